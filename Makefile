@@ -1,0 +1,50 @@
+# wandbkit — the two commands are `make demo` and `make test`; both work on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: install codegen codegen-check lint typecheck test test-fast demo bench cassettes server clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev,server]'
+	touch $(STAMP)
+
+# schema/ + queries/ + codegen.toml -> src/wandbkit/_generated/ ; then the sync twins.
+codegen: install
+	$(PY) tools/codegen.py generate
+
+codegen-check: install
+	$(PY) tools/codegen.py check
+
+lint: install
+	$(VENV)/bin/ruff check src tests tools benchmarks
+	$(VENV)/bin/ruff format --check src tests tools benchmarks
+
+typecheck: install
+	$(VENV)/bin/mypy
+
+test: install codegen-check lint typecheck
+	$(VENV)/bin/pytest -q
+
+test-fast: install
+	$(VENV)/bin/pytest -q -x
+
+cassettes: install
+	$(VENV)/bin/pytest -q tests/cassette --record-mode=rewrite
+
+demo: install
+	$(PY) tools/demo.py
+
+bench: install
+	$(PY) benchmarks/bench_import.py
+
+server: install
+	$(VENV)/bin/wandbkit server --host 127.0.0.1 --port 8080 --db .wandbkit-server.db
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,246 @@
+"""Select a faithful subset of a GraphQL server schema, driven by the documents that use it.
+
+The W&B server schema has over 700 types; the client and the emulator need a fraction of them.
+This tool keeps exactly the types and fields that a set of GraphQL documents select (plus what
+makes the result a valid schema: argument and input types, interface fields on implementors,
+union members), copying each kept definition from the server schema unchanged, so that every
+type, field, argument and nullability the subset shares with the server is identical to it.
+
+Fields newer than the server snapshot cannot come from it. They live in the hand-written part of
+``schema/wandb.graphql`` below the ``NEWER_MARKER`` line, as ``extend type`` blocks with a comment
+naming their source; the tool keeps that part as it is, and it does not count as "selected".
+
+Usage::
+
+    python tools/schema_subset.py --server SERVER.graphql --out schema/wandb.graphql \\
+        DOC_OR_DIR [DOC_OR_DIR ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    GraphQLInterfaceType,
+    GraphQLNamedType,
+    GraphQLObjectType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    FragmentDefinitionNode,
+    TypeInfo,
+    TypeInfoVisitor,
+    Visitor,
+    build_ast_schema,
+    get_named_type,
+    parse,
+    print_ast,
+    visit,
+)
+from graphql.language import (
+    DirectiveDefinitionNode,
+    EnumTypeDefinitionNode,
+    InputObjectTypeDefinitionNode,
+    InterfaceTypeDefinitionNode,
+    NamedTypeNode,
+    ObjectTypeDefinitionNode,
+    ScalarTypeDefinitionNode,
+    TypeDefinitionNode,
+    UnionTypeDefinitionNode,
+    VariableDefinitionNode,
+)
+
+NEWER_MARKER = "# ==== Newer than the 2024-01 server snapshot (hand-written) ===="
+
+HEADER = '''\
+# The W&B server schema, as wandbkit uses it.
+#
+# Part 1 is a faithful subset of a real W&B server schema (introspected January 2024): every type,
+# field, argument and default below is identical to the server's. It is selected by
+# tools/schema_subset.py from the documents in queries/ and those the official client sends;
+# regenerate it with that tool rather than editing it by hand.
+#
+# Part 2, after the marker line, is hand-written: fields and types newer than that snapshot, each
+# with a comment naming the official-client document it comes from.
+#
+# One schema feeds the generated client (ariadne-codegen), the local server (ariadne) and the
+# contract tests.
+'''
+
+
+class _Selection(Visitor):
+    """Collects (type, field) pairs and named types that documents touch."""
+
+    def __init__(self, type_info: TypeInfo) -> None:
+        super().__init__()
+        self.type_info = type_info
+        self.fields: set[tuple[str, str]] = set()
+        self.types: set[str] = set()
+
+    def enter_field(self, node: FieldNode, *_: object) -> None:
+        parent = self.type_info.get_parent_type()
+        if parent is None or node.name.value.startswith("__"):
+            return
+        named = get_named_type(parent)
+        if named is not None and node.name.value in getattr(named, "fields", {}):
+            self.fields.add((named.name, node.name.value))
+
+    def enter_inline_fragment(self, node: InlineFragmentNode, *_: object) -> None:
+        if node.type_condition is not None:
+            self.types.add(node.type_condition.name.value)
+
+    def enter_fragment_definition(self, node: FragmentDefinitionNode, *_: object) -> None:
+        self.types.add(node.type_condition.name.value)
+
+    def enter_variable_definition(self, node: VariableDefinitionNode, *_: object) -> None:
+        named = node.type
+        while not isinstance(named, NamedTypeNode):
+            named = named.type  # type: ignore[attr-defined]
+        self.types.add(named.name.value)
+
+
+def _documents(paths: Iterable[Path]) -> list[tuple[Path, DocumentNode]]:
+    docs = []
+    for path in paths:
+        files = sorted(path.rglob("*.graphql")) if path.is_dir() else [path]
+        for file in files:
+            docs.append((file, parse(file.read_text())))
+    return docs
+
+
+def select(schema: GraphQLSchema, docs: list[DocumentNode]) -> tuple[set[str], set[tuple[str, str]]]:
+    """Return the kept type names and (type, field) pairs for these documents."""
+    fields: set[tuple[str, str]] = set()
+    types: set[str] = set()
+    for doc in docs:
+        type_info = TypeInfo(schema)
+        collector = _Selection(type_info)
+        visit(doc, TypeInfoVisitor(type_info, collector))
+        fields |= collector.fields
+        types |= {t for t in collector.types if t in schema.type_map}
+
+    changed = True
+    while changed:
+        changed = False
+        for type_name, field_name in list(fields):
+            types.add(type_name)
+            owner = schema.type_map[type_name]
+            field = owner.fields[field_name]  # type: ignore[attr-defined]
+            types.add(get_named_type(field.type).name)
+            for arg in getattr(field, "args", {}).values():
+                types.add(get_named_type(arg.type).name)
+        for name in list(types):
+            named: GraphQLNamedType = schema.type_map[name]
+            if isinstance(named, GraphQLInterfaceType):
+                # Every kept implementor must carry the interface's kept fields.
+                for impl in schema.get_possible_types(named):
+                    if impl.name not in types:
+                        continue
+                    for type_name, field_name in list(fields):
+                        if type_name == name and (impl.name, field_name) not in fields:
+                            fields.add((impl.name, field_name))
+                            changed = True
+            if isinstance(named, (GraphQLObjectType, GraphQLInterfaceType)):
+                for iface in named.interfaces:
+                    for iface_field in iface.fields:
+                        if (name, iface_field) in fields and (iface.name, iface_field) not in fields:
+                            fields.add((iface.name, iface_field))
+                            changed = True
+            union_types = getattr(named, "types", None)
+            if union_types is not None and not isinstance(named, GraphQLObjectType):
+                for member in union_types:
+                    if member.name not in types:
+                        types.add(member.name)
+                        changed = True
+            input_fields = getattr(named, "fields", None)
+            if input_fields is not None and named.__class__.__name__ == "GraphQLInputObjectType":
+                for input_field in input_fields.values():
+                    inner = get_named_type(input_field.type).name
+                    if inner not in types:
+                        types.add(inner)
+                        changed = True
+        # An object type kept without any selected field (a union member, say) keeps its id.
+        for name in list(types):
+            named = schema.type_map[name]
+            if isinstance(named, (GraphQLObjectType, GraphQLInterfaceType)):
+                if not any(t == name for t, _ in fields):
+                    first = "id" if "id" in named.fields else next(iter(named.fields))
+                    fields.add((name, first))
+                    changed = True
+    return types, fields
+
+
+def _prune(node: TypeDefinitionNode, types: set[str], fields: set[tuple[str, str]]) -> TypeDefinitionNode:
+    name = node.name.value
+    if isinstance(node, (ObjectTypeDefinitionNode, InterfaceTypeDefinitionNode)):
+        kept_fields = tuple(f for f in node.fields or () if (name, f.name.value) in fields)
+        kept_ifaces = tuple(i for i in node.interfaces or () if i.name.value in types)
+        return node.__class__(
+            name=node.name,
+            description=node.description,
+            directives=node.directives,
+            interfaces=kept_ifaces,
+            fields=kept_fields,
+        )
+    if isinstance(node, UnionTypeDefinitionNode):
+        return node
+    return node
+
+
+def build_subset(server_sdl: str, docs: list[DocumentNode]) -> str:
+    """Return the SDL of the subset of ``server_sdl`` that ``docs`` need."""
+    server_ast = parse(server_sdl)
+    schema = build_ast_schema(server_ast)
+    types, fields = select(schema, docs)
+    builtin = {"String", "Int", "Float", "Boolean", "ID"}
+    roots = ["Query", "Mutation"]
+    directive_defs: list[DirectiveDefinitionNode] = []
+    kept: dict[str, TypeDefinitionNode] = {}
+    for definition in server_ast.definitions:
+        if isinstance(definition, DirectiveDefinitionNode):
+            directive_defs.append(definition)
+        elif isinstance(
+            definition,
+            (
+                ObjectTypeDefinitionNode,
+                InterfaceTypeDefinitionNode,
+                UnionTypeDefinitionNode,
+                EnumTypeDefinitionNode,
+                InputObjectTypeDefinitionNode,
+                ScalarTypeDefinitionNode,
+            ),
+        ):
+            if definition.name.value in types and definition.name.value not in builtin:
+                kept[definition.name.value] = _prune(definition, types, fields)
+    order = [r for r in roots if r in kept] + sorted(n for n in kept if n not in roots)
+    parts = [print_ast(d) for d in directive_defs] + [print_ast(kept[n]) for n in order]
+    return "\n\n".join(parts) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--server", required=True, type=Path, help="the server schema (SDL)")
+    parser.add_argument("--out", required=True, type=Path, help="the schema file to (re)write")
+    parser.add_argument("documents", nargs="+", type=Path, help=".graphql files or folders")
+    args = parser.parse_args(argv)
+
+    docs = [doc for _, doc in _documents(args.documents)]
+    subset = build_subset(args.server.read_text(), docs)
+    newer = ""
+    if args.out.exists():
+        existing = args.out.read_text()
+        if NEWER_MARKER in existing:
+            newer = existing.split(NEWER_MARKER, 1)[1].lstrip("\n")
+    text = HEADER + "\n" + subset + "\n" + NEWER_MARKER + "\n\n" + newer
+    args.out.write_text(text.rstrip("\n") + "\n")
+    n_types = subset.count("\ntype ") + subset.count("\ninput ") + subset.count("\nenum ")
+    print(f"wrote {args.out}: {n_types} types from {len(docs)} documents", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
