@@ -26,12 +26,12 @@ from pathlib import Path
 from graphql import (
     DocumentNode,
     FieldNode,
+    FragmentDefinitionNode,
     GraphQLInterfaceType,
     GraphQLNamedType,
     GraphQLObjectType,
     GraphQLSchema,
     InlineFragmentNode,
-    FragmentDefinitionNode,
     TypeInfo,
     TypeInfoVisitor,
     Visitor,
@@ -56,7 +56,7 @@ from graphql.language import (
 
 NEWER_MARKER = "# ==== Newer than the 2024-01 server snapshot (hand-written) ===="
 
-HEADER = '''\
+HEADER = """\
 # The W&B server schema, as wandbkit uses it.
 #
 # Part 1 is a faithful subset of a real W&B server schema (introspected January 2024): every type,
@@ -69,7 +69,7 @@ HEADER = '''\
 #
 # One schema feeds the generated client (ariadne-codegen), the local server (ariadne) and the
 # contract tests.
-'''
+"""
 
 
 class _Selection(Visitor):
@@ -112,7 +112,9 @@ def _documents(paths: Iterable[Path]) -> list[tuple[Path, DocumentNode]]:
     return docs
 
 
-def select(schema: GraphQLSchema, docs: list[DocumentNode]) -> tuple[set[str], set[tuple[str, str]]]:
+def select(
+    schema: GraphQLSchema, docs: list[DocumentNode]
+) -> tuple[set[str], set[tuple[str, str]]]:
     """Return the kept type names and (type, field) pairs for these documents."""
     fields: set[tuple[str, str]] = set()
     types: set[str] = set()
@@ -147,7 +149,10 @@ def select(schema: GraphQLSchema, docs: list[DocumentNode]) -> tuple[set[str], s
             if isinstance(named, (GraphQLObjectType, GraphQLInterfaceType)):
                 for iface in named.interfaces:
                     for iface_field in iface.fields:
-                        if (name, iface_field) in fields and (iface.name, iface_field) not in fields:
+                        if (name, iface_field) in fields and (
+                            iface.name,
+                            iface_field,
+                        ) not in fields:
                             fields.add((iface.name, iface_field))
                             changed = True
             union_types = getattr(named, "types", None)
@@ -166,15 +171,18 @@ def select(schema: GraphQLSchema, docs: list[DocumentNode]) -> tuple[set[str], s
         # An object type kept without any selected field (a union member, say) keeps its id.
         for name in list(types):
             named = schema.type_map[name]
-            if isinstance(named, (GraphQLObjectType, GraphQLInterfaceType)):
-                if not any(t == name for t, _ in fields):
-                    first = "id" if "id" in named.fields else next(iter(named.fields))
-                    fields.add((name, first))
-                    changed = True
+            if isinstance(named, (GraphQLObjectType, GraphQLInterfaceType)) and not any(
+                t == name for t, _ in fields
+            ):
+                first = "id" if "id" in named.fields else next(iter(named.fields))
+                fields.add((name, first))
+                changed = True
     return types, fields
 
 
-def _prune(node: TypeDefinitionNode, types: set[str], fields: set[tuple[str, str]]) -> TypeDefinitionNode:
+def _prune(
+    node: TypeDefinitionNode, types: set[str], fields: set[tuple[str, str]]
+) -> TypeDefinitionNode:
     name = node.name.value
     if isinstance(node, (ObjectTypeDefinitionNode, InterfaceTypeDefinitionNode)):
         kept_fields = tuple(f for f in node.fields or () if (name, f.name.value) in fields)
@@ -191,6 +199,16 @@ def _prune(node: TypeDefinitionNode, types: set[str], fields: set[tuple[str, str
     return node
 
 
+_TYPE_DEFINITIONS = (
+    ObjectTypeDefinitionNode,
+    InterfaceTypeDefinitionNode,
+    UnionTypeDefinitionNode,
+    EnumTypeDefinitionNode,
+    InputObjectTypeDefinitionNode,
+    ScalarTypeDefinitionNode,
+)
+
+
 def build_subset(server_sdl: str, docs: list[DocumentNode]) -> str:
     """Return the SDL of the subset of ``server_sdl`` that ``docs`` need."""
     server_ast = parse(server_sdl)
@@ -203,19 +221,12 @@ def build_subset(server_sdl: str, docs: list[DocumentNode]) -> str:
     for definition in server_ast.definitions:
         if isinstance(definition, DirectiveDefinitionNode):
             directive_defs.append(definition)
-        elif isinstance(
-            definition,
-            (
-                ObjectTypeDefinitionNode,
-                InterfaceTypeDefinitionNode,
-                UnionTypeDefinitionNode,
-                EnumTypeDefinitionNode,
-                InputObjectTypeDefinitionNode,
-                ScalarTypeDefinitionNode,
-            ),
+        elif (
+            isinstance(definition, _TYPE_DEFINITIONS)
+            and definition.name.value in types
+            and definition.name.value not in builtin
         ):
-            if definition.name.value in types and definition.name.value not in builtin:
-                kept[definition.name.value] = _prune(definition, types, fields)
+            kept[definition.name.value] = _prune(definition, types, fields)
     order = [r for r in roots if r in kept] + sorted(n for n in kept if n not in roots)
     parts = [print_ast(d) for d in directive_defs] + [print_ast(kept[n]) for n in order]
     return "\n\n".join(parts) + "\n"

@@ -1,0 +1,233 @@
+"""The entry point: ``AsyncApi`` (and, generated from this file, ``Api``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Any
+
+import httpx
+
+from wandbkit._async.context import AsyncClientHolder
+from wandbkit._async.projects import AsyncProject, AsyncProjects
+from wandbkit._async.transport import AsyncTransport
+from wandbkit._core.config import Settings, resolve_settings
+from wandbkit._core.errors import UsageError
+from wandbkit._core.flavor_async import MaybeAwaitable
+from wandbkit._core.protocol import USER_AGENT
+from wandbkit._generated.input_types import UpsertModelInput
+from wandbkit.paths import check_name, parse_path
+from wandbkit.users import User
+
+_OVERRIDE_KEYS = frozenset({"base_url", "entity", "project", "organization"})
+# Keys wandb.Api accepts in `overrides` that have no effect here; accepted for drop-in use.
+_IGNORED_OVERRIDE_KEYS = frozenset({"run", "_proxies"})
+
+
+class AsyncApi:
+    """A client for the W&B public API, with the surface of ``wandb.Api``.
+
+    Nothing is sent until a method needs the server. Configuration comes from the arguments,
+    then the environment (``WANDB_API_KEY``, ``WANDB_BASE_URL``, ``WANDB_ENTITY``,
+    ``WANDB_PROJECT``, ``WANDB_HTTP_TIMEOUT``), then ``~/.netrc``.
+
+    Args:
+        overrides: ``wandb.Api``-style settings: ``base_url``, ``entity``, ``project``.
+        timeout: seconds to wait for each HTTP request.
+        api_key: the API key; never logged or shown in reprs and errors.
+        base_url: the server, e.g. ``https://api.wandb.ai`` or ``http://127.0.0.1:8080``.
+        entity: default entity for paths that leave it out.
+        project: default project for paths that leave it out.
+        max_retries: how often a failed request is retried (see the README's retry rules).
+        http_client: an httpx client to send with (you keep ownership of it).
+        transport: an httpx transport, e.g. ``httpx.ASGITransport(app)`` for tests.
+
+    Example:
+        >>> async with AsyncApi() as api:
+        ...     me = await api.viewer
+        ...     async for project in api.projects():
+        ...         print(project.name)
+    """
+
+    def __init__(
+        self,
+        overrides: Mapping[str, Any] | None = None,
+        timeout: float | None = None,
+        api_key: str | None = None,
+        *,
+        base_url: str | None = None,
+        entity: str | None = None,
+        project: str | None = None,
+        max_retries: int | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        given = dict(overrides or {})
+        unknown = set(given) - _OVERRIDE_KEYS - _IGNORED_OVERRIDE_KEYS
+        if unknown:
+            raise UsageError(
+                f"overrides has unknown keys {sorted(unknown)}; expected some of "
+                f"{sorted(_OVERRIDE_KEYS)}"
+            )
+        settings = resolve_settings(
+            api_key=api_key,
+            base_url=base_url if base_url is not None else given.get("base_url"),
+            entity=entity if entity is not None else given.get("entity"),
+            project=project if project is not None else given.get("project"),
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        self.organization: str | None = given.get("organization")
+        self._ctx = AsyncClientHolder(
+            settings, AsyncTransport(settings, http_client=http_client, transport=transport)
+        )
+        self._features: dict[str, bool] | None = None
+
+    # -- configuration -------------------------------------------------------------------
+
+    @property
+    def settings(self) -> Settings:
+        """The resolved configuration (its repr hides the API key)."""
+        return self._ctx.settings
+
+    @property
+    def api_key(self) -> str | None:
+        """The API key in use (``None`` if none was found)."""
+        return self._ctx.settings.api_key
+
+    @property
+    def user_agent(self) -> str:
+        """The ``User-Agent`` header wandbkit sends."""
+        return USER_AGENT
+
+    # -- the viewer ----------------------------------------------------------------------
+
+    async def get_viewer(self) -> User:
+        """Fetch (once, then cached) the user the API key belongs to."""
+        return await self._ctx.viewer()
+
+    @property
+    def viewer(self) -> MaybeAwaitable[User]:
+        """The authenticated user (``await api.viewer`` with ``AsyncApi``)."""
+        return self.get_viewer()
+
+    async def get_default_entity(self) -> str | None:
+        """Fetch (once, then cached) the viewer's default entity."""
+        return await self._ctx.default_entity()
+
+    @property
+    def default_entity(self) -> MaybeAwaitable[str | None]:
+        """The viewer's default entity (``await api.default_entity`` with ``AsyncApi``)."""
+        return self.get_default_entity()
+
+    async def server_features(self) -> dict[str, bool]:
+        """The server's feature flags (``serverInfo.features``), fetched once."""
+        if self._features is None:
+            result = await self._ctx.client.server_features()
+            info = result.server_info
+            features = info.features if info is not None else []
+            self._features = {f.name: f.is_enabled for f in features if f is not None}
+        return dict(self._features)
+
+    # -- projects ------------------------------------------------------------------------
+
+    def project(self, name: str, entity: str | None = None) -> AsyncProject:
+        """A lazy handle on one project: no request until an attribute needs the server.
+
+        Args:
+            name: the project name, or ``entity/project``.
+            entity: the owning entity; defaults to ``WANDB_ENTITY``, then the viewer's.
+
+        Raises:
+            UsageError: ``name`` or ``entity`` is not a valid name.
+        """
+        if isinstance(name, str) and "/" in name:
+            parsed = parse_path(name, argument="name")
+            if parsed.kind != "project":
+                raise UsageError(f"name must be 'project' or 'entity/project', got {name!r}")
+            if entity is not None and parsed.entity != entity:
+                raise UsageError(
+                    f"name {name!r} names entity {parsed.entity!r} but entity={entity!r}"
+                )
+            name, entity = str(parsed.project), parsed.entity
+        return AsyncProject(self._ctx, name, entity)
+
+    def projects(
+        self, entity: str | None = None, per_page: int = 200, *, start: str | None = None
+    ) -> AsyncProjects:
+        """The projects of an entity, fetched lazily page by page.
+
+        Args:
+            entity: the entity; defaults to ``WANDB_ENTITY``, then the viewer's.
+            per_page: projects per request.
+            start: a ``cursor`` from an earlier paginator, to resume from.
+        """
+        return AsyncProjects(self._ctx, entity, per_page=per_page, start=start)
+
+    async def create_project(
+        self,
+        name: str,
+        entity: str | None = None,
+        *,
+        description: str | None = None,
+        access: str | None = None,
+    ) -> AsyncProject:
+        """Create a project (or update it if it exists) and return it, loaded.
+
+        Args:
+            name: the new project's name.
+            entity: the owning entity; defaults to ``WANDB_ENTITY``, then the viewer's.
+            description: an optional description.
+            access: optional visibility as the server names it (e.g. ``PRIVATE``).
+        """
+        check_name(name, "name")
+        if entity is not None:
+            check_name(entity, "entity")
+        owner = await self._ctx.resolve_entity(entity)
+        fields: dict[str, Any] = {"name": name, "entity_name": owner}
+        if description is not None:
+            fields["description"] = description
+        if access is not None:
+            fields["access"] = access
+        result = await self._ctx.client.create_project(input=UpsertModelInput(**fields))
+        created = result.upsert_model.project if result.upsert_model is not None else None
+        if created is None:
+            raise UsageError(f"the server did not create project '{owner}/{name}'")
+        return AsyncProject(self._ctx, created.name, created.entity_name, fields=created)
+
+    def from_path(self, path: str) -> AsyncProject:
+        """The object a W&B path or app URL names.
+
+        ``project`` and ``entity/project`` (and their URLs) give a lazy ``Project``.
+
+        Raises:
+            UsageError: the path is malformed, or names a run, sweep or report (not yet
+                supported by this version of wandbkit).
+        """
+        parsed = parse_path(path)
+        if parsed.kind != "project":
+            raise UsageError(
+                f"path {path!r} names a {parsed.kind}; this version of wandbkit resolves "
+                "project paths only"
+            )
+        return AsyncProject(self._ctx, str(parsed.project), parsed.entity)
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    async def aclose(self) -> None:
+        """Close the HTTP connections this Api opened."""
+        await self._ctx.transport.aclose()
+
+    async def __aenter__(self) -> AsyncApi:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self._ctx.settings.base_url!r})"

@@ -1,0 +1,82 @@
+"""State shared by an Api and every object it hands out: settings, client, viewer cache."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from wandbkit._async.transport import AsyncTransport
+from wandbkit._core.config import Settings
+from wandbkit._core.errors import NotFoundError, UsageError
+from wandbkit._generated.async_client import AsyncWandbClient
+from wandbkit.users import User
+
+
+def app_url(base_url: str) -> str:
+    """The web app's URL for an API base URL (``https://api.wandb.ai`` → ``https://wandb.ai``)."""
+    parts = urlsplit(base_url)
+    host = parts.netloc
+    if host.startswith("api."):
+        host = host[len("api.") :]
+    return f"{parts.scheme}://{host}{parts.path}".rstrip("/")
+
+
+class AsyncClientHolder:
+    """Owns the generated client and what every domain object needs to reach the server.
+
+    Args:
+        settings: resolved configuration.
+        transport: the transport the generated client sends through.
+    """
+
+    def __init__(self, settings: Settings, transport: AsyncTransport) -> None:
+        self.settings = settings
+        self.transport = transport
+        self.client = AsyncWandbClient(transport)
+        self._viewer: User | None = None
+        self._default_entity: str | None = None
+
+    @property
+    def app_url(self) -> str:
+        """Base URL of the web app that matches the API base URL."""
+        return app_url(self.settings.base_url)
+
+    async def viewer(self) -> User:
+        """The authenticated user, fetched once and cached."""
+        if self._viewer is None:
+            result = await self.client.get_viewer()
+            if result.viewer is None:
+                raise NotFoundError(
+                    "the server knows no user for this API key", operation_name="GetViewer"
+                )
+            self._viewer = User(result.viewer)
+            self._default_entity = self._viewer.entity
+        return self._viewer
+
+    async def default_entity(self) -> str | None:
+        """The viewer's default entity, fetched once (with the light ``GetDefaultEntity``)."""
+        if self._default_entity is None:
+            if self._viewer is not None:
+                self._default_entity = self._viewer.entity
+            else:
+                result = await self.client.get_default_entity()
+                if result.viewer is None:
+                    raise NotFoundError(
+                        "the server knows no user for this API key",
+                        operation_name="GetDefaultEntity",
+                    )
+                self._default_entity = result.viewer.entity
+        return self._default_entity
+
+    async def resolve_entity(self, entity: str | None) -> str:
+        """The entity to use: the given one, else settings (``WANDB_ENTITY``), else the viewer's."""
+        if entity is not None:
+            return entity
+        if self.settings.entity is not None:
+            return self.settings.entity
+        default = await self.default_entity()
+        if not default:
+            raise UsageError(
+                "entity is required: pass entity=..., set WANDB_ENTITY, or give the viewer a "
+                "default entity"
+            )
+        return default

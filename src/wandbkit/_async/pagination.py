@@ -1,0 +1,161 @@
+"""Lazy relay paginators: pages load as the caller iterates, one request per page."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Generic, TypeVar, overload
+
+from wandbkit._core.errors import APIError, NotLoadedError, UsageError
+from wandbkit._core.flavor_async import IS_ASYNC
+
+ItemT = TypeVar("ItemT")
+
+MAX_PER_PAGE = 10_000
+
+
+@dataclass(frozen=True)
+class Page(Generic[ItemT]):
+    """One page of a relay connection, converted to domain objects."""
+
+    items: list[ItemT]
+    end_cursor: str | None
+    has_next_page: bool
+    total: int | None = None
+
+
+def check_per_page(per_page: object) -> int:
+    """Validate a page size before any request.
+
+    Raises:
+        UsageError: not an int between 1 and ``MAX_PER_PAGE``.
+    """
+    if isinstance(per_page, bool) or not isinstance(per_page, int):
+        raise UsageError(f"per_page must be an int from 1 to {MAX_PER_PAGE}, got {per_page!r}")
+    if not 1 <= per_page <= MAX_PER_PAGE:
+        raise UsageError(f"per_page must be an int from 1 to {MAX_PER_PAGE}, got {per_page}")
+    return per_page
+
+
+class AsyncRelayPaginator(Generic[ItemT]):
+    """Iterate a relay connection lazily; subclasses say how to fetch one page.
+
+    Pages are fetched only while the caller iterates; the objects already loaded stay in
+    ``objects``. ``cursor`` is where the next page starts: pass it as ``start=`` to the same
+    ``Api`` method to resume later, in this process or another.
+
+    Args:
+        per_page: how many objects each request asks for.
+        start: a cursor from an earlier paginator's ``cursor``, to resume from.
+    """
+
+    def __init__(self, *, per_page: int, start: str | None = None) -> None:
+        self.per_page = check_per_page(per_page)
+        if start is not None and not isinstance(start, str):
+            raise UsageError(f"start must be a cursor string, got {type(start).__name__}")
+        self.objects: list[ItemT] = []
+        self.pages_loaded = 0
+        self._cursor = start
+        self._more = True
+        self._total: int | None = None
+
+    async def _fetch(self, cursor: str | None) -> Page[ItemT]:
+        raise NotImplementedError
+
+    @property
+    def cursor(self) -> str | None:
+        """The cursor where the next page starts (``None`` before the first page)."""
+        return self._cursor
+
+    @property
+    def more(self) -> bool:
+        """Whether the server has more pages after the ones loaded."""
+        return self._more
+
+    @property
+    def length(self) -> int | None:
+        """The server's count of all objects, once a page is loaded; ``None`` if it gives none."""
+        return self._total
+
+    async def _load_next_page(self) -> bool:
+        if not self._more:
+            return False
+        page = await self._fetch(self._cursor)
+        if page.has_next_page and (page.end_cursor is None or page.end_cursor == self._cursor):
+            # A server that hands back the same cursor would make us loop for ever.
+            raise APIError(
+                f"{type(self).__name__}: the server said there are more pages but its cursor "
+                f"did not advance (cursor {page.end_cursor!r})"
+            )
+        self.objects.extend(page.items)
+        self.pages_loaded += 1
+        if page.end_cursor is not None:
+            self._cursor = page.end_cursor
+        self._more = page.has_next_page
+        self._total = page.total
+        return True
+
+    async def load(self, pages: int = 1) -> AsyncRelayPaginator[ItemT]:
+        """Fetch up to ``pages`` more pages now (none if all are loaded); returns self."""
+        for _ in range(pages):
+            if not await self._load_next_page():
+                break
+        return self
+
+    async def to_list(self) -> list[ItemT]:
+        """Fetch every remaining page and return all objects."""
+        while await self._load_next_page():
+            pass
+        return list(self.objects)
+
+    def __aiter__(self) -> AsyncIterator[ItemT]:
+        return self._iterate()
+
+    async def _iterate(self) -> AsyncIterator[ItemT]:
+        index = 0
+        while True:
+            while index < len(self.objects):
+                yield self.objects[index]
+                index += 1
+            if not await self._load_next_page():
+                return
+
+    def __len__(self) -> int:
+        if self.pages_loaded == 0:
+            if IS_ASYNC:
+                raise NotLoadedError(
+                    f"len() of {type(self).__name__} needs its first page: "
+                    "`await paginator.load()` first"
+                )
+            _ = self.load()
+        if self._total is None:
+            raise TypeError(f"{type(self).__name__} has no len(): the server gives no count")
+        return self._total
+
+    @overload
+    def __getitem__(self, index: int) -> ItemT: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[ItemT]: ...
+
+    def __getitem__(self, index: int | slice) -> ItemT | list[ItemT]:
+        if isinstance(index, slice):
+            needed = None if index.stop is None or index.stop < 0 else index.stop
+            if index.start is not None and index.start < 0:
+                needed = None
+        elif isinstance(index, int):
+            needed = None if index < 0 else index + 1
+        else:
+            raise UsageError(f"index must be an int or a slice, got {type(index).__name__}")
+        if needed is None or len(self.objects) < needed:
+            if IS_ASYNC and self._more:
+                raise NotLoadedError(
+                    f"{type(self).__name__}[{index!r}] is not loaded: iterate with `async for` "
+                    "or `await paginator.to_list()` first"
+                )
+            while (needed is None or len(self.objects) < needed) and self._more:
+                _ = self._load_next_page()
+        return self.objects[index]
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} loaded={len(self.objects)} more={self._more}>"

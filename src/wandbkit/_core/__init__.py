@@ -1,0 +1,1 @@
+"""I/O-free transport core: settings, errors, retry decisions and the GraphQL wire protocol."""

@@ -1,0 +1,46 @@
+"""Custom GraphQL scalars of the W&B schema, as the generated models read and write them.
+
+``JSONString`` is JSON text carried inside a GraphQL string (run config, summary, filters):
+parsed into Python values on the way in, dumped to text on the way out. ``DateTime`` values
+arrive as ISO-8601 text, sometimes without a zone (the server means UTC).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Any
+
+
+def parse_json_string(value: Any) -> Any:
+    """Parse a ``JSONString`` value; a value that is already parsed is returned as it is."""
+    if isinstance(value, (str, bytes, bytearray)):
+        if not value:
+            return None
+        return json.loads(value)
+    return value
+
+
+def serialize_json_string(value: Any) -> str | None:
+    """Dump a Python value to ``JSONString`` text; text is sent unchanged."""
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, separators=(",", ":"), allow_nan=True)
+
+
+def parse_datetime(value: Any) -> Any:
+    """Parse ISO-8601 text into an aware ``datetime`` (UTC when the text names no zone)."""
+    if isinstance(value, str):
+        text = value[:-1] + "+00:00" if value.endswith("Z") else value
+        parsed = datetime.fromisoformat(text)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value
+
+
+def serialize_datetime(value: datetime) -> str:
+    """Write a ``datetime`` as ISO-8601 text in UTC."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).isoformat()

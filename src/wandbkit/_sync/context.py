@@ -1,0 +1,84 @@
+# Generated from src/wandbkit/_async/context.py by tools/codegen.py (unasync) — DO NOT EDIT.
+# Edit the async source and run `make codegen`; `make codegen-check` fails on drift.
+"""State shared by an Api and every object it hands out: settings, client, viewer cache."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from wandbkit._core.config import Settings
+from wandbkit._core.errors import NotFoundError, UsageError
+from wandbkit._generated.client import WandbClient
+from wandbkit._sync.transport import Transport
+from wandbkit.users import User
+
+
+def app_url(base_url: str) -> str:
+    """The web app's URL for an API base URL (``https://api.wandb.ai`` → ``https://wandb.ai``)."""
+    parts = urlsplit(base_url)
+    host = parts.netloc
+    if host.startswith("api."):
+        host = host[len("api.") :]
+    return f"{parts.scheme}://{host}{parts.path}".rstrip("/")
+
+
+class ClientHolder:
+    """Owns the generated client and what every domain object needs to reach the server.
+
+    Args:
+        settings: resolved configuration.
+        transport: the transport the generated client sends through.
+    """
+
+    def __init__(self, settings: Settings, transport: Transport) -> None:
+        self.settings = settings
+        self.transport = transport
+        self.client = WandbClient(transport)
+        self._viewer: User | None = None
+        self._default_entity: str | None = None
+
+    @property
+    def app_url(self) -> str:
+        """Base URL of the web app that matches the API base URL."""
+        return app_url(self.settings.base_url)
+
+    def viewer(self) -> User:
+        """The authenticated user, fetched once and cached."""
+        if self._viewer is None:
+            result = self.client.get_viewer()
+            if result.viewer is None:
+                raise NotFoundError(
+                    "the server knows no user for this API key", operation_name="GetViewer"
+                )
+            self._viewer = User(result.viewer)
+            self._default_entity = self._viewer.entity
+        return self._viewer
+
+    def default_entity(self) -> str | None:
+        """The viewer's default entity, fetched once (with the light ``GetDefaultEntity``)."""
+        if self._default_entity is None:
+            if self._viewer is not None:
+                self._default_entity = self._viewer.entity
+            else:
+                result = self.client.get_default_entity()
+                if result.viewer is None:
+                    raise NotFoundError(
+                        "the server knows no user for this API key",
+                        operation_name="GetDefaultEntity",
+                    )
+                self._default_entity = result.viewer.entity
+        return self._default_entity
+
+    def resolve_entity(self, entity: str | None) -> str:
+        """The entity to use: the given one, else settings (``WANDB_ENTITY``), else the viewer's."""
+        if entity is not None:
+            return entity
+        if self.settings.entity is not None:
+            return self.settings.entity
+        default = self.default_entity()
+        if not default:
+            raise UsageError(
+                "entity is required: pass entity=..., set WANDB_ENTITY, or give the viewer a "
+                "default entity"
+            )
+        return default

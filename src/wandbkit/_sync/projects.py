@@ -1,0 +1,186 @@
+# Generated from src/wandbkit/_async/projects.py by tools/codegen.py (unasync) — DO NOT EDIT.
+# Edit the async source and run `make codegen`; `make codegen-check` fails on drift.
+"""Projects: a lazy handle for one, and a paginator over an entity's projects."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from wandbkit._core.errors import NotFoundError, NotLoadedError
+from wandbkit._core.flavor_sync import IS_ASYNC
+from wandbkit._generated.fragments import ProjectFields
+from wandbkit._sync.context import ClientHolder
+from wandbkit._sync.pagination import Page, RelayPaginator
+from wandbkit.paths import check_name
+from wandbkit.users import User
+
+
+class Project:
+    """A W&B project.
+
+    ``name`` is known at once; everything else is fetched with one request the first time it
+    is read (with ``AsyncApi``, call ``await project.load()`` first; reading earlier raises
+    ``NotLoadedError``).
+
+    Example:
+        >>> project = api.project("my-project", entity="my-team")  # no request yet
+        >>> project.created_at  # one GetProject request, then cached
+    """
+
+    def __init__(
+        self,
+        ctx: ClientHolder,
+        name: str,
+        entity: str | None = None,
+        fields: ProjectFields | None = None,
+    ) -> None:
+        self._ctx = ctx
+        self.name = check_name(name, "name")
+        self._entity = check_name(entity, "entity") if entity is not None else None
+        self._fields = fields
+
+    def load(self, *, force: bool = False) -> Project:
+        """Fetch the project now (again, with ``force=True``); returns self.
+
+        Raises:
+            NotFoundError: there is no such project.
+        """
+        if self._fields is not None and not force:
+            return self
+        entity = self._ctx.resolve_entity(self._entity)
+        self._entity = entity
+        result = self._ctx.client.get_project(name=self.name, entity=entity)
+        if result.project is None:
+            raise NotFoundError(
+                f"project '{entity}/{self.name}' not found", operation_name="GetProject"
+            )
+        self._fields = result.project
+        return self
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the project's fields have been fetched."""
+        return self._fields is not None
+
+    def _require(self) -> ProjectFields:
+        if self._fields is None:
+            if IS_ASYNC:
+                raise NotLoadedError(
+                    f"project {self.name!r} is not loaded yet: `await project.load()` first"
+                )
+            _ = self.load()
+        assert self._fields is not None
+        return self._fields
+
+    @property
+    def entity(self) -> str:
+        """The entity (user or team) that owns the project."""
+        if self._entity is None:
+            return self._require().entity_name
+        return self._entity
+
+    @property
+    def path(self) -> list[str]:
+        """``[entity, name]``, as ``wandb.Api`` gives it."""
+        return [self.entity, self.name]
+
+    @property
+    def url(self) -> str:
+        """The project's page in the W&B app."""
+        return f"{self._ctx.app_url}/{self.entity}/{self.name}"
+
+    @property
+    def id(self) -> str:
+        """The server's opaque id of the project."""
+        return self._require().id
+
+    @property
+    def internal_id(self) -> str:
+        """The server's base64 internal id (holds the integer id)."""
+        return self._require().internal_id
+
+    @property
+    def description(self) -> str | None:
+        """The project's description."""
+        return self._require().description
+
+    @property
+    def access(self) -> str | None:
+        """Who may see the project (``PRIVATE``, ``USER_READ``, ...), as the server says it."""
+        return self._require().access
+
+    @property
+    def created_at(self) -> datetime:
+        """When the project was created (aware, UTC)."""
+        return self._require().created_at
+
+    @property
+    def updated_at(self) -> datetime | None:
+        """When the project last changed."""
+        return self._require().updated_at
+
+    @property
+    def is_benchmark(self) -> bool:
+        """Whether the project is a benchmark."""
+        return self._require().is_benchmark
+
+    @property
+    def read_only(self) -> bool:
+        """Whether the caller may only read the project."""
+        return bool(self._require().read_only)
+
+    @property
+    def user(self) -> User | None:
+        """The user who created the project."""
+        owner = self._require().user
+        return User(owner) if owner is not None else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The project's fields as JSON-ready values, keyed as the server names them."""
+        return self._require().model_dump(mode="json", by_alias=True)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Project):
+            return NotImplemented
+        return (other._entity, other.name) == (self._entity, self.name)
+
+    def __hash__(self) -> int:
+        return hash(("Project", self._entity, self.name))
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self._entity or '?'}/{self.name}>"
+
+
+class Projects(RelayPaginator[Project]):
+    """The projects of one entity, fetched page by page as you iterate.
+
+    The server gives no total count of projects, so ``len()`` raises ``TypeError`` (as for
+    any iterator); ``length`` is ``None``.
+    """
+
+    def __init__(
+        self,
+        ctx: ClientHolder,
+        entity: str | None,
+        *,
+        per_page: int = 200,
+        start: str | None = None,
+    ) -> None:
+        super().__init__(per_page=per_page, start=start)
+        self._ctx = ctx
+        self.entity = check_name(entity, "entity") if entity is not None else None
+
+    def _fetch(self, cursor: str | None) -> Page[Project]:
+        entity = self._ctx.resolve_entity(self.entity)
+        self.entity = entity
+        result = self._ctx.client.get_projects(entity=entity, cursor=cursor, per_page=self.per_page)
+        if result.models is None:
+            raise NotFoundError(f"entity {entity!r} not found", operation_name="GetProjects")
+        items = [
+            Project(self._ctx, edge.node.name, edge.node.entity_name, fields=edge.node)
+            for edge in result.models.edges
+            if edge.node is not None
+        ]
+        info = result.models.page_info
+        return Page(items, info.end_cursor, info.has_next_page)

@@ -1,0 +1,62 @@
+"""Every exception wandbkit raises, in one tree you can ``except`` at the right level.
+
+::
+
+    WandbkitError
+    ├── UsageError (also a ValueError): bad input, raised before any request
+    │   └── NotLoadedError: an async lazy object read before ``await obj.load()``
+    └── APIError: something went wrong talking to the server
+        ├── APIConnectionError
+        │   └── APITimeoutError
+        ├── APIStatusError: an HTTP status, one class per code
+        │   ├── BadRequestError (400)
+        │   ├── AuthenticationError (401, or no API key configured)
+        │   ├── PermissionDeniedError (403)
+        │   ├── NotFoundError (404, or a missing object; also a LookupError)
+        │   ├── ConflictError (409)
+        │   ├── UnprocessableEntityError (422)
+        │   ├── RateLimitError (429, with ``retry_after``)
+        │   └── InternalServerError (5xx)
+        ├── GraphQLError: the server answered with ``errors`` (keeps path and partial data)
+        └── ResponseValidationError: the answer did not match the generated model
+"""
+
+from wandbkit._core.errors import (
+    APIConnectionError,
+    APIError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    GraphQLError,
+    InternalServerError,
+    NotFoundError,
+    NotLoadedError,
+    PermissionDeniedError,
+    RateLimitError,
+    ResponseValidationError,
+    UnprocessableEntityError,
+    UsageError,
+    WandbkitError,
+)
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "GraphQLError",
+    "InternalServerError",
+    "NotFoundError",
+    "NotLoadedError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ResponseValidationError",
+    "UnprocessableEntityError",
+    "UsageError",
+    "WandbkitError",
+]

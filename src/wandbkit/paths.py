@@ -1,0 +1,160 @@
+"""The path parser shared by everything that takes a W&B path.
+
+W&B names things by slash paths: ``entity/project``, ``entity/project/run_id``, and the
+app URLs people copy from a browser (``https://wandb.ai/entity/project/runs/run_id``). The
+parser is pure: it never asks the server, and missing parts stay ``None`` for the caller to
+fill from its defaults (settings, then the viewer's default entity).
+
+Examples:
+    >>> parse_path("my-team/my-project/runs/abc123")
+    WandbPath(kind='run', entity='my-team', project='my-project', id='abc123')
+    >>> parse_path("my-project")
+    WandbPath(kind='project', entity=None, project='my-project', id=None)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import unquote, urlsplit
+
+from wandbkit._core.errors import UsageError
+
+PathKind = Literal["project", "run", "sweep", "report"]
+
+# Entity and project names on W&B: letters, digits, '-', '_', '.'; no slashes or spaces.
+_NAME = re.compile(r"^[A-Za-z0-9_.\-]+$")
+_KIND_SEGMENTS: dict[str, PathKind] = {"runs": "run", "sweeps": "sweep", "reports": "report"}
+
+PROJECT_FORMS = "'project' or 'entity/project'"
+RUN_FORMS = "'run_id', 'project/run_id', 'entity/project/run_id' or 'entity/project/runs/run_id'"
+
+
+@dataclass(frozen=True)
+class WandbPath:
+    """A parsed W&B path: what it names and the parts it gives.
+
+    Attributes:
+        kind: what the path names: ``project``, ``run``, ``sweep`` or ``report``.
+        entity: the owning user or team, or ``None`` when the path leaves it out.
+        project: the project name, or ``None`` when the path leaves it out.
+        id: the run id, sweep id or report id; ``None`` for a project path.
+    """
+
+    kind: PathKind
+    entity: str | None
+    project: str | None
+    id: str | None = None
+
+
+def _segments(path: object, argument: str, forms: str) -> list[str]:
+    if not isinstance(path, str):
+        raise UsageError(f"{argument} must be a string like {forms}, got {type(path).__name__}")
+    text = path.strip()
+    if "://" in text:
+        text = urlsplit(text).path
+    text = text.split("?", 1)[0].split("#", 1)[0]
+    parts = [unquote(p) for p in text.strip("/").split("/")] if text.strip("/") else []
+    if not parts or any(p == "" for p in parts):
+        raise UsageError(f"{argument} must look like {forms}, got {path!r}")
+    return parts
+
+
+def _check_name(value: str, what: str, path: str, argument: str) -> str:
+    if not _NAME.match(value):
+        raise UsageError(
+            f"{argument}: {what} {value!r} in {path!r} may only contain letters, digits, "
+            "'-', '_' and '.'"
+        )
+    return value
+
+
+def parse_path(path: str, *, argument: str = "path") -> WandbPath:
+    """Parse any W&B path or app URL.
+
+    Accepted forms: ``project``, ``entity/project``, ``entity/project/run_id``,
+    ``entity/project:run_id``, ``entity/project/runs/run_id``,
+    ``entity/project/sweeps/sweep_id``, ``entity/project/reports/Title--report_id``, and the
+    same behind ``https://<host>/``.
+
+    Args:
+        path: the path or URL.
+        argument: the argument name used in error messages.
+
+    Raises:
+        UsageError: the path has none of the accepted forms.
+    """
+    forms = f"{PROJECT_FORMS}, {RUN_FORMS}"
+    parts = _segments(path, argument, forms)
+    if len(parts) == 2 and ":" in parts[1]:
+        project, _, run_id = parts[1].partition(":")
+        parts = [parts[0], project, run_id]
+    if len(parts) >= 3 and parts[2] == "workspace":
+        parts = parts[:2]
+
+    if len(parts) == 1:
+        return WandbPath("project", None, _check_name(parts[0], "project", path, argument))
+    if len(parts) == 2:
+        entity = _check_name(parts[0], "entity", path, argument)
+        return WandbPath("project", entity, _check_name(parts[1], "project", path, argument))
+    entity = _check_name(parts[0], "entity", path, argument)
+    project = _check_name(parts[1], "project", path, argument)
+    if len(parts) == 3:
+        if parts[2] in _KIND_SEGMENTS:
+            raise UsageError(f"{argument} {path!r} names no {_KIND_SEGMENTS[parts[2]]} id")
+        return WandbPath("run", entity, project, _check_name(parts[2], "run id", path, argument))
+    if len(parts) == 4 and parts[2] in _KIND_SEGMENTS:
+        kind = _KIND_SEGMENTS[parts[2]]
+        ident = parts[3]
+        if kind == "report":
+            # Report URLs end in 'Title-Words--<id>'; the id is what follows the last '--'.
+            ident = ident.rsplit("--", 1)[-1]
+        return WandbPath(kind, entity, project, _check_name(ident, f"{kind} id", path, argument))
+    raise UsageError(f"{argument} must look like {forms}, got {path!r}")
+
+
+def parse_project_path(path: str, *, argument: str = "path") -> WandbPath:
+    """Parse ``project`` or ``entity/project`` (or a project URL).
+
+    Raises:
+        UsageError: the path names something other than a project.
+    """
+    parsed = parse_path(path, argument=argument)
+    if parsed.kind != "project":
+        raise UsageError(f"{argument} must be {PROJECT_FORMS}, got {path!r}")
+    return parsed
+
+
+def parse_run_path(path: str, *, argument: str = "path") -> WandbPath:
+    """Parse a run path: ``run_id``, ``project/run_id`` or ``entity/project/run_id``.
+
+    A single segment is a run id and two segments are ``project/run_id`` here (unlike
+    :func:`parse_path`, where they name projects), as in ``wandb.Api().run()``.
+
+    Raises:
+        UsageError: the path is not a run path.
+    """
+    parts = _segments(path, argument, RUN_FORMS)
+    if len(parts) == 1:
+        return WandbPath("run", None, None, _check_name(parts[0], "run id", path, argument))
+    if len(parts) == 2 and ":" not in parts[1]:
+        project = _check_name(parts[0], "project", path, argument)
+        return WandbPath("run", None, project, _check_name(parts[1], "run id", path, argument))
+    parsed = parse_path(path, argument=argument)
+    if parsed.kind != "run":
+        raise UsageError(f"{argument} must be {RUN_FORMS}, got {path!r}")
+    return parsed
+
+
+def check_name(value: object, argument: str) -> str:
+    """Validate one entity or project name given on its own.
+
+    Raises:
+        UsageError: not a non-empty name of letters, digits, '-', '_' and '.'.
+    """
+    if not isinstance(value, str) or not _NAME.match(value):
+        raise UsageError(
+            f"{argument} must be a name of letters, digits, '-', '_' and '.', got {value!r}"
+        )
+    return value

@@ -1,0 +1,59 @@
+"""Fixtures shared by the whole suite: a clean environment, the local server, bound clients."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from wandbkit.server.testing import ServerHandle, make_seeded_app, running_server
+
+import wandbkit
+
+REFERENCE = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test sees the developer's W&B credentials, settings or ~/.netrc."""
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("WANDB_") or name == "NETRC":
+            monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
+
+
+@pytest.fixture
+def seeded_app() -> tuple[object, object]:
+    """An in-process server app with a seeded store: ``(app, seed)``."""
+    return make_seeded_app()
+
+
+@pytest.fixture
+async def async_api(seeded_app: tuple[object, object]) -> AsyncIterator[wandbkit.AsyncApi]:
+    """An ``AsyncApi`` talking to the in-process server through ``httpx.ASGITransport``."""
+    app, seed = seeded_app
+    api = wandbkit.AsyncApi(
+        api_key=seed.api_key,  # type: ignore[attr-defined]
+        base_url="http://wandbkit.test",
+        transport=httpx.ASGITransport(app=app),  # type: ignore[arg-type]
+    )
+    async with api:
+        yield api
+
+
+@pytest.fixture
+def live_server() -> Iterator[ServerHandle]:
+    """The local server on a loopback port with a fresh, seeded database."""
+    with running_server() as handle:
+        yield handle
+
+
+@pytest.fixture
+def api(live_server: ServerHandle) -> Iterator[wandbkit.Api]:
+    """A sync ``Api`` bound to ``live_server`` over real HTTP."""
+    client = wandbkit.Api(api_key=live_server.api_key, base_url=live_server.base_url)
+    yield client
+    client.close()

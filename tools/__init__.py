@@ -1,0 +1,1 @@
+"""Development tools for wandbkit (codegen, schema subset, demo). Not shipped."""

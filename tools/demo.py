@@ -1,0 +1,173 @@
+"""`make demo`: start the local W&B server with demo data and show what wandbkit does with it.
+
+Everything runs on loopback: a fresh SQLite database under ``.demo/``, the server started with
+``wandbkit server``, and the client configured only through the two lines that
+``wandbkit server seed`` prints, exactly as a user would do it in a shell.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_DIR = ROOT / ".demo"
+# The console script installed beside this interpreter, as a user would run it.
+WANDBKIT = [str(Path(sys.executable).parent / "wandbkit")]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _title(text: str) -> None:
+    print(f"\n\033[1m== {text}\033[0m")
+
+
+@contextlib.contextmanager
+def demo_server() -> Iterator[dict[str, str]]:
+    """Seed a fresh database, start the server on a free port, yield the client's env."""
+    shutil.rmtree(DEMO_DIR, ignore_errors=True)
+    DEMO_DIR.mkdir()
+    db = DEMO_DIR / "server.db"
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    seeded = subprocess.run(
+        [*WANDBKIT, "server", "seed", "--db", str(db), "--demo", "--base-url", base_url],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    env = dict(line.split("=", 1) for line in seeded.stdout.splitlines() if "=" in line)
+    print(f"$ wandbkit server seed --db {db.relative_to(ROOT)} --demo")
+    for key in env:
+        shown = "<40 hex chars, hidden>" if key == "WANDB_API_KEY" else env[key]
+        print(f"  {key}={shown}")
+    log = (DEMO_DIR / "server.log").open("w")
+    server = subprocess.Popen(
+        [*WANDBKIT, "server", "--host", "127.0.0.1", "--port", str(port), "--db", str(db)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base_url}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"the demo server did not start; see {DEMO_DIR / 'server.log'}")
+            time.sleep(0.1)
+        print(f"$ wandbkit server --port {port} --db {db.relative_to(ROOT)}   (running)")
+        yield env
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        log.close()
+
+
+def show_sync() -> None:
+    """The drop-in surface: the same calls as ``wandb.Api()``."""
+    import wandbkit
+
+    api = wandbkit.Api()  # configured from WANDB_API_KEY / WANDB_BASE_URL; no request yet
+    print(f"api = wandbkit.Api()          -> {api!r}")
+
+    _title("The viewer (typed User)")
+    me = api.viewer
+    print(f"api.viewer                   -> {me!r}")
+    print(f"  username={me.username!r} email={me.email!r} teams={me.teams}")
+    print(f"api.default_entity           -> {api.default_entity!r}")
+
+    _title("Projects of each entity (lazy relay paginator, 2 per page)")
+    for entity in [me.username, *me.teams]:
+        projects = api.projects(entity, per_page=2)
+        print(f"api.projects({entity!r}):")
+        for project in projects:
+            created = project.created_at.date().isoformat()
+            print(f"  {project.entity}/{project.name:<22} created {created}  {project.description}")
+        print(f"  ({len(projects.objects)} projects in {projects.pages_loaded} requests)")
+
+    _title("One project, lazily")
+    first_team = me.teams[0]
+    project = api.project("llm-finetune", entity=first_team)
+    print(f"api.project('llm-finetune', entity={first_team!r}) -> {project!r}  (no request yet)")
+    print(f"  project.id         -> {project.id!r}   (one GetProject request)")
+    print(f"  project.url        -> {project.url}")
+    print(f"  project.user       -> {project.user!r}")
+    print(
+        f"  api.from_path('{first_team}/llm-finetune') == project -> "
+        f"{api.from_path(f'{first_team}/llm-finetune') == project}"
+    )
+
+    _title("Create a project")
+    created = api.create_project(
+        "demo-created", entity=me.username, description="made by make demo"
+    )
+    print(
+        f"api.create_project('demo-created') -> {created!r} "
+        f"created_at={created.created_at:%Y-%m-%d}"
+    )
+
+    _title("Honest errors")
+    for label, action in (
+        ("api.from_path('a/b/c/d')", lambda: api.from_path("a/b/c/d")),
+        ("api.projects(per_page=0)", lambda: api.projects(per_page=0)),
+        ("api.project('nope').id", lambda: api.project("nope").id),
+    ):
+        try:
+            action()
+        except wandbkit.WandbkitError as exc:
+            print(f"{label:<28} -> {type(exc).__name__}: {exc}")
+    bad = wandbkit.Api(api_key="0" * 40)
+    try:
+        _ = bad.viewer
+    except wandbkit.AuthenticationError as exc:
+        print(f"{'Api(api_key=wrong).viewer':<28} -> {type(exc).__name__}: {exc}")
+
+
+async def show_async() -> None:
+    """The same surface for asyncio: concurrent pages, awaitable properties."""
+    import wandbkit
+
+    _title("AsyncApi: the same surface, concurrently")
+    async with wandbkit.AsyncApi() as api:
+        me = await api.viewer
+        entities = [me.username, *me.teams]
+        started = time.perf_counter()
+        lists = await asyncio.gather(*(api.projects(e).to_list() for e in entities))
+        elapsed = (time.perf_counter() - started) * 1000
+        for entity, projects in zip(entities, lists, strict=True):
+            print(f"  {entity:<12} {[p.name for p in projects]}")
+        print(f"  ({len(entities)} entities listed concurrently in {elapsed:.0f} ms)")
+        features = await api.server_features()
+        print(f"  server features: {sorted(k for k, v in features.items() if v)}")
+
+
+def main() -> int:
+    with demo_server() as env:
+        os.environ.update(env)
+        for key in ("WANDB_ENTITY", "WANDB_PROJECT"):
+            os.environ.pop(key, None)
+        show_sync()
+        asyncio.run(show_async())
+    print("\nDone. The server has stopped; its data is in .demo/server.db.")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
