@@ -7,9 +7,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from wandbkit.server.testing import ServerHandle, make_seeded_app, running_server
 
 import wandbkit
+from wandbkit.server.testing import ServerHandle, make_seeded_app, running_server
 
 REFERENCE = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
 

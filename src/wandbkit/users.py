@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from wandbkit._generated.fragments import UserFields
+if TYPE_CHECKING:
+    from wandbkit._generated.fragments import UserFields
 
 
 class User:

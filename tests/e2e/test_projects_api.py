@@ -8,10 +8,10 @@ from typing import Any
 
 import httpx
 import pytest
-from wandbkit.server.testing import ServerHandle
 
 import wandbkit
 from wandbkit.errors import AuthenticationError, NotFoundError, NotLoadedError, UsageError
+from wandbkit.server.testing import ServerHandle
 
 
 class CountingTransport(httpx.AsyncBaseTransport):
@@ -80,7 +80,7 @@ async def test_creating_projects_and_paging_through_them_one_per_request(counted
     projects = api.projects(seed.team, per_page=1)
     seen = [p.name async for p in projects]
     assert seen == names
-    assert transport.operations == ["GetProjects"] * 4  # three pages, the last one says "no more"
+    assert transport.operations == ["GetProjects"] * 3  # the last page says "no more"
     assert all(p.loaded for p in projects.objects)
     assert projects.objects[1].description == "the beta project"
 

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from wandbkit._async.context import AsyncClientHolder
 from wandbkit._async.projects import AsyncProject, AsyncProjects
-from wandbkit._async.transport import AsyncTransport
 from wandbkit._core.config import Settings, resolve_settings
 from wandbkit._core.errors import UsageError
 from wandbkit._core.flavor_async import MaybeAwaitable
-from wandbkit._core.protocol import USER_AGENT
-from wandbkit._generated.input_types import UpsertModelInput
+from wandbkit._version import USER_AGENT
 from wandbkit.paths import check_name, parse_path
 from wandbkit.users import User
+
+if TYPE_CHECKING:
+    import httpx
 
 _OVERRIDE_KEYS = frozenset({"base_url", "entity", "project", "organization"})
 # Keys wandb.Api accepts in `overrides` that have no effect here; accepted for drop-in use.
@@ -78,9 +77,7 @@ class AsyncApi:
             max_retries=max_retries,
         )
         self.organization: str | None = given.get("organization")
-        self._ctx = AsyncClientHolder(
-            settings, AsyncTransport(settings, http_client=http_client, transport=transport)
-        )
+        self._ctx = AsyncClientHolder(settings, http_client=http_client, transport=transport)
         self._features: dict[str, bool] | None = None
 
     # -- configuration -------------------------------------------------------------------
@@ -189,6 +186,8 @@ class AsyncApi:
             fields["description"] = description
         if access is not None:
             fields["access"] = access
+        from wandbkit._generated.input_types import UpsertModelInput
+
         result = await self._ctx.client.create_project(input=UpsertModelInput(**fields))
         created = result.upsert_model.project if result.upsert_model is not None else None
         if created is None:
@@ -216,7 +215,7 @@ class AsyncApi:
 
     async def aclose(self) -> None:
         """Close the HTTP connections this Api opened."""
-        await self._ctx.transport.aclose()
+        await self._ctx.aclose()
 
     async def __aenter__(self) -> AsyncApi:
         return self

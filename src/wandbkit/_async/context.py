@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from wandbkit._async.transport import AsyncTransport
 from wandbkit._core.config import Settings
 from wandbkit._core.errors import NotFoundError, UsageError
-from wandbkit._generated.async_client import AsyncWandbClient
 from wandbkit.users import User
+
+if TYPE_CHECKING:
+    import httpx
+
+    from wandbkit._async.transport import AsyncTransport
+    from wandbkit._generated.async_client import AsyncWandbClient
 
 
 def app_url(base_url: str) -> str:
@@ -23,17 +28,54 @@ def app_url(base_url: str) -> str:
 class AsyncClientHolder:
     """Owns the generated client and what every domain object needs to reach the server.
 
+    The transport and the generated client (with httpx and the pydantic models) are built on
+    first use, so importing wandbkit and constructing an ``Api`` stay cheap.
+
     Args:
         settings: resolved configuration.
-        transport: the transport the generated client sends through.
+        http_client: an httpx client to send with (the caller keeps ownership).
+        transport: an httpx transport for the client wandbkit creates.
     """
 
-    def __init__(self, settings: Settings, transport: AsyncTransport) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        http_client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
         self.settings = settings
-        self.transport = transport
-        self.client = AsyncWandbClient(transport)
+        self._http_client = http_client
+        self._httpx_transport = transport
+        self._transport: AsyncTransport | None = None
+        self._client: AsyncWandbClient | None = None
         self._viewer: User | None = None
         self._default_entity: str | None = None
+
+    @property
+    def transport(self) -> AsyncTransport:
+        """The transport every request goes through (created on first use)."""
+        if self._transport is None:
+            from wandbkit._async.transport import AsyncTransport
+
+            self._transport = AsyncTransport(
+                self.settings, http_client=self._http_client, transport=self._httpx_transport
+            )
+        return self._transport
+
+    @property
+    def client(self) -> AsyncWandbClient:
+        """The generated GraphQL client (created on first use)."""
+        if self._client is None:
+            from wandbkit._generated.async_client import AsyncWandbClient
+
+            self._client = AsyncWandbClient(self.transport)
+        return self._client
+
+    async def aclose(self) -> None:
+        """Close the transport if one was created."""
+        if self._transport is not None:
+            await self._transport.aclose()
 
     @property
     def app_url(self) -> str:

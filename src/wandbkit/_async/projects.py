@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wandbkit._async.context import AsyncClientHolder
 from wandbkit._async.pagination import AsyncRelayPaginator, Page
 from wandbkit._core.errors import NotFoundError, NotLoadedError
 from wandbkit._core.flavor_async import IS_ASYNC
-from wandbkit._generated.fragments import ProjectFields
 from wandbkit.paths import check_name
 from wandbkit.users import User
+
+if TYPE_CHECKING:
+    from wandbkit._generated.fragments import ProjectFields
 
 
 class AsyncProject:

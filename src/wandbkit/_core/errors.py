@@ -26,10 +26,12 @@ through :func:`redact` before it reaches an exception.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
-import pydantic
+if TYPE_CHECKING:
+    # Annotations only: importing wandbkit must not pay for httpx and pydantic.
+    import httpx
+    import pydantic
 
 __all__ = [
     "APIConnectionError",

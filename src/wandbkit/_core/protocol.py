@@ -32,7 +32,7 @@ from wandbkit._core.errors import (
     redact,
 )
 from wandbkit._core.retry import parse_retry_after
-from wandbkit._version import __version__
+from wandbkit._version import USER_AGENT
 
 __all__ = [
     "USER_AGENT",
@@ -43,7 +43,6 @@ __all__ = [
     "status_error",
 ]
 
-USER_AGENT = f"wandbkit/{__version__}"
 
 #: Longest piece of a non-JSON body quoted in an error message.
 _SNIPPET_LIMIT = 200

@@ -11,7 +11,6 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from typing import Literal
 
 from wandbkit._core.errors import UsageError
@@ -117,6 +116,9 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
             return seconds
         return None
     try:
+        # Imported here: email.utils costs ~10 ms at import and is rarely needed.
+        from email.utils import parsedate_to_datetime
+
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
         return None

@@ -4,18 +4,34 @@
 
 from typing import TYPE_CHECKING, Any, Optional, Union
 
+from wandbkit._core.scalars import serialize_json_string
+
 from .base_client import BaseClient
 from .base_model import UNSET
 
 if TYPE_CHECKING:
     from .base_model import UnsetType
     from .create_project import CreateProject
+    from .create_run_files import CreateRunFiles
+    from .delete_files import DeleteFiles
+    from .delete_run import DeleteRun
     from .get_default_entity import GetDefaultEntity
     from .get_project import GetProject
     from .get_projects import GetProjects
+    from .get_run import GetRun
+    from .get_run_events import GetRunEvents
+    from .get_run_files import GetRunFiles
+    from .get_run_history import GetRunHistory
+    from .get_run_history_keys import GetRunHistoryKeys
+    from .get_run_sampled_history import GetRunSampledHistory
+    from .get_run_state import GetRunState
+    from .get_runs import GetRuns
+    from .get_runs_full import GetRunsFull
+    from .get_runs_heavy import GetRunsHeavy
     from .get_viewer import GetViewer
-    from .input_types import UpsertModelInput
+    from .input_types import UpsertBucketInput, UpsertModelInput
     from .server_features import ServerFeatures
+    from .upsert_run import UpsertRun
 
 
 def gql(q: str) -> str:
@@ -201,6 +217,613 @@ class WandbClient(BaseClient):
         )
         data = self.get_data(response)
         return self.parse_result(CreateProject, data, operation_name="CreateProject")
+
+    def get_runs(
+        self,
+        entity: str,
+        project: str,
+        cursor: Union[Optional[str], "UnsetType"] = UNSET,
+        per_page: Union[Optional[int], "UnsetType"] = UNSET,
+        order: Union[Optional[str], "UnsetType"] = UNSET,
+        filters: Union[Optional[Any], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "GetRuns":
+        from .get_runs import GetRuns
+
+        query = gql("""
+            query GetRuns($entity: String!, $project: String!, $cursor: String, $perPage: Int = 50, $order: String, $filters: JSONString) {
+              project(name: $project, entityName: $entity) {
+                internalId
+                runCount(filters: $filters)
+                readOnly
+                runs(filters: $filters, after: $cursor, first: $perPage, order: $order) {
+                  edges {
+                    cursor
+                    node {
+                      ...RunLightFields
+                    }
+                  }
+                  pageInfo {
+                    ...RunPageInfo
+                  }
+                }
+              }
+            }
+
+            fragment RunLightFields on Run {
+              id
+              name
+              displayName
+              state
+              tags
+              group
+              jobType
+              sweepName
+              commit
+              readOnly
+              createdAt
+              heartbeatAt
+              description
+              notes
+              historyLineCount
+              projectId
+              user {
+                name
+                username
+              }
+            }
+
+            fragment RunPageInfo on PageInfo {
+              endCursor
+              hasNextPage
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "cursor": cursor,
+            "perPage": per_page,
+            "order": order,
+            "filters": serialize_json_string(filters),
+        }
+        response = self.execute(
+            query=query, operation_name="GetRuns", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetRuns, data, operation_name="GetRuns")
+
+    def get_runs_full(
+        self,
+        entity: str,
+        project: str,
+        cursor: Union[Optional[str], "UnsetType"] = UNSET,
+        per_page: Union[Optional[int], "UnsetType"] = UNSET,
+        order: Union[Optional[str], "UnsetType"] = UNSET,
+        filters: Union[Optional[Any], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "GetRunsFull":
+        from .get_runs_full import GetRunsFull
+
+        query = gql("""
+            query GetRunsFull($entity: String!, $project: String!, $cursor: String, $perPage: Int = 50, $order: String, $filters: JSONString) {
+              project(name: $project, entityName: $entity) {
+                internalId
+                runCount(filters: $filters)
+                readOnly
+                runs(filters: $filters, after: $cursor, first: $perPage, order: $order) {
+                  edges {
+                    cursor
+                    node {
+                      ...RunLightFields
+                      ...RunHeavyFields
+                    }
+                  }
+                  pageInfo {
+                    ...RunPageInfo
+                  }
+                }
+              }
+            }
+
+            fragment RunHeavyFields on Run {
+              config
+              summaryMetrics
+              systemMetrics
+              historyKeys
+            }
+
+            fragment RunLightFields on Run {
+              id
+              name
+              displayName
+              state
+              tags
+              group
+              jobType
+              sweepName
+              commit
+              readOnly
+              createdAt
+              heartbeatAt
+              description
+              notes
+              historyLineCount
+              projectId
+              user {
+                name
+                username
+              }
+            }
+
+            fragment RunPageInfo on PageInfo {
+              endCursor
+              hasNextPage
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "cursor": cursor,
+            "perPage": per_page,
+            "order": order,
+            "filters": serialize_json_string(filters),
+        }
+        response = self.execute(
+            query=query, operation_name="GetRunsFull", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetRunsFull, data, operation_name="GetRunsFull")
+
+    def get_runs_heavy(
+        self,
+        entity: str,
+        project: str,
+        filters: Any,
+        per_page: int,
+        config_keys: Union[Optional[list[str]], "UnsetType"] = UNSET,
+        summary_keys: Union[Optional[list[str]], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "GetRunsHeavy":
+        from .get_runs_heavy import GetRunsHeavy
+
+        query = gql("""
+            query GetRunsHeavy($entity: String!, $project: String!, $filters: JSONString!, $perPage: Int!, $configKeys: [String!], $summaryKeys: [String!]) {
+              project(name: $project, entityName: $entity) {
+                runs(filters: $filters, first: $perPage) {
+                  edges {
+                    node {
+                      name
+                      config(keys: $configKeys)
+                      summaryMetrics(keys: $summaryKeys)
+                      systemMetrics
+                      historyKeys
+                    }
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "filters": serialize_json_string(filters),
+            "perPage": per_page,
+            "configKeys": config_keys,
+            "summaryKeys": summary_keys,
+        }
+        response = self.execute(
+            query=query, operation_name="GetRunsHeavy", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetRunsHeavy, data, operation_name="GetRunsHeavy")
+
+    def get_run(self, entity: str, project: str, name: str, **kwargs: Any) -> "GetRun":
+        from .get_run import GetRun
+
+        query = gql("""
+            query GetRun($entity: String!, $project: String!, $name: String!) {
+              project(name: $project, entityName: $entity) {
+                internalId
+                run(name: $name) {
+                  ...RunLightFields
+                  ...RunHeavyFields
+                }
+              }
+            }
+
+            fragment RunHeavyFields on Run {
+              config
+              summaryMetrics
+              systemMetrics
+              historyKeys
+            }
+
+            fragment RunLightFields on Run {
+              id
+              name
+              displayName
+              state
+              tags
+              group
+              jobType
+              sweepName
+              commit
+              readOnly
+              createdAt
+              heartbeatAt
+              description
+              notes
+              historyLineCount
+              projectId
+              user {
+                name
+                username
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "name": name,
+        }
+        response = self.execute(query=query, operation_name="GetRun", variables=variables, **kwargs)
+        data = self.get_data(response)
+        return self.parse_result(GetRun, data, operation_name="GetRun")
+
+    def get_run_state(self, entity: str, project: str, name: str, **kwargs: Any) -> "GetRunState":
+        from .get_run_state import GetRunState
+
+        query = gql("""
+            query GetRunState($entity: String!, $project: String!, $name: String!) {
+              project(name: $project, entityName: $entity) {
+                run(name: $name) {
+                  id
+                  state
+                  heartbeatAt
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "name": name,
+        }
+        response = self.execute(
+            query=query, operation_name="GetRunState", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetRunState, data, operation_name="GetRunState")
+
+    def upsert_run(self, input: "UpsertBucketInput", **kwargs: Any) -> "UpsertRun":
+        from .upsert_run import UpsertRun
+
+        query = gql("""
+            mutation UpsertRun($input: UpsertBucketInput!) {
+              upsertBucket(input: $input) {
+                bucket {
+                  ...RunLightFields
+                  ...RunHeavyFields
+                  project {
+                    name
+                    entityName
+                  }
+                }
+                inserted
+              }
+            }
+
+            fragment RunHeavyFields on Run {
+              config
+              summaryMetrics
+              systemMetrics
+              historyKeys
+            }
+
+            fragment RunLightFields on Run {
+              id
+              name
+              displayName
+              state
+              tags
+              group
+              jobType
+              sweepName
+              commit
+              readOnly
+              createdAt
+              heartbeatAt
+              description
+              notes
+              historyLineCount
+              projectId
+              user {
+                name
+                username
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = self.execute(
+            query=query,
+            operation_name="UpsertRun",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(UpsertRun, data, operation_name="UpsertRun")
+
+    def delete_run(
+        self,
+        id: str,
+        delete_artifacts: Union[Optional[bool], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "DeleteRun":
+        from .delete_run import DeleteRun
+
+        query = gql("""
+            mutation DeleteRun($id: ID!, $deleteArtifacts: Boolean = false) {
+              deleteRun(input: {id: $id, deleteArtifacts: $deleteArtifacts}) {
+                clientMutationId
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id, "deleteArtifacts": delete_artifacts}
+        response = self.execute(
+            query=query,
+            operation_name="DeleteRun",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(DeleteRun, data, operation_name="DeleteRun")
+
+    def get_run_history_keys(
+        self, entity: str, project: str, name: str, **kwargs: Any
+    ) -> "GetRunHistoryKeys":
+        from .get_run_history_keys import GetRunHistoryKeys
+
+        query = gql("""
+            query GetRunHistoryKeys($entity: String!, $project: String!, $name: String!) {
+              project(name: $project, entityName: $entity) {
+                run(name: $name) {
+                  historyKeys
+                  historyLineCount
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "name": name,
+        }
+        response = self.execute(
+            query=query,
+            operation_name="GetRunHistoryKeys",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetRunHistoryKeys, data, operation_name="GetRunHistoryKeys")
+
+    def get_run_sampled_history(
+        self, entity: str, project: str, name: str, specs: list[Any], **kwargs: Any
+    ) -> "GetRunSampledHistory":
+        from .get_run_sampled_history import GetRunSampledHistory
+
+        query = gql("""
+            query GetRunSampledHistory($entity: String!, $project: String!, $name: String!, $specs: [JSONString!]!) {
+              project(name: $project, entityName: $entity) {
+                run(name: $name) {
+                  sampledHistory(specs: $specs)
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "name": name,
+            "specs": serialize_json_string(specs),
+        }
+        response = self.execute(
+            query=query,
+            operation_name="GetRunSampledHistory",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetRunSampledHistory, data, operation_name="GetRunSampledHistory")
+
+    def get_run_history(
+        self,
+        entity: str,
+        project: str,
+        name: str,
+        samples: Union[Optional[int], "UnsetType"] = UNSET,
+        min_step: Union[Optional[int], "UnsetType"] = UNSET,
+        max_step: Union[Optional[int], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "GetRunHistory":
+        from .get_run_history import GetRunHistory
+
+        query = gql("""
+            query GetRunHistory($entity: String!, $project: String!, $name: String!, $samples: Int, $minStep: Int64, $maxStep: Int64) {
+              project(name: $project, entityName: $entity) {
+                run(name: $name) {
+                  history(samples: $samples, minStep: $minStep, maxStep: $maxStep)
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "name": name,
+            "samples": samples,
+            "minStep": min_step,
+            "maxStep": max_step,
+        }
+        response = self.execute(
+            query=query, operation_name="GetRunHistory", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetRunHistory, data, operation_name="GetRunHistory")
+
+    def get_run_events(
+        self,
+        entity: str,
+        project: str,
+        name: str,
+        samples: Union[Optional[int], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "GetRunEvents":
+        from .get_run_events import GetRunEvents
+
+        query = gql("""
+            query GetRunEvents($entity: String!, $project: String!, $name: String!, $samples: Int) {
+              project(name: $project, entityName: $entity) {
+                run(name: $name) {
+                  events(samples: $samples)
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "name": name,
+            "samples": samples,
+        }
+        response = self.execute(
+            query=query, operation_name="GetRunEvents", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetRunEvents, data, operation_name="GetRunEvents")
+
+    def get_run_files(
+        self,
+        entity: str,
+        project: str,
+        name: str,
+        cursor: Union[Optional[str], "UnsetType"] = UNSET,
+        per_page: Union[Optional[int], "UnsetType"] = UNSET,
+        names: Union[Optional[list[Optional[str]]], "UnsetType"] = UNSET,
+        pattern: Union[Optional[str], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "GetRunFiles":
+        from .get_run_files import GetRunFiles
+
+        query = gql("""
+            query GetRunFiles($entity: String!, $project: String!, $name: String!, $cursor: String, $perPage: Int = 50, $names: [String] = [], $pattern: String) {
+              project(name: $project, entityName: $entity) {
+                run(name: $name) {
+                  id
+                  fileCount
+                  files(names: $names, after: $cursor, first: $perPage, pattern: $pattern) {
+                    edges {
+                      cursor
+                      node {
+                        ...RunFileFields
+                      }
+                    }
+                    pageInfo {
+                      ...RunPageInfo
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment RunFileFields on File {
+              id
+              name
+              url
+              directUrl
+              sizeBytes
+              mimetype
+              updatedAt
+              md5
+            }
+
+            fragment RunPageInfo on PageInfo {
+              endCursor
+              hasNextPage
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "name": name,
+            "cursor": cursor,
+            "perPage": per_page,
+            "names": names,
+            "pattern": pattern,
+        }
+        response = self.execute(
+            query=query, operation_name="GetRunFiles", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetRunFiles, data, operation_name="GetRunFiles")
+
+    def create_run_files(
+        self, entity: str, project: str, run: str, files: list[str], **kwargs: Any
+    ) -> "CreateRunFiles":
+        from .create_run_files import CreateRunFiles
+
+        query = gql("""
+            mutation CreateRunFiles($entity: String!, $project: String!, $run: String!, $files: [String!]!) {
+              createRunFiles(
+                input: {entityName: $entity, projectName: $project, runName: $run, files: $files}
+              ) {
+                runID
+                uploadHeaders
+                files {
+                  name
+                  uploadUrl
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "run": run,
+            "files": files,
+        }
+        response = self.execute(
+            query=query,
+            operation_name="CreateRunFiles",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(CreateRunFiles, data, operation_name="CreateRunFiles")
+
+    def delete_files(self, files: list[str], **kwargs: Any) -> "DeleteFiles":
+        from .delete_files import DeleteFiles
+
+        query = gql("""
+            mutation DeleteFiles($files: [ID!]!) {
+              deleteFiles(input: {files: $files}) {
+                success
+              }
+            }
+            """)
+        variables: dict[str, object] = {"files": files}
+        response = self.execute(
+            query=query,
+            operation_name="DeleteFiles",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(DeleteFiles, data, operation_name="DeleteFiles")
 
     def server_features(self, **kwargs: Any) -> "ServerFeatures":
         from .server_features import ServerFeatures

@@ -61,5 +61,65 @@ class ProjectFieldsUser(UserFields):
     pass
 
 
+class RunFileFields(BaseModel):
+    id: str
+    name: str
+    url: Optional[str]
+    direct_url: str = Field(alias="directUrl")
+    size_bytes: int = Field(alias="sizeBytes")
+    mimetype: Optional[str]
+    updated_at: Optional[Annotated[datetime, BeforeValidator(parse_datetime)]] = Field(
+        alias="updatedAt"
+    )
+    md_5: Optional[str] = Field(alias="md5")
+
+
+class RunHeavyFields(BaseModel):
+    config: Optional[Annotated[Any, BeforeValidator(parse_json_string)]]
+    summary_metrics: Optional[Annotated[Any, BeforeValidator(parse_json_string)]] = Field(
+        alias="summaryMetrics"
+    )
+    system_metrics: Optional[Annotated[Any, BeforeValidator(parse_json_string)]] = Field(
+        alias="systemMetrics"
+    )
+    history_keys: Optional[Any] = Field(alias="historyKeys")
+
+
+class RunLightFields(BaseModel):
+    id: str
+    name: str
+    display_name: Optional[str] = Field(alias="displayName")
+    state: Optional[str]
+    tags: Optional[list[str]]
+    group: Optional[str]
+    job_type: Optional[str] = Field(alias="jobType")
+    sweep_name: Optional[str] = Field(alias="sweepName")
+    commit: Optional[str]
+    read_only: Optional[bool] = Field(alias="readOnly")
+    created_at: Annotated[datetime, BeforeValidator(parse_datetime)] = Field(alias="createdAt")
+    heartbeat_at: Optional[Annotated[datetime, BeforeValidator(parse_datetime)]] = Field(
+        alias="heartbeatAt"
+    )
+    description: Optional[str]
+    notes: Optional[str]
+    history_line_count: Optional[int] = Field(alias="historyLineCount")
+    project_id: str = Field(alias="projectId")
+    user: Optional["RunLightFieldsUser"]
+
+
+class RunLightFieldsUser(BaseModel):
+    name: str
+    username: Optional[str]
+
+
+class RunPageInfo(BaseModel):
+    end_cursor: Optional[str] = Field(alias="endCursor")
+    has_next_page: bool = Field(alias="hasNextPage")
+
+
 UserFields.model_rebuild()
 ProjectFields.model_rebuild()
+RunFileFields.model_rebuild()
+RunHeavyFields.model_rebuild()
+RunLightFields.model_rebuild()
+RunPageInfo.model_rebuild()

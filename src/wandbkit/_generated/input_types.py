@@ -11,6 +11,34 @@ from wandbkit._core.scalars import serialize_json_string
 from .base_model import BaseModel
 
 
+class UpsertBucketInput(BaseModel):
+    name: Optional[str] = None
+    group_name: Optional[str] = Field(alias="groupName", default=None)
+    display_name: Optional[str] = Field(alias="displayName", default=None)
+    notes: Optional[str] = None
+    description: Optional[str] = None
+    sweep: Optional[str] = None
+    id: Optional[str] = None
+    framework: Optional[str] = None
+    config: Optional[Annotated[Any, PlainSerializer(serialize_json_string)]] = None
+    "deprecated"
+    summary_metrics: Optional[Annotated[Any, PlainSerializer(serialize_json_string)]] = Field(
+        alias="summaryMetrics", default=None
+    )
+    commit: Optional[str] = None
+    state: Optional[str] = None
+    host: Optional[str] = None
+    debug: Optional[bool] = None
+    entity_name: Optional[str] = Field(alias="entityName", default=None)
+    model_name: Optional[str] = Field(alias="modelName", default=None)
+    job_program: Optional[str] = Field(alias="jobProgram", default=None)
+    job_repo: Optional[str] = Field(alias="jobRepo", default=None)
+    job_type: Optional[str] = Field(alias="jobType", default=None)
+    tags: Optional[list[Optional[str]]] = None
+    run_queue_item_id: Optional[str] = Field(alias="runQueueItemId", default=None)
+    client_mutation_id: Optional[str] = Field(alias="clientMutationId", default=None)
+
+
 class UpsertModelInput(BaseModel):
     name: Optional[str] = None
     description: Optional[str] = None

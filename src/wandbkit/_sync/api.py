@@ -6,20 +6,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from wandbkit._core.config import Settings, resolve_settings
 from wandbkit._core.errors import UsageError
 from wandbkit._core.flavor_sync import MaybeAwaitable
-from wandbkit._core.protocol import USER_AGENT
-from wandbkit._generated.input_types import UpsertModelInput
 from wandbkit._sync.context import ClientHolder
 from wandbkit._sync.projects import Project, Projects
-from wandbkit._sync.transport import Transport
+from wandbkit._version import USER_AGENT
 from wandbkit.paths import check_name, parse_path
 from wandbkit.users import User
+
+if TYPE_CHECKING:
+    import httpx
 
 _OVERRIDE_KEYS = frozenset({"base_url", "entity", "project", "organization"})
 # Keys wandb.Api accepts in `overrides` that have no effect here; accepted for drop-in use.
@@ -80,9 +79,7 @@ class Api:
             max_retries=max_retries,
         )
         self.organization: str | None = given.get("organization")
-        self._ctx = ClientHolder(
-            settings, Transport(settings, http_client=http_client, transport=transport)
-        )
+        self._ctx = ClientHolder(settings, http_client=http_client, transport=transport)
         self._features: dict[str, bool] | None = None
 
     # -- configuration -------------------------------------------------------------------
@@ -191,6 +188,8 @@ class Api:
             fields["description"] = description
         if access is not None:
             fields["access"] = access
+        from wandbkit._generated.input_types import UpsertModelInput
+
         result = self._ctx.client.create_project(input=UpsertModelInput(**fields))
         created = result.upsert_model.project if result.upsert_model is not None else None
         if created is None:
@@ -218,7 +217,7 @@ class Api:
 
     def close(self) -> None:
         """Close the HTTP connections this Api opened."""
-        self._ctx.transport.close()
+        self._ctx.close()
 
     def __enter__(self) -> Api:
         return self

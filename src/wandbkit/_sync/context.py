@@ -4,13 +4,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from wandbkit._core.config import Settings
 from wandbkit._core.errors import NotFoundError, UsageError
-from wandbkit._generated.client import WandbClient
-from wandbkit._sync.transport import Transport
 from wandbkit.users import User
+
+if TYPE_CHECKING:
+    import httpx
+
+    from wandbkit._generated.client import WandbClient
+    from wandbkit._sync.transport import Transport
 
 
 def app_url(base_url: str) -> str:
@@ -25,17 +30,54 @@ def app_url(base_url: str) -> str:
 class ClientHolder:
     """Owns the generated client and what every domain object needs to reach the server.
 
+    The transport and the generated client (with httpx and the pydantic models) are built on
+    first use, so importing wandbkit and constructing an ``Api`` stay cheap.
+
     Args:
         settings: resolved configuration.
-        transport: the transport the generated client sends through.
+        http_client: an httpx client to send with (the caller keeps ownership).
+        transport: an httpx transport for the client wandbkit creates.
     """
 
-    def __init__(self, settings: Settings, transport: Transport) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        http_client: httpx.Client | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
         self.settings = settings
-        self.transport = transport
-        self.client = WandbClient(transport)
+        self._http_client = http_client
+        self._httpx_transport = transport
+        self._transport: Transport | None = None
+        self._client: WandbClient | None = None
         self._viewer: User | None = None
         self._default_entity: str | None = None
+
+    @property
+    def transport(self) -> Transport:
+        """The transport every request goes through (created on first use)."""
+        if self._transport is None:
+            from wandbkit._sync.transport import Transport
+
+            self._transport = Transport(
+                self.settings, http_client=self._http_client, transport=self._httpx_transport
+            )
+        return self._transport
+
+    @property
+    def client(self) -> WandbClient:
+        """The generated GraphQL client (created on first use)."""
+        if self._client is None:
+            from wandbkit._generated.client import WandbClient
+
+            self._client = WandbClient(self.transport)
+        return self._client
+
+    def close(self) -> None:
+        """Close the transport if one was created."""
+        if self._transport is not None:
+            self._transport.close()
 
     @property
     def app_url(self) -> str:

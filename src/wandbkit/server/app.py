@@ -1,0 +1,234 @@
+"""The local server's ASGI app: ``POST /graphql`` and ``GET /healthz``.
+
+Status codes follow what W&B clients expect (see the official client's wire report):
+
+* 401 ``{"errors": [...]}`` for a missing or unknown API key; clients fail fast on it.
+* 400 ``{"errors": [...]}`` when the request cannot run at all: a body that is not JSON, no
+  query, a syntax or validation error, an unknown operation, bad variables.
+* 200 ``{"data": ..., "errors": [...]}`` for errors while executing; partial data survives.
+* Never 429 or 5xx for any of these: W&B clients retry those for about 19 seconds.
+
+Quirks of the official client that are accepted on purpose: ``operationName: ""`` (means
+"not given"), no ``variables`` key, variables the operation does not declare (ignored),
+``#graphql`` comments and tab indentation (a real parser handles both), and the headers
+``Use-Admin-Privileges`` and ``X-Wandb-*`` (ignored).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ariadne import graphql as execute_graphql
+from graphql import (
+    DocumentNode,
+    GraphQLError,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    OperationType,
+    get_operation_ast,
+    parse,
+    validate,
+)
+from graphql.execution.values import get_variable_values
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from wandbkit.server.auth import UNAUTHORIZED_MESSAGE, api_key_from_authorization
+from wandbkit.server.resolvers import ClientError, RequestContext
+from wandbkit.server.schema import build_executable_schema
+from wandbkit.server.store import Store, UserRow
+
+GRAPHQL_PATH = "/graphql"
+HEALTH_PATH = "/healthz"
+
+logger = logging.getLogger("wandbkit.server")
+
+if TYPE_CHECKING:
+    _LoggerAdapter = logging.LoggerAdapter[logging.Logger]
+else:
+    _LoggerAdapter = logging.LoggerAdapter
+
+
+class _ExecutionErrorLog(_LoggerAdapter):
+    """Ariadne logs every GraphQL error at ERROR with a traceback; errors the client caused
+    (bad input, no permission) are expected, so they go to DEBUG and bugs stay loud."""
+
+    def error(self, msg: object, *args: Any, **kwargs: Any) -> None:
+        if isinstance(msg, GraphQLError) and _caused_by_client(msg):
+            self.logger.debug("GraphQL client error: %s", msg.message)
+            return
+        super().error(msg, *args, **kwargs)
+
+
+def _caused_by_client(error: GraphQLError) -> bool:
+    return isinstance(error, ClientError) or isinstance(error.original_error, ClientError)
+
+
+@dataclass(frozen=True)
+class _Operation:
+    """A request that passed every check that can fail before execution."""
+
+    document: DocumentNode
+    operation_name: str | None
+    variables: dict[str, Any]
+
+
+class _RequestError(Exception):
+    """A request that cannot run; answered with HTTP 400 and these errors."""
+
+    def __init__(self, errors: Collection[GraphQLError]) -> None:
+        super().__init__(errors)
+        self.errors = list(errors)
+
+
+def _error_body(message: str) -> dict[str, Any]:
+    return {"errors": [{"message": message}]}
+
+
+def _prepare(schema: GraphQLSchema, payload: Any) -> _Operation:
+    """Check a request body up to (not including) execution.
+
+    Raises:
+        _RequestError: anything that makes the request impossible to run.
+    """
+    if not isinstance(payload, dict):
+        raise _RequestError([GraphQLError("the request body must be a JSON object")])
+    query = payload.get("query")
+    if not isinstance(query, str) or not query.strip():
+        raise _RequestError([GraphQLError("the request must have a 'query' string")])
+    operation_name = payload.get("operationName")
+    if operation_name == "":
+        # The official client sends "" for "no name"; graphql-core would look for an
+        # operation literally named "".
+        operation_name = None
+    if operation_name is not None and not isinstance(operation_name, str):
+        raise _RequestError([GraphQLError("'operationName' must be a string or null")])
+    variables = payload.get("variables")
+    if variables is None:
+        variables = {}
+    if not isinstance(variables, dict):
+        raise _RequestError([GraphQLError("'variables' must be a JSON object or null")])
+
+    try:
+        document = parse(query)
+    except GraphQLError as error:
+        raise _RequestError([error]) from None
+    errors = validate(schema, document)
+    if errors:
+        raise _RequestError(errors)
+    operation = get_operation_ast(document, operation_name)
+    if operation is None:
+        message = (
+            f"unknown operation named {operation_name!r}"
+            if operation_name
+            else "the document has several operations: name one in 'operationName'"
+        )
+        raise _RequestError([GraphQLError(message)])
+    if operation.operation == OperationType.SUBSCRIPTION:
+        raise _RequestError([GraphQLError("subscriptions are not supported")])
+    _check_variables(schema, operation, variables)
+    return _Operation(document, operation_name, variables)
+
+
+def _check_variables(
+    schema: GraphQLSchema, operation: OperationDefinitionNode, variables: dict[str, Any]
+) -> None:
+    # Coercing up front turns a missing or mistyped variable into a 400 instead of a 200 with
+    # "data": null. Undeclared extra variables are ignored here, as they are by execution.
+    coerced = get_variable_values(schema, operation.variable_definitions or (), variables)
+    if isinstance(coerced, list):
+        raise _RequestError(coerced)
+
+
+def _already_validated(*_: Any, **__: Any) -> list[GraphQLError]:
+    # _prepare() validated the document against the same schema; skip Ariadne's second pass.
+    return []
+
+
+class GraphQLEndpoint:
+    """``POST /graphql``: authenticate, check, execute with Ariadne."""
+
+    def __init__(self, store: Store, schema: GraphQLSchema, *, debug: bool = False) -> None:
+        self.store = store
+        self.schema = schema
+        self.debug = debug
+        self._error_log = _ExecutionErrorLog(logging.getLogger("wandbkit.server.graphql"), {})
+
+    def authenticate(self, request: Request) -> UserRow | None:
+        """The user whose API key the request carries, or ``None``."""
+        key = api_key_from_authorization(request.headers.get("authorization"))
+        if key is None:
+            return None
+        return self.store.user_for_api_key(key)
+
+    async def handle(self, request: Request) -> Response:
+        """Answer one GraphQL request."""
+        viewer = self.authenticate(request)
+        if viewer is None:
+            return JSONResponse(
+                _error_body(UNAUTHORIZED_MESSAGE),
+                status_code=401,
+                headers={"WWW-Authenticate": 'Basic realm="wandbkit"'},
+            )
+        try:
+            payload = json.loads(await request.body())
+        except (ValueError, UnicodeDecodeError):
+            return JSONResponse(_error_body("the request body is not valid JSON"), status_code=400)
+        try:
+            operation = _prepare(self.schema, payload)
+        except _RequestError as exc:
+            return JSONResponse({"errors": [e.formatted for e in exc.errors]}, status_code=400)
+
+        _, result = await execute_graphql(
+            self.schema,
+            {
+                "query": payload["query"],
+                "variables": operation.variables,
+                "operationName": operation.operation_name,
+            },
+            query_document=operation.document,
+            query_validator=_already_validated,
+            context_value=RequestContext(store=self.store, viewer=viewer),
+            debug=self.debug,
+            logger=self._error_log,
+        )
+        return JSONResponse(result, status_code=200)
+
+
+async def healthz(_: Request) -> Response:
+    """Readiness probe; needs no API key."""
+    return JSONResponse({"ok": True})
+
+
+def create_app(store: Store, *, debug: bool = False) -> Starlette:
+    """Create the local W&B server as an ASGI app.
+
+    Args:
+        store: where the server's data lives; the app does not close it.
+        debug: add exception details to GraphQL errors (for local debugging only).
+
+    Returns:
+        A Starlette app; ``app.state.store`` is ``store``.
+
+    Example:
+        >>> from wandbkit.server import Store, create_app, seed_basic
+        >>> store = Store()
+        >>> seed = seed_basic(store)
+        >>> app = create_app(store)  # serve with uvicorn, or test with httpx.ASGITransport
+    """
+    endpoint = GraphQLEndpoint(store, build_executable_schema(), debug=debug)
+    app = Starlette(
+        debug=False,
+        routes=[
+            Route(GRAPHQL_PATH, endpoint.handle, methods=["POST"]),
+            Route(HEALTH_PATH, healthz, methods=["GET"]),
+        ],
+    )
+    app.state.store = store
+    return app

@@ -1,0 +1,181 @@
+"""``Query.entity``, ``Query.organization`` and the ``Entity``, ``Member``, ``Organization`` types.
+
+Missing entities and organizations resolve to ``null``, not to errors: the official client
+turns ``null`` into its own clean "not found" messages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ariadne import ObjectType, QueryType
+from graphql import GraphQLResolveInfo
+
+from wandbkit.server.ids import InvalidIdError, decode_int_id, encode_id
+from wandbkit.server.resolvers.common import ClientError, context, paginate_by_pk
+from wandbkit.server.store import EntityRow, Membership, OrganizationRow, ProjectRow, UserRow
+
+#: Fixed answers for non-null Entity fields the emulator has no notion of (yet).
+ENTITY_DEFAULTS: dict[str, Any] = {
+    "defaultAccess": "PRIVATE",
+    "privateOnly": False,
+    "codeSavingEnabled": False,
+    "readOnlyAdmin": False,
+    "storageBytes": 0,
+}
+
+
+def resolve_entity(
+    _: Any, info: GraphQLResolveInfo, *, name: str | None = None, **__: Any
+) -> EntityRow | None:
+    """The entity called ``name``, or ``null``."""
+    if not name:
+        return None
+    return context(info).store.get_entity(name)
+
+
+def resolve_organization(
+    _: Any, info: GraphQLResolveInfo, *, id: str | None = None, name: str | None = None
+) -> OrganizationRow | None:
+    """The organization with this ``name`` or ``id``, or ``null``."""
+    store = context(info).store
+    if name:
+        return store.get_organization(name)
+    if id:
+        try:
+            return store.get_organization_by_pk(decode_int_id(id, "Organization"))
+        except InvalidIdError:
+            return None
+    return None
+
+
+def resolve_entity_id(entity: EntityRow, _: GraphQLResolveInfo) -> str:
+    return encode_id("Entity", entity.pk)
+
+
+def resolve_entity_is_team(entity: EntityRow, _: GraphQLResolveInfo) -> bool:
+    # An organization's own entity behaves as a team (shared, with members), as on W&B.
+    return entity.kind != "user"
+
+
+def resolve_entity_read_only(entity: EntityRow, info: GraphQLResolveInfo) -> bool:
+    return not context(info).can_write(entity)
+
+
+def resolve_entity_projects(
+    entity: EntityRow,
+    info: GraphQLResolveInfo,
+    *,
+    first: int | None = None,
+    after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
+    pattern: str | None = None,
+    order: str | None = None,
+) -> dict[str, Any]:
+    """The entity's projects in creation order, relay-paged."""
+    if pattern is not None or order is not None:
+        # Better a clear error than a silently unfiltered or differently ordered list.
+        raise ClientError("Entity.projects: pattern and order are not supported by this server")
+    store = context(info).store
+
+    def fetch(after_pk: int, limit: int) -> list[ProjectRow]:
+        return store.list_projects(entity.pk, after_pk=after_pk, limit=limit)
+
+    return paginate_by_pk(fetch, lambda p: p.pk, first=first, after=after, last=last, before=before)
+
+
+def resolve_entity_project(
+    entity: EntityRow, info: GraphQLResolveInfo, *, name: str | None = None
+) -> ProjectRow | None:
+    if not name:
+        return None
+    return context(info).store.get_project(entity.pk, name)
+
+
+def resolve_entity_members(entity: EntityRow, info: GraphQLResolveInfo) -> list[dict[str, Any]]:
+    """Team members; a personal entity's only member is its user; an org's are its members."""
+    store = context(info).store
+    members: list[Membership]
+    if entity.kind == "team":
+        members = store.team_members(entity.pk)
+    elif entity.kind == "organization" and entity.organization_pk is not None:
+        members = store.organization_members(entity.organization_pk)
+    else:
+        owner = store.get_user_by_entity(entity.pk)
+        members = [Membership(owner, "admin")] if owner else []
+    return [member_dict(m) for m in members]
+
+
+def member_dict(membership: Membership) -> dict[str, Any]:
+    """A ``Member`` (snake_case keys); never carries an API key."""
+    user = membership.user
+    return {
+        "id": encode_id("User", user.pk),
+        "username": user.username,
+        "name": user.name or user.username,
+        "email": user.email,
+        "role": membership.role,
+        "admin": membership.role == "admin",
+        "pending": False,
+        "account_type": None,
+        "api_key": None,
+        "photo_url": None,
+    }
+
+
+def resolve_entity_user(entity: EntityRow, info: GraphQLResolveInfo) -> UserRow | None:
+    """The user of a personal entity; ``null`` for teams and organizations."""
+    if entity.kind != "user":
+        return None
+    return context(info).store.get_user_by_entity(entity.pk)
+
+
+def resolve_entity_organization(
+    entity: EntityRow, info: GraphQLResolveInfo
+) -> OrganizationRow | None:
+    if entity.organization_pk is None:
+        return None
+    return context(info).store.get_organization_by_pk(entity.organization_pk)
+
+
+def resolve_organization_id(organization: OrganizationRow, _: GraphQLResolveInfo) -> str:
+    return encode_id("Organization", organization.pk)
+
+
+def resolve_organization_feature_flags(
+    _: OrganizationRow, __: GraphQLResolveInfo, **___: Any
+) -> list[dict[str, Any]]:
+    # No per-organization feature flags are emulated; an empty list is "none enabled".
+    return []
+
+
+def _constant(value: Any) -> Any:
+    def resolve(_: Any, __: GraphQLResolveInfo, **___: Any) -> Any:
+        return value
+
+    return resolve
+
+
+def bindables() -> list[QueryType | ObjectType]:
+    """The Query fields and types this module resolves."""
+    query = QueryType()
+    query.set_field("entity", resolve_entity)
+    query.set_field("organization", resolve_organization)
+
+    entity = ObjectType("Entity")
+    entity.set_field("id", resolve_entity_id)
+    entity.set_field("isTeam", resolve_entity_is_team)
+    entity.set_field("readOnly", resolve_entity_read_only)
+    entity.set_field("projects", resolve_entity_projects)
+    entity.set_field("project", resolve_entity_project)
+    entity.set_field("members", resolve_entity_members)
+    entity.set_field("user", resolve_entity_user)
+    entity.set_field("organization", resolve_entity_organization)
+    for field_name, value in ENTITY_DEFAULTS.items():
+        entity.set_field(field_name, _constant(value))
+
+    organization = ObjectType("Organization")
+    organization.set_field("id", resolve_organization_id)
+    organization.set_field("featureFlags", resolve_organization_feature_flags)
+    return [query, entity, organization]

@@ -1,0 +1,245 @@
+"""Projects: ``Query.models``, ``Query.project``, ``Mutation.upsertModel`` and ``renameProject``.
+
+The schema keeps W&B's legacy names: a project is a "model", and the list of an entity's
+projects is the root field ``models``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ariadne import MutationType, ObjectType, QueryType
+from graphql import GraphQLResolveInfo
+
+from wandbkit.server.ids import InvalidIdError, decode_int_id, encode_id
+from wandbkit.server.resolvers.common import (
+    ClientError,
+    NotFound,
+    PermissionDenied,
+    RequestContext,
+    context,
+    empty_connection,
+    paginate_by_pk,
+)
+from wandbkit.server.store import (
+    EntityRow,
+    InvalidNameError,
+    NameConflictError,
+    ProjectRow,
+    UnknownRowError,
+    UserRow,
+    check_name,
+)
+
+#: Fixed answers for non-null Project fields whose domains (runs, sweeps, artifacts, launch,
+#: automations) are not implemented yet. Each later domain replaces its entry with a resolver.
+PROJECT_DEFAULTS: dict[str, Any] = {
+    "totalSweeps": 0,
+    "runQueues": [],
+    "triggers": [],
+}
+
+
+# -- Query ----------------------------------------------------------------------------------
+
+
+def resolve_models(
+    _: Any,
+    info: GraphQLResolveInfo,
+    *,
+    entity_name: str | None = None,
+    first: int | None = None,
+    after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
+    **__: Any,
+) -> dict[str, Any] | None:
+    """An entity's projects (default: the viewer's entity), or ``null`` for no such entity."""
+    ctx = context(info)
+    entity = ctx.store.get_entity(entity_name) if entity_name else ctx.default_entity()
+    if entity is None:
+        return None
+    store = ctx.store
+    entity_pk = entity.pk
+
+    def fetch(after_pk: int, limit: int) -> list[ProjectRow]:
+        return store.list_projects(entity_pk, after_pk=after_pk, limit=limit)
+
+    return paginate_by_pk(fetch, lambda p: p.pk, first=first, after=after, last=last, before=before)
+
+
+def resolve_project(
+    _: Any, info: GraphQLResolveInfo, *, name: str | None = None, entity_name: str | None = None
+) -> ProjectRow | None:
+    """The project, or ``null`` when it (or its entity) does not exist; never an error."""
+    ctx = context(info)
+    if not name:
+        return None
+    entity = ctx.store.get_entity(entity_name) if entity_name else ctx.default_entity()
+    if entity is None:
+        return None
+    return ctx.store.get_project(entity.pk, name)
+
+
+# -- Project ----------------------------------------------------------------------------------
+
+
+def resolve_project_id(project: ProjectRow, _: GraphQLResolveInfo) -> str:
+    return encode_id("Project", project.pk)
+
+
+def resolve_project_internal_id(project: ProjectRow, _: GraphQLResolveInfo) -> str:
+    # Clients that decode it (registries) expect ProjectInternalId:<int>.
+    return encode_id("ProjectInternalId", project.pk)
+
+
+def resolve_project_entity(project: ProjectRow, info: GraphQLResolveInfo) -> EntityRow:
+    return context(info).required_entity(project.entity_pk)
+
+
+def resolve_project_entity_name(project: ProjectRow, info: GraphQLResolveInfo) -> str:
+    return context(info).required_entity(project.entity_pk).name
+
+
+def resolve_project_user(project: ProjectRow, info: GraphQLResolveInfo) -> UserRow | None:
+    """The user who created the project (``null`` if that user is gone)."""
+    if project.creator_pk is None:
+        return None
+    return context(info).user(project.creator_pk)
+
+
+def resolve_project_read_only(project: ProjectRow, info: GraphQLResolveInfo) -> bool:
+    """Locked projects, and every project of an entity the viewer cannot write to."""
+    ctx = context(info)
+    return project.read_only or not ctx.can_write(ctx.required_entity(project.entity_pk))
+
+
+def resolve_project_run_count(_: ProjectRow, __: GraphQLResolveInfo, **___: Any) -> int:
+    return 0  # Runs arrive with their own domain.
+
+
+def resolve_empty_connection(_: ProjectRow, __: GraphQLResolveInfo, **___: Any) -> dict[str, Any]:
+    return empty_connection()
+
+
+def _constant(value: Any) -> Any:
+    def resolve(_: Any, __: GraphQLResolveInfo, **___: Any) -> Any:
+        # A fresh copy: resolvers must not hand out one shared mutable list.
+        return list(value) if isinstance(value, list) else value
+
+    return resolve
+
+
+# -- Mutation ---------------------------------------------------------------------------------
+
+
+def _writable_entity(ctx: RequestContext, entity_name: str | None) -> EntityRow:
+    entity = ctx.store.get_entity(entity_name) if entity_name else ctx.default_entity()
+    if entity is None:
+        raise NotFound(f"entity {entity_name!r} not found")
+    if not ctx.can_write(entity):
+        raise PermissionDenied(
+            f"permission denied: user {ctx.viewer.username!r} cannot create or change "
+            f"projects in entity {entity.name!r}"
+        )
+    return entity
+
+
+def _views_text(views: Any) -> str | None:
+    # JSONString arguments arrive parsed; the store keeps JSON text.
+    if views is None:
+        return None
+    return views if isinstance(views, str) else json.dumps(views, separators=(",", ":"))
+
+
+def _payload(project: ProjectRow, inserted: bool) -> dict[str, Any]:
+    return {"project": project, "model": project, "inserted": inserted}
+
+
+def resolve_upsert_model(_: Any, info: GraphQLResolveInfo, *, input: dict[str, Any]) -> Any:
+    """Create the project ``input.name`` in ``input.entityName`` (default: the viewer's entity),
+    or update its description, access, views and benchmark flag.
+
+    With ``input.id`` the project with that id is updated instead (and renamed if
+    ``input.name`` differs). The viewer must be able to write to the entity.
+    """
+    ctx = context(info)
+    changes: dict[str, Any] = {
+        "description": input.get("description"),
+        "access": input.get("access"),
+        "views": _views_text(input.get("views")),
+        "is_benchmark": input.get("is_benchmark"),
+    }
+    try:
+        if input.get("id"):
+            return _payload(_update_by_id(ctx, input["id"], input.get("name"), changes), False)
+        name = input.get("name")
+        if not name:
+            raise ClientError("upsertModel: input.name is required when input.id is not given")
+        check_name(name, "project")
+        entity = _writable_entity(ctx, input.get("entity_name"))
+        project, inserted = ctx.store.upsert_project(
+            entity.pk, name, creator_pk=ctx.viewer.pk, **changes
+        )
+    except (InvalidNameError, NameConflictError) as exc:
+        raise ClientError(str(exc)) from None
+    return _payload(project, inserted)
+
+
+def _update_by_id(
+    ctx: RequestContext, project_id: str, name: str | None, changes: dict[str, Any]
+) -> ProjectRow:
+    try:
+        pk = decode_int_id(project_id, "Project")
+    except InvalidIdError:
+        raise ClientError("upsertModel: input.id is not a project id") from None
+    project = ctx.store.get_project_by_pk(pk)
+    if project is None:
+        raise NotFound("upsertModel: no project has that id")
+    _writable_entity(ctx, ctx.required_entity(project.entity_pk).name)
+    try:
+        return ctx.store.update_project(pk, name=name, **changes)
+    except UnknownRowError:  # pragma: no cover - deleted between the two statements
+        raise NotFound("upsertModel: no project has that id") from None
+
+
+def resolve_rename_project(_: Any, info: GraphQLResolveInfo, *, input: dict[str, Any]) -> Any:
+    """Rename ``input.oldProjectName`` in ``input.entityName`` to ``input.newProjectName``."""
+    ctx = context(info)
+    entity = _writable_entity(ctx, input["entity_name"])
+    project = ctx.store.get_project(entity.pk, input["old_project_name"])
+    if project is None:
+        raise NotFound(
+            f"renameProject: project {entity.name}/{input['old_project_name']} not found"
+        )
+    try:
+        renamed = ctx.store.update_project(project.pk, name=input["new_project_name"])
+    except (InvalidNameError, NameConflictError) as exc:
+        raise ClientError(str(exc)) from None
+    return _payload(renamed, False)
+
+
+def bindables() -> list[QueryType | MutationType | ObjectType]:
+    """The Query and Mutation fields and types this module resolves."""
+    query = QueryType()
+    query.set_field("models", resolve_models)
+    query.set_field("project", resolve_project)
+
+    mutation = MutationType()
+    mutation.set_field("upsertModel", resolve_upsert_model)
+    mutation.set_field("renameProject", resolve_rename_project)
+
+    project = ObjectType("Project")
+    project.set_field("id", resolve_project_id)
+    project.set_field("internalId", resolve_project_internal_id)
+    project.set_field("entity", resolve_project_entity)
+    project.set_field("entityName", resolve_project_entity_name)
+    project.set_field("user", resolve_project_user)
+    project.set_field("readOnly", resolve_project_read_only)
+    project.set_field("runCount", resolve_project_run_count)
+    for connection_field in ("runs", "sweeps", "artifactTypes", "allViews"):
+        project.set_field(connection_field, resolve_empty_connection)
+    for field_name, value in PROJECT_DEFAULTS.items():
+        project.set_field(field_name, _constant(value))
+    return [query, mutation, project]

@@ -1,0 +1,165 @@
+"""Helpers for tests that need the local server: in-process, or on a loopback port.
+
+Example:
+    >>> from wandbkit.server.testing import running_server
+    >>> with running_server() as server:
+    ...     print(server.base_url)  # http://127.0.0.1:<free port>
+
+    >>> app, seed = make_seeded_app()
+    >>> transport = asgi_transport(app)  # httpx.AsyncClient(transport=transport, ...)
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import httpx
+import uvicorn
+from starlette.applications import Starlette
+
+from wandbkit.server.app import HEALTH_PATH, create_app
+from wandbkit.server.seed import SeedResult, seed_basic
+from wandbkit.server.store import Store
+
+#: How long :func:`running_server` waits for the server to answer ``/healthz``.
+STARTUP_TIMEOUT = 15.0
+#: How long it waits for the server thread to finish after asking it to stop.
+SHUTDOWN_TIMEOUT = 10.0
+
+
+@dataclass(frozen=True)
+class ServerHandle:
+    """A running local server.
+
+    Attributes:
+        base_url: e.g. ``http://127.0.0.1:54321`` (no trailing slash); use as
+            ``WANDB_BASE_URL``.
+        api_key: a valid key for ``seed.username``; use as ``WANDB_API_KEY``.
+        store: the server's store; tests may add data directly.
+        seed: what the seed created.
+    """
+
+    base_url: str
+    api_key: str = field(repr=False)
+    store: Store
+    seed: SeedResult
+
+    @property
+    def graphql_url(self) -> str:
+        """The GraphQL endpoint."""
+        return f"{self.base_url}/graphql"
+
+    def env(self) -> dict[str, str]:
+        """``WANDB_BASE_URL`` and ``WANDB_API_KEY`` for a client process."""
+        return {"WANDB_BASE_URL": self.base_url, "WANDB_API_KEY": self.api_key}
+
+
+def basic_auth_header(api_key: str, *, username: str = "api") -> dict[str, str]:
+    """The ``Authorization`` header W&B clients send: ``Basic base64("api:" + key)``."""
+    token = base64.b64encode(f"{username}:{api_key}".encode()).decode("ascii")
+    return {"Authorization": f"Basic {token}"}
+
+
+def asgi_transport(app: Starlette) -> httpx.ASGITransport:
+    """An httpx transport that calls ``app`` in-process (no socket); for async clients."""
+    return httpx.ASGITransport(app=app)
+
+
+def make_seeded_app(store: Store | None = None) -> tuple[Starlette, SeedResult]:
+    """An app over ``store`` (default: a fresh in-memory store) seeded with :func:`seed_basic`.
+
+    The store is ``app.state.store``.
+    """
+    store = store if store is not None else Store()
+    seed = seed_basic(store)
+    return create_app(store), seed
+
+
+def _bind_loopback(host: str, port: int) -> socket.socket:
+    # Binding here, not in uvicorn, tells us the port before the server starts, without the
+    # race of "find a free port, then hope it is still free".
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+@contextlib.contextmanager
+def running_server(
+    store: Store | None = None,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    seed: SeedResult | None = None,
+) -> Iterator[ServerHandle]:
+    """Run the server with uvicorn in a background thread for the duration of a block.
+
+    Args:
+        store: the data to serve; default a fresh in-memory store (closed on exit). A store
+            passed in is left open.
+        host: the interface to listen on (loopback by default).
+        port: the port; ``0`` picks a free one.
+        seed: the seed to report in the handle; default :func:`seed_basic` on ``store``
+            (which reuses existing users and adds a key).
+
+    Yields:
+        A :class:`ServerHandle` once ``/healthz`` answers 200.
+
+    Raises:
+        RuntimeError: the server did not become healthy in :data:`STARTUP_TIMEOUT` seconds.
+    """
+    owns_store = store is None
+    store = store if store is not None else Store()
+    seed = seed if seed is not None else seed_basic(store)
+    sock = _bind_loopback(host, port)
+    bound_host, bound_port = sock.getsockname()[:2]
+    url_host = f"[{bound_host}]" if ":" in bound_host else bound_host
+    base_url = f"http://{url_host}:{bound_port}"
+    config = uvicorn.Config(
+        create_app(store),
+        log_config=None,  # leave the host process's logging (pytest's capture) alone
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name="wandbkit-server", daemon=True
+    )
+    thread.start()
+    try:
+        _wait_until_healthy(base_url, thread)
+        yield ServerHandle(base_url=base_url, api_key=seed.api_key, store=store, seed=seed)
+    finally:
+        server.should_exit = True
+        thread.join(SHUTDOWN_TIMEOUT)
+        sock.close()
+        if owns_store:
+            store.close()
+
+
+def _wait_until_healthy(base_url: str, thread: threading.Thread) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    with httpx.Client(timeout=1.0, trust_env=False) as client:
+        while True:
+            try:
+                if client.get(f"{base_url}{HEALTH_PATH}").status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            if not thread.is_alive():
+                raise RuntimeError("the local server thread exited during startup")
+            if time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"the local server at {base_url} was not healthy after {STARTUP_TIMEOUT} s"
+                )
+            time.sleep(0.02)
