@@ -13,7 +13,12 @@ Example (``conftest.py``)::
         register_matchers(vcr)
 
     @pytest.fixture(scope="module")
-    def vcr_config():
+    def _skip_health_checks(request: Any) -> Any:
+    # The local server's readiness probe is test plumbing, not client traffic.
+    return None if str(request.path).endswith("/healthz") else request
+
+
+def vcr_config():
         return wandb_vcr_config()
 """
 
@@ -78,6 +83,11 @@ def _scrub_response(secrets: list[str]) -> Any:
     return scrub
 
 
+def _skip_health_checks(request: Any) -> Any:
+    # The local server's readiness probe is test plumbing, not client traffic.
+    return None if str(request.path).endswith("/healthz") else request
+
+
 def vcr_config(*, secrets: list[str] | None = None) -> dict[str, Any]:
     """A pytest-recording ``vcr_config`` for W&B traffic.
 
@@ -91,6 +101,7 @@ def vcr_config(*, secrets: list[str] | None = None) -> dict[str, Any]:
     return {
         "match_on": ["method", "path", GRAPHQL_MATCHER],
         "filter_headers": list(_SCRUBBED_HEADERS),
+        "before_record_request": _skip_health_checks,
         "before_record_response": _scrub_response(list(secrets or [])),
         "decode_compressed_response": True,
     }
