@@ -18,6 +18,7 @@
         │   ├── RateLimitError (429, with ``retry_after``)
         │   └── InternalServerError (5xx)
         ├── GraphQLError: the server answered with ``errors`` (keeps path and partial data)
+        ├── IntegrityError: a download's size or md5 did not match (nothing is kept)
         └── ResponseValidationError: the answer did not match the generated model
 """
 
@@ -30,6 +31,7 @@ from wandbkit._core.errors import (
     BadRequestError,
     ConflictError,
     GraphQLError,
+    IntegrityError,
     InternalServerError,
     NotFoundError,
     NotLoadedError,
@@ -50,6 +52,7 @@ __all__ = [
     "BadRequestError",
     "ConflictError",
     "GraphQLError",
+    "IntegrityError",
     "InternalServerError",
     "NotFoundError",
     "NotLoadedError",

@@ -134,8 +134,8 @@ async def test_a_missing_project_is_not_found_naming_its_path(counted: Any) -> N
 
 async def test_from_path_gives_the_same_project_as_project(counted: Any) -> None:
     api, _, seed = counted
-    assert api.from_path(f"{seed.team}/x") == api.project("x", entity=seed.team)
-    assert api.from_path(f"https://wandb.ai/{seed.team}/x/workspace") == api.project(
+    assert await api.from_path(f"{seed.team}/x") == api.project("x", entity=seed.team)
+    assert await api.from_path(f"https://wandb.ai/{seed.team}/x/workspace") == api.project(
         f"{seed.team}/x"
     )
 
@@ -149,8 +149,8 @@ async def test_from_path_gives_the_same_project_as_project(counted: Any) -> None
         (lambda api: api.project("has space"), "name must be a name"),
         (lambda api: api.project("a/b/c"), "name must be 'project' or 'entity/project'"),
         (lambda api: api.projects(per_page=0), "per_page must be an int"),
-        (lambda api: api.from_path("a/b/c/d"), "path must look like"),
-        (lambda api: api.from_path("e/p/runs/r1"), "names a run"),
+        (lambda api: api.from_path("a/b/c/d").send(None), "path must look like"),
+        (lambda api: api.from_path("e/p/sweeps/s1").send(None), "names a sweep"),
     ],
 )
 async def test_bad_input_fails_before_any_request(counted: Any, call: Any, message: str) -> None:

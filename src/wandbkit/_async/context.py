@@ -72,6 +72,11 @@ class AsyncClientHolder:
             self._client = AsyncWandbClient(self.transport)
         return self._client
 
+    def forget(self) -> None:
+        """Drop the cached viewer and default entity."""
+        self._viewer = None
+        self._default_entity = None
+
     async def aclose(self) -> None:
         """Close the transport if one was created."""
         if self._transport is not None:

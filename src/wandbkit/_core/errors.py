@@ -42,6 +42,7 @@ __all__ = [
     "BadRequestError",
     "ConflictError",
     "GraphQLError",
+    "IntegrityError",
     "InternalServerError",
     "NotFoundError",
     "NotLoadedError",
@@ -362,6 +363,10 @@ class GraphQLError(APIError):
         if self.path:
             text += f" (at {'.'.join(str(item) for item in self.path)})"
         return text
+
+
+class IntegrityError(APIError):
+    """A download's size or checksum did not match what the server promised (nothing kept)."""
 
 
 class ResponseValidationError(APIError):

@@ -3,14 +3,29 @@
 from __future__ import annotations
 
 import time
-from typing import Annotated, TypeAlias, TypeVar
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Annotated, Any, TypeAlias, TypeVar
 
-__all__ = ["IS_ASYNC", "MaybeAwaitable", "monotonic", "sync_sleep"]
+__all__ = [
+    "IS_ASYNC",
+    "MaybeAwaitable",
+    "Pending",
+    "discard",
+    "gather_limited",
+    "monotonic",
+    "resolve",
+    "spawn",
+    "sync_sleep",
+]
 
 _T = TypeVar("_T")
 
 #: What a property that needs the server returns: the value itself in the sync flavor.
 MaybeAwaitable: TypeAlias = Annotated[_T, "sync"]
+
+#: Background work started by :func:`spawn`.
+Pending: TypeAlias = Future
 
 #: False in the sync flavor; lets shared code tell which twin it runs in.
 IS_ASYNC = False
@@ -26,3 +41,37 @@ def sync_sleep(seconds: float) -> None:
         seconds: how long to wait.
     """
     time.sleep(seconds)
+
+
+# One small pool for background work of the sync flavor (prefetching the next page). httpx's
+# Client is thread-safe, so a prefetch may share the caller's connection pool.
+_BACKGROUND = ThreadPoolExecutor(max_workers=4, thread_name_prefix="wandbkit-prefetch")
+
+
+def spawn(fn: Callable[..., _T], *args: Any) -> Future[_T]:
+    """Start ``fn(*args)`` on a background thread (prefetching); collect it with :func:`resolve`.
+
+    Args:
+        fn: the function to run.
+        *args: its arguments.
+    """
+    return _BACKGROUND.submit(fn, *args)
+
+
+def resolve(pending: Future[_T]) -> _T:
+    """Wait for what :func:`spawn` started and return its result (or raise its error)."""
+    return pending.result()
+
+
+def discard(pending: Future[Any] | None) -> None:
+    """Cancel background work nobody will collect (an abandoned prefetch)."""
+    if pending is not None:
+        pending.cancel()
+
+
+def gather_limited(calls: Sequence[Callable[[], _T]], limit: int) -> list[_T]:
+    """Run ``calls`` on up to ``limit`` threads; results in call order."""
+    if len(calls) <= 1:
+        return [call() for call in calls]
+    with ThreadPoolExecutor(max_workers=min(limit, len(calls))) as pool:
+        return list(pool.map(lambda call: call(), calls))

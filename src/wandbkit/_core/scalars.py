@@ -21,9 +21,10 @@ def parse_json_string(value: Any) -> Any:
     return value
 
 
-def serialize_json_string(value: Any) -> str | None:
+def serialize_json_string(value: Any) -> Any:
     """Dump a Python value to ``JSONString`` text; text is sent unchanged."""
-    if value is None or isinstance(value, str):
+    if value is None or isinstance(value, str) or type(value).__name__ == "UnsetType":
+        # UNSET (an optional argument not passed) is dropped later by the executor.
         return value
     return json.dumps(value, separators=(",", ":"), allow_nan=True)
 

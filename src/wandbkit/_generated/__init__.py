@@ -99,7 +99,12 @@ if TYPE_CHECKING:
         GetRunsHeavyProjectRunsEdgesNode,
     )
     from .get_viewer import GetViewer, GetViewerViewer
-    from .input_types import UpsertBucketInput, UpsertModelInput
+    from .input_types import (
+        ArtifactTypeInput,
+        ProjectIconInput,
+        UpsertBucketInput,
+        UpsertModelInput,
+    )
     from .server_features import (
         ServerFeatures,
         ServerFeaturesServerInfo,
@@ -112,6 +117,7 @@ if TYPE_CHECKING:
         UpsertRunUpsertBucketBucketProject,
     )
 _LAZY_IMPORTS = {
+    "ArtifactTypeInput": ".input_types",
     "AsyncBaseClient": ".async_base_client",
     "WandbClient": ".client",
     "AsyncWandbClient": ".async_client",
@@ -181,6 +187,7 @@ _LAZY_IMPORTS = {
     "GetViewerViewer": ".get_viewer",
     "ProjectFields": ".fragments",
     "ProjectFieldsUser": ".fragments",
+    "ProjectIconInput": ".input_types",
     "RunFileFields": ".fragments",
     "RunHeavyFields": ".fragments",
     "RunLightFields": ".fragments",
@@ -217,6 +224,7 @@ def __dir__():
 
 
 __all__ = [
+    "ArtifactTypeInput",
     "AsyncBaseClient",
     "AsyncWandbClient",
     "WandbClient",
@@ -286,6 +294,7 @@ __all__ = [
     "GetViewerViewer",
     "ProjectFields",
     "ProjectFieldsUser",
+    "ProjectIconInput",
     "RunFileFields",
     "RunHeavyFields",
     "RunLightFields",

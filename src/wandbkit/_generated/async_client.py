@@ -300,12 +300,14 @@ class AsyncWandbClient(AsyncBaseClient):
         per_page: Union[Optional[int], "UnsetType"] = UNSET,
         order: Union[Optional[str], "UnsetType"] = UNSET,
         filters: Union[Optional[Any], "UnsetType"] = UNSET,
+        config_keys: Union[Optional[list[str]], "UnsetType"] = UNSET,
+        summary_keys: Union[Optional[list[str]], "UnsetType"] = UNSET,
         **kwargs: Any,
     ) -> "GetRunsFull":
         from .get_runs_full import GetRunsFull
 
         query = gql("""
-            query GetRunsFull($entity: String!, $project: String!, $cursor: String, $perPage: Int = 50, $order: String, $filters: JSONString) {
+            query GetRunsFull($entity: String!, $project: String!, $cursor: String, $perPage: Int = 50, $order: String, $filters: JSONString, $configKeys: [String!], $summaryKeys: [String!]) {
               project(name: $project, entityName: $entity) {
                 internalId
                 runCount(filters: $filters)
@@ -315,7 +317,10 @@ class AsyncWandbClient(AsyncBaseClient):
                     cursor
                     node {
                       ...RunLightFields
-                      ...RunHeavyFields
+                      config(keys: $configKeys)
+                      summaryMetrics(keys: $summaryKeys)
+                      systemMetrics
+                      historyKeys
                     }
                   }
                   pageInfo {
@@ -323,13 +328,6 @@ class AsyncWandbClient(AsyncBaseClient):
                   }
                 }
               }
-            }
-
-            fragment RunHeavyFields on Run {
-              config
-              summaryMetrics
-              systemMetrics
-              historyKeys
             }
 
             fragment RunLightFields on Run {
@@ -367,6 +365,8 @@ class AsyncWandbClient(AsyncBaseClient):
             "perPage": per_page,
             "order": order,
             "filters": serialize_json_string(filters),
+            "configKeys": config_keys,
+            "summaryKeys": summary_keys,
         }
         response = await self.execute(
             query=query, operation_name="GetRunsFull", variables=variables, **kwargs
@@ -631,7 +631,9 @@ class AsyncWandbClient(AsyncBaseClient):
             "entity": entity,
             "project": project,
             "name": name,
-            "specs": serialize_json_string(specs),
+            "specs": [serialize_json_string(item) for item in specs]
+            if isinstance(specs, list)
+            else specs,
         }
         response = await self.execute(
             query=query,

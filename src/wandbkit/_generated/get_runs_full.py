@@ -2,13 +2,14 @@
 # Regenerate with `make codegen`; `make codegen-check` fails when this file drifts.
 # Fix problems in codegen.toml, tools/codegen/ or the .graphql sources, never here.
 
-from typing import Optional
+from typing import Annotated, Any, Optional
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
+
+from wandbkit._core.scalars import parse_json_string
 
 from .base_model import BaseModel
 from .fragments import (
-    RunHeavyFields,
     RunLightFields,
     RunLightFieldsUser,  # noqa: F401
     RunPageInfo,
@@ -36,8 +37,15 @@ class GetRunsFullProjectRunsEdges(BaseModel):
     node: "GetRunsFullProjectRunsEdgesNode"
 
 
-class GetRunsFullProjectRunsEdgesNode(RunHeavyFields, RunLightFields):
-    pass
+class GetRunsFullProjectRunsEdgesNode(RunLightFields):
+    config: Optional[Annotated[Any, BeforeValidator(parse_json_string)]]
+    summary_metrics: Optional[Annotated[Any, BeforeValidator(parse_json_string)]] = Field(
+        alias="summaryMetrics"
+    )
+    system_metrics: Optional[Annotated[Any, BeforeValidator(parse_json_string)]] = Field(
+        alias="systemMetrics"
+    )
+    history_keys: Optional[Any] = Field(alias="historyKeys")
 
 
 GetRunsFullProjectRunsPageInfo = RunPageInfo

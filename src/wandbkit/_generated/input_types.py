@@ -54,3 +54,22 @@ class UpsertModelInput(BaseModel):
     linked_benchmark: Optional[str] = Field(alias="linkedBenchmark", default=None)
     is_published: Optional[bool] = Field(alias="isPublished", default=None)
     client_mutation_id: Optional[str] = Field(alias="clientMutationId", default=None)
+    allow_all_artifact_types_in_registry: Optional[bool] = Field(
+        alias="allowAllArtifactTypesInRegistry", default=None
+    )
+    artifact_types: Optional[list["ArtifactTypeInput"]] = Field(alias="artifactTypes", default=None)
+    icon: Optional["ProjectIconInput"] = None
+    owner: Optional[str] = None
+
+
+class ArtifactTypeInput(BaseModel):
+    name: str
+    description: Optional[str] = None
+
+
+class ProjectIconInput(BaseModel):
+    name: str
+    color: str
+
+
+UpsertModelInput.model_rebuild()

@@ -9,12 +9,13 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from wandbkit._core.config import Settings, resolve_settings
-from wandbkit._core.errors import UsageError
+from wandbkit._core.errors import NotFoundError, UsageError
 from wandbkit._core.flavor_sync import MaybeAwaitable
 from wandbkit._sync.context import ClientHolder
 from wandbkit._sync.projects import Project, Projects
+from wandbkit._sync.runs import Run, Runs
 from wandbkit._version import USER_AGENT
-from wandbkit.paths import check_name, parse_path
+from wandbkit.paths import check_name, parse_path, parse_project_path, parse_run_path
 from wandbkit.users import User
 
 if TYPE_CHECKING:
@@ -196,22 +197,155 @@ class Api:
             raise UsageError(f"the server did not create project '{owner}/{name}'")
         return Project(self._ctx, created.name, created.entity_name, fields=created)
 
-    def from_path(self, path: str) -> Project:
+    def from_path(self, path: str) -> Project | Run:
         """The object a W&B path or app URL names.
 
-        ``project`` and ``entity/project`` (and their URLs) give a lazy ``Project``.
+        ``project`` and ``entity/project`` (and their URLs) give a lazy ``Project``;
+        ``entity/project/run_id`` (``.../runs/<id>``) gives a loaded ``Run``.
 
         Raises:
-            UsageError: the path is malformed, or names a run, sweep or report (not yet
+            UsageError: the path is malformed, or names a sweep or report (not yet
                 supported by this version of wandbkit).
         """
         parsed = parse_path(path)
+        if parsed.kind == "run":
+            return self.run(path)
         if parsed.kind != "project":
             raise UsageError(
                 f"path {path!r} names a {parsed.kind}; this version of wandbkit resolves "
                 "project paths only"
             )
         return Project(self._ctx, str(parsed.project), parsed.entity)
+
+    # -- runs ----------------------------------------------------------------------------
+
+    def _project_of(self, path: str | None, argument: str = "path") -> tuple[str | None, str]:
+        if path is None or path == "":
+            if self.settings.project is None:
+                raise UsageError(
+                    f"{argument} is required: pass 'entity/project' or set WANDB_PROJECT"
+                )
+            return self.settings.entity, self.settings.project
+        parsed = parse_project_path(path, argument=argument)
+        return parsed.entity, str(parsed.project)
+
+    def runs(
+        self,
+        path: str | None = None,
+        filters: Mapping[str, Any] | None = None,
+        order: str = "+created_at",
+        per_page: int = 50,
+        include_sweeps: bool = False,
+        lazy: bool = True,
+        *,
+        config_keys: list[str] | None = None,
+        summary_keys: list[str] | None = None,
+        start: str | None = None,
+    ) -> Runs:
+        """The runs of a project, lazily, page by page (nothing is sent until you iterate).
+
+        Args:
+            path: ``entity/project`` or ``project`` (default entity); default ``WANDB_PROJECT``.
+            filters: MongoDB-style filters, checked before any request, e.g.
+                ``{"state": "finished", "config.lr": {"$gt": 1e-3}}``.
+            order: ``[+|-]`` then ``created_at``, ``heartbeat_at``, ``name``,
+                ``config.<key>`` or ``summary_metrics.<key>``.
+            per_page: runs per request.
+            include_sweeps: accepted for ``wandb.Api`` compatibility; ``run.sweep_name`` is
+                always filled (Sweep objects are not part of this version).
+            lazy: list the light fields only; config/summary load per page on first need.
+            config_keys: load only these config keys (server-side selection).
+            summary_keys: load only these summary keys (server-side selection).
+            start: a ``cursor`` from an earlier ``Runs``, to resume from.
+
+        Example:
+            >>> for run in api.runs("team/proj", {"state": "finished"}, "-summary_metrics.acc"):
+            ...     print(run.name, run.summary["acc"])
+        """
+        entity, project = self._project_of(path)
+        return Runs(
+            self._ctx,
+            entity,
+            project,
+            filters=filters,
+            order=order,
+            per_page=per_page,
+            lazy=lazy,
+            include_sweeps=include_sweeps,
+            config_keys=config_keys,
+            summary_keys=summary_keys,
+            start=start,
+        )
+
+    def run(self, path: str = "") -> Run:
+        """One run with every field loaded.
+
+        Args:
+            path: ``entity/project/run_id`` (also ``entity/project/runs/run_id``, an app URL,
+                ``project/run_id`` or ``run_id`` with the default entity and project).
+
+        Raises:
+            UsageError: the path is malformed.
+            NotFoundError: no such run.
+        """
+        parsed = parse_run_path(path)
+        project = parsed.project or self.settings.project
+        if project is None:
+            raise UsageError(
+                f"path {path!r} names no project: use 'entity/project/run_id' or set WANDB_PROJECT"
+            )
+        entity = self._ctx.resolve_entity(parsed.entity)
+        result = self._ctx.client.get_run(entity=entity, project=project, name=str(parsed.id))
+        if result.project is None:
+            raise NotFoundError(f"project '{entity}/{project}' not found", operation_name="GetRun")
+        node = result.project.run
+        if node is None:
+            raise NotFoundError(
+                f"run '{entity}/{project}/{parsed.id}' not found", operation_name="GetRun"
+            )
+        from wandbkit._sync.runs import _heavy_of
+
+        return Run(self._ctx, entity, project, node, heavy=_heavy_of(node))
+
+    def create_run(
+        self,
+        *,
+        run_id: str | None = None,
+        project: str | None = None,
+        entity: str | None = None,
+    ) -> Run:
+        """Create a run (state ``running``) and return it.
+
+        Args:
+            run_id: the new run's id; the server picks one when omitted.
+            project: the project; default ``WANDB_PROJECT``, else ``uncategorized``.
+            entity: the entity; default ``WANDB_ENTITY``, else the viewer's.
+        """
+        from wandbkit._generated.input_types import UpsertBucketInput
+        from wandbkit._sync.runs import _heavy_of
+
+        if run_id is not None:
+            check_name(run_id, "run_id")
+        project = check_name(project or self.settings.project or "uncategorized", "project")
+        owner = self._ctx.resolve_entity(
+            check_name(entity, "entity") if entity is not None else None
+        )
+        values: dict[str, Any] = {"model_name": project, "entity_name": owner}
+        if run_id is not None:
+            values["name"] = run_id
+        result = self._ctx.client.upsert_run(input=UpsertBucketInput(**values))
+        bucket = result.upsert_bucket.bucket if result.upsert_bucket is not None else None
+        if bucket is None:
+            raise UsageError(f"the server did not create a run in '{owner}/{project}'")
+        return Run(self._ctx, owner, project, bucket, heavy=_heavy_of(bucket))
+
+    def flush(self) -> None:
+        """Forget cached answers (viewer, default entity, server features).
+
+        Runs are never cached: every ``runs()``/``run()`` call reads the server afresh.
+        """
+        self._ctx.forget()
+        self._features = None
 
     # -- lifecycle -----------------------------------------------------------------------
 

@@ -74,6 +74,11 @@ class ClientHolder:
             self._client = WandbClient(self.transport)
         return self._client
 
+    def forget(self) -> None:
+        """Drop the cached viewer and default entity."""
+        self._viewer = None
+        self._default_entity = None
+
     def close(self) -> None:
         """Close the transport if one was created."""
         if self._transport is not None:

@@ -1,0 +1,229 @@
+# Generated from src/wandbkit/_async/history.py by tools/codegen.py (unasync) — DO NOT EDIT.
+# Edit the async source and run `make codegen`; `make codegen-check` fails on drift.
+"""Run history: sampled rows, every row streamed page by page, many runs at once."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from wandbkit._core.errors import NotFoundError, UsageError
+from wandbkit._core.flavor_sync import Pending, discard, gather_limited, resolve, spawn
+from wandbkit._sync.context import ClientHolder
+from wandbkit.run_data import (
+    check_format,
+    check_keys,
+    check_positive_int,
+    check_step,
+    check_stream,
+    parse_rows,
+    to_pandas,
+    to_polars,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import polars as pl
+
+
+def _run_missing(entity: str, project: str, run_id: str, operation: str) -> NotFoundError:
+    return NotFoundError(f"run '{entity}/{project}/{run_id}' not found", operation_name=operation)
+
+
+def fetch_history(
+    ctx: ClientHolder,
+    entity: str,
+    project: str,
+    run_id: str,
+    samples: int,
+    keys: list[str] | None,
+    x_axis: str,
+    stream: str,
+) -> list[dict[str, Any]]:
+    """One run's sampled history, as ``Run.history`` returns it (without pandas)."""
+    check_positive_int(samples, "samples")
+    keys = check_keys(keys)
+    if not isinstance(x_axis, str) or not x_axis:
+        raise UsageError(f"x_axis must be a metric name like '_step', got {x_axis!r}")
+    stream = check_stream(stream)
+    if keys and stream == "default":
+        spec = json.dumps({"keys": [x_axis, *keys], "samples": samples})
+        sampled = ctx.client.get_run_sampled_history(
+            entity=entity, project=project, name=run_id, specs=[spec]
+        )
+        run = sampled.project.run if sampled.project is not None else None
+        if run is None:
+            raise _run_missing(entity, project, run_id, "GetRunSampledHistory")
+        first = run.sampled_history[0] if run.sampled_history else []
+        return parse_rows(first if isinstance(first, list) else [])
+    if stream == "system":
+        events = ctx.client.get_run_events(
+            entity=entity, project=project, name=run_id, samples=samples
+        )
+        event_run = events.project.run if events.project is not None else None
+        if event_run is None:
+            raise _run_missing(entity, project, run_id, "GetRunEvents")
+        rows = parse_rows(event_run.events)
+    else:
+        full = ctx.client.get_run_history(
+            entity=entity, project=project, name=run_id, samples=samples
+        )
+        full_run = full.project.run if full.project is not None else None
+        if full_run is None:
+            raise _run_missing(entity, project, run_id, "GetRunHistory")
+        rows = parse_rows(full_run.history)
+    if keys:
+        rows = [row for row in rows if all(key in row for key in keys)]
+    return rows
+
+
+def histories_of(
+    ctx: ClientHolder,
+    runs: list[tuple[str, str, str]],
+    *,
+    samples: int,
+    keys: list[str] | None,
+    x_axis: str,
+    format: str,
+    stream: str,
+    concurrency: int,
+) -> list[dict[str, Any]] | pd.DataFrame | pl.DataFrame:
+    """The sampled histories of many runs, fetched concurrently, tagged with ``run_id``."""
+    fmt = check_format(format)
+    calls = [
+        functools.partial(fetch_history, ctx, e, p, r, samples, keys, x_axis, stream)
+        for e, p, r in runs
+    ]
+    results = gather_limited(calls, concurrency)
+    rows: list[dict[str, Any]] = []
+    for (_, _, run_id), run_rows in zip(runs, results, strict=True):
+        for row in run_rows:
+            row["run_id"] = run_id
+            rows.append(row)
+    if fmt == "pandas":
+        return to_pandas(rows)
+    if fmt == "polars":
+        return to_polars(rows)
+    return rows
+
+
+class HistoryScan:
+    """Every history row of a run in ``[min_step, max_step)``, in step order.
+
+    Rows arrive one page (``page_size`` steps) per request; while the caller consumes a page,
+    the next one is already being fetched, and only those two pages are held in memory.
+
+    Attributes:
+        min_step: the first step scanned.
+        max_step: the step the scan stops before (``None`` until known: the run's last
+            logged step + 1).
+        keys: the metrics asked for (rows having all of them), or None for whole rows.
+        page_size: steps per request.
+        pages_read: requests answered so far.
+    """
+
+    def __init__(
+        self,
+        ctx: ClientHolder,
+        entity: str,
+        project: str,
+        run_id: str,
+        *,
+        keys: list[str] | None,
+        page_size: int,
+        min_step: int | None,
+        max_step: int | None,
+    ) -> None:
+        self._ctx = ctx
+        self._path = (entity, project, run_id)
+        self.keys = check_keys(keys)
+        self.page_size = check_positive_int(page_size, "page_size")
+        self.min_step = check_step(min_step, "min_step") or 0
+        self.max_step = check_step(max_step, "max_step")
+        if self.max_step is not None and self.max_step < self.min_step:
+            raise UsageError(
+                f"max_step ({self.max_step}) must not be below min_step ({self.min_step})"
+            )
+        self.pages_read = 0
+
+    def _last_step(self) -> int:
+        entity, project, run_id = self._path
+        result = self._ctx.client.get_run_history_keys(entity=entity, project=project, name=run_id)
+        run = result.project.run if result.project is not None else None
+        if run is None:
+            raise _run_missing(entity, project, run_id, "GetRunHistoryKeys")
+        keys = run.history_keys if isinstance(run.history_keys, dict) else {}
+        last = keys.get("lastStep", -1)
+        return int(last) if isinstance(last, int) else -1
+
+    def _fetch_window(self, start: int, stop: int) -> list[dict[str, Any]]:
+        entity, project, run_id = self._path
+        if self.keys:
+            # Both bounds are inclusive in a sampledHistory spec.
+            spec = json.dumps(
+                {
+                    "keys": ["_step", *self.keys],
+                    "minStep": start,
+                    "maxStep": stop - 1,
+                    "samples": stop - start,
+                }
+            )
+            sampled = self._ctx.client.get_run_sampled_history(
+                entity=entity, project=project, name=run_id, specs=[spec]
+            )
+            sampled_run = sampled.project.run if sampled.project is not None else None
+            if sampled_run is None:
+                raise _run_missing(entity, project, run_id, "GetRunSampledHistory")
+            first = sampled_run.sampled_history[0] if sampled_run.sampled_history else []
+            rows = parse_rows(first if isinstance(first, list) else [])
+        else:
+            page = self._ctx.client.get_run_history(
+                entity=entity,
+                project=project,
+                name=run_id,
+                samples=stop - start,
+                min_step=start,
+                max_step=stop,
+            )
+            page_run = page.project.run if page.project is not None else None
+            if page_run is None:
+                raise _run_missing(entity, project, run_id, "GetRunHistory")
+            rows = parse_rows(page_run.history)
+        self.pages_read += 1
+        return rows
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return self._rows()
+
+    def _rows(self) -> Iterator[dict[str, Any]]:
+        if self.max_step is None:
+            self.max_step = self._last_step() + 1
+        stop = self.max_step
+        start = self.min_step
+        if start >= stop:
+            return
+        pending: Pending[list[dict[str, Any]]] | None = spawn(
+            self._fetch_window, start, min(start + self.page_size, stop)
+        )
+        try:
+            while pending is not None:
+                rows = resolve(pending)
+                start += self.page_size
+                pending = (
+                    spawn(self._fetch_window, start, min(start + self.page_size, stop))
+                    if start < stop
+                    else None
+                )
+                for row in rows:
+                    yield row
+        finally:
+            discard(pending)
+
+    def __repr__(self) -> str:
+        entity, project, run_id = self._path
+        return (
+            f"<{type(self).__name__} {entity}/{project}/{run_id} "
+            f"steps [{self.min_step}, {self.max_step}) keys={self.keys}>"
+        )

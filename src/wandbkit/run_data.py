@@ -1,0 +1,186 @@
+"""Run values as W&B stores them, and as Python code wants them (no I/O here).
+
+The server keeps a run's config in a wrapped form, ``{"lr": {"value": 0.01, "desc": null}}``,
+with internal keys (``_wandb``, ``wandb_version``) beside the user's; ``run.config`` gives the
+plain values and ``run.rawconfig`` everything. History rows travel as JSON text.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from enum import Enum
+from typing import TYPE_CHECKING, Any, Literal
+
+from wandbkit._core.errors import UsageError
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import polars as pl
+
+WANDB_INTERNAL_KEYS = frozenset({"_wandb", "wandb_version"})
+HistoryFormat = Literal["default", "pandas", "polars"]
+
+
+class RunState(str, Enum):
+    """A run's state. Compares equal to the server's strings (``RunState.FINISHED == "finished"``).
+
+    A state this version does not know (a newer server's) becomes a member named after it
+    rather than an error.
+    """
+
+    RUNNING = "running"
+    FINISHED = "finished"
+    CRASHED = "crashed"
+    FAILED = "failed"
+    KILLED = "killed"
+    PREEMPTING = "preempting"
+    PREEMPTED = "preempted"
+    PENDING = "pending"
+
+    @classmethod
+    def _missing_(cls, value: object) -> RunState | None:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value.upper()
+        member._value_ = value
+        return member
+
+    @property
+    def is_terminal(self) -> bool:
+        """Whether the run has stopped for good (finished, crashed, failed, killed, preempted)."""
+        return self in _TERMINAL
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+_TERMINAL = frozenset(
+    {RunState.FINISHED, RunState.CRASHED, RunState.FAILED, RunState.KILLED, RunState.PREEMPTED}
+)
+
+
+def split_config(raw: Mapping[str, Any] | None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Unwrap a server config into ``(config, rawconfig)``.
+
+    ``config`` holds the user's keys with plain values; ``rawconfig`` holds every key
+    (internal ones included), also unwrapped — as ``wandb.Api`` gives them.
+    """
+    user: dict[str, Any] = {}
+    internal: dict[str, Any] = {}
+    for key, value in (raw or {}).items():
+        plain = value["value"] if isinstance(value, dict) and "value" in value else value
+        (internal if key in WANDB_INTERNAL_KEYS else user)[key] = plain
+    return user, {**internal, **user}
+
+
+def wrap_config(config: Mapping[str, Any], rawconfig: Mapping[str, Any]) -> dict[str, Any]:
+    """The wrapped form the server stores: the user's keys plus the internal ones kept."""
+    wrapped: dict[str, Any] = {}
+    for key in WANDB_INTERNAL_KEYS:
+        if key in rawconfig:
+            wrapped[key] = {"value": rawconfig[key], "desc": None}
+    for key, value in config.items():
+        wrapped[key] = {"value": value, "desc": None}
+    return wrapped
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    """A JSON object the server sent (parsed or as text); anything else becomes ``{}``."""
+    if isinstance(value, str):
+        value = json.loads(value) if value else {}
+    return dict(value) if isinstance(value, Mapping) else {}
+
+
+def parse_rows(lines: Iterable[str | Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """History rows from the server's JSON text lines (or already-parsed objects)."""
+    rows: list[dict[str, Any]] = []
+    for line in lines:
+        rows.append(json.loads(line) if isinstance(line, str) else dict(line))
+    return rows
+
+
+def check_keys(keys: object, argument: str = "keys") -> list[str] | None:
+    """Validate a list of metric names (``None`` means all)."""
+    if keys is None:
+        return None
+    if isinstance(keys, str) or not isinstance(keys, Sequence):
+        raise UsageError(f"{argument} must be a list of metric names, got {keys!r}")
+    for key in keys:
+        if not isinstance(key, str) or not key:
+            raise UsageError(f"{argument} must hold non-empty strings, got {key!r}")
+    return list(keys)
+
+
+def check_positive_int(value: object, argument: str, *, allow_zero: bool = False) -> int:
+    """Validate a count or size argument."""
+    low = 0 if allow_zero else 1
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        expected = "a non-negative int" if allow_zero else "a positive int"
+        raise UsageError(f"{argument} must be {expected}, got {value!r}")
+    return value
+
+
+def check_step(value: object, argument: str) -> int | None:
+    """Validate an optional history step bound."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise UsageError(f"{argument} must be a non-negative int step, got {value!r}")
+    return value
+
+
+def sanitize_json(value: Any, argument: str) -> Any:
+    """Refuse values the server cannot store as JSON (NaN, sets, objects) before the request."""
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise UsageError(f"{argument} must be JSON-serializable without NaN/inf: {exc}") from None
+    return value
+
+
+def is_finite_number(value: object) -> bool:
+    """Whether ``value`` is an int or a finite float (not a bool)."""
+    return (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and math.isfinite(float(value))
+    )
+
+
+def to_pandas(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Rows as a pandas DataFrame (pandas is the optional ``pandas`` extra)."""
+    try:
+        import pandas as pd
+    except ImportError:
+        raise UsageError(
+            "pandas is not installed: pip install 'wandbkit[pandas]', or pass pandas=False"
+        ) from None
+    return pd.DataFrame.from_records(rows)
+
+
+def to_polars(rows: list[dict[str, Any]]) -> pl.DataFrame:
+    """Rows as a polars DataFrame (polars is the optional ``polars`` extra)."""
+    try:
+        import polars as pl
+    except ImportError:
+        raise UsageError(
+            "polars is not installed: pip install 'wandbkit[polars]', or use format='default'"
+        ) from None
+    return pl.from_dicts(rows, infer_schema_length=None) if rows else pl.DataFrame()
+
+
+def check_format(value: object) -> HistoryFormat:
+    """Validate ``format=`` of ``Runs.histories``."""
+    if value not in ("default", "pandas", "polars"):
+        raise UsageError(f"format must be 'default', 'pandas' or 'polars', got {value!r}")
+    return value
+
+
+def check_stream(value: object) -> Literal["default", "system"]:
+    """Validate ``stream=``: the run's own metrics or its system metrics."""
+    if value not in ("default", "system"):
+        raise UsageError(f"stream must be 'default' or 'system', got {value!r}")
+    return value

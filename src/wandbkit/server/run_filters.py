@@ -1,0 +1,761 @@
+"""W&B's run filter and order language, compiled to SQLite SQL over the ``runs`` table.
+
+``Api.runs(filters=…, order=…)`` sends a Mongo-style dict (as a JSON string) and an order string
+such as ``-summary_metrics.loss``; ``project.runs`` and ``project.runCount`` evaluate them here.
+Everything is evaluated inside SQLite with the JSON1 functions, so paging and counting stay one
+query. The SQL expects the ``runs`` table aliased ``r`` and ``users`` LEFT JOINed as ``u``; the
+connection must have had :func:`register_sql_functions` called on it (for ``$regex``).
+
+Semantics, where W&B or Mongo leave room for choice:
+
+* **Types bracket comparisons** (as in Mongo): in ``config``/``summary_metrics``/
+  ``system_metrics``, a number operand only matches JSON numbers, a string only JSON strings and a
+  boolean only JSON booleans. So ``{"config.flag": True}`` does not match ``1``, and
+  ``{"summary_metrics.x": {"$gt": 5}}`` does not match the string ``"abc"`` (bare SQLite would
+  say ``'abc' > 5``). Columns have one type each, and an operand of the wrong type for a column
+  (``{"state": 1}``) is a :class:`FilterError` rather than a silent non-match.
+* **Missing keys** (Mongo): ``$eq: None`` matches a missing key or a JSON null; ``$ne``, ``$nin``,
+  ``$not`` and ``$nor`` match rows where the key is missing; ``$exists`` tests presence (a JSON
+  null is present). Range operators never match a missing key, and take no ``None`` operand.
+* **Tags** are a set: ``$eq``/bare value means "has this tag", ``$in`` "has any of",
+  ``$nin``/``$ne`` "has none of"/"does not have", range operators and ``$regex`` "some tag
+  matches"; ``None`` (and ``$exists: False``) means "has no tags", as sent by the official
+  ``QueryGenerator`` (``{"tags": None}``).
+* **Times** (``createdAt``, ``updatedAt``, ``heartbeatAt``) accept ISO-8601 text with or without
+  a zone (naive means UTC) and numbers as epoch seconds; both sides are compared in the fixed
+  ``YYYY-MM-DDTHH:MM:SS.ffffffZ`` form, so stored values with fewer fraction digits (the store's
+  other tables write whole seconds) still compare in time order. ``$regex`` sees the stored text.
+* **duration** is ``heartbeat_at - created_at`` in seconds, to the millisecond (SQLite's
+  ``julianday`` resolution); a run without a heartbeat has no duration.
+* **Paths**: dots separate keys (W&B's convention), so a key containing a dot cannot be named.
+  ``config.a`` and ``config.a.value`` both mean the unwrapped value ``config["a"]["value"]``, and
+  ``config.a.b`` means ``config["a"]["value"]["b"]``. In filters, keys and operands are bound as
+  ``?`` parameters, never spliced into the SQL text; ``ORDER BY`` terms have no parameters, so
+  there keys become SQL string literals with quotes doubled. Keys that are not printable ASCII
+  (or hold ``"`` or ``\\``) are looked up with ``json_each`` instead of a JSON path, which older
+  SQLite versions would compare against the escaped JSON text.
+* **$in/$nin** send their list as one JSON-array parameter (read with ``json_each``), so a long
+  list never hits SQLite's limit on bound variables.
+* **$regex** uses Python's :mod:`re` (``re.search``), not W&B's RE2; the two agree on the common
+  syntax. An invalid pattern fails at compile time.
+* **Order**: missing and null values sort last in both directions, and ``r.pk`` breaks ties so
+  pages are stable; JSON booleans sort as 0/1 among numbers, and numbers before strings.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import json
+import math
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+__all__ = [
+    "MAX_DEPTH",
+    "FilterError",
+    "OrderTerm",
+    "SqlFragment",
+    "compile_run_filters",
+    "compile_run_order",
+    "register_sql_functions",
+]
+
+#: How deeply filter objects may nest (logical operators, field operator objects, ``$not``).
+MAX_DEPTH = 32
+
+_ARGUMENT = "filters"
+_LOGICAL_OPS = ("$and", "$or", "$nor")
+_FIELD_OPS = ("$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin", "$exists", "$regex")
+_RANGE_SQL = {"$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<="}
+# Integers SQLite can bind; a bigger Python int would raise OverflowError at execute time.
+_INT_LIMIT = 2**63
+
+
+class FilterError(ValueError):
+    """A filter or order the server cannot evaluate; message says which part and why."""
+
+
+@dataclass(frozen=True)
+class SqlFragment:
+    """A boolean SQL expression and its ``?`` parameters, in order.
+
+    The expression is self-contained (parenthesized when compound), so it can be embedded as
+    ``WHERE r.project_pk = ? AND <sql>``.
+    """
+
+    sql: str
+    params: tuple[object, ...]
+
+
+@dataclass(frozen=True)
+class OrderTerm:
+    """One ``ORDER BY`` item: a single SQL expression (no parameters) and its direction."""
+
+    sql: str
+    descending: bool
+
+
+# -- small SQL builder -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Q:
+    """SQL text and the parameters its ``?`` placeholders take, in order."""
+
+    sql: str
+    params: tuple[object, ...] = ()
+
+
+def _fmt(template: str, *parts: _Q) -> _Q:
+    # Templates are constants of this module; only _Q parts (whose params follow in placeholder
+    # order) are substituted, so user text never becomes SQL.
+    params: tuple[object, ...] = ()
+    for part in parts:
+        params += part.params
+    return _Q(template.format(*(part.sql for part in parts)), params)
+
+
+def _param(value: object) -> _Q:
+    return _Q("?", (value,))
+
+
+def _literal(text: str) -> _Q:
+    # For ORDER BY, which has no parameters: SQLite string literals only escape by doubling
+    # quotes (no backslash escapes), and a NUL was already rejected by the caller.
+    return _Q("'" + text.replace("'", "''") + "'")
+
+
+_TRUE = _Q("1")
+_FALSE = _Q("0")
+
+
+def _not(inner: _Q) -> _Q:
+    return _fmt("(NOT {})", inner)
+
+
+def _join(parts: list[_Q], word: str, empty: _Q) -> _Q:
+    if not parts:
+        return empty
+    if len(parts) == 1:
+        return parts[0]
+    return _fmt("(" + f" {word} ".join("{}" for _ in parts) + ")", *parts)
+
+
+def _two_valued(inner: _Q) -> _Q:
+    # A comparison with NULL is NULL, and NOT NULL is NULL too: forcing 0 makes $not, $ne and
+    # $nor match rows where the value is missing, as in Mongo.
+    return _fmt("ifnull({}, 0)", inner)
+
+
+# -- fields ----------------------------------------------------------------------------------
+
+
+class _Kind(enum.Enum):
+    TEXT = "a string"
+    TIME = "a time"
+    DURATION = "a number of seconds"
+    TAGS = "a list of strings"
+    JSON = "a JSON value"
+
+
+@dataclass(frozen=True)
+class _Column:
+    sql: str
+    kind: _Kind
+    nullable: bool
+
+
+_COLUMNS: dict[str, _Column] = {
+    "name": _Column("r.name", _Kind.TEXT, False),
+    "displayName": _Column("r.display_name", _Kind.TEXT, True),
+    "display_name": _Column("r.display_name", _Kind.TEXT, True),
+    "state": _Column("r.state", _Kind.TEXT, False),
+    "tags": _Column("r.tags", _Kind.TAGS, False),
+    "createdAt": _Column("r.created_at", _Kind.TIME, False),
+    "created_at": _Column("r.created_at", _Kind.TIME, False),
+    "updatedAt": _Column("r.updated_at", _Kind.TIME, False),
+    "updated_at": _Column("r.updated_at", _Kind.TIME, False),
+    "heartbeatAt": _Column("r.heartbeat_at", _Kind.TIME, True),
+    "heartbeat_at": _Column("r.heartbeat_at", _Kind.TIME, True),
+    "duration": _Column("r.heartbeat_at", _Kind.DURATION, True),
+    "group": _Column("r.group_name", _Kind.TEXT, True),
+    "jobType": _Column("r.job_type", _Kind.TEXT, True),
+    "job_type": _Column("r.job_type", _Kind.TEXT, True),
+    "host": _Column("r.host", _Kind.TEXT, True),
+    "username": _Column("u.username", _Kind.TEXT, True),
+    "sweep": _Column("r.sweep_name", _Kind.TEXT, True),
+    "notes": _Column("r.notes", _Kind.TEXT, True),
+    "description": _Column("r.description", _Kind.TEXT, True),
+}
+
+# JSON documents addressed by "<prefix>.<path>"; config values are wrapped as {"value": …}.
+_DOCUMENTS: dict[str, str] = {
+    "config": "r.config",
+    "summary_metrics": "r.summary",
+    "summaryMetrics": "r.summary",
+    "summary": "r.summary",
+    "system_metrics": "r.system_metrics",
+}
+
+_FIELD_LIST = ", ".join(_COLUMNS) + ", or a path under " + ", ".join(f"{p}." for p in _DOCUMENTS)
+_ORDER_FIELD_LIST = (
+    ", ".join(name for name, col in _COLUMNS.items() if col.kind is not _Kind.TAGS)
+    + ", or a path under "
+    + ", ".join(f"{p}." for p in _DOCUMENTS)
+)
+
+
+@dataclass(frozen=True)
+class _Field:
+    """A resolved field: its value expression, and for JSON fields its ``json_type``."""
+
+    name: str
+    kind: _Kind
+    value: _Q
+    raw: _Q  # the stored text (times), or the value itself
+    json_type: _Q | None = None
+    nullable: bool = True
+
+
+def _canonical_time(column: str) -> str:
+    # 'YYYY-MM-DDTHH:MM:SS[.f…]Z' -> 'YYYY-MM-DDTHH:MM:SS.ffffffZ': fixed width, so text order is
+    # time order even if some rows were written with whole seconds or milliseconds.
+    return (
+        f"(substr({column}, 1, 19) || '.' || "
+        f"substr(ltrim(rtrim(substr({column}, 20), 'Z'), '.') || '000000', 1, 6) || 'Z')"
+    )
+
+
+def _duration_sql() -> str:
+    # julianday() resolves milliseconds; rounding removes the float noise of the subtraction.
+    return "round((julianday(r.heartbeat_at) - julianday(r.created_at)) * 86400.0, 3)"
+
+
+def _is_plain_key(key: str) -> bool:
+    # Old SQLite (< 3.45) compares a quoted path label with the key's raw JSON text, so only keys
+    # whose JSON text equals the key itself (printable ASCII, no quote or backslash) can be
+    # addressed by a path on every version; other keys are found through json_each.
+    return all(" " <= ch <= "~" and ch not in '"\\' for ch in key)
+
+
+def _json_access(document: str, keys: list[str], *, inline: bool) -> tuple[_Q, _Q]:
+    """Value and ``json_type`` expressions for ``document[k1][k2]…``."""
+    text = _literal if inline else _param
+    if all(_is_plain_key(key) for key in keys):
+        path = text("$" + "".join(f'."{key}"' for key in keys))
+        return (
+            _fmt(f"json_extract({document}, {{}})", path),
+            _fmt(f"json_type({document}, {{}})", path),
+        )
+    sources = [f"json_each({document}) AS _j1"]
+    sources += [
+        f"json_each(CASE WHEN _j{i - 1}.type = 'object' THEN _j{i - 1}.value END) AS _j{i}"
+        for i in range(2, len(keys) + 1)
+    ]
+    where = " AND ".join(f"_j{i}.key = {{}}" for i in range(1, len(keys) + 1))
+    key_parts = [text(key) for key in keys]
+    last = f"_j{len(keys)}"
+    tail = f" FROM {', '.join(sources)} WHERE {where})"
+    return (
+        _fmt(f"(SELECT {last}.value" + tail, *key_parts),
+        _fmt(f"(SELECT {last}.type" + tail, *key_parts),
+    )
+
+
+def _resolve_field(name: str, where: str, *, inline: bool, for_order: bool = False) -> _Field:
+    column = _COLUMNS.get(name)
+    expected = _ORDER_FIELD_LIST if for_order else _FIELD_LIST
+    if column is not None:
+        if for_order and column.kind is _Kind.TAGS:
+            raise FilterError(
+                f"{where}: cannot order by {name!r}, a list; expected one of {expected}"
+            )
+        if column.kind is _Kind.TIME:
+            value = _Q(_canonical_time(column.sql))
+            return _Field(name, column.kind, value, _Q(column.sql), nullable=column.nullable)
+        if column.kind is _Kind.DURATION:
+            value = _Q(_duration_sql())
+            return _Field(name, column.kind, value, value, nullable=True)
+        value = _Q(column.sql)
+        return _Field(name, column.kind, value, value, nullable=column.nullable)
+    prefix, dot, path = name.partition(".")
+    document = _DOCUMENTS.get(prefix) if dot else None
+    if document is None:
+        if name in _DOCUMENTS:
+            raise FilterError(f"{where}: field {name!r} needs a key, like '{name}.<key>'")
+        raise FilterError(f"{where}: unknown field {name!r}; expected one of {expected}")
+    keys = path.split(".")
+    if any(key == "" for key in keys):
+        raise FilterError(f"{where}: field {name!r} has an empty key; write '{prefix}.a.b'")
+    if prefix == "config":
+        # "config.a.value.b" names the same value as "config.a.b": the wrapper is implicit.
+        if len(keys) > 1 and keys[1] == "value":
+            del keys[1]
+        keys.insert(1, "value")
+    value, json_type = _json_access(document, keys, inline=inline)
+    return _Field(name, _Kind.JSON, value, value, json_type=json_type)
+
+
+# -- operands --------------------------------------------------------------------------------
+
+
+def _describe(value: object) -> str:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        shown = repr(value)
+        if len(shown) > 60:
+            shown = shown[:57] + "..."
+        return f"{type(value).__name__} {shown}"
+    return type(value).__name__
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _check_number(value: float, where: str) -> None:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise FilterError(f"{where}: NaN and infinity are not valid JSON numbers")
+    if isinstance(value, int) and not -_INT_LIMIT <= value < _INT_LIMIT:
+        raise FilterError(f"{where}: integer {value} is outside the 64-bit range")
+
+
+_TIME_PATTERN = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})"
+    r"(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?"
+    r"\s*(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?"
+)
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def _format_utc(moment: datetime) -> str:
+    # By hand: strftime('%Y') does not zero-pad years before 1000 on every platform.
+    m = moment.astimezone(timezone.utc)
+    return (
+        f"{m.year:04d}-{m.month:02d}-{m.day:02d}T{m.hour:02d}:{m.minute:02d}:{m.second:02d}"
+        f".{m.microsecond:06d}Z"
+    )
+
+
+def _parse_time(value: object) -> datetime | None:
+    """A time operand as a UTC datetime; ``None`` if it has no time's shape.
+
+    Raises ValueError or OverflowError for a well-shaped value out of range (month 13, …).
+    """
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (_EPOCH + timedelta(seconds=value)).astimezone(timezone.utc)
+    if not isinstance(value, str):
+        return None
+    match = _TIME_PATTERN.fullmatch(value.strip())
+    if match is None:
+        return None
+    year, month, day, hour, minute, second, fraction, zulu, sign, zone_h, zone_m = match.groups()
+    zone = timezone.utc  # naive times are UTC, as the server stores them
+    if sign is not None and not zulu:
+        offset = timedelta(hours=int(zone_h), minutes=int(zone_m or 0))
+        zone = timezone(-offset if sign == "-" else offset)
+    return datetime(
+        int(year),
+        int(month),
+        int(day),
+        int(hour or 0),
+        int(minute or 0),
+        int(second or 0),
+        int((fraction or "0")[:6].ljust(6, "0")),  # nanoseconds are truncated to micro
+        tzinfo=zone,
+    ).astimezone(timezone.utc)
+
+
+def _normalize_time(value: object, where: str) -> str:
+    """ISO-8601 text or epoch seconds -> the fixed-width UTC form the SQL compares with."""
+    if _is_number(value):
+        assert isinstance(value, (int, float))
+        _check_number(value, where)
+    try:
+        moment = _parse_time(value)
+    except (ValueError, OverflowError) as exc:
+        raise FilterError(f"{where}: {_describe(value)} is not a valid time ({exc})") from None
+    if moment is None:
+        raise FilterError(
+            f"{where}: expected an ISO-8601 time like '2026-11-01T12:00:00Z' or epoch seconds, "
+            f"got {_describe(value)}"
+        )
+    return _format_utc(moment)
+
+
+def _scalar_operand(field: _Field, value: object, where: str, *, allow_null: bool) -> object:
+    """Check one comparison operand against the field's kind; normalize times."""
+    if value is None:
+        if allow_null:
+            return None
+        raise FilterError(f"{where}: cannot compare {field.name!r} with null; use $exists")
+    kind = field.kind
+    if kind is _Kind.TIME:
+        return _normalize_time(value, where)
+    if kind is _Kind.DURATION:
+        if not _is_number(value):
+            raise FilterError(f"{where}: expected a number of seconds, got {_describe(value)}")
+    elif kind in (_Kind.TEXT, _Kind.TAGS):
+        if not isinstance(value, str):
+            raise FilterError(f"{where}: expected a string, got {_describe(value)}")
+    elif not (isinstance(value, (str, bool)) or _is_number(value)):
+        hint = " (use $in to match any of several values)" if isinstance(value, list) else ""
+        raise FilterError(
+            f"{where}: expected a number, string, boolean or null, got {_describe(value)}{hint}"
+        )
+    if _is_number(value):
+        assert isinstance(value, (int, float))
+        _check_number(value, where)
+    return value
+
+
+def _compile_regex(pattern: object, field: _Field, where: str) -> str:
+    if field.kind is _Kind.DURATION:
+        raise FilterError(f"{where}: $regex needs a string field; {field.name!r} is a number")
+    if not isinstance(pattern, str):
+        raise FilterError(
+            f"{where}: expected a regular expression string, got {_describe(pattern)}"
+        )
+    try:
+        _compiled(pattern)
+    except re.error as exc:
+        raise FilterError(f"{where}: invalid regular expression {pattern!r}: {exc}") from None
+    return pattern
+
+
+# -- predicates ------------------------------------------------------------------------------
+
+
+def _json_guard(field: _Field, operand: object) -> _Q:
+    """Type bracketing: a JSON value only compares with an operand of the same JSON type."""
+    assert field.json_type is not None
+    if isinstance(operand, bool):
+        return _fmt("{} IN ('true', 'false')", field.json_type)
+    if isinstance(operand, str):
+        return _fmt("{} = 'text'", field.json_type)
+    return _fmt("{} IN ('integer', 'real')", field.json_type)
+
+
+def _is_null(field: _Field) -> _Q:
+    if field.kind is _Kind.JSON:
+        assert field.json_type is not None
+        return _fmt("(ifnull({}, 'null') = 'null')", field.json_type)
+    if field.kind is _Kind.TAGS:
+        return _fmt("(ifnull(json_array_length({}), 0) = 0)", field.value)
+    return _fmt("({} IS NULL)", field.value)
+
+
+def _compare(field: _Field, sql_op: str, operand: object) -> _Q:
+    """``field <op> operand`` for a non-null operand, never NULL."""
+    if field.kind is _Kind.TAGS:
+        return _fmt(
+            f"EXISTS (SELECT 1 FROM json_each({{}}) AS _tag WHERE _tag.value {sql_op} {{}})",
+            field.value,
+            _param(operand),
+        )
+    if field.kind is _Kind.JSON:
+        if sql_op == "=" and isinstance(operand, bool):
+            assert field.json_type is not None
+            return _fmt("ifnull({} = {}, 0)", field.json_type, _literal(json.dumps(operand)))
+        guard = _json_guard(field, operand)
+        return _two_valued(
+            _fmt(f"({{}} AND {{}} {sql_op} {{}})", guard, field.value, _param(operand))
+        )
+    if sql_op == "=":
+        # IS is never NULL and, unlike ifnull(x = ?, 0), lets SQLite use an index on a column.
+        return _fmt("({} IS {})", field.value, _param(operand))
+    return _two_valued(_fmt(f"{{}} {sql_op} {{}}", field.value, _param(operand)))
+
+
+def _member_of(field: _Field, operands: list[object]) -> _Q:
+    """``field IN operands`` (operands already checked), never NULL."""
+    parts: list[_Q] = []
+    if any(value is None for value in operands):
+        parts.append(_is_null(field))
+    values = [value for value in operands if value is not None]
+    if field.kind is _Kind.JSON:
+        assert field.json_type is not None
+        bools = sorted({json.dumps(value) for value in values if isinstance(value, bool)})
+        if bools:
+            names = ", ".join(f"'{name}'" for name in bools)  # only 'true' and 'false'
+            parts.append(_two_valued(_fmt(f"{{}} IN ({names})", field.json_type)))
+        texts = [value for value in values if isinstance(value, str)]
+        numbers = [value for value in values if _is_number(value)]
+        for group, types in ((texts, "'text'"), (numbers, "'integer', 'real'")):
+            if group:
+                parts.append(
+                    _two_valued(
+                        _fmt(
+                            f"({{}} IN ({types}) AND {{}} IN (SELECT value FROM json_each({{}})))",
+                            field.json_type,
+                            field.value,
+                            _param(json.dumps(group)),
+                        )
+                    )
+                )
+    elif values:
+        # One JSON-array parameter however long the list: no limit on bound variables.
+        listed = _param(json.dumps(values))
+        if field.kind is _Kind.TAGS:
+            parts.append(
+                _fmt(
+                    "EXISTS (SELECT 1 FROM json_each({}) AS _tag "
+                    "WHERE _tag.value IN (SELECT value FROM json_each({})))",
+                    field.value,
+                    listed,
+                )
+            )
+        else:
+            parts.append(
+                _two_valued(_fmt("{} IN (SELECT value FROM json_each({}))", field.value, listed))
+            )
+    return _join(parts, "OR", _FALSE)
+
+
+def _exists(field: _Field, present: bool) -> _Q:
+    if field.kind is _Kind.JSON:
+        assert field.json_type is not None
+        return _fmt("({} IS NOT NULL)" if present else "({} IS NULL)", field.json_type)
+    if field.kind is _Kind.TAGS:
+        absent = _is_null(field)
+        return _not(absent) if present else absent
+    return _fmt("({} IS NOT NULL)" if present else "({} IS NULL)", field.value)
+
+
+def _regex(field: _Field, pattern: str) -> _Q:
+    if field.kind is _Kind.TAGS:
+        return _fmt(
+            "EXISTS (SELECT 1 FROM json_each({}) AS _tag WHERE REGEXP({}, _tag.value))",
+            field.value,
+            _param(pattern),
+        )
+    if field.kind is _Kind.JSON:
+        assert field.json_type is not None
+        return _two_valued(
+            _fmt("({} = 'text' AND REGEXP({}, {}))", field.json_type, _param(pattern), field.raw)
+        )
+    return _two_valued(_fmt("REGEXP({}, {})", _param(pattern), field.raw))
+
+
+def _equals(field: _Field, operand: object, where: str) -> _Q:
+    value = _scalar_operand(field, operand, where, allow_null=True)
+    return _is_null(field) if value is None else _compare(field, "=", value)
+
+
+def _operator(field: _Field, op: str, operand: object, where: str) -> _Q:
+    if op in ("$eq", "$ne"):
+        equal = _equals(field, operand, where)
+        return equal if op == "$eq" else _not(equal)
+    if op in _RANGE_SQL:
+        value = _scalar_operand(field, operand, where, allow_null=False)
+        return _compare(field, _RANGE_SQL[op], value)
+    if op in ("$in", "$nin"):
+        if not isinstance(operand, list):
+            raise FilterError(f"{where}: expected a list of values, got {_describe(operand)}")
+        values = [
+            _scalar_operand(field, item, f"{where}[{index}]", allow_null=True)
+            for index, item in enumerate(operand)
+        ]
+        member = _member_of(field, values)
+        return member if op == "$in" else _not(member)
+    if op == "$exists":
+        if not isinstance(operand, bool):
+            raise FilterError(f"{where}: expected true or false, got {_describe(operand)}")
+        return _exists(field, operand)
+    assert op == "$regex"
+    return _regex(field, _compile_regex(operand, field, where))
+
+
+# -- the filter walker -----------------------------------------------------------------------
+
+
+def _check_depth(depth: int, where: str) -> None:
+    if depth > MAX_DEPTH:
+        raise FilterError(f"{where}: filter is nested deeper than {MAX_DEPTH} levels")
+
+
+def _field_condition(field: _Field, condition: object, where: str, depth: int) -> _Q:
+    if not isinstance(condition, dict):
+        return _equals(field, condition, where)
+    _check_depth(depth, where)
+    if not condition:
+        raise FilterError(
+            f"{where}: empty operator object; expected one of {', '.join(_FIELD_OPS)}, $not"
+        )
+    parts: list[_Q] = []
+    for op, operand in condition.items():
+        op_where = f"{where}[{op!r}]"
+        if not isinstance(op, str) or not op.startswith("$"):
+            raise FilterError(
+                f"{where}: expected an operator object like {{'$gt': 1}} or a plain value, "
+                f"got key {op!r} (objects are not comparable values)"
+            )
+        if op == "$not":
+            if not isinstance(operand, dict):
+                raise FilterError(
+                    f"{op_where}: expected an operator object like {{'$gt': 1}}, "
+                    f"got {_describe(operand)}"
+                )
+            parts.append(_not(_field_condition(field, operand, op_where, depth + 1)))
+        elif op in _FIELD_OPS:
+            parts.append(_operator(field, op, operand, op_where))
+        elif op in _LOGICAL_OPS:
+            raise FilterError(
+                f"{where}: {op!r} combines whole filters and cannot be used inside field "
+                f"{field.name!r}; write {{'{op}': [{{'{field.name}': ...}}, ...]}}"
+            )
+        else:
+            raise FilterError(
+                f"{where}: unknown operator {op!r}; expected one of {', '.join(_FIELD_OPS)}, $not"
+            )
+    return _join(parts, "AND", _TRUE)
+
+
+def _filter(node: object, where: str, depth: int) -> _Q:
+    _check_depth(depth, where)
+    if not isinstance(node, dict):
+        raise FilterError(f"{where}: expected an object of conditions, got {_describe(node)}")
+    parts: list[_Q] = []
+    for key, value in node.items():
+        key_where = f"{where}[{key!r}]"
+        if not isinstance(key, str):
+            raise FilterError(f"{where}: keys must be strings, got {_describe(key)}")
+        if key in _LOGICAL_OPS:
+            if not isinstance(value, list):
+                raise FilterError(
+                    f"{key_where}: expected a list of filters, got {_describe(value)}"
+                )
+            subs = [
+                _filter(item, f"{key_where}[{index}]", depth + 1)
+                for index, item in enumerate(value)
+            ]
+            # Empty lists are vacuous ({"$and": []} matches all) rather than errors: the W&B UI
+            # sends {"$or": [{"$and": []}]} for "no filter".
+            if key == "$and":
+                parts.append(_join(subs, "AND", _TRUE))
+            elif key == "$or":
+                parts.append(_join(subs, "OR", _FALSE))
+            else:
+                parts.append(_not(_join(subs, "OR", _FALSE)))
+        elif key == "$not":
+            parts.append(_not(_filter(value, key_where, depth + 1)))
+        elif key in _FIELD_OPS:
+            raise FilterError(
+                f"{where}: {key!r} compares a field and belongs inside one, "
+                f"like {{'config.lr': {{'{key}': ...}}}}"
+            )
+        elif key.startswith("$"):
+            raise FilterError(
+                f"{where}: unknown operator {key!r}; expected one of "
+                f"{', '.join(_LOGICAL_OPS)}, $not, or a field name"
+            )
+        else:
+            field = _resolve_field(key, where, inline=False)
+            parts.append(_field_condition(field, value, key_where, depth + 1))
+    return _join(parts, "AND", _TRUE)
+
+
+def compile_run_filters(filters: object) -> SqlFragment:
+    """Compile a W&B run filter into a SQL boolean expression over ``runs r`` / ``users u``.
+
+    Args:
+        filters: the parsed ``filters`` JSON: a Mongo-style dict, or ``None``/``{}`` for "all
+            runs".
+
+    Returns:
+        The expression and its parameters; ``SqlFragment("1", ())`` when there is no filter.
+
+    Raises:
+        FilterError: a wrong shape, unknown operator or field, an operand of the wrong type, an
+            invalid regular expression, or nesting deeper than :data:`MAX_DEPTH`.
+
+    Example:
+        >>> fragment = compile_run_filters({"state": "finished"})
+        >>> fragment.sql, fragment.params
+        ('(r.state IS ?)', ('finished',))
+    """
+    if filters is None:
+        return SqlFragment("1", ())
+    compiled = _filter(filters, _ARGUMENT, 1)
+    return SqlFragment(compiled.sql, compiled.params)
+
+
+# -- order -----------------------------------------------------------------------------------
+
+
+def compile_run_order(order: str | None) -> list[OrderTerm]:
+    """Compile a W&B run order string into ``ORDER BY`` terms.
+
+    ``order`` is ``[+|-]<field>``: no sign or ``+`` is ascending, ``-`` descending. Fields are
+    every filter field except ``tags``. For a field that can be missing or null, the first term
+    is a null flag, ``(expr IS NULL)`` ascending or ``(expr IS NOT NULL)`` descending, so such
+    rows come last in both directions while every term keeps the requested direction. The last
+    term is always ``r.pk`` in the same direction, a unique tiebreaker for stable pages.
+
+    Args:
+        order: the order string, or ``None``/``""`` for ``+created_at``.
+
+    Returns:
+        The terms, for ``ORDER BY ", ".join(f"{t.sql} {'DESC' if t.descending else 'ASC'}")``.
+
+    Raises:
+        FilterError: an unknown field or an empty field name.
+
+    Example:
+        >>> [(t.sql, t.descending) for t in compile_run_order("-state")]
+        [('r.state', True), ('r.pk', True)]
+    """
+    if order is not None and not isinstance(order, str):
+        raise FilterError(f"order: expected a string like '-created_at', got {_describe(order)}")
+    text = (order or "").strip() or "+created_at"
+    descending = text.startswith("-")
+    name = text[1:] if text[0] in "+-" else text
+    if not name:
+        raise FilterError(f"order: {order!r} names no field; expected one of {_ORDER_FIELD_LIST}")
+    if "\x00" in name:
+        # Python's sqlite3 refuses statement text with a NUL; say so before building one.
+        raise FilterError("order: field name contains a NUL character")
+    field = _resolve_field(name, "order", inline=True, for_order=True)
+    assert not field.value.params  # ORDER BY terms carry no parameters
+    terms: list[OrderTerm] = []
+    if field.nullable:
+        flag = "({} IS NOT NULL)" if descending else "({} IS NULL)"
+        terms.append(OrderTerm(flag.format(field.value.sql), descending))
+    terms.append(OrderTerm(field.value.sql, descending))
+    terms.append(OrderTerm("r.pk", descending))
+    return terms
+
+
+# -- SQL functions ---------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _regexp(pattern: object, value: object) -> bool:
+    if pattern is None or value is None:
+        return False
+    text = value if isinstance(value, str) else str(value)
+    return _compiled(str(pattern)).search(text) is not None
+
+
+def register_sql_functions(conn: sqlite3.Connection) -> None:
+    """Register the SQL functions compiled filters use on a connection.
+
+    Registers ``REGEXP(pattern, value)``: true when :func:`re.search` finds ``pattern`` in
+    ``value``, false for a NULL value. It also serves SQLite's ``value REGEXP pattern`` syntax.
+
+    Args:
+        conn: the connection the compiled SQL will run on.
+
+    Example:
+        >>> conn = sqlite3.connect(":memory:")
+        >>> register_sql_functions(conn)
+        >>> conn.execute("SELECT REGEXP('^ab', 'abc'), REGEXP('x', NULL)").fetchone()
+        (1, 0)
+    """
+    conn.create_function("REGEXP", 2, _regexp, deterministic=True)

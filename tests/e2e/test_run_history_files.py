@@ -1,0 +1,264 @@
+"""Run history (sampled, scanned, many runs) and run files (verified downloads, uploads)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import math
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+import wandbkit
+from wandbkit.errors import IntegrityError, NotFoundError, UsageError
+from wandbkit.server.ids import decode_int_id
+
+STEPS = 2500
+
+
+class RecordingTransport(httpx.AsyncBaseTransport):
+    """Passes requests on; records them, and can corrupt signed download bodies."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.requests: list[httpx.Request] = []
+        self.corrupt_downloads = False
+
+    @property
+    def operations(self) -> list[str | None]:
+        return [
+            json.loads(r.content or b"{}").get("operationName")
+            for r in self.requests
+            if r.url.path.endswith("/graphql")
+        ]
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        response = await self.inner.handle_async_request(request)
+        if self.corrupt_downloads and "/signed/files/" in request.url.path:
+            body = await response.aread()
+            return httpx.Response(
+                response.status_code, headers=response.headers, content=b"X" + body[1:]
+            )
+        return response
+
+
+def _row(step: int) -> dict[str, Any]:
+    row: dict[str, Any] = {"loss": round(2.0 * math.exp(-step / 700), 6), "lr": 0.001}
+    if step % 10 == 0:
+        row["val_acc"] = round(1 - math.exp(-step / 900), 6)
+    return row
+
+
+@pytest.fixture
+async def env(
+    seeded_app: tuple[Any, Any],
+) -> AsyncIterator[tuple[wandbkit.AsyncApi, RecordingTransport, Any, Any]]:
+    """Two runs with histories of STEPS rows (loss every step, val_acc every 10th) and files."""
+    app, seed = seeded_app
+    store = app.state.store
+    transport = RecordingTransport(httpx.ASGITransport(app=app))
+    async with wandbkit.AsyncApi(
+        api_key=seed.api_key, base_url="http://wandbkit.test", transport=transport
+    ) as api:
+        runs = []
+        for run_id in ("h1", "h2"):
+            run = await api.create_run(run_id=run_id, project="hist")
+            pk = decode_int_id(run.storage_id, "Run")
+            store.append_history(pk, [_row(step) for step in range(STEPS)])
+            store.append_events(pk, [{"system.gpu.0.gpu": 50 + i, "_runtime": i} for i in range(5)])
+            runs.append(run)
+        pk = decode_int_id(runs[0].storage_id, "Run")
+        store.put_run_file(pk, "config.yaml", b"lr: 0.001\n")
+        store.put_run_file(pk, "media/plot.png", bytes(range(256)) * 64)
+        store.put_run_file(pk, "wandb-metadata.json", json.dumps({"host": "gpu-7"}).encode())
+        transport.requests.clear()
+        yield api, transport, runs[0], store
+
+
+async def test_history_with_keys_is_sampled_by_the_server(env: Any) -> None:
+    _, transport, run, _ = env
+    rows = await run.history(samples=100, keys=["val_acc"], pandas=False)
+    assert 2 <= len(rows) <= 100
+    assert all(set(row) == {"_step", "val_acc"} for row in rows)
+    assert rows[0]["_step"] == 0 and rows[-1]["_step"] == STEPS - 10
+    assert transport.operations == ["GetRunSampledHistory"]
+
+
+async def test_history_without_keys_returns_whole_rows_and_a_dataframe(env: Any) -> None:
+    _, _, run, _ = env
+    rows = await run.history(samples=50, pandas=False)
+    assert len(rows) <= 50 and {"_step", "loss", "lr"} <= set(rows[0])
+    frame = await run.history(samples=50)
+    assert list(frame["_step"]) == [row["_step"] for row in rows]
+
+
+async def test_system_history_comes_from_the_events_stream(env: Any) -> None:
+    _, transport, run, _ = env
+    rows = await run.history(stream="system", pandas=False)
+    assert [row["system.gpu.0.gpu"] for row in rows] == [50, 51, 52, 53, 54]
+    assert transport.operations == ["GetRunEvents"]
+
+
+async def test_scan_history_streams_every_row_in_pages(env: Any) -> None:
+    _, transport, run, _ = env
+    scan = run.scan_history(page_size=1000)
+    steps = [row["_step"] async for row in scan]
+    assert steps == list(range(STEPS))
+    assert scan.pages_read == 3 and scan.max_step == STEPS
+    assert transport.operations == ["GetRunHistoryKeys", *["GetRunHistory"] * 3]
+
+
+async def test_scan_history_with_keys_and_a_half_open_range(env: Any) -> None:
+    _, _, run, _ = env
+    scan = run.scan_history(keys=["val_acc"], page_size=300, min_step=100, max_step=1000)
+    rows = [row async for row in scan]
+    assert [row["_step"] for row in rows] == list(range(100, 1000, 10))
+    assert set(rows[0]) == {"_step", "val_acc"}
+
+
+async def test_stopping_a_scan_early_cancels_the_prefetch(env: Any) -> None:
+    _, _, run, _ = env
+    seen = []
+    async for row in run.scan_history(page_size=100):
+        seen.append(row["_step"])
+        if len(seen) == 5:
+            break
+    assert seen == [0, 1, 2, 3, 4]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"page_size": 0}, "page_size"),
+        ({"min_step": -1}, "min_step"),
+        ({"min_step": 10, "max_step": 5}, "max_step"),
+        ({"keys": "loss"}, "keys must be a list"),
+    ],
+)
+async def test_bad_scan_arguments_fail_before_any_request(
+    env: Any, kwargs: dict[str, Any], message: str
+) -> None:
+    _, transport, run, _ = env
+    with pytest.raises(UsageError, match=message):
+        run.scan_history(**kwargs)
+    assert transport.requests == []
+
+
+async def test_histories_of_many_runs_tag_rows_with_their_run(env: Any) -> None:
+    api, _, _, _ = env
+    runs = api.runs("demo/hist")
+    rows = await runs.histories(samples=20, keys=["loss"])
+    assert {row["run_id"] for row in rows} == {"h1", "h2"}
+    frame = await runs.histories(samples=20, keys=["loss"], format="pandas")
+    assert set(frame["run_id"]) == {"h1", "h2"}
+    polars_frame = await runs.histories(samples=20, keys=["loss"], format="polars")
+    assert polars_frame.height == len(rows)
+    with pytest.raises(UsageError, match="format must be"):
+        await runs.histories(format="csv")  # type: ignore[arg-type]
+
+
+async def test_files_list_with_counts_names_and_patterns(env: Any) -> None:
+    _, _, run, _ = env
+    files = await run.files(per_page=1).load()
+    assert len(files) == 3
+    assert sorted(f.name for f in await files.to_list()) == [
+        "config.yaml",
+        "media/plot.png",
+        "wandb-metadata.json",
+    ]
+    pngs = await run.files(pattern="%.png").to_list()
+    assert [f.name for f in pngs] == ["media/plot.png"]
+    with pytest.raises(UsageError, match="not both"):
+        run.files(names=["a"], pattern="%")
+    with pytest.raises(NotFoundError, match=r"no file 'missing\.txt'"):
+        await run.file("missing.txt")
+
+
+async def test_download_is_verified_and_sends_no_key_to_signed_urls(
+    env: Any, tmp_path: Path
+) -> None:
+    _, transport, run, _ = env
+    png = await run.file("media/plot.png")
+    transport.requests.clear()
+    path = await png.download(root=tmp_path)
+    data = bytes(range(256)) * 64
+    assert path == tmp_path / "media" / "plot.png" and path.read_bytes() == data
+    assert png.md5 == base64.b64encode(hashlib.md5(data).digest()).decode()
+    (download,) = [r for r in transport.requests if "/signed/" in r.url.path]
+    assert "authorization" not in download.headers
+    assert [p.name for p in path.parent.iterdir()] == ["plot.png"]
+
+
+async def test_download_onto_an_existing_file_keeps_it_unless_told(
+    env: Any, tmp_path: Path
+) -> None:
+    _, _, run, _ = env
+    config = await run.file("config.yaml")
+    target = tmp_path / "config.yaml"
+    target.write_text("mine")
+    with pytest.raises(UsageError, match="File already exists, pass replace=True"):
+        await config.download(root=tmp_path)
+    assert target.read_text() == "mine"
+    assert await config.download(root=tmp_path, exist_ok=True) == target
+    assert target.read_text() == "mine"
+    await config.download(root=tmp_path, replace=True)
+    assert target.read_text() == "lr: 0.001\n"
+
+
+async def test_a_corrupted_download_leaves_nothing_behind(env: Any, tmp_path: Path) -> None:
+    _, transport, run, _ = env
+    config = await run.file("config.yaml")
+    transport.corrupt_downloads = True
+    with pytest.raises(IntegrityError, match="md5"):
+        await config.download(root=tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+async def test_upload_then_read_back_then_delete(env: Any, tmp_path: Path) -> None:
+    _, _, run, _ = env
+    local = tmp_path / "out" / "weights.bin"
+    local.parent.mkdir()
+    local.write_bytes(b"\x00\x01" * 300_000)
+    uploaded = await run.upload_file(local, root=tmp_path)
+    assert uploaded.name == "out/weights.bin" and uploaded.size == 600_000
+    assert await uploaded.read_bytes() == local.read_bytes()
+    await uploaded.delete()
+    with pytest.raises(NotFoundError):
+        await run.file("out/weights.bin")
+    with pytest.raises(UsageError, match="not inside root"):
+        await run.upload_file(local, root=tmp_path / "elsewhere")
+
+
+async def test_metadata_and_html_view(env: Any) -> None:
+    _, _, run, _ = env
+    assert await run.metadata == {"host": "gpu-7"}
+    html = run.to_html(height=300, hidden=True)
+    assert html.startswith("<iframe") and "height:300px" in html and "display:none" in html
+    assert f"/runs/{run.id}?jupyter=true" in html
+    with pytest.raises(UsageError, match="height"):
+        run.to_html(height=0)
+
+
+async def test_waiting_for_a_run_returns_its_final_state_or_times_out(env: Any) -> None:
+    api, _, run, _ = env
+    with pytest.raises(TimeoutError, match="still running"):
+        await run.wait_until_finished(poll_interval=0.01, timeout=0.02)
+    from wandbkit._generated.input_types import UpsertBucketInput
+
+    await api._ctx.client.upsert_run(input=UpsertBucketInput(id=run.storage_id, state="finished"))
+    assert await run.wait_until_finished(poll_interval=0.01) == "finished"
+    assert run.state.is_terminal
+
+
+def test_sync_scan_history_prefetches_on_a_thread(api: wandbkit.Api, live_server: Any) -> None:
+    run = api.create_run(run_id="sync-h", project="p")
+    pk = decode_int_id(run.storage_id, "Run")
+    live_server.store.append_history(pk, [_row(step) for step in range(1200)])
+    scan = run.scan_history(keys=["loss"], page_size=500)
+    assert [row["_step"] for row in scan] == list(range(1200))
+    assert scan.pages_read == 3
