@@ -22,8 +22,8 @@ codegen-check: install
 	$(PY) tools/codegen.py check
 
 lint: install
-	$(VENV)/bin/ruff check src tests tools benchmarks
-	$(VENV)/bin/ruff format --check src tests tools benchmarks
+	$(VENV)/bin/ruff check src tests tools benchmarks examples
+	$(VENV)/bin/ruff format --check src tests tools benchmarks examples
 
 typecheck: install
 	$(VENV)/bin/mypy

@@ -1,15 +1,21 @@
-"""Fixtures shared by the whole suite: a clean environment, the local server, bound clients."""
+"""Fixtures shared by the whole suite: a clean environment, the local server, bound clients.
+
+The live-server fixtures build on the wandbkit pytest plugin (``wandbkit.pytest_plugin``, loaded
+through its ``pytest11`` entry point), so our suite uses what users get: ``live_server`` is the
+handle of the plugin's ``wandb_server`` and ``api`` is its ``wandb_api``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
 
 import wandbkit
-from wandbkit.server.testing import ServerHandle, make_seeded_app, running_server
+from wandbkit.pytest_plugin import WandbServer
+from wandbkit.server.testing import ServerHandle, make_seeded_app
 
 REFERENCE = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
 
@@ -45,15 +51,12 @@ async def async_api(seeded_app: tuple[object, object]) -> AsyncIterator[wandbkit
 
 
 @pytest.fixture
-def live_server() -> Iterator[ServerHandle]:
-    """The local server on a loopback port with a fresh, seeded database."""
-    with running_server() as handle:
-        yield handle
+def live_server(wandb_server: WandbServer) -> ServerHandle:
+    """The local server on a loopback port with a fresh, seeded database (the plugin's)."""
+    return wandb_server.handle
 
 
 @pytest.fixture
-def api(live_server: ServerHandle) -> Iterator[wandbkit.Api]:
-    """A sync ``Api`` bound to ``live_server`` over real HTTP."""
-    client = wandbkit.Api(api_key=live_server.api_key, base_url=live_server.base_url)
-    yield client
-    client.close()
+def api(live_server: ServerHandle, wandb_api: wandbkit.Api) -> wandbkit.Api:
+    """A sync ``Api`` bound to ``live_server`` over real HTTP (the plugin's ``wandb_api``)."""
+    return wandb_api

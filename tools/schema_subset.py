@@ -10,6 +10,13 @@ Fields newer than the server snapshot cannot come from it. They live in the hand
 ``schema/wandb.graphql`` below the ``NEWER_MARKER`` line, as ``extend type`` blocks with a comment
 naming their source; the tool keeps that part as it is, and it does not count as "selected".
 
+The selection runs against the snapshot *extended by* the hand-written part, so a snapshot type
+that only a newer field reaches (``Entity.triggers: TriggerConnection!``) is kept in part 1 like any
+other. A field that the hand-written part extends although the snapshot already has it is a newer
+*version* of that field (the real server added arguments since, e.g. ``Project.sweeps(filters:)``):
+part 1 then leaves the snapshot's version out, and the contract test checks that the newer one
+only adds optional arguments.
+
 Usage::
 
     python tools/schema_subset.py --server SERVER.graphql --out schema/wandb.graphql \\
@@ -21,6 +28,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterable
+from copy import copy
 from pathlib import Path
 
 from graphql import (
@@ -36,6 +44,7 @@ from graphql import (
     TypeInfoVisitor,
     Visitor,
     build_ast_schema,
+    extend_schema,
     get_named_type,
     parse,
     print_ast,
@@ -45,9 +54,12 @@ from graphql.language import (
     DirectiveDefinitionNode,
     EnumTypeDefinitionNode,
     InputObjectTypeDefinitionNode,
+    InputObjectTypeExtensionNode,
     InterfaceTypeDefinitionNode,
+    InterfaceTypeExtensionNode,
     NamedTypeNode,
     ObjectTypeDefinitionNode,
+    ObjectTypeExtensionNode,
     ScalarTypeDefinitionNode,
     TypeDefinitionNode,
     UnionTypeDefinitionNode,
@@ -209,11 +221,72 @@ _TYPE_DEFINITIONS = (
 )
 
 
-def build_subset(server_sdl: str, docs: list[DocumentNode]) -> str:
-    """Return the SDL of the subset of ``server_sdl`` that ``docs`` need."""
+_FIELD_EXTENSIONS = (
+    ObjectTypeExtensionNode,
+    InterfaceTypeExtensionNode,
+    InputObjectTypeExtensionNode,
+)
+_FIELD_DEFINITIONS = (
+    ObjectTypeDefinitionNode,
+    InterfaceTypeDefinitionNode,
+    InputObjectTypeDefinitionNode,
+)
+
+
+def redefined_fields(server_ast: DocumentNode, newer_ast: DocumentNode) -> set[tuple[str, str]]:
+    """(type, field) pairs that the hand-written part redefines although the server has them."""
+    server_fields = {
+        (d.name.value, f.name.value)
+        for d in server_ast.definitions
+        if isinstance(d, _FIELD_DEFINITIONS)
+        for f in d.fields or ()
+    }
+    newer_fields = {
+        (d.name.value, f.name.value)
+        for d in newer_ast.definitions
+        if isinstance(d, _FIELD_EXTENSIONS)
+        for f in d.fields or ()
+    }
+    return server_fields & newer_fields
+
+
+def _without(server_ast: DocumentNode, dropped: set[tuple[str, str]]) -> DocumentNode:
+    # The hand-written part's version of these fields replaces the snapshot's.
+    definitions = []
+    for d in server_ast.definitions:
+        if isinstance(d, _FIELD_DEFINITIONS) and any(t == d.name.value for t, _ in dropped):
+            kept = tuple(f for f in d.fields or () if (d.name.value, f.name.value) not in dropped)
+            d = copy(d)
+            d.fields = kept  # type: ignore[misc]
+        definitions.append(d)
+    return DocumentNode(definitions=tuple(definitions))
+
+
+def build_subset(server_sdl: str, docs: list[DocumentNode], newer_sdl: str = "") -> str:
+    """Return the SDL of the subset of ``server_sdl`` that ``docs`` need.
+
+    ``newer_sdl`` is the hand-written part: selection sees the server schema extended by it, and
+    the fields it redefines are left out of the subset.
+    """
     server_ast = parse(server_sdl)
     schema = build_ast_schema(server_ast)
+    if newer_sdl.strip():
+        newer_ast = parse(newer_sdl)
+        server_ast = _without(server_ast, redefined_fields(server_ast, newer_ast))
+        schema = extend_schema(build_ast_schema(server_ast), newer_ast)
     types, fields = select(schema, docs)
+    # Types that only the hand-written part defines are not part 1's to print.
+    types &= {d.name.value for d in server_ast.definitions if isinstance(d, _TYPE_DEFINITIONS)}
+    for d in server_ast.definitions:
+        # A type reached only for its newer fields still needs one field of its own in part 1.
+        if (
+            isinstance(d, (ObjectTypeDefinitionNode, InterfaceTypeDefinitionNode))
+            and d.name.value in types
+            and d.fields
+            and not any((d.name.value, f.name.value) in fields for f in d.fields)
+        ):
+            names = [f.name.value for f in d.fields]
+            fields.add((d.name.value, "id" if "id" in names else names[0]))
     builtin = {"String", "Int", "Float", "Boolean", "ID"}
     roots = ["Query", "Mutation"]
     directive_defs: list[DirectiveDefinitionNode] = []
@@ -240,12 +313,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     docs = [doc for _, doc in _documents(args.documents)]
-    subset = build_subset(args.server.read_text(), docs)
     newer = ""
     if args.out.exists():
         existing = args.out.read_text()
         if NEWER_MARKER in existing:
             newer = existing.split(NEWER_MARKER, 1)[1].lstrip("\n")
+    subset = build_subset(args.server.read_text(), docs, newer)
     text = HEADER + "\n" + subset + "\n" + NEWER_MARKER + "\n\n" + newer
     args.out.write_text(text.rstrip("\n") + "\n")
     n_types = subset.count("\ntype ") + subset.count("\ninput ") + subset.count("\nenum ")

@@ -2,9 +2,21 @@
 
 Every GraphQL request is ``POST /graphql``, so vcrpy's default matching (method and URL) cannot
 tell two operations apart. :func:`graphql_matcher` compares the operation name and the
-variables instead; :func:`vcr_config` also keeps credentials out of cassettes.
+variables instead; :func:`vcr_config` also keeps credentials out of cassettes and makes the
+local server's signed file URLs (``/signed/files/<token>``) stable, so that re-recording gives
+the same cassette.
 
-Example (``conftest.py``)::
+With the wandbkit pytest plugin (installed with wandbkit) there is nothing to register: the
+plugin registers the matcher through pytest-recording's ``pytest_recording_configure`` hook, and
+its ``wandb_vcr_config`` fixture is this module's :func:`vcr_config`. A ``conftest.py`` needs::
+
+    import pytest
+
+    @pytest.fixture
+    def vcr_config(wandb_vcr_config):
+        return wandb_vcr_config
+
+Without the plugin (``-p no:wandbkit``), do both by hand::
 
     import pytest
     from wandbkit.cassettes import register_matchers, vcr_config as wandb_vcr_config
@@ -12,23 +24,42 @@ Example (``conftest.py``)::
     def pytest_recording_configure(config, vcr):
         register_matchers(vcr)
 
-    @pytest.fixture(scope="module")
-    def _skip_health_checks(request: Any) -> Any:
-    # The local server's readiness probe is test plumbing, not client traffic.
-    return None if str(request.path).endswith("/healthz") else request
-
-
-def vcr_config():
+    @pytest.fixture
+    def vcr_config():
         return wandb_vcr_config()
 """
 
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable, Sequence
 from typing import Any
 
 GRAPHQL_MATCHER = "graphql"
 _SCRUBBED_HEADERS = ("authorization", "cookie", "set-cookie", "x-wandb-api-key")
+# Response headers that differ on every recording and mean nothing on replay.
+_VOLATILE_RESPONSE_HEADERS = ("date",)
+REDACTED = "<REDACTED>"
+
+#: A signed file URL of the local server: ``/signed/files/<key>.<expiry>.<mac>`` (downloads)
+#: or ``/signed/upload/<key>.<expiry>.<mac>``. The key (a row id) is stable for a
+#: deterministic seed; the expiry follows the clock and the MAC a per-database secret.
+SIGNED_URL_TOKEN = re.compile(r"(/signed/(?:files|upload)/)(\d+)\.(\d+)\.([A-Za-z0-9_-]+)")
+#: What the expiry and the MAC of a signed URL become in a cassette.
+NORMALIZED_SIGNATURE = "0.SIGNATURE"
+
+
+def normalize_signed_urls(text: str) -> str:
+    """Replace the volatile parts (expiry, MAC) of every local-server signed URL in ``text``.
+
+    The row id stays, so two files still get two different URLs.
+
+    Example:
+        >>> normalize_signed_urls("http://127.0.0.1:5/signed/files/7.1767225600.q1-w_E")
+        'http://127.0.0.1:5/signed/files/7.0.SIGNATURE'
+    """
+    return SIGNED_URL_TOKEN.sub(rf"\g<1>\g<2>.{NORMALIZED_SIGNATURE}", text)
 
 
 def _graphql_identity(body: bytes | str | None) -> tuple[object, str] | None:
@@ -63,45 +94,80 @@ def register_matchers(vcr: Any) -> None:
     vcr.register_matcher(GRAPHQL_MATCHER, graphql_matcher)
 
 
-def _scrub_response(secrets: list[str]) -> Any:
+def _clean_text(content: Any, secrets: Sequence[str]) -> Any:
+    """Secrets redacted and signed URLs normalized, in ``str`` or UTF-8 ``bytes`` content."""
+    if isinstance(content, bytes):
+        try:
+            text = content.decode("utf-8")
+        except UnicodeDecodeError:
+            # Binary file contents: only the secrets, byte for byte.
+            for secret in secrets:
+                content = content.replace(secret.encode(), REDACTED.encode())
+            return content
+        return _clean_text(text, secrets).encode("utf-8")
+    if isinstance(content, str):
+        for secret in secrets:
+            content = content.replace(secret, REDACTED)
+        return normalize_signed_urls(content)
+    return content
+
+
+def _scrub_response(secrets: list[str]) -> Callable[[dict[str, Any]], dict[str, Any]]:
     def scrub(response: dict[str, Any]) -> dict[str, Any]:
         headers = response.get("headers", {})
         for name in list(headers):
-            if name.lower() in _SCRUBBED_HEADERS:
+            lowered = name.lower()
+            if lowered in _SCRUBBED_HEADERS or lowered in _VOLATILE_RESPONSE_HEADERS:
                 del headers[name]
+            elif lowered == "location":
+                headers[name] = [_clean_text(value, secrets) for value in headers[name]]
         body = response.get("body", {})
         content = body.get("string")
-        for secret in secrets:
-            if isinstance(content, bytes):
-                content = content.replace(secret.encode(), b"<REDACTED>")
-            elif isinstance(content, str):
-                content = content.replace(secret, "<REDACTED>")
         if content is not None:
-            body["string"] = content
+            body["string"] = _clean_text(content, secrets)
         return response
 
     return scrub
 
 
-def _skip_health_checks(request: Any) -> Any:
-    # The local server's readiness probe is test plumbing, not client traffic.
-    return None if str(request.path).endswith("/healthz") else request
+def _prepare_request(secrets: list[str]) -> Callable[[Any], Any]:
+    def prepare(request: Any) -> Any:
+        # The local server's readiness probe is test plumbing, not client traffic.
+        if str(request.path).endswith("/healthz"):
+            return None
+        # vcrpy runs this on recorded requests and on live ones before matching, so a
+        # normalized URL in a cassette matches the same URL with a fresh signature.
+        request.uri = normalize_signed_urls(request.uri)
+        if request.body is not None:
+            request.body = _clean_text(request.body, secrets)
+        return request
+
+    return prepare
 
 
 def vcr_config(*, secrets: list[str] | None = None) -> dict[str, Any]:
     """A pytest-recording ``vcr_config`` for W&B traffic.
 
     Args:
-        secrets: extra strings (API keys) to replace by ``<REDACTED>`` in recorded bodies.
+        secrets: extra strings (API keys) to replace by ``<REDACTED>`` in recorded request and
+            response bodies.
 
     Returns:
-        Settings matching on method, path and GraphQL operation + variables, with the
-        Authorization header and cookies never written to a cassette.
+        Settings matching on method, path and GraphQL operation + variables; the
+        Authorization header, cookies and the ``Date`` response header never written to a
+        cassette; signed file URLs normalized (see :func:`normalize_signed_urls`); requests
+        to ``/healthz`` not recorded.
+
+    Example:
+        >>> config = vcr_config(secrets=["my-api-key"])
+        >>> config["match_on"]
+        ['method', 'path', 'graphql']
     """
+    secret_list = [s for s in (secrets or []) if s]
     return {
         "match_on": ["method", "path", GRAPHQL_MATCHER],
         "filter_headers": list(_SCRUBBED_HEADERS),
-        "before_record_request": _skip_health_checks,
-        "before_record_response": _scrub_response(list(secrets or [])),
+        "before_record_request": _prepare_request(secret_list),
+        "before_record_response": _scrub_response(secret_list),
         "decode_compressed_response": True,
     }

@@ -10,6 +10,7 @@ Usage:
     wandbkit server [--host 127.0.0.1] [--port 8080] [--db ./wandbkit-server.db]
     wandbkit server seed --db PATH [--base-url URL] [--demo] [--api-key KEY] [--username NAME]
         [--team NAME] [--organization NAME]
+        [--bench-runs N [--bench-steps M] [--bench-metrics K] [--bench-project NAME]]
 
 ``wandbkit server seed`` prints exactly two lines to stdout, ready for a shell::
 
@@ -28,6 +29,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from wandbkit._version import __version__
+from wandbkit.schema_tools.cli import register_schema_commands
 
 if TYPE_CHECKING:
     _SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -88,6 +90,7 @@ def seed_server(args: argparse.Namespace) -> int:
     """``wandbkit server seed``: seed ``--db`` and print the client's two settings."""
     try:
         from wandbkit.server import Store, seed_basic, seed_demo
+        from wandbkit.server.seed_runs import seed_runs_benchmark
         from wandbkit.server.store import StoreError
     except ImportError as exc:
         return _missing_server_extra(exc)
@@ -102,6 +105,21 @@ def seed_server(args: argparse.Namespace) -> int:
                 organization=args.organization,
                 api_key=args.api_key,
             )
+            if args.bench_runs:
+                bench = seed_runs_benchmark(
+                    store,
+                    project=args.bench_project,
+                    runs=args.bench_runs,
+                    steps=args.bench_steps,
+                    metrics=args.bench_metrics,
+                    username=seed.username,
+                )
+                print(
+                    f"wandbkit: benchmark project {bench.entity}/{bench.project}: "
+                    f"{bench.runs} runs and {bench.history_rows} history rows added "
+                    f"in {bench.seconds:.1f} s",
+                    file=sys.stderr,
+                )
             counts = store.counts()
     except StoreError as exc:
         print(f"wandbkit: cannot seed {args.seed_db}: {exc}", file=sys.stderr)
@@ -109,7 +127,7 @@ def seed_server(args: argparse.Namespace) -> int:
     print(
         f"wandbkit: seeded {args.seed_db}: user {seed.username!r} (entity {seed.entity!r}), "
         f"team {seed.team!r} in organization {seed.organization!r}; "
-        f"{counts['projects']} projects",
+        f"{counts['projects']} projects, {counts['runs']} runs",
         file=sys.stderr,
     )
     # Exactly these two lines on stdout: callers eval or export them.
@@ -167,7 +185,9 @@ def register_server_commands(commands: _SubParsers) -> None:
         default=f"http://{DEFAULT_HOST}:{DEFAULT_PORT}",
         help="the server's URL, printed as WANDB_BASE_URL (default: %(default)s)",
     )
-    seed.add_argument("--demo", action="store_true", help="also create demo projects")
+    seed.add_argument(
+        "--demo", action="store_true", help="also create demo projects with runs and files"
+    )
     seed.add_argument(
         "--api-key", default=None, metavar="KEY", help="register this key instead of a new one"
     )
@@ -176,11 +196,58 @@ def register_server_commands(commands: _SubParsers) -> None:
     seed.add_argument(
         "--organization", default="demo-org", help="organization name (default: %(default)s)"
     )
+    bench = seed.add_argument_group(
+        "benchmark data", "a big project for performance tests, loaded in one transaction"
+    )
+    bench.add_argument(
+        "--bench-runs",
+        type=_non_negative,
+        default=0,
+        metavar="N",
+        help="add N runs to the benchmark project (default: none)",
+    )
+    bench.add_argument(
+        "--bench-steps",
+        type=_non_negative,
+        default=1000,
+        metavar="M",
+        help="history rows per benchmark run (default: %(default)s)",
+    )
+    bench.add_argument(
+        "--bench-metrics",
+        type=_positive,
+        default=5,
+        metavar="K",
+        help="metrics per history row (default: %(default)s)",
+    )
+    bench.add_argument(
+        "--bench-project",
+        default="bench",
+        metavar="NAME",
+        help="the benchmark project, in the user's entity (default: %(default)s)",
+    )
     seed.set_defaults(handler=seed_server)
 
 
+def _non_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be zero or more, got {value}")
+    return value
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 #: Every command group, in the order ``--help`` lists them.
-COMMAND_GROUPS: list[Callable[[_SubParsers], None]] = [register_server_commands]
+COMMAND_GROUPS: list[Callable[[_SubParsers], None]] = [
+    register_server_commands,
+    register_schema_commands,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 
 import wandbkit
-from wandbkit.cassettes import register_matchers, vcr_config as wandb_vcr_config
+from wandbkit.cassettes import register_matchers
+from wandbkit.cassettes import vcr_config as wandb_vcr_config
 from wandbkit.server import Store
 from wandbkit.server.seed import seed_demo
 from wandbkit.server.testing import running_server

@@ -91,7 +91,7 @@ def test_seeding_again_reuses_everything_and_adds_a_key() -> None:
     assert user is not None
     assert len(store.api_keys(user.pk)) == 2
     assert store.user_for_api_key(first.api_key) == store.user_for_api_key(second.api_key)
-    assert store.counts() == {"users": 1, "entities": 3, "projects": 0}
+    assert store.counts() == {"users": 1, "entities": 3, "projects": 0, "runs": 0}
 
 
 def test_seeding_with_a_given_key_registers_it_once() -> None:
@@ -150,7 +150,7 @@ def test_a_failed_transaction_leaves_nothing_behind() -> None:
         store.create_team("half-done")
         raise RuntimeError("boom")
     assert store.get_entity("half-done") is None
-    assert store.counts() == {"users": 0, "entities": 0, "projects": 0}
+    assert store.counts() == {"users": 0, "entities": 0, "projects": 0, "runs": 0}
 
 
 def test_the_store_can_be_used_from_many_threads_at_once() -> None:

@@ -77,6 +77,59 @@ async def fetch_history(
     return rows
 
 
+async def _fetch_batch(
+    ctx: AsyncClientHolder,
+    entity: str,
+    project: str,
+    names: list[str],
+    samples: int,
+    keys: list[str] | None,
+    x_axis: str,
+    stream: str,
+) -> dict[str, list[dict[str, Any]]]:
+    """The sampled histories of up to a batch of runs of one project, in one request."""
+    filters = json.dumps({"name": {"$in": names}})
+    found: dict[str, list[dict[str, Any]]] = {}
+    if keys and stream == "default":
+        spec = json.dumps({"keys": [x_axis, *keys], "samples": samples})
+        sampled = await ctx.client.get_runs_sampled_histories(
+            entity=entity, project=project, filters=filters, per_page=len(names), specs=[spec]
+        )
+        if sampled.project is None or sampled.project.runs is None:
+            raise NotFoundError(
+                f"project '{entity}/{project}' not found", operation_name="GetRunsSampledHistories"
+            )
+        for sampled_edge in sampled.project.runs.edges:
+            node = sampled_edge.node
+            first = node.sampled_history[0] if node.sampled_history else []
+            found[node.name] = parse_rows(first if isinstance(first, list) else [])
+        return found
+    if stream == "system":
+        events = await ctx.client.get_runs_events(
+            entity=entity, project=project, filters=filters, per_page=len(names), samples=samples
+        )
+        if events.project is None or events.project.runs is None:
+            raise NotFoundError(
+                f"project '{entity}/{project}' not found", operation_name="GetRunsEvents"
+            )
+        for event_edge in events.project.runs.edges:
+            found[event_edge.node.name] = parse_rows(event_edge.node.events)
+    else:
+        full = await ctx.client.get_runs_histories(
+            entity=entity, project=project, filters=filters, per_page=len(names), samples=samples
+        )
+        if full.project is None or full.project.runs is None:
+            raise NotFoundError(
+                f"project '{entity}/{project}' not found", operation_name="GetRunsHistories"
+            )
+        for full_edge in full.project.runs.edges:
+            found[full_edge.node.name] = parse_rows(full_edge.node.history)
+    if keys:
+        for name, rows in found.items():
+            found[name] = [row for row in rows if all(key in row for key in keys)]
+    return found
+
+
 async def histories_of(
     ctx: AsyncClientHolder,
     runs: list[tuple[str, str, str]],
@@ -87,19 +140,39 @@ async def histories_of(
     format: str,
     stream: str,
     concurrency: int,
+    batch_size: int,
 ) -> list[dict[str, Any]] | pd.DataFrame | pl.DataFrame:
-    """The sampled histories of many runs, fetched concurrently, tagged with ``run_id``."""
+    """The sampled histories of many runs, tagged with ``run_id``.
+
+    Runs are fetched ``batch_size`` per request (one GraphQL request selects the history of
+    every run of a batch), ``concurrency`` requests at a time.
+    """
     fmt = check_format(format)
+    check_positive_int(samples, "samples")
+    keys = check_keys(keys)
+    if not isinstance(x_axis, str) or not x_axis:
+        raise UsageError(f"x_axis must be a metric name like '_step', got {x_axis!r}")
+    stream = check_stream(stream)
+    batches: list[tuple[str, str, list[str]]] = []
+    for entity, project, run_id in runs:
+        last = batches[-1] if batches else None
+        if last is None or last[:2] != (entity, project) or len(last[2]) >= batch_size:
+            batches.append((entity, project, [run_id]))
+        else:
+            last[2].append(run_id)
     calls = [
-        functools.partial(fetch_history, ctx, e, p, r, samples, keys, x_axis, stream)
-        for e, p, r in runs
+        functools.partial(_fetch_batch, ctx, e, p, names, samples, keys, x_axis, stream)
+        for e, p, names in batches
     ]
     results = await gather_limited(calls, concurrency)
     rows: list[dict[str, Any]] = []
-    for (_, _, run_id), run_rows in zip(runs, results, strict=True):
-        for row in run_rows:
-            row["run_id"] = run_id
-            rows.append(row)
+    for (entity, project, names), found in zip(batches, results, strict=True):
+        for run_id in names:
+            if run_id not in found:
+                raise _run_missing(entity, project, run_id, "GetRunsHistories")
+            for row in found[run_id]:
+                row["run_id"] = run_id
+                rows.append(row)
     if fmt == "pandas":
         return to_pandas(rows)
     if fmt == "polars":

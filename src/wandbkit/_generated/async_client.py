@@ -26,8 +26,11 @@ if TYPE_CHECKING:
     from .get_run_sampled_history import GetRunSampledHistory
     from .get_run_state import GetRunState
     from .get_runs import GetRuns
+    from .get_runs_events import GetRunsEvents
     from .get_runs_full import GetRunsFull
     from .get_runs_heavy import GetRunsHeavy
+    from .get_runs_histories import GetRunsHistories
+    from .get_runs_sampled_histories import GetRunsSampledHistories
     from .get_viewer import GetViewer
     from .input_types import UpsertBucketInput, UpsertModelInput
     from .server_features import ServerFeatures
@@ -830,6 +833,130 @@ class AsyncWandbClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return self.parse_result(DeleteFiles, data, operation_name="DeleteFiles")
+
+    async def get_runs_histories(
+        self,
+        entity: str,
+        project: str,
+        filters: Any,
+        per_page: int,
+        samples: Union[Optional[int], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "GetRunsHistories":
+        from .get_runs_histories import GetRunsHistories
+
+        query = gql("""
+            query GetRunsHistories($entity: String!, $project: String!, $filters: JSONString!, $perPage: Int!, $samples: Int) {
+              project(name: $project, entityName: $entity) {
+                runs(filters: $filters, first: $perPage) {
+                  edges {
+                    node {
+                      name
+                      history(samples: $samples)
+                    }
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "filters": serialize_json_string(filters),
+            "perPage": per_page,
+            "samples": samples,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="GetRunsHistories",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetRunsHistories, data, operation_name="GetRunsHistories")
+
+    async def get_runs_sampled_histories(
+        self,
+        entity: str,
+        project: str,
+        filters: Any,
+        per_page: int,
+        specs: list[Any],
+        **kwargs: Any,
+    ) -> "GetRunsSampledHistories":
+        from .get_runs_sampled_histories import GetRunsSampledHistories
+
+        query = gql("""
+            query GetRunsSampledHistories($entity: String!, $project: String!, $filters: JSONString!, $perPage: Int!, $specs: [JSONString!]!) {
+              project(name: $project, entityName: $entity) {
+                runs(filters: $filters, first: $perPage) {
+                  edges {
+                    node {
+                      name
+                      sampledHistory(specs: $specs)
+                    }
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "filters": serialize_json_string(filters),
+            "perPage": per_page,
+            "specs": [serialize_json_string(item) for item in specs]
+            if isinstance(specs, list)
+            else specs,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="GetRunsSampledHistories",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(
+            GetRunsSampledHistories, data, operation_name="GetRunsSampledHistories"
+        )
+
+    async def get_runs_events(
+        self,
+        entity: str,
+        project: str,
+        filters: Any,
+        per_page: int,
+        samples: Union[Optional[int], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "GetRunsEvents":
+        from .get_runs_events import GetRunsEvents
+
+        query = gql("""
+            query GetRunsEvents($entity: String!, $project: String!, $filters: JSONString!, $perPage: Int!, $samples: Int) {
+              project(name: $project, entityName: $entity) {
+                runs(filters: $filters, first: $perPage) {
+                  edges {
+                    node {
+                      name
+                      events(samples: $samples)
+                    }
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "filters": serialize_json_string(filters),
+            "perPage": per_page,
+            "samples": samples,
+        }
+        response = await self.execute(
+            query=query, operation_name="GetRunsEvents", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetRunsEvents, data, operation_name="GetRunsEvents")
 
     async def server_features(self, **kwargs: Any) -> "ServerFeatures":
         from .server_features import ServerFeatures

@@ -35,8 +35,9 @@ if TYPE_CHECKING:
 
     from wandbkit._generated.fragments import RunLightFields
 
-# Runs fetched concurrently by Runs.histories (and the sync twin's threads).
-HISTORIES_CONCURRENCY = 16
+# Runs.histories: runs per request, and requests in flight at once (threads in the sync twin).
+HISTORIES_BATCH_SIZE = 20
+HISTORIES_CONCURRENCY = 4
 
 
 @dataclass(frozen=True)
@@ -727,7 +728,8 @@ class Runs(RelayPaginator[Run]):
     ) -> list[dict[str, Any]] | pd.DataFrame | pl.DataFrame:
         """The sampled history of every run here, each row tagged with its ``run_id``.
 
-        Requests run concurrently (up to ``HISTORIES_CONCURRENCY`` at a time).
+        One request fetches the histories of ``HISTORIES_BATCH_SIZE`` runs; up to
+        ``HISTORIES_CONCURRENCY`` requests run at once.
 
         Args:
             samples: rows per run at most.
@@ -746,6 +748,7 @@ class Runs(RelayPaginator[Run]):
             format=format,
             stream=stream,
             concurrency=HISTORIES_CONCURRENCY,
+            batch_size=HISTORIES_BATCH_SIZE,
         )
 
 

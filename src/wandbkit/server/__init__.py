@@ -1,8 +1,10 @@
 """A W&B-compatible local server: the real GraphQL schema over a SQLite store.
 
 It serves ``POST /graphql`` (the same ``schema/wandb.graphql`` the client is generated from,
-executed by Ariadne) and ``GET /healthz``. The official ``wandb`` client and wandbkit both
-talk to it unchanged: point ``WANDB_BASE_URL`` at it and use a key from a seed.
+executed by Ariadne), ``GET /healthz`` and the run file endpoints behind ``File.url``,
+``File.directUrl`` and upload URLs (:mod:`wandbkit.server.file_routes`). The official
+``wandb`` client and wandbkit both talk to it unchanged: point ``WANDB_BASE_URL`` at it and use
+a key from a seed.
 
 This package knows nothing of the client side of wandbkit. It needs the ``server`` extra
 (``pip install 'wandbkit[server]'``).
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 from wandbkit.server.app import create_app
 from wandbkit.server.seed import SeedResult, seed_basic, seed_demo
+from wandbkit.server.seed_runs import seed_runs_benchmark
 from wandbkit.server.store import Store
 
-__all__ = ["SeedResult", "Store", "create_app", "seed_basic", "seed_demo"]
+__all__ = ["SeedResult", "Store", "create_app", "seed_basic", "seed_demo", "seed_runs_benchmark"]

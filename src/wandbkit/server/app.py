@@ -1,4 +1,5 @@
-"""The local server's ASGI app: ``POST /graphql`` and ``GET /healthz``.
+"""The local server's ASGI app: ``POST /graphql``, ``GET /healthz`` and the run file
+endpoints of :mod:`wandbkit.server.file_routes`.
 
 Status codes follow what W&B clients expect (see the official client's wire report):
 
@@ -18,6 +19,8 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -40,6 +43,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from wandbkit.server.auth import UNAUTHORIZED_MESSAGE, api_key_from_authorization
+from wandbkit.server.file_routes import FileRoutes
 from wandbkit.server.resolvers import ClientError, RequestContext
 from wandbkit.server.schema import build_executable_schema
 from wandbkit.server.store import Store, UserRow
@@ -91,6 +95,40 @@ def _error_body(message: str) -> dict[str, Any]:
     return {"errors": [{"message": message}]}
 
 
+# Clients send the same few documents over and over: parse and validate each text once.
+_DOCUMENT_CACHE_SIZE = 512
+_documents: OrderedDict[tuple[int, str], DocumentNode | list[GraphQLError]] = OrderedDict()
+_documents_lock = threading.Lock()
+
+
+def _checked_document(schema: GraphQLSchema, query: str) -> DocumentNode:
+    """The parsed, validated document for ``query`` (cached by schema and text).
+
+    Raises:
+        _RequestError: syntax or validation errors (cached too).
+    """
+    key = (id(schema), query)
+    with _documents_lock:
+        cached = _documents.get(key)
+        if cached is not None:
+            _documents.move_to_end(key)
+    if cached is None:
+        try:
+            document = parse(query)
+        except GraphQLError as error:
+            cached = [error]
+        else:
+            errors = validate(schema, document)
+            cached = list(errors) if errors else document
+        with _documents_lock:
+            _documents[key] = cached
+            while len(_documents) > _DOCUMENT_CACHE_SIZE:
+                _documents.popitem(last=False)
+    if isinstance(cached, list):
+        raise _RequestError(cached)
+    return cached
+
+
 def _prepare(schema: GraphQLSchema, payload: Any) -> _Operation:
     """Check a request body up to (not including) execution.
 
@@ -115,13 +153,7 @@ def _prepare(schema: GraphQLSchema, payload: Any) -> _Operation:
     if not isinstance(variables, dict):
         raise _RequestError([GraphQLError("'variables' must be a JSON object or null")])
 
-    try:
-        document = parse(query)
-    except GraphQLError as error:
-        raise _RequestError([error]) from None
-    errors = validate(schema, document)
-    if errors:
-        raise _RequestError(errors)
+    document = _checked_document(schema, query)
     operation = get_operation_ast(document, operation_name)
     if operation is None:
         message = (
@@ -194,7 +226,9 @@ class GraphQLEndpoint:
             },
             query_document=operation.document,
             query_validator=_already_validated,
-            context_value=RequestContext(store=self.store, viewer=viewer),
+            context_value=RequestContext(
+                store=self.store, viewer=viewer, base_url=str(request.base_url).rstrip("/")
+            ),
             debug=self.debug,
             logger=self._error_log,
         )
@@ -223,11 +257,13 @@ def create_app(store: Store, *, debug: bool = False) -> Starlette:
         >>> app = create_app(store)  # serve with uvicorn, or test with httpx.ASGITransport
     """
     endpoint = GraphQLEndpoint(store, build_executable_schema(), debug=debug)
+    files = FileRoutes(store, endpoint.authenticate)
     app = Starlette(
         debug=False,
         routes=[
             Route(GRAPHQL_PATH, endpoint.handle, methods=["POST"]),
             Route(HEALTH_PATH, healthz, methods=["GET"]),
+            *files.routes(),
         ],
     )
     app.state.store = store

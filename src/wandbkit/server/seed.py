@@ -1,8 +1,9 @@
 """Seed data for the local server: a working account, and a demo workspace on top of it.
 
 ``seed_basic`` makes the smallest useful world (an organization, a user with a personal
-entity, a team, an API key). ``seed_demo`` adds realistic projects; later domains (runs,
-artifacts, registries) add their own steps to :data:`DEMO_STEPS`.
+entity, a team, an API key). ``seed_demo`` adds realistic projects and their runs (with
+histories and files, see :mod:`wandbkit.server.seed_runs`); later domains (artifacts,
+registries) add their own steps to :data:`DEMO_STEPS`.
 
 Both are idempotent enough to run on an existing database: what exists is reused, and each
 call issues a new API key (unless the caller supplies one).
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Literal
 
+from wandbkit.server.seed_runs import seed_demo_runs
 from wandbkit.server.store import EntityRow, Store, UserRow, utc_timestamp
 
 
@@ -158,8 +160,8 @@ def seed_demo_projects(ctx: DemoContext) -> None:
         )
 
 
-#: The steps of :func:`seed_demo`, in order. Runs, artifacts and registries append theirs.
-DEMO_STEPS: list[Callable[[DemoContext], None]] = [seed_demo_projects]
+#: The steps of :func:`seed_demo`, in order. Artifacts and registries append theirs.
+DEMO_STEPS: list[Callable[[DemoContext], None]] = [seed_demo_projects, seed_demo_runs]
 
 
 def seed_demo(
@@ -171,7 +173,8 @@ def seed_demo(
     api_key: str | None = None,
     now: datetime | None = None,
 ) -> SeedResult:
-    """:func:`seed_basic`, plus a realistic workspace (projects spread over the past months).
+    """:func:`seed_basic`, plus a realistic workspace: projects spread over the past months,
+    each with runs (configs, summaries, histories, files), and a second team member.
 
     Args:
         store: the store to write to.

@@ -7,6 +7,8 @@ Example:
 
     >>> app, seed = make_seeded_app()
     >>> transport = asgi_transport(app)  # httpx.AsyncClient(transport=transport, ...)
+    >>> run = add_run(app.state.store, "demo/vision", config={"lr": 0.1},
+    ...               history=[{"loss": 1.0}, {"loss": 0.5}], files={"notes.txt": b"hi"})
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ import contextlib
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 import uvicorn
@@ -25,7 +28,7 @@ from starlette.applications import Starlette
 
 from wandbkit.server.app import HEALTH_PATH, create_app
 from wandbkit.server.seed import SeedResult, seed_basic
-from wandbkit.server.store import Store
+from wandbkit.server.store import RunRow, Store, StoreError, wrap_config
 
 #: How long :func:`running_server` waits for the server to answer ``/healthz``.
 STARTUP_TIMEOUT = 15.0
@@ -81,11 +84,73 @@ def make_seeded_app(store: Store | None = None) -> tuple[Starlette, SeedResult]:
     return create_app(store), seed
 
 
+def add_run(
+    store: Store,
+    path: str,
+    name: str | None = None,
+    *,
+    config: Mapping[str, Any] | None = None,
+    summary: Mapping[str, Any] | None = None,
+    history: Sequence[Mapping[str, Any]] = (),
+    files: Mapping[str, bytes] | None = None,
+    username: str | None = None,
+    **fields: Any,
+) -> RunRow:
+    """Create a run with its data in one call, for test fixtures.
+
+    Args:
+        store: the store.
+        path: ``"entity/project"``; the entity must exist, the project is created if missing.
+        name: the run id (default: random, 8 characters).
+        config: plain config values; stored in W&B's wrapped form.
+        summary: the summary (default: the last values of ``history``, as ``wandb.log``
+            leaves it).
+        history: rows to log (``_step``, ``_runtime`` and ``_timestamp`` are filled in).
+        files: file names and their bytes.
+        username: the run's user (default: the owner of a personal entity, else none).
+        **fields: more :meth:`Store.create_run` arguments (``state``, ``tags``,
+            ``group_name``, ``created_at``...).
+
+    Returns:
+        The run as stored after everything was added.
+
+    Raises:
+        StoreError: a bad path, name or value.
+    """
+    entity_name, sep, project_name = path.partition("/")
+    entity = store.get_entity(entity_name) if sep else None
+    if entity is None or not project_name:
+        raise StoreError(f"path must be 'entity/project' with an existing entity, got {path!r}")
+    user = store.get_user(username) if username else store.get_user_by_entity(entity.pk)
+    if username and user is None:
+        raise StoreError(f"user {username!r} does not exist")
+    project = store.get_project(entity.pk, project_name)
+    if project is None:
+        project, _ = store.upsert_project(
+            entity.pk, project_name, creator_pk=user.pk if user else None
+        )
+    run = store.create_run(
+        project.pk,
+        name,
+        user_pk=user.pk if user else None,
+        config=wrap_config(config or {}),
+        summary=summary,
+        **fields,
+    )
+    if history:
+        run = store.append_history(run.pk, history, update_summary=summary is None)
+    for file_name, data in (files or {}).items():
+        store.put_run_file(run.pk, file_name, data)
+    return run
+
+
 def _bind_loopback(host: str, port: int) -> socket.socket:
     # Binding here, not in uvicorn, tells us the port before the server starts, without the
     # race of "find a free port, then hope it is still free".
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # proto must be IPPROTO_TCP, not 0: asyncio only sets TCP_NODELAY on accepted sockets
+    # whose proto says TCP, and without it every response waits ~40 ms for a delayed ACK.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     sock.listen(128)

@@ -10,7 +10,14 @@ from collections.abc import Callable, Sequence
 
 from ariadne import ObjectType
 
-from wandbkit.server.resolvers import entities, projects, server_info, users
+from wandbkit.server.resolvers import (
+    entities,
+    projects,
+    run_files,
+    runs,
+    server_info,
+    users,
+)
 from wandbkit.server.resolvers.common import ClientError, RequestContext
 
 __all__ = ["DOMAINS", "ClientError", "RequestContext", "all_bindables"]
@@ -20,6 +27,8 @@ DOMAINS: tuple[Callable[[], Sequence[ObjectType]], ...] = (
     users.bindables,
     entities.bindables,
     projects.bindables,
+    runs.bindables,
+    run_files.bindables,
     server_info.bindables,
 )
 

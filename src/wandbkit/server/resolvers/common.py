@@ -15,7 +15,8 @@ from typing import Any, TypeVar
 from graphql import GraphQLError, GraphQLResolveInfo
 
 from wandbkit.server.ids import InvalidCursorError, decode_row_cursor, encode_cursor
-from wandbkit.server.store import EntityRow, Store, UserRow
+from wandbkit.server.signing import UrlSigner
+from wandbkit.server.store import EntityRow, ProjectRow, RunRow, Store, UserRow
 
 RowT = TypeVar("RowT")
 
@@ -60,13 +61,19 @@ class RequestContext:
     Attributes:
         store: the server's store.
         viewer: the authenticated user.
+        base_url: the URL the request came in on, without a trailing slash; file URLs are
+            built on it so they work behind any host and port.
     """
 
     store: Store
     viewer: UserRow
+    base_url: str = "http://localhost"
     _entities: dict[int, EntityRow | None] = field(default_factory=dict, repr=False)
     _users: dict[int, UserRow | None] = field(default_factory=dict, repr=False)
+    _projects: dict[int, ProjectRow | None] = field(default_factory=dict, repr=False)
+    _runs: dict[int, RunRow | None] = field(default_factory=dict, repr=False)
     _writable: dict[int, bool] = field(default_factory=dict, repr=False)
+    _signer: UrlSigner | None = field(default=None, repr=False)
 
     def entity(self, pk: int) -> EntityRow | None:
         """The entity with row id ``pk`` (memoised)."""
@@ -79,6 +86,34 @@ class RequestContext:
         if pk not in self._users:
             self._users[pk] = self.store.get_user_by_pk(pk)
         return self._users[pk]
+
+    def project(self, pk: int) -> ProjectRow | None:
+        """The project with row id ``pk`` (memoised)."""
+        if pk not in self._projects:
+            self._projects[pk] = self.store.get_project_by_pk(pk)
+        return self._projects[pk]
+
+    def run(self, pk: int) -> RunRow | None:
+        """The run with row id ``pk`` (memoised for the request; files share their run)."""
+        if pk not in self._runs:
+            self._runs[pk] = self.store.get_run_by_pk(pk)
+        return self._runs[pk]
+
+    def remember_run(self, run: RunRow) -> RunRow:
+        """Record a run just read or written, so later look-ups in this request see it."""
+        self._runs[run.pk] = run
+        return run
+
+    def forget_run(self, pk: int) -> None:
+        """Drop a memoised run (after it changed or was deleted)."""
+        self._runs.pop(pk, None)
+
+    @property
+    def signer(self) -> UrlSigner:
+        """Signs the request's file URLs with the store's secret and clock."""
+        if self._signer is None:
+            self._signer = UrlSigner(self.store.signing_secret, self.store.now)
+        return self._signer
 
     def required_entity(self, pk: int) -> EntityRow:
         """The entity with row id ``pk``; it exists because a foreign key says so."""

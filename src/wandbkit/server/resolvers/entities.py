@@ -12,7 +12,12 @@ from ariadne import ObjectType, QueryType
 from graphql import GraphQLResolveInfo
 
 from wandbkit.server.ids import InvalidIdError, decode_int_id, encode_id
-from wandbkit.server.resolvers.common import ClientError, context, paginate_by_pk
+from wandbkit.server.resolvers.common import (
+    ClientError,
+    context,
+    empty_connection,
+    paginate_by_pk,
+)
 from wandbkit.server.store import EntityRow, Membership, OrganizationRow, ProjectRow, UserRow
 
 #: Fixed answers for non-null Entity fields the emulator has no notion of (yet).
@@ -56,6 +61,16 @@ def resolve_entity_id(entity: EntityRow, _: GraphQLResolveInfo) -> str:
 def resolve_entity_is_team(entity: EntityRow, _: GraphQLResolveInfo) -> bool:
     # An organization's own entity behaves as a team (shared, with members), as on W&B.
     return entity.kind != "user"
+
+
+def resolve_entity_type(entity: EntityRow, _: GraphQLResolveInfo) -> str:
+    # Lowercase, as the official client checks ("organization" for an org's own entity).
+    return entity.kind
+
+
+def resolve_entity_triggers(_: EntityRow, __: GraphQLResolveInfo, **___: Any) -> dict[str, Any]:
+    # Automations are not part of this server yet: an entity has none.
+    return empty_connection()
 
 
 def resolve_entity_read_only(entity: EntityRow, info: GraphQLResolveInfo) -> bool:
@@ -167,6 +182,8 @@ def bindables() -> list[QueryType | ObjectType]:
     entity.set_field("id", resolve_entity_id)
     entity.set_field("isTeam", resolve_entity_is_team)
     entity.set_field("readOnly", resolve_entity_read_only)
+    entity.set_field("entityType", resolve_entity_type)
+    entity.set_field("triggers", resolve_entity_triggers)
     entity.set_field("projects", resolve_entity_projects)
     entity.set_field("project", resolve_entity_project)
     entity.set_field("members", resolve_entity_members)

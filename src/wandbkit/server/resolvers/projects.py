@@ -38,6 +38,10 @@ PROJECT_DEFAULTS: dict[str, Any] = {
     "totalSweeps": 0,
     "runQueues": [],
     "triggers": [],
+    # Registry fields (a registry is a project): no registries on this server yet.
+    "allowAllArtifactTypesInRegistry": False,
+    "members": [],
+    "teamMembers": [],
 }
 
 
@@ -113,10 +117,6 @@ def resolve_project_read_only(project: ProjectRow, info: GraphQLResolveInfo) -> 
     """Locked projects, and every project of an entity the viewer cannot write to."""
     ctx = context(info)
     return project.read_only or not ctx.can_write(ctx.required_entity(project.entity_pk))
-
-
-def resolve_project_run_count(_: ProjectRow, __: GraphQLResolveInfo, **___: Any) -> int:
-    return 0  # Runs arrive with their own domain.
 
 
 def resolve_empty_connection(_: ProjectRow, __: GraphQLResolveInfo, **___: Any) -> dict[str, Any]:
@@ -237,8 +237,8 @@ def bindables() -> list[QueryType | MutationType | ObjectType]:
     project.set_field("entityName", resolve_project_entity_name)
     project.set_field("user", resolve_project_user)
     project.set_field("readOnly", resolve_project_read_only)
-    project.set_field("runCount", resolve_project_run_count)
-    for connection_field in ("runs", "sweeps", "artifactTypes", "allViews"):
+    # runs, runCount and run are resolved by the runs domain (resolvers/runs.py).
+    for connection_field in ("sweeps", "artifactTypes", "allViews"):
         project.set_field(connection_field, resolve_empty_connection)
     for field_name, value in PROJECT_DEFAULTS.items():
         project.set_field(field_name, _constant(value))

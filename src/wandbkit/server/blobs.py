@@ -1,0 +1,166 @@
+"""File bytes on disk, beside the SQLite database.
+
+The database holds a file's name, size and md5; the bytes live under a root directory:
+``<db>.files/`` next to a database file, or a private temporary directory for an in-memory
+store (created on first use, removed when the store closes or is garbage collected).
+
+Layout: ``runs/<run pk>/<file pk>``. Row ids, not file names, name the blobs: run file names
+may contain ``/`` or characters a file system dislikes, and a deleted-then-recreated file
+gets a new id, so a stale signed URL can never serve the new bytes.
+
+Every write goes to ``tmp/`` first and is renamed into place (``os.replace`` is atomic on
+one file system): a reader sees the old bytes or the new, never half of either.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import os
+import shutil
+import tempfile
+import threading
+import weakref
+from pathlib import Path
+from types import TracebackType
+
+
+def md5_base64(data: bytes) -> str:
+    """The base64 of the md5 digest, as W&B reports file checksums.
+
+    Example:
+        >>> md5_base64(b"")
+        '1B2M2Y8AsgTpgAmY7PhCfg=='
+    """
+    return base64.b64encode(hashlib.md5(data, usedforsecurity=False).digest()).decode("ascii")
+
+
+class BlobWriter:
+    """A blob being written: bytes go to a temporary file until :meth:`commit` renames it.
+
+    Use as a context manager; leaving the block without committing discards the bytes.
+    """
+
+    def __init__(self, tmp_dir: Path) -> None:
+        tmp_dir.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=tmp_dir, prefix="upload-")
+        self._file = os.fdopen(fd, "wb")
+        self._path = Path(name)
+        self._md5 = hashlib.md5(usedforsecurity=False)
+        self.size = 0
+        self._done = False
+
+    def write(self, chunk: bytes) -> None:
+        """Append bytes."""
+        self._file.write(chunk)
+        self._md5.update(chunk)
+        self.size += len(chunk)
+
+    @property
+    def md5(self) -> str:
+        """The base64 md5 of what was written so far."""
+        return base64.b64encode(self._md5.digest()).decode("ascii")
+
+    def commit(self, destination: Path, *, fsync: bool = True) -> None:
+        """Move the bytes to ``destination`` atomically.
+
+        Args:
+            destination: the final path.
+            fsync: first force the bytes to disk, so a crash cannot leave a renamed but
+                empty file (uploads do; seeds, which can be re-run, skip the cost).
+        """
+        self._file.flush()
+        if fsync:
+            os.fsync(self._file.fileno())
+        self._file.close()
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(self._path, destination)
+        self._done = True
+
+    def abort(self) -> None:
+        """Discard the bytes (does nothing after :meth:`commit`)."""
+        if self._done:
+            return
+        self._done = True
+        self._file.close()
+        with contextlib.suppress(FileNotFoundError):
+            self._path.unlink()
+
+    def __enter__(self) -> BlobWriter:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.abort()
+
+
+class BlobStore:
+    """Where a store's file bytes live.
+
+    Args:
+        root: the directory, or ``None`` for a temporary one made on first use and removed
+            by :meth:`close` (or when this object is garbage collected).
+    """
+
+    def __init__(self, root: Path | None) -> None:
+        self._root = root
+        self._temporary = root is None
+        self._lock = threading.Lock()
+        self._finalizer: weakref.finalize[..., BlobStore] | None = None
+
+    @property
+    def root(self) -> Path:
+        """The directory (created on first access)."""
+        with self._lock:
+            if self._root is None:
+                self._root = Path(tempfile.mkdtemp(prefix="wandbkit-files-"))
+                # An in-memory store that is never closed (common in tests) still cleans up.
+                self._finalizer = weakref.finalize(
+                    self, shutil.rmtree, str(self._root), ignore_errors=True
+                )
+            else:
+                self._root.mkdir(parents=True, exist_ok=True)
+            return self._root
+
+    def path(self, run_pk: int, file_pk: int) -> Path:
+        """Where the bytes of file ``file_pk`` of run ``run_pk`` are (or will be)."""
+        return self.root / "runs" / str(run_pk) / str(file_pk)
+
+    def writer(self) -> BlobWriter:
+        """A writer for new bytes; commit it to a :meth:`path`."""
+        return BlobWriter(self.root / "tmp")
+
+    def write_bytes(
+        self, run_pk: int, file_pk: int, data: bytes, *, fsync: bool = True
+    ) -> tuple[int, str]:
+        """Store ``data`` atomically; returns ``(size, base64 md5)``."""
+        with self.writer() as writer:
+            writer.write(data)
+            writer.commit(self.path(run_pk, file_pk), fsync=fsync)
+            return writer.size, writer.md5
+
+    def remove(self, run_pk: int, file_pk: int) -> None:
+        """Delete one blob (missing is fine)."""
+        if self._root is None:
+            return
+        with contextlib.suppress(FileNotFoundError):
+            self.path(run_pk, file_pk).unlink()
+
+    def remove_run(self, run_pk: int) -> None:
+        """Delete every blob of a run (missing is fine)."""
+        if self._root is None:
+            return
+        shutil.rmtree(self._root / "runs" / str(run_pk), ignore_errors=True)
+
+    def close(self) -> None:
+        """Remove a temporary root; a root beside a database file is kept."""
+        with self._lock:
+            if self._finalizer is not None:
+                self._finalizer()
+                self._finalizer = None
+                self._root = None

@@ -1,0 +1,122 @@
+"""HTTP endpoints for run file bytes (not GraphQL).
+
+* ``GET /files/{entity}/{project}/{run}/{name}``: needs an API key (Basic or Bearer), like
+  ``/graphql``; this is ``File.url``, which the official client downloads through.
+* ``GET /signed/files/{token}``: ``File.directUrl``; no key, 403 on a bad or expired token.
+* ``PUT /signed/upload/{token}``: the upload URL of ``createRunFiles``; no key, the body is
+  streamed to disk and moved into place atomically, then the file is listed with its size and
+  md5. A ``Content-MD5`` request header, if sent, must match the body.
+
+Downloads stream from disk with ``Content-Length``, ``Content-MD5`` and an ``ETag`` holding the
+base64 md5 (W&B's checksum form), so a client can verify what it got.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from wandbkit.server.auth import UNAUTHORIZED_MESSAGE
+from wandbkit.server.resolvers.run_files import (
+    FILES_PATH,
+    SIGNED_DOWNLOAD_PATH,
+    SIGNED_UPLOAD_PATH,
+)
+from wandbkit.server.signing import DOWNLOAD, UPLOAD, InvalidSignatureError, UrlSigner
+from wandbkit.server.store import RunFileRow, Store, UnknownRowError, UserRow
+
+
+def _error(message: str, status_code: int, **headers: str) -> JSONResponse:
+    return JSONResponse(
+        {"errors": [{"message": message}]}, status_code=status_code, headers=headers
+    )
+
+
+class FileRoutes:
+    """The file endpoints of one app.
+
+    Args:
+        store: where files and their bytes are.
+        authenticate: the request's user, or ``None`` (the same check as ``/graphql``).
+    """
+
+    def __init__(self, store: Store, authenticate: Callable[[Request], UserRow | None]) -> None:
+        self.store = store
+        self.authenticate = authenticate
+
+    @property
+    def signer(self) -> UrlSigner:
+        """Checks tokens with the store's secret and (current) clock."""
+        return UrlSigner(self.store.signing_secret, self.store.now)
+
+    def routes(self) -> list[Route]:
+        """The Starlette routes."""
+        return [
+            Route(
+                FILES_PATH + "/{entity}/{project}/{run}/{name:path}",
+                self.download,
+                methods=["GET", "HEAD"],
+            ),
+            Route(SIGNED_DOWNLOAD_PATH + "/{token}", self.signed_download, methods=["GET", "HEAD"]),
+            Route(SIGNED_UPLOAD_PATH + "/{token}", self.signed_upload, methods=["PUT"]),
+        ]
+
+    async def download(self, request: Request) -> Response:
+        """``GET /files/...``: an uploaded run file, for a request with a valid API key."""
+        if self.authenticate(request) is None:
+            return _error(
+                UNAUTHORIZED_MESSAGE, 401, **{"WWW-Authenticate": 'Basic realm="wandbkit"'}
+            )
+        params: dict[str, Any] = request.path_params
+        store = self.store
+        entity = store.get_entity(params["entity"])
+        project = store.get_project(entity.pk, params["project"]) if entity else None
+        run = store.get_run(project.pk, params["run"]) if project else None
+        file = store.get_run_file(run.pk, params["name"]) if run else None
+        return self._file_response(file)
+
+    async def signed_download(self, request: Request) -> Response:
+        """``GET /signed/files/{token}``: the file a valid, unexpired token names."""
+        try:
+            file_pk = self.signer.verify(DOWNLOAD, request.path_params["token"])
+        except InvalidSignatureError as exc:
+            return _error(f"forbidden: {exc}", 403)
+        return self._file_response(self.store.get_run_file_by_pk(file_pk))
+
+    def _file_response(self, file: RunFileRow | None) -> Response:
+        if file is None or not file.uploaded:
+            return _error("file not found", 404)
+        path = self.store.run_file_path(file)
+        if not path.is_file():  # deleted between the look-up and now
+            return _error("file not found", 404)
+        md5 = file.md5 or ""
+        return FileResponse(
+            path,
+            media_type=file.mimetype or "application/octet-stream",
+            headers={"ETag": f'"{md5}"', "Content-MD5": md5},
+        )
+
+    async def signed_upload(self, request: Request) -> Response:
+        """``PUT /signed/upload/{token}``: store the body as the file's new bytes."""
+        try:
+            file_pk = self.signer.verify(UPLOAD, request.path_params["token"])
+        except InvalidSignatureError as exc:
+            return _error(f"forbidden: {exc}", 403)
+        if self.store.get_run_file_by_pk(file_pk) is None:
+            return _error("file not found", 404)
+        with self.store.blobs.writer() as writer:
+            # Chunks are small and the disk is local; writing inline keeps the code simple.
+            async for chunk in request.stream():
+                writer.write(chunk)
+            expected = request.headers.get("content-md5")
+            if expected is not None and expected.strip() != writer.md5:
+                return _error("the body does not match the Content-MD5 header", 400)
+            try:
+                file = self.store.commit_run_file_upload(file_pk, writer)
+            except UnknownRowError:
+                return _error("file not found (deleted during the upload)", 404)
+        return Response(status_code=200, headers={"ETag": f'"{file.md5}"'})
