@@ -42,6 +42,7 @@ demo: install
 
 bench: install
 	$(PY) benchmarks/bench_import.py
+	$(PY) benchmarks/bench_runs.py
 
 server: install
 	$(VENV)/bin/wandbkit server --host 127.0.0.1 --port 8080 --db .wandbkit-server.db

@@ -140,6 +140,81 @@ def show_sync() -> None:
         print(f"{'Api(api_key=wrong).viewer':<28} -> {type(exc).__name__}: {exc}")
 
 
+def _spark(values: list[float], width: int = 40) -> str:
+    """A one-line chart of ``values`` (min to max mapped onto eight block heights)."""
+    if not values:
+        return ""
+    step = max(len(values) / width, 1)
+    picked = [values[int(i * step)] for i in range(min(width, len(values)))]
+    low, high = min(picked), max(picked)
+    blocks = "▁▂▃▄▅▆▇█"
+    span = (high - low) or 1.0
+    return "".join(blocks[int((v - low) / span * (len(blocks) - 1))] for v in picked)
+
+
+def show_runs() -> None:
+    """Runs: server-side filters and order, lazy pages, history, files, edits."""
+    import wandbkit
+
+    api = wandbkit.Api()
+    entity = api.default_entity
+    path = f"{entity}/cifar10-augment"
+
+    _title(f"Runs of {path}: finished, lr <= 0.01, best val_acc first")
+    runs = api.runs(
+        path, {"state": "finished", "config.lr": {"$lte": 0.01}}, "-summary_metrics.val_acc"
+    )
+    print(f"len(runs) = {len(runs)}   (the server's count; one request so far)")
+    for run in runs:
+        acc = run.summary.get("val_acc")
+        print(
+            f"  {run.id}  {run.name or '':<26} lr={run.config['lr']:<7} "
+            f"opt={run.config.get('optimizer', '?'):<6} val_acc={acc:.4f}"
+        )
+    print("  (lazy listing: config and summary came for the whole page in one extra request)")
+
+    best = runs[0]
+    _title(f"One run: {best.id} ({best.name})")
+    print(
+        f"  state={best.state.value} created_at={best.created_at:%Y-%m-%d %H:%M} tags={best.tags}"
+    )
+    print(f"  url={best.url}")
+    sampled = best.history(samples=200, keys=["val_acc"], pandas=False)
+    curve = [row["val_acc"] for row in sampled]
+    print(f"  val_acc over {len(sampled)} sampled rows: {_spark(curve)}")
+    scan = best.scan_history(keys=["loss"], page_size=250)
+    losses = [row["loss"] for row in scan]
+    print(f"  scan_history(keys=['loss']): {len(losses)} rows in {scan.pages_read} pages")
+    print(f"  loss: {_spark(losses)}  {losses[0]:.3f} -> {losses[-1]:.3f}")
+    files = best.files()
+    print(f"  files ({len(files)}): {', '.join(f'{f.name} ({f.size} B)' for f in files)}")
+    target = DEMO_DIR / "downloads"
+    config_file = best.file("config.yaml")
+    saved = config_file.download(root=target, replace=True)
+    print(f"  downloaded {saved.relative_to(ROOT)} (size and md5 verified, written atomically)")
+
+    _title("Edit a run: tags, notes, config and summary in one update()")
+    best.tags.append("demo-pick")
+    best.notes = "picked by make demo"
+    best.summary["demo_score"] = 0.99
+    best.update()
+    again = api.run(f"{path}/{best.id}")
+    print(f"  tags={again.tags} notes={again.notes!r} demo_score={again.summary['demo_score']}")
+
+    _title("Bad filters fail before any request")
+    for label, call in (
+        (
+            "filters={'config.lr': {'$gte2': 1}}",
+            lambda: api.runs(path, {"config.lr": {"$gte2": 1}}),
+        ),
+        ("order='+no_such_field'", lambda: api.runs(path, order="+no_such_field")),
+    ):
+        try:
+            call()
+        except wandbkit.UsageError as exc:
+            print(f"  {label:<36} -> UsageError: {exc}")
+
+
 async def show_async() -> None:
     """The same surface for asyncio: concurrent pages, awaitable properties."""
     import wandbkit
@@ -156,6 +231,12 @@ async def show_async() -> None:
         print(f"  ({len(entities)} entities listed concurrently in {elapsed:.0f} ms)")
         features = await api.server_features()
         print(f"  server features: {sorted(k for k, v in features.items() if v)}")
+        runs = api.runs(f"{me.username}/cifar10-augment")
+        started = time.perf_counter()
+        rows = await runs.histories(samples=100, keys=["val_acc"])
+        elapsed = (time.perf_counter() - started) * 1000
+        count = len({row["run_id"] for row in rows})  # type: ignore[index]
+        print(f"  runs.histories(): {len(rows)} rows of {count} runs in {elapsed:.0f} ms")
 
 
 def main() -> int:
@@ -164,6 +245,7 @@ def main() -> int:
         for key in ("WANDB_ENTITY", "WANDB_PROJECT"):
             os.environ.pop(key, None)
         show_sync()
+        show_runs()
         asyncio.run(show_async())
     print("\nDone. The server has stopped; its data is in .demo/server.db.")
     return 0

@@ -29,7 +29,7 @@ pytestmark = pytest.mark.official
 
 PROJECT = "cifar10-augment"  # the demo user's project with the most runs
 FILTERS = {"state": "finished", "config.lr": {"$lte": 0.01}}
-ORDER = "-summary_metrics.val_accuracy"
+ORDER = "-summary_metrics.val_acc"
 
 OFFICIAL_SCRIPT = textwrap.dedent(
     """

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import httpx
-from pydantic_core import PydanticSerializationError, to_jsonable_python
+from pydantic_core import PydanticSerializationError, from_json, to_jsonable_python
 
 from wandbkit._core.config import Settings
 from wandbkit._core.errors import (
@@ -102,7 +102,9 @@ def _json_body(response: httpx.Response) -> object | None:
     if not response.content:
         return None
     try:
-        body: object = json.loads(response.content)
+        # pydantic-core's parser (already a dependency) reads JSON about twice as fast as the
+        # json module, which matters for pages of runs and history.
+        body: object = from_json(response.content, allow_inf_nan=True)
     except ValueError:
         return None
     return body

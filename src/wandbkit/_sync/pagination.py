@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar, overload
 
 from wandbkit._core.errors import APIError, NotLoadedError, UsageError
-from wandbkit._core.flavor_sync import IS_ASYNC
+from wandbkit._core.flavor_sync import IS_ASYNC, Pending, discard, resolve, spawn
 
 ItemT = TypeVar("ItemT")
 
@@ -42,9 +42,10 @@ def check_per_page(per_page: object) -> int:
 class RelayPaginator(Generic[ItemT]):
     """Iterate a relay connection lazily; subclasses say how to fetch one page.
 
-    Pages are fetched only while the caller iterates; the objects already loaded stay in
-    ``objects``. ``cursor`` is where the next page starts: pass it as ``start=`` to the same
-    ``Api`` method to resume later, in this process or another.
+    Pages are fetched only while the caller iterates (the next one in the background while
+    the caller works through the current one; set ``prefetch = False`` to stop that); the
+    objects already loaded stay in ``objects``. ``cursor`` is where the next page starts: pass
+    it as ``start=`` to the same ``Api`` method to resume later, in this process or another.
 
     Args:
         per_page: how many objects each request asks for.
@@ -57,6 +58,8 @@ class RelayPaginator(Generic[ItemT]):
             raise UsageError(f"start must be a cursor string, got {type(start).__name__}")
         self.objects: list[ItemT] = []
         self.pages_loaded = 0
+        #: Fetch the next page in the background while iterating (one page ahead at most).
+        self.prefetch = True
         self._cursor = start
         self._more = True
         self._total: int | None = None
@@ -82,7 +85,10 @@ class RelayPaginator(Generic[ItemT]):
     def _load_next_page(self) -> bool:
         if not self._more:
             return False
-        page = self._fetch(self._cursor)
+        self._apply(self._fetch(self._cursor))
+        return True
+
+    def _apply(self, page: Page[ItemT]) -> None:
         if page.has_next_page and (page.end_cursor is None or page.end_cursor == self._cursor):
             # A server that hands back the same cursor would make us loop for ever.
             raise APIError(
@@ -95,7 +101,6 @@ class RelayPaginator(Generic[ItemT]):
             self._cursor = page.end_cursor
         self._more = page.has_next_page
         self._total = page.total
-        return True
 
     def load(self, pages: int = 1) -> RelayPaginator[ItemT]:
         """Fetch up to ``pages`` more pages now (none if all are loaded); returns self."""
@@ -115,12 +120,29 @@ class RelayPaginator(Generic[ItemT]):
 
     def _iterate(self) -> Iterator[ItemT]:
         index = 0
-        while True:
-            while index < len(self.objects):
-                yield self.objects[index]
-                index += 1
-            if not self._load_next_page():
-                return
+        pending: Pending[Page[ItemT]] | None = None
+        pending_cursor: str | None = None
+        try:
+            while True:
+                if pending is None and self._more and self.pages_loaded > 0 and self.prefetch:
+                    # Fetch the next page while the caller works through this one.
+                    pending_cursor = self._cursor
+                    pending = spawn(self._fetch, pending_cursor)
+                while index < len(self.objects):
+                    yield self.objects[index]
+                    index += 1
+                if not self._more:
+                    return
+                if pending is not None:
+                    page = resolve(pending)
+                    pending = None
+                    if pending_cursor != self._cursor:
+                        continue  # someone loaded pages meanwhile (load(), indexing)
+                    self._apply(page)
+                else:
+                    self._load_next_page()
+        finally:
+            discard(pending)
 
     def __len__(self) -> int:
         if self.pages_loaded == 0:

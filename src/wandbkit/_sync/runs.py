@@ -69,8 +69,10 @@ class _RunPage:
         project: str,
         config_keys: list[str] | None,
         summary_keys: list[str] | None,
+        owner: Runs | None = None,
     ) -> None:
         self.ctx = ctx
+        self.owner = owner
         self.entity = entity
         self.project = project
         self.config_keys = config_keys
@@ -81,6 +83,10 @@ class _RunPage:
         pending = [run for run in self.runs if run._heavy is None]
         if not pending:
             return
+        if self.owner is not None:
+            # The caller wants heavy fields: list the following pages with them (one request
+            # per page instead of two).
+            self.owner.lazy = False
         names = [run.id for run in pending]
         result = self.ctx.client.get_runs_heavy(
             entity=self.entity,
@@ -633,7 +639,8 @@ class Runs(RelayPaginator[Run]):
     """The runs of a project matching ``filters``, in ``order``, loaded page by page.
 
     ``len()`` is the server's count of matching runs. In lazy mode the heavy fields of a page
-    load together on first need; ``upgrade_to_full()`` loads them for every loaded run.
+    load together on first need, and the pages listed after that bring them along;
+    ``upgrade_to_full()`` loads them for every loaded run.
     """
 
     def __init__(
@@ -669,7 +676,9 @@ class Runs(RelayPaginator[Run]):
     def _fetch(self, cursor: str | None) -> Page[Run]:
         entity = self._ctx.resolve_entity(self.entity)
         self.entity = entity
-        page = _RunPage(self._ctx, entity, self.project, self.config_keys, self.summary_keys)
+        page = _RunPage(
+            self._ctx, entity, self.project, self.config_keys, self.summary_keys, owner=self
+        )
         variables: dict[str, Any] = {
             "entity": entity,
             "project": self.project,

@@ -28,7 +28,14 @@ from typing import TYPE_CHECKING, Any
 from ariadne import graphql as execute_graphql
 from graphql import (
     DocumentNode,
+    ExecutionContext,
+    FieldNode,
     GraphQLError,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLOutputType,
+    GraphQLResolveInfo,
+    GraphQLScalarType,
     GraphQLSchema,
     OperationDefinitionNode,
     OperationType,
@@ -37,6 +44,7 @@ from graphql import (
     validate,
 )
 from graphql.execution.values import get_variable_values
+from graphql.pyutils import Path
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -178,6 +186,32 @@ def _check_variables(
         raise _RequestError(coerced)
 
 
+class _ExecutionContext(ExecutionContext):
+    """graphql-core's executor, with a fast path for long lists of plain leaf values.
+
+    History pages are lists of thousands of strings (``Run.history``) or JSON values
+    (``sampledHistory``); completing them item by item costs microseconds each for nothing,
+    since ``String`` accepts a ``str`` as it is and ``JSON`` passes every value through.
+    """
+
+    def complete_list_value(
+        self,
+        return_type: GraphQLList[GraphQLOutputType],
+        field_nodes: list[FieldNode],
+        info: GraphQLResolveInfo,
+        path: Path,
+        result: Any,
+    ) -> Any:
+        item_type = return_type.of_type
+        named = item_type.of_type if isinstance(item_type, GraphQLNonNull) else item_type
+        if isinstance(result, list) and isinstance(named, GraphQLScalarType):
+            if named.name == "String" and all(type(item) is str for item in result):
+                return result
+            if named.name == "JSON" and all(item is not None for item in result):
+                return result
+        return super().complete_list_value(return_type, field_nodes, info, path, result)
+
+
 def _already_validated(*_: Any, **__: Any) -> list[GraphQLError]:
     # _prepare() validated the document against the same schema; skip Ariadne's second pass.
     return []
@@ -231,6 +265,7 @@ class GraphQLEndpoint:
             ),
             debug=self.debug,
             logger=self._error_log,
+            execution_context_class=_ExecutionContext,
         )
         return JSONResponse(result, status_code=200)
 
