@@ -105,7 +105,7 @@ def _first_runs(count: int) -> dict[str, Any]:
     return {"name": {"$in": [f"b{i:07d}" for i in range(count)]}}
 
 
-def child_kit_histories(path: str, count: int) -> dict[str, Any]:
+def child_kit_histories(path: str, count: int, fmt: str = "default") -> dict[str, Any]:
     import asyncio
 
     import wandbkit
@@ -115,21 +115,21 @@ def child_kit_histories(path: str, count: int) -> dict[str, Any]:
             await api.viewer  # as in the other cases: the client is connected and imported
             started = time.perf_counter()
             runs = api.runs(path, _first_runs(count), per_page=count)
-            rows = await runs.histories(samples=500)
+            rows = await runs.histories(samples=500, format=fmt)  # type: ignore[arg-type]
             return started, len(rows)
 
     started, rows = asyncio.run(main())
     return _result(started, rows=rows)
 
 
-def child_official_histories(path: str, count: int) -> dict[str, Any]:
+def child_official_histories(path: str, count: int, pandas: bool = False) -> dict[str, Any]:
     import wandb
 
     api = wandb.Api()
     started = time.perf_counter()
     rows = 0
     for run in api.runs(path, _first_runs(count), per_page=count):
-        rows += len(run.history(samples=500, pandas=False))
+        rows += len(run.history(samples=500, pandas=pandas))
     return _result(started, rows=rows)
 
 
@@ -352,9 +352,17 @@ def report(env: dict[str, str], path: str, scan_path: str, args: argparse.Namesp
     kit_hist = _measure(env, "kit_histories", path, args.histories)
     off_hist = _measure(env, "official_histories", path, args.histories)
     line(
-        f"histories of {args.histories} runs",
+        f"histories of {args.histories} runs (dicts)",
         kit_hist["seconds"],
         off_hist["seconds"],
+        "official loop",
+    )
+    kit_hist_pd = _measure(env, "kit_histories", path, args.histories, "pandas")
+    off_hist_pd = _measure(env, "official_histories", path, args.histories, True)
+    line(
+        f"histories of {args.histories} runs (pandas)",
+        kit_hist_pd["seconds"],
+        off_hist_pd["seconds"],
         "official loop",
     )
 

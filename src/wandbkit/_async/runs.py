@@ -34,8 +34,8 @@ if TYPE_CHECKING:
     from wandbkit._generated.fragments import RunLightFields
 
 # Runs.histories: runs per request, and requests in flight at once (threads in the sync twin).
-HISTORIES_BATCH_SIZE = 20
-HISTORIES_CONCURRENCY = 4
+HISTORIES_BATCH_SIZE = 10
+HISTORIES_CONCURRENCY = 8
 
 
 @dataclass(frozen=True)

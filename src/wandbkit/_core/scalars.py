@@ -11,13 +11,16 @@ import json
 from datetime import datetime, timezone
 from typing import Any
 
+from pydantic_core import from_json
+
 
 def parse_json_string(value: Any) -> Any:
     """Parse a ``JSONString`` value; a value that is already parsed is returned as it is."""
     if isinstance(value, (str, bytes, bytearray)):
         if not value:
             return None
-        return json.loads(value)
+        # pydantic-core's parser: about twice as fast as json.loads on configs and summaries.
+        return from_json(value, allow_inf_nan=True)
     return value
 
 

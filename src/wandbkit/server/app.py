@@ -45,6 +45,7 @@ from graphql import (
 )
 from graphql.execution.values import get_variable_values
 from graphql.pyutils import Path
+from pydantic_core import to_json
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -186,6 +187,15 @@ def _check_variables(
         raise _RequestError(coerced)
 
 
+class _FastJSONResponse(JSONResponse):
+    """A JSON response encoded by pydantic-core: several times faster than the json module on
+    history-sized answers. NaN and infinities are written as ``NaN``/``Infinity``, as Python's
+    json module (and so W&B's clients) reads them."""
+
+    def render(self, content: Any) -> bytes:
+        return to_json(content, inf_nan_mode="constants")
+
+
 class _ExecutionContext(ExecutionContext):
     """graphql-core's executor, with a fast path for long lists of plain leaf values.
 
@@ -267,7 +277,7 @@ class GraphQLEndpoint:
             logger=self._error_log,
             execution_context_class=_ExecutionContext,
         )
-        return JSONResponse(result, status_code=200)
+        return _FastJSONResponse(result, status_code=200)
 
 
 async def healthz(_: Request) -> Response:

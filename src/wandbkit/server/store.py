@@ -1538,6 +1538,28 @@ class Store:
             params.append(limit)
         return [row[0] for row in self._all(sql, params)]
 
+    def history_rows_sampled(self, run_pk: int, samples: int) -> list[str]:
+        """At most ``samples`` evenly spaced history rows (first and last kept), as JSON text.
+
+        The same rows as ``downsample(history_rows(run_pk), samples)``. When the run's steps
+        are contiguous (the usual case) SQLite looks the kept steps up by key, so only they
+        become Python strings; otherwise every row is read and thinned in Python.
+        """
+        from wandbkit.server.history import downsample, downsample_indices
+
+        stats = self._one(
+            "SELECT COUNT(*), MIN(step), MAX(step) FROM history WHERE run_pk = ?", (run_pk,)
+        )
+        count, first, last = (stats[0], stats[1], stats[2]) if stats else (0, None, None)
+        if count <= samples or first is None or last - first + 1 != count:
+            return downsample(self.history_rows(run_pk), samples)
+        steps = json.dumps([first + i for i in downsample_indices(count, samples)])
+        sql = (
+            "SELECT row FROM history WHERE run_pk = ? "
+            "AND step IN (SELECT value FROM json_each(?)) ORDER BY step"
+        )
+        return [row[0] for row in self._all(sql, (run_pk, steps))]
+
     def history_steps(self, run_pk: int) -> list[int]:
         """Every logged step of a run, in order."""
         rows = self._all("SELECT step FROM history WHERE run_pk = ? ORDER BY step", (run_pk,))
