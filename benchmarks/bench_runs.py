@@ -11,7 +11,8 @@ Times start once the client exists (import and construction are `bench_import.py
 Cases:
   runs+config+summary   iterate every run of the project reading config and summary
   scan_history          every row of the 100,000-step run, not kept; peak memory reported
-  histories(100 runs)   sampled history of 100 runs (wandbkit: AsyncApi, concurrently)
+  histories(100 runs)   sampled history of 100 runs (wandbkit: AsyncApi, concurrently);
+                        median of 3 in one process each
   per-page overhead     wandbkit's Runs(lazy=False) pages vs the same GraphQL by raw httpx + json
 """
 
@@ -105,32 +106,43 @@ def _first_runs(count: int) -> dict[str, Any]:
     return {"name": {"$in": [f"b{i:07d}" for i in range(count)]}}
 
 
-def child_kit_histories(path: str, count: int, fmt: str = "default") -> dict[str, Any]:
+def child_kit_histories(
+    path: str, count: int, fmt: str = "default", repeat: int = 3
+) -> dict[str, Any]:
     import asyncio
 
     import wandbkit
 
-    async def main() -> tuple[float, int]:
+    async def main() -> tuple[list[float], int]:
         async with wandbkit.AsyncApi() as api:
             await api.viewer  # as in the other cases: the client is connected and imported
-            started = time.perf_counter()
-            runs = api.runs(path, _first_runs(count), per_page=count)
-            rows = await runs.histories(samples=500, format=fmt)  # type: ignore[arg-type]
-            return started, len(rows)
+            times, rows = [], 0
+            for _ in range(repeat):
+                started = time.perf_counter()
+                runs = api.runs(path, _first_runs(count), per_page=count)
+                rows = len(await runs.histories(samples=500, format=fmt))  # type: ignore[arg-type]
+                times.append(time.perf_counter() - started)
+            return times, rows
 
-    started, rows = asyncio.run(main())
-    return _result(started, rows=rows)
+    times, rows = asyncio.run(main())
+    return {"seconds": statistics.median(times), "rows": rows}
 
 
-def child_official_histories(path: str, count: int, pandas: bool = False) -> dict[str, Any]:
+def child_official_histories(
+    path: str, count: int, pandas: bool = False, repeat: int = 3
+) -> dict[str, Any]:
     import wandb
 
     api = wandb.Api()
-    started = time.perf_counter()
-    rows = 0
-    for run in api.runs(path, _first_runs(count), per_page=count):
-        rows += len(run.history(samples=500, pandas=pandas))
-    return _result(started, rows=rows)
+    times, rows = [], 0
+    for _ in range(repeat):
+        api.flush()  # no cached Runs between repeats: list again, as wandbkit does
+        started = time.perf_counter()
+        rows = 0
+        for run in api.runs(path, _first_runs(count), per_page=count):
+            rows += len(run.history(samples=500, pandas=pandas))
+        times.append(time.perf_counter() - started)
+    return {"seconds": statistics.median(times), "rows": rows}
 
 
 def child_kit_pages(path: str, repeat: int) -> dict[str, Any]:

@@ -37,7 +37,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 GRAPHQL_MATCHER = "graphql"
-_SCRUBBED_HEADERS = ("authorization", "cookie", "set-cookie", "x-wandb-api-key")
+_SCRUBBED_HEADERS = ("authorization", "cookie", "set-cookie", "x-wandb-api-key", "host")
+# A local server listens on a new port at every recording; the port means nothing on replay.
+_LOOPBACK_PORT = re.compile(r"^(https?://(?:127\.0\.0\.1|localhost|\[::1\])):\d+")
 # Response headers that differ on every recording and mean nothing on replay.
 _VOLATILE_RESPONSE_HEADERS = ("date",)
 REDACTED = "<REDACTED>"
@@ -137,7 +139,7 @@ def _prepare_request(secrets: list[str]) -> Callable[[Any], Any]:
             return None
         # vcrpy runs this on recorded requests and on live ones before matching, so a
         # normalized URL in a cassette matches the same URL with a fresh signature.
-        request.uri = normalize_signed_urls(request.uri)
+        request.uri = _LOOPBACK_PORT.sub(r"\1", normalize_signed_urls(request.uri))
         if request.body is not None:
             request.body = _clean_text(request.body, secrets)
         return request
