@@ -1538,22 +1538,38 @@ class Store:
             params.append(limit)
         return [row[0] for row in self._all(sql, params)]
 
-    def history_rows_sampled(self, run_pk: int, samples: int) -> list[str]:
+    def history_rows_sampled(
+        self, run_pk: int, samples: int, *, count: int | None = None
+    ) -> list[str]:
         """At most ``samples`` evenly spaced history rows (first and last kept), as JSON text.
 
         The same rows as ``downsample(history_rows(run_pk), samples)``. When the run's steps
         are contiguous (the usual case) SQLite looks the kept steps up by key, so only they
         become Python strings; otherwise every row is read and thinned in Python.
+
+        Args:
+            run_pk: the run.
+            samples: how many rows at most.
+            count: the run's row count if the caller knows it (``history_line_count``),
+                which saves counting the rows.
         """
         from wandbkit.server.history import downsample, downsample_indices
 
-        stats = self._one(
-            "SELECT COUNT(*), MIN(step), MAX(step) FROM history WHERE run_pk = ?", (run_pk,)
+        if count is None:
+            found = self._one("SELECT COUNT(*) FROM history WHERE run_pk = ?", (run_pk,))
+            count = int(found[0]) if found else 0
+        if count <= samples:
+            return self.history_rows(run_pk)
+        # Two key seeks; MIN and MAX in one statement would scan the run's rows.
+        first = self._one(
+            "SELECT step FROM history WHERE run_pk = ? ORDER BY step LIMIT 1", (run_pk,)
         )
-        count, first, last = (stats[0], stats[1], stats[2]) if stats else (0, None, None)
-        if count <= samples or first is None or last - first + 1 != count:
+        last = self._one(
+            "SELECT step FROM history WHERE run_pk = ? ORDER BY step DESC LIMIT 1", (run_pk,)
+        )
+        if first is None or last is None or last[0] - first[0] + 1 != count:
             return downsample(self.history_rows(run_pk), samples)
-        steps = json.dumps([first + i for i in downsample_indices(count, samples)])
+        steps = json.dumps([first[0] + i for i in downsample_indices(count, samples)])
         sql = (
             "SELECT row FROM history WHERE run_pk = ? "
             "AND step IN (SELECT value FROM json_each(?)) ORDER BY step"
