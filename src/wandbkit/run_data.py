@@ -97,17 +97,18 @@ def as_dict(value: Any) -> dict[str, Any]:
 def parse_rows(lines: Iterable[str | Mapping[str, Any]]) -> list[dict[str, Any]]:
     """History rows from the server's JSON text lines (or already-parsed objects)."""
     items = list(lines)
-    if items and all(isinstance(line, str) for line in items):
+    if items and isinstance(items[0], str):
         # Each line is one JSON object: one parse of the joined array (with pydantic-core's fast
-        # parser) is much cheaper than a json.loads call per row.
+        # parser) is much cheaper than a json.loads call per row. The count check catches a
+        # line that is not exactly one value (it would change the number of elements).
         from pydantic_core import from_json
 
         try:
             parsed = from_json("[" + ",".join(items) + "]", allow_inf_nan=True)  # type: ignore[arg-type]
-        except ValueError:
+        except (TypeError, ValueError):
             parsed = None
         if isinstance(parsed, list) and len(parsed) == len(items):
-            return [row if isinstance(row, dict) else {"_value": row} for row in parsed]
+            return parsed
     return [json.loads(line) if isinstance(line, str) else dict(line) for line in items]
 
 
