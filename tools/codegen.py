@@ -39,11 +39,8 @@ REPLACEMENTS = {
     "aclose": "close",
     "aread": "read",
     "aiter_bytes": "iter_bytes",
-    "aiter_raw": "iter_raw",
     "AsyncClient": "Client",
     "AsyncBaseTransport": "BaseTransport",
-    "AsyncHTTPTransport": "HTTPTransport",
-    "AsyncMockTransport": "MockTransport",
     "AsyncTransport": "Transport",
     "AsyncGraphQLExecutor": "GraphQLExecutor",
     "AsyncBaseClient": "BaseClient",
@@ -59,7 +56,6 @@ REPLACEMENTS = {
     "AsyncFile": "File",
     "AsyncFiles": "Files",
     "AsyncHistoryScan": "HistoryScan",
-    "AsyncPaginator": "Paginator",
     "AsyncRelayPaginator": "RelayPaginator",
     "AsyncClientHolder": "ClientHolder",
 }
@@ -123,7 +119,7 @@ def generate(root: Path) -> None:
 
     ruff = [sys.executable, "-m", "ruff"]
     targets = [str(GENERATED), str(SYNC_DIR)]
-    _run([*ruff, "check", "--fix", "--quiet", "--select", "I,F401", *targets], root)
+    _run([*ruff, "check", "--fix", "--quiet", "--select", "I,F401,RUF022", *targets], root)
     _run([*ruff, "format", "--quiet", *targets], root)
 
 

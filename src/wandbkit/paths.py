@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import unquote, urlsplit
 
-from wandbkit._core.errors import UsageError
+from wandbkit._core.errors import NotFoundError, UsageError
 
 PathKind = Literal["project", "run", "sweep", "report"]
 
@@ -158,3 +158,15 @@ def check_name(value: object, argument: str) -> str:
             f"{argument} must be a name of letters, digits, '-', '_' and '.', got {value!r}"
         )
     return value
+
+
+def project_not_found(entity: str, project: str, operation: str | None = None) -> NotFoundError:
+    """The error for a project the server answered ``null`` for."""
+    return NotFoundError(f"project '{entity}/{project}' not found", operation_name=operation)
+
+
+def run_not_found(
+    entity: str, project: str, run_id: str, operation: str | None = None
+) -> NotFoundError:
+    """The error for a run the server answered ``null`` for."""
+    return NotFoundError(f"run '{entity}/{project}/{run_id}' not found", operation_name=operation)

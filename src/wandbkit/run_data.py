@@ -8,7 +8,6 @@ plain values and ``run.rawconfig`` everything. History rows travel as JSON text.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Literal
@@ -124,12 +123,10 @@ def check_keys(keys: object, argument: str = "keys") -> list[str] | None:
     return list(keys)
 
 
-def check_positive_int(value: object, argument: str, *, allow_zero: bool = False) -> int:
+def check_positive_int(value: object, argument: str) -> int:
     """Validate a count or size argument."""
-    low = 0 if allow_zero else 1
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        expected = "a non-negative int" if allow_zero else "a positive int"
-        raise UsageError(f"{argument} must be {expected}, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise UsageError(f"{argument} must be a positive int, got {value!r}")
     return value
 
 
@@ -149,15 +146,6 @@ def sanitize_json(value: Any, argument: str) -> Any:
     except (TypeError, ValueError) as exc:
         raise UsageError(f"{argument} must be JSON-serializable without NaN/inf: {exc}") from None
     return value
-
-
-def is_finite_number(value: object) -> bool:
-    """Whether ``value`` is an int or a finite float (not a bool)."""
-    return (
-        isinstance(value, (int, float))
-        and not isinstance(value, bool)
-        and math.isfinite(float(value))
-    )
 
 
 def to_pandas(rows: list[dict[str, Any]]) -> pd.DataFrame:

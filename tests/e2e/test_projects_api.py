@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -13,26 +12,15 @@ import wandbkit
 from wandbkit.errors import AuthenticationError, NotFoundError, NotLoadedError, UsageError
 from wandbkit.server.testing import ServerHandle
 
-
-class CountingTransport(httpx.AsyncBaseTransport):
-    """Wraps a transport and records the GraphQL operation of every request."""
-
-    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
-        self.inner = inner
-        self.operations: list[str | None] = []
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        body = json.loads(request.content or b"{}")
-        self.operations.append(body.get("operationName"))
-        return await self.inner.handle_async_request(request)
+from .support import RecordingTransport
 
 
 @pytest.fixture
 async def counted(
     seeded_app: tuple[Any, Any],
-) -> AsyncIterator[tuple[wandbkit.AsyncApi, CountingTransport, Any]]:
+) -> AsyncIterator[tuple[wandbkit.AsyncApi, RecordingTransport, Any]]:
     app, seed = seeded_app
-    transport = CountingTransport(httpx.ASGITransport(app=app))
+    transport = RecordingTransport(httpx.ASGITransport(app=app))
     async with wandbkit.AsyncApi(
         api_key=seed.api_key, base_url="http://wandbkit.test", transport=transport
     ) as api:
@@ -75,7 +63,7 @@ async def test_creating_projects_and_paging_through_them_one_per_request(counted
     for name in names:
         created = await api.create_project(name, seed.team, description=f"the {name} project")
         assert created.loaded and created.entity == seed.team
-    transport.operations.clear()
+    transport.clear()
 
     projects = api.projects(seed.team, per_page=1)
     seen = [p.name async for p in projects]
@@ -105,7 +93,7 @@ async def test_projects_default_to_the_viewers_entity(counted: Any) -> None:
 async def test_a_project_handle_sends_nothing_until_loaded(counted: Any) -> None:
     api, transport, seed = counted
     await api.create_project("lazy", seed.team, description="lazy one")
-    transport.operations.clear()
+    transport.clear()
     project = api.project("lazy", entity=seed.team)
     assert project.name == "lazy" and project.entity == seed.team
     assert project.path == [seed.team, "lazy"]
@@ -171,7 +159,7 @@ async def test_no_api_key_is_an_authentication_error_before_any_request(
     seeded_app: tuple[Any, Any],
 ) -> None:
     app, _ = seeded_app
-    transport = CountingTransport(httpx.ASGITransport(app=app))
+    transport = RecordingTransport(httpx.ASGITransport(app=app))
     async with wandbkit.AsyncApi(base_url="http://wandbkit.test", transport=transport) as api:
         with pytest.raises(AuthenticationError, match="no API key"):
             await api.viewer

@@ -17,34 +17,9 @@ import wandbkit
 from wandbkit.errors import IntegrityError, NotFoundError, UsageError
 from wandbkit.server.ids import decode_int_id
 
+from .support import RecordingTransport
+
 STEPS = 2500
-
-
-class RecordingTransport(httpx.AsyncBaseTransport):
-    """Passes requests on; records them, and can corrupt signed download bodies."""
-
-    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
-        self.inner = inner
-        self.requests: list[httpx.Request] = []
-        self.corrupt_downloads = False
-
-    @property
-    def operations(self) -> list[str | None]:
-        return [
-            json.loads(r.content or b"{}").get("operationName")
-            for r in self.requests
-            if r.url.path.endswith("/graphql")
-        ]
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        response = await self.inner.handle_async_request(request)
-        if self.corrupt_downloads and "/signed/files/" in request.url.path:
-            body = await response.aread()
-            return httpx.Response(
-                response.status_code, headers=response.headers, content=b"X" + body[1:]
-            )
-        return response
 
 
 def _row(step: int) -> dict[str, Any]:
@@ -76,7 +51,7 @@ async def env(
         store.put_run_file(pk, "config.yaml", b"lr: 0.001\n")
         store.put_run_file(pk, "media/plot.png", bytes(range(256)) * 64)
         store.put_run_file(pk, "wandb-metadata.json", json.dumps({"host": "gpu-7"}).encode())
-        transport.requests.clear()
+        transport.clear()
         yield api, transport, runs[0], store
 
 
@@ -184,7 +159,7 @@ async def test_download_is_verified_and_sends_no_key_to_signed_urls(
 ) -> None:
     _, transport, run, _ = env
     png = await run.file("media/plot.png")
-    transport.requests.clear()
+    transport.clear()
     path = await png.download(root=tmp_path)
     data = bytes(range(256)) * 64
     assert path == tmp_path / "media" / "plot.png" and path.read_bytes() == data
@@ -245,12 +220,10 @@ async def test_metadata_and_html_view(env: Any) -> None:
 
 
 async def test_waiting_for_a_run_returns_its_final_state_or_times_out(env: Any) -> None:
-    api, _, run, _ = env
+    _, _, run, store = env
     with pytest.raises(TimeoutError, match="still running"):
         await run.wait_until_finished(poll_interval=0.01, timeout=0.02)
-    from wandbkit._generated.input_types import UpsertBucketInput
-
-    await api._ctx.client.upsert_run(input=UpsertBucketInput(id=run.storage_id, state="finished"))
+    store.update_run(decode_int_id(run.storage_id, "Run"), state="finished")
     assert await run.wait_until_finished(poll_interval=0.01) == "finished"
     assert run.state.is_terminal
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -10,24 +9,12 @@ import httpx
 import pytest
 
 import wandbkit
-from wandbkit._generated.input_types import UpsertBucketInput
 from wandbkit.errors import NotFoundError, NotLoadedError, UsageError
 from wandbkit.run_data import RunState
+from wandbkit.server.ids import decode_int_id
 from wandbkit.server.testing import ServerHandle
 
-
-class CountingTransport(httpx.AsyncBaseTransport):
-    """Records the GraphQL operation name of every request it passes on."""
-
-    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
-        self.inner = inner
-        self.operations: list[str | None] = []
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if request.url.path.endswith("/graphql"):
-            self.operations.append(json.loads(request.content or b"{}").get("operationName"))
-        return await self.inner.handle_async_request(request)
-
+from .support import RecordingTransport
 
 RUNS = [
     # (run id, display name, state, config, summary, tags)
@@ -42,10 +29,10 @@ RUNS = [
 @pytest.fixture
 async def runs_env(
     seeded_app: tuple[Any, Any],
-) -> AsyncIterator[tuple[wandbkit.AsyncApi, CountingTransport, str]]:
+) -> AsyncIterator[tuple[wandbkit.AsyncApi, RecordingTransport, str]]:
     """An AsyncApi on a server holding project demo/proj with the five RUNS above."""
     app, seed = seeded_app
-    transport = CountingTransport(httpx.ASGITransport(app=app))
+    transport = RecordingTransport(httpx.ASGITransport(app=app))
     async with wandbkit.AsyncApi(
         api_key=seed.api_key, base_url="http://wandbkit.test", transport=transport
     ) as api:
@@ -56,11 +43,9 @@ async def runs_env(
             run.config.update(config)
             await run.update()
             await run.summary.update(summary)
-            # The public API has no way to set a state (runs report their own); go underneath.
-            await api._ctx.client.upsert_run(
-                input=UpsertBucketInput(id=run.storage_id, state=state)
-            )
-        transport.operations.clear()
+            # The public API has no way to set a state (runs report their own): the store can.
+            app.state.store.update_run(decode_int_id(run.storage_id, "Run"), state=state)
+        transport.clear()
         yield api, transport, f"{seed.entity}/proj"
 
 
@@ -131,7 +116,7 @@ async def test_one_run_by_path_is_typed_and_fully_loaded(runs_env: Any) -> None:
 async def test_editing_a_run_persists_every_field_in_one_request(runs_env: Any) -> None:
     api, transport, path = runs_env
     run = await api.run(f"{path}/run-a")
-    transport.operations.clear()
+    transport.clear()
     run.name = "renamed"
     run.tags.append("promoted")
     run.notes = "looks good"

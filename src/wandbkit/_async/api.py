@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 from wandbkit._async.context import AsyncClientHolder
 from wandbkit._async.projects import AsyncProject, AsyncProjects
-from wandbkit._async.runs import AsyncRun, AsyncRuns
+from wandbkit._async.runs import AsyncRun, AsyncRuns, fetch_run, full_run
 from wandbkit._core.config import Settings, resolve_settings
-from wandbkit._core.errors import NotFoundError, UsageError
+from wandbkit._core.errors import UsageError
 from wandbkit._core.flavor_async import MaybeAwaitable
 from wandbkit._version import USER_AGENT
 from wandbkit.paths import check_name, parse_path, parse_project_path, parse_run_path
@@ -293,17 +293,7 @@ class AsyncApi:
                 f"path {path!r} names no project: use 'entity/project/run_id' or set WANDB_PROJECT"
             )
         entity = await self._ctx.resolve_entity(parsed.entity)
-        result = await self._ctx.client.get_run(entity=entity, project=project, name=str(parsed.id))
-        if result.project is None:
-            raise NotFoundError(f"project '{entity}/{project}' not found", operation_name="GetRun")
-        node = result.project.run
-        if node is None:
-            raise NotFoundError(
-                f"run '{entity}/{project}/{parsed.id}' not found", operation_name="GetRun"
-            )
-        from wandbkit._async.runs import _heavy_of
-
-        return AsyncRun(self._ctx, entity, project, node, heavy=_heavy_of(node))
+        return await fetch_run(self._ctx, entity, project, str(parsed.id))
 
     async def create_run(
         self,
@@ -319,7 +309,6 @@ class AsyncApi:
             project: the project; default ``WANDB_PROJECT``, else ``uncategorized``.
             entity: the entity; default ``WANDB_ENTITY``, else the viewer's.
         """
-        from wandbkit._async.runs import _heavy_of
         from wandbkit._generated.input_types import UpsertBucketInput
 
         if run_id is not None:
@@ -335,7 +324,7 @@ class AsyncApi:
         bucket = result.upsert_bucket.bucket if result.upsert_bucket is not None else None
         if bucket is None:
             raise UsageError(f"the server did not create a run in '{owner}/{project}'")
-        return AsyncRun(self._ctx, owner, project, bucket, heavy=_heavy_of(bucket))
+        return full_run(self._ctx, owner, project, bucket)
 
     def flush(self) -> None:
         """Forget cached answers (viewer, default entity, server features).

@@ -10,20 +10,16 @@ from pydantic_core import to_jsonable_python
 
 from wandbkit._async.transport import AsyncTransport
 from wandbkit._core.errors import ResponseValidationError
+from wandbkit._core.scalars import is_unset
 
 ModelT = TypeVar("ModelT", bound=pydantic.BaseModel)
-
-
-def _is_unset(value: object) -> bool:
-    # The generated base model's UNSET marks an optional argument the caller did not pass.
-    return type(value).__name__ == "UnsetType"
 
 
 def encode_variables(variables: Mapping[str, object] | None) -> dict[str, Any]:
     """Turn generated-method variables into JSON values: drop UNSET, dump input models."""
     encoded: dict[str, Any] = {}
     for name, value in (variables or {}).items():
-        if _is_unset(value):
+        if is_unset(value):
             continue
         if isinstance(value, pydantic.BaseModel):
             encoded[name] = value.model_dump(by_alias=True, exclude_unset=True, mode="json")

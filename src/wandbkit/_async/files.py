@@ -2,32 +2,23 @@
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import hashlib
+import io
 import os
 import tempfile
-from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING
 
 from wandbkit._async.context import AsyncClientHolder
 from wandbkit._async.pagination import AsyncRelayPaginator, Page
-from wandbkit._core.errors import (
-    APIConnectionError,
-    APITimeoutError,
-    IntegrityError,
-    NotFoundError,
-    UsageError,
-)
-from wandbkit._core.flavor_async import async_sleep, monotonic
-from wandbkit._core.retry import ErrorKind, next_delay
+from wandbkit._core.errors import IntegrityError, NotFoundError, UsageError
+from wandbkit.paths import run_not_found
 
 if TYPE_CHECKING:
+    from wandbkit._async.transport import Transfer
     from wandbkit._generated.fragments import RunFileFields
 
-CHUNK_SIZE = 1 << 20
 EXISTS_MESSAGE = (
     "File already exists, pass replace=True to overwrite or exist_ok=True to leave it as is "
     "and don't error."
@@ -44,11 +35,6 @@ def safe_relative_name(name: str) -> PurePosixPath:
     if not name or relative.is_absolute() or ".." in relative.parts or "\\" in name:
         raise UsageError(f"file name {name!r} is not a safe relative path")
     return relative
-
-
-def md5_base64(digest: bytes) -> str:
-    """W&B's md5 form: the base64 of the raw digest."""
-    return base64.b64encode(digest).decode()
 
 
 class AsyncFile:
@@ -108,76 +94,27 @@ class AsyncFile:
         """Base64 md5 of the content, as W&B records it."""
         return self._node.md_5
 
-    async def _stream(self, sink: Any) -> tuple[int, str]:
-        """Send the body to ``sink.write`` with retries; return (size, base64 md5)."""
-        from wandbkit._core.protocol import auth_header_for, status_error
-
-        settings = self._ctx.settings
+    async def _fetch_into(self, sink: IO[bytes]) -> None:
+        """Download into ``sink`` and check size and md5 against the server's record."""
         url = self.direct_url or self.url
         if not url:
             raise NotFoundError(f"file {self.name!r} has no download URL")
-        # A signed URL carries its own authorization: never send the key with it.
-        headers = {} if url == self.direct_url else auth_header_for(settings, url)
-        client = self._ctx.transport.http_client
-        started = monotonic()
-        attempt = 0
-        while True:
-            digest = hashlib.md5(usedforsecurity=False)
-            size = 0
-            sink.seek(0)
-            sink.truncate()
-            try:
-                async with client.stream("GET", url, headers=headers) as response:
-                    if response.status_code >= 400:
-                        await response.aread()
-                        error = status_error(
-                            response,
-                            message=f"download of {self.name!r} failed",
-                            api_key=settings.api_key,
-                        )
-                        delay = next_delay(
-                            settings.retry,
-                            attempt=attempt,
-                            elapsed=monotonic() - started,
-                            is_mutation=False,
-                            status_code=response.status_code,
-                            retry_after=response.headers.get("retry-after"),
-                        )
-                        if delay is None:
-                            raise error
-                        await async_sleep(delay)
-                        attempt += 1
-                        continue
-                    async for chunk in response.aiter_bytes(CHUNK_SIZE):
-                        digest.update(chunk)
-                        size += len(chunk)
-                        sink.write(chunk)
-                return size, md5_base64(digest.digest())
-            except Exception as exc:
-                kind = _transport_error_kind(exc)
-                if kind is None:
-                    raise
-                delay = next_delay(
-                    settings.retry,
-                    attempt=attempt,
-                    elapsed=monotonic() - started,
-                    is_mutation=False,
-                    error_kind=kind,
-                )
-                if delay is None:
-                    error_cls = APITimeoutError if kind == "timeout" else APIConnectionError
-                    raise error_cls(f"download of {self.name!r} failed: {exc}") from exc
-                await async_sleep(delay)
-                attempt += 1
-
-    def _verify(self, size: int, md5: str) -> None:
-        if size != self.size:
+        transfer = await self._ctx.transport.download(
+            url,
+            sink,
+            # A signed URL carries its own authorization: never send the key with it.
+            authenticate=url != self.direct_url,
+            description=f"download of {self.name!r}",
+        )
+        if transfer.size != self.size:
             raise IntegrityError(
-                f"download of {self.name!r}: got {size} bytes, the server promised {self.size}"
+                f"download of {self.name!r}: got {transfer.size} bytes, the server promised "
+                f"{self.size}"
             )
-        if self.md5 and md5 != self.md5:
+        if self.md5 and transfer.md5 != self.md5:
             raise IntegrityError(
-                f"download of {self.name!r}: md5 {md5} does not match the server's {self.md5}"
+                f"download of {self.name!r}: md5 {transfer.md5} does not match the server's "
+                f"{self.md5}"
             )
 
     async def download(
@@ -211,8 +148,7 @@ class AsyncFile:
         )
         try:
             with os.fdopen(handle, "w+b") as sink:
-                size, md5 = await self._stream(sink)
-                self._verify(size, md5)
+                await self._fetch_into(sink)
                 sink.flush()
                 os.fsync(sink.fileno())
             os.replace(temp_name, target)
@@ -224,11 +160,8 @@ class AsyncFile:
 
     async def read_bytes(self) -> bytes:
         """The file's content, checked like ``download()``, without touching the disk."""
-        import io
-
         buffer = io.BytesIO()
-        size, md5 = await self._stream(buffer)
-        self._verify(size, md5)
+        await self._fetch_into(buffer)
         return buffer.getvalue()
 
     async def delete(self) -> None:
@@ -282,9 +215,7 @@ class AsyncFiles(AsyncRelayPaginator[AsyncFile]):
         )
         run = result.project.run if result.project is not None else None
         if run is None:
-            raise NotFoundError(
-                f"run '{entity}/{project}/{run_id}' not found", operation_name="GetRunFiles"
-            )
+            raise run_not_found(entity, project, run_id, "GetRunFiles")
         if run.files is None:
             return Page([], None, False, run.file_count)
         items = [
@@ -294,6 +225,14 @@ class AsyncFiles(AsyncRelayPaginator[AsyncFile]):
         ]
         info = run.files.page_info
         return Page(items, info.end_cursor, info.has_next_page, run.file_count)
+
+
+async def find_file(
+    ctx: AsyncClientHolder, entity: str, project: str, run_id: str, name: str
+) -> AsyncFile | None:
+    """The run's file called ``name`` (one request), or ``None``."""
+    files = await AsyncFiles(ctx, entity, project, run_id, names=[name], per_page=1).load()
+    return next((found for found in files.objects if found.name == name), None)
 
 
 async def upload_run_file(
@@ -310,8 +249,6 @@ async def upload_run_file(
         UsageError: ``path`` is not a readable file inside ``root``.
         IntegrityError: the server recorded a different size or md5 than was sent.
     """
-    from wandbkit._core.protocol import status_error
-
     source = Path(path)
     if not source.is_file():
         raise UsageError(f"path must be an existing file, got {str(path)!r}")
@@ -319,66 +256,31 @@ async def upload_run_file(
         name = source.resolve().relative_to(Path(root).resolve()).as_posix()
     except ValueError:
         raise UsageError(f"path {str(path)!r} is not inside root {str(root)!r}") from None
-    digest = hashlib.md5(usedforsecurity=False)
-    with source.open("rb") as reader:
-        for chunk in iter(lambda: reader.read(CHUNK_SIZE), b""):
-            digest.update(chunk)
-    local_md5 = md5_base64(digest.digest())
-    size = source.stat().st_size
 
     created = await ctx.client.create_run_files(
         entity=entity, project=project, run=run_id, files=[name]
     )
     payload = created.create_run_files
     targets = [f for f in payload.files if f.name == name] if payload is not None else []
-    if not targets or not targets[0].upload_url:
+    if payload is None or not targets or not targets[0].upload_url:
         raise NotFoundError(f"the server gave no upload URL for {name!r} of run {run_id!r}")
-    upload_url = targets[0].upload_url
-    # Upload URLs are pre-signed (object storage, or the local server's signed route): they
-    # carry their own authorization, so the API key is never sent with them.
-    headers = {"Content-Length": str(size)}
-    for extra in payload.upload_headers if payload is not None else []:
+    extra_headers: dict[str, str] = {}
+    for extra in payload.upload_headers:
         key, _, value = extra.partition(":")
         if key and value:
-            headers[key.strip()] = value.strip()
-    client = ctx.transport.http_client
-    with source.open("rb") as body:
-        response = await client.put(upload_url, content=_read_chunks(body), headers=headers)
-    if response.status_code >= 400:
-        await response.aread()
-        raise status_error(
-            response, message=f"upload of {name!r} failed", api_key=ctx.settings.api_key
-        )
-    files = AsyncFiles(ctx, entity, project, run_id, names=[name], per_page=1)
-    await files.load()
-    uploaded = next((f for f in files.objects if f.name == name), None)
+            extra_headers[key.strip()] = value.strip()
+    sent: Transfer = await ctx.transport.upload(
+        targets[0].upload_url, source, headers=extra_headers, description=f"upload of {name!r}"
+    )
+    uploaded = await find_file(ctx, entity, project, run_id, name)
     if uploaded is None:
         raise NotFoundError(f"uploaded file {name!r} is not listed on run {run_id!r}")
-    if uploaded.size != size or (uploaded.md5 and uploaded.md5 != local_md5):
+    if uploaded.size != sent.size or (uploaded.md5 and uploaded.md5 != sent.md5):
         raise IntegrityError(
             f"upload of {name!r}: the server recorded {uploaded.size} bytes / md5 "
-            f"{uploaded.md5}, sent {size} bytes / md5 {local_md5}"
+            f"{uploaded.md5}, sent {sent.size} bytes / md5 {sent.md5}"
         )
     return uploaded
 
 
-async def _read_chunks(reader: Any) -> AsyncIterator[bytes]:
-    # Streamed, so an upload of any size holds one chunk in memory (an async iterator for the
-    # async client; the sync twin is a plain generator, as httpx.Client wants).
-    while chunk := reader.read(CHUNK_SIZE):
-        yield chunk
-
-
-def _transport_error_kind(exc: Exception) -> ErrorKind | None:
-    import httpx
-
-    if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)):
-        return "connect"
-    if isinstance(exc, httpx.TimeoutException):
-        return "timeout"
-    if isinstance(exc, httpx.TransportError):
-        return "read"
-    return None
-
-
-__all__ = ["AsyncFile", "AsyncFiles", "safe_relative_name", "upload_run_file"]
+__all__ = ["AsyncFile", "AsyncFiles", "find_file", "safe_relative_name", "upload_run_file"]

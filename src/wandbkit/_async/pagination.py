@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Generic, TypeVar, overload
 
 from wandbkit._core.errors import APIError, NotLoadedError, UsageError
-from wandbkit._core.flavor_async import IS_ASYNC, Pending, discard, resolve, spawn
+from wandbkit._core.flavor_async import IS_ASYNC, discard, resolve, spawn
+
+if TYPE_CHECKING:
+    from wandbkit._core.flavor_async import Pending
 
 ItemT = TypeVar("ItemT")
 

@@ -9,7 +9,7 @@ from wandbkit._async.context import AsyncClientHolder
 from wandbkit._async.pagination import AsyncRelayPaginator, Page
 from wandbkit._core.errors import NotFoundError, NotLoadedError
 from wandbkit._core.flavor_async import IS_ASYNC
-from wandbkit.paths import check_name
+from wandbkit.paths import check_name, project_not_found
 from wandbkit.users import User
 
 if TYPE_CHECKING:
@@ -52,9 +52,7 @@ class AsyncProject:
         self._entity = entity
         result = await self._ctx.client.get_project(name=self.name, entity=entity)
         if result.project is None:
-            raise NotFoundError(
-                f"project '{entity}/{self.name}' not found", operation_name="GetProject"
-            )
+            raise project_not_found(entity, self.name, "GetProject")
         self._fields = result.project
         return self
 

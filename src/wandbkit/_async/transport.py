@@ -8,26 +8,72 @@ generated blocking twin.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import threading
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import IO, Any
 
 import httpx
 
 from wandbkit._core.config import DEFAULT_CONNECT_TIMEOUT, Settings
 from wandbkit._core.errors import APIConnectionError, APITimeoutError, UsageError, redact
-from wandbkit._core.flavor_async import async_sleep, monotonic
-from wandbkit._core.protocol import build_graphql_request, parse_graphql_response
+from wandbkit._core.flavor_async import MaybeAwaitable, async_sleep, monotonic
+from wandbkit._core.protocol import (
+    auth_header_for,
+    build_graphql_request,
+    parse_graphql_response,
+    status_error,
+)
 from wandbkit._core.retry import ErrorKind, next_delay
 
-__all__ = ["DEFAULT_LIMITS", "AsyncTransport"]
+__all__ = ["CHUNK_SIZE", "DEFAULT_LIMITS", "AsyncTransport", "Transfer"]
+
+#: Bytes read or written at a time by file transfers: memory stays flat whatever the size.
+CHUNK_SIZE = 1 << 20
 
 #: Connection pool limits of the client the transport creates: keep-alive so that paginated
 #: and repeated queries reuse one TLS connection.
 DEFAULT_LIMITS = httpx.Limits(
     max_connections=100, max_keepalive_connections=20, keepalive_expiry=30
 )
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """What a file transfer moved: its size and md5 (base64 of the digest, W&B's form)."""
+
+    size: int
+    md5: str
+
+
+class _Tally:
+    """Size and md5 of the bytes of one transfer attempt."""
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self.size = 0
+        self.digest = hashlib.md5(usedforsecurity=False)
+
+    def add(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        self.digest.update(chunk)
+
+    def result(self) -> Transfer:
+        return Transfer(self.size, base64.b64encode(self.digest.digest()).decode())
+
+
+async def _counted_chunks(reader: IO[bytes], tally: _Tally) -> AsyncIterator[bytes]:
+    # An async iterator for the async client (the sync twin is a plain generator, as
+    # httpx.Client wants); one chunk in memory at a time.
+    while chunk := reader.read(CHUNK_SIZE):
+        tally.add(chunk)
+        yield chunk
 
 
 def _error_kind(exc: httpx.TransportError) -> ErrorKind:
@@ -150,23 +196,143 @@ class AsyncTransport:
             GraphQLError: the server answered with GraphQL errors.
             APIError: the server answered with something that is not a GraphQL response.
         """
-        if self._closed:
-            raise UsageError(f"{type(self).__name__} is closed; create a new one")
+        self._check_open()
         request = build_graphql_request(
             self.settings, query=query, variables=variables, operation_name=operation_name
         )
-        policy = self.settings.retry
-        api_key = self.settings.api_key
         client = self.http_client
+        response = await self._with_retries(
+            lambda: client.send(request),
+            request=request,
+            operation_name=operation_name,
+            is_mutation=is_mutation,
+        )
+        # Raises for a non-2xx status, with the matching error class.
+        return parse_graphql_response(
+            response, operation_name=operation_name, api_key=self.settings.api_key
+        )
+
+    async def download(
+        self, url: str, sink: IO[bytes], *, authenticate: bool, description: str
+    ) -> Transfer:
+        """GET ``url`` into ``sink``, streamed and retried like GraphQL queries.
+
+        ``sink`` is rewound and truncated before every attempt, so it only ever holds one
+        attempt's bytes.
+
+        Args:
+            url: what to fetch.
+            sink: a seekable binary file to write to.
+            authenticate: send the API key (still only if ``url`` is on the base URL's host);
+                False for signed URLs, which carry their own authorization.
+            description: what is downloaded, for error messages.
+
+        Returns:
+            Size and md5 of what was written.
+
+        Raises:
+            APIConnectionError: no response after the retries.
+            APIStatusError: a non-2xx answer (subclass by status).
+        """
+        self._check_open()
+        headers = auth_header_for(self.settings, url) if authenticate else {}
+        client = self.http_client
+        request = client.build_request("GET", url, headers=headers)
+        tally = _Tally()
+
+        async def attempt() -> httpx.Response:
+            sink.seek(0)
+            sink.truncate()
+            tally.reset()
+            response = await client.send(request, stream=True)
+            try:
+                if response.is_success:
+                    async for chunk in response.aiter_bytes(CHUNK_SIZE):
+                        tally.add(chunk)
+                        sink.write(chunk)
+                else:
+                    await response.aread()
+            finally:
+                await response.aclose()
+            return response
+
+        response = await self._with_retries(
+            attempt, request=request, operation_name=description, is_mutation=False
+        )
+        if not response.is_success:
+            raise status_error(
+                response, message=f"{description} failed", api_key=self.settings.api_key
+            )
+        return tally.result()
+
+    async def upload(
+        self, url: str, path: Path, *, headers: Mapping[str, str], description: str
+    ) -> Transfer:
+        """PUT the file at ``path`` to a pre-signed ``url``, streamed and retried.
+
+        The API key is never sent: upload URLs carry their own authorization. Re-sending the
+        same bytes to the same URL is harmless, so failed attempts retry like queries.
+
+        Args:
+            url: the signed upload URL.
+            path: the local file.
+            headers: extra headers the server asked for.
+            description: what is uploaded, for error messages.
+
+        Returns:
+            Size and md5 of what was sent.
+        """
+        self._check_open()
+        client = self.http_client
+        size = path.stat().st_size
+        request = client.build_request("PUT", url)  # names the request in errors
+        tally = _Tally()
+
+        async def attempt() -> httpx.Response:
+            tally.reset()
+            with path.open("rb") as body:
+                return await client.put(
+                    url,
+                    content=_counted_chunks(body, tally),
+                    headers={**headers, "Content-Length": str(size)},
+                )
+
+        response = await self._with_retries(
+            attempt, request=request, operation_name=description, is_mutation=False
+        )
+        if not response.is_success:
+            raise status_error(
+                response, message=f"{description} failed", api_key=self.settings.api_key
+            )
+        return tally.result()
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise UsageError(f"{type(self).__name__} is closed; create a new one")
+
+    async def _with_retries(
+        self,
+        attempt: Callable[[], MaybeAwaitable[httpx.Response]],
+        *,
+        request: httpx.Request,
+        operation_name: str | None,
+        is_mutation: bool,
+    ) -> httpx.Response:
+        """Run ``attempt`` until it gets a 2xx answer or ``settings.retry`` says stop.
+
+        Returns the last response (2xx, or the non-2xx one not worth retrying); raises the
+        connection error when the last attempt got no response at all.
+        """
+        policy = self.settings.retry
         started = monotonic()
-        attempt = 0
+        attempt_number = 0
         while True:
             try:
-                response = await client.send(request)
+                response = await attempt()
             except httpx.TransportError as exc:
                 delay = next_delay(
                     policy,
-                    attempt=attempt,
+                    attempt=attempt_number,
                     elapsed=monotonic() - started,
                     is_mutation=is_mutation,
                     error_kind=_error_kind(exc),
@@ -176,29 +342,24 @@ class AsyncTransport:
                         exc,
                         request=request,
                         operation_name=operation_name,
-                        attempts=attempt + 1,
-                        api_key=api_key,
+                        attempts=attempt_number + 1,
+                        api_key=self.settings.api_key,
                     ) from exc
             else:
                 if response.is_success:
-                    return parse_graphql_response(
-                        response, operation_name=operation_name, api_key=api_key
-                    )
+                    return response
                 delay = next_delay(
                     policy,
-                    attempt=attempt,
+                    attempt=attempt_number,
                     elapsed=monotonic() - started,
                     is_mutation=is_mutation,
                     status_code=response.status_code,
                     retry_after=response.headers.get("Retry-After"),
                 )
                 if delay is None:
-                    # Always raises for a non-2xx status, with the matching error class.
-                    return parse_graphql_response(
-                        response, operation_name=operation_name, api_key=api_key
-                    )
+                    return response
             await async_sleep(delay)
-            attempt += 1
+            attempt_number += 1
 
     async def aclose(self) -> None:
         """Close the connection pool if this transport created it; idempotent."""

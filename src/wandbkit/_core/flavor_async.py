@@ -10,12 +10,11 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 __all__ = [
     "IS_ASYNC",
     "MaybeAwaitable",
-    "Pending",
     "async_sleep",
     "discard",
     "gather_limited",
@@ -29,8 +28,9 @@ _T = TypeVar("_T")
 #: What a property that needs the server returns: an awaitable here, the value in the sync twin.
 MaybeAwaitable: TypeAlias = Awaitable[_T]
 
-#: Background work started by :func:`spawn`.
-Pending: TypeAlias = asyncio.Future
+if TYPE_CHECKING:
+    #: Background work started by :func:`spawn`.
+    Pending: TypeAlias = asyncio.Future
 
 #: True in the async flavor; lets shared code tell which twin it runs in.
 IS_ASYNC = True

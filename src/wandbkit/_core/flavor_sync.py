@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Annotated, Any, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias, TypeVar
+
+if TYPE_CHECKING:
+    # concurrent.futures (and the logging it pulls in) loads on the first background task,
+    # not with `from wandbkit import Api`.
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 __all__ = [
     "IS_ASYNC",
     "MaybeAwaitable",
-    "Pending",
     "discard",
     "gather_limited",
     "monotonic",
@@ -24,8 +28,9 @@ _T = TypeVar("_T")
 #: What a property that needs the server returns: the value itself in the sync flavor.
 MaybeAwaitable: TypeAlias = Annotated[_T, "sync"]
 
-#: Background work started by :func:`spawn`.
-Pending: TypeAlias = Future
+if TYPE_CHECKING:
+    #: Background work started by :func:`spawn`.
+    Pending: TypeAlias = Future
 
 #: False in the sync flavor; lets shared code tell which twin it runs in.
 IS_ASYNC = False
@@ -43,9 +48,14 @@ def sync_sleep(seconds: float) -> None:
     time.sleep(seconds)
 
 
-# One small pool for background work of the sync flavor (prefetching the next page). httpx's
-# Client is thread-safe, so a prefetch may share the caller's connection pool.
-_BACKGROUND = ThreadPoolExecutor(max_workers=4, thread_name_prefix="wandbkit-prefetch")
+@functools.cache
+def _background() -> ThreadPoolExecutor:
+    # One small pool for background work of the sync flavor (prefetching the next page),
+    # created on first use. httpx's Client is thread-safe, so a prefetch may share the
+    # caller's connection pool.
+    from concurrent.futures import ThreadPoolExecutor
+
+    return ThreadPoolExecutor(max_workers=4, thread_name_prefix="wandbkit-prefetch")
 
 
 def spawn(fn: Callable[..., _T], *args: Any) -> Future[_T]:
@@ -55,7 +65,7 @@ def spawn(fn: Callable[..., _T], *args: Any) -> Future[_T]:
         fn: the function to run.
         *args: its arguments.
     """
-    return _BACKGROUND.submit(fn, *args)
+    return _background().submit(fn, *args)
 
 
 def resolve(pending: Future[_T]) -> _T:
@@ -73,5 +83,7 @@ def gather_limited(calls: Sequence[Callable[[], _T]], limit: int) -> list[_T]:
     """Run ``calls`` on up to ``limit`` threads; results in call order."""
     if len(calls) <= 1:
         return [call() for call in calls]
+    from concurrent.futures import ThreadPoolExecutor
+
     with ThreadPoolExecutor(max_workers=min(limit, len(calls))) as pool:
         return list(pool.map(lambda call: call(), calls))

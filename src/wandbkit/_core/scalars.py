@@ -24,9 +24,18 @@ def parse_json_string(value: Any) -> Any:
     return value
 
 
+def is_unset(value: object) -> bool:
+    """Whether ``value`` is the generated client's UNSET (an optional argument not passed).
+
+    Checked by name: the marker class lives in the generated package, which this module must
+    not import (the generated models import this module).
+    """
+    return type(value).__name__ == "UnsetType"
+
+
 def serialize_json_string(value: Any) -> Any:
     """Dump a Python value to ``JSONString`` text; text is sent unchanged."""
-    if value is None or isinstance(value, str) or type(value).__name__ == "UnsetType":
+    if value is None or isinstance(value, str) or is_unset(value):
         # UNSET (an optional argument not passed) is dropped later by the executor.
         return value
     return json.dumps(value, separators=(",", ":"), allow_nan=True)

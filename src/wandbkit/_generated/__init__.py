@@ -263,7 +263,6 @@ __all__ = [
     "ArtifactTypeInput",
     "AsyncBaseClient",
     "AsyncWandbClient",
-    "WandbClient",
     "BaseModel",
     "CreateProject",
     "CreateProjectUpsertModel",
@@ -364,4 +363,5 @@ __all__ = [
     "UserFieldsTeams",
     "UserFieldsTeamsEdges",
     "UserFieldsTeamsEdgesNode",
+    "WandbClient",
 ]

@@ -9,11 +9,11 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from wandbkit._core.config import Settings, resolve_settings
-from wandbkit._core.errors import NotFoundError, UsageError
+from wandbkit._core.errors import UsageError
 from wandbkit._core.flavor_sync import MaybeAwaitable
 from wandbkit._sync.context import ClientHolder
 from wandbkit._sync.projects import Project, Projects
-from wandbkit._sync.runs import Run, Runs
+from wandbkit._sync.runs import Run, Runs, fetch_run, full_run
 from wandbkit._version import USER_AGENT
 from wandbkit.paths import check_name, parse_path, parse_project_path, parse_run_path
 from wandbkit.users import User
@@ -295,17 +295,7 @@ class Api:
                 f"path {path!r} names no project: use 'entity/project/run_id' or set WANDB_PROJECT"
             )
         entity = self._ctx.resolve_entity(parsed.entity)
-        result = self._ctx.client.get_run(entity=entity, project=project, name=str(parsed.id))
-        if result.project is None:
-            raise NotFoundError(f"project '{entity}/{project}' not found", operation_name="GetRun")
-        node = result.project.run
-        if node is None:
-            raise NotFoundError(
-                f"run '{entity}/{project}/{parsed.id}' not found", operation_name="GetRun"
-            )
-        from wandbkit._sync.runs import _heavy_of
-
-        return Run(self._ctx, entity, project, node, heavy=_heavy_of(node))
+        return fetch_run(self._ctx, entity, project, str(parsed.id))
 
     def create_run(
         self,
@@ -322,7 +312,6 @@ class Api:
             entity: the entity; default ``WANDB_ENTITY``, else the viewer's.
         """
         from wandbkit._generated.input_types import UpsertBucketInput
-        from wandbkit._sync.runs import _heavy_of
 
         if run_id is not None:
             check_name(run_id, "run_id")
@@ -337,7 +326,7 @@ class Api:
         bucket = result.upsert_bucket.bucket if result.upsert_bucket is not None else None
         if bucket is None:
             raise UsageError(f"the server did not create a run in '{owner}/{project}'")
-        return Run(self._ctx, owner, project, bucket, heavy=_heavy_of(bucket))
+        return full_run(self._ctx, owner, project, bucket)
 
     def flush(self) -> None:
         """Forget cached answers (viewer, default entity, server features).

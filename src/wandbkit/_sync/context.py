@@ -27,6 +27,10 @@ def app_url(base_url: str) -> str:
     return f"{parts.scheme}://{host}{parts.path}".rstrip("/")
 
 
+def _no_viewer(operation: str) -> NotFoundError:
+    return NotFoundError("the server knows no user for this API key", operation_name=operation)
+
+
 class ClientHolder:
     """Owns the generated client and what every domain object needs to reach the server.
 
@@ -94,9 +98,7 @@ class ClientHolder:
         if self._viewer is None:
             result = self.client.get_viewer()
             if result.viewer is None:
-                raise NotFoundError(
-                    "the server knows no user for this API key", operation_name="GetViewer"
-                )
+                raise _no_viewer("GetViewer")
             self._viewer = User(result.viewer)
             self._default_entity = self._viewer.entity
         return self._viewer
@@ -109,10 +111,7 @@ class ClientHolder:
             else:
                 result = self.client.get_default_entity()
                 if result.viewer is None:
-                    raise NotFoundError(
-                        "the server knows no user for this API key",
-                        operation_name="GetDefaultEntity",
-                    )
+                    raise _no_viewer("GetDefaultEntity")
                 self._default_entity = result.viewer.entity
         return self._default_entity
 

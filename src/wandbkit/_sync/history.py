@@ -9,9 +9,10 @@ import json
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from wandbkit._core.errors import NotFoundError, UsageError
-from wandbkit._core.flavor_sync import Pending, discard, gather_limited, resolve, spawn
+from wandbkit._core.errors import UsageError
+from wandbkit._core.flavor_sync import discard, gather_limited, resolve, spawn
 from wandbkit._sync.context import ClientHolder
+from wandbkit.paths import project_not_found, run_not_found
 from wandbkit.run_data import (
     check_format,
     check_keys,
@@ -27,9 +28,29 @@ if TYPE_CHECKING:
     import pandas as pd
     import polars as pl
 
+    from wandbkit._core.flavor_sync import Pending
 
-def _run_missing(entity: str, project: str, run_id: str, operation: str) -> NotFoundError:
-    return NotFoundError(f"run '{entity}/{project}/{run_id}' not found", operation_name=operation)
+
+def _check_history_args(
+    samples: object, keys: object, x_axis: object, stream: object
+) -> tuple[list[str] | None, str]:
+    """Validate what ``history``/``histories`` take; returns the checked keys and stream."""
+    check_positive_int(samples, "samples")
+    checked_keys = check_keys(keys)
+    if not isinstance(x_axis, str) or not x_axis:
+        raise UsageError(f"x_axis must be a metric name like '_step', got {x_axis!r}")
+    return checked_keys, check_stream(stream)
+
+
+def _sampled_spec(keys: list[str], x_axis: str, samples: int) -> str:
+    return json.dumps({"keys": [x_axis, *keys], "samples": samples})
+
+
+def _having(rows: list[dict[str, Any]], keys: list[str] | None) -> list[dict[str, Any]]:
+    # What sampledHistory does on the server, for the streams that have no such query.
+    if not keys:
+        return rows
+    return [row for row in rows if all(key in row for key in keys)]
 
 
 def fetch_history(
@@ -43,19 +64,17 @@ def fetch_history(
     stream: str,
 ) -> list[dict[str, Any]]:
     """One run's sampled history, as ``Run.history`` returns it (without pandas)."""
-    check_positive_int(samples, "samples")
-    keys = check_keys(keys)
-    if not isinstance(x_axis, str) or not x_axis:
-        raise UsageError(f"x_axis must be a metric name like '_step', got {x_axis!r}")
-    stream = check_stream(stream)
+    keys, stream = _check_history_args(samples, keys, x_axis, stream)
     if keys and stream == "default":
-        spec = json.dumps({"keys": [x_axis, *keys], "samples": samples})
         sampled = ctx.client.get_run_sampled_history(
-            entity=entity, project=project, name=run_id, specs=[spec]
+            entity=entity,
+            project=project,
+            name=run_id,
+            specs=[_sampled_spec(keys, x_axis, samples)],
         )
         run = sampled.project.run if sampled.project is not None else None
         if run is None:
-            raise _run_missing(entity, project, run_id, "GetRunSampledHistory")
+            raise run_not_found(entity, project, run_id, "GetRunSampledHistory")
         first = run.sampled_history[0] if run.sampled_history else []
         return parse_rows(first if isinstance(first, list) else [])
     if stream == "system":
@@ -64,7 +83,7 @@ def fetch_history(
         )
         event_run = events.project.run if events.project is not None else None
         if event_run is None:
-            raise _run_missing(entity, project, run_id, "GetRunEvents")
+            raise run_not_found(entity, project, run_id, "GetRunEvents")
         rows = parse_rows(event_run.events)
     else:
         full = ctx.client.get_run_history(
@@ -72,11 +91,9 @@ def fetch_history(
         )
         full_run = full.project.run if full.project is not None else None
         if full_run is None:
-            raise _run_missing(entity, project, run_id, "GetRunHistory")
+            raise run_not_found(entity, project, run_id, "GetRunHistory")
         rows = parse_rows(full_run.history)
-    if keys:
-        rows = [row for row in rows if all(key in row for key in keys)]
-    return rows
+    return _having(rows, keys)
 
 
 def _fetch_batch(
@@ -93,14 +110,15 @@ def _fetch_batch(
     filters = json.dumps({"name": {"$in": names}})
     found: dict[str, list[dict[str, Any]]] = {}
     if keys and stream == "default":
-        spec = json.dumps({"keys": [x_axis, *keys], "samples": samples})
         sampled = ctx.client.get_runs_sampled_histories(
-            entity=entity, project=project, filters=filters, per_page=len(names), specs=[spec]
+            entity=entity,
+            project=project,
+            filters=filters,
+            per_page=len(names),
+            specs=[_sampled_spec(keys, x_axis, samples)],
         )
         if sampled.project is None or sampled.project.runs is None:
-            raise NotFoundError(
-                f"project '{entity}/{project}' not found", operation_name="GetRunsSampledHistories"
-            )
+            raise project_not_found(entity, project, "GetRunsSampledHistories")
         for sampled_edge in sampled.project.runs.edges:
             node = sampled_edge.node
             first = node.sampled_history[0] if node.sampled_history else []
@@ -111,9 +129,7 @@ def _fetch_batch(
             entity=entity, project=project, filters=filters, per_page=len(names), samples=samples
         )
         if events.project is None or events.project.runs is None:
-            raise NotFoundError(
-                f"project '{entity}/{project}' not found", operation_name="GetRunsEvents"
-            )
+            raise project_not_found(entity, project, "GetRunsEvents")
         for event_edge in events.project.runs.edges:
             found[event_edge.node.name] = parse_rows(event_edge.node.events)
     else:
@@ -121,15 +137,10 @@ def _fetch_batch(
             entity=entity, project=project, filters=filters, per_page=len(names), samples=samples
         )
         if full.project is None or full.project.runs is None:
-            raise NotFoundError(
-                f"project '{entity}/{project}' not found", operation_name="GetRunsHistories"
-            )
+            raise project_not_found(entity, project, "GetRunsHistories")
         for full_edge in full.project.runs.edges:
             found[full_edge.node.name] = parse_rows(full_edge.node.history)
-    if keys:
-        for name, rows in found.items():
-            found[name] = [row for row in rows if all(key in row for key in keys)]
-    return found
+    return {name: _having(rows, keys) for name, rows in found.items()}
 
 
 def histories_of(
@@ -150,11 +161,7 @@ def histories_of(
     every run of a batch), ``concurrency`` requests at a time.
     """
     fmt = check_format(format)
-    check_positive_int(samples, "samples")
-    keys = check_keys(keys)
-    if not isinstance(x_axis, str) or not x_axis:
-        raise UsageError(f"x_axis must be a metric name like '_step', got {x_axis!r}")
-    stream = check_stream(stream)
+    keys, stream = _check_history_args(samples, keys, x_axis, stream)
     batches: list[tuple[str, str, list[str]]] = []
     for entity, project, run_id in runs:
         last = batches[-1] if batches else None
@@ -171,7 +178,7 @@ def histories_of(
     for (entity, project, names), found in zip(batches, results, strict=True):
         for run_id in names:
             if run_id not in found:
-                raise _run_missing(entity, project, run_id, "GetRunsHistories")
+                raise run_not_found(entity, project, run_id, "GetRunsHistories")
             for row in found[run_id]:
                 row["run_id"] = run_id
                 rows.append(row)
@@ -226,7 +233,7 @@ class HistoryScan:
         result = self._ctx.client.get_run_history_keys(entity=entity, project=project, name=run_id)
         run = result.project.run if result.project is not None else None
         if run is None:
-            raise _run_missing(entity, project, run_id, "GetRunHistoryKeys")
+            raise run_not_found(entity, project, run_id, "GetRunHistoryKeys")
         keys = run.history_keys if isinstance(run.history_keys, dict) else {}
         last = keys.get("lastStep", -1)
         return int(last) if isinstance(last, int) else -1
@@ -248,7 +255,7 @@ class HistoryScan:
             )
             sampled_run = sampled.project.run if sampled.project is not None else None
             if sampled_run is None:
-                raise _run_missing(entity, project, run_id, "GetRunSampledHistory")
+                raise run_not_found(entity, project, run_id, "GetRunSampledHistory")
             first = sampled_run.sampled_history[0] if sampled_run.sampled_history else []
             rows = parse_rows(first if isinstance(first, list) else [])
         else:
@@ -262,7 +269,7 @@ class HistoryScan:
             )
             page_run = page.project.run if page.project is not None else None
             if page_run is None:
-                raise _run_missing(entity, project, run_id, "GetRunHistory")
+                raise run_not_found(entity, project, run_id, "GetRunHistory")
             rows = parse_rows(page_run.history)
         self.pages_read += 1
         return rows

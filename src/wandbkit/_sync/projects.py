@@ -11,7 +11,7 @@ from wandbkit._core.errors import NotFoundError, NotLoadedError
 from wandbkit._core.flavor_sync import IS_ASYNC
 from wandbkit._sync.context import ClientHolder
 from wandbkit._sync.pagination import Page, RelayPaginator
-from wandbkit.paths import check_name
+from wandbkit.paths import check_name, project_not_found
 from wandbkit.users import User
 
 if TYPE_CHECKING:
@@ -54,9 +54,7 @@ class Project:
         self._entity = entity
         result = self._ctx.client.get_project(name=self.name, entity=entity)
         if result.project is None:
-            raise NotFoundError(
-                f"project '{entity}/{self.name}' not found", operation_name="GetProject"
-            )
+            raise project_not_found(entity, self.name, "GetProject")
         self._fields = result.project
         return self
 

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 from wandbkit._core.errors import NotFoundError, NotLoadedError, UsageError
 from wandbkit._core.flavor_sync import IS_ASYNC, MaybeAwaitable, monotonic, sync_sleep
 from wandbkit._sync.context import ClientHolder
-from wandbkit._sync.files import File, Files, upload_run_file
+from wandbkit._sync.files import File, Files, find_file, upload_run_file
 from wandbkit._sync.history import HistoryScan, fetch_history, histories_of
 from wandbkit._sync.pagination import Page, RelayPaginator
 from wandbkit.filters import validate_run_filters, validate_run_order
-from wandbkit.paths import check_name
+from wandbkit.paths import check_name, project_not_found, run_not_found
 from wandbkit.run_data import (
     HistoryFormat,
     RunState,
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     import polars as pl
 
     from wandbkit._generated.fragments import RunLightFields
+    from wandbkit._generated.get_run import GetRunProjectRun
 
 # Runs.histories: runs per request, and requests in flight at once (threads in the sync twin).
 HISTORIES_BATCH_SIZE = 10
@@ -60,59 +61,36 @@ class _Heavy:
 
 
 class _RunPage:
-    """The runs of one page: lazy mode loads their heavy fields together, in one request."""
+    """The runs of one lazily listed page: their heavy fields load together, in one request."""
 
-    def __init__(
-        self,
-        ctx: ClientHolder,
-        entity: str,
-        project: str,
-        config_keys: list[str] | None,
-        summary_keys: list[str] | None,
-        owner: Runs | None = None,
-    ) -> None:
-        self.ctx = ctx
+    def __init__(self, owner: Runs) -> None:
         self.owner = owner
-        self.entity = entity
-        self.project = project
-        self.config_keys = config_keys
-        self.summary_keys = summary_keys
         self.runs: list[Run] = []
 
     def load_heavy(self) -> None:
         pending = [run for run in self.runs if run._heavy is None]
         if not pending:
             return
-        if self.owner is not None:
-            # The caller wants heavy fields: list the following pages with them (one request
-            # per page instead of two).
-            self.owner.lazy = False
-        names = [run.id for run in pending]
-        result = self.ctx.client.get_runs_heavy(
-            entity=self.entity,
-            project=self.project,
-            filters=json.dumps({"name": {"$in": names}}),
-            per_page=len(names),
-            config_keys=self.config_keys,
-            summary_keys=self.summary_keys,
+        owner = self.owner
+        # The caller wants heavy fields: list the following pages with them (one request per
+        # page instead of two).
+        owner.lazy = False
+        entity = str(owner.entity)  # resolved by the listing that made this page
+        result = owner._ctx.client.get_runs_heavy(
+            entity=entity,
+            project=owner.project,
+            filters=json.dumps({"name": {"$in": [run.id for run in pending]}}),
+            per_page=len(pending),
+            config_keys=owner.config_keys,
+            summary_keys=owner.summary_keys,
         )
         if result.project is None or result.project.runs is None:
-            raise NotFoundError(
-                f"project '{self.entity}/{self.project}' not found", operation_name="GetRunsHeavy"
-            )
-        partial = self.config_keys is not None or self.summary_keys is not None
+            raise project_not_found(entity, owner.project, "GetRunsHeavy")
         by_name = {edge.node.name: edge.node for edge in result.project.runs.edges}
         for run in pending:
             node = by_name.get(run.id)
-            if node is None:
-                continue  # deleted since it was listed: its own load will say so
-            run._heavy = _Heavy(
-                as_dict(node.config),
-                as_dict(node.summary_metrics),
-                as_dict(node.system_metrics),
-                as_dict(node.history_keys),
-                partial=partial,
-            )
+            if node is not None:  # else deleted since listed: its own load will say so
+                run._set_heavy(_heavy_of(node, partial=owner.partial))
 
 
 class Summary(Mapping[str, Any]):
@@ -150,11 +128,7 @@ class Summary(Mapping[str, Any]):
         """Merge ``values`` (and keyword values) into the summary and persist it at once."""
         merged = {**dict(values or {}), **more}
         sanitize_json(merged, "summary values")
-        if self._run._require_heavy().partial:
-            raise UsageError(
-                "this run's summary was loaded with summary_keys=...; load it whole with "
-                "`run.load(force=True)` before updating it"
-            )
+        self._run._require_whole()
         self._values().update(merged)
         self._run._persist(summary=True, fields=False)
 
@@ -417,12 +391,7 @@ class Run:
         """
         if self._heavy is not None and not force:
             return self
-        result = self._ctx.client.get_run(entity=self.entity, project=self.project, name=self.id)
-        node = result.project.run if result.project is not None else None
-        if node is None:
-            raise NotFoundError(
-                f"run '{self.entity}/{self.project}/{self.id}' not found", operation_name="GetRun"
-            )
+        node = fetch_run_node(self._ctx, self.entity, self.project, self.id)
         self._set_light(node)
         self._set_heavy(_heavy_of(node))
         return self
@@ -448,16 +417,20 @@ class Run:
         """Alias of ``update()``."""
         self.update()
 
-    def _persist(self, *, summary: bool, fields: bool) -> None:
-        from wandbkit._generated.input_types import UpsertBucketInput
-
-        values: dict[str, Any] = {"id": self.storage_id}
-        heavy = self._heavy
-        if heavy is not None and heavy.partial and (summary or fields):
+    def _require_whole(self) -> None:
+        """Refuse to write back a config or summary that was loaded only in part."""
+        if self._heavy is not None and self._heavy.partial:
             raise UsageError(
                 "this run was loaded with config_keys/summary_keys, so its config and summary "
                 "are partial; `run.load(force=True)` before updating it"
             )
+
+    def _persist(self, *, summary: bool, fields: bool) -> None:
+        from wandbkit._generated.input_types import UpsertBucketInput
+
+        self._require_whole()
+        values: dict[str, Any] = {"id": self.storage_id}
+        heavy = self._heavy
         if fields:
             values.update(
                 display_name=self.name,
@@ -474,10 +447,7 @@ class Run:
         result = self._ctx.client.upsert_run(input=UpsertBucketInput(**values))
         bucket = result.upsert_bucket.bucket if result.upsert_bucket is not None else None
         if bucket is None:
-            raise NotFoundError(
-                f"run '{self.entity}/{self.project}/{self.id}' not found",
-                operation_name="UpsertRun",
-            )
+            raise run_not_found(self.entity, self.project, self.id, "UpsertRun")
         self._set_light(bucket)
         self._set_heavy(_heavy_of(bucket))
 
@@ -504,10 +474,7 @@ class Run:
             )
             node = result.project.run if result.project is not None else None
             if node is None:
-                raise NotFoundError(
-                    f"run '{self.entity}/{self.project}/{self.id}' not found",
-                    operation_name="GetRunState",
-                )
+                raise run_not_found(self.entity, self.project, self.id, "GetRunState")
             state = RunState(node.state or "running")
             if state.is_terminal:
                 self._light = self._light.model_copy(update={"state": state.value})
@@ -585,11 +552,10 @@ class Run:
         """
         if not isinstance(name, str) or not name:
             raise UsageError(f"name must be a file name like 'config.yaml', got {name!r}")
-        files = self.files(names=[name], per_page=1).load()
-        for found in files.objects:
-            if found.name == name:
-                return found
-        raise NotFoundError(f"run '{'/'.join(self.path)}' has no file {name!r}")
+        found = find_file(self._ctx, self.entity, self.project, self.id, name)
+        if found is None:
+            raise NotFoundError(f"run '{'/'.join(self.path)}' has no file {name!r}")
+        return found
 
     def upload_file(self, path: str | Path, root: str | Path = ".") -> File:
         """Upload a local file; it is named by its path relative to ``root``."""
@@ -676,9 +642,7 @@ class Runs(RelayPaginator[Run]):
     def _fetch(self, cursor: str | None) -> Page[Run]:
         entity = self._ctx.resolve_entity(self.entity)
         self.entity = entity
-        page = _RunPage(
-            self._ctx, entity, self.project, self.config_keys, self.summary_keys, owner=self
-        )
+        page = _RunPage(self)
         variables: dict[str, Any] = {
             "entity": entity,
             "project": self.project,
@@ -691,7 +655,7 @@ class Runs(RelayPaginator[Run]):
         if self.lazy:
             light = self._ctx.client.get_runs(**variables)
             if light.project is None:
-                raise _project_not_found(entity, self.project, "GetRuns")
+                raise project_not_found(entity, self.project, "GetRuns")
             internal_id, total = light.project.internal_id, light.project.run_count
             connection = light.project.runs
             for light_edge in connection.edges if connection is not None else []:
@@ -702,12 +666,11 @@ class Runs(RelayPaginator[Run]):
                 **variables, config_keys=self.config_keys, summary_keys=self.summary_keys
             )
             if full.project is None:
-                raise _project_not_found(entity, self.project, "GetRunsFull")
+                raise project_not_found(entity, self.project, "GetRunsFull")
             internal_id, total = full.project.internal_id, full.project.run_count
-            partial = self.config_keys is not None or self.summary_keys is not None
             full_connection = full.project.runs
             for full_edge in full_connection.edges if full_connection is not None else []:
-                heavy = _heavy_of(full_edge.node, partial=partial)
+                heavy = _heavy_of(full_edge.node, partial=self.partial)
                 runs.append(Run(self._ctx, entity, self.project, full_edge.node, heavy=heavy))
             info = full_connection.page_info if full_connection is not None else None
         page.runs = runs
@@ -715,6 +678,11 @@ class Runs(RelayPaginator[Run]):
         if info is None:
             return Page(runs, None, False, total)
         return Page(runs, info.end_cursor, info.has_next_page, total)
+
+    @property
+    def partial(self) -> bool:
+        """Whether config/summary keys were named: runs then hold only those keys."""
+        return self.config_keys is not None or self.summary_keys is not None
 
     def upgrade_to_full(self) -> None:
         """Load the heavy fields of every loaded run (one request per page) and list the
@@ -761,8 +729,28 @@ class Runs(RelayPaginator[Run]):
         )
 
 
-def _project_not_found(entity: str, project: str, operation: str) -> NotFoundError:
-    return NotFoundError(f"project '{entity}/{project}' not found", operation_name=operation)
+def fetch_run_node(ctx: ClientHolder, entity: str, project: str, run_id: str) -> GetRunProjectRun:
+    """Every field of one run (``GetRun``).
+
+    Raises:
+        NotFoundError: no such project, or no such run in it.
+    """
+    result = ctx.client.get_run(entity=entity, project=project, name=run_id)
+    if result.project is None:
+        raise project_not_found(entity, project, "GetRun")
+    if result.project.run is None:
+        raise run_not_found(entity, project, run_id, "GetRun")
+    return result.project.run
+
+
+def full_run(ctx: ClientHolder, entity: str, project: str, node: Any) -> Run:
+    """A run from a node that carries every field (``GetRun``, ``UpsertRun``)."""
+    return Run(ctx, entity, project, node, heavy=_heavy_of(node))
+
+
+def fetch_run(ctx: ClientHolder, entity: str, project: str, run_id: str) -> Run:
+    """One run with every field loaded (``Api.run``)."""
+    return full_run(ctx, entity, project, fetch_run_node(ctx, entity, project, run_id))
 
 
 def _heavy_of(node: Any, *, partial: bool = False) -> _Heavy:
