@@ -89,8 +89,7 @@ def run_server(args: argparse.Namespace) -> int:
 def seed_server(args: argparse.Namespace) -> int:
     """``wandbkit server seed``: seed ``--db`` and print the client's two settings."""
     try:
-        from wandbkit.server import Store, seed_basic, seed_demo
-        from wandbkit.server.seed_runs import seed_runs_benchmark
+        from wandbkit.server import Store, seed_basic, seed_demo, seed_runs_benchmark
         from wandbkit.server.store import StoreError
     except ImportError as exc:
         return _missing_server_extra(exc)

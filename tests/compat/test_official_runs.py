@@ -104,6 +104,10 @@ def unwrap(config_text: str) -> dict[str, Any]:
     }
 
 
+def md5_b64(data: bytes) -> str:
+    return base64.b64encode(hashlib.md5(data).digest()).decode()
+
+
 def history(store: Store, run: RunRow) -> list[dict[str, Any]]:
     return [json.loads(row) for row in store.history_rows(run.pk)]
 
@@ -177,9 +181,8 @@ def test_the_official_client_lists_reads_downloads_and_updates_runs(
     assert [f["name"] for f in out["files"]] == [f.name for f in stored]
     for got, want_file in zip(out["files"], stored, strict=True):
         data = store.run_file_path(want_file).read_bytes()
-        md5 = base64.b64encode(hashlib.md5(data).digest()).decode()
         assert got["size"] == got["downloaded_size"] == want_file.size_bytes == len(data)
-        assert got["md5"] == got["downloaded_md5"] == want_file.md5 == md5
+        assert got["md5"] == got["downloaded_md5"] == want_file.md5 == md5_b64(data)
     assert out["one_file"] == "config.yaml"
     # run.upload_file: createRunFiles, then wandb-core PUTs the bytes to the signed URL.
     content = b"uploaded by wandb\n" * 100
@@ -188,7 +191,7 @@ def test_the_official_client_lists_reads_downloads_and_updates_runs(
     assert out["uploaded"] == {
         "name": "uploaded.txt",
         "size": len(content),
-        "md5": base64.b64encode(hashlib.md5(content).digest()).decode(),
+        "md5": md5_b64(content),
     }
 
     # Updates went through upsertBucket and are what a fresh client reads back.

@@ -16,8 +16,11 @@ from wandbkit.server.testing import asgi_transport, basic_auth_header, make_seed
 
 BASE_URL = "http://wandbkit.test"
 REFERENCE = Path(__file__).resolve().parents[2] / ".." / "shared" / "reference"
+#: The documents the official client sends, one ``<name>.graphql`` each.
+OFFICIAL_OPS = (REFERENCE / "official-ops").resolve()
 
 PostGraphQL = Callable[..., Awaitable[httpx.Response]]
+Data = Callable[[httpx.Response], dict[str, Any]]
 
 
 @dataclass
@@ -85,15 +88,25 @@ def data_of(response: httpx.Response) -> dict[str, Any]:
 
 
 @pytest.fixture
-def data() -> Callable[[httpx.Response], dict[str, Any]]:
+def data() -> Data:
     """:func:`data_of` as a fixture, so test modules need not import from conftest."""
     return data_of
 
 
-@pytest.fixture
-def reference() -> Path:
-    """``../shared/reference`` beside the checkout; skips when it is absent (a plain clone)."""
-    path = REFERENCE.resolve()
-    if not path.is_dir():
-        pytest.skip(f"reference material not present at {path}")
-    return path
+def require_official_ops() -> Path:
+    """:data:`OFFICIAL_OPS`; skips the test when the reference material is absent (a plain
+    clone)."""
+    if not OFFICIAL_OPS.is_dir():
+        pytest.skip(f"reference material not present at {OFFICIAL_OPS}")
+    return OFFICIAL_OPS
+
+
+def official_document(name: str) -> str:
+    """The official client's document ``name`` (``GetViewer``, ``wandb-core/Viewer``).
+
+    Skips the test without the reference material; a document missing from material that is
+    present fails it (a renamed or dropped document must not pass silently).
+    """
+    path = require_official_ops() / f"{name}.graphql"
+    assert path.is_file(), f"{path} is missing from the reference material"
+    return path.read_text()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import base64
+import hashlib
 from typing import Any
 
 import httpx
@@ -11,8 +12,6 @@ from wandbkit.server.store import RunRow, Store
 from wandbkit.server.testing import add_run
 
 from .conftest import ServerApp
-
-Data = Callable[[httpx.Response], dict[str, Any]]
 
 PATH = "demo/runs-test"
 
@@ -71,6 +70,11 @@ def make_runs(server_app: ServerApp) -> list[RunRow]:
 def variables(**extra: Any) -> dict[str, Any]:
     entity, project = PATH.split("/")
     return {"entity": entity, "project": project, **extra}
+
+
+def md5_b64(data: bytes) -> str:
+    """The base64 md5 digest W&B reports for file bytes, computed independently of the server."""
+    return base64.b64encode(hashlib.md5(data).digest()).decode()
 
 
 def error_of(response: httpx.Response) -> dict[str, Any]:

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
 
-from .conftest import PostGraphQL, ServerApp
-
-Data = Callable[[httpx.Response], dict[str, Any]]
-
+from .conftest import Data, PostGraphQL, ServerApp
 
 # -- quirks of the official client --------------------------------------------------------
 

@@ -7,10 +7,6 @@ field (two levels deep, dummy values for required arguments) and expects no erro
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-import httpx
 import pytest
 from graphql import (
     GraphQLEnumType,
@@ -27,9 +23,7 @@ from graphql import (
 
 from wandbkit.server.schema import build_executable_schema
 
-from .conftest import PostGraphQL, ServerApp
-
-Data = Callable[[httpx.Response], dict[str, Any]]
+from .conftest import Data, PostGraphQL, ServerApp
 
 DUMMY_SCALARS = {
     "String": '"x"',

@@ -1,29 +1,15 @@
 """The exact documents the official client (wandb 0.31.0) sends, answered without errors.
 
-They are read from ``../shared/reference/official-ops/`` and skipped when it is absent.
+They are read from ``../shared/reference/official-ops/``; the tests skip when it is absent.
 Python-side operations go out with ``operationName: ""``; wandb-core's own carry their name
 and no ``variables`` key (see the wire report).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-import httpx
-import pytest
-
-from .conftest import PostGraphQL, ServerApp
-
-Data = Callable[[httpx.Response], dict[str, Any]]
-
-
-def document(reference: Path, name: str) -> str:
-    path = reference / "official-ops" / f"{name}.graphql"
-    if not path.is_file():
-        pytest.skip(f"{path} is not in the reference material")
-    return path.read_text()
+from .conftest import Data, PostGraphQL, ServerApp, official_document
 
 
 def assert_user_fragment(user: dict[str, Any], username: str) -> None:
@@ -44,31 +30,27 @@ def assert_project_fragment(project: dict[str, Any], name: str, entity: str) -> 
     assert project["isBenchmark"] is False
 
 
-async def test_get_viewer(
-    gql: PostGraphQL, data: Data, reference: Path, server_app: ServerApp
-) -> None:
-    response = await gql(document(reference, "GetViewer"), {}, operationName="")
+async def test_get_viewer(gql: PostGraphQL, data: Data, server_app: ServerApp) -> None:
+    response = await gql(official_document("GetViewer"), {}, operationName="")
     viewer = data(response)["viewer"]
     assert_user_fragment(viewer, server_app.seed.username)
     assert viewer["entity"] == server_app.seed.entity
     assert [e["node"]["name"] for e in viewer["teams"]["edges"]] == [server_app.seed.team]
 
 
-async def test_get_default_entity(
-    gql: PostGraphQL, data: Data, reference: Path, server_app: ServerApp
-) -> None:
-    response = await gql(document(reference, "GetDefaultEntity"), {}, operationName="")
+async def test_get_default_entity(gql: PostGraphQL, data: Data, server_app: ServerApp) -> None:
+    response = await gql(official_document("GetDefaultEntity"), {}, operationName="")
     viewer = data(response)["viewer"]
     assert viewer["id"] and viewer["entity"] == server_app.seed.entity
 
 
 async def test_create_project_then_get_project_and_get_projects(
-    gql: PostGraphQL, data: Data, reference: Path, server_app: ServerApp
+    gql: PostGraphQL, data: Data, server_app: ServerApp
 ) -> None:
     team = server_app.seed.team
     created = data(
         await gql(
-            document(reference, "CreateProject"),
+            official_document("CreateProject"),
             {"input": {"entityName": team, "name": "official", "description": "via wandb"}},
             operationName="",
         )
@@ -81,7 +63,7 @@ async def test_create_project_then_get_project_and_get_projects(
 
     project = data(
         await gql(
-            document(reference, "GetProject"),
+            official_document("GetProject"),
             {"entity": team, "name": "official"},
             operationName="",
         )
@@ -90,13 +72,13 @@ async def test_create_project_then_get_project_and_get_projects(
     assert_user_fragment(project["user"], server_app.seed.username)
 
     missing = await gql(
-        document(reference, "GetProject"), {"entity": team, "name": "nope"}, operationName=""
+        official_document("GetProject"), {"entity": team, "name": "nope"}, operationName=""
     )
     assert data(missing) == {"project": None}
 
     models = data(
         await gql(
-            document(reference, "GetProjects"),
+            official_document("GetProjects"),
             {"entity": team, "cursor": None, "perPage": 200},
             operationName="",
         )
@@ -108,12 +90,12 @@ async def test_create_project_then_get_project_and_get_projects(
 
 
 async def test_get_projects_pages_with_end_cursor(
-    gql: PostGraphQL, data: Data, reference: Path, server_app: ServerApp
+    gql: PostGraphQL, data: Data, server_app: ServerApp
 ) -> None:
-    create = document(reference, "CreateProject")
+    create = official_document("CreateProject")
     for name in ("one", "two"):
         await gql(create, {"input": {"name": name}}, operationName="")
-    query = document(reference, "GetProjects")
+    query = official_document("GetProjects")
     names: list[str] = []
     cursor = None
     while True:
@@ -132,9 +114,9 @@ async def test_get_projects_pages_with_end_cursor(
 
 
 async def test_wandb_core_viewer_without_variables(
-    gql: PostGraphQL, data: Data, reference: Path, server_app: ServerApp
+    gql: PostGraphQL, data: Data, server_app: ServerApp
 ) -> None:
-    text = document(reference, "wandb-core/Viewer")
+    text = official_document("wandb-core/Viewer")
     assert "\t" in text  # wandb-core indents with tabs; the parser must not care
     viewer = data(await gql(text, operationName="Viewer"))["viewer"]
     assert viewer["id"] and viewer["entity"] == server_app.seed.entity
@@ -144,10 +126,8 @@ async def test_wandb_core_viewer_without_variables(
     assert data(await gql(text, {}, operationName=""))["viewer"] == viewer
 
 
-async def test_wandb_core_server_features_query(
-    gql: PostGraphQL, data: Data, reference: Path
-) -> None:
-    text = document(reference, "wandb-core/ServerFeaturesQuery")
+async def test_wandb_core_server_features_query(gql: PostGraphQL, data: Data) -> None:
+    text = official_document("wandb-core/ServerFeaturesQuery")
     features = data(await gql(text, operationName="ServerFeaturesQuery"))["serverInfo"]["features"]
     enabled = {f["name"] for f in features if f["isEnabled"]}
     assert "ARTIFACT_REGISTRY_SEARCH" in enabled

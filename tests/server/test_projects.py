@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-import httpx
 import pytest
 
 from wandbkit.server.ids import decode_id, encode_cursor
 from wandbkit.server.resolvers.common import MAX_PAGE_SIZE
 
-from .conftest import PostGraphQL, ServerApp
-
-Data = Callable[[httpx.Response], dict[str, Any]]
+from .conftest import Data, PostGraphQL, ServerApp
 
 LIST = """
 query GetProjects($entity: String, $cursor: String, $perPage: Int = 50) {

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import os
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta, timezone
@@ -17,8 +15,8 @@ from wandbkit.server.ids import encode_id
 from wandbkit.server.store import RunRow
 from wandbkit.server.testing import add_run, asgi_transport
 
-from .conftest import BASE_URL, PostGraphQL, ServerApp
-from .runs_support import PATH, Data, error_of, variables
+from .conftest import BASE_URL, Data, PostGraphQL, ServerApp
+from .runs_support import PATH, error_of, md5_b64, variables
 
 FILES: dict[str, bytes] = {
     "config.yaml": b"lr:\n  value: 0.1\n",
@@ -61,19 +59,9 @@ mutation DeleteFiles($files: [ID!]!) { deleteFiles(input: {files: $files}) { suc
 """
 
 
-def md5_b64(data: bytes) -> str:
-    return base64.b64encode(hashlib.md5(data).digest()).decode()
-
-
 @pytest.fixture
 def run(server_app: ServerApp) -> RunRow:
     return add_run(server_app.store, PATH, "files", files=FILES)
-
-
-@pytest.fixture
-async def anonymous(server_app: ServerApp) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(transport=asgi_transport(server_app.app)) as client:
-        yield client
 
 
 async def files_page(gql: PostGraphQL, data: Data, **extra: Any) -> dict[str, Any]:
@@ -143,14 +131,14 @@ async def test_file_url_needs_an_api_key_and_serves_the_exact_bytes(
     data: Data,
     run: RunRow,
     client: httpx.AsyncClient,
-    anonymous: httpx.AsyncClient,
+    anonymous_client: httpx.AsyncClient,
     server_app: ServerApp,
 ) -> None:
     for edge in (await files_page(gql, data))["files"]["edges"]:
         node = edge["node"]
         content = FILES[node["name"]]
         assert node["url"] == f"{BASE_URL}/files/{PATH}/files/{quote(node['name'])}"
-        assert (await anonymous.get(node["url"])).status_code == 401
+        assert (await anonymous_client.get(node["url"])).status_code == 401
         response = await client.get(node["url"])
         assert response.status_code == 200
         assert response.content == content
@@ -159,18 +147,18 @@ async def test_file_url_needs_an_api_key_and_serves_the_exact_bytes(
         assert response.headers["etag"] == f'"{md5_b64(content)}"'
     bearer = {"Authorization": f"Bearer {server_app.seed.api_key}"}
     url = f"{BASE_URL}/files/{PATH}/files/config.yaml"
-    assert (await anonymous.get(url, headers=bearer)).content == FILES["config.yaml"]
+    assert (await anonymous_client.get(url, headers=bearer)).content == FILES["config.yaml"]
     assert (await client.get(f"{BASE_URL}/files/{PATH}/files/nope.txt")).status_code == 404
     assert (await client.get(f"{BASE_URL}/files/{PATH}/nope/config.yaml")).status_code == 404
 
 
 async def test_direct_url_is_signed_and_works_without_an_api_key(
-    gql: PostGraphQL, data: Data, run: RunRow, anonymous: httpx.AsyncClient
+    gql: PostGraphQL, data: Data, run: RunRow, anonymous_client: httpx.AsyncClient
 ) -> None:
     for edge in (await files_page(gql, data))["files"]["edges"]:
         node = edge["node"]
         assert node["directUrl"].startswith(f"{BASE_URL}/signed/files/")
-        response = await anonymous.get(node["directUrl"])
+        response = await anonymous_client.get(node["directUrl"])
         assert response.status_code == 200
         assert response.content == FILES[node["name"]]
         assert response.headers["content-md5"] == node["md5"]
@@ -194,7 +182,7 @@ async def test_a_tampered_or_expired_direct_url_is_forbidden(
     gql: PostGraphQL,
     data: Data,
     run: RunRow,
-    anonymous: httpx.AsyncClient,
+    anonymous_client: httpx.AsyncClient,
     server_app: ServerApp,
 ) -> None:
     url = (await files_page(gql, data, names=["config.yaml"]))["files"]["edges"][0]["node"][
@@ -202,11 +190,11 @@ async def test_a_tampered_or_expired_direct_url_is_forbidden(
     ]
     for bad in tampered(url):
         method = "PUT" if "/signed/upload/" in bad else "GET"
-        response = await anonymous.request(method, bad, content=b"x")
+        response = await anonymous_client.request(method, bad, content=b"x")
         assert response.status_code == 403, bad
     later = datetime.now(timezone.utc) + timedelta(hours=2)
     server_app.store.clock = lambda: later
-    expired = await anonymous.get(url)
+    expired = await anonymous_client.get(url)
     assert expired.status_code == 403 and "expired" in expired.text
 
 
@@ -228,7 +216,7 @@ async def test_file_urls_follow_the_host_the_request_came_in_on(
 
 
 async def test_an_upload_through_create_run_files_then_put_is_listed(
-    gql: PostGraphQL, data: Data, run: RunRow, anonymous: httpx.AsyncClient
+    gql: PostGraphQL, data: Data, run: RunRow, anonymous_client: httpx.AsyncClient
 ) -> None:
     content = os.urandom(300_000)
     created = data(
@@ -241,7 +229,7 @@ async def test_an_upload_through_create_run_files_then_put_is_listed(
     assert (await files_page(gql, data))["fileCount"] == len(FILES)
     upload_url = created["files"][0]["uploadUrl"]
     assert upload_url.startswith(f"{BASE_URL}/signed/upload/")
-    response = await anonymous.put(upload_url, content=content)
+    response = await anonymous_client.put(upload_url, content=content)
     assert response.status_code == 200
     assert response.headers["etag"] == f'"{md5_b64(content)}"'
 
@@ -250,15 +238,15 @@ async def test_an_upload_through_create_run_files_then_put_is_listed(
     assert int(edge["node"]["sizeBytes"]) == len(content)
     assert edge["node"]["md5"] == md5_b64(content)
     assert page["fileCount"] == len(FILES) + 1
-    assert (await anonymous.get(edge["node"]["directUrl"])).content == content
+    assert (await anonymous_client.get(edge["node"]["directUrl"])).content == content
     # A second upload replaces the bytes.
-    await anonymous.put(upload_url, content=b"smaller")
+    await anonymous_client.put(upload_url, content=b"smaller")
     again = (await files_page(gql, data, names=["uploads/new.bin"]))["files"]["edges"][0]
     assert (int(again["node"]["sizeBytes"]), again["node"]["md5"]) == (7, md5_b64(b"smaller"))
 
 
 async def test_an_upload_is_streamed_and_checked_against_content_md5(
-    gql: PostGraphQL, data: Data, run: RunRow, anonymous: httpx.AsyncClient
+    gql: PostGraphQL, data: Data, run: RunRow, anonymous_client: httpx.AsyncClient
 ) -> None:
     created = data(await gql(CREATE, variables(run="files", files=["big.bin"])))
     url = created["createRunFiles"]["files"][0]["uploadUrl"]
@@ -269,28 +257,32 @@ async def test_an_upload_is_streamed_and_checked_against_content_md5(
             yield chunk
 
     whole = b"".join(chunks)
-    bad = await anonymous.put(url, content=b"abc", headers={"Content-MD5": md5_b64(b"xyz")})
+    bad = await anonymous_client.put(url, content=b"abc", headers={"Content-MD5": md5_b64(b"xyz")})
     assert bad.status_code == 400
     assert (await files_page(gql, data, names=["big.bin"]))["files"]["edges"] == []
-    good = await anonymous.put(url, content=body(), headers={"Content-MD5": md5_b64(whole)})
+    good = await anonymous_client.put(url, content=body(), headers={"Content-MD5": md5_b64(whole)})
     assert good.status_code == 200
     node = (await files_page(gql, data, names=["big.bin"]))["files"]["edges"][0]["node"]
     assert (int(node["sizeBytes"]), node["md5"]) == (len(whole), md5_b64(whole))
 
 
 async def test_url_with_upload_true_is_the_signed_upload_url(
-    gql: PostGraphQL, data: Data, run: RunRow, anonymous: httpx.AsyncClient
+    gql: PostGraphQL, data: Data, run: RunRow, anonymous_client: httpx.AsyncClient
 ) -> None:
     node = (await files_page(gql, data, names=["config.yaml"], upload=True))["files"]["edges"][0][
         "node"
     ]
     assert "/signed/upload/" in node["url"]
-    assert (await anonymous.put(node["url"], content=b"lr: 1\n")).status_code == 200
-    assert (await anonymous.get(node["directUrl"])).content == b"lr: 1\n"
+    assert (await anonymous_client.put(node["url"], content=b"lr: 1\n")).status_code == 200
+    assert (await anonymous_client.get(node["directUrl"])).content == b"lr: 1\n"
 
 
 async def test_delete_files_removes_rows_and_bytes(
-    gql: PostGraphQL, data: Data, run: RunRow, server_app: ServerApp, anonymous: httpx.AsyncClient
+    gql: PostGraphQL,
+    data: Data,
+    run: RunRow,
+    server_app: ServerApp,
+    anonymous_client: httpx.AsyncClient,
 ) -> None:
     store = server_app.store
     nodes = {e["node"]["name"]: e["node"] for e in (await files_page(gql, data))["files"]["edges"]}
@@ -307,7 +299,7 @@ async def test_delete_files_removes_rows_and_bytes(
     assert page["fileCount"] == len(FILES) - 2
     assert "model.ckpt" not in names_of(page)
     assert not any(path.exists() for path in paths)
-    assert (await anonymous.get(doomed[0]["directUrl"])).status_code == 404
+    assert (await anonymous_client.get(doomed[0]["directUrl"])).status_code == 404
     # Deleting again is harmless; a non-file id is an error.
     assert data(await gql(DELETE, {"files": [doomed[0]["id"]]}))["deleteFiles"]["success"]
     error = error_of(await gql(DELETE, {"files": [encode_id("Run", run.pk)]}))

@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from wandbkit.server.history import downsample_indices
+from wandbkit.server.history import downsample, downsample_indices
 from wandbkit.server.store import RunRow, StoreError
 from wandbkit.server.testing import add_run
 
-from .conftest import PostGraphQL, ServerApp
-from .runs_support import PATH, RUN, Data, error_of, variables
+from .conftest import Data, PostGraphQL, ServerApp
+from .runs_support import PATH, RUN, error_of, variables
 
 STEPS = 100
 
@@ -109,6 +109,22 @@ async def test_history_without_a_range_is_downsampled_evenly_keeping_first_and_l
         gaps = {b - a for a, b in itertools.pairwise(steps)}
         assert max(gaps) - min(gaps) <= 1  # evenly spaced
     assert rows == [logged_rows()[i] for i in downsample_indices(STEPS, samples)]
+
+
+@pytest.mark.parametrize("samples", [0, 1, 2, 7, 49, 50, 99, 100, 500])
+def test_sampled_store_rows_are_the_downsampled_rows_with_or_without_step_gaps(
+    server_app: ServerApp, samples: int
+) -> None:
+    # Contiguous steps take the key-lookup path, gapped ones the read-everything path; both
+    # must give exactly downsample(history_rows) with the count taken from the run.
+    store = server_app.store
+    contiguous = add_run(store, PATH, "contiguous", history=logged_rows())
+    gapped = add_run(store, PATH, "gapped", history=[{"_step": 3 * i, "x": i} for i in range(50)])
+    shifted = add_run(store, PATH, "shifted", history=[{"_step": 10 + i} for i in range(60)])
+    for run in (contiguous, gapped, shifted):
+        rows = store.history_rows(run.pk)
+        sampled = store.history_rows_sampled(run.pk, samples, count=run.history_line_count)
+        assert sampled == downsample(rows, samples), run.name
 
 
 async def test_history_returns_everything_when_samples_exceed_the_rows_and_defaults_to_500(

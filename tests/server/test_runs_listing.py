@@ -15,12 +15,11 @@ from wandbkit.server.schema import build_executable_schema
 from wandbkit.server.store import RunRow
 from wandbkit.server.testing import add_run
 
-from .conftest import PostGraphQL, ServerApp
+from .conftest import Data, PostGraphQL, ServerApp
 from .runs_support import (
     PATH,
     RUN,
     RUNS,
-    Data,
     error_of,
     make_runs,
     project_pk,
@@ -348,3 +347,25 @@ async def test_every_run_and_file_field_resolves_without_errors(
     fields = f"{run_fields} more: files {{ edges {{ node {{ {file_fields} }} }} }}"
     run = data(await gql(RUN % fields, variables(name="everything")))["project"]["run"]
     assert run["name"] == "everything" and run["more"]["edges"][0]["node"]["name"] == "a.txt"
+
+
+async def test_a_page_of_runs_loads_its_users_and_project_once(
+    gql: PostGraphQL, data: Data, server_app: ServerApp
+) -> None:
+    store = server_app.store
+    for i in range(4):
+        store.create_user(f"member{i}")
+        add_run(store, PATH, f"by{i}", username=f"member{i}")
+    add_run(store, PATH, "mine")  # the owner of the personal entity, demo
+    statements: list[str] = []
+    store._conn.set_trace_callback(statements.append)
+    try:
+        query = RUNS.replace("node { name }", "node { name user { username } project { name } }")
+        edges = data(await gql(query, variables()))["project"]["runs"]["edges"]
+    finally:
+        store._conn.set_trace_callback(None)
+    users = {edge["node"]["name"]: edge["node"]["user"]["username"] for edge in edges}
+    assert users == {**{f"by{i}": f"member{i}" for i in range(4)}, "mine": "demo"}
+    assert all(edge["node"]["project"] == {"name": "runs-test"} for edge in edges)
+    assert len([s for s in statements if s.startswith("SELECT * FROM users")]) == 1
+    assert not [s for s in statements if s.startswith("SELECT * FROM projects WHERE id")]

@@ -23,7 +23,7 @@ from wandbkit.server.ids import encode_id
 from wandbkit.server.store import RunRow
 from wandbkit.server.testing import add_run, asgi_transport, basic_auth_header
 
-from .conftest import BASE_URL, REFERENCE, data_of
+from .conftest import BASE_URL, data_of, official_document, require_official_ops
 
 ENTITY, PROJECT = "demo-team", "imagenet-resnet"
 NOW = datetime(2025, 6, 1, tzinfo=timezone.utc)
@@ -62,9 +62,7 @@ def demo() -> Iterator[Demo]:
 
 @pytest.fixture
 async def post(demo: Demo) -> AsyncIterator[Callable[..., Any]]:
-    reference = REFERENCE.resolve()
-    if not (reference / "official-ops").is_dir():
-        pytest.skip(f"reference material not present at {reference}")
+    require_official_ops()
     async with httpx.AsyncClient(
         transport=asgi_transport(demo.app),
         base_url=BASE_URL,
@@ -72,10 +70,11 @@ async def post(demo: Demo) -> AsyncIterator[Callable[..., Any]]:
     ) as client:
 
         async def send(name: str, variables: dict[str, Any]) -> dict[str, Any]:
-            path = reference / "official-ops" / f"{name}.graphql"
-            if not path.is_file():
-                pytest.skip(f"{path} is not in the reference material")
-            payload = {"query": path.read_text(), "variables": variables, "operationName": ""}
+            payload = {
+                "query": official_document(name),
+                "variables": variables,
+                "operationName": "",
+            }
             return data_of(await client.post("/graphql", json=payload))
 
         yield send
@@ -268,14 +267,12 @@ async def test_run_state_mutation_documents(post: Callable[..., Any], demo: Demo
 
 def test_documents_the_schema_cannot_serve_yet_are_known(demo: Demo) -> None:
     """``RunStoppedStatus`` selects ``Run.stopped``, which the schema lacks (a reported gap)."""
-    path = REFERENCE.resolve() / "official-ops" / "RunStoppedStatus.graphql"
-    if not path.is_file():
-        pytest.skip("reference material not present")
+    document = official_document("RunStoppedStatus")
     from graphql import parse, validate
 
     from wandbkit.server.schema import build_executable_schema
 
-    errors = validate(build_executable_schema(), parse(path.read_text()))
+    errors = validate(build_executable_schema(), parse(document))
     if not errors:
         pytest.fail("Run.stopped is in the schema now: resolve it and test RunStoppedStatus")
     assert "stopped" in errors[0].message

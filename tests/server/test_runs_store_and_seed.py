@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import sqlite3
 from datetime import datetime, timezone
@@ -32,11 +30,9 @@ from wandbkit.server.store import (
 )
 from wandbkit.server.testing import add_run
 
+from .runs_support import md5_b64
+
 NOW = datetime(2025, 6, 1, tzinfo=timezone.utc)
-
-
-def md5_b64(data: bytes) -> str:
-    return base64.b64encode(hashlib.md5(data).digest()).decode()
 
 
 def all_runs(store: Store) -> list[RunRow]:

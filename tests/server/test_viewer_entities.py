@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-import httpx
-
 from wandbkit.server.ids import decode_id, encode_id
 from wandbkit.server.resolvers.server_info import SERVER_FEATURES
 
-from .conftest import PostGraphQL, ServerApp
-
-Data = Callable[[httpx.Response], dict[str, Any]]
+from .conftest import Data, PostGraphQL, ServerApp
 
 USER_FIELDS = """
   id name username email admin flags entity deletedAt

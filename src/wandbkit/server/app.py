@@ -51,7 +51,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from wandbkit.server.auth import UNAUTHORIZED_MESSAGE, api_key_from_authorization
+from wandbkit.server.auth import (
+    api_key_from_authorization,
+    error_response,
+    unauthorized_response,
+)
 from wandbkit.server.file_routes import FileRoutes
 from wandbkit.server.resolvers import ClientError, RequestContext
 from wandbkit.server.schema import build_executable_schema
@@ -98,10 +102,6 @@ class _RequestError(Exception):
     def __init__(self, errors: Collection[GraphQLError]) -> None:
         super().__init__(errors)
         self.errors = list(errors)
-
-
-def _error_body(message: str) -> dict[str, Any]:
-    return {"errors": [{"message": message}]}
 
 
 # Clients send the same few documents over and over: parse and validate each text once.
@@ -247,15 +247,11 @@ class GraphQLEndpoint:
         """Answer one GraphQL request."""
         viewer = self.authenticate(request)
         if viewer is None:
-            return JSONResponse(
-                _error_body(UNAUTHORIZED_MESSAGE),
-                status_code=401,
-                headers={"WWW-Authenticate": 'Basic realm="wandbkit"'},
-            )
+            return unauthorized_response()
         try:
             payload = json.loads(await request.body())
         except (ValueError, UnicodeDecodeError):
-            return JSONResponse(_error_body("the request body is not valid JSON"), status_code=400)
+            return error_response("the request body is not valid JSON", 400)
         try:
             operation = _prepare(self.schema, payload)
         except _RequestError as exc:

@@ -10,11 +10,27 @@ from __future__ import annotations
 import base64
 import binascii
 
+from starlette.responses import JSONResponse
+
 #: The 401 message; deliberately generic, it never repeats what the client sent.
 UNAUTHORIZED_MESSAGE = (
     "authentication required: send 'Authorization: Basic base64(\"api:\" + API key)' "
     "or 'Authorization: Bearer <API key>' with a valid API key"
 )
+
+
+def error_response(message: str, status_code: int, **headers: str) -> JSONResponse:
+    """A JSON error answer of the server's HTTP endpoints: ``{"errors": [{"message": ...}]}``."""
+    return JSONResponse(
+        {"errors": [{"message": message}]}, status_code=status_code, headers=headers
+    )
+
+
+def unauthorized_response() -> JSONResponse:
+    """The 401 answer for a missing or unknown API key."""
+    return error_response(
+        UNAUTHORIZED_MESSAGE, 401, **{"WWW-Authenticate": 'Basic realm="wandbkit"'}
+    )
 
 
 def api_key_from_authorization(header: str | None) -> str | None:

@@ -26,16 +26,6 @@ from pathlib import Path
 from types import TracebackType
 
 
-def md5_base64(data: bytes) -> str:
-    """The base64 of the md5 digest, as W&B reports file checksums.
-
-    Example:
-        >>> md5_base64(b"")
-        '1B2M2Y8AsgTpgAmY7PhCfg=='
-    """
-    return base64.b64encode(hashlib.md5(data, usedforsecurity=False).digest()).decode("ascii")
-
-
 class BlobWriter:
     """A blob being written: bytes go to a temporary file until :meth:`commit` renames it.
 
@@ -59,7 +49,7 @@ class BlobWriter:
 
     @property
     def md5(self) -> str:
-        """The base64 md5 of what was written so far."""
+        """The base64 md5 of what was written so far (W&B's checksum form)."""
         return base64.b64encode(self._md5.digest()).decode("ascii")
 
     def commit(self, destination: Path, *, fsync: bool = True) -> None:

@@ -17,10 +17,10 @@ from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
-from wandbkit.server.auth import UNAUTHORIZED_MESSAGE
+from wandbkit.server.auth import error_response, unauthorized_response
 from wandbkit.server.resolvers.run_files import (
     FILES_PATH,
     SIGNED_DOWNLOAD_PATH,
@@ -28,12 +28,6 @@ from wandbkit.server.resolvers.run_files import (
 )
 from wandbkit.server.signing import DOWNLOAD, UPLOAD, InvalidSignatureError, UrlSigner
 from wandbkit.server.store import RunFileRow, Store, UnknownRowError, UserRow
-
-
-def _error(message: str, status_code: int, **headers: str) -> JSONResponse:
-    return JSONResponse(
-        {"errors": [{"message": message}]}, status_code=status_code, headers=headers
-    )
 
 
 class FileRoutes:
@@ -51,7 +45,7 @@ class FileRoutes:
     @property
     def signer(self) -> UrlSigner:
         """Checks tokens with the store's secret and (current) clock."""
-        return UrlSigner(self.store.signing_secret, self.store.now)
+        return self.store.url_signer
 
     def routes(self) -> list[Route]:
         """The Starlette routes."""
@@ -68,15 +62,10 @@ class FileRoutes:
     async def download(self, request: Request) -> Response:
         """``GET /files/...``: an uploaded run file, for a request with a valid API key."""
         if self.authenticate(request) is None:
-            return _error(
-                UNAUTHORIZED_MESSAGE, 401, **{"WWW-Authenticate": 'Basic realm="wandbkit"'}
-            )
+            return unauthorized_response()
         params: dict[str, Any] = request.path_params
-        store = self.store
-        entity = store.get_entity(params["entity"])
-        project = store.get_project(entity.pk, params["project"]) if entity else None
-        run = store.get_run(project.pk, params["run"]) if project else None
-        file = store.get_run_file(run.pk, params["name"]) if run else None
+        run = self.store.find_run(params["entity"], params["project"], params["run"])
+        file = self.store.get_run_file(run.pk, params["name"]) if run else None
         return self._file_response(file)
 
     async def signed_download(self, request: Request) -> Response:
@@ -84,15 +73,15 @@ class FileRoutes:
         try:
             file_pk = self.signer.verify(DOWNLOAD, request.path_params["token"])
         except InvalidSignatureError as exc:
-            return _error(f"forbidden: {exc}", 403)
+            return error_response(f"forbidden: {exc}", 403)
         return self._file_response(self.store.get_run_file_by_pk(file_pk))
 
     def _file_response(self, file: RunFileRow | None) -> Response:
         if file is None or not file.uploaded:
-            return _error("file not found", 404)
+            return error_response("file not found", 404)
         path = self.store.run_file_path(file)
         if not path.is_file():  # deleted between the look-up and now
-            return _error("file not found", 404)
+            return error_response("file not found", 404)
         md5 = file.md5 or ""
         return FileResponse(
             path,
@@ -105,18 +94,18 @@ class FileRoutes:
         try:
             file_pk = self.signer.verify(UPLOAD, request.path_params["token"])
         except InvalidSignatureError as exc:
-            return _error(f"forbidden: {exc}", 403)
+            return error_response(f"forbidden: {exc}", 403)
         if self.store.get_run_file_by_pk(file_pk) is None:
-            return _error("file not found", 404)
+            return error_response("file not found", 404)
         with self.store.blobs.writer() as writer:
             # Chunks are small and the disk is local; writing inline keeps the code simple.
             async for chunk in request.stream():
                 writer.write(chunk)
             expected = request.headers.get("content-md5")
             if expected is not None and expected.strip() != writer.md5:
-                return _error("the body does not match the Content-MD5 header", 400)
+                return error_response("the body does not match the Content-MD5 header", 400)
             try:
                 file = self.store.commit_run_file_upload(file_pk, writer)
             except UnknownRowError:
-                return _error("file not found (deleted during the upload)", 404)
+                return error_response("file not found (deleted during the upload)", 404)
         return Response(status_code=200, headers={"ETag": f'"{file.md5}"'})

@@ -175,6 +175,7 @@ def merge_history_keys(
     }
 
 
-def dumps_row(row: Mapping[str, Any]) -> str:
-    """A history or summary row as compact JSON; NaN and infinities are kept (W&B logs them)."""
-    return json.dumps(row, separators=(",", ":"), allow_nan=True)
+def dumps_json(value: Any) -> str:
+    """Compact JSON text, as the store keeps and the server sends it (history and summary rows,
+    configs, flags, ``JSONString`` answers); NaN and infinities are kept (W&B logs them)."""
+    return json.dumps(value, separators=(",", ":"), allow_nan=True)

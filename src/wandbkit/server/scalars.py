@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from ariadne import ScalarType
 
-from wandbkit.server.store import utc_timestamp
+from wandbkit.server.history import dumps_json
+from wandbkit.server.store import parse_timestamp, utc_timestamp
 
 
 def serialize_json_string(value: Any) -> str:
@@ -27,7 +28,7 @@ def serialize_json_string(value: Any) -> str:
     if isinstance(value, (bytes, bytearray)):
         return value.decode("utf-8")
     # W&B metrics may hold NaN/Infinity; the official client parses them, so keep them.
-    return json.dumps(value, separators=(",", ":"), allow_nan=True)
+    return dumps_json(value)
 
 
 def parse_json_string(value: Any) -> Any:
@@ -57,7 +58,7 @@ def serialize_datetime(value: Any) -> str:
         return utc_timestamp(value)
     if isinstance(value, str):
         # The store already writes canonical text; anything else is normalised.
-        return value if value.endswith("Z") else utc_timestamp(_parse_iso(value))
+        return value if value.endswith("Z") else utc_timestamp(parse_timestamp(value))
     raise TypeError(f"DateTime cannot represent {type(value).__name__}")
 
 
@@ -69,16 +70,7 @@ def parse_datetime(value: Any) -> datetime:
     """
     if not isinstance(value, str):
         raise ValueError("DateTime values must be ISO-8601 strings")
-    return _parse_iso(value)
-
-
-def _parse_iso(text: str) -> datetime:
-    # fromisoformat() before 3.11 does not take a trailing Z.
-    normalized = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
-    parsed = datetime.fromisoformat(normalized)
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+    return parse_timestamp(value)
 
 
 def serialize_int(value: Any) -> int:

@@ -23,8 +23,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Literal
 
-from wandbkit.server.history import dumps_row, empty_history_keys, merge_history_keys
+from wandbkit.server.history import dumps_json, empty_history_keys, merge_history_keys
 from wandbkit.server.store import (
+    GENERATED_RUN_NAME_LENGTH,
+    RUN_NAME_ALPHABET,
     NewRun,
     Store,
     StoreError,
@@ -209,7 +211,7 @@ def seed_demo_runs(ctx: DemoContext) -> None:
             continue
         users = [ctx.user] + ([teammate] if owner is not None and teammate else [])
         plans = _plan_project(recipe, parse_timestamp(project.created_at), ctx.now, users)
-        existing = {run.name for run in ctx.store.list_runs(project.pk)}
+        existing = ctx.store.run_names(project.pk)
         plans = [plan for plan in plans if plan.run.name not in existing]
         if plans:
             _store_plans(ctx.store, project.pk, plans)
@@ -242,7 +244,7 @@ def _store_plans(store: Store, project_pk: int, plans: list[_PlannedRun]) -> Non
     with store.transaction():
         pks = store.bulk_insert_runs(project_pk, [plan.run for plan in plans])
         store.bulk_insert_history(
-            (pk, row["_step"], dumps_row(row))
+            (pk, row["_step"], dumps_json(row))
             for pk, plan in zip(pks, plans, strict=True)
             for row in plan.history
         )
@@ -291,7 +293,8 @@ def _summary(plan: _PlannedRun) -> dict[str, Any]:
 
 
 def _random_name(rng: random.Random) -> str:
-    return "".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(8))
+    # The store's run-name alphabet and length, drawn from the seed's generator.
+    return "".join(rng.choice(RUN_NAME_ALPHABET) for _ in range(GENERATED_RUN_NAME_LENGTH))
 
 
 def _format_lr(lr: float) -> str:
@@ -678,7 +681,7 @@ def seed_runs_benchmark(
         raise StoreError(f"entity {entity!r} does not exist")
     project_row, _ = store.upsert_project(owner.pk, project, creator_pk=user.pk)
     names = [f"b{i:07d}" for i in range(runs)]
-    existing = {run.name for run in store.list_runs(project_row.pk)}
+    existing = store.run_names(project_row.pk)
     todo = [i for i, name in enumerate(names) if name not in existing]
     metric_names = tuple(BENCHMARK_METRICS[:metrics]) + tuple(
         f"metric_{i}" for i in range(len(BENCHMARK_METRICS), metrics)
@@ -781,7 +784,7 @@ def _bench_plan(
 def _bench_history_keys(metrics: tuple[str, ...], steps: int) -> str:
     count = [{"type": "number", "count": steps}]
     keys = {key: {"typeCounts": count} for key in ("_step", "_runtime", "_timestamp", *metrics)}
-    return json.dumps({"lastStep": steps - 1, "keys": keys}, separators=(",", ":"))
+    return dumps_json({"lastStep": steps - 1, "keys": keys})
 
 
 def _bench_rows(

@@ -29,6 +29,7 @@ Design notes:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import mimetypes
@@ -47,12 +48,19 @@ from types import TracebackType
 from typing import Any, Literal
 
 from wandbkit.server.blobs import BlobStore, BlobWriter
-from wandbkit.server.history import dumps_row, empty_history_keys, merge_history_keys
+from wandbkit.server.history import (
+    downsample,
+    downsample_indices,
+    dumps_json,
+    empty_history_keys,
+    merge_history_keys,
+)
 from wandbkit.server.run_filters import (
     compile_run_filters,
     compile_run_order,
     register_sql_functions,
 )
+from wandbkit.server.signing import UrlSigner
 
 EntityKind = Literal["user", "team", "organization"]
 
@@ -71,7 +79,7 @@ RUN_STATES = frozenset(
 )
 #: Run names the server invents are this long, from lowercase letters and digits (like W&B).
 GENERATED_RUN_NAME_LENGTH = 8
-_RUN_NAME_ALPHABET = string.ascii_lowercase + string.digits
+RUN_NAME_ALPHABET = string.ascii_lowercase + string.digits
 
 #: How long a runs cursor stays valid after its first page was served.
 RUN_SNAPSHOT_TTL = timedelta(hours=24)
@@ -99,6 +107,15 @@ class UnknownSnapshotError(StoreError, LookupError):
     """A runs cursor whose snapshot expired, was pruned, or belongs to another query."""
 
 
+def _as_utc(moment: datetime | None) -> datetime:
+    # Default now; naive datetimes are taken to be UTC.
+    if moment is None:
+        return datetime.now(timezone.utc)
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
 def utc_timestamp(moment: datetime | None = None) -> str:
     """Format a moment (default: now) as the store's UTC timestamp text.
 
@@ -108,10 +125,7 @@ def utc_timestamp(moment: datetime | None = None) -> str:
         >>> utc_timestamp(datetime(2024, 1, 1, tzinfo=timezone.utc))
         '2024-01-01T00:00:00Z'
     """
-    moment = moment or datetime.now(timezone.utc)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).strftime(TIMESTAMP_FORMAT)
+    return _as_utc(moment).strftime(TIMESTAMP_FORMAT)
 
 
 def precise_timestamp(moment: datetime | None = None) -> str:
@@ -121,19 +135,19 @@ def precise_timestamp(moment: datetime | None = None) -> str:
         >>> precise_timestamp(datetime(2024, 1, 1, tzinfo=timezone.utc))
         '2024-01-01T00:00:00.000000Z'
     """
-    moment = moment or datetime.now(timezone.utc)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).strftime(PRECISE_TIMESTAMP_FORMAT)
+    return _as_utc(moment).strftime(PRECISE_TIMESTAMP_FORMAT)
 
 
 def parse_timestamp(text: str) -> datetime:
-    """Read a store timestamp (either format) back into an aware UTC datetime."""
-    normalized = text[:-1] + "+00:00" if text.endswith("Z") else text
-    moment = datetime.fromisoformat(normalized)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+    """Read ISO-8601 text (a store timestamp, or any with a zone, ``Z`` or none) into an aware
+    UTC datetime; naive text is taken to be UTC.
+
+    Raises:
+        ValueError: not ISO-8601 text.
+    """
+    # fromisoformat() before 3.11 does not take a trailing Z.
+    normalized = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
+    return _as_utc(datetime.fromisoformat(normalized))
 
 
 def wrap_config(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -645,6 +659,22 @@ class Store:
         assert row is not None
         return bytes(row["value"])
 
+    @functools.cached_property
+    def url_signer(self) -> UrlSigner:
+        """Signs and checks this store's URL tokens: its secret (read once, it never changes)
+        and its current ``clock``."""
+        return UrlSigner(self.signing_secret, self.now)
+
+    def _rows_by_pks(self, select: str, pks: Iterable[int]) -> list[sqlite3.Row]:
+        """``select`` (ending in ``IN``) for these row ids, in chunks that stay far below
+        SQLite's limit on bound parameters."""
+        unique = list(dict.fromkeys(pks))
+        rows: list[sqlite3.Row] = []
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            rows += self._all(f"{select} ({','.join('?' * len(chunk))})", chunk)
+        return rows
+
     # -- organizations --------------------------------------------------------------------
 
     def create_organization(
@@ -847,7 +877,7 @@ class Store:
         """
         check_name(username, "user")
         now = created_at or utc_timestamp()
-        flags_text = json.dumps(dict(flags or {}), separators=(",", ":"))
+        flags_text = dumps_json(dict(flags or {}))
         with self.transaction() as conn:
             if self.get_user(username) is not None:
                 raise NameConflictError(f"user {username!r} already exists")
@@ -872,17 +902,15 @@ class Store:
         row = self._one("SELECT * FROM users WHERE id = ?", (pk,))
         return _user(row) if row else None
 
+    def get_users_by_pks(self, pks: Iterable[int]) -> dict[int, UserRow]:
+        """The users with these row ids that exist, by row id."""
+        rows = self._rows_by_pks("SELECT * FROM users WHERE id IN", pks)
+        return {row["id"]: _user(row) for row in rows}
+
     def get_user_by_entity(self, entity_pk: int) -> UserRow | None:
         """The user whose personal entity this is, or ``None`` (a team or an organization)."""
         row = self._one("SELECT * FROM users WHERE entity_id = ?", (entity_pk,))
         return _user(row) if row else None
-
-    def set_default_entity(self, user_pk: int, entity_pk: int) -> None:
-        """Change where a user's work goes when no entity is named."""
-        with self.transaction() as conn:
-            conn.execute(
-                "UPDATE users SET default_entity_id = ? WHERE id = ?", (entity_pk, user_pk)
-            )
 
     # -- API keys -------------------------------------------------------------------------
 
@@ -1098,7 +1126,7 @@ class Store:
     def _new_run_name(self, project_pk: int) -> str:
         while True:
             name = "".join(
-                secrets.choice(_RUN_NAME_ALPHABET) for _ in range(GENERATED_RUN_NAME_LENGTH)
+                secrets.choice(RUN_NAME_ALPHABET) for _ in range(GENERATED_RUN_NAME_LENGTH)
             )
             if self.get_run(project_pk, name) is None:
                 return name
@@ -1189,7 +1217,7 @@ class Store:
                     created,
                     created,
                     heartbeat,
-                    dumps_row(empty_history_keys()),
+                    dumps_json(empty_history_keys()),
                 ),
             )
             run = self.get_run_by_pk(_lastrowid(cur))
@@ -1206,16 +1234,25 @@ class Store:
         row = self._one("SELECT * FROM runs WHERE pk = ?", (pk,))
         return _run(row) if row else None
 
-    def get_runs_by_pks(self, pks: Sequence[int]) -> dict[int, RunRow]:
+    def get_runs_by_pks(self, pks: Iterable[int]) -> dict[int, RunRow]:
         """The runs with these row ids that exist, by row id."""
-        found: dict[int, RunRow] = {}
-        # Chunks stay far below SQLite's limit on bound parameters.
-        for start in range(0, len(pks), 500):
-            chunk = pks[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in self._all(f"SELECT * FROM runs WHERE pk IN ({marks})", chunk):
-                found[row["pk"]] = _run(row)
-        return found
+        rows = self._rows_by_pks("SELECT * FROM runs WHERE pk IN", pks)
+        return {row["pk"]: _run(row) for row in rows}
+
+    def find_run(self, entity_name: str, project_name: str, run_name: str) -> RunRow | None:
+        """The run ``entity/project/run`` by names (one query), or ``None``."""
+        row = self._one(
+            "SELECT r.* FROM runs r JOIN projects p ON p.id = r.project_pk"
+            " JOIN entities e ON e.id = p.entity_id"
+            " WHERE e.name = ? AND p.name = ? AND r.name = ?",
+            (entity_name, project_name, run_name),
+        )
+        return _run(row) if row else None
+
+    def run_names(self, project_pk: int) -> set[str]:
+        """The names (ids) of every run of a project."""
+        rows = self._all("SELECT name FROM runs WHERE project_pk = ?", (project_pk,))
+        return {row[0] for row in rows}
 
     def update_run(
         self,
@@ -1496,7 +1533,7 @@ class Store:
                 return run
             conn.executemany(
                 "INSERT INTO history (run_pk, step, row) VALUES (?, ?, ?)",
-                [(run_pk, row["_step"], dumps_row(row)) for row in prepared],
+                [(run_pk, row["_step"], dumps_json(row)) for row in prepared],
             )
             keys = merge_history_keys(json.loads(run.history_keys or "{}"), prepared, last_step)
             summary = run.summary
@@ -1504,11 +1541,11 @@ class Store:
                 merged = json.loads(summary)
                 for row in prepared:
                     merged.update(row)
-                summary = dumps_row(merged)
+                summary = dumps_json(merged)
             conn.execute(
                 "UPDATE runs SET history_line_count = history_line_count + ?, last_step = ?,"
                 " history_keys = ?, summary = ?, updated_at = ? WHERE pk = ?",
-                (len(prepared), last_step, dumps_row(keys), summary, self._stamp(), run_pk),
+                (len(prepared), last_step, dumps_json(keys), summary, self._stamp(), run_pk),
             )
             updated = self.get_run_by_pk(run_pk)
         assert updated is not None
@@ -1538,9 +1575,7 @@ class Store:
             params.append(limit)
         return [row[0] for row in self._all(sql, params)]
 
-    def history_rows_sampled(
-        self, run_pk: int, samples: int, *, count: int | None = None
-    ) -> list[str]:
+    def history_rows_sampled(self, run_pk: int, samples: int, *, count: int) -> list[str]:
         """At most ``samples`` evenly spaced history rows (first and last kept), as JSON text.
 
         The same rows as ``downsample(history_rows(run_pk), samples)``. When the run's steps
@@ -1550,14 +1585,9 @@ class Store:
         Args:
             run_pk: the run.
             samples: how many rows at most.
-            count: the run's row count if the caller knows it (``history_line_count``),
-                which saves counting the rows.
+            count: the run's row count, its ``history_line_count`` (kept by
+                :meth:`append_history`), so the rows need not be counted.
         """
-        from wandbkit.server.history import downsample, downsample_indices
-
-        if count is None:
-            found = self._one("SELECT COUNT(*) FROM history WHERE run_pk = ?", (run_pk,))
-            count = int(found[0]) if found else 0
         if count <= samples:
             return self.history_rows(run_pk)
         # Two key seeks; MIN and MAX in one statement would scan the run's rows.
@@ -1592,7 +1622,7 @@ class Store:
                 raise UnknownRowError("run not found")
             last = self._one("SELECT MAX(seq) FROM run_events WHERE run_pk = ?", (run_pk,))
             first = (last[0] if last and last[0] is not None else -1) + 1
-            values = [(run_pk, first + i, dumps_row(row)) for i, row in enumerate(rows)]
+            values = [(run_pk, first + i, dumps_json(row)) for i, row in enumerate(rows)]
             conn.executemany("INSERT INTO run_events (run_pk, seq, row) VALUES (?, ?, ?)", values)
         return len(values)
 
@@ -1763,6 +1793,11 @@ class Store:
         row = self._one("SELECT * FROM run_files WHERE pk = ?", (pk,))
         return _run_file(row) if row else None
 
+    def get_run_files_by_pks(self, pks: Iterable[int]) -> dict[int, RunFileRow]:
+        """The run files with these row ids that exist, by row id."""
+        rows = self._rows_by_pks("SELECT * FROM run_files WHERE pk IN", pks)
+        return {row["pk"]: _run_file(row) for row in rows}
+
     def list_run_files(
         self,
         run_pk: int,
@@ -1814,16 +1849,12 @@ class Store:
 
     def delete_run_files(self, pks: Iterable[int]) -> int:
         """Delete run files and their bytes; returns how many existed."""
-        deleted = 0
         with self.transaction() as conn:
-            for pk in pks:
-                file = self.get_run_file_by_pk(pk)
-                if file is None:
-                    continue
-                conn.execute("DELETE FROM run_files WHERE pk = ?", (pk,))
+            files = self.get_run_files_by_pks(pks).values()
+            conn.executemany("DELETE FROM run_files WHERE pk = ?", [(f.pk,) for f in files])
+            for file in files:
                 self.blobs.remove(file.run_pk, file.pk)
-                deleted += 1
-        return deleted
+        return len(files)
 
     def run_file_path(self, file: RunFileRow) -> Path:
         """Where an uploaded file's bytes are on disk."""
@@ -1944,7 +1975,7 @@ def _check_state(state: str) -> str:
 
 
 def _json_text(value: Mapping[str, Any] | str) -> str:
-    return value if isinstance(value, str) else dumps_row(value)
+    return value if isinstance(value, str) else dumps_json(value)
 
 
 def _json_object_text(value: Mapping[str, Any] | str | None, what: str) -> str:
@@ -1953,7 +1984,7 @@ def _json_object_text(value: Mapping[str, Any] | str | None, what: str) -> str:
     parsed = json.loads(value) if isinstance(value, str) else value
     if not isinstance(parsed, Mapping):
         raise StoreError(f"the {what} must be a JSON object")
-    return value if isinstance(value, str) else dumps_row(value)
+    return _json_text(value)
 
 
 def _tags_text(tags: Sequence[str]) -> str:

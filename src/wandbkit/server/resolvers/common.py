@@ -8,7 +8,7 @@ default resolvers read snake_case attributes or keys (``has_next_page`` for
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -19,11 +19,14 @@ from wandbkit.server.signing import UrlSigner
 from wandbkit.server.store import EntityRow, ProjectRow, RunRow, Store, UserRow
 
 RowT = TypeVar("RowT")
+T = TypeVar("T")
 
 #: Page size when a connection is asked without ``first``.
 DEFAULT_PAGE_SIZE = 50
 #: Larger ``first`` values are clamped to this, so one request cannot ask for everything.
 MAX_PAGE_SIZE = 1000
+#: What an "invalid cursor" error tells the client to do.
+INVALID_CURSOR_HINT = "pass an endCursor or edge cursor from an earlier page"
 
 
 class ClientError(GraphQLError):
@@ -56,7 +59,9 @@ class NotFound(ClientError):
 class RequestContext:
     """Per-request state handed to resolvers as ``info.context``.
 
-    It memoises entity and user look-ups, which many projects in one page share.
+    It memoises entity, user, project and run look-ups, which many rows of one page share;
+    users a page is about to need are loaded together on the first miss (see
+    :meth:`expect_users`).
 
     Attributes:
         store: the server's store.
@@ -70,10 +75,10 @@ class RequestContext:
     base_url: str = "http://localhost"
     _entities: dict[int, EntityRow | None] = field(default_factory=dict, repr=False)
     _users: dict[int, UserRow | None] = field(default_factory=dict, repr=False)
+    _expected_users: set[int] = field(default_factory=set, repr=False)
     _projects: dict[int, ProjectRow | None] = field(default_factory=dict, repr=False)
     _runs: dict[int, RunRow | None] = field(default_factory=dict, repr=False)
     _writable: dict[int, bool] = field(default_factory=dict, repr=False)
-    _signer: UrlSigner | None = field(default=None, repr=False)
 
     def entity(self, pk: int) -> EntityRow | None:
         """The entity with row id ``pk`` (memoised)."""
@@ -81,17 +86,37 @@ class RequestContext:
             self._entities[pk] = self.store.get_entity_by_pk(pk)
         return self._entities[pk]
 
+    def entity_or_default(self, name: str | None) -> EntityRow | None:
+        """The entity called ``name`` (``None`` if there is none), or without a name the
+        viewer's default entity."""
+        return self.store.get_entity(name) if name else self.default_entity()
+
     def user(self, pk: int) -> UserRow | None:
-        """The user with row id ``pk`` (memoised)."""
+        """The user with row id ``pk`` (memoised; loads every expected user with it)."""
         if pk not in self._users:
-            self._users[pk] = self.store.get_user_by_pk(pk)
+            wanted = {pk, *self._expected_users}
+            self._expected_users.clear()
+            found = self.store.get_users_by_pks(wanted)
+            for user_pk in wanted:
+                self._users[user_pk] = found.get(user_pk)
         return self._users[pk]
+
+    def expect_users(self, pks: Iterable[int | None]) -> None:
+        """Note users that resolvers of this request may ask for (the users of a page of
+        runs): the first :meth:`user` miss then loads them all in one query, and a request
+        that never asks costs nothing."""
+        self._expected_users.update(pk for pk in pks if pk is not None and pk not in self._users)
 
     def project(self, pk: int) -> ProjectRow | None:
         """The project with row id ``pk`` (memoised)."""
         if pk not in self._projects:
             self._projects[pk] = self.store.get_project_by_pk(pk)
         return self._projects[pk]
+
+    def remember_project(self, project: ProjectRow) -> ProjectRow:
+        """Record a project just read, so its runs' look-ups of it need no query."""
+        self._projects[project.pk] = project
+        return project
 
     def run(self, pk: int) -> RunRow | None:
         """The run with row id ``pk`` (memoised for the request; files share their run)."""
@@ -111,9 +136,7 @@ class RequestContext:
     @property
     def signer(self) -> UrlSigner:
         """Signs the request's file URLs with the store's secret and clock."""
-        if self._signer is None:
-            self._signer = UrlSigner(self.store.signing_secret, self.store.now)
-        return self._signer
+        return self.store.url_signer
 
     def required_entity(self, pk: int) -> EntityRow:
         """The entity with row id ``pk``; it exists because a foreign key says so."""
@@ -132,6 +155,22 @@ class RequestContext:
             self._writable[entity.pk] = self.store.can_write(self.viewer, entity)
         return self._writable[entity.pk]
 
+    def require_write(self, entity: EntityRow, action: str) -> None:
+        """Refuse unless the viewer may change things in ``entity``.
+
+        Raises:
+            PermissionDenied: naming the viewer, the ``action`` and the entity.
+        """
+        if not self.can_write(entity):
+            raise PermissionDenied(
+                f"permission denied: user {self.viewer.username!r} cannot {action} "
+                f"in entity {entity.name!r}"
+            )
+
+    def project_read_only(self, project: ProjectRow) -> bool:
+        """Locked projects, and every project of an entity the viewer cannot write to."""
+        return project.read_only or not self.can_write(self.required_entity(project.entity_pk))
+
 
 def context(info: GraphQLResolveInfo) -> RequestContext:
     """The :class:`RequestContext` of the request being resolved."""
@@ -143,6 +182,55 @@ def context(info: GraphQLResolveInfo) -> RequestContext:
 def empty_connection() -> dict[str, Any]:
     """A relay connection with no edges (for lists whose domain is not implemented yet)."""
     return {"page_info": page_info([], has_next_page=False, has_previous_page=False), "edges": []}
+
+
+def resolve_empty_connection(_: Any, __: GraphQLResolveInfo, **___: Any) -> dict[str, Any]:
+    """A resolver answering :func:`empty_connection` whatever the arguments."""
+    return empty_connection()
+
+
+def constant(value: Any) -> Callable[..., Any]:
+    """A resolver answering ``value`` whatever the arguments (a fresh copy of a list)."""
+
+    def resolve(_: Any, __: GraphQLResolveInfo, **___: Any) -> Any:
+        # A fresh copy: resolvers must not hand out one shared mutable list.
+        return list(value) if isinstance(value, list) else value
+
+    return resolve
+
+
+def non_null(values: Iterable[T | None] | None) -> list[T]:
+    """The items of a ``[T]`` argument that are not ``null`` (nulls name nothing)."""
+    return [value for value in values or () if value is not None]
+
+
+def forbid_backward_paging(last: int | None, before: str | None) -> None:
+    """Refuse ``last``/``before``: connections here page forward only.
+
+    Raises:
+        ClientError: either is given.
+    """
+    if last is not None or before is not None:
+        raise ClientError("backward pagination (last/before) is not supported; use first/after")
+
+
+def page_size(first: int | None) -> int:
+    """The page size a connection serves for ``first``: ``None`` means
+    :data:`DEFAULT_PAGE_SIZE`, more than :data:`MAX_PAGE_SIZE` is clamped.
+
+    Raises:
+        ClientError: a negative ``first``.
+    """
+    if first is None:
+        return DEFAULT_PAGE_SIZE
+    if first < 0:
+        raise ClientError(f"first must be zero or more, got {first}")
+    return min(first, MAX_PAGE_SIZE)
+
+
+def invalid_cursor(detail: str = INVALID_CURSOR_HINT) -> ClientError:
+    """The error for a cursor this server cannot continue from."""
+    return ClientError(f"invalid cursor: {detail}", code="INVALID_CURSOR")
 
 
 def page_info(
@@ -184,23 +272,14 @@ def paginate_by_pk(
         ClientError: a negative ``first``, backward paging, or a cursor this server did not
             hand out ("invalid cursor").
     """
-    if last is not None or before is not None:
-        raise ClientError("backward pagination (last/before) is not supported; use first/after")
-    if first is None:
-        limit = DEFAULT_PAGE_SIZE
-    elif first < 0:
-        raise ClientError(f"first must be zero or more, got {first}")
-    else:
-        limit = min(first, MAX_PAGE_SIZE)
+    forbid_backward_paging(last, before)
+    limit = page_size(first)
     after_pk = 0
     if after:
         try:
             after_pk = decode_row_cursor(after)
         except InvalidCursorError:
-            raise ClientError(
-                "invalid cursor: pass an endCursor or edge cursor from an earlier page",
-                code="INVALID_CURSOR",
-            ) from None
+            raise invalid_cursor() from None
     # One extra row tells whether another page exists without a COUNT query.
     rows = fetch(after_pk, limit + 1)
     page = rows[:limit]

@@ -14,10 +14,11 @@ from graphql import GraphQLResolveInfo
 from wandbkit.server.ids import InvalidIdError, decode_int_id, encode_id
 from wandbkit.server.resolvers.common import (
     ClientError,
+    constant,
     context,
-    empty_connection,
-    paginate_by_pk,
+    resolve_empty_connection,
 )
+from wandbkit.server.resolvers.projects import projects_connection
 from wandbkit.server.store import EntityRow, Membership, OrganizationRow, ProjectRow, UserRow
 
 #: Fixed answers for non-null Entity fields the emulator has no notion of (yet).
@@ -68,11 +69,6 @@ def resolve_entity_type(entity: EntityRow, _: GraphQLResolveInfo) -> str:
     return entity.kind
 
 
-def resolve_entity_triggers(_: EntityRow, __: GraphQLResolveInfo, **___: Any) -> dict[str, Any]:
-    # Automations are not part of this server yet: an entity has none.
-    return empty_connection()
-
-
 def resolve_entity_read_only(entity: EntityRow, info: GraphQLResolveInfo) -> bool:
     return not context(info).can_write(entity)
 
@@ -92,12 +88,9 @@ def resolve_entity_projects(
     if pattern is not None or order is not None:
         # Better a clear error than a silently unfiltered or differently ordered list.
         raise ClientError("Entity.projects: pattern and order are not supported by this server")
-    store = context(info).store
-
-    def fetch(after_pk: int, limit: int) -> list[ProjectRow]:
-        return store.list_projects(entity.pk, after_pk=after_pk, limit=limit)
-
-    return paginate_by_pk(fetch, lambda p: p.pk, first=first, after=after, last=last, before=before)
+    return projects_connection(
+        context(info), entity.pk, first=first, after=after, last=last, before=before
+    )
 
 
 def resolve_entity_project(
@@ -165,13 +158,6 @@ def resolve_organization_feature_flags(
     return []
 
 
-def _constant(value: Any) -> Any:
-    def resolve(_: Any, __: GraphQLResolveInfo, **___: Any) -> Any:
-        return value
-
-    return resolve
-
-
 def bindables() -> list[QueryType | ObjectType]:
     """The Query fields and types this module resolves."""
     query = QueryType()
@@ -183,14 +169,15 @@ def bindables() -> list[QueryType | ObjectType]:
     entity.set_field("isTeam", resolve_entity_is_team)
     entity.set_field("readOnly", resolve_entity_read_only)
     entity.set_field("entityType", resolve_entity_type)
-    entity.set_field("triggers", resolve_entity_triggers)
+    # Automations are not part of this server yet: an entity has none.
+    entity.set_field("triggers", resolve_empty_connection)
     entity.set_field("projects", resolve_entity_projects)
     entity.set_field("project", resolve_entity_project)
     entity.set_field("members", resolve_entity_members)
     entity.set_field("user", resolve_entity_user)
     entity.set_field("organization", resolve_entity_organization)
     for field_name, value in ENTITY_DEFAULTS.items():
-        entity.set_field(field_name, _constant(value))
+        entity.set_field(field_name, constant(value))
 
     organization = ObjectType("Organization")
     organization.set_field("id", resolve_organization_id)

@@ -6,21 +6,21 @@ projects is the root field ``models``.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ariadne import MutationType, ObjectType, QueryType
 from graphql import GraphQLResolveInfo
 
+from wandbkit.server.history import dumps_json
 from wandbkit.server.ids import InvalidIdError, decode_int_id, encode_id
 from wandbkit.server.resolvers.common import (
     ClientError,
     NotFound,
-    PermissionDenied,
     RequestContext,
+    constant,
     context,
-    empty_connection,
     paginate_by_pk,
+    resolve_empty_connection,
 )
 from wandbkit.server.store import (
     EntityRow,
@@ -48,6 +48,25 @@ PROJECT_DEFAULTS: dict[str, Any] = {
 # -- Query ----------------------------------------------------------------------------------
 
 
+def projects_connection(
+    ctx: RequestContext,
+    entity_pk: int,
+    *,
+    first: int | None,
+    after: str | None,
+    last: int | None = None,
+    before: str | None = None,
+) -> dict[str, Any]:
+    """A relay page of an entity's projects in creation order (``models``,
+    ``Entity.projects``, ``User.projects``)."""
+    store = ctx.store
+
+    def fetch(after_pk: int, limit: int) -> list[ProjectRow]:
+        return store.list_projects(entity_pk, after_pk=after_pk, limit=limit)
+
+    return paginate_by_pk(fetch, lambda p: p.pk, first=first, after=after, last=last, before=before)
+
+
 def resolve_models(
     _: Any,
     info: GraphQLResolveInfo,
@@ -61,16 +80,10 @@ def resolve_models(
 ) -> dict[str, Any] | None:
     """An entity's projects (default: the viewer's entity), or ``null`` for no such entity."""
     ctx = context(info)
-    entity = ctx.store.get_entity(entity_name) if entity_name else ctx.default_entity()
+    entity = ctx.entity_or_default(entity_name)
     if entity is None:
         return None
-    store = ctx.store
-    entity_pk = entity.pk
-
-    def fetch(after_pk: int, limit: int) -> list[ProjectRow]:
-        return store.list_projects(entity_pk, after_pk=after_pk, limit=limit)
-
-    return paginate_by_pk(fetch, lambda p: p.pk, first=first, after=after, last=last, before=before)
+    return projects_connection(ctx, entity.pk, first=first, after=after, last=last, before=before)
 
 
 def resolve_project(
@@ -80,7 +93,7 @@ def resolve_project(
     ctx = context(info)
     if not name:
         return None
-    entity = ctx.store.get_entity(entity_name) if entity_name else ctx.default_entity()
+    entity = ctx.entity_or_default(entity_name)
     if entity is None:
         return None
     return ctx.store.get_project(entity.pk, name)
@@ -115,34 +128,17 @@ def resolve_project_user(project: ProjectRow, info: GraphQLResolveInfo) -> UserR
 
 def resolve_project_read_only(project: ProjectRow, info: GraphQLResolveInfo) -> bool:
     """Locked projects, and every project of an entity the viewer cannot write to."""
-    ctx = context(info)
-    return project.read_only or not ctx.can_write(ctx.required_entity(project.entity_pk))
-
-
-def resolve_empty_connection(_: ProjectRow, __: GraphQLResolveInfo, **___: Any) -> dict[str, Any]:
-    return empty_connection()
-
-
-def _constant(value: Any) -> Any:
-    def resolve(_: Any, __: GraphQLResolveInfo, **___: Any) -> Any:
-        # A fresh copy: resolvers must not hand out one shared mutable list.
-        return list(value) if isinstance(value, list) else value
-
-    return resolve
+    return context(info).project_read_only(project)
 
 
 # -- Mutation ---------------------------------------------------------------------------------
 
 
 def _writable_entity(ctx: RequestContext, entity_name: str | None) -> EntityRow:
-    entity = ctx.store.get_entity(entity_name) if entity_name else ctx.default_entity()
+    entity = ctx.entity_or_default(entity_name)
     if entity is None:
         raise NotFound(f"entity {entity_name!r} not found")
-    if not ctx.can_write(entity):
-        raise PermissionDenied(
-            f"permission denied: user {ctx.viewer.username!r} cannot create or change "
-            f"projects in entity {entity.name!r}"
-        )
+    ctx.require_write(entity, "create or change projects")
     return entity
 
 
@@ -150,7 +146,7 @@ def _views_text(views: Any) -> str | None:
     # JSONString arguments arrive parsed; the store keeps JSON text.
     if views is None:
         return None
-    return views if isinstance(views, str) else json.dumps(views, separators=(",", ":"))
+    return views if isinstance(views, str) else dumps_json(views)
 
 
 def _payload(project: ProjectRow, inserted: bool) -> dict[str, Any]:
@@ -241,5 +237,5 @@ def bindables() -> list[QueryType | MutationType | ObjectType]:
     for connection_field in ("sweeps", "artifactTypes", "allViews"):
         project.set_field(connection_field, resolve_empty_connection)
     for field_name, value in PROJECT_DEFAULTS.items():
-        project.set_field(field_name, _constant(value))
+        project.set_field(field_name, constant(value))
     return [query, mutation, project]

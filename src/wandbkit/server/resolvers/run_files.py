@@ -30,6 +30,7 @@ from wandbkit.server.resolvers.common import (
     PermissionDenied,
     RequestContext,
     context,
+    non_null,
     paginate_by_pk,
 )
 from wandbkit.server.resolvers.runs import require_writable_run
@@ -74,7 +75,7 @@ def resolve_run_files(
     pattern on the name, ``contentType`` a list of MIME types; all given ones apply.
     """
     store = context(info).store
-    wanted = [name for name in names or () if name is not None]
+    wanted = non_null(names)
 
     def fetch(after_pk: int, limit: int) -> list[RunFileRow]:
         return store.list_run_files(
@@ -161,10 +162,7 @@ def _upload_url(ctx: RequestContext, file: RunFileRow) -> str | None:
 
 
 def _writable_run_by_path(ctx: RequestContext, input: dict[str, Any], what: str) -> RunRow:
-    store = ctx.store
-    entity = store.get_entity(input["entity_name"])
-    project = store.get_project(entity.pk, input["project_name"]) if entity else None
-    run = store.get_run(project.pk, input["run_name"]) if project else None
+    run = ctx.store.find_run(input["entity_name"], input["project_name"], input["run_name"])
     if run is None:
         raise NotFound(
             f"{what}: run {input['entity_name']}/{input['project_name']}/"
@@ -203,11 +201,13 @@ def resolve_mark_run_files_uploaded(
     """
     ctx = context(info)
     run = _writable_run_by_path(ctx, input, "markRunFilesUploaded")
-    missing = []
-    for name in input["files"]:
-        file = ctx.store.get_run_file(run.pk, name)
-        if file is None or not file.uploaded:
-            missing.append(name)
+    names: list[str] = input["files"]
+    uploaded = (
+        {file.name for file in ctx.store.list_run_files(run.pk, names=names, limit=len(names))}
+        if names
+        else set()
+    )
+    missing = [name for name in names if name not in uploaded]
     if missing:
         raise NotFound(f"markRunFilesUploaded: no bytes have arrived for {', '.join(missing)}")
     return {"success": True}
@@ -222,8 +222,9 @@ def resolve_delete_files(_: Any, info: GraphQLResolveInfo, *, input: dict[str, A
             pks.append(decode_int_id(file_id, "File"))
         except InvalidIdError:
             raise ClientError(f"deleteFiles: {file_id!r} is not a file id") from None
+    files = ctx.store.get_run_files_by_pks(pks)
     for pk in pks:
-        file = ctx.store.get_run_file_by_pk(pk)
+        file = files.get(pk)
         run = ctx.run(file.run_pk) if file else None
         if run is not None:
             require_writable_run(ctx, run, "delete files")

@@ -14,7 +14,7 @@ JSON object with ``lastStep``.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from ariadne import MutationType, ObjectType
@@ -23,6 +23,7 @@ from graphql import GraphQLResolveInfo
 from wandbkit.server.history import (
     clamp_samples,
     downsample,
+    dumps_json,
     parse_sampled_history_spec,
     project_row,
 )
@@ -35,15 +36,17 @@ from wandbkit.server.ids import (
     encode_id,
 )
 from wandbkit.server.resolvers.common import (
-    DEFAULT_PAGE_SIZE,
-    MAX_PAGE_SIZE,
     ClientError,
     NotFound,
     PermissionDenied,
     RequestContext,
     context,
-    empty_connection,
+    forbid_backward_paging,
+    invalid_cursor,
+    non_null,
     page_info,
+    page_size,
+    resolve_empty_connection,
 )
 from wandbkit.server.run_filters import FilterError
 from wandbkit.server.store import (
@@ -62,8 +65,6 @@ from wandbkit.server.store import (
 
 #: Where ``upsertBucket`` puts a run when no project is named (W&B's default).
 DEFAULT_PROJECT = "uncategorized"
-
-_INVALID_CURSOR = "invalid cursor: pass an endCursor or edge cursor from an earlier page"
 
 
 # -- Project ------------------------------------------------------------------------------------
@@ -92,11 +93,10 @@ def resolve_project_runs(
     for the real server's column loading) are accepted and ignored; grouping, ``jobKey`` and
     backward paging are refused rather than silently ignored.
     """
-    if last is not None or before is not None:
-        raise ClientError("backward pagination (last/before) is not supported; use first/after")
+    forbid_backward_paging(last, before)
     if group_keys or group_aggregation is not None or group_level is not None or job_key:
         raise ClientError("Project.runs: grouping and jobKey are not supported by this server")
-    limit = _page_size(first)
+    limit = page_size(first)
     position = _decode_runs_cursor(after) if after else None
     ctx = context(info)
     try:
@@ -105,13 +105,16 @@ def resolve_project_runs(
             limit=limit,
             filters=filters,
             order=order,
-            names=_present(names),
+            names=non_null(names),
             after=position,
         )
     except FilterError as exc:
         raise ClientError(str(exc)) from None
     except UnknownSnapshotError as exc:
-        raise ClientError(f"invalid cursor: {exc}", code="INVALID_CURSOR") from None
+        raise invalid_cursor(str(exc)) from None
+    # Every run of the page shares this project, and their users load in one query if asked.
+    ctx.remember_project(project)
+    ctx.expect_users(run.user_pk for _, run in page.runs)
     cursors = [encode_cursor(page.snapshot_pk, pos) for pos, _ in page.runs]
     edges = [
         {"node": ctx.remember_run(run), "cursor": cursor}
@@ -125,31 +128,16 @@ def resolve_project_runs(
     }
 
 
-def _page_size(first: int | None) -> int:
-    if first is None:
-        return DEFAULT_PAGE_SIZE
-    if first < 0:
-        raise ClientError(f"first must be zero or more, got {first}")
-    return min(first, MAX_PAGE_SIZE)
-
-
 def _decode_runs_cursor(cursor: str) -> tuple[int, int]:
     try:
         keys = decode_cursor(cursor)
     except InvalidCursorError:
-        raise ClientError(_INVALID_CURSOR, code="INVALID_CURSOR") from None
+        raise invalid_cursor() from None
     if len(keys) != 2 or not all(isinstance(k, int) and k >= 0 for k in keys):
-        raise ClientError(_INVALID_CURSOR, code="INVALID_CURSOR")
+        raise invalid_cursor()
     snapshot_pk, position = keys
     assert isinstance(snapshot_pk, int) and isinstance(position, int)
     return snapshot_pk, position
-
-
-def _present(values: Sequence[str | None] | None) -> list[str] | None:
-    # `[String]` arguments may hold nulls; they name nothing.
-    if not values:
-        return None
-    return [value for value in values if value is not None]
 
 
 def resolve_project_run_count(
@@ -168,7 +156,10 @@ def resolve_project_run(
     """The run called ``name`` (its id), or ``null``."""
     ctx = context(info)
     run = ctx.store.get_run(project.pk, name)
-    return ctx.remember_run(run) if run else None
+    if run is None:
+        return None
+    ctx.remember_project(project)
+    return ctx.remember_run(run)
 
 
 # -- Run --------------------------------------------------------------------------------------
@@ -201,11 +192,7 @@ def _select_keys(text: str, keys: list[str] | None) -> str:
     if keys is None:
         return text  # stored JSON text goes out as is, with no re-encoding
     document = json.loads(text)
-    return json.dumps(
-        {key: document[key] for key in keys if key in document},
-        separators=(",", ":"),
-        allow_nan=True,
-    )
+    return dumps_json({key: document[key] for key in keys if key in document})
 
 
 def resolve_run_system_metrics(run: RunRow, _: GraphQLResolveInfo) -> str:
@@ -238,7 +225,7 @@ def resolve_run_read_only(run: RunRow, info: GraphQLResolveInfo) -> bool:
     project = ctx.project(run.project_pk)
     if project is None:  # pragma: no cover - guarded by foreign keys
         return True
-    return project.read_only or not ctx.can_write(ctx.required_entity(project.entity_pk))
+    return ctx.project_read_only(project)
 
 
 def resolve_run_history_keys(run: RunRow, _: GraphQLResolveInfo, **__: Any) -> Any:
@@ -329,10 +316,6 @@ def resolve_run_log_line_count(_: RunRow, __: GraphQLResolveInfo) -> int:
     return 0  # The emulator keeps no console logs.
 
 
-def resolve_run_log_lines(_: RunRow, __: GraphQLResolveInfo, **___: Any) -> dict[str, Any]:
-    return empty_connection()
-
-
 # -- Mutation ---------------------------------------------------------------------------------
 
 
@@ -352,11 +335,7 @@ def require_writable_run(ctx: RequestContext, run: RunRow, action: str) -> Proje
 def _require_writable_project(
     ctx: RequestContext, entity: EntityRow, project: ProjectRow | None, action: str
 ) -> None:
-    if not ctx.can_write(entity):
-        raise PermissionDenied(
-            f"permission denied: user {ctx.viewer.username!r} cannot {action} "
-            f"in entity {entity.name!r}"
-        )
+    ctx.require_write(entity, action)
     if project is not None and project.read_only:
         raise PermissionDenied(f"permission denied: project {project.name!r} is read-only")
 
@@ -386,7 +365,7 @@ def _run_changes(input: dict[str, Any]) -> dict[str, Any]:
         "notes": input.get("notes"),
         "description": input.get("description"),
         # `[String]` may hold nulls; they are not tags.
-        "tags": [tag for tag in tags if tag is not None] if tags is not None else None,
+        "tags": non_null(tags) if tags is not None else None,
         # JSONString arguments arrive parsed; the store dumps them back to JSON text.
         "config": input.get("config"),
         "summary": input.get("summary_metrics"),
@@ -434,7 +413,7 @@ def resolve_upsert_bucket(_: Any, info: GraphQLResolveInfo, *, input: dict[str, 
 
 def _create_or_update(ctx: RequestContext, input: dict[str, Any], changes: dict[str, Any]) -> Any:
     entity_name = input.get("entity_name")
-    entity = ctx.store.get_entity(entity_name) if entity_name else ctx.default_entity()
+    entity = ctx.entity_or_default(entity_name)
     if entity is None:
         raise NotFound(f"upsertBucket: entity {entity_name!r} not found")
     project_name = check_name(input.get("model_name") or DEFAULT_PROJECT, "project")
@@ -547,7 +526,7 @@ def bindables() -> list[ObjectType]:
         "parquetHistory": resolve_run_parquet_history,
         "events": resolve_run_events,
         "logLineCount": resolve_run_log_line_count,
-        "logLines": resolve_run_log_lines,
+        "logLines": resolve_empty_connection,
     }
     for field_name, resolver in resolvers.items():
         run.set_field(field_name, resolver)

@@ -8,8 +8,9 @@ from ariadne import ObjectType, QueryType
 from graphql import GraphQLResolveInfo
 
 from wandbkit.server.ids import encode_id
-from wandbkit.server.resolvers.common import context, paginate_by_pk
-from wandbkit.server.store import ApiKeyRow, OrganizationRow, ProjectRow, UserRow
+from wandbkit.server.resolvers.common import context
+from wandbkit.server.resolvers.projects import projects_connection
+from wandbkit.server.store import ApiKeyRow, OrganizationRow, UserRow
 
 
 def resolve_viewer(_: Any, info: GraphQLResolveInfo, **__: Any) -> UserRow:
@@ -61,12 +62,9 @@ def resolve_user_projects(
     **__: Any,
 ) -> dict[str, Any]:
     """The projects in the user's personal entity (``restrictTo: OWNED``)."""
-    store = context(info).store
-
-    def fetch(after_pk: int, limit: int) -> list[ProjectRow]:
-        return store.list_projects(user.entity_pk, after_pk=after_pk, limit=limit)
-
-    return paginate_by_pk(fetch, lambda p: p.pk, first=first, after=after, last=last, before=before)
+    return projects_connection(
+        context(info), user.entity_pk, first=first, after=after, last=last, before=before
+    )
 
 
 def resolve_api_key_id(key: ApiKeyRow, _: GraphQLResolveInfo) -> str:
