@@ -7,24 +7,22 @@ handle of the plugin's ``wandb_server`` and ``api`` is its ``wandb_api``.
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import httpx
 import pytest
+from starlette.applications import Starlette
 
 import wandbkit
 from wandbkit.pytest_plugin import WandbServer
-from wandbkit.server.testing import ServerHandle, make_seeded_app
-
-REFERENCE = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
+from wandbkit.server.seed import SeedResult
+from wandbkit.server.testing import ServerHandle, asgi_transport, make_seeded_app
 
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No test sees the developer's W&B credentials, settings or ~/.netrc."""
-    import os
-
     for name in list(os.environ):
         if name.startswith("WANDB_") or name == "NETRC":
             monkeypatch.delenv(name, raising=False)
@@ -32,21 +30,20 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def seeded_app() -> tuple[object, object]:
+def seeded_app() -> tuple[Starlette, SeedResult]:
     """An in-process server app with a seeded store: ``(app, seed)``."""
     return make_seeded_app()
 
 
 @pytest.fixture
-async def async_api(seeded_app: tuple[object, object]) -> AsyncIterator[wandbkit.AsyncApi]:
+async def async_api(
+    seeded_app: tuple[Starlette, SeedResult],
+) -> AsyncIterator[wandbkit.AsyncApi]:
     """An ``AsyncApi`` talking to the in-process server through ``httpx.ASGITransport``."""
     app, seed = seeded_app
-    api = wandbkit.AsyncApi(
-        api_key=seed.api_key,  # type: ignore[attr-defined]
-        base_url="http://wandbkit.test",
-        transport=httpx.ASGITransport(app=app),  # type: ignore[arg-type]
-    )
-    async with api:
+    async with wandbkit.AsyncApi(
+        api_key=seed.api_key, base_url="http://wandbkit.test", transport=asgi_transport(app)
+    ) as api:
         yield api
 
 
@@ -57,6 +54,6 @@ def live_server(wandb_server: WandbServer) -> ServerHandle:
 
 
 @pytest.fixture
-def api(live_server: ServerHandle, wandb_api: wandbkit.Api) -> wandbkit.Api:
+def api(wandb_api: wandbkit.Api) -> wandbkit.Api:
     """A sync ``Api`` bound to ``live_server`` over real HTTP (the plugin's ``wandb_api``)."""
     return wandb_api

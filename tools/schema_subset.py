@@ -35,10 +35,12 @@ from graphql import (
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
+    GraphQLInputObjectType,
     GraphQLInterfaceType,
     GraphQLNamedType,
     GraphQLObjectType,
     GraphQLSchema,
+    GraphQLUnionType,
     InlineFragmentNode,
     TypeInfo,
     TypeInfoVisitor,
@@ -115,12 +117,11 @@ class _Selection(Visitor):
         self.types.add(named.name.value)
 
 
-def _documents(paths: Iterable[Path]) -> list[tuple[Path, DocumentNode]]:
-    docs = []
+def _documents(paths: Iterable[Path]) -> list[DocumentNode]:
+    docs: list[DocumentNode] = []
     for path in paths:
         files = sorted(path.rglob("*.graphql")) if path.is_dir() else [path]
-        for file in files:
-            docs.append((file, parse(file.read_text())))
+        docs.extend(parse(file.read_text()) for file in files)
     return docs
 
 
@@ -167,29 +168,30 @@ def select(
                         ) not in fields:
                             fields.add((iface.name, iface_field))
                             changed = True
-            union_types = getattr(named, "types", None)
-            if union_types is not None and not isinstance(named, GraphQLObjectType):
-                for member in union_types:
+            if isinstance(named, GraphQLUnionType):
+                for member in named.types:
                     if member.name not in types:
                         types.add(member.name)
                         changed = True
-            input_fields = getattr(named, "fields", None)
-            if input_fields is not None and named.__class__.__name__ == "GraphQLInputObjectType":
-                for input_field in input_fields.values():
+            if isinstance(named, GraphQLInputObjectType):
+                for input_field in named.fields.values():
                     inner = get_named_type(input_field.type).name
                     if inner not in types:
                         types.add(inner)
                         changed = True
         # An object type kept without any selected field (a union member, say) keeps its id.
-        for name in list(types):
+        owners = {t for t, _ in fields}
+        for name in types - owners:
             named = schema.type_map[name]
-            if isinstance(named, (GraphQLObjectType, GraphQLInterfaceType)) and not any(
-                t == name for t, _ in fields
-            ):
-                first = "id" if "id" in named.fields else next(iter(named.fields))
-                fields.add((name, first))
+            if isinstance(named, (GraphQLObjectType, GraphQLInterfaceType)):
+                fields.add((name, _first_field(list(named.fields))))
                 changed = True
     return types, fields
+
+
+def _first_field(names: list[str]) -> str:
+    """The field that stands for a type none of whose fields is selected: ``id``, else the first."""
+    return "id" if "id" in names else names[0]
 
 
 def _prune(
@@ -206,8 +208,6 @@ def _prune(
             interfaces=kept_ifaces,
             fields=kept_fields,
         )
-    if isinstance(node, UnionTypeDefinitionNode):
-        return node
     return node
 
 
@@ -257,7 +257,7 @@ def _without(server_ast: DocumentNode, dropped: set[tuple[str, str]]) -> Documen
         if isinstance(d, _FIELD_DEFINITIONS) and any(t == d.name.value for t, _ in dropped):
             kept = tuple(f for f in d.fields or () if (d.name.value, f.name.value) not in dropped)
             d = copy(d)
-            d.fields = kept  # type: ignore[misc]
+            d.fields = kept  # type: ignore[assignment]
         definitions.append(d)
     return DocumentNode(definitions=tuple(definitions))
 
@@ -285,8 +285,7 @@ def build_subset(server_sdl: str, docs: list[DocumentNode], newer_sdl: str = "")
             and d.fields
             and not any((d.name.value, f.name.value) in fields for f in d.fields)
         ):
-            names = [f.name.value for f in d.fields]
-            fields.add((d.name.value, "id" if "id" in names else names[0]))
+            fields.add((d.name.value, _first_field([f.name.value for f in d.fields])))
     builtin = {"String", "Int", "Float", "Boolean", "ID"}
     roots = ["Query", "Mutation"]
     directive_defs: list[DirectiveDefinitionNode] = []
@@ -312,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("documents", nargs="+", type=Path, help=".graphql files or folders")
     args = parser.parse_args(argv)
 
-    docs = [doc for _, doc in _documents(args.documents)]
+    docs = _documents(args.documents)
     newer = ""
     if args.out.exists():
         existing = args.out.read_text()

@@ -62,7 +62,7 @@ def count_finished_runs(api: wandbkit.Api, path: str) -> int:
     """
     entity, project = path.split("/")
     response = httpx.post(
-        f"{api.settings.base_url}/graphql",
+        api.settings.graphql_url,
         json={
             "query": (QUERIES / "project_run_count.graphql").read_text(),
             "operationName": "ProjectRunCount",

@@ -42,6 +42,7 @@ Example (``conftest.py`` and a test)::
 
 from __future__ import annotations
 
+import functools
 import importlib
 import json
 import os
@@ -217,8 +218,7 @@ class WandbServer:
         if artifacts:
             raise NotImplementedError("artifacts are not supported by the local server yet")
         project_paths = [
-            self._seed_project(_project_spec(item, f"projects[{i}]"))
-            for i, item in enumerate(projects)
+            self._seed_project(item, f"projects[{i}]") for i, item in enumerate(projects)
         ]
         run_paths = [self._seed_run(item, f"runs[{i}]") for i, item in enumerate(runs)]
         return Seeded(tuple(project_paths), tuple(run_paths))
@@ -279,57 +279,59 @@ class WandbServer:
             )
         return entity
 
+    @functools.cached_property
     def _user_pk(self) -> int:
         user = self.store.get_user(self.account.username)
         assert user is not None, "the seeded account has no user"
         return user.pk
 
-    def _seed_project(self, spec: dict[str, Any]) -> str:
-        entity = self._entity(spec.get("entity"), spec["_where"])
+    def _seed_project(self, item: Any, where: str) -> str:
+        spec = _project_spec(item, where)
+        entity = self._entity(spec.get("entity"), where)
         project, _ = self.store.upsert_project(
             entity.pk,
             spec["name"],
-            creator_pk=self._user_pk(),
+            creator_pk=self._user_pk,
             description=spec.get("description"),
             access=spec.get("access"),
         )
         return f"{entity.name}/{project.name}"
 
     def _seed_run(self, item: Mapping[str, Any], where: str) -> str:
-        from wandbkit.server.store import wrap_config
+        from wandbkit.server.testing import add_run
 
         spec = _mapping(item, where, _RUN_KEYS, required=("project",))
         project_spec = _project_spec(spec["project"], f"{where}.project")
         entity = self._entity(project_spec.get("entity"), where)
-        project = self.store.get_project(entity.pk, project_spec["name"])
-        if project is None:
-            project, _ = self.store.upsert_project(
-                entity.pk, project_spec["name"], creator_pk=self._user_pk()
-            )
-        history = list(spec.get("history") or ())
-        summary = spec.get("summary")
-        run = self.store.create_run(
-            project.pk,
+        files: dict[str, bytes] = {}
+        for name, content in _optional_mapping(spec, "files", where).items():
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            if not isinstance(data, bytes):
+                raise ValueError(f"{where}.files[{name!r}]: expected text or bytes")
+            files[name] = data
+        run = add_run(
+            self.store,
+            f"{entity.name}/{project_spec['name']}",
             spec.get("id"),
-            user_pk=self._user_pk(),
+            config=_optional_mapping(spec, "config", where),
+            # No summary: the last values logged become it, as wandb.log does.
+            summary=(
+                _optional_mapping(spec, "summary", where)
+                if spec.get("summary") is not None
+                else None
+            ),
+            history=list(spec.get("history") or ()),
+            files=files,
+            username=self.account.username,
             display_name=spec.get("name"),
             state=spec.get("state", DEFAULT_SEEDED_RUN_STATE),
-            config=wrap_config(_optional_mapping(spec, "config", where)),
-            summary=_optional_mapping(spec, "summary", where) if summary is not None else None,
             tags=list(spec.get("tags") or ()),
             notes=spec.get("notes"),
             group_name=spec.get("group"),
             job_type=spec.get("job_type"),
             created_at=spec.get("created_at"),
         )
-        if history:
-            self.store.append_history(run.pk, history, update_summary=summary is None)
-        for name, content in (_optional_mapping(spec, "files", where)).items():
-            data = content.encode("utf-8") if isinstance(content, str) else content
-            if not isinstance(data, bytes):
-                raise ValueError(f"{where}.files[{name!r}]: expected text or bytes")
-            self.store.put_run_file(run.pk, name, data)
-        return f"{entity.name}/{project.name}/{run.name}"
+        return f"{entity.name}/{project_spec['name']}/{run.name}"
 
 
 def _mapping(
@@ -360,11 +362,8 @@ def _project_spec(item: Any, where: str) -> dict[str, Any]:
         entity, _, name = item.rpartition("/")
         if not name or "/" in entity:
             raise ValueError(f"{where}: expected 'project' or 'entity/project', got {item!r}")
-        spec: dict[str, Any] = {"name": name, "entity": entity or None}
-    else:
-        spec = _mapping(item, where, _PROJECT_KEYS, required=("name",))
-    spec["_where"] = where
-    return spec
+        return {"name": name, "entity": entity or None}
+    return _mapping(item, where, _PROJECT_KEYS, required=("name",))
 
 
 # -- replay detection ----------------------------------------------------------------------
@@ -386,10 +385,10 @@ def is_replaying(request: pytest.FixtureRequest) -> bool:
     markers = list(request.node.iter_markers(name="vcr"))
     if disabled or not markers:
         return False
-    mode = cli_mode
-    if mode is None:
-        for marker in markers:
-            mode = mode or marker.kwargs.get("record_mode")
+    # The command line wins, then the closest marker that sets a mode, then vcr_config.
+    mode = cli_mode or next(
+        (m.kwargs["record_mode"] for m in markers if m.kwargs.get("record_mode")), None
+    )
     if mode is None:
         vcr_config = request.getfixturevalue("vcr_config")
         mode = vcr_config.get("record_mode") if isinstance(vcr_config, Mapping) else None
@@ -434,7 +433,7 @@ def wandb_server(
 ) -> Iterator[WandbServer]:
     """The local W&B server on a loopback port with a temporary database, for one test."""
     try:
-        from wandbkit.server import Store, seed_basic
+        from wandbkit.server import Store
         from wandbkit.server.testing import running_server
     except ImportError as exc:
         pytest.fail(
@@ -442,13 +441,11 @@ def wandb_server(
             "missing): pip install 'wandbkit[server]'",
             pytrace=False,
         )
-    database = tmp_path_factory.mktemp("wandb-server") / "server.db"
-    store = Store(database)
+    store = Store(tmp_path_factory.mktemp("wandb-server") / "server.db")
     try:
-        account = seed_basic(store)
-        with running_server(store, seed=account) as handle:
-            module_dir = Path(request.path).parent
-            server = WandbServer(handle, base_dir=module_dir)
+        # running_server seeds the account (seed_basic); a store passed in stays open.
+        with running_server(store) as handle:
+            server = WandbServer(handle, base_dir=Path(request.path).parent)
             _apply_seed_markers(server, request)
             yield server
     finally:

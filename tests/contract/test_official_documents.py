@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from wandbkit._schema import schema_path
 from wandbkit.schema_tools import check_documents
 
 ROOT = Path(__file__).resolve().parents[2]
-SCHEMA = ROOT / "schema" / "wandb.graphql"
 OFFICIAL_OPS = ROOT.parent / "shared" / "reference" / "official-ops"
 IN_SCOPE = frozenset({"public", "public-private", "launch-transitive"})
 #: How many documents the scopes select in the wandb 0.31.0 reference (118 + 14 wandb-core).
@@ -55,7 +55,7 @@ def test_the_scopes_select_every_public_document(documents: list[Path]) -> None:
 def test_every_public_official_document_validates_against_the_schema(
     documents: list[Path], pytestconfig: pytest.Config
 ) -> None:
-    errors = check_documents(SCHEMA, documents, shared_fragments=False)
+    errors = check_documents(schema_path(), documents, shared_fragments=False)
     rejected = {error.path for error in errors}
     accepted = len(documents) - len(rejected)
     pytestconfig.stash[COVERAGE_KEY] = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
@@ -17,10 +18,11 @@ from graphql import (
     parse,
     validate,
 )
-from graphql.language import TypeExtensionNode, UnionTypeExtensionNode
+from graphql.language import DocumentNode, TypeExtensionNode, UnionTypeExtensionNode
+
+from wandbkit._schema import schema_text
 
 ROOT = Path(__file__).resolve().parents[2]
-SCHEMA = ROOT / "schema" / "wandb.graphql"
 QUERIES = sorted((ROOT / "queries").glob("*.graphql"))
 REFERENCE = ROOT.parent / "shared" / "reference" / "wandb-server-schema-2024-01.graphql"
 NEWER_MARKER = "# ==== Newer than the 2024-01 server snapshot (hand-written) ===="
@@ -30,7 +32,7 @@ pytestmark = pytest.mark.contract
 
 @pytest.fixture(scope="module")
 def schema() -> GraphQLSchema:
-    return build_schema(SCHEMA.read_text())
+    return build_schema(schema_text())
 
 
 @pytest.fixture(scope="module")
@@ -40,29 +42,30 @@ def reference() -> GraphQLSchema:
     return build_schema(REFERENCE.read_text())
 
 
-def _newer_names(text: str) -> set[str]:
+@functools.cache
+def _newer_part() -> DocumentNode:
+    """The hand-written part of schema/wandb.graphql (after the marker), parsed once."""
+    return parse(schema_text().split(NEWER_MARKER, 1)[1])
+
+
+def _newer_names() -> set[str]:
     """Type names defined or extended in the hand-written part of schema/wandb.graphql."""
-    newer = text.split(NEWER_MARKER, 1)[1]
     names = set()
-    for definition in parse(newer).definitions:
+    for definition in _newer_part().definitions:
         name = getattr(definition, "name", None)
         if name is not None:
             names.add(name.value)
     return names
 
 
-def _newer_extensions(text: str) -> list[TypeExtensionNode]:
-    return [
-        d
-        for d in parse(text.split(NEWER_MARKER, 1)[1]).definitions
-        if isinstance(d, TypeExtensionNode)
-    ]
+def _newer_extensions() -> list[TypeExtensionNode]:
+    return [d for d in _newer_part().definitions if isinstance(d, TypeExtensionNode)]
 
 
-def _redefined_fields(text: str, reference: GraphQLSchema) -> set[tuple[str, str]]:
+def _redefined_fields(reference: GraphQLSchema) -> set[tuple[str, str]]:
     """Snapshot fields that the hand-written part redefines (newer arguments since 2024-01)."""
     redefined = set()
-    for extension in _newer_extensions(text):
+    for extension in _newer_extensions():
         theirs = reference.type_map.get(extension.name.value)
         for field in getattr(extension, "fields", None) or ():
             if field.name.value in getattr(theirs, "fields", {}):
@@ -70,9 +73,9 @@ def _redefined_fields(text: str, reference: GraphQLSchema) -> set[tuple[str, str
     return redefined
 
 
-def _extended_union_members(text: str) -> dict[str, set[str]]:
+def _extended_union_members() -> dict[str, set[str]]:
     members: dict[str, set[str]] = {}
-    for extension in _newer_extensions(text):
+    for extension in _newer_extensions():
         if isinstance(extension, UnionTypeExtensionNode):
             members.setdefault(extension.name.value, set()).update(
                 t.name.value for t in extension.types or ()
@@ -92,9 +95,8 @@ def test_every_query_document_validates_against_the_schema(schema: GraphQLSchema
 
 
 def test_the_schema_keeps_a_hand_written_part_for_newer_fields() -> None:
-    text = SCHEMA.read_text()
-    assert NEWER_MARKER in text
-    assert {"ServerInfo", "ServerFeature", "Project"} <= _newer_names(text)
+    assert NEWER_MARKER in schema_text()
+    assert {"ServerInfo", "ServerFeature", "Project"} <= _newer_names()
 
 
 def _field_signature(field: object) -> tuple[str, tuple[tuple[str, str, object], ...]]:
@@ -108,10 +110,9 @@ def _field_signature(field: object) -> tuple[str, tuple[tuple[str, str, object],
 def test_every_shared_type_field_and_argument_is_identical_to_the_server_snapshot(
     schema: GraphQLSchema, reference: GraphQLSchema
 ) -> None:
-    text = SCHEMA.read_text()
-    newer = _newer_names(text)
-    redefined = _redefined_fields(text, reference)
-    union_extensions = _extended_union_members(text)
+    newer = _newer_names()
+    redefined = _redefined_fields(reference)
+    union_extensions = _extended_union_members()
     problems: list[str] = []
     shared = 0
     for name, ours in schema.type_map.items():
@@ -167,7 +168,7 @@ def test_fields_redefined_in_the_hand_written_part_only_add_optional_arguments(
     # The real server added arguments to a few snapshot fields (Project.sweeps(filters:), ...).
     # The hand-written part redefines those fields; the snapshot's type and arguments must
     # survive unchanged, so a client written against the snapshot still validates.
-    redefined = _redefined_fields(SCHEMA.read_text(), reference)
+    redefined = _redefined_fields(reference)
     assert redefined, "expected the hand-written part to redefine a few snapshot fields"
     problems: list[str] = []
     for type_name, field_name in sorted(redefined):

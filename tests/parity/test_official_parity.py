@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import subprocess
 import sys
 import textwrap
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from compat.conftest import official_client_env
 
 import wandbkit
 from wandbkit.server import Store
@@ -73,31 +73,20 @@ OFFICIAL_SCRIPT = textwrap.dedent(
 @pytest.fixture(scope="module")
 def demo_server() -> Iterator[ServerHandle]:
     store = Store()
-    seed = seed_demo(store, now=datetime(2026, 11, 1, tzinfo=timezone.utc))
-    with running_server(store, seed=seed) as server:
-        yield server
+    try:
+        seed = seed_demo(store, now=datetime(2026, 11, 1, tzinfo=timezone.utc))
+        with running_server(store, seed=seed) as server:
+            yield server
+    finally:
+        store.close()
 
 
 @pytest.fixture(scope="module")
 def official(demo_server: ServerHandle, tmp_path_factory: pytest.TempPathFactory) -> Any:
     pytest.importorskip("wandb", reason="the official client is installed with the dev extra")
-    home = tmp_path_factory.mktemp("official-home")
+    # The same isolated environment as the compat tests': this server, nothing else.
+    env = official_client_env(demo_server, tmp_path_factory.mktemp("official-home"))
     root = tmp_path_factory.mktemp("official-downloads")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WANDB_")}
-    env.update(demo_server.env())
-    env.update(
-        HOME=str(home),
-        WANDB_SILENT="true",
-        WANDB_ERROR_REPORTING="false",
-        WANDB_DIR=str(home),
-        WANDB_CONFIG_DIR=str(home),
-        WANDB_CACHE_DIR=str(home),
-        WANDB_DATA_DIR=str(home),
-        WANDB_ARTIFACT_DIR=str(home),
-        NO_PROXY="*",
-    )
-    for proxy in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY"):
-        env.pop(proxy, None)
     args = [
         demo_server.seed.team,
         demo_server.seed.entity,

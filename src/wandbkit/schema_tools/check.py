@@ -32,6 +32,7 @@ from wandbkit.schema_tools.errors import SchemaToolError
 __all__ = [
     "DOCUMENT_SUFFIXES",
     "DocumentError",
+    "check_document_sets",
     "check_documents",
     "document_sets",
     "load_schema",
@@ -205,10 +206,21 @@ def check_documents(
     built = load_schema(schema)
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    sets, problems = document_sets(paths, shared_fragments=shared_fragments)
+    return check_document_sets(built, *document_sets(paths, shared_fragments=shared_fragments))
+
+
+def check_document_sets(
+    schema: GraphQLSchema, sets: Iterable[list[Path]], problems: Iterable[DocumentError] = ()
+) -> list[DocumentError]:
+    """Validate sets found by :func:`document_sets`; with its ``problems``, sorted.
+
+    :func:`check_documents` in two steps, for callers that also need the sets (the CLI counts
+    the files it checked).
+    """
+    errors = list(problems)
     for files in sets:
-        problems.extend(_check_set(built, files))
-    return sorted(set(problems), key=_sort_key)
+        errors.extend(_check_set(schema, files))
+    return sorted(set(errors), key=_sort_key)
 
 
 def _sort_key(error: DocumentError) -> tuple[str, int, int, str]:

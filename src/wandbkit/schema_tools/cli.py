@@ -85,7 +85,7 @@ def run_check(args: argparse.Namespace) -> int:
     try:
         from wandbkit._core.errors import WandbkitError
         from wandbkit._schema import schema_path
-        from wandbkit.schema_tools.check import check_documents, document_sets
+        from wandbkit.schema_tools.check import check_document_sets, document_sets, load_schema
         from wandbkit.schema_tools.pull import pull_schema
     except ImportError as exc:
         _err(_MISSING_GRAPHQL.format(name=exc.name))
@@ -99,23 +99,25 @@ def run_check(args: argparse.Namespace) -> int:
             return 2
         paths = [str(default)]
 
-    schema: str
     label: str
     try:
         if args.base_url is not None:
-            schema = pull_schema(args.base_url, api_key=args.api_key, timeout=args.timeout)
+            schema = load_schema(
+                pull_schema(args.base_url, api_key=args.api_key, timeout=args.timeout)
+            )
             label = args.base_url
         else:
+            # A Path, never a str: load_schema would take a str with "{" in it for SDL text.
             schema_file = Path(args.schema) if args.schema else schema_path()
-            schema, label = str(schema_file), str(schema_file)
-        errors = check_documents(schema, paths, shared_fragments=not args.isolated)
-    except WandbkitError as exc:
+            schema, label = load_schema(schema_file), str(schema_file)
+    except (WandbkitError, FileNotFoundError) as exc:  # FileNotFoundError: a broken install
         _err(str(exc))
         return 2
 
+    sets, problems = document_sets(paths, shared_fragments=not args.isolated)
+    errors = check_document_sets(schema, sets, problems)
     for error in errors:
         print(error)
-    sets, _ = document_sets(paths, shared_fragments=not args.isolated)
     files = sum(len(s) for s in sets)
     noun = "file" if files == 1 else "files"
     if errors:
