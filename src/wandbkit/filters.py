@@ -23,12 +23,26 @@ test runs every case through both. Summary of the rules:
 
 from __future__ import annotations
 
-import math
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
 from wandbkit._core.errors import UsageError
+from wandbkit.filter_language import (
+    DOCUMENT_PREFIXES,
+    FIELD_KINDS,
+    FIELD_LIST,
+    FIELD_OPS,
+    LOGICAL_OPS,
+    MAX_DEPTH,
+    ORDER_FIELD_LIST,
+    RANGE_OPS,
+    FieldKind,
+    describe,
+    is_number,
+    number_problem,
+    parse_time,
+)
 
 __all__ = [
     "MAX_DEPTH",
@@ -38,81 +52,28 @@ __all__ = [
     "validate_run_order",
 ]
 
-#: How deeply filter objects may nest (logical operators, field operator objects, ``$not``).
-MAX_DEPTH = 32
-
-_LOGICAL_OPS = ("$and", "$or", "$nor")
-_FIELD_OPS = ("$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin", "$exists", "$regex")
-_RANGE_OPS = ("$gt", "$gte", "$lt", "$lte")
-_INT_LIMIT = 2**63
-
-_TEXT, _TIME, _DURATION, _TAGS, _JSON = "text", "time", "duration", "tags", "json"
-
-# Plain field name -> kind; the same table as the server's, in the same order (messages list it).
-_COLUMNS: dict[str, str] = {
-    "name": _TEXT,
-    "displayName": _TEXT,
-    "display_name": _TEXT,
-    "state": _TEXT,
-    "tags": _TAGS,
-    "createdAt": _TIME,
-    "created_at": _TIME,
-    "updatedAt": _TIME,
-    "updated_at": _TIME,
-    "heartbeatAt": _TIME,
-    "heartbeat_at": _TIME,
-    "duration": _DURATION,
-    "group": _TEXT,
-    "jobType": _TEXT,
-    "job_type": _TEXT,
-    "host": _TEXT,
-    "username": _TEXT,
-    "sweep": _TEXT,
-    "notes": _TEXT,
-    "description": _TEXT,
-}
-_PREFIXES = ("config", "summary_metrics", "summaryMetrics", "summary", "system_metrics")
+_LOGICAL_OPS, _FIELD_OPS, _RANGE_OPS = LOGICAL_OPS, FIELD_OPS, RANGE_OPS
+_PREFIXES = DOCUMENT_PREFIXES
 
 #: Field names a run filter accepts: the plain names, and the prefixes of JSON paths (``config.``
 #: and friends, followed by dot-separated keys).
-RUN_FILTER_FIELDS: frozenset[str] = frozenset(_COLUMNS) | {f"{p}." for p in _PREFIXES}
+RUN_FILTER_FIELDS: frozenset[str] = frozenset(FIELD_KINDS) | {f"{p}." for p in _PREFIXES}
 
 #: Field names a run order accepts: every filter field except ``tags``.
 ORDER_FIELDS: frozenset[str] = RUN_FILTER_FIELDS - {"tags"}
 
-_FIELD_LIST = ", ".join(_COLUMNS) + ", or a path under " + ", ".join(f"{p}." for p in _PREFIXES)
-_ORDER_FIELD_LIST = (
-    ", ".join(name for name, kind in _COLUMNS.items() if kind != _TAGS)
-    + ", or a path under "
-    + ", ".join(f"{p}." for p in _PREFIXES)
-)
-
-
-def _describe(value: object) -> str:
-    if value is None or isinstance(value, (bool, int, float, str)):
-        shown = repr(value)
-        if len(shown) > 60:
-            shown = shown[:57] + "..."
-        return f"{type(value).__name__} {shown}"
-    return type(value).__name__
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
 
 def _check_number(value: float, where: str) -> None:
-    if isinstance(value, float) and not math.isfinite(value):
-        raise UsageError(f"{where}: NaN and infinity are not valid JSON numbers")
-    if isinstance(value, int) and not -_INT_LIMIT <= value < _INT_LIMIT:
-        raise UsageError(f"{where}: integer {value} is outside the 64-bit range")
+    problem = number_problem(value, where)
+    if problem is not None:
+        raise UsageError(problem)
 
 
-def _field_kind(name: str, where: str, *, for_order: bool = False) -> str:
-    kind = _COLUMNS.get(name)
-    expected = _ORDER_FIELD_LIST if for_order else _FIELD_LIST
+def _field_kind(name: str, where: str, *, for_order: bool = False) -> FieldKind:
+    kind = FIELD_KINDS.get(name)
+    expected = ORDER_FIELD_LIST if for_order else FIELD_LIST
     if kind is not None:
-        if for_order and kind == _TAGS:
+        if for_order and kind is FieldKind.TAGS:
             raise UsageError(
                 f"{where}: cannot order by {name!r}, a list; expected one of {expected}"
             )
@@ -125,45 +86,7 @@ def _field_kind(name: str, where: str, *, for_order: bool = False) -> str:
     keys = path.split(".")
     if any(key == "" for key in keys):
         raise UsageError(f"{where}: field {name!r} has an empty key; write '{prefix}.a.b'")
-    return _JSON
-
-
-_TIME_PATTERN = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})"
-    r"(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?"
-    r"\s*(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?"
-)
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-
-
-def _parse_time(value: object) -> datetime | None:
-    """A time operand as a UTC datetime; ``None`` if it has no time's shape.
-
-    Raises ValueError or OverflowError for a well-shaped value out of range (month 13, …).
-    The server parses with the same rules.
-    """
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return (_EPOCH + timedelta(seconds=value)).astimezone(timezone.utc)
-    if not isinstance(value, str):
-        return None
-    match = _TIME_PATTERN.fullmatch(value.strip())
-    if match is None:
-        return None
-    year, month, day, hour, minute, second, fraction, zulu, sign, zone_h, zone_m = match.groups()
-    zone = timezone.utc  # naive times are UTC
-    if sign is not None and not zulu:
-        offset = timedelta(hours=int(zone_h), minutes=int(zone_m or 0))
-        zone = timezone(-offset if sign == "-" else offset)
-    return datetime(
-        int(year),
-        int(month),
-        int(day),
-        int(hour or 0),
-        int(minute or 0),
-        int(second or 0),
-        int((fraction or "0")[:6].ljust(6, "0")),
-        tzinfo=zone,
-    ).astimezone(timezone.utc)
+    return FieldKind.JSON
 
 
 def _check_time(value: object, where: str) -> None:
@@ -173,42 +96,44 @@ def _check_time(value: object, where: str) -> None:
         raise UsageError(
             f"{where}: expected {expected}, got datetime (pass value.isoformat() instead)"
         )
-    if _is_number(value):
+    if is_number(value):
         assert isinstance(value, (int, float))
         _check_number(value, where)
     try:
-        moment = _parse_time(value)
+        moment = parse_time(value)
     except (ValueError, OverflowError) as exc:
-        raise UsageError(f"{where}: {_describe(value)} is not a valid time ({exc})") from None
+        raise UsageError(f"{where}: {describe(value)} is not a valid time ({exc})") from None
     if moment is None:
-        raise UsageError(f"{where}: expected {expected}, got {_describe(value)}")
+        raise UsageError(f"{where}: expected {expected}, got {describe(value)}")
 
 
-def _check_operand(name: str, kind: str, value: object, where: str, *, allow_null: bool) -> None:
+def _check_operand(
+    name: str, kind: FieldKind, value: object, where: str, *, allow_null: bool
+) -> None:
     if value is None:
         if allow_null:
             return
         raise UsageError(f"{where}: cannot compare {name!r} with null; use $exists")
-    if kind == _TIME:
+    if kind is FieldKind.TIME:
         _check_time(value, where)
         return
-    if kind == _DURATION:
-        if not _is_number(value):
-            raise UsageError(f"{where}: expected a number of seconds, got {_describe(value)}")
-    elif kind in (_TEXT, _TAGS):
+    if kind is FieldKind.DURATION:
+        if not is_number(value):
+            raise UsageError(f"{where}: expected a number of seconds, got {describe(value)}")
+    elif kind in (FieldKind.TEXT, FieldKind.TAGS):
         if not isinstance(value, str):
-            raise UsageError(f"{where}: expected a string, got {_describe(value)}")
-    elif not (isinstance(value, (str, bool)) or _is_number(value)):
+            raise UsageError(f"{where}: expected a string, got {describe(value)}")
+    elif not (isinstance(value, (str, bool)) or is_number(value)):
         hint = " (use $in to match any of several values)" if isinstance(value, list) else ""
         raise UsageError(
-            f"{where}: expected a number, string, boolean or null, got {_describe(value)}{hint}"
+            f"{where}: expected a number, string, boolean or null, got {describe(value)}{hint}"
         )
-    if _is_number(value):
+    if is_number(value):
         assert isinstance(value, (int, float))
         _check_number(value, where)
 
 
-def _check_operator(name: str, kind: str, op: str, operand: object, where: str) -> None:
+def _check_operator(name: str, kind: FieldKind, op: str, operand: object, where: str) -> None:
     if op in ("$eq", "$ne"):
         _check_operand(name, kind, operand, where, allow_null=True)
     elif op in _RANGE_OPS:
@@ -216,18 +141,18 @@ def _check_operator(name: str, kind: str, op: str, operand: object, where: str) 
     elif op in ("$in", "$nin"):
         # A tuple serializes as a JSON list too; sets and other iterables do not.
         if not isinstance(operand, (list, tuple)):
-            raise UsageError(f"{where}: expected a list of values, got {_describe(operand)}")
+            raise UsageError(f"{where}: expected a list of values, got {describe(operand)}")
         for index, item in enumerate(operand):
             _check_operand(name, kind, item, f"{where}[{index}]", allow_null=True)
     elif op == "$exists":
         if not isinstance(operand, bool):
-            raise UsageError(f"{where}: expected true or false, got {_describe(operand)}")
+            raise UsageError(f"{where}: expected true or false, got {describe(operand)}")
     else:
-        if kind == _DURATION:
+        if kind is FieldKind.DURATION:
             raise UsageError(f"{where}: $regex needs a string field; {name!r} is a number")
         if not isinstance(operand, str):
             raise UsageError(
-                f"{where}: expected a regular expression string, got {_describe(operand)}"
+                f"{where}: expected a regular expression string, got {describe(operand)}"
             )
         try:
             re.compile(operand)
@@ -240,7 +165,9 @@ def _check_depth(depth: int, where: str) -> None:
         raise UsageError(f"{where}: filter is nested deeper than {MAX_DEPTH} levels")
 
 
-def _check_field_condition(name: str, kind: str, condition: object, where: str, depth: int) -> None:
+def _check_field_condition(
+    name: str, kind: FieldKind, condition: object, where: str, depth: int
+) -> None:
     if not isinstance(condition, dict):
         _check_operand(name, kind, condition, where, allow_null=True)
         return
@@ -260,7 +187,7 @@ def _check_field_condition(name: str, kind: str, condition: object, where: str, 
             if not isinstance(operand, dict):
                 raise UsageError(
                     f"{op_where}: expected an operator object like {{'$gt': 1}}, "
-                    f"got {_describe(operand)}"
+                    f"got {describe(operand)}"
                 )
             _check_field_condition(name, kind, operand, op_where, depth + 1)
         elif op in _FIELD_OPS:
@@ -279,14 +206,14 @@ def _check_field_condition(name: str, kind: str, condition: object, where: str, 
 def _check_filter(node: object, where: str, depth: int) -> None:
     _check_depth(depth, where)
     if not isinstance(node, dict):
-        raise UsageError(f"{where}: expected an object of conditions, got {_describe(node)}")
+        raise UsageError(f"{where}: expected an object of conditions, got {describe(node)}")
     for key, value in node.items():
         key_where = f"{where}[{key!r}]"
         if not isinstance(key, str):
-            raise UsageError(f"{where}: keys must be strings, got {_describe(key)}")
+            raise UsageError(f"{where}: keys must be strings, got {describe(key)}")
         if key in _LOGICAL_OPS:
             if not isinstance(value, list):
-                raise UsageError(f"{key_where}: expected a list of filters, got {_describe(value)}")
+                raise UsageError(f"{key_where}: expected a list of filters, got {describe(value)}")
             for index, item in enumerate(value):
                 _check_filter(item, f"{key_where}[{index}]", depth + 1)
         elif key == "$not":
@@ -362,16 +289,14 @@ def validate_run_order(order: object, *, argument: str = "order") -> str:
         '+created_at'
     """
     if order is not None and not isinstance(order, str):
-        raise UsageError(
-            f"{argument}: expected a string like '-created_at', got {_describe(order)}"
-        )
+        raise UsageError(f"{argument}: expected a string like '-created_at', got {describe(order)}")
     text = (order or "").strip()
     if not text:
         return "+created_at"
     name = text[1:] if text[0] in "+-" else text
     if not name:
         raise UsageError(
-            f"{argument}: {order!r} names no field; expected one of {_ORDER_FIELD_LIST}"
+            f"{argument}: {order!r} names no field; expected one of {ORDER_FIELD_LIST}"
         )
     if "\x00" in name:
         raise UsageError(f"{argument}: field name contains a NUL character")

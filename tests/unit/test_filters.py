@@ -295,16 +295,25 @@ def test_order_validator_names_the_argument() -> None:
         validate_run_order("x", argument="sort")
 
 
-def test_client_module_imports_only_the_stdlib_and_core_errors() -> None:
-    tree = ast.parse(FILTERS_SOURCE.read_text(encoding="utf-8"))
+def _non_stdlib_imports(source: Path) -> set[str]:
+    tree = ast.parse(source.read_text(encoding="utf-8"))
     modules: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             modules.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module:
             modules.add(node.module)
-    outside = {m for m in modules if m.split(".")[0] not in sys.stdlib_module_names}
-    assert outside == {"wandbkit._core.errors"}
+    return {m for m in modules if m.split(".")[0] not in sys.stdlib_module_names}
+
+
+def test_client_module_imports_only_the_stdlib_core_errors_and_the_shared_language() -> None:
+    # The language's fields and operand rules live in wandbkit.filter_language, which the
+    # server's compiler reads too; that module is stdlib only.
+    assert _non_stdlib_imports(FILTERS_SOURCE) == {
+        "wandbkit._core.errors",
+        "wandbkit.filter_language",
+    }
+    assert _non_stdlib_imports(FILTERS_SOURCE.with_name("filter_language.py")) == set()
 
 
 def test_importing_the_client_module_does_not_load_the_server() -> None:

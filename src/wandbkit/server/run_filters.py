@@ -44,14 +44,27 @@ Semantics, where W&B or Mongo leave room for choice:
 
 from __future__ import annotations
 
-import enum
 import functools
 import json
-import math
 import re
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
+
+from wandbkit.filter_language import (
+    DOCUMENT_PREFIXES,
+    FIELD_KINDS,
+    FIELD_LIST,
+    FIELD_OPS,
+    LOGICAL_OPS,
+    MAX_DEPTH,
+    ORDER_FIELD_LIST,
+    FieldKind,
+    describe,
+    is_number,
+    number_problem,
+    parse_time,
+)
 
 __all__ = [
     "MAX_DEPTH",
@@ -64,14 +77,10 @@ __all__ = [
 ]
 
 #: How deeply filter objects may nest (logical operators, field operator objects, ``$not``).
-MAX_DEPTH = 32
 
 _ARGUMENT = "filters"
-_LOGICAL_OPS = ("$and", "$or", "$nor")
-_FIELD_OPS = ("$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin", "$exists", "$regex")
 _RANGE_SQL = {"$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<="}
 # Integers SQLite can bind; a bigger Python int would raise OverflowError at execute time.
-_INT_LIMIT = 2**63
 
 
 class FilterError(ValueError):
@@ -153,12 +162,7 @@ def _two_valued(inner: _Q) -> _Q:
 # -- fields ----------------------------------------------------------------------------------
 
 
-class _Kind(enum.Enum):
-    TEXT = "a string"
-    TIME = "a time"
-    DURATION = "a number of seconds"
-    TAGS = "a list of strings"
-    JSON = "a JSON value"
+_Kind = FieldKind
 
 
 @dataclass(frozen=True)
@@ -168,27 +172,33 @@ class _Column:
     nullable: bool
 
 
+# Each field of the language (kinds from wandbkit.filter_language) -> (SQL, nullable).
+_SQL_COLUMNS: dict[str, tuple[str, bool]] = {
+    "name": ("r.name", False),
+    "displayName": ("r.display_name", True),
+    "display_name": ("r.display_name", True),
+    "state": ("r.state", False),
+    "tags": ("r.tags", False),
+    "createdAt": ("r.created_at", False),
+    "created_at": ("r.created_at", False),
+    "updatedAt": ("r.updated_at", False),
+    "updated_at": ("r.updated_at", False),
+    "heartbeatAt": ("r.heartbeat_at", True),
+    "heartbeat_at": ("r.heartbeat_at", True),
+    "duration": ("r.heartbeat_at", True),
+    "group": ("r.group_name", True),
+    "jobType": ("r.job_type", True),
+    "job_type": ("r.job_type", True),
+    "host": ("r.host", True),
+    "username": ("u.username", True),
+    "sweep": ("r.sweep_name", True),
+    "notes": ("r.notes", True),
+    "description": ("r.description", True),
+}
+assert set(_SQL_COLUMNS) == set(FIELD_KINDS), "every field of the language needs its SQL"
 _COLUMNS: dict[str, _Column] = {
-    "name": _Column("r.name", _Kind.TEXT, False),
-    "displayName": _Column("r.display_name", _Kind.TEXT, True),
-    "display_name": _Column("r.display_name", _Kind.TEXT, True),
-    "state": _Column("r.state", _Kind.TEXT, False),
-    "tags": _Column("r.tags", _Kind.TAGS, False),
-    "createdAt": _Column("r.created_at", _Kind.TIME, False),
-    "created_at": _Column("r.created_at", _Kind.TIME, False),
-    "updatedAt": _Column("r.updated_at", _Kind.TIME, False),
-    "updated_at": _Column("r.updated_at", _Kind.TIME, False),
-    "heartbeatAt": _Column("r.heartbeat_at", _Kind.TIME, True),
-    "heartbeat_at": _Column("r.heartbeat_at", _Kind.TIME, True),
-    "duration": _Column("r.heartbeat_at", _Kind.DURATION, True),
-    "group": _Column("r.group_name", _Kind.TEXT, True),
-    "jobType": _Column("r.job_type", _Kind.TEXT, True),
-    "job_type": _Column("r.job_type", _Kind.TEXT, True),
-    "host": _Column("r.host", _Kind.TEXT, True),
-    "username": _Column("u.username", _Kind.TEXT, True),
-    "sweep": _Column("r.sweep_name", _Kind.TEXT, True),
-    "notes": _Column("r.notes", _Kind.TEXT, True),
-    "description": _Column("r.description", _Kind.TEXT, True),
+    name: _Column(sql, FIELD_KINDS[name], nullable)
+    for name, (sql, nullable) in _SQL_COLUMNS.items()
 }
 
 # JSON documents addressed by "<prefix>.<path>"; config values are wrapped as {"value": …}.
@@ -199,13 +209,7 @@ _DOCUMENTS: dict[str, str] = {
     "summary": "r.summary",
     "system_metrics": "r.system_metrics",
 }
-
-_FIELD_LIST = ", ".join(_COLUMNS) + ", or a path under " + ", ".join(f"{p}." for p in _DOCUMENTS)
-_ORDER_FIELD_LIST = (
-    ", ".join(name for name, col in _COLUMNS.items() if col.kind is not _Kind.TAGS)
-    + ", or a path under "
-    + ", ".join(f"{p}." for p in _DOCUMENTS)
-)
+assert tuple(_DOCUMENTS) == DOCUMENT_PREFIXES
 
 
 @dataclass(frozen=True)
@@ -267,7 +271,7 @@ def _json_access(document: str, keys: list[str], *, inline: bool) -> tuple[_Q, _
 
 def _resolve_field(name: str, where: str, *, inline: bool, for_order: bool = False) -> _Field:
     column = _COLUMNS.get(name)
-    expected = _ORDER_FIELD_LIST if for_order else _FIELD_LIST
+    expected = ORDER_FIELD_LIST if for_order else FIELD_LIST
     if column is not None:
         if for_order and column.kind is _Kind.TAGS:
             raise FilterError(
@@ -302,32 +306,10 @@ def _resolve_field(name: str, where: str, *, inline: bool, for_order: bool = Fal
 # -- operands --------------------------------------------------------------------------------
 
 
-def _describe(value: object) -> str:
-    if value is None or isinstance(value, (bool, int, float, str)):
-        shown = repr(value)
-        if len(shown) > 60:
-            shown = shown[:57] + "..."
-        return f"{type(value).__name__} {shown}"
-    return type(value).__name__
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
 def _check_number(value: float, where: str) -> None:
-    if isinstance(value, float) and not math.isfinite(value):
-        raise FilterError(f"{where}: NaN and infinity are not valid JSON numbers")
-    if isinstance(value, int) and not -_INT_LIMIT <= value < _INT_LIMIT:
-        raise FilterError(f"{where}: integer {value} is outside the 64-bit range")
-
-
-_TIME_PATTERN = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})"
-    r"(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?"
-    r"\s*(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?"
-)
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+    problem = number_problem(value, where)
+    if problem is not None:
+        raise FilterError(problem)
 
 
 def _format_utc(moment: datetime) -> str:
@@ -339,48 +321,19 @@ def _format_utc(moment: datetime) -> str:
     )
 
 
-def _parse_time(value: object) -> datetime | None:
-    """A time operand as a UTC datetime; ``None`` if it has no time's shape.
-
-    Raises ValueError or OverflowError for a well-shaped value out of range (month 13, …).
-    """
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return (_EPOCH + timedelta(seconds=value)).astimezone(timezone.utc)
-    if not isinstance(value, str):
-        return None
-    match = _TIME_PATTERN.fullmatch(value.strip())
-    if match is None:
-        return None
-    year, month, day, hour, minute, second, fraction, zulu, sign, zone_h, zone_m = match.groups()
-    zone = timezone.utc  # naive times are UTC, as the server stores them
-    if sign is not None and not zulu:
-        offset = timedelta(hours=int(zone_h), minutes=int(zone_m or 0))
-        zone = timezone(-offset if sign == "-" else offset)
-    return datetime(
-        int(year),
-        int(month),
-        int(day),
-        int(hour or 0),
-        int(minute or 0),
-        int(second or 0),
-        int((fraction or "0")[:6].ljust(6, "0")),  # nanoseconds are truncated to micro
-        tzinfo=zone,
-    ).astimezone(timezone.utc)
-
-
 def _normalize_time(value: object, where: str) -> str:
     """ISO-8601 text or epoch seconds -> the fixed-width UTC form the SQL compares with."""
-    if _is_number(value):
+    if is_number(value):
         assert isinstance(value, (int, float))
         _check_number(value, where)
     try:
-        moment = _parse_time(value)
+        moment = parse_time(value)
     except (ValueError, OverflowError) as exc:
-        raise FilterError(f"{where}: {_describe(value)} is not a valid time ({exc})") from None
+        raise FilterError(f"{where}: {describe(value)} is not a valid time ({exc})") from None
     if moment is None:
         raise FilterError(
             f"{where}: expected an ISO-8601 time like '2026-11-01T12:00:00Z' or epoch seconds, "
-            f"got {_describe(value)}"
+            f"got {describe(value)}"
         )
     return _format_utc(moment)
 
@@ -395,17 +348,17 @@ def _scalar_operand(field: _Field, value: object, where: str, *, allow_null: boo
     if kind is _Kind.TIME:
         return _normalize_time(value, where)
     if kind is _Kind.DURATION:
-        if not _is_number(value):
-            raise FilterError(f"{where}: expected a number of seconds, got {_describe(value)}")
+        if not is_number(value):
+            raise FilterError(f"{where}: expected a number of seconds, got {describe(value)}")
     elif kind in (_Kind.TEXT, _Kind.TAGS):
         if not isinstance(value, str):
-            raise FilterError(f"{where}: expected a string, got {_describe(value)}")
-    elif not (isinstance(value, (str, bool)) or _is_number(value)):
+            raise FilterError(f"{where}: expected a string, got {describe(value)}")
+    elif not (isinstance(value, (str, bool)) or is_number(value)):
         hint = " (use $in to match any of several values)" if isinstance(value, list) else ""
         raise FilterError(
-            f"{where}: expected a number, string, boolean or null, got {_describe(value)}{hint}"
+            f"{where}: expected a number, string, boolean or null, got {describe(value)}{hint}"
         )
-    if _is_number(value):
+    if is_number(value):
         assert isinstance(value, (int, float))
         _check_number(value, where)
     return value
@@ -415,9 +368,7 @@ def _compile_regex(pattern: object, field: _Field, where: str) -> str:
     if field.kind is _Kind.DURATION:
         raise FilterError(f"{where}: $regex needs a string field; {field.name!r} is a number")
     if not isinstance(pattern, str):
-        raise FilterError(
-            f"{where}: expected a regular expression string, got {_describe(pattern)}"
-        )
+        raise FilterError(f"{where}: expected a regular expression string, got {describe(pattern)}")
     try:
         _compiled(pattern)
     except re.error as exc:
@@ -482,7 +433,7 @@ def _member_of(field: _Field, operands: list[object]) -> _Q:
             names = ", ".join(f"'{name}'" for name in bools)  # only 'true' and 'false'
             parts.append(_two_valued(_fmt(f"{{}} IN ({names})", field.json_type)))
         texts = [value for value in values if isinstance(value, str)]
-        numbers = [value for value in values if _is_number(value)]
+        numbers = [value for value in values if is_number(value)]
         for group, types in ((texts, "'text'"), (numbers, "'integer', 'real'")):
             if group:
                 parts.append(
@@ -553,7 +504,7 @@ def _operator(field: _Field, op: str, operand: object, where: str) -> _Q:
         return _compare(field, _RANGE_SQL[op], value)
     if op in ("$in", "$nin"):
         if not isinstance(operand, list):
-            raise FilterError(f"{where}: expected a list of values, got {_describe(operand)}")
+            raise FilterError(f"{where}: expected a list of values, got {describe(operand)}")
         values = [
             _scalar_operand(field, item, f"{where}[{index}]", allow_null=True)
             for index, item in enumerate(operand)
@@ -562,7 +513,7 @@ def _operator(field: _Field, op: str, operand: object, where: str) -> _Q:
         return member if op == "$in" else _not(member)
     if op == "$exists":
         if not isinstance(operand, bool):
-            raise FilterError(f"{where}: expected true or false, got {_describe(operand)}")
+            raise FilterError(f"{where}: expected true or false, got {describe(operand)}")
         return _exists(field, operand)
     assert op == "$regex"
     return _regex(field, _compile_regex(operand, field, where))
@@ -582,7 +533,7 @@ def _field_condition(field: _Field, condition: object, where: str, depth: int) -
     _check_depth(depth, where)
     if not condition:
         raise FilterError(
-            f"{where}: empty operator object; expected one of {', '.join(_FIELD_OPS)}, $not"
+            f"{where}: empty operator object; expected one of {', '.join(FIELD_OPS)}, $not"
         )
     parts: list[_Q] = []
     for op, operand in condition.items():
@@ -596,19 +547,19 @@ def _field_condition(field: _Field, condition: object, where: str, depth: int) -
             if not isinstance(operand, dict):
                 raise FilterError(
                     f"{op_where}: expected an operator object like {{'$gt': 1}}, "
-                    f"got {_describe(operand)}"
+                    f"got {describe(operand)}"
                 )
             parts.append(_not(_field_condition(field, operand, op_where, depth + 1)))
-        elif op in _FIELD_OPS:
+        elif op in FIELD_OPS:
             parts.append(_operator(field, op, operand, op_where))
-        elif op in _LOGICAL_OPS:
+        elif op in LOGICAL_OPS:
             raise FilterError(
                 f"{where}: {op!r} combines whole filters and cannot be used inside field "
                 f"{field.name!r}; write {{'{op}': [{{'{field.name}': ...}}, ...]}}"
             )
         else:
             raise FilterError(
-                f"{where}: unknown operator {op!r}; expected one of {', '.join(_FIELD_OPS)}, $not"
+                f"{where}: unknown operator {op!r}; expected one of {', '.join(FIELD_OPS)}, $not"
             )
     return _join(parts, "AND", _TRUE)
 
@@ -616,17 +567,15 @@ def _field_condition(field: _Field, condition: object, where: str, depth: int) -
 def _filter(node: object, where: str, depth: int) -> _Q:
     _check_depth(depth, where)
     if not isinstance(node, dict):
-        raise FilterError(f"{where}: expected an object of conditions, got {_describe(node)}")
+        raise FilterError(f"{where}: expected an object of conditions, got {describe(node)}")
     parts: list[_Q] = []
     for key, value in node.items():
         key_where = f"{where}[{key!r}]"
         if not isinstance(key, str):
-            raise FilterError(f"{where}: keys must be strings, got {_describe(key)}")
-        if key in _LOGICAL_OPS:
+            raise FilterError(f"{where}: keys must be strings, got {describe(key)}")
+        if key in LOGICAL_OPS:
             if not isinstance(value, list):
-                raise FilterError(
-                    f"{key_where}: expected a list of filters, got {_describe(value)}"
-                )
+                raise FilterError(f"{key_where}: expected a list of filters, got {describe(value)}")
             subs = [
                 _filter(item, f"{key_where}[{index}]", depth + 1)
                 for index, item in enumerate(value)
@@ -641,7 +590,7 @@ def _filter(node: object, where: str, depth: int) -> _Q:
                 parts.append(_not(_join(subs, "OR", _FALSE)))
         elif key == "$not":
             parts.append(_not(_filter(value, key_where, depth + 1)))
-        elif key in _FIELD_OPS:
+        elif key in FIELD_OPS:
             raise FilterError(
                 f"{where}: {key!r} compares a field and belongs inside one, "
                 f"like {{'config.lr': {{'{key}': ...}}}}"
@@ -649,7 +598,7 @@ def _filter(node: object, where: str, depth: int) -> _Q:
         elif key.startswith("$"):
             raise FilterError(
                 f"{where}: unknown operator {key!r}; expected one of "
-                f"{', '.join(_LOGICAL_OPS)}, $not, or a field name"
+                f"{', '.join(LOGICAL_OPS)}, $not, or a field name"
             )
         else:
             field = _resolve_field(key, where, inline=False)
@@ -708,12 +657,12 @@ def compile_run_order(order: str | None) -> list[OrderTerm]:
         [('r.state', True), ('r.pk', True)]
     """
     if order is not None and not isinstance(order, str):
-        raise FilterError(f"order: expected a string like '-created_at', got {_describe(order)}")
+        raise FilterError(f"order: expected a string like '-created_at', got {describe(order)}")
     text = (order or "").strip() or "+created_at"
     descending = text.startswith("-")
     name = text[1:] if text[0] in "+-" else text
     if not name:
-        raise FilterError(f"order: {order!r} names no field; expected one of {_ORDER_FIELD_LIST}")
+        raise FilterError(f"order: {order!r} names no field; expected one of {ORDER_FIELD_LIST}")
     if "\x00" in name:
         # Python's sqlite3 refuses statement text with a NUL; say so before building one.
         raise FilterError("order: field name contains a NUL character")
