@@ -459,9 +459,10 @@ def _member_of(field: _Field, operands: list[object]) -> _Q:
                 )
             )
         else:
-            parts.append(
-                _two_valued(_fmt("{} IN (SELECT value FROM json_each({}))", field.value, listed))
-            )
+            member = _fmt("{} IN (SELECT value FROM json_each({}))", field.value, listed)
+            # A NOT NULL column needs no ifnull(), and without it SQLite looks names up in the
+            # (project, name) index instead of testing every run of the project.
+            parts.append(_two_valued(member) if field.nullable else member)
     return _join(parts, "OR", _FALSE)
 
 

@@ -556,6 +556,11 @@ class Store:
         in_memory = self.path in ("", ":memory:") or self.path.startswith("file::memory:")
         if not in_memory:
             self._conn.execute("PRAGMA journal_mode = WAL")
+            # In WAL mode NORMAL never corrupts the database; it only skips the fsync at each
+            # commit (a power cut may lose the last commits, a crash of the process loses
+            # nothing). Reads commit too: every first page of a runs listing saves its cursor
+            # snapshot, and an emulator need not wait for the disk on each of them.
+            self._conn.execute("PRAGMA synchronous = NORMAL")
         # The run filter compiler emits REGEXP and helper functions; every connection needs
         # them (this store has exactly one).
         register_sql_functions(self._conn)
