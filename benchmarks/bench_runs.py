@@ -5,6 +5,7 @@ One local server (a separate process, SQLite file) seeded once with the benchmar
 every measurement runs in a fresh interpreter against it, one after the other, in one run.
 
     python benchmarks/bench_runs.py [--runs 2000] [--steps 1000] [--scan-steps 100000]
+                                    [--only runs scan histories pages]
 
 Times start once the client exists (import and construction are `bench_import.py`'s job).
 
@@ -31,6 +32,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -257,6 +259,13 @@ def main() -> int:
     parser.add_argument("--steps", type=int, default=1000)
     parser.add_argument("--scan-steps", type=int, default=100_000)
     parser.add_argument("--histories", type=int, default=100)
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=CASE_GROUPS,
+        default=list(CASE_GROUPS),
+        help="measure only these cases (default: all)",
+    )
     args = parser.parse_args()
     if args.child:
         case, *rest = args.child
@@ -319,6 +328,9 @@ def main() -> int:
     return 0
 
 
+CASE_GROUPS = ("runs", "scan", "histories", "pages")
+
+
 def report(env: dict[str, str], path: str, scan_path: str, args: argparse.Namespace) -> None:
     rows: list[tuple[str, str, str, str]] = []
 
@@ -329,6 +341,21 @@ def report(env: dict[str, str], path: str, scan_path: str, args: argparse.Namesp
         print(f"  {rows[-1][0]:<34} {rows[-1][1]} | {rows[-1][2]:<26} | {rows[-1][3]}", flush=True)
 
     print(f"\n{'case':<36} {'wandbkit':>10} | {'other':<26} | ratio", flush=True)
+    if "runs" in args.only:
+        _report_runs(env, path, args, line)
+    if "scan" in args.only:
+        _report_scan(env, scan_path, args, line)
+    if "histories" in args.only:
+        _report_histories(env, path, args, line)
+    if "pages" in args.only:
+        _report_pages(env, path)
+
+
+#: The report's line printer: case, wandbkit seconds, other seconds, what "other" is[, note].
+Line = Callable[..., None]
+
+
+def _report_runs(env: dict[str, str], path: str, args: argparse.Namespace, line: Line) -> None:
     kit_lazy = _measure(env, "kit_runs", path, True)
     kit_full = _measure(env, "kit_runs", path, False)
     off_lazy = _measure(env, "official_runs", path, True)
@@ -346,6 +373,8 @@ def report(env: dict[str, str], path: str, scan_path: str, args: argparse.Namesp
         "official full",
     )
 
+
+def _report_scan(env: dict[str, str], scan_path: str, args: argparse.Namespace, line: Line) -> None:
     small = max(args.scan_steps // 10, 1000)
     kit_scan = _measure(env, "kit_scan", scan_path, args.scan_steps)
     off_scan = _measure(env, "official_scan", scan_path, args.scan_steps)
@@ -362,6 +391,9 @@ def report(env: dict[str, str], path: str, scan_path: str, args: argparse.Namesp
         f"official {off_mem['traced_peak_mb']:.2f} MB at {args.scan_steps} rows",
         flush=True,
     )
+
+
+def _report_histories(env: dict[str, str], path: str, args: argparse.Namespace, line: Line) -> None:
     kit_hist = _measure(env, "kit_histories", path, args.histories)
     off_hist = _measure(env, "official_histories", path, args.histories)
     line(
@@ -379,6 +411,8 @@ def report(env: dict[str, str], path: str, scan_path: str, args: argparse.Namesp
         "official loop",
     )
 
+
+def _report_pages(env: dict[str, str], path: str) -> None:
     # Alternated, three rounds: the server's own noise hits both sides alike.
     kit_times, raw_times = [], []
     for _ in range(3):

@@ -292,7 +292,7 @@ def test_the_seed_command_loads_the_benchmark(
     out, err = capsys.readouterr()
     assert out.count("\n") == 2 and "5 runs and 100 history rows" in err
     conn = sqlite3.connect(db)
-    assert conn.execute("SELECT COUNT(*) FROM history").fetchone() == (100,)
+    assert conn.execute("SELECT SUM(row_count) FROM history_blocks").fetchone() == (100,)
     assert conn.execute("SELECT COUNT(*) FROM runs").fetchone() == (5,)
     conn.close()
 

@@ -177,9 +177,10 @@ async def histories_of(
         for run_id in names:
             if run_id not in found:
                 raise run_not_found(entity, project, run_id, "GetRunsHistories")
-            for row in found[run_id]:
+            run_rows = found[run_id]
+            for row in run_rows:
                 row["run_id"] = run_id
-                rows.append(row)
+            rows.extend(run_rows)
     if fmt == "pandas":
         return to_pandas(rows)
     if fmt == "polars":

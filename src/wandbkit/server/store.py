@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
 import mimetypes
 import re
@@ -50,10 +51,19 @@ from typing import Any, Literal
 from wandbkit.server.blobs import BlobStore, BlobWriter
 from wandbkit.server.history import (
     downsample,
-    downsample_indices,
     dumps_json,
     empty_history_keys,
     merge_history_keys,
+    sampled_indices,
+)
+from wandbkit.server.history_blocks import (
+    BLOCK_ROWS,
+    Block,
+    HistoryLayoutError,
+    append_blocks,
+    rows_between,
+    split_rows,
+    unpack_steps,
 )
 from wandbkit.server.run_filters import (
     compile_run_filters,
@@ -371,6 +381,8 @@ class Migration:
     version: int
     name: str
     sql: str
+    #: Runs after ``sql``, in the same transaction: for moving data SQL cannot move alone.
+    upgrade: Callable[[sqlite3.Connection], None] | None = None
 
 
 IDENTITY_SQL = """
@@ -513,12 +525,47 @@ CREATE TABLE IF NOT EXISTS server_secrets (
 INSERT OR IGNORE INTO server_secrets (name, value) VALUES ('url_signing', randomblob(32));
 """
 
+HISTORY_BLOCKS_SQL = """
+CREATE TABLE IF NOT EXISTS history_blocks (
+    run_pk     INTEGER NOT NULL REFERENCES runs(pk) ON DELETE CASCADE,
+    seq        INTEGER NOT NULL,
+    first_step INTEGER NOT NULL,
+    last_step  INTEGER NOT NULL,
+    row_count  INTEGER NOT NULL,
+    steps      BLOB NOT NULL,
+    rows       TEXT NOT NULL,
+    PRIMARY KEY (run_pk, seq)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS history_blocks_first ON history_blocks(run_pk, first_step);
+CREATE UNIQUE INDEX IF NOT EXISTS history_blocks_last ON history_blocks(run_pk, last_step);
+"""
+
+
+def _history_into_blocks(conn: sqlite3.Connection) -> None:
+    # Version 3 kept one table row per history row; move them into blocks, run by run.
+    rows = conn.execute("SELECT run_pk, step, row FROM history ORDER BY run_pk, step")
+    for run_pk, group in itertools.groupby(rows, key=lambda row: int(row[0])):
+        items = list(group)
+        _, blocks = append_blocks(None, [int(i[1]) for i in items], [str(i[2]) for i in items])
+        _insert_blocks(conn, run_pk, blocks)
+    conn.execute("DROP TABLE history")
+
+
+def _insert_blocks(conn: sqlite3.Connection, run_pk: int, blocks: Iterable[Block]) -> None:
+    conn.executemany(
+        "INSERT INTO history_blocks (run_pk, seq, first_step, last_step, row_count, steps, rows)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(run_pk, b.seq, b.first_step, b.last_step, b.row_count, b.steps, b.rows) for b in blocks],
+    )
+
+
 #: The store's schema, in order. Append new domains (runs, files, artifacts, registries) as
 #: new versions; a database remembers the last version it applied.
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "identity", IDENTITY_SQL),
     Migration(2, "projects", PROJECTS_SQL),
     Migration(3, "runs", RUNS_SQL),
+    Migration(4, "history blocks", HISTORY_BLOCKS_SQL, _history_into_blocks),
 )
 
 
@@ -616,6 +663,8 @@ class Store:
                 with self.transaction() as conn:
                     for statement in _split_sql(migration.sql):
                         conn.execute(statement)
+                    if migration.upgrade is not None:
+                        migration.upgrade(conn)
                     # PRAGMA takes no parameters; the version is our own int.
                     conn.execute(f"PRAGMA user_version = {int(migration.version)}")
 
@@ -1536,9 +1585,8 @@ class Store:
                 last_step = step
             if not prepared:
                 return run
-            conn.executemany(
-                "INSERT INTO history (run_pk, step, row) VALUES (?, ?, ?)",
-                [(run_pk, row["_step"], dumps_json(row)) for row in prepared],
+            self._append_history_texts(
+                conn, run_pk, [row["_step"] for row in prepared], [dumps_json(r) for r in prepared]
             )
             keys = merge_history_keys(json.loads(run.history_keys or "{}"), prepared, last_step)
             summary = run.summary
@@ -1556,6 +1604,41 @@ class Store:
         assert updated is not None
         return updated
 
+    def _append_history_texts(
+        self, conn: sqlite3.Connection, run_pk: int, steps: Sequence[int], texts: Sequence[str]
+    ) -> None:
+        """Store rows after a run's last block (filling it first); see
+        :mod:`wandbkit.server.history_blocks`.
+
+        Raises:
+            StoreError: steps not strictly increasing or not above the stored ones, or a row
+                that is not JSON text.
+        """
+        last = conn.execute(
+            "SELECT seq, first_step, last_step, row_count, steps, rows FROM history_blocks"
+            " WHERE run_pk = ? ORDER BY seq DESC LIMIT 1",
+            (run_pk,),
+        ).fetchone()
+        stored = Block(*last) if last is not None else None
+        try:
+            refilled, new = append_blocks(stored, steps, texts)
+        except HistoryLayoutError as exc:
+            raise StoreError(str(exc)) from None
+        if refilled is not None:
+            conn.execute(
+                "UPDATE history_blocks SET last_step = ?, row_count = ?, steps = ?, rows = ?"
+                " WHERE run_pk = ? AND seq = ?",
+                (
+                    refilled.last_step,
+                    refilled.row_count,
+                    refilled.steps,
+                    refilled.rows,
+                    run_pk,
+                    refilled.seq,
+                ),
+            )
+        _insert_blocks(conn, run_pk, new)
+
     def history_rows(
         self,
         run_pk: int,
@@ -1566,55 +1649,93 @@ class Store:
     ) -> list[str]:
         """History rows as stored JSON text, in step order, for steps in
         ``[min_step, max_step)`` (either bound may be ``None``), at most ``limit`` of them."""
-        sql = "SELECT row FROM history WHERE run_pk = ?"
-        params: list[Any] = [run_pk]
-        if min_step is not None:
-            sql += " AND step >= ?"
-            params.append(min_step)
-        if max_step is not None:
-            sql += " AND step < ?"
-            params.append(max_step)
-        sql += " ORDER BY step"
-        if limit is not None:
-            sql += " LIMIT ?"
-            params.append(limit)
-        return [row[0] for row in self._all(sql, params)]
+        if limit is not None and limit <= 0:
+            return []
+        with self._lock:
+            # Blocks' step ranges rise with seq: two index seeks find the blocks to read.
+            low, high = 0, None
+            if min_step is not None:
+                found = self._one(
+                    "SELECT seq FROM history_blocks WHERE run_pk = ? AND last_step >= ?"
+                    " ORDER BY last_step LIMIT 1",
+                    (run_pk, min_step),
+                )
+                if found is None:
+                    return []
+                low = int(found[0])
+            if max_step is not None:
+                found = self._one(
+                    "SELECT seq FROM history_blocks WHERE run_pk = ? AND first_step < ?"
+                    " ORDER BY first_step DESC LIMIT 1",
+                    (run_pk, max_step),
+                )
+                if found is None or int(found[0]) < low:
+                    return []
+                high = int(found[0])
+            if high is None and limit is not None:
+                # Full blocks of BLOCK_ROWS rows: no more blocks than these can be needed.
+                high = low + limit // BLOCK_ROWS + 1
+            sql = (
+                "SELECT first_step, last_step, steps, rows FROM history_blocks"
+                " WHERE run_pk = ? AND seq >= ?"
+            )
+            params: list[Any] = [run_pk, low]
+            if high is not None:
+                sql += " AND seq <= ?"
+                params.append(high)
+            blocks = self._all(sql + " ORDER BY seq", params)
+        texts: list[str] = []
+        for first, last, steps, joined in blocks:
+            texts.extend(rows_between(first, last, steps, joined, min_step, max_step))
+            if limit is not None and len(texts) >= limit:
+                return texts[:limit]
+        return texts
 
-    def history_rows_sampled(self, run_pk: int, samples: int, *, count: int) -> list[str]:
+    def history_rows_sampled(self, run_pk: int, samples: int) -> list[str]:
         """At most ``samples`` evenly spaced history rows (first and last kept), as JSON text.
 
-        The same rows as ``downsample(history_rows(run_pk), samples)``. When the run's steps
-        are contiguous (the usual case) SQLite looks the kept steps up by key, so only they
-        become Python strings; otherwise every row is read and thinned in Python.
-
-        Args:
-            run_pk: the run.
-            samples: how many rows at most.
-            count: the run's row count, its ``history_line_count`` (kept by
-                :meth:`append_history`), so the rows need not be counted.
+        The same rows as ``downsample(history_rows(run_pk), samples)``, but only the blocks
+        holding a kept row are read: row ``i`` is in block ``i // BLOCK_ROWS``.
         """
-        if count <= samples:
-            return self.history_rows(run_pk)
-        # Two key seeks; MIN and MAX in one statement would scan the run's rows.
-        first = self._one(
-            "SELECT step FROM history WHERE run_pk = ? ORDER BY step LIMIT 1", (run_pk,)
-        )
-        last = self._one(
-            "SELECT step FROM history WHERE run_pk = ? ORDER BY step DESC LIMIT 1", (run_pk,)
-        )
-        if first is None or last is None or last[0] - first[0] + 1 != count:
+        with self._lock:
+            last = self._one(
+                "SELECT seq, row_count FROM history_blocks WHERE run_pk = ?"
+                " ORDER BY seq DESC LIMIT 1",
+                (run_pk,),
+            )
+            if last is None or samples <= 0:
+                return []
+            count = int(last[0]) * BLOCK_ROWS + int(last[1])
+            if count <= samples:
+                return self.history_rows(run_pk)
+            kept = sampled_indices(count, samples)
+            wanted = sorted({i // BLOCK_ROWS for i in kept})
+            if len(wanted) == int(last[0]) + 1:
+                blocks = self._all(
+                    "SELECT seq, rows FROM history_blocks WHERE run_pk = ? ORDER BY seq",
+                    (run_pk,),
+                )
+            else:
+                blocks = self._all(
+                    "SELECT seq, rows FROM history_blocks WHERE run_pk = ?"
+                    " AND seq IN (SELECT value FROM json_each(?)) ORDER BY seq",
+                    (run_pk, json.dumps(wanted)),
+                )
+        rows = {int(seq): split_rows(joined) for seq, joined in blocks}
+        try:
+            return [rows[i // BLOCK_ROWS][i % BLOCK_ROWS] for i in kept]
+        except (KeyError, IndexError):  # pragma: no cover - a block short of BLOCK_ROWS rows
             return downsample(self.history_rows(run_pk), samples)
-        steps = json.dumps([first[0] + i for i in downsample_indices(count, samples)])
-        sql = (
-            "SELECT row FROM history WHERE run_pk = ? "
-            "AND step IN (SELECT value FROM json_each(?)) ORDER BY step"
-        )
-        return [row[0] for row in self._all(sql, (run_pk, steps))]
 
     def history_steps(self, run_pk: int) -> list[int]:
         """Every logged step of a run, in order."""
-        rows = self._all("SELECT step FROM history WHERE run_pk = ? ORDER BY step", (run_pk,))
-        return [int(row[0]) for row in rows]
+        blocks = self._all(
+            "SELECT steps FROM history_blocks WHERE run_pk = ? ORDER BY seq", (run_pk,)
+        )
+        steps: list[int] = []
+        for (packed,) in blocks:
+            steps.extend(unpack_steps(packed))
+        return steps
 
     def append_events(self, run_pk: int, rows: Iterable[Mapping[str, Any]]) -> int:
         """Log system-metric rows (``Run.events``) to a run; returns how many were added.
@@ -1686,10 +1807,18 @@ class Store:
         """Insert ``(run_pk, step, row JSON text)`` history rows as given (no bookkeeping).
 
         The caller keeps the runs' ``history_line_count``, ``last_step`` and
-        ``history_keys`` right (see :class:`NewRun`).
+        ``history_keys`` right (see :class:`NewRun`). A run's rows come together, in rising
+        step order, after any rows it already has.
+
+        Raises:
+            StoreError: steps out of order, or a row that is not JSON text.
         """
         with self.transaction() as conn:
-            conn.executemany("INSERT INTO history (run_pk, step, row) VALUES (?, ?, ?)", rows)
+            for run_pk, group in itertools.groupby(rows, key=lambda row: row[0]):
+                items = list(group)
+                self._append_history_texts(
+                    conn, run_pk, [item[1] for item in items], [item[2] for item in items]
+                )
 
     # -- run files ------------------------------------------------------------------------
 

@@ -256,7 +256,7 @@ def resolve_run_history(
     store = context(info).store
     if min_step is not None or max_step is not None:
         return store.history_rows(run.pk, min_step=min_step, max_step=max_step, limit=limit)
-    return store.history_rows_sampled(run.pk, limit, count=run.history_line_count)
+    return store.history_rows_sampled(run.pk, limit)
 
 
 def resolve_run_sampled_history(
