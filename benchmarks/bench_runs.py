@@ -12,8 +12,9 @@ Times start once the client exists (import and construction are `bench_import.py
 Cases:
   runs+config+summary   iterate every run of the project reading config and summary
   scan_history          every row of the 100,000-step run, not kept; peak memory reported
-  histories(100 runs)   sampled history of 100 runs (wandbkit: AsyncApi, concurrently);
-                        median of 3 in one process each
+  histories(100 runs)   sampled history of 100 runs (wandbkit: AsyncApi, concurrently); each
+                        process takes the median of 3; medians of 3 processes per side,
+                        the sides alternated
   per-page overhead     wandbkit's Runs(lazy=False) pages vs the same GraphQL by raw httpx + json
                         (each side: median of 3 walks per process, 3 processes alternated)
 """
@@ -393,37 +394,38 @@ def _report_scan(env: dict[str, str], scan_path: str, args: argparse.Namespace, 
     )
 
 
+def _alternated(
+    env: dict[str, str], kit: tuple[Any, ...], other: tuple[Any, ...]
+) -> tuple[float, float]:
+    """Medians of ROUNDS fresh processes per side, the sides alternated: a slow spell of the
+    machine (or of the shared server) then hits both alike instead of one side's only run."""
+    kit_times, other_times = [], []
+    for _ in range(ROUNDS):
+        kit_times.append(_measure(env, *kit)["seconds"])
+        other_times.append(_measure(env, *other)["seconds"])
+    return statistics.median(kit_times), statistics.median(other_times)
+
+
+#: Processes per side for the alternated cases.
+ROUNDS = 3
+
+
 def _report_histories(env: dict[str, str], path: str, args: argparse.Namespace, line: Line) -> None:
-    kit_hist = _measure(env, "kit_histories", path, args.histories)
-    off_hist = _measure(env, "official_histories", path, args.histories)
-    line(
-        f"histories of {args.histories} runs (dicts)",
-        kit_hist["seconds"],
-        off_hist["seconds"],
-        "official loop",
+    n = args.histories
+    kit, official = _alternated(env, ("kit_histories", path, n), ("official_histories", path, n))
+    line(f"histories of {n} runs (dicts)", kit, official, "official loop")
+    kit, official = _alternated(
+        env, ("kit_histories", path, n, "pandas"), ("official_histories", path, n, True)
     )
-    kit_hist_pd = _measure(env, "kit_histories", path, args.histories, "pandas")
-    off_hist_pd = _measure(env, "official_histories", path, args.histories, True)
-    line(
-        f"histories of {args.histories} runs (pandas)",
-        kit_hist_pd["seconds"],
-        off_hist_pd["seconds"],
-        "official loop",
-    )
+    line(f"histories of {n} runs (pandas)", kit, official, "official loop")
 
 
 def _report_pages(env: dict[str, str], path: str) -> None:
-    # Alternated, three rounds: the server's own noise hits both sides alike.
-    kit_times, raw_times = [], []
-    for _ in range(3):
-        kit_times.append(_measure(env, "kit_pages", path, 3)["seconds"])
-        raw_times.append(_measure(env, "raw_pages", path, 3)["seconds"])
-    kit_pages = {"seconds": statistics.median(kit_times)}
-    raw_pages = {"seconds": statistics.median(raw_times)}
-    overhead = kit_pages["seconds"] / raw_pages["seconds"]
+    kit, raw = _alternated(env, ("kit_pages", path, 3), ("raw_pages", path, 3))
+    overhead = kit / raw
     print(
-        f"  {'per-page overhead (lazy=False)':<34} {kit_pages['seconds']:8.2f} s | "
-        f"{raw_pages['seconds']:8.2f} s raw httpx+json | wandbkit/raw = {overhead:.2f} "
+        f"  {'per-page overhead (lazy=False)':<34} {kit:8.2f} s | "
+        f"{raw:8.2f} s raw httpx+json | wandbkit/raw = {overhead:.2f} "
         f"({'within' if overhead <= 1.3 else 'OVER'} 1.3)",
         flush=True,
     )

@@ -137,6 +137,42 @@ async def test_histories_of_many_runs_tag_rows_with_their_run(env: Any) -> None:
         await runs.histories(format="csv")  # type: ignore[arg-type]
 
 
+async def test_histories_of_runs_not_listed_yet_list_only_their_names(env: Any) -> None:
+    api, transport, _, _ = env
+    runs = api.runs("demo/hist", order="-created_at")
+    rows = await runs.histories(samples=5)
+    # Newest first (the runs' order), every row whole and tagged; the runs stay unloaded.
+    assert [row["run_id"] for row in rows] == ["h2"] * 5 + ["h1"] * 5
+    assert rows[0]["_step"] == 0 and rows[4]["_step"] == STEPS - 1
+    assert transport.operations == ["GetRunNames", "GetRunsHistories"]
+    assert runs.pages_loaded == 0 and runs.objects == []
+
+
+async def test_histories_of_listed_runs_reuse_the_listing(env: Any) -> None:
+    api, transport, _, _ = env
+    runs = api.runs("demo/hist", filters={"name": "h1"})
+    assert [run.id for run in await runs.to_list()] == ["h1"]
+    transport.clear()
+    rows = await runs.histories(samples=3, keys=["val_acc"])
+    assert {row["run_id"] for row in rows} == {"h1"} and len(rows) == 3
+    assert transport.operations == ["GetRunsSampledHistories"]
+
+
+async def test_histories_start_at_the_runs_start_cursor(env: Any) -> None:
+    api, _, _, _ = env
+    first = api.runs("demo/hist", per_page=1)
+    await first.load()
+    rest = api.runs("demo/hist", per_page=1, start=first.cursor)
+    rows = await rest.histories(samples=2)
+    assert {row["run_id"] for row in rows} == {"h2"}
+
+
+async def test_histories_of_a_missing_project_name_it(env: Any) -> None:
+    api, _, _, _ = env
+    with pytest.raises(NotFoundError, match="demo/nope"):
+        await api.runs("demo/nope").histories()
+
+
 async def test_files_list_with_counts_names_and_patterns(env: Any) -> None:
     _, _, run, _ = env
     files = await run.files(per_page=1).load()

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .get_run_files import GetRunFiles
     from .get_run_history import GetRunHistory
     from .get_run_history_keys import GetRunHistoryKeys
+    from .get_run_names import GetRunNames
     from .get_run_sampled_history import GetRunSampledHistory
     from .get_run_state import GetRunState
     from .get_runs import GetRuns
@@ -294,6 +295,53 @@ class AsyncWandbClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return self.parse_result(GetRuns, data, operation_name="GetRuns")
+
+    async def get_run_names(
+        self,
+        entity: str,
+        project: str,
+        cursor: Union[Optional[str], "UnsetType"] = UNSET,
+        per_page: Union[Optional[int], "UnsetType"] = UNSET,
+        order: Union[Optional[str], "UnsetType"] = UNSET,
+        filters: Union[Optional[Any], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "GetRunNames":
+        from .get_run_names import GetRunNames
+
+        query = gql("""
+            query GetRunNames($entity: String!, $project: String!, $cursor: String, $perPage: Int = 1000, $order: String, $filters: JSONString) {
+              project(name: $project, entityName: $entity) {
+                runs(filters: $filters, after: $cursor, first: $perPage, order: $order) {
+                  edges {
+                    node {
+                      name
+                    }
+                  }
+                  pageInfo {
+                    ...RunPageInfo
+                  }
+                }
+              }
+            }
+
+            fragment RunPageInfo on PageInfo {
+              endCursor
+              hasNextPage
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "cursor": cursor,
+            "perPage": per_page,
+            "order": order,
+            "filters": serialize_json_string(filters),
+        }
+        response = await self.execute(
+            query=query, operation_name="GetRunNames", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetRunNames, data, operation_name="GetRunNames")
 
     async def get_runs_full(
         self,

@@ -39,6 +39,9 @@ if TYPE_CHECKING:
 # Runs.histories: runs per request, and requests in flight at once (threads in the sync twin).
 HISTORIES_BATCH_SIZE = 10
 HISTORIES_CONCURRENCY = 8
+# Runs.histories on runs not listed yet lists only their names, this many per request (the
+# most the server gives in one page).
+RUN_NAMES_PER_PAGE = 1000
 
 
 @dataclass(frozen=True)
@@ -706,7 +709,9 @@ class Runs(RelayPaginator[Run]):
         """The sampled history of every run here, each row tagged with its ``run_id``.
 
         One request fetches the histories of ``HISTORIES_BATCH_SIZE`` runs; up to
-        ``HISTORIES_CONCURRENCY`` requests run at once.
+        ``HISTORIES_CONCURRENCY`` requests run at once. When no page of these runs was loaded
+        yet, only their names are listed first (``RUN_NAMES_PER_PAGE`` per request), not
+        their fields; the runs themselves stay unloaded.
 
         Args:
             samples: rows per run at most.
@@ -715,10 +720,18 @@ class Runs(RelayPaginator[Run]):
             format: ``"default"`` (list of dicts), ``"pandas"`` or ``"polars"``.
             stream: ``"default"`` or ``"system"``.
         """
-        runs = self.to_list()
+        if self.pages_loaded == 0:
+            # Nothing listed yet: the histories need only the runs' names, and a listing of
+            # names is a fraction of a listing of runs.
+            entity = self._ctx.resolve_entity(self.entity)
+            self.entity = entity
+            names = _RunNames(self, entity).to_list()
+            paths = [(entity, self.project, name) for name in names]
+        else:
+            paths = [(run.entity, run.project, run.id) for run in self.to_list()]
         return histories_of(
             self._ctx,
-            [(run.entity, run.project, run.id) for run in runs],
+            paths,
             samples=samples,
             keys=keys,
             x_axis=x_axis,
@@ -727,6 +740,34 @@ class Runs(RelayPaginator[Run]):
             concurrency=HISTORIES_CONCURRENCY,
             batch_size=HISTORIES_BATCH_SIZE,
         )
+
+
+class _RunNames(RelayPaginator[str]):
+    """The names of the runs an ``AsyncRuns`` selects, in its order, from its start cursor."""
+
+    def __init__(self, runs: Runs, entity: str) -> None:
+        super().__init__(per_page=RUN_NAMES_PER_PAGE, start=runs.cursor)
+        self._runs = runs
+        self._entity = entity
+
+    def _fetch(self, cursor: str | None) -> Page[str]:
+        runs = self._runs
+        listed = runs._ctx.client.get_run_names(
+            entity=self._entity,
+            project=runs.project,
+            cursor=cursor,
+            per_page=self.per_page,
+            order=runs.order,
+            filters=runs._filters_json,
+        )
+        if listed.project is None:
+            raise project_not_found(self._entity, runs.project, "GetRunNames")
+        connection = listed.project.runs
+        if connection is None:
+            return Page([], None, False)
+        names = [edge.node.name for edge in connection.edges]
+        info = connection.page_info
+        return Page(names, info.end_cursor, info.has_next_page)
 
 
 def fetch_run_node(ctx: ClientHolder, entity: str, project: str, run_id: str) -> GetRunProjectRun:
