@@ -205,6 +205,34 @@ def test_sampled_rows_are_the_downsampled_rows(
     assert store.history_rows_sampled(pk, samples) == downsample(store.history_rows(pk), samples)
 
 
+def test_a_block_short_of_rows_still_samples_like_downsample(
+    server_app: ServerApp, gapped: tuple[int, list[int]]
+) -> None:
+    # Not a layout the store writes (every block but the last is full), e.g. a hand-edited
+    # database: positions no longer follow from the row number, so sampling reads everything.
+    store = server_app.store
+    pk, logged = gapped
+    (seq, steps, joined) = store._all(
+        "SELECT seq, steps, rows FROM history_blocks WHERE run_pk = ? AND seq = 1", (pk,)
+    )[0]
+    store._conn.execute(
+        "UPDATE history_blocks SET row_count = ?, last_step = ?, steps = ?, rows = ?"
+        " WHERE run_pk = ? AND seq = ?",
+        (
+            BLOCK_ROWS - 1,
+            unpack_steps(steps)[-2],
+            steps[:-8],
+            SEPARATOR.join(split_rows(joined)[:-1]),
+            pk,
+            seq,
+        ),
+    )
+    rows = store.history_rows(pk)
+    assert len(rows) == len(logged) - 1
+    for samples in (2, 10, 500):  # 2: the short block is not among those that hold kept rows
+        assert store.history_rows_sampled(pk, samples) == downsample(rows, samples)
+
+
 def test_a_run_without_history_has_no_rows(server_app: ServerApp) -> None:
     run = add_run(server_app.store, PATH, "empty")
     store = server_app.store

@@ -57,7 +57,7 @@ from wandbkit.server.auth import (
     unauthorized_response,
 )
 from wandbkit.server.file_routes import FileRoutes
-from wandbkit.server.resolvers import ClientError, RequestContext
+from wandbkit.server.resolvers import ClientError, RequestContext, Strings
 from wandbkit.server.schema import build_executable_schema
 from wandbkit.server.store import Store, UserRow
 
@@ -201,7 +201,9 @@ class _ExecutionContext(ExecutionContext):
 
     History pages are lists of thousands of strings (``Run.history``) or JSON values
     (``sampledHistory``); completing them item by item costs microseconds each for nothing,
-    since ``String`` accepts a ``str`` as it is and ``JSON`` passes every value through.
+    since ``String`` accepts a ``str`` as it is and ``JSON`` passes every value through. A
+    resolver that returns :class:`~wandbkit.server.resolvers.Strings` vouches for its items,
+    so not even their types are checked.
     """
 
     def complete_list_value(
@@ -215,7 +217,9 @@ class _ExecutionContext(ExecutionContext):
         item_type = return_type.of_type
         named = item_type.of_type if isinstance(item_type, GraphQLNonNull) else item_type
         if isinstance(result, list) and isinstance(named, GraphQLScalarType):
-            if named.name == "String" and all(type(item) is str for item in result):
+            if named.name == "String" and (
+                type(result) is Strings or all(type(item) is str for item in result)
+            ):
                 return result
             if named.name == "JSON" and all(item is not None for item in result):
                 return result

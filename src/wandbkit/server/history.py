@@ -12,7 +12,6 @@ gets. The rules follow what W&B's clients rely on (see the official client's wir
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -48,13 +47,6 @@ def downsample_indices(count: int, samples: int) -> list[int]:
     # the last one is exactly count-1.
     span, gaps = count - 1, samples - 1
     return [(i * span + gaps // 2) // gaps for i in range(samples)]
-
-
-@functools.lru_cache(maxsize=256)
-def sampled_indices(count: int, samples: int) -> tuple[int, ...]:
-    """:func:`downsample_indices`, remembered: a project's runs mostly share their lengths, so
-    a listing of their histories asks for the same indices over and over."""
-    return tuple(downsample_indices(count, samples))
 
 
 def downsample(items: Sequence[T], samples: int) -> list[T]:

@@ -17,10 +17,14 @@ The functions here are pure: they build and slice blocks; the store reads and wr
 
 from __future__ import annotations
 
+import functools
+import operator
 import struct
 from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+
+from wandbkit.server.history import downsample_indices
 
 #: Rows per block. Reads split whole blocks, appends rewrite the last one: 128 rows of a
 #: typical 150-byte row keep both around 20 KB.
@@ -160,3 +164,32 @@ def rows_between(
     low = 0 if min_step is None else bisect_left(steps, min_step)
     high = len(steps) if max_step is None else bisect_left(steps, max_step)
     return rows[low:high]
+
+
+@dataclass(frozen=True)
+class SamplePlan:
+    """Which blocks hold the rows that ``downsample`` keeps of a run, and how to pick them.
+
+    Attributes:
+        blocks: the ``seq`` of every block to read, rising.
+        pick: takes the rows of those blocks, concatenated in order, and returns the kept
+            rows (positions are exact because every block but a run's last is full).
+    """
+
+    blocks: tuple[int, ...]
+    pick: Callable[[Sequence[str]], list[str]]
+
+
+@functools.lru_cache(maxsize=256)
+def sample_plan(count: int, samples: int) -> SamplePlan:
+    """The plan for ``samples`` of ``count`` rows; remembered, since a project's runs mostly
+    share their lengths and a listing of histories asks for the same plan over and over."""
+    kept = downsample_indices(count, samples)
+    blocks = sorted({i // BLOCK_ROWS for i in kept})
+    offset = {seq: n * BLOCK_ROWS for n, seq in enumerate(blocks)}
+    positions = [offset[i // BLOCK_ROWS] + i % BLOCK_ROWS for i in kept]
+    if len(positions) == 1:
+        (only,) = positions
+        return SamplePlan(tuple(blocks), lambda rows: [rows[only]])
+    getter = operator.itemgetter(*positions)  # one C call picks every kept row
+    return SamplePlan(tuple(blocks), lambda rows: list(getter(rows)))

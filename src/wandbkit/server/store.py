@@ -21,6 +21,9 @@ Design notes:
 * Runs use fixed-width timestamps with microseconds (``2024-01-01T00:00:00.000000Z``), so text
   order is time order even between runs created in the same second; the run filter compiler
   (:mod:`wandbkit.server.run_filters`) compares them as text.
+* Run history lives in blocks of up to 128 consecutive rows per table row
+  (:mod:`wandbkit.server.history_blocks`): a run's sampled history reads a few table rows, not
+  one per history row.
 * Run file bytes live on disk beside the database (:mod:`wandbkit.server.blobs`); the
   ``run_files`` table holds names, sizes and md5s.
 * ``Store.clock`` is the store's notion of now (run times, cursor expiry, URL signatures);
@@ -54,7 +57,6 @@ from wandbkit.server.history import (
     dumps_json,
     empty_history_keys,
     merge_history_keys,
-    sampled_indices,
 )
 from wandbkit.server.history_blocks import (
     BLOCK_ROWS,
@@ -62,6 +64,7 @@ from wandbkit.server.history_blocks import (
     HistoryLayoutError,
     append_blocks,
     rows_between,
+    sample_plan,
     split_rows,
     unpack_steps,
 )
@@ -1695,37 +1698,41 @@ class Store:
         """At most ``samples`` evenly spaced history rows (first and last kept), as JSON text.
 
         The same rows as ``downsample(history_rows(run_pk), samples)``, but only the blocks
-        holding a kept row are read: row ``i`` is in block ``i // BLOCK_ROWS``.
+        holding a kept row are read (see :func:`~wandbkit.server.history_blocks.sample_plan`).
         """
+        if samples <= 0:
+            return []
         with self._lock:
-            last = self._one(
-                "SELECT seq, row_count FROM history_blocks WHERE run_pk = ?"
-                " ORDER BY seq DESC LIMIT 1",
+            shape = self._one(
+                "SELECT COUNT(*), MAX(seq), SUM(row_count), (SELECT row_count FROM"
+                " history_blocks WHERE run_pk = ?1 ORDER BY seq DESC LIMIT 1)"
+                " FROM history_blocks WHERE run_pk = ?1",
                 (run_pk,),
             )
-            if last is None or samples <= 0:
+            assert shape is not None
+            blocks, last_seq, count, last_count = shape
+            if not blocks:
                 return []
-            count = int(last[0]) * BLOCK_ROWS + int(last[1])
-            if count <= samples:
-                return self.history_rows(run_pk)
-            kept = sampled_indices(count, samples)
-            wanted = sorted({i // BLOCK_ROWS for i in kept})
-            if len(wanted) == int(last[0]) + 1:
-                blocks = self._all(
-                    "SELECT seq, rows FROM history_blocks WHERE run_pk = ? ORDER BY seq",
-                    (run_pk,),
-                )
+            regular = last_seq == blocks - 1 and count == (blocks - 1) * BLOCK_ROWS + last_count
+            if count <= samples or not regular:
+                # Not the layout append_blocks makes (a hand-edited database, say): positions
+                # do not follow from row numbers, so read everything.
+                return downsample(self.history_rows(run_pk), samples)
+            plan = sample_plan(count, samples)
+            if len(plan.blocks) == blocks:
+                sql = "SELECT rows FROM history_blocks WHERE run_pk = ? ORDER BY seq"
+                params: tuple[Any, ...] = (run_pk,)
             else:
-                blocks = self._all(
-                    "SELECT seq, rows FROM history_blocks WHERE run_pk = ?"
-                    " AND seq IN (SELECT value FROM json_each(?)) ORDER BY seq",
-                    (run_pk, json.dumps(wanted)),
+                sql = (
+                    "SELECT rows FROM history_blocks WHERE run_pk = ?"
+                    " AND seq IN (SELECT value FROM json_each(?)) ORDER BY seq"
                 )
-        rows = {int(seq): split_rows(joined) for seq, joined in blocks}
-        try:
-            return [rows[i // BLOCK_ROWS][i % BLOCK_ROWS] for i in kept]
-        except (KeyError, IndexError):  # pragma: no cover - a block short of BLOCK_ROWS rows
-            return downsample(self.history_rows(run_pk), samples)
+                params = (run_pk, json.dumps(plan.blocks))
+            found = self._all(sql, params)
+        rows: list[str] = []
+        for (joined,) in found:
+            rows.extend(split_rows(joined))
+        return plan.pick(rows)
 
     def history_steps(self, run_pk: int) -> list[int]:
         """Every logged step of a run, in order."""

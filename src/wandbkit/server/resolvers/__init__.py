@@ -18,9 +18,9 @@ from wandbkit.server.resolvers import (
     server_info,
     users,
 )
-from wandbkit.server.resolvers.common import ClientError, RequestContext
+from wandbkit.server.resolvers.common import ClientError, RequestContext, Strings
 
-__all__ = ["DOMAINS", "ClientError", "RequestContext", "all_bindables"]
+__all__ = ["DOMAINS", "ClientError", "RequestContext", "Strings", "all_bindables"]
 
 #: The ``bindables()`` function of every domain module.
 DOMAINS: tuple[Callable[[], Sequence[ObjectType]], ...] = (

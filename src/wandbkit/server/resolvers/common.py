@@ -29,6 +29,11 @@ MAX_PAGE_SIZE = 1000
 INVALID_CURSOR_HINT = "pass an endCursor or edge cursor from an earlier page"
 
 
+class Strings(list[str]):
+    """A resolver's answer that holds only ``str`` items (history rows from the store, say):
+    the executor passes it to the response as it is, without looking at each item."""
+
+
 class ClientError(GraphQLError):
     """An error the client caused (bad input, no permission); logged quietly, not as a bug.
 

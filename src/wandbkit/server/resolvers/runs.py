@@ -40,6 +40,7 @@ from wandbkit.server.resolvers.common import (
     NotFound,
     PermissionDenied,
     RequestContext,
+    Strings,
     context,
     forbid_backward_paging,
     invalid_cursor,
@@ -255,8 +256,10 @@ def resolve_run_history(
         raise ClientError(str(exc)) from None
     store = context(info).store
     if min_step is not None or max_step is not None:
-        return store.history_rows(run.pk, min_step=min_step, max_step=max_step, limit=limit)
-    return store.history_rows_sampled(run.pk, limit)
+        return Strings(
+            store.history_rows(run.pk, min_step=min_step, max_step=max_step, limit=limit)
+        )
+    return Strings(store.history_rows_sampled(run.pk, limit))
 
 
 def resolve_run_sampled_history(
