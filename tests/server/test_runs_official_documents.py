@@ -186,16 +186,40 @@ async def test_wandb_core_history_documents(post: Callable[..., Any], demo: Demo
     assert [r["_step"] for r in sampled["project"]["run"]["sampledHistory"][0]] == [0, 1, 2]
 
 
-@pytest.mark.parametrize(
-    "document", ["wandb-core/RunConsoleLogPage", "wandb-core/RunConsoleLogTail"]
-)
-async def test_console_log_documents_answer_an_empty_log(
-    post: Callable[..., Any], demo: Demo, document: str
+async def test_the_console_log_page_document_pages_the_run_output(
+    post: Callable[..., Any], demo: Demo
 ) -> None:
     run = demo.longest()
-    body = await post(document, at(runName=run.name, first=10, after=None, last=10))
-    assert body["project"]["run"]["logLineCount"] == 0
-    assert body["project"]["run"]["logLines"]["edges"] == []
+    first = await post("wandb-core/RunConsoleLogPage", at(runName=run.name, first=10, after=None))
+    count = first["project"]["run"]["logLineCount"]
+    page = first["project"]["run"]["logLines"]
+    assert count > 10 and page["pageInfo"]["hasNextPage"] is True
+    lines = [edge["node"] for edge in page["edges"]]
+    assert [line["number"] for line in lines] == list(range(10))
+    assert lines[0]["line"].startswith("wandb: Tracking run") and lines[0]["level"] is None
+    assert lines[0]["timestamp"].endswith("Z") and lines[0]["label"] is None
+    seen = len(lines)
+    cursor = page["pageInfo"]["endCursor"]
+    while cursor is not None:
+        more = await post(
+            "wandb-core/RunConsoleLogPage", at(runName=run.name, first=1000, after=cursor)
+        )
+        page = more["project"]["run"]["logLines"]
+        numbers = [edge["node"]["number"] for edge in page["edges"]]
+        assert numbers == list(range(seen, seen + len(numbers)))
+        seen += len(numbers)
+        cursor = page["pageInfo"]["endCursor"] if page["pageInfo"]["hasNextPage"] else None
+    assert seen == count
+
+
+async def test_the_console_log_tail_document_gives_the_last_lines_in_order(
+    post: Callable[..., Any], demo: Demo
+) -> None:
+    run = demo.longest()
+    tail = await post("wandb-core/RunConsoleLogTail", at(runName=run.name, last=5))
+    count = tail["project"]["run"]["logLineCount"]
+    numbers = [edge["node"]["number"] for edge in tail["project"]["run"]["logLines"]["edges"]]
+    assert numbers == list(range(count - 5, count))
 
 
 async def test_upsert_bucket_documents(post: Callable[..., Any], demo: Demo) -> None:

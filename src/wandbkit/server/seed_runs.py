@@ -195,6 +195,7 @@ class _PlannedRun:
     events: list[dict[str, Any]]
     files: dict[str, bytes]
     files_at: str
+    logs: list[dict[str, Any]] = field(default_factory=list)
 
 
 # -- demo runs --------------------------------------------------------------------------------
@@ -250,6 +251,7 @@ def _store_plans(store: Store, project_pk: int, plans: list[_PlannedRun]) -> Non
         )
         for pk, plan in zip(pks, plans, strict=True):
             store.append_events(pk, plan.events)
+            store.append_log_lines(pk, plan.logs)
             for name, data in plan.files.items():
                 store.put_run_file(pk, name, data, updated_at=plan.files_at, fsync=False)
 
@@ -392,8 +394,9 @@ def _plan_run(
         ),
     )
     events = _events(rng, started, runtime)
-    files = _files(recipe, rng, config, history, host, created, name, model)
-    return _PlannedRun(run, history, events, files, precise_timestamp(ended))
+    logs = _console(recipe, history, name, created, state)
+    files = _files(recipe, rng, config, history, host, created, name, model, logs)
+    return _PlannedRun(run, history, events, files, precise_timestamp(ended), logs)
 
 
 def _state_and_steps(
@@ -571,6 +574,7 @@ def _files(
     created: datetime,
     name: str,
     model: str,
+    logs: list[dict[str, Any]],
 ) -> dict[str, bytes]:
     yaml_lines = ["wandb_version: 1", ""]
     for key, value in config.items():
@@ -593,18 +597,45 @@ def _files(
         "gpu_count": rng.choice((1, 4, 8)),
         "run_id": name,
     }
-    first, _ = _EVAL_METRICS[recipe.family]
-    log = [f"wandb: Tracking run with wandb version 0.31.0 (run {name})"]
-    for row in history:
-        if first in row:
-            metrics = " ".join(f"{k}={v}" for k, v in row.items() if not k.startswith("_"))
-            log.append(f"[step {row['_step']:>6}] {metrics}")
+    # output.log holds the console lines as W&B writes the file: stderr lines marked ERROR.
+    log = [("ERROR " if entry.get("level") == "error" else "") + entry["line"] for entry in logs]
     return {
         "config.yaml": ("\n".join(yaml_lines) + "\n").encode(),
         "requirements.txt": ("\n".join(_REQUIREMENTS[recipe.family]) + "\n").encode(),
         "wandb-metadata.json": json.dumps(metadata, indent=2).encode(),
         "output.log": ("\n".join(log) + "\n").encode(),
     }
+
+
+def _console(
+    recipe: DemoRunRecipe,
+    history: list[dict[str, Any]],
+    name: str,
+    created: datetime,
+    state: str,
+) -> list[dict[str, Any]]:
+    """A run's console output: a banner, a line per evaluation, a traceback if it failed."""
+    first, _ = _EVAL_METRICS[recipe.family]
+    lines = [
+        {
+            "line": f"wandb: Tracking run with wandb version 0.31.0 (run {name})",
+            "timestamp": created,
+        }
+    ]
+    for row in history:
+        if first in row:
+            metrics = " ".join(f"{k}={v}" for k, v in row.items() if not k.startswith("_"))
+            at = datetime.fromtimestamp(row["_timestamp"], timezone.utc)
+            lines.append({"line": f"[step {row['_step']:>6}] {metrics}", "timestamp": at})
+    if state in ("failed", "crashed") and history:
+        at = datetime.fromtimestamp(history[-1]["_timestamp"], timezone.utc)
+        for text in (
+            "Traceback (most recent call last):",
+            '  File "train.py", line 212, in <module>',
+            "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB",
+        ):
+            lines.append({"line": text, "timestamp": at, "level": "error"})
+    return lines
 
 
 # -- benchmark data set -----------------------------------------------------------------------

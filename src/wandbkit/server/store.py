@@ -328,6 +328,23 @@ class RunFileRow:
 
 
 @dataclass(frozen=True)
+class LogLineRow:
+    """One line of a run's console output (``Run.logLines``).
+
+    ``seq`` counts a run's lines from 1 and keys cursors; ``number`` is the line's position
+    from 0, as W&B reports it. ``level`` is ``"error"`` for a line written to stderr and
+    ``None`` for stdout (W&B's clients show that as an empty level).
+    """
+
+    seq: int
+    number: int
+    timestamp: str | None
+    level: str | None
+    label: str | None
+    line: str
+
+
+@dataclass(frozen=True)
 class NewRun:
     """A run for :meth:`Store.bulk_insert_runs`: values are stored as given, unchecked.
 
@@ -562,6 +579,19 @@ def _insert_blocks(conn: sqlite3.Connection, run_pk: int, blocks: Iterable[Block
     )
 
 
+LOG_LINES_SQL = """
+CREATE TABLE IF NOT EXISTS run_log_lines (
+    run_pk    INTEGER NOT NULL REFERENCES runs(pk) ON DELETE CASCADE,
+    seq       INTEGER NOT NULL,
+    timestamp TEXT,
+    level     TEXT CHECK (level IS NULL OR level = 'error'),
+    label     TEXT,
+    line      TEXT NOT NULL,
+    PRIMARY KEY (run_pk, seq)
+) WITHOUT ROWID;
+"""
+
+
 #: The store's schema, in order. Append new domains (runs, files, artifacts, registries) as
 #: new versions; a database remembers the last version it applied.
 MIGRATIONS: tuple[Migration, ...] = (
@@ -569,6 +599,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "projects", PROJECTS_SQL),
     Migration(3, "runs", RUNS_SQL),
     Migration(4, "history blocks", HISTORY_BLOCKS_SQL, _history_into_blocks),
+    Migration(5, "console logs", LOG_LINES_SQL),
 )
 
 
@@ -1764,6 +1795,59 @@ class Store:
         rows = self._all("SELECT row FROM run_events WHERE run_pk = ? ORDER BY seq", (run_pk,))
         return [row[0] for row in rows]
 
+    # -- console output -------------------------------------------------------------------
+
+    def append_log_lines(self, run_pk: int, lines: Iterable[str | Mapping[str, Any]]) -> int:
+        """Add lines to a run's console output; returns how many were added.
+
+        Each line is its text (stdout, no timestamp) or a mapping with ``line`` and optional
+        ``level`` (``"error"`` for stderr; ``None`` or absent for stdout), ``timestamp``
+        (ISO-8601 text or an aware ``datetime``) and ``label`` (which process of a
+        multi-process run wrote it).
+
+        Raises:
+            UnknownRowError: no run has that id.
+            StoreError: a line that is not text, an unknown level or a bad timestamp.
+        """
+        values = []
+        with self.transaction() as conn:
+            if self.get_run_by_pk(run_pk) is None:
+                raise UnknownRowError("run not found")
+            last = self._one("SELECT MAX(seq) FROM run_log_lines WHERE run_pk = ?", (run_pk,))
+            seq = last[0] if last is not None and last[0] is not None else 0
+            for given in lines:
+                seq += 1
+                values.append((run_pk, seq, *_log_line_values(given)))
+            conn.executemany(
+                "INSERT INTO run_log_lines (run_pk, seq, timestamp, level, label, line)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                values,
+            )
+        return len(values)
+
+    def log_lines(self, run_pk: int, *, after_seq: int = 0, limit: int) -> list[LogLineRow]:
+        """A run's console lines after ``after_seq``, oldest first, at most ``limit``."""
+        rows = self._all(
+            "SELECT seq, seq - 1, timestamp, level, label, line FROM run_log_lines"
+            " WHERE run_pk = ? AND seq > ? ORDER BY seq LIMIT ?",
+            (run_pk, after_seq, limit),
+        )
+        return [LogLineRow(*row) for row in rows]
+
+    def log_lines_tail(self, run_pk: int, last: int) -> list[LogLineRow]:
+        """A run's last ``last`` console lines, oldest first."""
+        rows = self._all(
+            "SELECT * FROM (SELECT seq, seq - 1, timestamp, level, label, line"
+            " FROM run_log_lines WHERE run_pk = ? ORDER BY seq DESC LIMIT ?) ORDER BY 1",
+            (run_pk, last),
+        )
+        return [LogLineRow(*row) for row in rows]
+
+    def count_log_lines(self, run_pk: int) -> int:
+        """How many console lines a run has."""
+        row = self._one("SELECT COUNT(*) FROM run_log_lines WHERE run_pk = ?", (run_pk,))
+        return int(row[0]) if row is not None else 0
+
     # -- bulk loading -----------------------------------------------------------------------
 
     def bulk_insert_runs(self, project_pk: int, runs: Iterable[NewRun]) -> list[int]:
@@ -2136,6 +2220,33 @@ def _tags_text(tags: Sequence[str]) -> str:
 
 def _normalise_timestamp(text: str) -> str:
     return precise_timestamp(parse_timestamp(text))
+
+
+def _log_line_values(
+    given: str | Mapping[str, Any],
+) -> tuple[str | None, str | None, str | None, str]:
+    # (timestamp, level, label, line) of one console line, checked.
+    if isinstance(given, str):
+        return None, None, None, given
+    if not isinstance(given, Mapping) or not isinstance(given.get("line"), str):
+        raise StoreError(f"a console line is its text or a mapping with a 'line' text: {given!r}")
+    level = given.get("level")
+    if level not in (None, "error"):
+        raise StoreError(f"console line level must be 'error' (stderr) or None, got {level!r}")
+    label = given.get("label")
+    if label is not None and not isinstance(label, str):
+        raise StoreError(f"console line label must be text, got {label!r}")
+    stamp = given.get("timestamp")
+    if isinstance(stamp, datetime):
+        stamp = precise_timestamp(stamp)
+    elif stamp is not None:
+        if not isinstance(stamp, str):
+            raise StoreError(f"console line timestamp must be ISO-8601 text, got {stamp!r}")
+        try:
+            stamp = _normalise_timestamp(stamp)
+        except ValueError:
+            raise StoreError(f"console line timestamp is not ISO-8601: {stamp!r}") from None
+    return stamp, level, label, given["line"]
 
 
 def _runs_query_key(filters: Any, order: str | None, names: Sequence[str] | None) -> str:

@@ -93,6 +93,7 @@ def add_run(
     summary: Mapping[str, Any] | None = None,
     history: Sequence[Mapping[str, Any]] = (),
     files: Mapping[str, bytes] | None = None,
+    logs: Sequence[str | Mapping[str, Any]] = (),
     username: str | None = None,
     **fields: Any,
 ) -> RunRow:
@@ -107,6 +108,9 @@ def add_run(
             leaves it).
         history: rows to log (``_step``, ``_runtime`` and ``_timestamp`` are filled in).
         files: file names and their bytes.
+        logs: console output lines: texts, or mappings with ``line`` and optional ``level``
+            (``"error"`` for stderr), ``timestamp`` and ``label`` (see
+            :meth:`Store.append_log_lines`).
         username: the run's user (default: the owner of a personal entity, else none).
         **fields: more :meth:`Store.create_run` arguments (``state``, ``tags``,
             ``group_name``, ``created_at``...).
@@ -141,6 +145,8 @@ def add_run(
         run = store.append_history(run.pk, history, update_summary=summary is None)
     for file_name, data in (files or {}).items():
         store.put_run_file(run.pk, file_name, data)
+    if logs:
+        store.append_log_lines(run.pk, logs)
     return run
 
 

@@ -36,6 +36,7 @@ from wandbkit.server.ids import (
     encode_id,
 )
 from wandbkit.server.resolvers.common import (
+    MAX_PAGE_SIZE,
     ClientError,
     NotFound,
     PermissionDenied,
@@ -47,7 +48,7 @@ from wandbkit.server.resolvers.common import (
     non_null,
     page_info,
     page_size,
-    resolve_empty_connection,
+    paginate_by_pk,
 )
 from wandbkit.server.run_filters import FilterError
 from wandbkit.server.store import (
@@ -315,8 +316,51 @@ def resolve_run_events(
     return downsample(context(info).store.event_rows(run.pk), limit)
 
 
-def resolve_run_log_line_count(_: RunRow, __: GraphQLResolveInfo) -> int:
-    return 0  # The emulator keeps no console logs.
+def resolve_run_log_line_count(run: RunRow, info: GraphQLResolveInfo) -> int:
+    """How many lines of console output the run has."""
+    return context(info).store.count_log_lines(run.pk)
+
+
+def resolve_run_log_lines(
+    run: RunRow,
+    info: GraphQLResolveInfo,
+    *,
+    first: int | None = None,
+    after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
+    **__: Any,
+) -> dict[str, Any]:
+    """The run's console output, one edge per line, oldest first.
+
+    Forward pages with ``first``/``after`` (wandb-core's ``RunConsoleLogPage``), or the last
+    ``last`` lines in one page (``RunConsoleLogTail``); ``before`` is not supported, nor
+    ``last`` together with ``first``/``after``. ``useImprovedPagination`` is accepted: this
+    server has one way to page.
+    """
+    store = context(info).store
+    if last is not None:
+        if first is not None or after is not None or before is not None:
+            raise ClientError("logLines: pass last alone, or first/after")
+        if last < 0:
+            raise ClientError(f"logLines: last must be zero or more, got {last}")
+        tail = store.log_lines_tail(run.pk, min(last, MAX_PAGE_SIZE))
+        cursors = [encode_cursor(line.seq) for line in tail]
+        return {
+            "edges": [{"node": line, "cursor": c} for line, c in zip(tail, cursors, strict=True)],
+            "page_info": page_info(
+                cursors,
+                has_next_page=False,
+                has_previous_page=len(tail) < store.count_log_lines(run.pk),
+            ),
+        }
+    return paginate_by_pk(
+        lambda after_seq, limit: store.log_lines(run.pk, after_seq=after_seq, limit=limit),
+        lambda line: line.seq,
+        first=first,
+        after=after,
+        before=before,
+    )
 
 
 # -- Mutation ---------------------------------------------------------------------------------
@@ -529,7 +573,7 @@ def bindables() -> list[ObjectType]:
         "parquetHistory": resolve_run_parquet_history,
         "events": resolve_run_events,
         "logLineCount": resolve_run_log_line_count,
-        "logLines": resolve_empty_connection,
+        "logLines": resolve_run_log_lines,
     }
     for field_name, resolver in resolvers.items():
         run.set_field(field_name, resolver)
