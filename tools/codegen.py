@@ -56,6 +56,7 @@ REPLACEMENTS = {
     "AsyncFile": "File",
     "AsyncFiles": "Files",
     "AsyncHistoryScan": "HistoryScan",
+    "AsyncConsoleLogs": "ConsoleLogs",
     "AsyncRelayPaginator": "RelayPaginator",
     "AsyncClientHolder": "ClientHolder",
 }

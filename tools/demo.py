@@ -193,6 +193,19 @@ def show_runs() -> None:
     saved = config_file.download(root=target, replace=True)
     print(f"  downloaded {saved.relative_to(ROOT)} (size and md5 verified, written atomically)")
 
+    logs = best.console_logs(last=3)
+    tail = list(logs)
+    print(f"  console_logs(last=3): the last {len(tail)} of {logs.line_count} lines, one request")
+    for line in tail:
+        when = f"{line.timestamp:%H:%M:%S}" if line.timestamp else "--:--:--"
+        print(f"    {line.number:>4} {when} {line.content}")
+    failed = api.runs(path, {"state": {"$in": ["failed", "crashed"]}}, per_page=1)
+    if len(failed):
+        broken = failed[0]
+        errors = [line.content for line in broken.console_logs() if line.level == "error"]
+        print(f"  {broken.id} ({broken.state.value}) wrote to stderr: {errors[-1]!r}")
+        print(f"  update_state('pending') -> {broken.update_state('pending')}  (requeued)")
+
     _title("Edit a run: tags, notes, config and summary in one update()")
     best.tags.append("demo-pick")
     best.notes = "picked by make demo"

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -54,6 +56,60 @@ class RunState(str, Enum):
 
     def __str__(self) -> str:
         return str(self.value)
+
+
+@dataclass(frozen=True)
+class ConsoleLogLine:
+    """One line of a run's console output, as ``wandb``'s ``ConsoleLogLine``.
+
+    Attributes:
+        number: the line's position in the run's console log, from 0.
+        timestamp: when the line was captured (aware UTC), or None if the server recorded no
+            time (or one this client cannot read).
+        level: ``"error"`` for a line written to stderr, ``""`` otherwise.
+        label: which process wrote the line when several write to one run; ``""`` otherwise.
+        content: the text of the line.
+    """
+
+    number: int
+    timestamp: datetime | None
+    level: str
+    label: str
+    content: str
+
+
+def console_line(
+    number: int | None,
+    timestamp: str | None,
+    level: str | None,
+    label: str | None,
+    line: str | None,
+) -> ConsoleLogLine:
+    """A :class:`ConsoleLogLine` from the server's ``LogLine`` fields (nulls made empty)."""
+    return ConsoleLogLine(
+        number=number or 0,
+        timestamp=_console_timestamp(timestamp),
+        level=level or "",
+        label=label or "",
+        content=line or "",
+    )
+
+
+def _console_timestamp(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    # fromisoformat() before 3.11 takes neither a trailing Z nor other than 3 or 6 digits of
+    # fractions; the server writes UTC, with or without the zone.
+    value = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
+    head, dot, rest = value.partition(".")
+    if dot:
+        digits = len(rest) - len(rest.lstrip("0123456789"))
+        value = f"{head}.{rest[:digits][:6].ljust(6, '0')}{rest[digits:]}"
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
 
 
 _TERMINAL = frozenset(

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from wandbkit.server.history import downsample_indices
-from wandbkit.server.store import RunRow, Store
+from wandbkit.server.store import RunRow, Store, parse_timestamp
 from wandbkit.server.testing import ServerHandle
 
 from .conftest import RunOfficial
@@ -84,6 +84,18 @@ with open(os.path.join(ROOT, "uploaded.txt"), "wb") as f:
 uploaded = run.upload_file(os.path.join(ROOT, "uploaded.txt"), root=ROOT)
 out["uploaded"] = {{"name": uploaded.name, "size": uploaded.size, "md5": uploaded.md5}}
 tick("files")
+
+def line(l):
+    return [l.number, l.timestamp.isoformat() if l.timestamp else None, l.level, l.label, l.content]
+out["console"] = [line(l) for l in run.console_logs(per_page=7)]
+out["console_tail"] = [line(l) for l in run.console_logs(last=3)]
+tick("console")
+entity, project = PATH.split("/")
+requeued = wandb.apis.public.Run.create(api, run_id="compat-state", project=project, entity=entity)
+out["update_state"] = requeued.update_state("failed")
+stopped = wandb.apis.public.Run.create(api, run_id="compat-stop", project=project, entity=entity)
+stopped.stop()
+tick("state")
 
 run.summary.update({{"extra_metric": 1.5}})
 run.tags.append("from-wandb")
@@ -193,6 +205,29 @@ def test_the_official_client_lists_reads_downloads_and_updates_runs(
         "size": len(content),
         "md5": md5_b64(content),
     }
+
+    # Console output, paged (7 lines a request) and as a tail, as the store keeps it; stdout
+    # lines have an empty level and label in the official client too.
+    lines = store.log_lines(run.pk, limit=10_000)
+    assert len(lines) > 7 and lines[-1].number == len(lines) - 1
+    expected_lines = [
+        [
+            line.number,
+            parse_timestamp(line.timestamp).isoformat() if line.timestamp else None,
+            line.level or "",
+            line.label or "",
+            line.line,
+        ]
+        for line in lines
+    ]
+    assert out["console"] == expected_lines
+    assert out["console_tail"] == expected_lines[-3:]
+    # update_state (a GraphQL mutation of the Python client) and stop (wandb-core's StopRun).
+    assert out["update_state"] is True
+    requeued = store.get_run(project.pk, "compat-state")
+    stopped = store.get_run(project.pk, "compat-stop")
+    assert requeued is not None and requeued.state == "failed"
+    assert stopped is not None and stopped.state == "killed"
 
     # Updates went through upsertBucket and are what a fresh client reads back.
     updated = store.get_run_by_pk(run.pk)

@@ -1,10 +1,18 @@
-"""What the end-to-end tests share: a transport that records what the client sends."""
+"""What the end-to-end tests share: a transport that records what the client sends, and an
+``AsyncApi`` that sends through it to the in-process server."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
 
 import httpx
+
+import wandbkit
+
+BASE_URL = "http://wandbkit.test"
 
 
 class RecordingTransport(httpx.AsyncBaseTransport):
@@ -37,3 +45,13 @@ class RecordingTransport(httpx.AsyncBaseTransport):
                 response.status_code, headers=response.headers, content=b"X" + body[1:]
             )
         return response
+
+
+@asynccontextmanager
+async def recording_api(
+    app: Any, api_key: str | None
+) -> AsyncIterator[tuple[wandbkit.AsyncApi, RecordingTransport]]:
+    """An ``AsyncApi`` on the in-process ``app`` whose requests ``RecordingTransport`` keeps."""
+    transport = RecordingTransport(httpx.ASGITransport(app=app))
+    async with wandbkit.AsyncApi(api_key=api_key, base_url=BASE_URL, transport=transport) as api:
+        yield api, transport

@@ -12,7 +12,7 @@ import wandbkit
 from wandbkit.errors import AuthenticationError, NotFoundError, NotLoadedError, UsageError
 from wandbkit.server.testing import ServerHandle
 
-from .support import RecordingTransport
+from .support import RecordingTransport, recording_api
 
 
 @pytest.fixture
@@ -20,10 +20,7 @@ async def counted(
     seeded_app: tuple[Any, Any],
 ) -> AsyncIterator[tuple[wandbkit.AsyncApi, RecordingTransport, Any]]:
     app, seed = seeded_app
-    transport = RecordingTransport(httpx.ASGITransport(app=app))
-    async with wandbkit.AsyncApi(
-        api_key=seed.api_key, base_url="http://wandbkit.test", transport=transport
-    ) as api:
+    async with recording_api(app, seed.api_key) as (api, transport):
         yield api, transport, seed
 
 

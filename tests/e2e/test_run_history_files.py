@@ -10,14 +10,13 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 import wandbkit
 from wandbkit.errors import IntegrityError, NotFoundError, UsageError
 from wandbkit.server.ids import decode_int_id
 
-from .support import RecordingTransport
+from .support import RecordingTransport, recording_api
 
 STEPS = 2500
 
@@ -36,10 +35,7 @@ async def env(
     """Two runs with histories of STEPS rows (loss every step, val_acc every 10th) and files."""
     app, seed = seeded_app
     store = app.state.store
-    transport = RecordingTransport(httpx.ASGITransport(app=app))
-    async with wandbkit.AsyncApi(
-        api_key=seed.api_key, base_url="http://wandbkit.test", transport=transport
-    ) as api:
+    async with recording_api(app, seed.api_key) as (api, transport):
         runs = []
         for run_id in ("h1", "h2"):
             run = await api.create_run(run_id=run_id, project="hist")

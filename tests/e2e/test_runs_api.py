@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
 import pytest
 
 import wandbkit
@@ -14,7 +13,7 @@ from wandbkit.run_data import RunState
 from wandbkit.server.ids import decode_int_id
 from wandbkit.server.testing import ServerHandle
 
-from .support import RecordingTransport
+from .support import RecordingTransport, recording_api
 
 RUNS = [
     # (run id, display name, state, config, summary, tags)
@@ -32,10 +31,7 @@ async def runs_env(
 ) -> AsyncIterator[tuple[wandbkit.AsyncApi, RecordingTransport, str]]:
     """An AsyncApi on a server holding project demo/proj with the five RUNS above."""
     app, seed = seeded_app
-    transport = RecordingTransport(httpx.ASGITransport(app=app))
-    async with wandbkit.AsyncApi(
-        api_key=seed.api_key, base_url="http://wandbkit.test", transport=transport
-    ) as api:
+    async with recording_api(app, seed.api_key) as (api, transport):
         for run_id, name, state, config, summary, tags in RUNS:
             run = await api.create_run(run_id=run_id, project="proj")
             run.name = name

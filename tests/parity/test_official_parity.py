@@ -65,6 +65,11 @@ OFFICIAL_SCRIPT = textwrap.dedent(
     small.download(root=root, replace=True)
     with open(f"{root}/{small.name}", "rb") as fh:
         out["download"] = [small.name, hashlib.md5(fh.read()).hexdigest()]
+    out["console"] = [
+        [l.number, str(l.timestamp), l.level, l.label, l.content]
+        for l in first.console_logs(per_page=5)
+    ]
+    out["console_tail"] = [l.content for l in first.console_logs(last=2)]
     print(json.dumps(out, default=str))
     """
 )
@@ -157,3 +162,13 @@ def test_history_scans_and_files_agree(
     name, digest = official["download"]
     path = run.file(name).download(root=tmp_path)
     assert hashlib.md5(path.read_bytes()).hexdigest() == digest
+
+
+def test_console_logs_agree(official: Any, kit: wandbkit.Api, demo_server: Any) -> None:
+    run = kit.run(f"{demo_server.seed.entity}/{PROJECT}/{official['runs'][0]['id']}")
+    mine = [
+        [line.number, str(line.timestamp), line.level, line.label, line.content]
+        for line in run.console_logs(per_page=5)
+    ]
+    assert len(mine) > 5 and mine == official["console"]
+    assert [line.content for line in run.console_logs(last=2)] == official["console_tail"]

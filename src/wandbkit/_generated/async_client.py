@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from .get_run_files import GetRunFiles
     from .get_run_history import GetRunHistory
     from .get_run_history_keys import GetRunHistoryKeys
+    from .get_run_log_lines import GetRunLogLines
+    from .get_run_log_tail import GetRunLogTail
     from .get_run_names import GetRunNames
     from .get_run_sampled_history import GetRunSampledHistory
     from .get_run_state import GetRunState
@@ -35,6 +37,8 @@ if TYPE_CHECKING:
     from .get_viewer import GetViewer
     from .input_types import UpsertBucketInput, UpsertModelInput
     from .server_features import ServerFeatures
+    from .stop_run import StopRun
+    from .update_run_state import UpdateRunState
     from .upsert_run import UpsertRun
 
 
@@ -634,6 +638,145 @@ class AsyncWandbClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return self.parse_result(DeleteRun, data, operation_name="DeleteRun")
+
+    async def update_run_state(self, id: str, state: str, **kwargs: Any) -> "UpdateRunState":
+        from .update_run_state import UpdateRunState
+
+        query = gql("""
+            mutation UpdateRunState($id: ID!, $state: String!) {
+              updateRunState(input: {id: $id, state: $state}) {
+                success
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id, "state": state}
+        response = await self.execute(
+            query=query,
+            operation_name="UpdateRunState",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(UpdateRunState, data, operation_name="UpdateRunState")
+
+    async def stop_run(self, id: str, **kwargs: Any) -> "StopRun":
+        from .stop_run import StopRun
+
+        query = gql("""
+            mutation StopRun($id: ID!) {
+              stopRun(input: {id: $id}) {
+                success
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = await self.execute(
+            query=query,
+            operation_name="StopRun",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(StopRun, data, operation_name="StopRun")
+
+    async def get_run_log_lines(
+        self,
+        entity: str,
+        project: str,
+        name: str,
+        first: Union[Optional[int], "UnsetType"] = UNSET,
+        after: Union[Optional[str], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "GetRunLogLines":
+        from .get_run_log_lines import GetRunLogLines
+
+        query = gql("""
+            query GetRunLogLines($entity: String!, $project: String!, $name: String!, $first: Int, $after: String) {
+              project(name: $project, entityName: $entity) {
+                run(name: $name) {
+                  logLineCount
+                  logLines(first: $first, after: $after, useImprovedPagination: true) {
+                    edges {
+                      node {
+                        ...RunLogLine
+                      }
+                    }
+                    pageInfo {
+                      ...RunPageInfo
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment RunLogLine on LogLine {
+              number
+              timestamp
+              level
+              label
+              line
+            }
+
+            fragment RunPageInfo on PageInfo {
+              endCursor
+              hasNextPage
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "name": name,
+            "first": first,
+            "after": after,
+        }
+        response = await self.execute(
+            query=query, operation_name="GetRunLogLines", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetRunLogLines, data, operation_name="GetRunLogLines")
+
+    async def get_run_log_tail(
+        self, entity: str, project: str, name: str, last: int, **kwargs: Any
+    ) -> "GetRunLogTail":
+        from .get_run_log_tail import GetRunLogTail
+
+        query = gql("""
+            query GetRunLogTail($entity: String!, $project: String!, $name: String!, $last: Int!) {
+              project(name: $project, entityName: $entity) {
+                run(name: $name) {
+                  logLineCount
+                  logLines(last: $last) {
+                    edges {
+                      node {
+                        ...RunLogLine
+                      }
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment RunLogLine on LogLine {
+              number
+              timestamp
+              level
+              label
+              line
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "name": name,
+            "last": last,
+        }
+        response = await self.execute(
+            query=query, operation_name="GetRunLogTail", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetRunLogTail, data, operation_name="GetRunLogTail")
 
     async def get_run_history_keys(
         self, entity: str, project: str, name: str, **kwargs: Any

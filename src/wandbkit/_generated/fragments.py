@@ -112,6 +112,14 @@ class RunLightFieldsUser(BaseModel):
     username: Optional[str]
 
 
+class RunLogLine(BaseModel):
+    number: Optional[int]
+    timestamp: Optional[str]
+    level: Optional[str]
+    label: Optional[str]
+    line: Optional[str]
+
+
 class RunPageInfo(BaseModel):
     end_cursor: Optional[str] = Field(alias="endCursor")
     has_next_page: bool = Field(alias="hasNextPage")
@@ -122,4 +130,5 @@ ProjectFields.model_rebuild()
 RunFileFields.model_rebuild()
 RunHeavyFields.model_rebuild()
 RunLightFields.model_rebuild()
+RunLogLine.model_rebuild()
 RunPageInfo.model_rebuild()

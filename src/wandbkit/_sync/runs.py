@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from wandbkit._core.errors import NotFoundError, NotLoadedError, UsageError
 from wandbkit._core.flavor_sync import IS_ASYNC, MaybeAwaitable, monotonic, sync_sleep
+from wandbkit._sync.console import ConsoleLogs
 from wandbkit._sync.context import ClientHolder
 from wandbkit._sync.files import File, Files, find_file, upload_run_file
 from wandbkit._sync.history import HistoryScan, fetch_history, histories_of
@@ -39,6 +41,8 @@ if TYPE_CHECKING:
 # Runs.histories: runs per request, and requests in flight at once (threads in the sync twin).
 HISTORIES_BATCH_SIZE = 10
 HISTORIES_CONCURRENCY = 8
+# The states Run.update_state may ask for.
+UPDATABLE_STATES = ("pending", "failed")
 # Runs.histories on runs not listed yet lists only their names, this many per request (the
 # most the server gives in one page).
 RUN_NAMES_PER_PAGE = 1000
@@ -187,6 +191,14 @@ class Run:
     def id(self) -> str:
         """The run id (the server's ``name``), e.g. ``"1mbku38n"``."""
         return self._light.name
+
+    @property
+    def username(self) -> str:
+        """Deprecated in ``wandb`` (which warns): the run's entity."""
+        warnings.warn(
+            "Run.username is deprecated; use Run.entity", DeprecationWarning, stacklevel=2
+        )
+        return self.entity
 
     @property
     def storage_id(self) -> str:
@@ -486,6 +498,38 @@ class Run:
                 raise TimeoutError(f"run {self.id!r} still {state.value} after {timeout} s")
             sync_sleep(poll_interval)
 
+    def update_state(self, state: str) -> bool:
+        """Requeue the run or give it up, as ``wandb``'s ``Run.update_state``.
+
+        Allowed by the server: to ``"pending"`` from running, failed, crashed or preempted
+        (to run it again); to ``"failed"`` from pending or running (a lost run). Sweep runs
+        cannot change state this way.
+
+        Returns:
+            Whether the server changed the state (``state`` here is updated when it did).
+
+        Raises:
+            UsageError: ``state`` is not ``"pending"`` or ``"failed"`` (before any request).
+            GraphQLError: the server refused the transition; its message says why.
+        """
+        if state not in UPDATABLE_STATES:
+            raise UsageError(f"state must be 'pending' or 'failed', got {state!r}")
+        result = self._ctx.client.update_run_state(id=self.storage_id, state=state)
+        done = result.update_run_state is not None and result.update_run_state.success
+        if done:
+            self._light = self._light.model_copy(update={"state": state})
+        return done
+
+    def stop(self) -> None:
+        """Ask the run to stop, as the app's "Stop run" button does.
+
+        The server raises the run's stop flag; the process running it sees the flag on its
+        next heartbeat and ends the run (``killed``). This returns once the flag is up, not
+        when the run has ended: ``wait_until_finished()`` waits for that. Stopping a run that
+        is no longer running does nothing.
+        """
+        self._ctx.client.stop_run(id=self.storage_id)
+
     # -- history -------------------------------------------------------------------------
 
     def history(
@@ -520,12 +564,16 @@ class Run:
         page_size: int = 1000,
         min_step: int | None = None,
         max_step: int | None = None,
+        use_cache: bool = True,
     ) -> HistoryScan:
         """Every history row in ``[min_step, max_step)``, streamed page by page.
 
         Memory stays constant whatever the row count: one page is held while the next one
-        is fetched in the background.
+        is fetched in the background. ``use_cache`` is accepted as ``wandb`` takes it; wandbkit
+        keeps no local copy of history, so every scan reads the server.
         """
+        if not isinstance(use_cache, bool):
+            raise UsageError(f"use_cache must be a bool, got {use_cache!r}")
         return HistoryScan(
             self._ctx,
             self.entity,
@@ -535,6 +583,36 @@ class Run:
             page_size=page_size,
             min_step=min_step,
             max_step=max_step,
+        )
+
+    def beta_scan_history(
+        self,
+        keys: list[str] | None = None,
+        page_size: int = 1000,
+        min_step: int | None = None,
+        max_step: int | None = None,
+        use_cache: bool = True,
+    ) -> HistoryScan:
+        """Deprecated in ``wandb`` (which warns); the same as :meth:`scan_history`."""
+        warnings.warn(
+            "beta_scan_history is deprecated; use scan_history", DeprecationWarning, stacklevel=2
+        )
+        return self.scan_history(keys, page_size, min_step, max_step, use_cache)
+
+    def console_logs(self, *, per_page: int = 1000, last: int | None = None) -> ConsoleLogs:
+        """What the run's process wrote to stdout and stderr, oldest line first.
+
+        Args:
+            per_page: lines per request when reading from the start (ignored with ``last``).
+            last: read only the last ``last`` lines, in one request (the server answers with
+                at most 1,000, the newest).
+
+        Example:
+            >>> for line in run.console_logs(last=50):
+            ...     print(line.number, line.level or "info", line.content)
+        """
+        return ConsoleLogs(
+            self._ctx, self.entity, self.project, self.id, per_page=per_page, last=last
         )
 
     # -- files ---------------------------------------------------------------------------
