@@ -216,6 +216,70 @@ def seed_demo_runs(ctx: DemoContext) -> None:
         plans = [plan for plan in plans if plan.run.name not in existing]
         if plans:
             _store_plans(ctx.store, project.pk, plans)
+        _store_sweeps(ctx.store, project.pk, recipe, plans)
+
+
+def _store_sweeps(
+    store: Store, project_pk: int, recipe: DemoRunRecipe, plans: list[_PlannedRun]
+) -> None:
+    """The sweeps the planned runs belong to: a Bayesian search over the recipe's choices,
+    created a minute before its first run, finished once all its runs have stopped."""
+    metric, _ = _EVAL_METRICS[recipe.family]
+    for name in dict.fromkeys(p.run.sweep_name for p in plans if p.run.sweep_name):
+        if store.get_sweep(project_pk, name) is not None:
+            continue
+        members = [p for p in plans if p.run.sweep_name == name]
+        values = [_summary(p)[metric] for p in members if metric in _summary(p)]
+        created = min(parse_timestamp(p.run.created_at) for p in members)
+        running = any(p.run.state in ("running", "pending") for p in members)
+        config = {
+            "program": "train.py",
+            "method": "bayes",
+            "metric": {"name": metric, "goal": "minimize"},
+            "parameters": {
+                "lr": {"values": list(recipe.learning_rates)},
+                "batch_size": {"values": list(recipe.batch_sizes)},
+                "model": {"values": list(recipe.models)},
+            },
+        }
+        store.create_sweep(
+            project_pk,
+            name,
+            config=_yaml(config),
+            method="bayes",
+            state="RUNNING" if running else "FINISHED",
+            display_name=f"{recipe.project}-{name[:4]}",
+            best_loss=min(values) if values else None,
+            created_at=precise_timestamp(created - timedelta(minutes=1)),
+        )
+
+
+def _yaml(value: dict[str, Any], indent: int = 0) -> str:
+    """Block-style YAML of nested mappings whose leaves are scalars or lists of scalars (what
+    a sweep config holds); the server keeps a sweep's config as YAML text, as W&B does."""
+    lines = []
+    pad = "  " * indent
+    for key, item in value.items():
+        if isinstance(item, dict):
+            lines.append(f"{pad}{key}:\n{_yaml(item, indent + 1)}")
+        elif isinstance(item, list):
+            lines.append(f"{pad}{key}: [{', '.join(_yaml_scalar(v) for v in item)}]")
+        else:
+            lines.append(f"{pad}{key}: {_yaml_scalar(item)}")
+    return "\n".join(lines) + ("\n" if indent == 0 else "")
+
+
+def _yaml_scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        text = repr(value)
+        mantissa, e, exponent = text.partition("e")
+        # YAML 1.1 (PyYAML) reads 5e-05 as a string: a float needs a dot in its mantissa.
+        return f"{mantissa}.0e{exponent}" if e and "." not in mantissa else text
+    if isinstance(value, int):
+        return str(value)
+    return json.dumps(str(value))  # a double-quoted YAML string
 
 
 def _is_team_project(name: str) -> bool:

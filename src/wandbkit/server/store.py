@@ -345,6 +345,29 @@ class LogLineRow:
 
 
 @dataclass(frozen=True)
+class SweepRow:
+    """A sweep of a project. ``name`` is the sweep's id (what W&B's ``sweepName`` means);
+    ``config`` is its YAML text, as W&B keeps it; ``state`` is upper case (``RUNNING``...)."""
+
+    pk: int
+    project_pk: int
+    name: str
+    display_name: str | None
+    method: str
+    state: str
+    description: str | None
+    config: str
+    created_at: str
+    updated_at: str
+    run_count_expected: int | None
+    best_loss: float | None
+
+
+#: The states a sweep can be in, as W&B names them.
+SWEEP_STATES = ("PENDING", "RUNNING", "PAUSED", "CANCELED", "FINISHED", "FAILED")
+
+
+@dataclass(frozen=True)
 class NewRun:
     """A run for :meth:`Store.bulk_insert_runs`: values are stored as given, unchecked.
 
@@ -592,6 +615,26 @@ CREATE TABLE IF NOT EXISTS run_log_lines (
 """
 
 
+SWEEPS_SQL = """
+CREATE TABLE IF NOT EXISTS sweeps (
+    pk                 INTEGER PRIMARY KEY AUTOINCREMENT,
+    project_pk         INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    name               TEXT NOT NULL,
+    display_name       TEXT,
+    method             TEXT NOT NULL,
+    state              TEXT NOT NULL,
+    description        TEXT,
+    config             TEXT NOT NULL,
+    created_at         TEXT NOT NULL,
+    updated_at         TEXT NOT NULL,
+    run_count_expected INTEGER,
+    best_loss          REAL,
+    UNIQUE (project_pk, name)
+);
+CREATE INDEX IF NOT EXISTS runs_project_sweep ON runs(project_pk, sweep_name);
+"""
+
+
 #: The store's schema, in order. Append new domains (runs, files, artifacts, registries) as
 #: new versions; a database remembers the last version it applied.
 MIGRATIONS: tuple[Migration, ...] = (
@@ -600,6 +643,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "runs", RUNS_SQL),
     Migration(4, "history blocks", HISTORY_BLOCKS_SQL, _history_into_blocks),
     Migration(5, "console logs", LOG_LINES_SQL),
+    Migration(6, "sweeps", SWEEPS_SQL),
 )
 
 
@@ -1213,9 +1257,7 @@ class Store:
 
     def _new_run_name(self, project_pk: int) -> str:
         while True:
-            name = "".join(
-                secrets.choice(RUN_NAME_ALPHABET) for _ in range(GENERATED_RUN_NAME_LENGTH)
-            )
+            name = _random_id()
             if self.get_run(project_pk, name) is None:
                 return name
 
@@ -1795,6 +1837,102 @@ class Store:
         rows = self._all("SELECT row FROM run_events WHERE run_pk = ? ORDER BY seq", (run_pk,))
         return [row[0] for row in rows]
 
+    # -- sweeps ---------------------------------------------------------------------------
+
+    def create_sweep(
+        self,
+        project_pk: int,
+        name: str | None = None,
+        *,
+        config: str,
+        method: str,
+        state: str = "RUNNING",
+        display_name: str | None = None,
+        description: str | None = None,
+        run_count_expected: int | None = None,
+        best_loss: float | None = None,
+        created_at: str | None = None,
+    ) -> SweepRow:
+        """Create a sweep in a project.
+
+        Args:
+            project_pk: the project.
+            name: the sweep id (default: 8 random lowercase letters and digits, like W&B).
+            config: the sweep's configuration as YAML text (W&B keeps and serves the text).
+            method: ``grid``, ``random``, ``bayes``... (what the config says).
+            state: one of :data:`SWEEP_STATES`.
+            display_name: the human name.
+            description: free text.
+            run_count_expected: how many runs a finite (grid) sweep will have.
+            best_loss: the best value of the sweep's metric so far.
+            created_at: ISO-8601 creation time (default: now).
+
+        Raises:
+            UnknownRowError: no such project.
+            NameConflictError: the project has a sweep with that name.
+            StoreError: an unknown state, an empty method or config, or a bad name.
+        """
+        if state not in SWEEP_STATES:
+            raise StoreError(f"sweep state must be one of {SWEEP_STATES}, got {state!r}")
+        if not method or not config:
+            raise StoreError("a sweep needs a method and a config")
+        sweep_name = name if name is not None else _random_id()
+        check_name(sweep_name, "sweep")
+        stamp = _normalise_timestamp(created_at) if created_at else self._stamp()
+        with self.transaction() as conn:
+            if self.get_project_by_pk(project_pk) is None:
+                raise UnknownRowError("project not found")
+            if self.get_sweep(project_pk, sweep_name) is not None:
+                raise NameConflictError(f"sweep {sweep_name!r} exists in this project")
+            cur = conn.execute(
+                "INSERT INTO sweeps (project_pk, name, display_name, method, state, description,"
+                " config, created_at, updated_at, run_count_expected, best_loss)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    project_pk,
+                    sweep_name,
+                    display_name,
+                    method,
+                    state,
+                    description,
+                    config,
+                    stamp,
+                    stamp,
+                    run_count_expected,
+                    best_loss,
+                ),
+            )
+            created = self._one("SELECT * FROM sweeps WHERE pk = ?", (_lastrowid(cur),))
+        assert created is not None
+        return SweepRow(**dict(created))
+
+    def get_sweep(self, project_pk: int, name: str) -> SweepRow | None:
+        """The sweep ``name`` (its id) of a project, or ``None``."""
+        row = self._one(
+            "SELECT * FROM sweeps WHERE project_pk = ? AND name = ?", (project_pk, name)
+        )
+        return SweepRow(**dict(row)) if row is not None else None
+
+    def list_sweeps(self, project_pk: int, *, after_pk: int = 0, limit: int) -> list[SweepRow]:
+        """A project's sweeps in creation order, after row id ``after_pk``, at most ``limit``."""
+        rows = self._all(
+            "SELECT * FROM sweeps WHERE project_pk = ? AND pk > ? ORDER BY pk LIMIT ?",
+            (project_pk, after_pk, limit),
+        )
+        return [SweepRow(**dict(row)) for row in rows]
+
+    def count_sweeps(self, project_pk: int) -> int:
+        """How many sweeps a project has."""
+        row = self._one("SELECT COUNT(*) FROM sweeps WHERE project_pk = ?", (project_pk,))
+        return int(row[0]) if row is not None else 0
+
+    def count_sweep_runs(self, project_pk: int, name: str) -> int:
+        """How many runs of a project belong to the sweep ``name``."""
+        row = self._one(
+            "SELECT COUNT(*) FROM runs WHERE project_pk = ? AND sweep_name = ?", (project_pk, name)
+        )
+        return int(row[0]) if row is not None else 0
+
     # -- console output -------------------------------------------------------------------
 
     def append_log_lines(self, run_pk: int, lines: Iterable[str | Mapping[str, Any]]) -> int:
@@ -2216,6 +2354,11 @@ def _tags_text(tags: Sequence[str]) -> str:
     if isinstance(tags, str) or not all(isinstance(tag, str) for tag in tags):
         raise StoreError("tags must be a list of strings")
     return json.dumps(list(tags))
+
+
+def _random_id() -> str:
+    # W&B's generated run and sweep ids: 8 lowercase letters and digits.
+    return "".join(secrets.choice(RUN_NAME_ALPHABET) for _ in range(GENERATED_RUN_NAME_LENGTH))
 
 
 def _normalise_timestamp(text: str) -> str:

@@ -16,6 +16,7 @@ from wandbkit.server.resolvers import (
     run_files,
     runs,
     server_info,
+    sweeps,
     users,
 )
 from wandbkit.server.resolvers.common import ClientError, RequestContext, Strings
@@ -29,6 +30,7 @@ DOMAINS: tuple[Callable[[], Sequence[ObjectType]], ...] = (
     projects.bindables,
     runs.bindables,
     run_files.bindables,
+    sweeps.bindables,
     server_info.bindables,
 )
 

@@ -35,7 +35,6 @@ from wandbkit.server.store import (
 #: Fixed answers for non-null Project fields whose domains (runs, sweeps, artifacts, launch,
 #: automations) are not implemented yet. Each later domain replaces its entry with a resolver.
 PROJECT_DEFAULTS: dict[str, Any] = {
-    "totalSweeps": 0,
     "runQueues": [],
     "triggers": [],
     # Registry fields (a registry is a project): no registries on this server yet.
@@ -233,8 +232,9 @@ def bindables() -> list[QueryType | MutationType | ObjectType]:
     project.set_field("entityName", resolve_project_entity_name)
     project.set_field("user", resolve_project_user)
     project.set_field("readOnly", resolve_project_read_only)
-    # runs, runCount and run are resolved by the runs domain (resolvers/runs.py).
-    for connection_field in ("sweeps", "artifactTypes", "allViews"):
+    # runs, runCount and run are resolved by the runs domain (resolvers/runs.py); sweep,
+    # sweeps and totalSweeps by the sweeps domain (resolvers/sweeps.py).
+    for connection_field in ("artifactTypes", "allViews"):
         project.set_field(connection_field, resolve_empty_connection)
     for field_name, value in PROJECT_DEFAULTS.items():
         project.set_field(field_name, constant(value))
