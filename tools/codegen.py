@@ -57,6 +57,8 @@ REPLACEMENTS = {
     "AsyncFiles": "Files",
     "AsyncHistoryScan": "HistoryScan",
     "AsyncConsoleLogs": "ConsoleLogs",
+    "AsyncSweep": "Sweep",
+    "AsyncSweeps": "Sweeps",
     "AsyncRelayPaginator": "RelayPaginator",
     "AsyncClientHolder": "ClientHolder",
 }

@@ -29,6 +29,9 @@ _KIND_SEGMENTS: dict[str, PathKind] = {"runs": "run", "sweeps": "sweep", "report
 
 PROJECT_FORMS = "'project' or 'entity/project'"
 RUN_FORMS = "'run_id', 'project/run_id', 'entity/project/run_id' or 'entity/project/runs/run_id'"
+SWEEP_FORMS = (
+    "'sweep_id', 'project/sweep_id', 'entity/project/sweep_id' or 'entity/project/sweeps/sweep_id'"
+)
 
 
 @dataclass(frozen=True)
@@ -145,6 +148,43 @@ def parse_run_path(path: str, *, argument: str = "path") -> WandbPath:
     if parsed.kind != "run":
         raise UsageError(f"{argument} must be {RUN_FORMS}, got {path!r}")
     return parsed
+
+
+def parse_sweep_path(path: str, *, argument: str = "path") -> WandbPath:
+    """Parse a sweep path: ``sweep_id``, ``project/sweep_id``, ``entity/project/sweep_id`` or
+    ``entity/project/sweeps/sweep_id`` (or its app URL), as ``wandb.Api().sweep()`` takes.
+
+    Raises:
+        UsageError: the path is not a sweep path.
+    """
+    parts = _segments(path, argument, SWEEP_FORMS)
+    if len(parts) == 1:
+        return WandbPath("sweep", None, None, _check_name(parts[0], "sweep id", path, argument))
+    if len(parts) == 2:
+        project = _check_name(parts[0], "project", path, argument)
+        return WandbPath("sweep", None, project, _check_name(parts[1], "sweep id", path, argument))
+    if len(parts) == 3 and parts[2] not in _KIND_SEGMENTS:
+        entity = _check_name(parts[0], "entity", path, argument)
+        project = _check_name(parts[1], "project", path, argument)
+        return WandbPath(
+            "sweep", entity, project, _check_name(parts[2], "sweep id", path, argument)
+        )
+    try:
+        parsed = parse_path(path, argument=argument)
+    except UsageError:
+        parsed = None
+    if parsed is None or parsed.kind != "sweep":
+        raise UsageError(f"{argument} must be {SWEEP_FORMS}, got {path!r}")
+    return parsed
+
+
+def sweep_not_found(
+    entity: str, project: str, sweep_id: str, operation: str | None = None
+) -> NotFoundError:
+    """The error for a sweep the server answered ``null`` for."""
+    return NotFoundError(
+        f"sweep '{entity}/{project}/{sweep_id}' not found", operation_name=operation
+    )
 
 
 def check_name(value: object, argument: str) -> str:

@@ -135,7 +135,7 @@ async def test_from_path_gives_the_same_project_as_project(counted: Any) -> None
         (lambda api: api.project("a/b/c"), "name must be 'project' or 'entity/project'"),
         (lambda api: api.projects(per_page=0), "per_page must be an int"),
         (lambda api: api.from_path("a/b/c/d").send(None), "path must look like"),
-        (lambda api: api.from_path("e/p/sweeps/s1").send(None), "names a sweep"),
+        (lambda api: api.from_path("e/p/reports/Title--r1").send(None), "names a report"),
     ],
 )
 async def test_bad_input_fails_before_any_request(counted: Any, call: Any, message: str) -> None:

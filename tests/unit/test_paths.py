@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from wandbkit.errors import UsageError
-from wandbkit.paths import WandbPath, check_name, parse_path, parse_project_path, parse_run_path
+from wandbkit.paths import (
+    WandbPath,
+    check_name,
+    parse_path,
+    parse_project_path,
+    parse_run_path,
+    parse_sweep_path,
+)
 
 
 @pytest.mark.parametrize(
@@ -84,6 +91,26 @@ def test_parse_run_path_reads_short_forms_as_run_ids(path: str, expected: WandbP
 def test_parse_run_path_refuses_a_sweep_path() -> None:
     with pytest.raises(UsageError, match="entity/project/run_id"):
         parse_run_path("team/proj/sweeps/sw1")
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("sw1", WandbPath("sweep", None, None, "sw1")),
+        ("proj/sw1", WandbPath("sweep", None, "proj", "sw1")),
+        ("team/proj/sw1", WandbPath("sweep", "team", "proj", "sw1")),
+        ("team/proj/sweeps/sw1", WandbPath("sweep", "team", "proj", "sw1")),
+        ("https://wandb.ai/team/proj/sweeps/sw1?w=1", WandbPath("sweep", "team", "proj", "sw1")),
+    ],
+)
+def test_parse_sweep_path_reads_every_form_as_a_sweep(path: str, expected: WandbPath) -> None:
+    assert parse_sweep_path(path) == expected
+
+
+@pytest.mark.parametrize("path", ["team/proj/runs/r1", "team/proj/reports/Title--x1", "a/b/c/d/e"])
+def test_parse_sweep_path_refuses_what_is_not_a_sweep(path: str) -> None:
+    with pytest.raises(UsageError, match="entity/project/sweep_id"):
+        parse_sweep_path(path)
 
 
 @pytest.mark.parametrize("value", ["", "a/b", "a b", None, 3])

@@ -9,11 +9,18 @@ from typing import TYPE_CHECKING, Any
 from wandbkit._async.context import AsyncClientHolder
 from wandbkit._async.projects import AsyncProject, AsyncProjects
 from wandbkit._async.runs import AsyncRun, AsyncRuns, fetch_run, full_run
+from wandbkit._async.sweeps import AsyncSweep
 from wandbkit._core.config import Settings, resolve_settings
 from wandbkit._core.errors import UsageError
 from wandbkit._core.flavor_async import MaybeAwaitable
 from wandbkit._version import USER_AGENT
-from wandbkit.paths import check_name, parse_path, parse_project_path, parse_run_path
+from wandbkit.paths import (
+    check_name,
+    parse_path,
+    parse_project_path,
+    parse_run_path,
+    parse_sweep_path,
+)
 from wandbkit.users import User
 
 if TYPE_CHECKING:
@@ -195,23 +202,26 @@ class AsyncApi:
             raise UsageError(f"the server did not create project '{owner}/{name}'")
         return AsyncProject(self._ctx, created.name, created.entity_name, fields=created)
 
-    async def from_path(self, path: str) -> AsyncProject | AsyncRun:
+    async def from_path(self, path: str) -> AsyncProject | AsyncRun | AsyncSweep:
         """The object a W&B path or app URL names.
 
         ``project`` and ``entity/project`` (and their URLs) give a lazy ``Project``;
-        ``entity/project/run_id`` (``.../runs/<id>``) gives a loaded ``Run``.
+        ``entity/project/run_id`` (``.../runs/<id>``) gives a loaded ``Run``;
+        ``entity/project/sweeps/<id>`` a loaded ``Sweep``.
 
         Raises:
-            UsageError: the path is malformed, or names a sweep or report (not yet
-                supported by this version of wandbkit).
+            UsageError: the path is malformed, or names a report (not yet supported by this
+                version of wandbkit).
         """
         parsed = parse_path(path)
         if parsed.kind == "run":
             return await self.run(path)
+        if parsed.kind == "sweep":
+            return await self.sweep(path)
         if parsed.kind != "project":
             raise UsageError(
                 f"path {path!r} names a {parsed.kind}; this version of wandbkit resolves "
-                "project paths only"
+                "project, run and sweep paths"
             )
         return AsyncProject(self._ctx, str(parsed.project), parsed.entity)
 
@@ -249,8 +259,8 @@ class AsyncApi:
             order: ``[+|-]`` then ``created_at``, ``heartbeat_at``, ``name``,
                 ``config.<key>`` or ``summary_metrics.<key>``.
             per_page: runs per request.
-            include_sweeps: accepted for ``wandb.Api`` compatibility; ``run.sweep_name`` is
-                always filled (Sweep objects are not part of this version).
+            include_sweeps: load each listed run's sweep with its page (one request per
+                sweep per listing), so ``run.sweep`` needs no request of its own.
             lazy: list the light fields only; config/summary load per page on first need.
             config_keys: load only these config keys (server-side selection).
             summary_keys: load only these summary keys (server-side selection).
@@ -294,6 +304,31 @@ class AsyncApi:
             )
         entity = await self._ctx.resolve_entity(parsed.entity)
         return await fetch_run(self._ctx, entity, project, str(parsed.id))
+
+    async def sweep(self, path: str = "") -> AsyncSweep:
+        """One sweep with its fields loaded.
+
+        Args:
+            path: ``entity/project/sweep_id`` (also ``entity/project/sweeps/sweep_id``, an app
+                URL, ``project/sweep_id`` or ``sweep_id`` with the default entity and project).
+
+        Raises:
+            UsageError: the path is malformed.
+            NotFoundError: no such sweep.
+
+        Example:
+            >>> sweep = api.sweep("my-team/cifar10/8c9cw3l2")
+            >>> sweep.best_run().summary["val_acc"]
+        """
+        parsed = parse_sweep_path(path)
+        project = parsed.project or self.settings.project
+        if project is None:
+            raise UsageError(
+                f"path {path!r} names no project: use 'entity/project/sweep_id' or set "
+                "WANDB_PROJECT"
+            )
+        entity = await self._ctx.resolve_entity(parsed.entity)
+        return await AsyncSweep(self._ctx, entity, project, str(parsed.id)).load()
 
     async def create_run(
         self,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from wandbkit._async.context import AsyncClientHolder
 from wandbkit._async.pagination import AsyncRelayPaginator, Page
-from wandbkit._core.errors import NotFoundError, NotLoadedError
+from wandbkit._async.sweeps import AsyncSweeps
+from wandbkit._core.errors import NotFoundError, NotLoadedError, UsageError
 from wandbkit._core.flavor_async import IS_ASYNC
 from wandbkit.paths import check_name, project_not_found
 from wandbkit.users import User
@@ -133,6 +135,22 @@ class AsyncProject:
         """The user who created the project."""
         owner = self._require().user
         return User(owner) if owner is not None else None
+
+    def sweeps(
+        self,
+        per_page: int = 50,
+        filters: Mapping[str, Any] | None = None,
+        order: str | None = None,
+    ) -> AsyncSweeps:
+        """The project's sweeps, oldest first, lazily (``len()`` is the server's count).
+
+        Raises:
+            UsageError: an ``order`` other than creation order (the only one wandbkit asks
+                the server for).
+        """
+        if order not in (None, "+created_at"):
+            raise UsageError(f"order must be None or '+created_at', got {order!r}")
+        return AsyncSweeps(self._ctx, self._entity, self.name, per_page=per_page, filters=filters)
 
     def to_dict(self) -> dict[str, Any]:
         """The project's fields as JSON-ready values, keyed as the server names them."""

@@ -15,6 +15,7 @@ from wandbkit._async.context import AsyncClientHolder
 from wandbkit._async.files import AsyncFile, AsyncFiles, find_file, upload_run_file
 from wandbkit._async.history import AsyncHistoryScan, fetch_history, histories_of
 from wandbkit._async.pagination import AsyncRelayPaginator, Page
+from wandbkit._async.sweeps import AsyncSweep
 from wandbkit._core.errors import NotFoundError, NotLoadedError, UsageError
 from wandbkit._core.flavor_async import IS_ASYNC, MaybeAwaitable, async_sleep, monotonic
 from wandbkit.filters import validate_run_filters, validate_run_order
@@ -171,6 +172,7 @@ class AsyncRun:
         self._page = page
         self._config: dict[str, Any] | None = None
         self._rawconfig: dict[str, Any] | None = None
+        self._sweep: AsyncSweep | None = None
         self._set_light(light)
 
     def _set_light(self, light: RunLightFields) -> None:
@@ -284,6 +286,25 @@ class AsyncRun:
     def sweep_name(self) -> str | None:
         """The id of the sweep that made the run, if any."""
         return self._light.sweep_name
+
+    @property
+    def sweep(self) -> MaybeAwaitable[AsyncSweep | None]:
+        """The sweep that made the run (loaded), or None; see :meth:`get_sweep`."""
+        return self.get_sweep()
+
+    async def get_sweep(self) -> AsyncSweep | None:
+        """The sweep that made the run, loaded on first use (one request, then kept; runs
+        listed with ``include_sweeps=True`` come with theirs); None if the run has none.
+
+        Raises:
+            NotFoundError: the run names a sweep the server does not know.
+        """
+        if self._light.sweep_name is None:
+            return None
+        if self._sweep is None:
+            sweep = AsyncSweep(self._ctx, self.entity, self.project, self._light.sweep_name)
+            self._sweep = await sweep.load()
+        return self._sweep
 
     @property
     def commit(self) -> str | None:
@@ -717,6 +738,7 @@ class AsyncRuns(AsyncRelayPaginator[AsyncRun]):
         self.summary_keys = check_keys(summary_keys, "summary_keys")
         self._filters_json = json.dumps(self.filters) if self.filters else None
         self.project_internal_id: str | None = None
+        self._sweeps: dict[str, AsyncSweep] = {}
 
     async def _fetch(self, cursor: str | None) -> Page[AsyncRun]:
         entity = await self._ctx.resolve_entity(self.entity)
@@ -753,10 +775,23 @@ class AsyncRuns(AsyncRelayPaginator[AsyncRun]):
                 runs.append(AsyncRun(self._ctx, entity, self.project, full_edge.node, heavy=heavy))
             info = full_connection.page_info if full_connection is not None else None
         page.runs = runs
+        if self.include_sweeps:
+            await self._attach_sweeps(entity, runs)
         self.project_internal_id = internal_id
         if info is None:
             return Page(runs, None, False, total)
         return Page(runs, info.end_cursor, info.has_next_page, total)
+
+    async def _attach_sweeps(self, entity: str, runs: list[AsyncRun]) -> None:
+        # include_sweeps=True: every run of a page comes with its sweep; each sweep is
+        # fetched once per listing, however many of its runs there are.
+        for name in dict.fromkeys(run.sweep_name for run in runs if run.sweep_name):
+            if name not in self._sweeps:
+                sweep = AsyncSweep(self._ctx, entity, self.project, name)
+                self._sweeps[name] = await sweep.load()
+        for run in runs:
+            if run.sweep_name is not None:
+                run._sweep = self._sweeps[run.sweep_name]
 
     @property
     def partial(self) -> bool:

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from .get_runs_heavy import GetRunsHeavy
     from .get_runs_histories import GetRunsHistories
     from .get_runs_sampled_histories import GetRunsSampledHistories
+    from .get_sweep import GetSweep
+    from .get_sweeps import GetSweeps
     from .get_viewer import GetViewer
     from .input_types import UpsertBucketInput, UpsertModelInput
     from .server_features import ServerFeatures
@@ -1164,6 +1166,105 @@ class WandbClient(BaseClient):
         )
         data = self.get_data(response)
         return self.parse_result(ServerFeatures, data, operation_name="ServerFeatures")
+
+    def get_sweep(self, entity: str, project: str, name: str, **kwargs: Any) -> "GetSweep":
+        from .get_sweep import GetSweep
+
+        query = gql("""
+            query GetSweep($entity: String!, $project: String!, $name: String!) {
+              project(name: $project, entityName: $entity) {
+                sweep(sweepName: $name) {
+                  ...SweepFields
+                }
+              }
+            }
+
+            fragment SweepFields on Sweep {
+              id
+              name
+              displayName
+              method
+              state
+              description
+              bestLoss
+              config
+              createdAt
+              updatedAt
+              runCount
+              runCountExpected
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "name": name,
+        }
+        response = self.execute(
+            query=query, operation_name="GetSweep", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetSweep, data, operation_name="GetSweep")
+
+    def get_sweeps(
+        self,
+        entity: str,
+        project: str,
+        filters: Union[Optional[Any], "UnsetType"] = UNSET,
+        cursor: Union[Optional[str], "UnsetType"] = UNSET,
+        per_page: Union[Optional[int], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "GetSweeps":
+        from .get_sweeps import GetSweeps
+
+        query = gql("""
+            query GetSweeps($entity: String!, $project: String!, $filters: JSONString, $cursor: String, $perPage: Int = 50) {
+              project(name: $project, entityName: $entity) {
+                totalSweeps
+                sweeps(after: $cursor, first: $perPage, filters: $filters) {
+                  edges {
+                    node {
+                      ...SweepFields
+                    }
+                  }
+                  pageInfo {
+                    ...RunPageInfo
+                  }
+                }
+              }
+            }
+
+            fragment RunPageInfo on PageInfo {
+              endCursor
+              hasNextPage
+            }
+
+            fragment SweepFields on Sweep {
+              id
+              name
+              displayName
+              method
+              state
+              description
+              bestLoss
+              config
+              createdAt
+              updatedAt
+              runCount
+              runCountExpected
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "filters": serialize_json_string(filters),
+            "cursor": cursor,
+            "perPage": per_page,
+        }
+        response = self.execute(
+            query=query, operation_name="GetSweeps", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetSweeps, data, operation_name="GetSweeps")
 
     def get_viewer(self, **kwargs: Any) -> "GetViewer":
         from .get_viewer import GetViewer

@@ -125,6 +125,23 @@ class RunPageInfo(BaseModel):
     has_next_page: bool = Field(alias="hasNextPage")
 
 
+class SweepFields(BaseModel):
+    id: str
+    name: str
+    display_name: Optional[str] = Field(alias="displayName")
+    method: str
+    state: str
+    description: Optional[str]
+    best_loss: Optional[float] = Field(alias="bestLoss")
+    config: str
+    created_at: Annotated[datetime, BeforeValidator(parse_datetime)] = Field(alias="createdAt")
+    updated_at: Optional[Annotated[datetime, BeforeValidator(parse_datetime)]] = Field(
+        alias="updatedAt"
+    )
+    run_count: int = Field(alias="runCount")
+    run_count_expected: Optional[int] = Field(alias="runCountExpected")
+
+
 UserFields.model_rebuild()
 ProjectFields.model_rebuild()
 RunFileFields.model_rebuild()
@@ -132,3 +149,4 @@ RunHeavyFields.model_rebuild()
 RunLightFields.model_rebuild()
 RunLogLine.model_rebuild()
 RunPageInfo.model_rebuild()
+SweepFields.model_rebuild()

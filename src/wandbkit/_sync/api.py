@@ -14,8 +14,15 @@ from wandbkit._core.flavor_sync import MaybeAwaitable
 from wandbkit._sync.context import ClientHolder
 from wandbkit._sync.projects import Project, Projects
 from wandbkit._sync.runs import Run, Runs, fetch_run, full_run
+from wandbkit._sync.sweeps import Sweep
 from wandbkit._version import USER_AGENT
-from wandbkit.paths import check_name, parse_path, parse_project_path, parse_run_path
+from wandbkit.paths import (
+    check_name,
+    parse_path,
+    parse_project_path,
+    parse_run_path,
+    parse_sweep_path,
+)
 from wandbkit.users import User
 
 if TYPE_CHECKING:
@@ -197,23 +204,26 @@ class Api:
             raise UsageError(f"the server did not create project '{owner}/{name}'")
         return Project(self._ctx, created.name, created.entity_name, fields=created)
 
-    def from_path(self, path: str) -> Project | Run:
+    def from_path(self, path: str) -> Project | Run | Sweep:
         """The object a W&B path or app URL names.
 
         ``project`` and ``entity/project`` (and their URLs) give a lazy ``Project``;
-        ``entity/project/run_id`` (``.../runs/<id>``) gives a loaded ``Run``.
+        ``entity/project/run_id`` (``.../runs/<id>``) gives a loaded ``Run``;
+        ``entity/project/sweeps/<id>`` a loaded ``Sweep``.
 
         Raises:
-            UsageError: the path is malformed, or names a sweep or report (not yet
-                supported by this version of wandbkit).
+            UsageError: the path is malformed, or names a report (not yet supported by this
+                version of wandbkit).
         """
         parsed = parse_path(path)
         if parsed.kind == "run":
             return self.run(path)
+        if parsed.kind == "sweep":
+            return self.sweep(path)
         if parsed.kind != "project":
             raise UsageError(
                 f"path {path!r} names a {parsed.kind}; this version of wandbkit resolves "
-                "project paths only"
+                "project, run and sweep paths"
             )
         return Project(self._ctx, str(parsed.project), parsed.entity)
 
@@ -251,8 +261,8 @@ class Api:
             order: ``[+|-]`` then ``created_at``, ``heartbeat_at``, ``name``,
                 ``config.<key>`` or ``summary_metrics.<key>``.
             per_page: runs per request.
-            include_sweeps: accepted for ``wandb.Api`` compatibility; ``run.sweep_name`` is
-                always filled (Sweep objects are not part of this version).
+            include_sweeps: load each listed run's sweep with its page (one request per
+                sweep per listing), so ``run.sweep`` needs no request of its own.
             lazy: list the light fields only; config/summary load per page on first need.
             config_keys: load only these config keys (server-side selection).
             summary_keys: load only these summary keys (server-side selection).
@@ -296,6 +306,31 @@ class Api:
             )
         entity = self._ctx.resolve_entity(parsed.entity)
         return fetch_run(self._ctx, entity, project, str(parsed.id))
+
+    def sweep(self, path: str = "") -> Sweep:
+        """One sweep with its fields loaded.
+
+        Args:
+            path: ``entity/project/sweep_id`` (also ``entity/project/sweeps/sweep_id``, an app
+                URL, ``project/sweep_id`` or ``sweep_id`` with the default entity and project).
+
+        Raises:
+            UsageError: the path is malformed.
+            NotFoundError: no such sweep.
+
+        Example:
+            >>> sweep = api.sweep("my-team/cifar10/8c9cw3l2")
+            >>> sweep.best_run().summary["val_acc"]
+        """
+        parsed = parse_sweep_path(path)
+        project = parsed.project or self.settings.project
+        if project is None:
+            raise UsageError(
+                f"path {path!r} names no project: use 'entity/project/sweep_id' or set "
+                "WANDB_PROJECT"
+            )
+        entity = self._ctx.resolve_entity(parsed.entity)
+        return Sweep(self._ctx, entity, project, str(parsed.id)).load()
 
     def create_run(
         self,

@@ -19,6 +19,7 @@ from wandbkit._sync.context import ClientHolder
 from wandbkit._sync.files import File, Files, find_file, upload_run_file
 from wandbkit._sync.history import HistoryScan, fetch_history, histories_of
 from wandbkit._sync.pagination import Page, RelayPaginator
+from wandbkit._sync.sweeps import Sweep
 from wandbkit.filters import validate_run_filters, validate_run_order
 from wandbkit.paths import check_name, project_not_found, run_not_found
 from wandbkit.run_data import (
@@ -173,6 +174,7 @@ class Run:
         self._page = page
         self._config: dict[str, Any] | None = None
         self._rawconfig: dict[str, Any] | None = None
+        self._sweep: Sweep | None = None
         self._set_light(light)
 
     def _set_light(self, light: RunLightFields) -> None:
@@ -286,6 +288,25 @@ class Run:
     def sweep_name(self) -> str | None:
         """The id of the sweep that made the run, if any."""
         return self._light.sweep_name
+
+    @property
+    def sweep(self) -> MaybeAwaitable[Sweep | None]:
+        """The sweep that made the run (loaded), or None; see :meth:`get_sweep`."""
+        return self.get_sweep()
+
+    def get_sweep(self) -> Sweep | None:
+        """The sweep that made the run, loaded on first use (one request, then kept; runs
+        listed with ``include_sweeps=True`` come with theirs); None if the run has none.
+
+        Raises:
+            NotFoundError: the run names a sweep the server does not know.
+        """
+        if self._light.sweep_name is None:
+            return None
+        if self._sweep is None:
+            sweep = Sweep(self._ctx, self.entity, self.project, self._light.sweep_name)
+            self._sweep = sweep.load()
+        return self._sweep
 
     @property
     def commit(self) -> str | None:
@@ -719,6 +740,7 @@ class Runs(RelayPaginator[Run]):
         self.summary_keys = check_keys(summary_keys, "summary_keys")
         self._filters_json = json.dumps(self.filters) if self.filters else None
         self.project_internal_id: str | None = None
+        self._sweeps: dict[str, Sweep] = {}
 
     def _fetch(self, cursor: str | None) -> Page[Run]:
         entity = self._ctx.resolve_entity(self.entity)
@@ -755,10 +777,23 @@ class Runs(RelayPaginator[Run]):
                 runs.append(Run(self._ctx, entity, self.project, full_edge.node, heavy=heavy))
             info = full_connection.page_info if full_connection is not None else None
         page.runs = runs
+        if self.include_sweeps:
+            self._attach_sweeps(entity, runs)
         self.project_internal_id = internal_id
         if info is None:
             return Page(runs, None, False, total)
         return Page(runs, info.end_cursor, info.has_next_page, total)
+
+    def _attach_sweeps(self, entity: str, runs: list[Run]) -> None:
+        # include_sweeps=True: every run of a page comes with its sweep; each sweep is
+        # fetched once per listing, however many of its runs there are.
+        for name in dict.fromkeys(run.sweep_name for run in runs if run.sweep_name):
+            if name not in self._sweeps:
+                sweep = Sweep(self._ctx, entity, self.project, name)
+                self._sweeps[name] = sweep.load()
+        for run in runs:
+            if run.sweep_name is not None:
+                run._sweep = self._sweeps[run.sweep_name]
 
     @property
     def partial(self) -> bool:

@@ -1,0 +1,190 @@
+"""Sweeps end to end against the local server: one by path, a project's sweeps, a sweep's runs
+and best run, a run's sweep, and runs listed with their sweeps."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+import wandbkit
+from wandbkit.errors import GraphQLError, NotFoundError, NotLoadedError, UsageError
+from wandbkit.server.ids import decode_int_id
+from wandbkit.server.testing import ServerHandle
+
+from .support import RecordingTransport, recording_api
+
+GRID = """\
+name: lr-grid
+method: grid
+metric:
+  name: val_loss
+  goal: minimize
+parameters:
+  lr:
+    values: [0.1, 0.01, 0.001]
+"""
+BAYES = "method: bayes\nmetric: {name: acc, goal: maximize}\n"
+
+#: run id -> (sweep, val_loss, acc)
+RUNS: dict[str, tuple[str | None, float, float]] = {
+    "g1": ("grid1", 0.50, 0.70),
+    "g2": ("grid1", 0.20, 0.90),
+    "g3": ("grid1", 0.35, 0.80),
+    "b1": ("bayes2", 0.40, 0.95),
+    "solo": (None, 0.10, 0.99),
+}
+
+
+@pytest.fixture
+async def env(
+    seeded_app: tuple[Any, Any],
+) -> AsyncIterator[tuple[wandbkit.AsyncApi, RecordingTransport]]:
+    """Project demo/tune: a grid sweep of three runs, a Bayesian sweep of one, an empty
+    random sweep, and a run of no sweep."""
+    app, seed = seeded_app
+    store = app.state.store
+    async with recording_api(app, seed.api_key) as (api, transport):
+        for run_id, (sweep, loss, acc) in RUNS.items():
+            run = await api.create_run(run_id=run_id, project="tune")
+            await run.summary.update({"val_loss": loss, "acc": acc})
+            store.update_run(decode_int_id(run.storage_id, "Run"), sweep_name=sweep)
+        project = store.get_project(store.get_entity("demo").pk, "tune")
+        store.create_sweep(
+            project.pk,
+            "grid1",
+            config=GRID,
+            method="grid",
+            state="FINISHED",
+            run_count_expected=3,
+            best_loss=0.2,
+        )
+        store.create_sweep(
+            project.pk, "bayes2", config=BAYES, method="bayes", display_name="Bayes search"
+        )
+        store.create_sweep(project.pk, "empty3", config="method: random\n", method="random")
+        transport.clear()
+        yield api, transport
+
+
+async def test_a_sweep_by_path_is_typed_with_its_yaml_config(env: Any) -> None:
+    api, transport = env
+    sweep = await api.sweep("demo/tune/grid1")
+    assert transport.operations == ["GetSweep"]
+    assert (sweep.id, sweep.method, sweep.state) == ("grid1", "grid", "FINISHED")
+    assert sweep.config["parameters"]["lr"]["values"] == [0.1, 0.01, 0.001]
+    assert sweep.name == "lr-grid"  # no display name: the config's name
+    assert sweep.order == "+summary_metrics.val_loss"
+    assert (sweep.run_count, sweep.expected_run_count, sweep.best_loss) == (3, 3, 0.2)
+    assert sweep.path == ["demo", "tune", "grid1"]
+    assert sweep.url.endswith("/demo/tune/sweeps/grid1")
+    assert sweep.created_at.tzinfo is not None
+    same = await api.from_path("https://wandb.test/demo/tune/sweeps/grid1")
+    assert same == sweep and "FINISHED" in repr(sweep)
+
+
+async def test_names_and_orders_follow_the_display_name_and_the_metric_goal(env: Any) -> None:
+    api, _ = env
+    bayes = await api.sweep("tune/bayes2")
+    assert bayes.name == "Bayes search" and bayes.order == "-summary_metrics.acc"
+    empty = await api.sweep("demo/tune/sweeps/empty3")
+    assert empty.name == "empty3" and empty.order is None and empty.run_count == 0
+
+
+async def test_a_sweeps_runs_and_its_best_run(env: Any) -> None:
+    api, transport = env
+    sweep = await api.sweep("demo/tune/grid1")
+    transport.clear()
+    assert [run.id async for run in sweep.runs] == ["g1", "g2", "g3"]
+    best = await sweep.best_run()
+    assert best is not None and best.id == "g2"  # lowest val_loss
+    by_acc = await sweep.best_run(order="-summary_metrics.acc")
+    assert by_acc is not None and by_acc.id == "g2"
+    worst = await sweep.best_run(order="-summary_metrics.val_loss")
+    assert worst is not None and worst.id == "g1"
+    assert transport.operations == ["GetRuns"] * 4
+    empty = await api.sweep("demo/tune/empty3")
+    assert await empty.best_run() is None  # no metric, no order
+    assert await empty.best_run(order="+created_at") is None  # no runs
+
+
+async def test_missing_sweeps_are_not_found_and_bad_paths_fail_first(env: Any) -> None:
+    api, transport = env
+    with pytest.raises(NotFoundError, match="sweep 'demo/tune/nope' not found"):
+        await api.sweep("demo/tune/nope")
+    with pytest.raises(NotFoundError, match="project 'demo/ghost' not found"):
+        await api.sweep("demo/ghost/grid1")
+    transport.clear()
+    for bad in ("demo/tune/runs/g1", "a/b/c/d/e", "demo/tune/bad id"):
+        with pytest.raises(UsageError):
+            await api.sweep(bad)
+    assert transport.requests == []
+
+
+async def test_a_projects_sweeps_page_with_their_count(env: Any) -> None:
+    api, transport = env
+    sweeps = api.project("tune", entity="demo").sweeps(per_page=2)
+    assert [s.id async for s in sweeps] == ["grid1", "bayes2", "empty3"]
+    assert len(sweeps) == 3 and sweeps.pages_loaded == 2
+    assert transport.operations == ["GetSweeps", "GetSweeps"]
+    assert sweeps.objects[1].display_name == "Bayes search"  # loaded with the page
+    with pytest.raises(GraphQLError, match="accepts only an empty filter"):
+        await api.project("tune", entity="demo").sweeps(filters={"state": "RUNNING"}).to_list()
+    with pytest.raises(UsageError, match="order must be None"):
+        api.project("tune", entity="demo").sweeps(order="-created_at")
+
+
+async def test_a_runs_sweep_loads_once_and_a_run_without_one_has_none(env: Any) -> None:
+    api, transport = env
+    run = await api.run("demo/tune/g3")
+    transport.clear()
+    sweep = await run.sweep
+    assert sweep is not None and sweep.id == "grid1" and sweep.method == "grid"
+    assert await run.get_sweep() is sweep
+    assert transport.operations == ["GetSweep"]
+    solo = await api.run("demo/tune/solo")
+    assert await solo.sweep is None
+
+
+async def test_runs_listed_with_include_sweeps_come_with_their_sweeps(env: Any) -> None:
+    api, transport = env
+    runs = api.runs("demo/tune", include_sweeps=True)
+    listed = [run async for run in runs]
+    # One listing, then one GetSweep per distinct sweep, however many runs share it.
+    assert transport.operations == ["GetRuns", "GetSweep", "GetSweep"]
+    transport.clear()
+    sweeps = {run.id: await run.sweep for run in listed}
+    assert transport.operations == []
+    assert {rid: s.id if s else None for rid, s in sweeps.items()} == {
+        rid: sweep for rid, (sweep, _, _) in RUNS.items()
+    }
+    assert sweeps["g1"] is sweeps["g2"]
+
+
+async def test_an_unloaded_sweep_says_so(env: Any) -> None:
+    api, _ = env
+    from wandbkit._async.sweeps import AsyncSweep
+
+    lazy = AsyncSweep(api._ctx, "demo", "tune", "grid1")
+    with pytest.raises(NotLoadedError, match=r"await sweep\.load"):
+        _ = lazy.method
+    assert (await lazy.load()).method == "grid"
+
+
+def test_sync_sweeps_over_real_http(api: wandbkit.Api, live_server: ServerHandle) -> None:
+    store = live_server.store
+    entity = live_server.seed.entity
+    for run_id, loss in (("s1", 0.3), ("s2", 0.1)):
+        run = api.create_run(run_id=run_id, project="sync-tune")
+        run.summary.update({"val_loss": loss})
+        store.update_run(decode_int_id(run.storage_id, "Run"), sweep_name="sw")
+    project = store.get_project(store.get_entity(entity).pk, "sync-tune")
+    store.create_sweep(project.pk, "sw", config=GRID, method="grid")
+    sweep = api.sweep(f"{entity}/sync-tune/sw")
+    assert sweep.name == "lr-grid" and [r.id for r in sweep.runs] == ["s1", "s2"]
+    best = sweep.best_run()
+    assert best is not None and best.id == "s2"
+    assert api.run(f"{entity}/sync-tune/s1").sweep == sweep
+    sweeps = api.project("sync-tune").sweeps()
+    assert len(sweeps) == 1 and [s.id for s in sweeps] == ["sw"]
