@@ -214,6 +214,17 @@ def show_runs() -> None:
     again = api.run(f"{path}/{best.id}")
     print(f"  tags={again.tags} notes={again.notes!r} demo_score={again.summary['demo_score']}")
 
+    team = api.viewer.teams[0]
+    _title(f"Sweeps of {team}/diffusion-sweeps")
+    for sweep in api.project("diffusion-sweeps", entity=team).sweeps():
+        best = sweep.best_run()
+        metric = sweep.config["metric"]
+        print(
+            f"  {sweep.id} {sweep.name:<28} {sweep.method}/{sweep.state:<8} "
+            f"{sweep.run_count} runs, {metric['goal']} {metric['name']}: best run "
+            f"{best.id if best else '-'} ({sweep.order})"
+        )
+
     _title("Bad filters fail before any request")
     for label, call in (
         (
