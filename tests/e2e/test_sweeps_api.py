@@ -162,6 +162,35 @@ async def test_runs_listed_with_include_sweeps_come_with_their_sweeps(env: Any) 
     assert sweeps["g1"] is sweeps["g2"]
 
 
+async def test_a_run_naming_an_unknown_sweep_still_lists(
+    env: Any, seeded_app: tuple[Any, Any]
+) -> None:
+    api, _ = env
+    store = seeded_app[0].state.store
+    orphan = await api.create_run(run_id="orphan", project="tune")
+    store.update_run(decode_int_id(orphan.storage_id, "Run"), sweep_name="gone9")
+    listed = {run.id: run async for run in api.runs("demo/tune", include_sweeps=True)}
+    assert "orphan" in listed and (await listed["g1"].sweep) is not None
+    with pytest.raises(NotFoundError, match="sweep 'demo/tune/gone9' not found"):
+        await listed["orphan"].sweep
+
+
+async def test_a_config_that_is_not_yaml_fails_clearly_but_keeps_the_name(
+    env: Any, seeded_app: tuple[Any, Any]
+) -> None:
+    api, _ = env
+    store = seeded_app[0].state.store
+    project = store.get_project(store.get_entity("demo").pk, "tune")
+    store.create_sweep(project.pk, "broken4", config="method: [unclosed", method="grid")
+    sweep = await api.sweep("demo/tune/broken4")
+    assert sweep.name == "broken4"
+    with pytest.raises(UsageError, match="not valid YAML"):
+        _ = sweep.config
+    store.create_sweep(project.pk, "list5", config="- a\n- b\n", method="grid")
+    with pytest.raises(UsageError, match="not a YAML mapping"):
+        _ = (await api.sweep("demo/tune/list5")).config
+
+
 async def test_an_unloaded_sweep_says_so(env: Any) -> None:
     api, _ = env
     from wandbkit._async.sweeps import AsyncSweep

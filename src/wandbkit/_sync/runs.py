@@ -789,10 +789,14 @@ class Runs(RelayPaginator[Run]):
         # fetched once per listing, however many of its runs there are.
         for name in dict.fromkeys(run.sweep_name for run in runs if run.sweep_name):
             if name not in self._sweeps:
-                sweep = Sweep(self._ctx, entity, self.project, name)
-                self._sweeps[name] = sweep.load()
+                try:
+                    self._sweeps[name] = Sweep(self._ctx, entity, self.project, name).load()
+                except NotFoundError:
+                    # A run naming a sweep the server does not know still lists; its
+                    # run.sweep raises NotFoundError when asked.
+                    continue
         for run in runs:
-            if run.sweep_name is not None:
+            if run.sweep_name is not None and run.sweep_name in self._sweeps:
                 run._sweep = self._sweeps[run.sweep_name]
 
     @property

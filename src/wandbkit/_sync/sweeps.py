@@ -140,8 +140,13 @@ class Sweep:
     def name(self) -> str:
         """The display name, else the config's ``name``, else the id (as ``wandb``)."""
         fields = self._require()
-        named = self.config.get("name")
-        return fields.display_name or (named if isinstance(named, str) else None) or self._id
+        if fields.display_name:
+            return fields.display_name
+        try:
+            named = self.config.get("name")
+        except UsageError:  # a config that is not YAML still has a name: its id
+            named = None
+        return named if isinstance(named, str) and named else self._id
 
     @property
     def display_name(self) -> str | None:
