@@ -929,6 +929,31 @@ class Store:
                 (team_pk, user_pk, role, utc_timestamp()),
             )
 
+    def remove_team_member(self, team_pk: int, user_pk: int) -> bool:
+        """Take a user out of a team; returns whether they were a member."""
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "DELETE FROM team_members WHERE entity_id = ? AND user_id = ?", (team_pk, user_pk)
+            )
+        return cur.rowcount > 0
+
+    def team_role(self, team_pk: int, user_pk: int) -> str | None:
+        """A user's role in a team (``admin``, ``member``), or ``None`` if not a member."""
+        row = self._one(
+            "SELECT role FROM team_members WHERE entity_id = ? AND user_id = ?",
+            (team_pk, user_pk),
+        )
+        return str(row[0]) if row is not None else None
+
+    def get_user_by_email(self, email: str) -> UserRow | None:
+        """The (not deleted) user with this e-mail address (case-insensitive), or ``None``."""
+        row = self._one(
+            "SELECT * FROM users WHERE lower(email) = lower(?) AND deleted_at IS NULL"
+            " ORDER BY id LIMIT 1",
+            (email,),
+        )
+        return _user(row) if row else None
+
     def team_members(self, team_pk: int) -> list[Membership]:
         """The members of a team, in the order they joined."""
         rows = self._all(

@@ -17,6 +17,7 @@ from wandbkit.server.resolvers import (
     runs,
     server_info,
     sweeps,
+    teams,
     users,
 )
 from wandbkit.server.resolvers.common import ClientError, RequestContext, Strings
@@ -31,6 +32,7 @@ DOMAINS: tuple[Callable[[], Sequence[ObjectType]], ...] = (
     runs.bindables,
     run_files.bindables,
     sweeps.bindables,
+    teams.bindables,
     server_info.bindables,
 )
 
