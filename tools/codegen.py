@@ -59,6 +59,8 @@ REPLACEMENTS = {
     "AsyncConsoleLogs": "ConsoleLogs",
     "AsyncSweep": "Sweep",
     "AsyncSweeps": "Sweeps",
+    "AsyncTeam": "Team",
+    "AsyncMember": "Member",
     "AsyncRelayPaginator": "RelayPaginator",
     "AsyncClientHolder": "ClientHolder",
 }

@@ -215,6 +215,10 @@ def show_runs() -> None:
     print(f"  tags={again.tags} notes={again.notes!r} demo_score={again.summary['demo_score']}")
 
     team = api.viewer.teams[0]
+    _title(f"Team {team}")
+    members = api.team(team).members
+    print("  members: " + ", ".join(f"{m.username} ({m.role})" for m in members))
+
     _title(f"Sweeps of {team}/diffusion-sweeps")
     for sweep in api.project("diffusion-sweeps", entity=team).sweeps():
         best = sweep.best_run()

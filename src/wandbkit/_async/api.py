@@ -10,6 +10,7 @@ from wandbkit._async.context import AsyncClientHolder
 from wandbkit._async.projects import AsyncProject, AsyncProjects
 from wandbkit._async.runs import AsyncRun, AsyncRuns, fetch_run, full_run
 from wandbkit._async.sweeps import AsyncSweep
+from wandbkit._async.teams import AsyncTeam
 from wandbkit._core.config import Settings, resolve_settings
 from wandbkit._core.errors import UsageError
 from wandbkit._core.flavor_async import MaybeAwaitable
@@ -329,6 +330,36 @@ class AsyncApi:
             )
         entity = await self._ctx.resolve_entity(parsed.entity)
         return await AsyncSweep(self._ctx, entity, project, str(parsed.id)).load()
+
+    # -- teams ---------------------------------------------------------------------------
+
+    async def team(self, team: str) -> AsyncTeam:
+        """A team with its members.
+
+        Raises:
+            UsageError: a malformed name.
+            NotFoundError: no team of that name (a user's personal entity is not a team).
+        """
+        return await AsyncTeam.fetch(self._ctx, team)
+
+    async def create_team(self, team: str, admin_username: str | None = None) -> AsyncTeam:
+        """Create a team; its admin is you, or ``admin_username`` (naming someone else is for
+        instance admins).
+
+        Raises:
+            UsageError: a malformed name (before any request).
+            GraphQLError: the server refused (the name is taken, not allowed...).
+        """
+        check_name(team, "team")
+        if admin_username is not None:
+            check_name(admin_username, "admin_username")
+        result = await self._ctx.client.create_team(
+            team_name=team, team_admin_user_name=admin_username
+        )
+        created = result.create_team.entity if result.create_team is not None else None
+        if created is None:  # pragma: no cover - the server answers the entity or an error
+            return await AsyncTeam.fetch(self._ctx, team)
+        return AsyncTeam(self._ctx, created)
 
     async def create_run(
         self,

@@ -20,6 +20,11 @@ if TYPE_CHECKING:
         CreateRunFilesCreateRunFiles,
         CreateRunFilesCreateRunFilesFiles,
     )
+    from .create_team import (
+        CreateTeam,
+        CreateTeamCreateTeam,
+        CreateTeamCreateTeamEntity,
+    )
     from .delete_files import DeleteFiles, DeleteFilesDeleteFiles
     from .delete_run import DeleteRun, DeleteRunDeleteRun
     from .fragments import (
@@ -32,6 +37,9 @@ if TYPE_CHECKING:
         RunLogLine,
         RunPageInfo,
         SweepFields,
+        TeamFields,
+        TeamFieldsMembers,
+        TeamMember,
         UserFields,
         UserFieldsTeams,
         UserFieldsTeamsEdges,
@@ -155,6 +163,7 @@ if TYPE_CHECKING:
         GetSweepsProjectSweepsEdgesNode,
         GetSweepsProjectSweepsPageInfo,
     )
+    from .get_team import GetTeam, GetTeamEntity
     from .get_viewer import GetViewer, GetViewerViewer
     from .input_types import (
         ArtifactTypeInput,
@@ -162,6 +171,12 @@ if TYPE_CHECKING:
         UpsertBucketInput,
         UpsertModelInput,
     )
+    from .invite_team_member import (
+        InviteTeamMember,
+        InviteTeamMemberCreateInvite,
+        InviteTeamMemberCreateInviteInvite,
+    )
+    from .remove_team_member import RemoveTeamMember, RemoveTeamMemberDeleteInvite
     from .server_features import (
         ServerFeatures,
         ServerFeaturesServerInfo,
@@ -187,6 +202,9 @@ _LAZY_IMPORTS = {
     "CreateRunFiles": ".create_run_files",
     "CreateRunFilesCreateRunFiles": ".create_run_files",
     "CreateRunFilesCreateRunFilesFiles": ".create_run_files",
+    "CreateTeam": ".create_team",
+    "CreateTeamCreateTeam": ".create_team",
+    "CreateTeamCreateTeamEntity": ".create_team",
     "DeleteFiles": ".delete_files",
     "DeleteFilesDeleteFiles": ".delete_files",
     "DeleteRun": ".delete_run",
@@ -285,11 +303,18 @@ _LAZY_IMPORTS = {
     "GetSweepsProjectSweepsEdges": ".get_sweeps",
     "GetSweepsProjectSweepsEdgesNode": ".get_sweeps",
     "GetSweepsProjectSweepsPageInfo": ".get_sweeps",
+    "GetTeam": ".get_team",
+    "GetTeamEntity": ".get_team",
     "GetViewer": ".get_viewer",
     "GetViewerViewer": ".get_viewer",
+    "InviteTeamMember": ".invite_team_member",
+    "InviteTeamMemberCreateInvite": ".invite_team_member",
+    "InviteTeamMemberCreateInviteInvite": ".invite_team_member",
     "ProjectFields": ".fragments",
     "ProjectFieldsUser": ".fragments",
     "ProjectIconInput": ".input_types",
+    "RemoveTeamMember": ".remove_team_member",
+    "RemoveTeamMemberDeleteInvite": ".remove_team_member",
     "RunFileFields": ".fragments",
     "RunHeavyFields": ".fragments",
     "RunLightFields": ".fragments",
@@ -302,6 +327,9 @@ _LAZY_IMPORTS = {
     "StopRun": ".stop_run",
     "StopRunStopRun": ".stop_run",
     "SweepFields": ".fragments",
+    "TeamFields": ".fragments",
+    "TeamFieldsMembers": ".fragments",
+    "TeamMember": ".fragments",
     "UpdateRunState": ".update_run_state",
     "UpdateRunStateUpdateRunState": ".update_run_state",
     "UpsertBucketInput": ".input_types",
@@ -342,6 +370,9 @@ __all__ = [
     "CreateRunFiles",
     "CreateRunFilesCreateRunFiles",
     "CreateRunFilesCreateRunFilesFiles",
+    "CreateTeam",
+    "CreateTeamCreateTeam",
+    "CreateTeamCreateTeamEntity",
     "DeleteFiles",
     "DeleteFilesDeleteFiles",
     "DeleteRun",
@@ -440,11 +471,18 @@ __all__ = [
     "GetSweepsProjectSweepsEdges",
     "GetSweepsProjectSweepsEdgesNode",
     "GetSweepsProjectSweepsPageInfo",
+    "GetTeam",
+    "GetTeamEntity",
     "GetViewer",
     "GetViewerViewer",
+    "InviteTeamMember",
+    "InviteTeamMemberCreateInvite",
+    "InviteTeamMemberCreateInviteInvite",
     "ProjectFields",
     "ProjectFieldsUser",
     "ProjectIconInput",
+    "RemoveTeamMember",
+    "RemoveTeamMemberDeleteInvite",
     "RunFileFields",
     "RunHeavyFields",
     "RunLightFields",
@@ -457,6 +495,9 @@ __all__ = [
     "StopRun",
     "StopRunStopRun",
     "SweepFields",
+    "TeamFields",
+    "TeamFieldsMembers",
+    "TeamMember",
     "UpdateRunState",
     "UpdateRunStateUpdateRunState",
     "UpsertBucketInput",

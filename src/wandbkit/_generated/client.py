@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from .base_model import UnsetType
     from .create_project import CreateProject
     from .create_run_files import CreateRunFiles
+    from .create_team import CreateTeam
     from .delete_files import DeleteFiles
     from .delete_run import DeleteRun
     from .get_default_entity import GetDefaultEntity
@@ -36,8 +37,11 @@ if TYPE_CHECKING:
     from .get_runs_sampled_histories import GetRunsSampledHistories
     from .get_sweep import GetSweep
     from .get_sweeps import GetSweeps
+    from .get_team import GetTeam
     from .get_viewer import GetViewer
     from .input_types import UpsertBucketInput, UpsertModelInput
+    from .invite_team_member import InviteTeamMember
+    from .remove_team_member import RemoveTeamMember
     from .server_features import ServerFeatures
     from .stop_run import StopRun
     from .update_run_state import UpdateRunState
@@ -1265,6 +1269,171 @@ class WandbClient(BaseClient):
         )
         data = self.get_data(response)
         return self.parse_result(GetSweeps, data, operation_name="GetSweeps")
+
+    def get_team(self, name: str, **kwargs: Any) -> "GetTeam":
+        from .get_team import GetTeam
+
+        query = gql("""
+            query GetTeam($name: String!) {
+              entity(name: $name) {
+                ...TeamFields
+              }
+            }
+
+            fragment TeamFields on Entity {
+              id
+              name
+              available
+              photoUrl
+              readOnly
+              readOnlyAdmin
+              isTeam
+              entityType
+              privateOnly
+              codeSavingEnabled
+              defaultAccess
+              isPaid
+              members {
+                ...TeamMember
+              }
+            }
+
+            fragment TeamMember on Member {
+              id
+              role
+              pending
+              email
+              username
+              name
+              photoUrl
+              accountType
+            }
+            """)
+        variables: dict[str, object] = {"name": name}
+        response = self.execute(
+            query=query, operation_name="GetTeam", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetTeam, data, operation_name="GetTeam")
+
+    def create_team(
+        self,
+        team_name: str,
+        team_admin_user_name: Union[Optional[str], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "CreateTeam":
+        from .create_team import CreateTeam
+
+        query = gql("""
+            mutation CreateTeam($teamName: String!, $teamAdminUserName: String) {
+              createTeam(input: {teamName: $teamName, teamAdminUserName: $teamAdminUserName}) {
+                entity {
+                  ...TeamFields
+                }
+              }
+            }
+
+            fragment TeamFields on Entity {
+              id
+              name
+              available
+              photoUrl
+              readOnly
+              readOnlyAdmin
+              isTeam
+              entityType
+              privateOnly
+              codeSavingEnabled
+              defaultAccess
+              isPaid
+              members {
+                ...TeamMember
+              }
+            }
+
+            fragment TeamMember on Member {
+              id
+              role
+              pending
+              email
+              username
+              name
+              photoUrl
+              accountType
+            }
+            """)
+        variables: dict[str, object] = {
+            "teamName": team_name,
+            "teamAdminUserName": team_admin_user_name,
+        }
+        response = self.execute(
+            query=query,
+            operation_name="CreateTeam",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(CreateTeam, data, operation_name="CreateTeam")
+
+    def invite_team_member(
+        self,
+        entity: str,
+        email: Union[Optional[str], "UnsetType"] = UNSET,
+        username: Union[Optional[str], "UnsetType"] = UNSET,
+        admin: Union[Optional[bool], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "InviteTeamMember":
+        from .invite_team_member import InviteTeamMember
+
+        query = gql("""
+            mutation InviteTeamMember($entity: String!, $email: String, $username: String, $admin: Boolean) {
+              createInvite(
+                input: {entityName: $entity, email: $email, username: $username, admin: $admin}
+              ) {
+                invite {
+                  id
+                  name
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "email": email,
+            "username": username,
+            "admin": admin,
+        }
+        response = self.execute(
+            query=query,
+            operation_name="InviteTeamMember",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(InviteTeamMember, data, operation_name="InviteTeamMember")
+
+    def remove_team_member(self, entity: str, id: str, **kwargs: Any) -> "RemoveTeamMember":
+        from .remove_team_member import RemoveTeamMember
+
+        query = gql("""
+            mutation RemoveTeamMember($entity: String!, $id: String!) {
+              deleteInvite(input: {entityName: $entity, id: $id}) {
+                success
+              }
+            }
+            """)
+        variables: dict[str, object] = {"entity": entity, "id": id}
+        response = self.execute(
+            query=query,
+            operation_name="RemoveTeamMember",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(RemoveTeamMember, data, operation_name="RemoveTeamMember")
 
     def get_viewer(self, **kwargs: Any) -> "GetViewer":
         from .get_viewer import GetViewer

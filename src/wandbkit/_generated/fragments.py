@@ -142,6 +142,37 @@ class SweepFields(BaseModel):
     run_count_expected: Optional[int] = Field(alias="runCountExpected")
 
 
+class TeamMember(BaseModel):
+    id: Optional[str]
+    role: Optional[str]
+    pending: Optional[bool]
+    email: Optional[str]
+    username: Optional[str]
+    name: str
+    photo_url: Optional[str] = Field(alias="photoUrl")
+    account_type: Optional[str] = Field(alias="accountType")
+
+
+class TeamFields(BaseModel):
+    id: str
+    name: str
+    available: Optional[bool]
+    photo_url: Optional[str] = Field(alias="photoUrl")
+    read_only: Optional[bool] = Field(alias="readOnly")
+    read_only_admin: bool = Field(alias="readOnlyAdmin")
+    is_team: bool = Field(alias="isTeam")
+    entity_type: Optional[str] = Field(alias="entityType")
+    private_only: bool = Field(alias="privateOnly")
+    code_saving_enabled: bool = Field(alias="codeSavingEnabled")
+    default_access: str = Field(alias="defaultAccess")
+    is_paid: Optional[bool] = Field(alias="isPaid")
+    members: list["TeamFieldsMembers"]
+
+
+class TeamFieldsMembers(TeamMember):
+    pass
+
+
 UserFields.model_rebuild()
 ProjectFields.model_rebuild()
 RunFileFields.model_rebuild()
@@ -150,3 +181,5 @@ RunLightFields.model_rebuild()
 RunLogLine.model_rebuild()
 RunPageInfo.model_rebuild()
 SweepFields.model_rebuild()
+TeamMember.model_rebuild()
+TeamFields.model_rebuild()

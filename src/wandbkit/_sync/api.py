@@ -15,6 +15,7 @@ from wandbkit._sync.context import ClientHolder
 from wandbkit._sync.projects import Project, Projects
 from wandbkit._sync.runs import Run, Runs, fetch_run, full_run
 from wandbkit._sync.sweeps import Sweep
+from wandbkit._sync.teams import Team
 from wandbkit._version import USER_AGENT
 from wandbkit.paths import (
     check_name,
@@ -331,6 +332,34 @@ class Api:
             )
         entity = self._ctx.resolve_entity(parsed.entity)
         return Sweep(self._ctx, entity, project, str(parsed.id)).load()
+
+    # -- teams ---------------------------------------------------------------------------
+
+    def team(self, team: str) -> Team:
+        """A team with its members.
+
+        Raises:
+            UsageError: a malformed name.
+            NotFoundError: no team of that name (a user's personal entity is not a team).
+        """
+        return Team.fetch(self._ctx, team)
+
+    def create_team(self, team: str, admin_username: str | None = None) -> Team:
+        """Create a team; its admin is you, or ``admin_username`` (naming someone else is for
+        instance admins).
+
+        Raises:
+            UsageError: a malformed name (before any request).
+            GraphQLError: the server refused (the name is taken, not allowed...).
+        """
+        check_name(team, "team")
+        if admin_username is not None:
+            check_name(admin_username, "admin_username")
+        result = self._ctx.client.create_team(team_name=team, team_admin_user_name=admin_username)
+        created = result.create_team.entity if result.create_team is not None else None
+        if created is None:  # pragma: no cover - the server answers the entity or an error
+            return Team.fetch(self._ctx, team)
+        return Team(self._ctx, created)
 
     def create_run(
         self,

@@ -1,0 +1,197 @@
+"""Teams: a typed ``Team`` with its members, inviting users and removing members."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from wandbkit._core.errors import NotFoundError, UsageError
+from wandbkit.paths import check_name
+
+if TYPE_CHECKING:
+    from wandbkit._async.context import AsyncClientHolder
+    from wandbkit._generated.fragments import TeamFields, TeamMember
+
+
+class AsyncMember:
+    """A member of a team (``wandb``'s ``Member``).
+
+    Attributes:
+        team: the team's name.
+    """
+
+    def __init__(self, ctx: AsyncClientHolder, team: str, fields: TeamMember) -> None:
+        self._ctx = ctx
+        self.team = team
+        self._fields = fields
+
+    @property
+    def id(self) -> str:
+        """The member's id (what ``delete()`` sends)."""
+        return self._fields.id or ""
+
+    @property
+    def username(self) -> str | None:
+        """The member's username."""
+        return self._fields.username
+
+    @property
+    def name(self) -> str:
+        """The member's display name."""
+        return self._fields.name
+
+    @property
+    def email(self) -> str | None:
+        """The member's e-mail address, when the server shares it."""
+        return self._fields.email
+
+    @property
+    def role(self) -> str | None:
+        """``admin`` or ``member`` (other roles on servers that have them)."""
+        return self._fields.role
+
+    @property
+    def admin(self) -> bool:
+        """Whether the member administers the team."""
+        return self._fields.role == "admin"
+
+    @property
+    def pending(self) -> bool:
+        """Whether the member has not accepted an invitation yet."""
+        return bool(self._fields.pending)
+
+    @property
+    def account_type(self) -> str | None:
+        """``USER`` or ``SERVICE``, when the server says."""
+        return self._fields.account_type
+
+    @property
+    def photo_url(self) -> str | None:
+        """The member's picture."""
+        return self._fields.photo_url
+
+    async def delete(self) -> bool:
+        """Take the member out of the team; returns whether they were a member.
+
+        Raises:
+            GraphQLError: the server refused (not an admin of the team, the last admin...).
+        """
+        result = await self._ctx.client.remove_team_member(entity=self.team, id=self.id)
+        return bool(result.delete_invite and result.delete_invite.success)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.username or self.name} of {self.team} ({self.role})>"
+
+
+class AsyncTeam:
+    """A W&B team with its members, as ``Api.team()`` loads it.
+
+    Attributes:
+        name: the team's name.
+        members: its members, as last loaded.
+    """
+
+    def __init__(self, ctx: AsyncClientHolder, fields: TeamFields) -> None:
+        self._ctx = ctx
+        self.name = fields.name
+        self._set(fields)
+
+    def _set(self, fields: TeamFields) -> None:
+        self._fields = fields
+        self.members = [AsyncMember(self._ctx, fields.name, m) for m in fields.members]
+
+    @classmethod
+    async def fetch(cls, ctx: AsyncClientHolder, name: str) -> AsyncTeam:
+        """Load the team ``name``.
+
+        Raises:
+            UsageError: a malformed name (before any request).
+            NotFoundError: no team of that name.
+        """
+        check_name(name, "team")
+        result = await ctx.client.get_team(name=name)
+        if result.entity is None or not result.entity.is_team:
+            raise NotFoundError(f"team {name!r} not found", operation_name="GetTeam")
+        return cls(ctx, result.entity)
+
+    async def load(self, force: bool = False) -> AsyncTeam:
+        """Fetch the team again (members change); a loaded team is kept unless ``force``."""
+        if force:
+            self._set((await AsyncTeam.fetch(self._ctx, self.name))._fields)
+        return self
+
+    @property
+    def id(self) -> str:
+        """The server's opaque id of the team."""
+        return self._fields.id
+
+    @property
+    def is_team(self) -> bool:
+        """Always true for a team (``wandb`` loads any entity here)."""
+        return self._fields.is_team
+
+    @property
+    def entity_type(self) -> str | None:
+        """The entity's type, as the server says it."""
+        return self._fields.entity_type
+
+    @property
+    def read_only(self) -> bool:
+        """Whether the caller may only read the team's projects."""
+        return bool(self._fields.read_only)
+
+    @property
+    def default_access(self) -> str:
+        """The default visibility of the team's new projects."""
+        return self._fields.default_access
+
+    @property
+    def private_only(self) -> bool:
+        """Whether the team's projects must be private."""
+        return self._fields.private_only
+
+    @property
+    def code_saving_enabled(self) -> bool:
+        """Whether runs of the team save their code."""
+        return self._fields.code_saving_enabled
+
+    @property
+    def photo_url(self) -> str | None:
+        """The team's picture."""
+        return self._fields.photo_url
+
+    async def invite(self, username_or_email: str, admin: bool = False) -> bool:
+        """Add a user to the team by username, or by e-mail address (anything with an ``@``).
+
+        Returns:
+            True once the server has added (or invited) them. Unlike ``wandb``, which answers
+            False, a refusal raises, with the server's reason.
+
+        Raises:
+            UsageError: an empty name (before any request).
+            GraphQLError: the server refused (no such user, not an admin of the team...).
+        """
+        if not isinstance(username_or_email, str) or not username_or_email.strip():
+            raise UsageError(
+                f"username_or_email must be a username or an e-mail address, "
+                f"got {username_or_email!r}"
+            )
+        if not isinstance(admin, bool):
+            raise UsageError(f"admin must be a bool, got {admin!r}")
+        who = username_or_email.strip()
+        by_mail = "@" in who
+        await self._ctx.client.invite_team_member(
+            entity=self.name,
+            email=who if by_mail else None,
+            username=None if by_mail else who,
+            admin=admin,
+        )
+        return True
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, AsyncTeam) and other.name == self.name
+
+    def __hash__(self) -> int:
+        return hash(self.name)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name} ({len(self.members)} members)>"
