@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -81,3 +82,21 @@ class User:
 
     def __repr__(self) -> str:
         return f"<User {self.username or self.name!r}>"
+
+
+@dataclass(frozen=True)
+class OrgEntity:
+    """An organization's own entity (where its registries live)."""
+
+    id: str
+    name: str
+    entity_type: str | None = "organization"
+
+
+@dataclass(frozen=True)
+class Organization:
+    """A W&B organization, read-only (``wandb``'s ``Organization``)."""
+
+    id: str
+    name: str
+    org_entity: OrgEntity | None

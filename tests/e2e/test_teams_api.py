@@ -87,6 +87,36 @@ async def test_refusals_raise_with_the_servers_reason(env: Any) -> None:
     assert transport.requests == []
 
 
+async def test_an_organization_by_name_or_from_the_default_entity(
+    env: Any, seeded_app: tuple[Any, Any]
+) -> None:
+    api, transport, _ = env
+    org = await api.organization("demo-org")
+    assert org.name == "demo-org" and org.id
+    assert org.org_entity is not None and org.org_entity.entity_type == "organization"
+    assert transport.operations == ["GetOrganization"]
+    # Without a name: the default entity's (demo is in no organization, its team is).
+    with pytest.raises(UsageError, match="'demo' is in no organization"):
+        await api.organization()
+    _, seed = seeded_app
+    async with wandbkit.AsyncApi(
+        api_key=seed.api_key,
+        base_url="http://wandbkit.test",
+        transport=transport,
+        entity="demo-team",
+    ) as in_team:
+        assert (await in_team.organization()).name == "demo-org"
+    async with wandbkit.AsyncApi(
+        api_key=seed.api_key,
+        base_url="http://wandbkit.test",
+        transport=transport,
+        overrides={"organization": "demo-org"},
+    ) as by_override:
+        assert (await by_override.organization()) == org
+    with pytest.raises(NotFoundError, match="organization 'nope' not found"):
+        await api.organization("nope")
+
+
 def test_sync_teams_over_real_http(api: wandbkit.Api, live_server: ServerHandle) -> None:
     live_server.store.create_user("cy", email="cy@example.com")
     team = api.create_team("sync-team")

@@ -12,7 +12,7 @@ from wandbkit._async.runs import AsyncRun, AsyncRuns, fetch_run, full_run
 from wandbkit._async.sweeps import AsyncSweep
 from wandbkit._async.teams import AsyncTeam
 from wandbkit._core.config import Settings, resolve_settings
-from wandbkit._core.errors import UsageError
+from wandbkit._core.errors import NotFoundError, UsageError
 from wandbkit._core.flavor_async import MaybeAwaitable
 from wandbkit._version import USER_AGENT
 from wandbkit.paths import (
@@ -22,7 +22,7 @@ from wandbkit.paths import (
     parse_run_path,
     parse_sweep_path,
 )
-from wandbkit.users import User
+from wandbkit.users import Organization, OrgEntity, User
 
 if TYPE_CHECKING:
     import httpx
@@ -85,7 +85,8 @@ class AsyncApi:
             timeout=timeout,
             max_retries=max_retries,
         )
-        self.organization: str | None = given.get("organization")
+        # overrides={"organization": ...}: the default of organization(), as in wandb.
+        self._default_organization: str | None = given.get("organization")
         self._ctx = AsyncClientHolder(settings, http_client=http_client, transport=transport)
         self._features: dict[str, bool] | None = None
 
@@ -331,7 +332,42 @@ class AsyncApi:
         entity = await self._ctx.resolve_entity(parsed.entity)
         return await AsyncSweep(self._ctx, entity, project, str(parsed.id)).load()
 
-    # -- teams ---------------------------------------------------------------------------
+    # -- teams and organizations ---------------------------------------------------------
+
+    async def organization(self, name: str | None = None) -> Organization:
+        """An organization; without a name, ``overrides["organization"]`` or else the one your
+        default entity belongs to.
+
+        Raises:
+            UsageError: a malformed name, or no name and a default entity in no organization.
+            NotFoundError: no organization of that name.
+        """
+        if name is None:
+            name = self._default_organization
+        if name is None:
+            entity = await self._ctx.resolve_entity(self.settings.entity)
+            owner = await self._ctx.client.get_entity_organization(entity=entity)
+            org = owner.entity.organization if owner.entity is not None else None
+            if org is None:
+                raise UsageError(
+                    f"name is required: the default entity {entity!r} is in no organization"
+                )
+            name = org.name
+        check_name(name, "name")
+        result = await self._ctx.client.get_organization(name=name)
+        found = result.organization
+        if found is None:
+            raise NotFoundError(
+                f"organization {name!r} not found", operation_name="GetOrganization"
+            )
+        entity_fields = found.org_entity
+        return Organization(
+            id=found.id,
+            name=found.name,
+            org_entity=OrgEntity(entity_fields.id, entity_fields.name, entity_fields.entity_type)
+            if entity_fields is not None
+            else None,
+        )
 
     async def team(self, team: str) -> AsyncTeam:
         """A team with its members.

@@ -46,6 +46,16 @@ if TYPE_CHECKING:
         UserFieldsTeamsEdgesNode,
     )
     from .get_default_entity import GetDefaultEntity, GetDefaultEntityViewer
+    from .get_entity_organization import (
+        GetEntityOrganization,
+        GetEntityOrganizationEntity,
+        GetEntityOrganizationEntityOrganization,
+    )
+    from .get_organization import (
+        GetOrganization,
+        GetOrganizationOrganization,
+        GetOrganizationOrganizationOrgEntity,
+    )
     from .get_project import GetProject, GetProjectProject
     from .get_projects import (
         GetProjects,
@@ -211,6 +221,12 @@ _LAZY_IMPORTS = {
     "DeleteRunDeleteRun": ".delete_run",
     "GetDefaultEntity": ".get_default_entity",
     "GetDefaultEntityViewer": ".get_default_entity",
+    "GetEntityOrganization": ".get_entity_organization",
+    "GetEntityOrganizationEntity": ".get_entity_organization",
+    "GetEntityOrganizationEntityOrganization": ".get_entity_organization",
+    "GetOrganization": ".get_organization",
+    "GetOrganizationOrganization": ".get_organization",
+    "GetOrganizationOrganizationOrgEntity": ".get_organization",
     "GetProject": ".get_project",
     "GetProjectProject": ".get_project",
     "GetProjects": ".get_projects",
@@ -379,6 +395,12 @@ __all__ = [
     "DeleteRunDeleteRun",
     "GetDefaultEntity",
     "GetDefaultEntityViewer",
+    "GetEntityOrganization",
+    "GetEntityOrganizationEntity",
+    "GetEntityOrganizationEntityOrganization",
+    "GetOrganization",
+    "GetOrganizationOrganization",
+    "GetOrganizationOrganizationOrgEntity",
     "GetProject",
     "GetProjectProject",
     "GetProjects",

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from .delete_files import DeleteFiles
     from .delete_run import DeleteRun
     from .get_default_entity import GetDefaultEntity
+    from .get_entity_organization import GetEntityOrganization
+    from .get_organization import GetOrganization
     from .get_project import GetProject
     from .get_projects import GetProjects
     from .get_run import GetRun
@@ -1494,3 +1496,50 @@ class AsyncWandbClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return self.parse_result(GetDefaultEntity, data, operation_name="GetDefaultEntity")
+
+    async def get_organization(self, name: str, **kwargs: Any) -> "GetOrganization":
+        from .get_organization import GetOrganization
+
+        query = gql("""
+            query GetOrganization($name: String!) {
+              organization(name: $name) {
+                id
+                name
+                orgEntity {
+                  id
+                  name
+                  entityType
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"name": name}
+        response = await self.execute(
+            query=query, operation_name="GetOrganization", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetOrganization, data, operation_name="GetOrganization")
+
+    async def get_entity_organization(self, entity: str, **kwargs: Any) -> "GetEntityOrganization":
+        from .get_entity_organization import GetEntityOrganization
+
+        query = gql("""
+            query GetEntityOrganization($entity: String!) {
+              entity(name: $entity) {
+                organization {
+                  name
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"entity": entity}
+        response = await self.execute(
+            query=query,
+            operation_name="GetEntityOrganization",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(
+            GetEntityOrganization, data, operation_name="GetEntityOrganization"
+        )

@@ -9,7 +9,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from wandbkit._core.config import Settings, resolve_settings
-from wandbkit._core.errors import UsageError
+from wandbkit._core.errors import NotFoundError, UsageError
 from wandbkit._core.flavor_sync import MaybeAwaitable
 from wandbkit._sync.context import ClientHolder
 from wandbkit._sync.projects import Project, Projects
@@ -24,7 +24,7 @@ from wandbkit.paths import (
     parse_run_path,
     parse_sweep_path,
 )
-from wandbkit.users import User
+from wandbkit.users import Organization, OrgEntity, User
 
 if TYPE_CHECKING:
     import httpx
@@ -87,7 +87,8 @@ class Api:
             timeout=timeout,
             max_retries=max_retries,
         )
-        self.organization: str | None = given.get("organization")
+        # overrides={"organization": ...}: the default of organization(), as in wandb.
+        self._default_organization: str | None = given.get("organization")
         self._ctx = ClientHolder(settings, http_client=http_client, transport=transport)
         self._features: dict[str, bool] | None = None
 
@@ -333,7 +334,42 @@ class Api:
         entity = self._ctx.resolve_entity(parsed.entity)
         return Sweep(self._ctx, entity, project, str(parsed.id)).load()
 
-    # -- teams ---------------------------------------------------------------------------
+    # -- teams and organizations ---------------------------------------------------------
+
+    def organization(self, name: str | None = None) -> Organization:
+        """An organization; without a name, ``overrides["organization"]`` or else the one your
+        default entity belongs to.
+
+        Raises:
+            UsageError: a malformed name, or no name and a default entity in no organization.
+            NotFoundError: no organization of that name.
+        """
+        if name is None:
+            name = self._default_organization
+        if name is None:
+            entity = self._ctx.resolve_entity(self.settings.entity)
+            owner = self._ctx.client.get_entity_organization(entity=entity)
+            org = owner.entity.organization if owner.entity is not None else None
+            if org is None:
+                raise UsageError(
+                    f"name is required: the default entity {entity!r} is in no organization"
+                )
+            name = org.name
+        check_name(name, "name")
+        result = self._ctx.client.get_organization(name=name)
+        found = result.organization
+        if found is None:
+            raise NotFoundError(
+                f"organization {name!r} not found", operation_name="GetOrganization"
+            )
+        entity_fields = found.org_entity
+        return Organization(
+            id=found.id,
+            name=found.name,
+            org_entity=OrgEntity(entity_fields.id, entity_fields.name, entity_fields.entity_type)
+            if entity_fields is not None
+            else None,
+        )
 
     def team(self, team: str) -> Team:
         """A team with its members.

@@ -151,6 +151,13 @@ def resolve_organization_id(organization: OrganizationRow, _: GraphQLResolveInfo
     return encode_id("Organization", organization.pk)
 
 
+def resolve_organization_org_entity(
+    organization: OrganizationRow, info: GraphQLResolveInfo
+) -> EntityRow | None:
+    """The organization's own entity (where its registries live)."""
+    return context(info).store.get_entity_by_pk(organization.entity_pk)
+
+
 def resolve_organization_feature_flags(
     _: OrganizationRow, __: GraphQLResolveInfo, **___: Any
 ) -> list[dict[str, Any]]:
@@ -182,4 +189,5 @@ def bindables() -> list[QueryType | ObjectType]:
     organization = ObjectType("Organization")
     organization.set_field("id", resolve_organization_id)
     organization.set_field("featureFlags", resolve_organization_feature_flags)
+    organization.set_field("orgEntity", resolve_organization_org_entity)
     return [query, entity, organization]
