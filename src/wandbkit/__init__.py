@@ -18,10 +18,22 @@ from wandbkit._version import __version__
 
 if TYPE_CHECKING:
     from wandbkit._async.api import AsyncApi
+    from wandbkit._async.console import AsyncConsoleLogs
+    from wandbkit._async.files import AsyncFile, AsyncFiles
+    from wandbkit._async.history import AsyncHistoryScan
     from wandbkit._async.projects import AsyncProject, AsyncProjects
+    from wandbkit._async.runs import AsyncRun, AsyncRuns, AsyncSummary
+    from wandbkit._async.sweeps import AsyncSweep, AsyncSweeps
+    from wandbkit._async.teams import AsyncMember, AsyncTeam
     from wandbkit._core.config import Settings
     from wandbkit._sync.api import Api
+    from wandbkit._sync.console import ConsoleLogs
+    from wandbkit._sync.files import File, Files
+    from wandbkit._sync.history import HistoryScan
     from wandbkit._sync.projects import Project, Projects
+    from wandbkit._sync.runs import Run, Runs, Summary
+    from wandbkit._sync.sweeps import Sweep, Sweeps
+    from wandbkit._sync.teams import Member, Team
     from wandbkit.errors import (
         APIConnectionError,
         APIError,
@@ -38,7 +50,8 @@ if TYPE_CHECKING:
         WandbkitError,
     )
     from wandbkit.paths import WandbPath, parse_path
-    from wandbkit.users import User
+    from wandbkit.run_data import ConsoleLogLine, RunState
+    from wandbkit.users import Organization, User
 
 _LAZY: dict[str, str] = {
     "Api": "wandbkit._sync.api",
@@ -51,6 +64,31 @@ _LAZY: dict[str, str] = {
     "User": "wandbkit.users",
     "WandbPath": "wandbkit.paths",
     "parse_path": "wandbkit.paths",
+    "Run": "wandbkit._sync.runs",
+    "Runs": "wandbkit._sync.runs",
+    "Summary": "wandbkit._sync.runs",
+    "AsyncRun": "wandbkit._async.runs",
+    "AsyncRuns": "wandbkit._async.runs",
+    "AsyncSummary": "wandbkit._async.runs",
+    "File": "wandbkit._sync.files",
+    "Files": "wandbkit._sync.files",
+    "AsyncFile": "wandbkit._async.files",
+    "AsyncFiles": "wandbkit._async.files",
+    "HistoryScan": "wandbkit._sync.history",
+    "AsyncHistoryScan": "wandbkit._async.history",
+    "ConsoleLogs": "wandbkit._sync.console",
+    "AsyncConsoleLogs": "wandbkit._async.console",
+    "Sweep": "wandbkit._sync.sweeps",
+    "Sweeps": "wandbkit._sync.sweeps",
+    "AsyncSweep": "wandbkit._async.sweeps",
+    "AsyncSweeps": "wandbkit._async.sweeps",
+    "Team": "wandbkit._sync.teams",
+    "Member": "wandbkit._sync.teams",
+    "AsyncTeam": "wandbkit._async.teams",
+    "AsyncMember": "wandbkit._async.teams",
+    "RunState": "wandbkit.run_data",
+    "ConsoleLogLine": "wandbkit.run_data",
+    "Organization": "wandbkit.users",
     **{
         name: "wandbkit.errors"
         for name in (
@@ -78,18 +116,43 @@ __all__ = [
     "APITimeoutError",
     "Api",
     "AsyncApi",
+    "AsyncConsoleLogs",
+    "AsyncFile",
+    "AsyncFiles",
+    "AsyncHistoryScan",
+    "AsyncMember",
     "AsyncProject",
     "AsyncProjects",
+    "AsyncRun",
+    "AsyncRuns",
+    "AsyncSummary",
+    "AsyncSweep",
+    "AsyncSweeps",
+    "AsyncTeam",
     "AuthenticationError",
+    "ConsoleLogLine",
+    "ConsoleLogs",
+    "File",
+    "Files",
     "GraphQLError",
+    "HistoryScan",
+    "Member",
     "NotFoundError",
     "NotLoadedError",
+    "Organization",
     "PermissionDeniedError",
     "Project",
     "Projects",
     "RateLimitError",
     "ResponseValidationError",
+    "Run",
+    "RunState",
+    "Runs",
     "Settings",
+    "Summary",
+    "Sweep",
+    "Sweeps",
+    "Team",
     "UsageError",
     "User",
     "WandbPath",
