@@ -90,6 +90,7 @@ _RUN_KEYS = (
     "summary",
     "history",
     "files",
+    "logs",
     "tags",
     "notes",
     "group",
@@ -190,7 +191,8 @@ class WandbServer:
         (default ``"finished"``), ``config`` and ``summary`` (plain mappings), ``history`` (a
         list of rows logged in order; when there is no ``summary``, the last values logged
         become it, as ``wandb.log`` does), ``files`` (``{"name": "text or bytes"}``),
-        ``tags``, ``notes``, ``group``, ``job_type`` and ``created_at`` (ISO 8601).
+        ``logs`` (console lines: texts, or ``{"line", "level": "error", "timestamp"}``
+        mappings), ``tags``, ``notes``, ``group``, ``job_type`` and ``created_at`` (ISO 8601).
 
         Args:
             projects: the projects to create (an existing one is updated).
@@ -322,6 +324,7 @@ class WandbServer:
             ),
             history=list(spec.get("history") or ()),
             files=files,
+            logs=list(spec.get("logs") or ()),
             username=self.account.username,
             display_name=spec.get("name"),
             state=spec.get("state", DEFAULT_SEEDED_RUN_STATE),

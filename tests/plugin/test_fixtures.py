@@ -72,6 +72,7 @@ def test_seeding_runs_with_config_summary_history_and_files(
                 "history": [{"loss": 0.9}, {"loss": 0.4}],
                 "tags": ["baseline"],
                 "files": {"notes.txt": "hello"},
+                "logs": ["epoch 1", {"line": "oops", "level": "error"}],
             },
             {"project": "mnist", "id": "b2", "state": "running", "summary": {"loss": 0.7}},
         ]
@@ -85,6 +86,8 @@ def test_seeding_runs_with_config_summary_history_and_files(
     assert runs["a1"].tags == ["baseline"]
     assert runs["b2"].state == "running"
     assert runs["b2"].summary["loss"] == 0.7
+    lines = [(line.content, line.level) for line in runs["a1"].console_logs()]
+    assert lines == [("epoch 1", ""), ("oops", "error")]
     store = wandb_server.store
     entity = store.get_entity("demo")
     assert entity is not None
