@@ -1,0 +1,46 @@
+"""Sweeps and teams replayed from recorded traffic (re-record with `make cassettes`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import wandbkit
+
+CASSETTES = Path(__file__).resolve().parents[1] / "cassettes" / "test_recorded_sweeps_teams"
+PROJECT = "diffusion-sweeps"
+
+
+@pytest.mark.vcr
+def test_a_projects_sweeps_their_runs_and_best_runs_replay(cassette_api: wandbkit.Api) -> None:
+    sweeps = cassette_api.project(PROJECT, entity="demo-team").sweeps()
+    assert len(sweeps) == 2
+    for sweep in sweeps:
+        assert sweep.method == "bayes" and sweep.config["metric"]["goal"] == "minimize"
+        runs = list(sweep.runs)
+        assert len(runs) == sweep.run_count >= 5
+        best = sweep.best_run()
+        assert best is not None and best.id in {run.id for run in runs}
+        metric = sweep.config["metric"]["name"]
+        assert best.summary[metric] == min(
+            run.summary[metric] for run in runs if metric in run.summary
+        )
+
+
+@pytest.mark.vcr
+def test_a_team_with_its_members_replays(cassette_api: wandbkit.Api) -> None:
+    team = cassette_api.team("demo-team")
+    assert [(m.username, m.role) for m in team.members] == [
+        ("demo", "admin"),
+        ("jordan", "member"),
+    ]
+
+
+def test_sweep_and_team_cassettes_exist_and_hold_no_credentials() -> None:
+    files = sorted(CASSETTES.glob("*.yaml"))
+    assert len(files) == 2
+    for path in files:
+        text = path.read_text()
+        assert "Authorization" not in text and "authorization" not in text
+        assert "Basic " not in text and "operationName" in text
