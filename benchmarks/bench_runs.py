@@ -337,7 +337,7 @@ def report(env: dict[str, str], path: str, scan_path: str, args: argparse.Namesp
 
     def line(case: str, kit: float, other: float, against: str, note: str = "") -> None:
         rows.append(
-            (case, f"{kit:8.2f} s", f"{other:8.2f} s {against}", f"{other / kit:5.1f}x {note}")
+            (case, f"{kit:8.2f} s", f"{other:8.2f} s {against}", f"{other / kit:5.2f}x {note}")
         )
         print(f"  {rows[-1][0]:<34} {rows[-1][1]} | {rows[-1][2]:<26} | {rows[-1][3]}", flush=True)
 
