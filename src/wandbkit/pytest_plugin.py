@@ -43,7 +43,6 @@ Example (``conftest.py`` and a test)::
 from __future__ import annotations
 
 import functools
-import importlib
 import json
 import os
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
@@ -240,7 +239,6 @@ class WandbServer:
         Raises:
             FileNotFoundError: no such file.
             ValueError: the file is not a mapping of the three keys, or an item is malformed.
-            RuntimeError: a YAML file, and PyYAML is not installed.
         """
         file = Path(path)
         if not file.is_absolute() and self._base_dir is not None:
@@ -249,14 +247,8 @@ class WandbServer:
         if file.suffix.lower() == ".json":
             data = json.loads(text)
         else:
-            try:
-                # Through importlib: PyYAML ships no type stubs, and wandbkit does not need them.
-                yaml = importlib.import_module("yaml")
-            except ImportError:
-                raise RuntimeError(
-                    f"seed_file({str(path)!r}) needs PyYAML to read YAML: pip install pyyaml "
-                    "(or write the seed as a .json file)"
-                ) from None
+            import yaml  # a dependency of wandbkit, loaded only for YAML seed files
+
             data = yaml.safe_load(text)
         if data is None:
             return Seeded()

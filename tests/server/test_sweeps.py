@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 import pytest
+import yaml
 
 from wandbkit.server import Store
 from wandbkit.server.seed import seed_demo
@@ -118,7 +119,6 @@ def test_the_store_refuses_bad_sweeps(server_app: ServerApp, sweeps: list[str]) 
 
 
 def test_the_demo_sweeps_hold_their_runs_and_a_yaml_config() -> None:
-    yaml = pytest.importorskip("yaml")
     store = Store()
     seed_demo(store, now=datetime(2026, 11, 1, tzinfo=timezone.utc))
     rows = store._all("SELECT * FROM sweeps")

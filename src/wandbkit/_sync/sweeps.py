@@ -5,7 +5,6 @@ and a lazy paginator over a project's sweeps."""
 
 from __future__ import annotations
 
-import importlib
 import json
 from collections.abc import Mapping
 from datetime import datetime
@@ -29,12 +28,10 @@ def parse_sweep_config(text: str) -> dict[str, Any]:
     """A sweep's configuration from the YAML text the server keeps.
 
     Raises:
-        UsageError: PyYAML is missing, or the text is not a YAML mapping.
+        UsageError: the text is not a YAML mapping.
     """
-    try:
-        yaml = importlib.import_module("yaml")  # PyYAML ships no type stubs
-    except ImportError:  # pragma: no cover - a dependency of wandbkit
-        raise UsageError("reading a sweep's config needs PyYAML: pip install pyyaml") from None
+    import yaml  # loaded when a config is first read, not with wandbkit
+
     try:
         value = yaml.safe_load(text)
     except yaml.YAMLError as exc:

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Literal
 
+import yaml
+
 from wandbkit.server.history import dumps_json, empty_history_keys, merge_history_keys
 from wandbkit.server.store import (
     GENERATED_RUN_NAME_LENGTH,
@@ -245,41 +247,14 @@ def _store_sweeps(
         store.create_sweep(
             project_pk,
             name,
-            config=_yaml(config),
+            # W&B keeps a sweep's config as the YAML text it was given.
+            config=yaml.safe_dump(config, sort_keys=False, default_flow_style=None),
             method="bayes",
             state="RUNNING" if running else "FINISHED",
             display_name=f"{recipe.project}-{name[:4]}",
             best_loss=min(values) if values else None,
             created_at=precise_timestamp(created - timedelta(minutes=1)),
         )
-
-
-def _yaml(value: dict[str, Any], indent: int = 0) -> str:
-    """Block-style YAML of nested mappings whose leaves are scalars or lists of scalars (what
-    a sweep config holds); the server keeps a sweep's config as YAML text, as W&B does."""
-    lines = []
-    pad = "  " * indent
-    for key, item in value.items():
-        if isinstance(item, dict):
-            lines.append(f"{pad}{key}:\n{_yaml(item, indent + 1)}")
-        elif isinstance(item, list):
-            lines.append(f"{pad}{key}: [{', '.join(_yaml_scalar(v) for v in item)}]")
-        else:
-            lines.append(f"{pad}{key}: {_yaml_scalar(item)}")
-    return "\n".join(lines) + ("\n" if indent == 0 else "")
-
-
-def _yaml_scalar(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        text = repr(value)
-        mantissa, e, exponent = text.partition("e")
-        # YAML 1.1 (PyYAML) reads 5e-05 as a string: a float needs a dot in its mantissa.
-        return f"{mantissa}.0e{exponent}" if e and "." not in mantissa else text
-    if isinstance(value, int):
-        return str(value)
-    return json.dumps(str(value))  # a double-quoted YAML string
 
 
 def _is_team_project(name: str) -> bool:
