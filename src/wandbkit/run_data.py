@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -96,20 +96,16 @@ def console_line(
 
 
 def _console_timestamp(text: str | None) -> datetime | None:
+    # As wandb's: a time the client cannot read is no time, not an error.
+    from wandbkit._core.scalars import parse_datetime
+
     if not text:
         return None
-    # fromisoformat() before 3.11 takes neither a trailing Z nor other than 3 or 6 digits of
-    # fractions; the server writes UTC, with or without the zone.
-    value = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
-    head, dot, rest = value.partition(".")
-    if dot:
-        digits = len(rest) - len(rest.lstrip("0123456789"))
-        value = f"{head}.{rest[:digits][:6].ljust(6, '0')}{rest[digits:]}"
     try:
-        moment = datetime.fromisoformat(value)
+        moment: datetime = parse_datetime(text)
     except ValueError:
         return None
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+    return moment
 
 
 _TERMINAL = frozenset(

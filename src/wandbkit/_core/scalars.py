@@ -42,9 +42,20 @@ def serialize_json_string(value: Any) -> Any:
 
 
 def parse_datetime(value: Any) -> Any:
-    """Parse ISO-8601 text into an aware ``datetime`` (UTC when the text names no zone)."""
+    """Parse ISO-8601 text into an aware ``datetime`` (UTC when the text names no zone).
+
+    Any number of fraction digits is read (servers write 3, 6 or 9); ``fromisoformat`` before
+    Python 3.11 takes neither that nor a trailing ``Z``.
+
+    Raises:
+        ValueError: text that is not ISO-8601.
+    """
     if isinstance(value, str):
-        text = value[:-1] + "+00:00" if value.endswith("Z") else value
+        text = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
+        head, dot, rest = text.partition(".")
+        if dot:
+            digits = len(rest) - len(rest.lstrip("0123456789"))
+            text = f"{head}.{rest[:digits][:6].ljust(6, '0')}{rest[digits:]}"
         parsed = datetime.fromisoformat(text)
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
     if isinstance(value, datetime) and value.tzinfo is None:
