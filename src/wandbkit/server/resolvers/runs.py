@@ -348,10 +348,9 @@ def resolve_run_log_lines(
         cursors = [encode_cursor(line.seq) for line in tail]
         return {
             "edges": [{"node": line, "cursor": c} for line, c in zip(tail, cursors, strict=True)],
+            # Lines are numbered from 0: earlier lines exist when the tail starts later.
             "page_info": page_info(
-                cursors,
-                has_next_page=False,
-                has_previous_page=len(tail) < store.count_log_lines(run.pk),
+                cursors, has_next_page=False, has_previous_page=bool(tail) and tail[0].number > 0
             ),
         }
     return paginate_by_pk(
