@@ -30,3 +30,12 @@ def test_import_wandbkit_loads_no_domain_module() -> None:
         " 'httpx', 'pydantic')) for m in sys.modules))"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_the_api_loads_sweeps_teams_and_console_logs_only_when_used() -> None:
+    code = (
+        "import sys; from wandbkit import Api, AsyncApi; "
+        "sys.exit(any(m.rsplit('.', 1)[-1] in ('sweeps', 'teams', 'console') "
+        "for m in sys.modules if m.startswith('wandbkit.')))"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

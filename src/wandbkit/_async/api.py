@@ -9,8 +9,6 @@ from typing import TYPE_CHECKING, Any
 from wandbkit._async.context import AsyncClientHolder
 from wandbkit._async.projects import AsyncProject, AsyncProjects
 from wandbkit._async.runs import AsyncRun, AsyncRuns, fetch_run, full_run
-from wandbkit._async.sweeps import AsyncSweep
-from wandbkit._async.teams import AsyncTeam
 from wandbkit._core.config import Settings, resolve_settings
 from wandbkit._core.errors import NotFoundError, UsageError
 from wandbkit._core.flavor_async import MaybeAwaitable
@@ -26,6 +24,9 @@ from wandbkit.users import Organization, OrgEntity, User
 
 if TYPE_CHECKING:
     import httpx
+
+    from wandbkit._async.sweeps import AsyncSweep
+    from wandbkit._async.teams import AsyncTeam
 
 _OVERRIDE_KEYS = frozenset({"base_url", "entity", "project", "organization"})
 # Keys wandb.Api accepts in `overrides` that have no effect here; accepted for drop-in use.
@@ -329,6 +330,8 @@ class AsyncApi:
                 f"path {path!r} names no project: use 'entity/project/sweep_id' or set "
                 "WANDB_PROJECT"
             )
+        from wandbkit._async.sweeps import AsyncSweep  # sweeps load on first use
+
         entity = await self._ctx.resolve_entity(parsed.entity)
         return await AsyncSweep(self._ctx, entity, project, str(parsed.id)).load()
 
@@ -376,6 +379,8 @@ class AsyncApi:
             UsageError: a malformed name.
             NotFoundError: no team of that name (a user's personal entity is not a team).
         """
+        from wandbkit._async.teams import AsyncTeam  # teams load on first use
+
         return await AsyncTeam.fetch(self._ctx, team)
 
     async def create_team(self, team: str, admin_username: str | None = None) -> AsyncTeam:
@@ -386,6 +391,8 @@ class AsyncApi:
             UsageError: a malformed name (before any request).
             GraphQLError: the server refused (the name is taken, not allowed...).
         """
+        from wandbkit._async.teams import AsyncTeam
+
         check_name(team, "team")
         if admin_username is not None:
             check_name(admin_username, "admin_username")

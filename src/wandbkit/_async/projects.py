@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 from wandbkit._async.context import AsyncClientHolder
 from wandbkit._async.pagination import AsyncRelayPaginator, Page
-from wandbkit._async.sweeps import AsyncSweeps
 from wandbkit._core.errors import NotFoundError, NotLoadedError, UsageError
 from wandbkit._core.flavor_async import IS_ASYNC
 from wandbkit.paths import check_name, project_not_found
 from wandbkit.users import User
 
 if TYPE_CHECKING:
+    from wandbkit._async.sweeps import AsyncSweeps
     from wandbkit._generated.fragments import ProjectFields
 
 
@@ -148,6 +148,8 @@ class AsyncProject:
             UsageError: an ``order`` other than creation order (the only one wandbkit asks
                 the server for).
         """
+        from wandbkit._async.sweeps import AsyncSweeps  # sweeps load on first use
+
         if order not in (None, "+created_at"):
             raise UsageError(f"order must be None or '+created_at', got {order!r}")
         return AsyncSweeps(self._ctx, self._entity, self.name, per_page=per_page, filters=filters)

@@ -10,12 +10,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from wandbkit._async.console import AsyncConsoleLogs
 from wandbkit._async.context import AsyncClientHolder
 from wandbkit._async.files import AsyncFile, AsyncFiles, find_file, upload_run_file
 from wandbkit._async.history import AsyncHistoryScan, fetch_history, histories_of
 from wandbkit._async.pagination import AsyncRelayPaginator, Page
-from wandbkit._async.sweeps import AsyncSweep
 from wandbkit._core.errors import NotFoundError, NotLoadedError, UsageError
 from wandbkit._core.flavor_async import IS_ASYNC, MaybeAwaitable, async_sleep, monotonic
 from wandbkit.filters import validate_run_filters, validate_run_order
@@ -34,6 +32,8 @@ if TYPE_CHECKING:
     import pandas as pd
     import polars as pl
 
+    from wandbkit._async.console import AsyncConsoleLogs
+    from wandbkit._async.sweeps import AsyncSweep
     from wandbkit._generated.fragments import RunLightFields
     from wandbkit._generated.get_run import GetRunProjectRun
 
@@ -302,6 +302,8 @@ class AsyncRun:
         if self._light.sweep_name is None:
             return None
         if self._sweep is None:
+            from wandbkit._async.sweeps import AsyncSweep  # sweeps load on first use
+
             sweep = AsyncSweep(self._ctx, self.entity, self.project, self._light.sweep_name)
             self._sweep = await sweep.load()
         return self._sweep
@@ -630,6 +632,8 @@ class AsyncRun:
             >>> for line in run.console_logs(last=50):
             ...     print(line.number, line.level or "info", line.content)
         """
+        from wandbkit._async.console import AsyncConsoleLogs  # loads on first use
+
         return AsyncConsoleLogs(
             self._ctx, self.entity, self.project, self.id, per_page=per_page, last=last
         )
@@ -785,6 +789,8 @@ class AsyncRuns(AsyncRelayPaginator[AsyncRun]):
     async def _attach_sweeps(self, entity: str, runs: list[AsyncRun]) -> None:
         # include_sweeps=True: every run of a page comes with its sweep; each sweep is
         # fetched once per listing, however many of its runs there are.
+        from wandbkit._async.sweeps import AsyncSweep
+
         for name in dict.fromkeys(run.sweep_name for run in runs if run.sweep_name):
             if name not in self._sweeps:
                 try:

@@ -9,13 +9,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from wandbkit._async.pagination import AsyncRelayPaginator, Page
+from wandbkit._async.runs import AsyncRun, AsyncRuns
 from wandbkit._core.errors import NotLoadedError, UsageError
 from wandbkit._core.flavor_async import IS_ASYNC
 from wandbkit.paths import check_name, project_not_found, sweep_not_found
 
 if TYPE_CHECKING:
     from wandbkit._async.context import AsyncClientHolder
-    from wandbkit._async.runs import AsyncRun, AsyncRuns
     from wandbkit._generated.fragments import SweepFields
 
 #: Runs per page of ``Sweep.runs``, as ``wandb`` lists them.
@@ -71,21 +71,23 @@ class AsyncSweep:
         sweep_id: str,
         fields: SweepFields | None = None,
     ) -> None:
-        from wandbkit._async.runs import AsyncRuns
-
         self._ctx = ctx
         self.entity = entity
         self.project = project
         self._id = check_name(sweep_id, "sweep id")
         self._fields = fields
         self._config: dict[str, Any] | None = None
-        self.runs: AsyncRuns = AsyncRuns(
-            ctx,
-            entity,
-            project,
+        self.runs = self._runs("+created_at", SWEEP_RUNS_PER_PAGE)
+
+    def _runs(self, order: str, per_page: int) -> AsyncRuns:
+        # The sweep's runs, with the filter wandb sends: {"$and": [{"sweep": <id>}]}.
+        return AsyncRuns(
+            self._ctx,
+            self.entity,
+            self.project,
             filters={"$and": [{"sweep": self._id}]},
-            order="+created_at",
-            per_page=SWEEP_RUNS_PER_PAGE,
+            order=order,
+            per_page=per_page,
         )
 
     def _require(self) -> SweepFields:
@@ -216,19 +218,10 @@ class AsyncSweep:
         Returns:
             The run, or ``None`` if the sweep has no runs (or no metric and no ``order``).
         """
-        from wandbkit._async.runs import AsyncRuns
-
         chosen = order if order is not None else self.order
         if chosen is None:
             return None
-        first = AsyncRuns(
-            self._ctx,
-            self.entity,
-            self.project,
-            filters={"$and": [{"sweep": self._id}]},
-            order=chosen,
-            per_page=1,
-        )
+        first = self._runs(chosen, 1)
         await first.load()
         return first.objects[0] if first.objects else None
 

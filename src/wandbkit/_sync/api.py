@@ -14,8 +14,6 @@ from wandbkit._core.flavor_sync import MaybeAwaitable
 from wandbkit._sync.context import ClientHolder
 from wandbkit._sync.projects import Project, Projects
 from wandbkit._sync.runs import Run, Runs, fetch_run, full_run
-from wandbkit._sync.sweeps import Sweep
-from wandbkit._sync.teams import Team
 from wandbkit._version import USER_AGENT
 from wandbkit.paths import (
     check_name,
@@ -28,6 +26,9 @@ from wandbkit.users import Organization, OrgEntity, User
 
 if TYPE_CHECKING:
     import httpx
+
+    from wandbkit._sync.sweeps import Sweep
+    from wandbkit._sync.teams import Team
 
 _OVERRIDE_KEYS = frozenset({"base_url", "entity", "project", "organization"})
 # Keys wandb.Api accepts in `overrides` that have no effect here; accepted for drop-in use.
@@ -331,6 +332,8 @@ class Api:
                 f"path {path!r} names no project: use 'entity/project/sweep_id' or set "
                 "WANDB_PROJECT"
             )
+        from wandbkit._sync.sweeps import Sweep  # sweeps load on first use
+
         entity = self._ctx.resolve_entity(parsed.entity)
         return Sweep(self._ctx, entity, project, str(parsed.id)).load()
 
@@ -378,6 +381,8 @@ class Api:
             UsageError: a malformed name.
             NotFoundError: no team of that name (a user's personal entity is not a team).
         """
+        from wandbkit._sync.teams import Team  # teams load on first use
+
         return Team.fetch(self._ctx, team)
 
     def create_team(self, team: str, admin_username: str | None = None) -> Team:
@@ -388,6 +393,8 @@ class Api:
             UsageError: a malformed name (before any request).
             GraphQLError: the server refused (the name is taken, not allowed...).
         """
+        from wandbkit._sync.teams import Team
+
         check_name(team, "team")
         if admin_username is not None:
             check_name(admin_username, "admin_username")

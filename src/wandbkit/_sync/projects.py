@@ -12,12 +12,12 @@ from wandbkit._core.errors import NotFoundError, NotLoadedError, UsageError
 from wandbkit._core.flavor_sync import IS_ASYNC
 from wandbkit._sync.context import ClientHolder
 from wandbkit._sync.pagination import Page, RelayPaginator
-from wandbkit._sync.sweeps import Sweeps
 from wandbkit.paths import check_name, project_not_found
 from wandbkit.users import User
 
 if TYPE_CHECKING:
     from wandbkit._generated.fragments import ProjectFields
+    from wandbkit._sync.sweeps import Sweeps
 
 
 class Project:
@@ -150,6 +150,8 @@ class Project:
             UsageError: an ``order`` other than creation order (the only one wandbkit asks
                 the server for).
         """
+        from wandbkit._sync.sweeps import Sweeps  # sweeps load on first use
+
         if order not in (None, "+created_at"):
             raise UsageError(f"order must be None or '+created_at', got {order!r}")
         return Sweeps(self._ctx, self._entity, self.name, per_page=per_page, filters=filters)

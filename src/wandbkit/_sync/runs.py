@@ -14,12 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from wandbkit._core.errors import NotFoundError, NotLoadedError, UsageError
 from wandbkit._core.flavor_sync import IS_ASYNC, MaybeAwaitable, monotonic, sync_sleep
-from wandbkit._sync.console import ConsoleLogs
 from wandbkit._sync.context import ClientHolder
 from wandbkit._sync.files import File, Files, find_file, upload_run_file
 from wandbkit._sync.history import HistoryScan, fetch_history, histories_of
 from wandbkit._sync.pagination import Page, RelayPaginator
-from wandbkit._sync.sweeps import Sweep
 from wandbkit.filters import validate_run_filters, validate_run_order
 from wandbkit.paths import check_name, project_not_found, run_not_found
 from wandbkit.run_data import (
@@ -38,6 +36,8 @@ if TYPE_CHECKING:
 
     from wandbkit._generated.fragments import RunLightFields
     from wandbkit._generated.get_run import GetRunProjectRun
+    from wandbkit._sync.console import ConsoleLogs
+    from wandbkit._sync.sweeps import Sweep
 
 # Runs.histories: runs per request, and requests in flight at once (threads in the sync twin).
 HISTORIES_BATCH_SIZE = 10
@@ -304,6 +304,8 @@ class Run:
         if self._light.sweep_name is None:
             return None
         if self._sweep is None:
+            from wandbkit._sync.sweeps import Sweep  # sweeps load on first use
+
             sweep = Sweep(self._ctx, self.entity, self.project, self._light.sweep_name)
             self._sweep = sweep.load()
         return self._sweep
@@ -632,6 +634,8 @@ class Run:
             >>> for line in run.console_logs(last=50):
             ...     print(line.number, line.level or "info", line.content)
         """
+        from wandbkit._sync.console import ConsoleLogs  # loads on first use
+
         return ConsoleLogs(
             self._ctx, self.entity, self.project, self.id, per_page=per_page, last=last
         )
@@ -787,6 +791,8 @@ class Runs(RelayPaginator[Run]):
     def _attach_sweeps(self, entity: str, runs: list[Run]) -> None:
         # include_sweeps=True: every run of a page comes with its sweep; each sweep is
         # fetched once per listing, however many of its runs there are.
+        from wandbkit._sync.sweeps import Sweep
+
         for name in dict.fromkeys(run.sweep_name for run in runs if run.sweep_name):
             if name not in self._sweeps:
                 try:

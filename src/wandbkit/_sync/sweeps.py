@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Any
 from wandbkit._core.errors import NotLoadedError, UsageError
 from wandbkit._core.flavor_sync import IS_ASYNC
 from wandbkit._sync.pagination import Page, RelayPaginator
+from wandbkit._sync.runs import Run, Runs
 from wandbkit.paths import check_name, project_not_found, sweep_not_found
 
 if TYPE_CHECKING:
     from wandbkit._generated.fragments import SweepFields
     from wandbkit._sync.context import ClientHolder
-    from wandbkit._sync.runs import Run, Runs
 
 #: Runs per page of ``Sweep.runs``, as ``wandb`` lists them.
 SWEEP_RUNS_PER_PAGE = 10
@@ -73,21 +73,23 @@ class Sweep:
         sweep_id: str,
         fields: SweepFields | None = None,
     ) -> None:
-        from wandbkit._sync.runs import Runs
-
         self._ctx = ctx
         self.entity = entity
         self.project = project
         self._id = check_name(sweep_id, "sweep id")
         self._fields = fields
         self._config: dict[str, Any] | None = None
-        self.runs: Runs = Runs(
-            ctx,
-            entity,
-            project,
+        self.runs = self._runs("+created_at", SWEEP_RUNS_PER_PAGE)
+
+    def _runs(self, order: str, per_page: int) -> Runs:
+        # The sweep's runs, with the filter wandb sends: {"$and": [{"sweep": <id>}]}.
+        return Runs(
+            self._ctx,
+            self.entity,
+            self.project,
             filters={"$and": [{"sweep": self._id}]},
-            order="+created_at",
-            per_page=SWEEP_RUNS_PER_PAGE,
+            order=order,
+            per_page=per_page,
         )
 
     def _require(self) -> SweepFields:
@@ -218,19 +220,10 @@ class Sweep:
         Returns:
             The run, or ``None`` if the sweep has no runs (or no metric and no ``order``).
         """
-        from wandbkit._sync.runs import Runs
-
         chosen = order if order is not None else self.order
         if chosen is None:
             return None
-        first = Runs(
-            self._ctx,
-            self.entity,
-            self.project,
-            filters={"$and": [{"sweep": self._id}]},
-            order=chosen,
-            per_page=1,
-        )
+        first = self._runs(chosen, 1)
         first.load()
         return first.objects[0] if first.objects else None
 
