@@ -51,3 +51,17 @@ def cassette_api(request: pytest.FixtureRequest) -> Iterator[wandbkit.Api]:
             yield api
     finally:
         store.close()
+
+
+def assert_cassettes_hold_no_credentials(directory: Path, count: int) -> None:
+    """``directory`` holds ``count`` cassettes of GraphQL traffic, none with a credential.
+
+    Also right after recording: cassettes are written when their tests end.
+    """
+    files = sorted(directory.glob("*.yaml"))
+    assert len(files) == count, [f.name for f in files]
+    for path in files:
+        text = path.read_text()
+        assert "Authorization" not in text and "authorization" not in text, path.name
+        assert "Basic " not in text, path.name
+        assert "operationName" in text, path.name

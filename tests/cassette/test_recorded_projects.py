@@ -9,6 +9,8 @@ import pytest
 import wandbkit
 from wandbkit.errors import NotFoundError
 
+from .conftest import assert_cassettes_hold_no_credentials
+
 CASSETTES = Path(__file__).resolve().parents[1] / "cassettes" / "test_recorded_projects"
 
 
@@ -40,11 +42,4 @@ def test_a_lazy_project_and_a_missing_one_replay(cassette_api: wandbkit.Api) -> 
 
 
 def test_cassettes_exist_and_hold_no_credentials() -> None:
-    # Also right after recording: the cassettes above are written when their tests end.
-    files = sorted(CASSETTES.glob("*.yaml"))
-    assert len(files) == 3
-    for path in files:
-        text = path.read_text()
-        assert "Authorization" not in text and "authorization" not in text
-        assert "Basic " not in text
-        assert "operationName" in text
+    assert_cassettes_hold_no_credentials(CASSETTES, 3)

@@ -10,6 +10,8 @@ import wandbkit
 from wandbkit.errors import NotFoundError
 from wandbkit.run_data import RunState
 
+from .conftest import assert_cassettes_hold_no_credentials
+
 CASSETTES = Path(__file__).resolve().parents[1] / "cassettes" / "test_recorded_runs"
 PATH = "demo/cifar10-augment"
 
@@ -54,10 +56,4 @@ def test_a_missing_run_replays_as_not_found(cassette_api: wandbkit.Api) -> None:
 
 
 def test_run_cassettes_exist_and_hold_no_credentials() -> None:
-    files = sorted(CASSETTES.glob("*.yaml"))
-    assert len(files) == 4
-    for path in files:
-        text = path.read_text()
-        assert "Authorization" not in text and "authorization" not in text
-        assert "Basic " not in text
-        assert "operationName" in text
+    assert_cassettes_hold_no_credentials(CASSETTES, 4)

@@ -8,6 +8,8 @@ import pytest
 
 import wandbkit
 
+from .conftest import assert_cassettes_hold_no_credentials
+
 CASSETTES = Path(__file__).resolve().parents[1] / "cassettes" / "test_recorded_sweeps_teams"
 PROJECT = "diffusion-sweeps"
 
@@ -38,9 +40,4 @@ def test_a_team_with_its_members_replays(cassette_api: wandbkit.Api) -> None:
 
 
 def test_sweep_and_team_cassettes_exist_and_hold_no_credentials() -> None:
-    files = sorted(CASSETTES.glob("*.yaml"))
-    assert len(files) == 2
-    for path in files:
-        text = path.read_text()
-        assert "Authorization" not in text and "authorization" not in text
-        assert "Basic " not in text and "operationName" in text
+    assert_cassettes_hold_no_credentials(CASSETTES, 2)

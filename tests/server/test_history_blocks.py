@@ -101,9 +101,13 @@ def test_a_row_holding_the_separator_is_refused() -> None:
         append_blocks(None, [0, 1], ['{"a":1}', '{"a":"x' + SEPARATOR + '"}'])
 
 
-def test_json_text_never_holds_the_separator_raw() -> None:
-    # Why the separator is safe: JSON escapes every control character inside strings.
-    assert SEPARATOR not in json.dumps({"k" + SEPARATOR: "v" + SEPARATOR})
+def test_a_logged_value_holding_the_separator_reads_back_intact(server_app: ServerApp) -> None:
+    # The separator is safe because stored rows are JSON text, which escapes it inside strings.
+    store = server_app.store
+    row = {"_step": 0, "k" + SEPARATOR: "v" + SEPARATOR + "w"}
+    run = add_run(store, PATH, "sep", history=[row, {"_step": 1}])
+    (first, second) = [json.loads(text) for text in store.history_rows(run.pk)]
+    assert first["k" + SEPARATOR] == "v" + SEPARATOR + "w" and second["_step"] == 1
 
 
 @pytest.mark.parametrize(
