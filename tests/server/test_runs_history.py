@@ -115,8 +115,8 @@ async def test_history_without_a_range_is_downsampled_evenly_keeping_first_and_l
 def test_sampled_store_rows_are_the_downsampled_rows_with_or_without_step_gaps(
     server_app: ServerApp, samples: int
 ) -> None:
-    # Contiguous steps take the key-lookup path, gapped ones the read-everything path; both
-    # must give exactly downsample(history_rows) with the count taken from the run.
+    # Rows are found by position in their blocks, whatever the steps: gaps and a first step
+    # above 0 must give exactly downsample(history_rows) too.
     store = server_app.store
     contiguous = add_run(store, PATH, "contiguous", history=logged_rows())
     gapped = add_run(store, PATH, "gapped", history=[{"_step": 3 * i, "x": i} for i in range(50)])
