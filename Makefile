@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install codegen codegen-check lint typecheck test test-fast demo bench cassettes server clean
+.PHONY: install codegen codegen-check lint typecheck arch test test-fast demo bench cassettes server clean
 
 install: $(STAMP)
 
@@ -28,7 +28,12 @@ lint: install
 typecheck: install
 	$(VENV)/bin/mypy
 
-test: install codegen-check lint typecheck
+# Architecture contracts (pyproject.toml [tool.importlinter]) and the 600-line module rule.
+arch: install
+	$(VENV)/bin/lint-imports --no-cache
+	$(PY) tools/check_sizes.py
+
+test: install codegen-check lint typecheck arch
 	$(VENV)/bin/pytest -q
 
 test-fast: install

@@ -11,6 +11,7 @@ committed output differs from what the sources produce.
 
 from __future__ import annotations
 
+import ast
 import difflib
 import filecmp
 import os
@@ -31,8 +32,11 @@ ASYNC_DIR = PKG / "_async"
 SYNC_DIR = PKG / "_sync"
 
 # Token replacements on top of unasync's defaults (async/await, __aenter__, AsyncIterator, ...).
-# A name that needs a sync twin is spelled so that one of these tokens maps it.
-REPLACEMENTS = {
+# A name that needs a sync twin is spelled so that one of these tokens maps it. Names that are
+# not classes of ours (httpx's, the generated client's, helper functions) are listed here; every
+# ``class AsyncX`` defined under src/wandbkit/_async/ maps to ``X`` by `async_class_names`, so a
+# new domain class needs no edit in this tool.
+FIXED_REPLACEMENTS = {
     "_async": "_sync",
     "flavor_async": "flavor_sync",
     "async_sleep": "sync_sleep",
@@ -41,29 +45,24 @@ REPLACEMENTS = {
     "aiter_bytes": "iter_bytes",
     "AsyncClient": "Client",
     "AsyncBaseTransport": "BaseTransport",
-    "AsyncTransport": "Transport",
-    "AsyncGraphQLExecutor": "GraphQLExecutor",
     "AsyncBaseClient": "BaseClient",
     "AsyncWandbClient": "WandbClient",
     "async_client": "client",
     "async_base_client": "base_client",
-    "AsyncApi": "Api",
-    "AsyncProject": "Project",
-    "AsyncProjects": "Projects",
-    "AsyncRun": "Run",
-    "AsyncRuns": "Runs",
-    "AsyncSummary": "Summary",
-    "AsyncFile": "File",
-    "AsyncFiles": "Files",
-    "AsyncHistoryScan": "HistoryScan",
-    "AsyncConsoleLogs": "ConsoleLogs",
-    "AsyncSweep": "Sweep",
-    "AsyncSweeps": "Sweeps",
-    "AsyncTeam": "Team",
-    "AsyncMember": "Member",
-    "AsyncRelayPaginator": "RelayPaginator",
-    "AsyncClientHolder": "ClientHolder",
 }
+
+
+def async_class_names(async_dir: Path) -> dict[str, str]:
+    """``{"AsyncRun": "Run", ...}`` for every top-level ``class Async*`` under ``async_dir``."""
+    names: dict[str, str] = {}
+    for path in sorted(async_dir.rglob("*.py")):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.ClassDef) and re.fullmatch(r"Async[A-Z]\w*", node.name):
+                names[node.name] = node.name.removeprefix("Async")
+    return names
+
+
+REPLACEMENTS = {**FIXED_REPLACEMENTS, **async_class_names(ROOT / ASYNC_DIR)}
 
 TWIN_BANNER = (
     "# Generated from src/wandbkit/_async/{name} by tools/codegen.py (unasync) — DO NOT EDIT.\n"
