@@ -12,31 +12,22 @@ call issues a new API key (unless the caller supplies one).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Literal
 
+from wandbkit.server.seed_catalog import DEMO_PROJECTS, DemoContext, DemoProject, SeedResult
 from wandbkit.server.seed_runs import seed_demo_runs
-from wandbkit.server.store import EntityRow, Store, UserRow, utc_timestamp
+from wandbkit.server.store import Store, utc_timestamp
 
-
-@dataclass(frozen=True)
-class SeedResult:
-    """What a seed created or reused, and the key to use it with.
-
-    Attributes:
-        api_key: a key for ``username`` (40 lowercase hex characters unless supplied).
-        username: the user.
-        entity: the user's default entity (their personal entity).
-        team: a team the user belongs to.
-        organization: the organization the team belongs to.
-    """
-
-    api_key: str = field(repr=False)
-    username: str
-    entity: str
-    team: str
-    organization: str
+__all__ = [
+    "DEMO_PROJECTS",
+    "DEMO_STEPS",
+    "DemoContext",
+    "DemoProject",
+    "SeedResult",
+    "seed_basic",
+    "seed_demo",
+    "seed_demo_projects",
+]
 
 
 def seed_basic(
@@ -89,57 +80,6 @@ def seed_basic(
         team=team_row.name,
         organization=org.name,
     )
-
-
-@dataclass(frozen=True)
-class DemoProject:
-    """A demo project: where it lives (the user or the team), and how old it is."""
-
-    owner: Literal["user", "team"]
-    name: str
-    description: str
-    days_ago: int
-    access: str = "PRIVATE"
-
-
-#: The demo workspace's projects, oldest first (so creation order matches row order).
-DEMO_PROJECTS: tuple[DemoProject, ...] = (
-    DemoProject(
-        "user", "mnist-baselines", "CNN and MLP baselines on MNIST; the sanity check.", 180
-    ),
-    DemoProject(
-        "team",
-        "imagenet-resnet",
-        "ResNet-50 training recipes on ImageNet-1k, mixed precision.",
-        150,
-    ),
-    DemoProject(
-        "user", "cifar10-augment", "Augmentation ablations on CIFAR-10 (RandAugment, CutMix).", 120
-    ),
-    DemoProject("team", "llm-finetune", "LoRA fine-tuning of a 7B model on support tickets.", 90),
-    DemoProject(
-        "team", "diffusion-sweeps", "Hyperparameter sweeps for a latent diffusion model.", 60
-    ),
-    DemoProject(
-        "team",
-        "rl-cartpole",
-        "PPO vs. DQN on CartPole; a playground for new members.",
-        30,
-        access="USER_READ",
-    ),
-    DemoProject("user", "scratch", "Quick experiments; anything goes.", 7),
-)
-
-
-@dataclass(frozen=True)
-class DemoContext:
-    """What a demo step needs: the store, the basic seed, its user and team, and 'now'."""
-
-    store: Store
-    seed: SeedResult
-    user: UserRow
-    team: EntityRow
-    now: datetime
 
 
 def seed_demo_projects(ctx: DemoContext) -> None:

@@ -21,11 +21,12 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import yaml
 
 from wandbkit.server.history import dumps_json, empty_history_keys, merge_history_keys
+from wandbkit.server.seed_catalog import DEMO_PROJECTS, DemoContext
 from wandbkit.server.store import (
     GENERATED_RUN_NAME_LENGTH,
     RUN_NAME_ALPHABET,
@@ -37,9 +38,6 @@ from wandbkit.server.store import (
     precise_timestamp,
     wrap_config,
 )
-
-if TYPE_CHECKING:
-    from wandbkit.server.seed import DemoContext
 
 Family = Literal["classification", "lm", "diffusion", "rl"]
 
@@ -71,7 +69,7 @@ class DemoRunRecipe:
     seconds_per_step: tuple[float, float] = (0.3, 1.5)
 
 
-#: One recipe per project of :data:`wandbkit.server.seed.DEMO_PROJECTS`.
+#: One recipe per project of :data:`wandbkit.server.seed_catalog.DEMO_PROJECTS`.
 DEMO_RUN_RECIPES: tuple[DemoRunRecipe, ...] = (
     DemoRunRecipe(
         "mnist-baselines",
@@ -258,7 +256,6 @@ def _store_sweeps(
 
 
 def _is_team_project(name: str) -> bool:
-    from wandbkit.server.seed import DEMO_PROJECTS  # imported late: seed imports this module
 
     return any(demo.name == name and demo.owner == "team" for demo in DEMO_PROJECTS)
 
