@@ -1,24 +1,6 @@
 """The exceptions wandbkit raises, arranged so callers can ``except`` at the level they need.
 
-::
-
-    WandbkitError
-    ├── UsageError (also ValueError)           bad input, raised before any request
-    │   └── NotLoadedError                     async lazy object read before ``await obj.load()``
-    └── APIError                               anything that came from talking to the server
-        ├── APIConnectionError                 no usable HTTP response
-        │   └── APITimeoutError
-        ├── APIStatusError                     non-2xx HTTP response
-        │   ├── BadRequestError                400
-        │   ├── AuthenticationError            401, or no API key configured
-        │   ├── PermissionDeniedError          403
-        │   ├── NotFoundError (also LookupError) 404, or a GraphQL null for a missing object
-        │   ├── ConflictError                  409
-        │   ├── UnprocessableEntityError       422
-        │   ├── RateLimitError                 429
-        │   └── InternalServerError            >= 500
-        ├── GraphQLError                       the server answered with ``errors``
-        └── ResponseValidationError            the answer did not match the generated model
+The tree is drawn once, in the public :mod:`wandbkit.errors` (which re-exports these classes).
 
 No message or repr built here contains the API key: text that may echo it (server bodies) goes
 through :func:`redact` before it reaches an exception.
