@@ -74,8 +74,24 @@ def _graphql_identity(body: bytes | str | None) -> tuple[object, str] | None:
     if not isinstance(payload, dict) or "query" not in payload:
         return None
     operation = payload.get("operationName") or None
-    variables = json.dumps(payload.get("variables") or {}, sort_keys=True)
+    raw = payload.get("variables") or {}
+    values = {k: _json_text_value(v) for k, v in raw.items()} if isinstance(raw, dict) else raw
+    variables = json.dumps(values, sort_keys=True)
     return operation, variables
+
+
+def _json_text_value(value: object) -> object:
+    """A ``JSONString`` variable (JSON object or list as text) compared by meaning, not spelling.
+
+    Clients differ in separators (``json.dumps`` defaults vs compact), so ``'{"a": 1}'`` and
+    ``'{"a":1}'`` must match; other strings and values are compared as they are.
+    """
+    if isinstance(value, str) and value[:1] in ("{", "["):
+        try:
+            return {"$json": json.loads(value)}
+        except ValueError:
+            return value
+    return value
 
 
 def graphql_matcher(r1: Any, r2: Any) -> None:

@@ -302,3 +302,19 @@ def validate_run_order(order: object, *, argument: str = "order") -> str:
         raise UsageError(f"{argument}: field name contains a NUL character")
     _field_kind(name, argument, for_order=True)
     return text
+
+
+def runs_named(names: list[str]) -> dict[str, Any]:
+    """The filter that selects runs by their id (``name`` in W&B's filter language).
+
+    Args:
+        names: run ids, e.g. ``["a1b2c3d4", "e5f6g7h8"]``.
+
+    Returns:
+        ``{"name": {"$in": names}}``, a filter the ``JSONString`` scalar serializes as it is sent.
+
+    Example:
+        >>> runs_named(["a1b2c3d4"])
+        {'name': {'$in': ['a1b2c3d4']}}
+    """
+    return {"name": {"$in": list(names)}}

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from vcr.request import Request
 
-from wandbkit.cassettes import normalize_signed_urls, vcr_config
+from wandbkit.cassettes import graphql_matcher, normalize_signed_urls, vcr_config
 
 TOKEN = "12.1795335722.p69N7WW5QyIeXiJXqcY0EknmZb-7uNOjMp5nb9WaTKM"
 
@@ -57,3 +58,21 @@ def test_recorded_requests_match_on_normalized_signed_urls() -> None:
     graphql = prepare(Request("POST", "http://h/graphql", '{"variables":{"k":"s3cr3t"}}', {}))
     assert graphql.body == b'{"variables":{"k":"<REDACTED>"}}'
     assert prepare(Request("GET", "http://h/healthz", None, {})) is None
+
+
+def _graphql_request(variables: str) -> Request:
+    body = '{"query": "query GetRuns { x }", "operationName": "GetRuns", "variables": ' + variables
+    return Request("POST", "http://h/graphql", (body + "}").encode(), {})
+
+
+def test_json_string_variables_match_by_meaning_not_by_separators() -> None:
+    compact = _graphql_request('{"filters": "{\\"name\\":{\\"$in\\":[\\"a\\"]}}"}')
+    spaced = _graphql_request('{"filters": "{\\"name\\": {\\"$in\\": [\\"a\\"]}}"}')
+    graphql_matcher(compact, spaced)
+
+
+def test_json_string_variables_with_other_contents_do_not_match() -> None:
+    first = _graphql_request('{"filters": "{\\"name\\": \\"a\\"}"}')
+    second = _graphql_request('{"filters": "{\\"name\\": \\"b\\"}"}')
+    with pytest.raises(AssertionError, match="GraphQL operation differs"):
+        graphql_matcher(first, second)

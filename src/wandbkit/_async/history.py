@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from wandbkit._async.context import AsyncClientHolder
 from wandbkit._core.errors import UsageError
 from wandbkit._core.flavor_async import discard, gather_limited, resolve, spawn
+from wandbkit.filters import runs_named
 from wandbkit.paths import project_not_found, run_not_found
 from wandbkit.run_data import (
     check_format,
@@ -105,7 +106,7 @@ async def _fetch_batch(
     stream: str,
 ) -> dict[str, list[dict[str, Any]]]:
     """The sampled histories of up to a batch of runs of one project, in one request."""
-    filters = json.dumps({"name": {"$in": names}})
+    filters = runs_named(names)
     found: dict[str, list[dict[str, Any]]] = {}
     if keys and stream == "default":
         sampled = await ctx.client.get_runs_sampled_histories(

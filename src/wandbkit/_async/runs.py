@@ -16,7 +16,7 @@ from wandbkit._async.history import AsyncHistoryScan, fetch_history, histories_o
 from wandbkit._async.pagination import AsyncRelayPaginator, Page
 from wandbkit._core.errors import NotFoundError, NotLoadedError, UsageError
 from wandbkit._core.flavor_async import IS_ASYNC, MaybeAwaitable, async_sleep, monotonic
-from wandbkit.filters import validate_run_filters, validate_run_order
+from wandbkit.filters import runs_named, validate_run_filters, validate_run_order
 from wandbkit.paths import check_name, project_not_found, run_not_found
 from wandbkit.run_data import (
     HistoryFormat,
@@ -85,7 +85,7 @@ class _RunPage:
         result = await owner._ctx.client.get_runs_heavy(
             entity=entity,
             project=owner.project,
-            filters=json.dumps({"name": {"$in": [run.id for run in pending]}}),
+            filters=runs_named([run.id for run in pending]),
             per_page=len(pending),
             config_keys=owner.config_keys,
             summary_keys=owner.summary_keys,

@@ -18,7 +18,7 @@ from wandbkit._sync.context import ClientHolder
 from wandbkit._sync.files import File, Files, find_file, upload_run_file
 from wandbkit._sync.history import HistoryScan, fetch_history, histories_of
 from wandbkit._sync.pagination import Page, RelayPaginator
-from wandbkit.filters import validate_run_filters, validate_run_order
+from wandbkit.filters import runs_named, validate_run_filters, validate_run_order
 from wandbkit.paths import check_name, project_not_found, run_not_found
 from wandbkit.run_data import (
     HistoryFormat,
@@ -87,7 +87,7 @@ class _RunPage:
         result = owner._ctx.client.get_runs_heavy(
             entity=entity,
             project=owner.project,
-            filters=json.dumps({"name": {"$in": [run.id for run in pending]}}),
+            filters=runs_named([run.id for run in pending]),
             per_page=len(pending),
             config_keys=owner.config_keys,
             summary_keys=owner.summary_keys,
