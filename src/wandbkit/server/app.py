@@ -57,6 +57,13 @@ from wandbkit.server.auth import (
     unauthorized_response,
 )
 from wandbkit.server.file_routes import FileRoutes
+from wandbkit.server.limits import (
+    MAX_BODY_BYTES,
+    MAX_QUERY_TOKENS,
+    BodyTooLargeError,
+    document_cost_errors,
+    json_depth_error,
+)
 from wandbkit.server.resolvers import ClientError, RequestContext, Strings
 from wandbkit.server.schema import build_executable_schema
 from wandbkit.server.store import Store, UserRow
@@ -123,11 +130,13 @@ def _checked_document(schema: GraphQLSchema, query: str) -> DocumentNode:
             _documents.move_to_end(key)
     if cached is None:
         try:
-            document = parse(query)
+            document = parse(query, max_tokens=MAX_QUERY_TOKENS)
+            errors = validate(schema, document) or document_cost_errors(document)
         except GraphQLError as error:
             cached = [error]
+        except RecursionError:
+            cached = [GraphQLError("the query nests too deeply to be read")]
         else:
-            errors = validate(schema, document)
             cached = list(errors) if errors else document
         with _documents_lock:
             _documents[key] = cached
@@ -231,6 +240,27 @@ def _already_validated(*_: Any, **__: Any) -> list[GraphQLError]:
     return []
 
 
+async def _read_body(request: Request, limit: int) -> bytes:
+    """The request body, refused as soon as it is known to pass ``limit`` bytes.
+
+    Raises:
+        BodyTooLargeError: by the ``Content-Length`` header before reading, or while reading a
+            body sent without one.
+    """
+    too_large = f"the request body is larger than the limit of {limit} bytes"
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
+        raise BodyTooLargeError(too_large)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLargeError(too_large)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 class GraphQLEndpoint:
     """``POST /graphql``: authenticate, check, execute with Ariadne."""
 
@@ -253,9 +283,18 @@ class GraphQLEndpoint:
         if viewer is None:
             return unauthorized_response()
         try:
-            payload = json.loads(await request.body())
+            payload = json.loads(await _read_body(request, MAX_BODY_BYTES))
+        except BodyTooLargeError as exc:
+            return error_response(str(exc), 413)
         except (ValueError, UnicodeDecodeError):
             return error_response("the request body is not valid JSON", 400)
+        except RecursionError:
+            payload = None
+            depth_error: str | None = "the request body nests arrays and objects too deeply"
+        else:
+            depth_error = json_depth_error(payload)
+        if depth_error is not None:
+            return error_response(depth_error, 400)
         try:
             operation = _prepare(self.schema, payload)
         except _RequestError as exc:
