@@ -25,7 +25,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ariadne import graphql as execute_graphql
+from ariadne import graphql_sync
 from graphql import (
     DocumentNode,
     ExecutionContext,
@@ -47,6 +47,7 @@ from graphql.execution.values import get_variable_values
 from graphql.pyutils import Path
 from pydantic_core import to_json
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -300,7 +301,11 @@ class GraphQLEndpoint:
         except _RequestError as exc:
             return JSONResponse({"errors": [e.formatted for e in exc.errors]}, status_code=400)
 
-        _, result = await execute_graphql(
+        # Every resolver is synchronous and reads SQLite: execute on a worker thread, so a
+        # slow request (a big page, a costly filter) never holds the event loop, and health
+        # checks and other requests are still answered meanwhile.
+        _, result = await run_in_threadpool(
+            graphql_sync,
             self.schema,
             {
                 "query": payload["query"],
