@@ -307,13 +307,17 @@ def _non_stdlib_imports(source: Path) -> set[str]:
 
 
 def test_client_module_imports_only_the_stdlib_core_errors_and_the_shared_language() -> None:
-    # The language's fields and operand rules live in wandbkit.filter_language, which the
-    # server's compiler reads too; that module is stdlib only.
+    # The language (grammar, field table, order) lives in wandbkit._lang, which the server's
+    # compiler reads too; that package imports only the stdlib and itself.
     assert _non_stdlib_imports(FILTERS_SOURCE) == {
         "wandbkit._core.errors",
-        "wandbkit.filter_language",
+        "wandbkit._lang.filters",
+        "wandbkit._lang.order",
+        "wandbkit._lang.run_fields",
     }
-    assert _non_stdlib_imports(FILTERS_SOURCE.with_name("filter_language.py")) == set()
+    for module in sorted(FILTERS_SOURCE.with_name("_lang").glob("*.py")):
+        imported = _non_stdlib_imports(module)
+        assert {m for m in imported if not m.startswith("wandbkit._lang.")} == set(), module
 
 
 def test_importing_the_client_module_does_not_load_the_server() -> None:
