@@ -1,9 +1,10 @@
 """The client-side run filter validator, and its agreement with the server's compiler.
 
-``wandbkit.filters`` and ``wandbkit.server.run_filters`` implement the same language twice (the
-client must not import the server). The agreement tests run one table of valid and invalid
-filters and orders through both: valid ones must pass both (and the server's SQL must run),
-invalid ones must fail both with the same message.
+``wandbkit.filters`` and ``wandbkit.server.run_filters`` both parse with ``wandbkit._lang``
+(the client must not import the server), each re-raising the parser's error as its own class.
+The agreement tests run one table of valid and invalid filters and orders through both: valid
+ones must pass both (and the server's SQL must run), invalid ones must fail both with the same
+message. The grammar itself is pinned in ``test_filters_parse.py``.
 """
 
 from __future__ import annotations

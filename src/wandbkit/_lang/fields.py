@@ -41,9 +41,11 @@ class Field:
     keys: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class FieldTable:
     """The fields of one filter language, in the order error messages list them.
+
+    Tables are constants compared by identity (``eq=False``), so they hash and can key caches.
 
     Attributes:
         kinds: plain field names and their kinds.

@@ -1,5 +1,9 @@
 """W&B's run filter and order language, compiled to SQLite SQL over the ``runs`` table.
 
+Filters and orders are parsed by :mod:`wandbkit._lang` (the grammar the client validates with,
+so both accept the same input and word errors alike); this module compiles the parsed tree and
+re-raises the parser's error as :class:`FilterError`.
+
 ``Api.runs(filters=…, order=…)`` sends a Mongo-style dict (as a JSON string) and an order string
 such as ``-summary_metrics.loss``; ``project.runs`` and ``project.runCount`` evaluate them here.
 Everything is evaluated inside SQLite with the JSON1 functions, so paging and counting stay one
