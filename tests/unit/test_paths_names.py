@@ -42,6 +42,16 @@ NAMES: list[tuple[object, NameFault | None, str | None]] = [
         NameFault.DOT_SEGMENT,
         "project name '..' may only contain letters, digits, '-', '_' and '.'",
     ),
+    (
+        "run\n",
+        NameFault.CHARACTERS,
+        "project name 'run\\n' may only contain letters, digits, '-', '_' and '.'",
+    ),
+    (
+        "\nrun",
+        NameFault.CHARACTERS,
+        "project name '\\nrun' may only contain letters, digits, '-', '_' and '.'",
+    ),
     # Length is checked before characters, as the server does.
     ("é" * 129, NameFault.TOO_LONG, "project name must be at most 128 characters"),
 ]

@@ -15,8 +15,9 @@ import re
 
 __all__ = ["MAX_NAME_LENGTH", "NAME_PATTERN", "NameFault", "name_fault", "name_problem"]
 
-#: The characters a name may hold.
-NAME_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]+$")
+#: The characters a name may hold (matched against the whole name: ``$`` alone would also
+#: match before a trailing newline and let ``"run\n"`` through).
+NAME_PATTERN = re.compile(r"[A-Za-z0-9_.\-]+", re.ASCII)
 #: The longest name, in characters.
 MAX_NAME_LENGTH = 128
 _DOT_SEGMENTS = frozenset({".", ".."})
@@ -43,7 +44,7 @@ characters'>)
         return NameFault.EMPTY
     if len(name) > MAX_NAME_LENGTH:
         return NameFault.TOO_LONG
-    if not NAME_PATTERN.match(name):
+    if not NAME_PATTERN.fullmatch(name):
         return NameFault.CHARACTERS
     if name in _DOT_SEGMENTS:
         return NameFault.DOT_SEGMENT

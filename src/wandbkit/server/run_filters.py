@@ -40,8 +40,10 @@ Semantics, where W&B or Mongo leave room for choice:
   SQLite versions would compare against the escaped JSON text.
 * **$in/$nin** send their list as one JSON-array parameter (read with ``json_each``), so a long
   list never hits SQLite's limit on bound variables.
-* **$regex** uses Python's :mod:`re` (``re.search``), not W&B's RE2; the two agree on the common
-  syntax. An invalid pattern fails at compile time.
+* **$regex** is evaluated with RE2 (the ``google-re2`` package), W&B's own engine: matching
+  takes time linear in the text, so no pattern (``^(a+)+$`` and its kin) can stall the server.
+  A pattern RE2 refuses (backreferences, lookaround) or one past
+  :data:`MAX_REGEX_LENGTH` characters fails at compile time.
 * **Order**: missing and null values sort last in both directions, and ``r.pk`` breaks ties so
   pages are stable; JSON booleans sort as 0/1 among numbers, and numbers before strings.
 """
@@ -50,10 +52,12 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Protocol
+
+import re2  # type: ignore[import-untyped]
 
 from wandbkit._lang.fields import Field, FieldKind
 from wandbkit._lang.filters import (
@@ -437,7 +441,7 @@ def _condition(cond: FieldCond) -> _Q:
         assert isinstance(operand, bool)
         return _exists(field, operand)
     assert op == "$regex" and isinstance(operand, str)
-    _compiled(operand)  # the pattern is checked; warm the cache REGEXP() reads
+    _check_regex(operand)  # also warms the cache REGEXP() reads
     return _regex(field, operand)
 
 
@@ -531,9 +535,42 @@ def compile_run_order(order: str | None) -> list[OrderTerm]:
 # -- SQL functions ---------------------------------------------------------------------------
 
 
+class _Pattern(Protocol):
+    """What a compiled RE2 pattern offers here (``google-re2`` ships no type information)."""
+
+    def search(self, text: str) -> object | None: ...
+
+
+#: The longest ``$regex`` pattern, in characters.
+MAX_REGEX_LENGTH = 1000
+#: The memory RE2 may use for one compiled pattern (its default is 8 MiB as well).
+_RE2_MAX_MEM = 8 << 20
+
+
 @functools.lru_cache(maxsize=256)
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+def _compiled(pattern: str) -> _Pattern:
+    options = re2.Options()
+    options.log_errors = False  # a refused pattern is the caller's error, not a server log line
+    options.max_mem = _RE2_MAX_MEM
+    compiled: _Pattern = re2.compile(pattern, options)
+    return compiled
+
+
+def _check_regex(pattern: str) -> None:
+    if len(pattern) > MAX_REGEX_LENGTH:
+        raise FilterError(
+            f"filters: a $regex pattern may be at most {MAX_REGEX_LENGTH} characters, "
+            f"got {len(pattern)}"
+        )
+    try:
+        _compiled(pattern)
+    except re2.error as exc:
+        detail = exc.args[0] if exc.args else "refused"
+        reason = detail.decode(errors="replace") if isinstance(detail, bytes) else str(detail)
+        raise FilterError(
+            f"filters: $regex {pattern!r} is not a pattern RE2 (W&B's regular expression "
+            f"engine) accepts: {reason}"
+        ) from None
 
 
 def _regexp(pattern: object, value: object) -> bool:
@@ -546,8 +583,9 @@ def _regexp(pattern: object, value: object) -> bool:
 def register_sql_functions(conn: sqlite3.Connection) -> None:
     """Register the SQL functions compiled filters use on a connection.
 
-    Registers ``REGEXP(pattern, value)``: true when :func:`re.search` finds ``pattern`` in
-    ``value``, false for a NULL value. It also serves SQLite's ``value REGEXP pattern`` syntax.
+    Registers ``REGEXP(pattern, value)``: true when RE2 finds ``pattern`` anywhere in
+    ``value`` (as :func:`re.search` would), false for a NULL value. It also serves SQLite's
+    ``value REGEXP pattern`` syntax.
 
     Args:
         conn: the connection the compiled SQL will run on.
