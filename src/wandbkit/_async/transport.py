@@ -8,11 +8,8 @@ generated blocking twin.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import threading
 from collections.abc import AsyncIterator, Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
@@ -29,8 +26,9 @@ from wandbkit._core.protocol import (
     status_error,
 )
 from wandbkit._core.retry import ErrorKind, next_delay
+from wandbkit._core.transfer import Tally, Transfer
 
-__all__ = ["CHUNK_SIZE", "DEFAULT_LIMITS", "AsyncTransport", "Transfer"]
+__all__ = ["CHUNK_SIZE", "DEFAULT_LIMITS", "AsyncTransport"]
 
 #: Bytes read or written at a time by file transfers: memory stays flat whatever the size.
 CHUNK_SIZE = 1 << 20
@@ -42,33 +40,7 @@ DEFAULT_LIMITS = httpx.Limits(
 )
 
 
-@dataclass(frozen=True)
-class Transfer:
-    """What a file transfer moved: its size and md5 (base64 of the digest, W&B's form)."""
-
-    size: int
-    md5: str
-
-
-class _Tally:
-    """Size and md5 of the bytes of one transfer attempt."""
-
-    def __init__(self) -> None:
-        self.reset()
-
-    def reset(self) -> None:
-        self.size = 0
-        self.digest = hashlib.md5(usedforsecurity=False)
-
-    def add(self, chunk: bytes) -> None:
-        self.size += len(chunk)
-        self.digest.update(chunk)
-
-    def result(self) -> Transfer:
-        return Transfer(self.size, base64.b64encode(self.digest.digest()).decode())
-
-
-async def _counted_chunks(reader: IO[bytes], tally: _Tally) -> AsyncIterator[bytes]:
+async def _counted_chunks(reader: IO[bytes], tally: Tally) -> AsyncIterator[bytes]:
     # An async iterator for the async client (the sync twin is a plain generator, as
     # httpx.Client wants); one chunk in memory at a time.
     while chunk := reader.read(CHUNK_SIZE):
@@ -238,7 +210,7 @@ class AsyncTransport:
         headers = auth_header_for(self.settings, url) if authenticate else {}
         client = self.http_client
         request = client.build_request("GET", url, headers=headers)
-        tally = _Tally()
+        tally = Tally()
 
         async def attempt() -> httpx.Response:
             sink.seek(0)
@@ -256,13 +228,7 @@ class AsyncTransport:
                 await response.aclose()
             return response
 
-        response = await self._with_retries(
-            attempt, request=request, operation_name=description, is_mutation=False
-        )
-        if not response.is_success:
-            raise status_error(
-                response, message=f"{description} failed", api_key=self.settings.api_key
-            )
+        await self._transfer(attempt, request=request, description=description)
         return tally.result()
 
     async def upload(
@@ -286,7 +252,7 @@ class AsyncTransport:
         client = self.http_client
         size = path.stat().st_size
         request = client.build_request("PUT", url)  # names the request in errors
-        tally = _Tally()
+        tally = Tally()
 
         async def attempt() -> httpx.Response:
             tally.reset()
@@ -297,6 +263,21 @@ class AsyncTransport:
                     headers={**headers, "Content-Length": str(size)},
                 )
 
+        await self._transfer(attempt, request=request, description=description)
+        return tally.result()
+
+    async def _transfer(
+        self,
+        attempt: Callable[[], MaybeAwaitable[httpx.Response]],
+        *,
+        request: httpx.Request,
+        description: str,
+    ) -> None:
+        """Run a file transfer's ``attempt`` with retries; raise if the last answer is not 2xx.
+
+        Transfers are idempotent (the same bytes to or from the same URL), so they retry like
+        queries; the caller's tally holds what the successful attempt moved.
+        """
         response = await self._with_retries(
             attempt, request=request, operation_name=description, is_mutation=False
         )
@@ -304,7 +285,6 @@ class AsyncTransport:
             raise status_error(
                 response, message=f"{description} failed", api_key=self.settings.api_key
             )
-        return tally.result()
 
     def _check_open(self) -> None:
         if self._closed:

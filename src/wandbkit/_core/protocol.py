@@ -30,6 +30,7 @@ from wandbkit._core.errors import (
     UnprocessableEntityError,
     UsageError,
     redact,
+    request_of,
 )
 from wandbkit._core.retry import parse_retry_after
 from wandbkit._version import USER_AGENT
@@ -81,14 +82,6 @@ def _scrub_json(value: Any, api_key: str | None) -> Any:
     if isinstance(value, dict):
         return {key: _scrub_json(item, api_key) for key, item in value.items()}
     return value
-
-
-def _request_of(response: httpx.Response) -> httpx.Request | None:
-    # A Response built by hand has no request, and httpx raises on access.
-    try:
-        return response.request
-    except RuntimeError:
-        return None
 
 
 def _snippet(text: str) -> str:
@@ -229,7 +222,7 @@ def status_error(
     code = response.status_code
     body = _scrub_json(_json_body(response), api_key)
     if request is None:
-        request = _request_of(response)
+        request = request_of(response)
     if code == 429:
         return RateLimitError(
             message,
@@ -294,7 +287,7 @@ def parse_graphql_response(
         GraphQLError: the body has ``errors`` (partial ``data`` is kept on the error).
         APIError: a 2xx body that is not a JSON object, or has no ``data`` object.
     """
-    request = _request_of(response)
+    request = request_of(response)
     if not response.is_success:
         reason = f" {response.reason_phrase}" if response.reason_phrase else ""
         detail = _scrub(_status_detail(response), api_key)
