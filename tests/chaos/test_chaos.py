@@ -113,3 +113,35 @@ async def test_a_truncated_download_is_refused_and_not_kept(chaos: Chaos, tmp_pa
     with pytest.raises(WandbkitError):
         await file.download(root=tmp_path)
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+async def test_a_mutation_whose_answer_was_lost_is_not_sent_again(chaos: Chaos) -> None:
+    chaos.faults.add(Fault.status(502, after_apply=True), operation="UpsertModel*", times=1)
+    chaos.faults.add(Fault.status(502, after_apply=True), operation="CreateProject*", times=1)
+    with pytest.raises(WandbkitError) as caught:
+        await chaos.api.create_project("lost-answer")
+    assert "may have been applied" in str(caught.value)
+    mutations = [f for f in chaos.faults.injected if f.operation]
+    assert len(mutations) == 1  # sent once: a 502 after a mutation is not retried
+    project = chaos.api.project("lost-answer")
+    await project.load()  # the change did happen: the project is there
+    assert project.id
+
+
+async def test_a_mutation_whose_connection_dropped_says_it_may_have_been_applied(
+    chaos: Chaos,
+) -> None:
+    chaos.faults.add(Fault.drop(), route="/graphql", method="POST", operation="*Project*")
+    with pytest.raises(WandbkitError) as caught:
+        await chaos.api.create_project("dropped-answer")
+    assert "may have been applied" in str(caught.value)
+    assert len(chaos.faults.injected) == 1
+
+
+async def test_a_mutation_refused_before_acting_is_retried_and_applied_once(chaos: Chaos) -> None:
+    chaos.faults.add(Fault.status(503, retry_after=0.01), operation="*Project*", times=2)
+    await chaos.api.create_project("after-503s")
+    assert len(chaos.faults.injected) == 2
+    project = chaos.api.project("after-503s")
+    await project.load()
+    assert project.id

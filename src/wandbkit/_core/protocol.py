@@ -32,7 +32,11 @@ from wandbkit._core.errors import (
     redact,
     request_of,
 )
-from wandbkit._core.retry import parse_retry_after
+from wandbkit._core.retry import (
+    MUTATION_OUTCOME_UNKNOWN,
+    mutation_may_have_applied,
+    parse_retry_after,
+)
 from wandbkit._version import USER_AGENT
 
 __all__ = [
@@ -271,6 +275,7 @@ def parse_graphql_response(
     *,
     operation_name: str | None,
     api_key: str | None,
+    is_mutation: bool = False,
 ) -> dict[str, Any]:
     """Turn a received response into the operation's ``data``, or raise the matching error.
 
@@ -278,6 +283,8 @@ def parse_graphql_response(
         response: the (already read) HTTP response.
         operation_name: the GraphQL operation, for error messages.
         api_key: the key in use, redacted from every message and kept error body.
+        is_mutation: the operation has side effects; a status after which it may have been
+            applied anyway (500, 502, 504) says so in the message.
 
     Returns:
         The response's ``data`` object.
@@ -294,6 +301,8 @@ def parse_graphql_response(
         message = f"HTTP {response.status_code}{reason}"
         if detail:
             message += f": {detail}"
+        if is_mutation and mutation_may_have_applied(status_code=response.status_code):
+            message += MUTATION_OUTCOME_UNKNOWN
         raise status_error(
             response,
             message=message,

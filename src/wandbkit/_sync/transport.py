@@ -27,7 +27,12 @@ from wandbkit._core.protocol import (
     parse_graphql_response,
     status_error,
 )
-from wandbkit._core.retry import ErrorKind, next_delay
+from wandbkit._core.retry import (
+    MUTATION_OUTCOME_UNKNOWN,
+    ErrorKind,
+    mutation_may_have_applied,
+    next_delay,
+)
 from wandbkit._core.transfer import Tally, Transfer
 
 __all__ = ["CHUNK_SIZE", "DEFAULT_LIMITS", "Transport"]
@@ -67,9 +72,12 @@ def _connection_error(
     operation_name: str | None,
     attempts: int,
     api_key: str | None,
+    is_mutation: bool,
 ) -> APIConnectionError:
     tries = "1 attempt" if attempts == 1 else f"{attempts} attempts"
     detail = redact(str(exc), api_key) or "no details"
+    if is_mutation and mutation_may_have_applied(error_kind=_error_kind(exc)):
+        tries += MUTATION_OUTCOME_UNKNOWN
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(
             f"request timed out ({type(exc).__name__}: {detail}) after {tries}",
@@ -183,7 +191,10 @@ class Transport:
         )
         # Raises for a non-2xx status, with the matching error class.
         return parse_graphql_response(
-            response, operation_name=operation_name, api_key=self.settings.api_key
+            response,
+            operation_name=operation_name,
+            api_key=self.settings.api_key,
+            is_mutation=is_mutation,
         )
 
     def download(
@@ -326,6 +337,7 @@ class Transport:
                         operation_name=operation_name,
                         attempts=attempt_number + 1,
                         api_key=self.settings.api_key,
+                        is_mutation=is_mutation,
                     ) from exc
             else:
                 if response.is_success:
