@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import wandbkit
+from wandbkit import RunState
 from wandbkit.errors import NotFoundError
-from wandbkit.run_data import RunState
 
 from .conftest import assert_cassettes_hold_no_credentials, recordings_of
 

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 from wandbkit._core.errors import UsageError
 from wandbkit._sync.pagination import Page, RelayPaginator
+from wandbkit._values.console import ConsoleLogLine, console_line
 from wandbkit.paths import run_not_found
-from wandbkit.run_data import ConsoleLogLine, console_line
 
 if TYPE_CHECKING:
     from wandbkit._generated.fragments import RunLogLine
