@@ -47,6 +47,8 @@ if TYPE_CHECKING:
     from wandbkit._sync.sweeps import Sweeps as Sweeps
     from wandbkit._sync.teams import Member as Member
     from wandbkit._sync.teams import Team as Team
+    from wandbkit._values.console import ConsoleLogLine as ConsoleLogLine
+    from wandbkit._values.runs import RunState as RunState
     from wandbkit.errors import APIConnectionError as APIConnectionError
     from wandbkit.errors import APIError as APIError
     from wandbkit.errors import APIStatusError as APIStatusError
@@ -62,8 +64,6 @@ if TYPE_CHECKING:
     from wandbkit.errors import WandbkitError as WandbkitError
     from wandbkit.paths import WandbPath as WandbPath
     from wandbkit.paths import parse_path as parse_path
-    from wandbkit.run_data import ConsoleLogLine as ConsoleLogLine
-    from wandbkit.run_data import RunState as RunState
     from wandbkit.users import Organization as Organization
     from wandbkit.users import User as User
 
@@ -79,6 +79,8 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     "wandbkit._async.sweeps": ("AsyncSweep", "AsyncSweeps"),
     "wandbkit._async.teams": ("AsyncMember", "AsyncTeam"),
     "wandbkit._core.config": ("Settings",),
+    "wandbkit._values.console": ("ConsoleLogLine",),
+    "wandbkit._values.runs": ("RunState",),
     "wandbkit._sync.api": ("Api",),
     "wandbkit._sync.console": ("ConsoleLogs",),
     "wandbkit._sync.files": ("File", "Files"),
@@ -103,7 +105,6 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
         "WandbkitError",
     ),
     "wandbkit.paths": ("WandbPath", "parse_path"),
-    "wandbkit.run_data": ("ConsoleLogLine", "RunState"),
     "wandbkit.users": ("Organization", "User"),
 }
 

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 import wandbkit
+from wandbkit import ConsoleLogLine, RunState
+from wandbkit._values.console import console_line
 from wandbkit.errors import GraphQLError, NotFoundError, UsageError
-from wandbkit.run_data import ConsoleLogLine, RunState, console_line
 from wandbkit.server.ids import decode_int_id
 from wandbkit.server.testing import ServerHandle
 

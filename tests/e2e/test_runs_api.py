@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 import wandbkit
+from wandbkit import RunState
 from wandbkit.errors import NotFoundError, NotLoadedError, UsageError
-from wandbkit.run_data import RunState
 from wandbkit.server.ids import decode_int_id
 from wandbkit.server.testing import ServerHandle
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from wandbkit._core.errors import UsageError
 from wandbkit._core.not_found import run_not_found
 from wandbkit._sync.pagination import Page, RelayPaginator
-from wandbkit.run_data import ConsoleLogLine, console_line
+from wandbkit._values.console import ConsoleLogLine, console_line
 
 if TYPE_CHECKING:
     from wandbkit._generated.fragments import RunLogLine

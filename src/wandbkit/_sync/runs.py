@@ -19,17 +19,11 @@ from wandbkit._sync.context import ClientHolder
 from wandbkit._sync.files import File, Files, find_file, upload_run_file
 from wandbkit._sync.history import HistoryScan, fetch_history, histories_of
 from wandbkit._sync.pagination import Page, RelayPaginator
+from wandbkit._values.checks import check_keys, sanitize_json
+from wandbkit._values.history import HistoryFormat
+from wandbkit._values.runs import RunState, as_dict, join_config, split_config
 from wandbkit.filters import runs_named, validate_run_filters, validate_run_order
 from wandbkit.paths import check_name
-from wandbkit.run_data import (
-    HistoryFormat,
-    RunState,
-    as_dict,
-    check_keys,
-    sanitize_json,
-    split_config,
-    wrap_config,
-)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -385,7 +379,7 @@ class Run:
     @property
     def json_config(self) -> str:
         """The config in the server's wrapped form, as JSON text."""
-        return json.dumps(wrap_config(self.config, self.rawconfig))
+        return json.dumps(join_config(self.config, self.rawconfig))
 
     @property
     def summary(self) -> Summary:
@@ -479,7 +473,7 @@ class Run:
                 tags=list(self._tags),
             )
             if heavy is not None:
-                values["config"] = sanitize_json(wrap_config(self.config, self.rawconfig), "config")
+                values["config"] = sanitize_json(join_config(self.config, self.rawconfig), "config")
         if summary and heavy is not None:
             values["summary_metrics"] = sanitize_json(heavy.summary, "summary")
         result = self._ctx.client.upsert_run(input=UpsertBucketInput(**values))
@@ -576,7 +570,7 @@ class Run:
             self._ctx, self.entity, self.project, self.id, samples, keys, x_axis, stream
         )
         if pandas:
-            from wandbkit.run_data import to_pandas
+            from wandbkit._values.history import to_pandas
 
             return to_pandas(rows)
         return rows
