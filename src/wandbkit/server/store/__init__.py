@@ -32,21 +32,17 @@ Design notes:
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import itertools
 import json
 import mimetypes
-import re
 import secrets
 import sqlite3
-import string
 import struct
-import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
@@ -54,7 +50,6 @@ from typing import Any, Literal
 from wandbkit.server.blobs import BlobStore, BlobWriter
 from wandbkit.server.history import (
     downsample,
-    dumps_json,
     empty_history_keys,
     merge_history_keys,
 )
@@ -71,96 +66,43 @@ from wandbkit.server.history_blocks import (
 from wandbkit.server.run_filters import (
     compile_run_filters,
     compile_run_order,
-    register_sql_functions,
 )
-from wandbkit.server.signing import UrlSigner
+from wandbkit.server.store._db import SERVER_SECRETS_SQL, Database, Migration, lastrowid, script
+from wandbkit.server.store.errors import (
+    InvalidNameError,
+    NameConflictError,
+    StoreError,
+    UnknownRowError,
+    UnknownSnapshotError,
+)
+from wandbkit.server.store.text import (
+    check_name,
+    dumps_json,
+    hash_api_key,
+    json_object_text,
+    json_text,
+    normalise_timestamp,
+    parse_timestamp,
+    precise_timestamp,
+    random_id,
+    tags_text,
+    utc_timestamp,
+)
 
 EntityKind = Literal["user", "team", "organization"]
 
-#: Names of entities, users and projects: what the real server accepts in URLs.
-NAME_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]+$")
-MAX_NAME_LENGTH = 128
 
 DEFAULT_ACCESS = "PRIVATE"
-TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
-#: Runs, history and files: fixed width with microseconds, so text order is time order.
-PRECISE_TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 #: The states W&B runs move through.
 RUN_STATES = frozenset(
     {"pending", "running", "finished", "failed", "crashed", "killed", "preempting", "preempted"}
 )
-#: Run names the server invents are this long, from lowercase letters and digits (like W&B).
-GENERATED_RUN_NAME_LENGTH = 8
-RUN_NAME_ALPHABET = string.ascii_lowercase + string.digits
 
 #: How long a runs cursor stays valid after its first page was served.
 RUN_SNAPSHOT_TTL = timedelta(hours=24)
 #: How many runs cursors are kept at most; the oldest are dropped first.
 MAX_RUN_SNAPSHOTS = 10_000
-
-
-class StoreError(Exception):
-    """The store refused an operation (bad input or a conflict); the message says why."""
-
-
-class InvalidNameError(StoreError, ValueError):
-    """A name with characters or a length the server does not accept."""
-
-
-class NameConflictError(StoreError):
-    """A name that is already taken where it must be unique."""
-
-
-class UnknownRowError(StoreError, LookupError):
-    """An operation named a row that does not exist."""
-
-
-class UnknownSnapshotError(StoreError, LookupError):
-    """A runs cursor whose snapshot expired, was pruned, or belongs to another query."""
-
-
-def _as_utc(moment: datetime | None) -> datetime:
-    # Default now; naive datetimes are taken to be UTC.
-    if moment is None:
-        return datetime.now(timezone.utc)
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
-
-
-def utc_timestamp(moment: datetime | None = None) -> str:
-    """Format a moment (default: now) as the store's UTC timestamp text.
-
-    Naive datetimes are taken to be UTC.
-
-    Example:
-        >>> utc_timestamp(datetime(2024, 1, 1, tzinfo=timezone.utc))
-        '2024-01-01T00:00:00Z'
-    """
-    return _as_utc(moment).strftime(TIMESTAMP_FORMAT)
-
-
-def precise_timestamp(moment: datetime | None = None) -> str:
-    """Format a moment (default: now) as fixed-width UTC text with microseconds.
-
-    Example:
-        >>> precise_timestamp(datetime(2024, 1, 1, tzinfo=timezone.utc))
-        '2024-01-01T00:00:00.000000Z'
-    """
-    return _as_utc(moment).strftime(PRECISE_TIMESTAMP_FORMAT)
-
-
-def parse_timestamp(text: str) -> datetime:
-    """Read ISO-8601 text (a store timestamp, or any with a zone, ``Z`` or none) into an aware
-    UTC datetime; naive text is taken to be UTC.
-
-    Raises:
-        ValueError: not ISO-8601 text.
-    """
-    # fromisoformat() before 3.11 does not take a trailing Z.
-    normalized = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
-    return _as_utc(datetime.fromisoformat(normalized))
 
 
 def wrap_config(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -171,33 +113,6 @@ def wrap_config(values: Mapping[str, Any]) -> dict[str, Any]:
         {'lr': {'value': 0.1, 'desc': None}}
     """
     return {key: {"value": value, "desc": None} for key, value in values.items()}
-
-
-def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def check_name(name: str, what: str) -> str:
-    """Validate an entity, user or project name.
-
-    Raises:
-        InvalidNameError: empty, too long, ``.``/``..``, or a character other than letters,
-            digits, ``-``, ``_`` and ``.``.
-    """
-    if not isinstance(name, str) or not name:
-        raise InvalidNameError(f"{what} name must be a non-empty string")
-    if len(name) > MAX_NAME_LENGTH:
-        raise InvalidNameError(f"{what} name must be at most {MAX_NAME_LENGTH} characters")
-    if not NAME_PATTERN.match(name) or name in {".", ".."}:
-        raise InvalidNameError(
-            f"{what} name {name!r} may only contain letters, digits, '-', '_' and '.'"
-        )
-    return name
-
-
-def hash_api_key(key: str) -> str:
-    """The stored form of an API key (hex SHA-256)."""
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
 # -- rows ---------------------------------------------------------------------------------
@@ -417,17 +332,6 @@ class RunsPage:
 # -- schema -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Migration:
-    """One step of the store's schema; ``version`` is written to ``PRAGMA user_version``."""
-
-    version: int
-    name: str
-    sql: str
-    #: Runs after ``sql``, in the same transaction: for moving data SQL cannot move alone.
-    upgrade: Callable[[sqlite3.Connection], None] | None = None
-
-
 IDENTITY_SQL = """
 CREATE TABLE IF NOT EXISTS entities (
     id              INTEGER PRIMARY KEY,
@@ -561,11 +465,6 @@ CREATE TABLE IF NOT EXISTS run_cursor_snapshots (
     run_pks    BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS run_cursor_snapshots_created ON run_cursor_snapshots(created_at);
-CREATE TABLE IF NOT EXISTS server_secrets (
-    name  TEXT PRIMARY KEY,
-    value BLOB NOT NULL
-);
-INSERT OR IGNORE INTO server_secrets (name, value) VALUES ('url_signing', randomblob(32));
 """
 
 HISTORY_BLOCKS_SQL = """
@@ -640,7 +539,7 @@ CREATE INDEX IF NOT EXISTS runs_project_sweep ON runs(project_pk, sweep_name);
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "identity", IDENTITY_SQL),
     Migration(2, "projects", PROJECTS_SQL),
-    Migration(3, "runs", RUNS_SQL),
+    Migration(3, "runs", script(RUNS_SQL, SERVER_SECRETS_SQL)),
     Migration(4, "history blocks", HISTORY_BLOCKS_SQL, _history_into_blocks),
     Migration(5, "console logs", LOG_LINES_SQL),
     Migration(6, "sweeps", SWEEPS_SQL),
@@ -669,42 +568,48 @@ class Store:
     def __init__(
         self, path: str | Path = ":memory:", *, clock: Callable[[], datetime] | None = None
     ) -> None:
-        self.path = str(path)
-        self.clock: Callable[[], datetime] = clock or _utc_now
-        self._lock = threading.RLock()
-        # check_same_thread=False: the server thread and the caller's thread share this
-        # connection; the lock serialises every use of it.
-        self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self._conn.row_factory = sqlite3.Row
-        self._conn.execute("PRAGMA foreign_keys = ON")
-        self._conn.execute("PRAGMA busy_timeout = 5000")
-        in_memory = self.path in ("", ":memory:") or self.path.startswith("file::memory:")
-        if not in_memory:
-            self._conn.execute("PRAGMA journal_mode = WAL")
-            # In WAL mode NORMAL never corrupts the database; it only skips the fsync at each
-            # commit (a power cut may lose the last commits, a crash of the process loses
-            # nothing). Reads commit too: every first page of a runs listing saves its cursor
-            # snapshot, and an emulator need not wait for the disk on each of them.
-            self._conn.execute("PRAGMA synchronous = NORMAL")
-        # The run filter compiler emits REGEXP and helper functions; every connection needs
-        # them (this store has exactly one).
-        register_sql_functions(self._conn)
-        self._migrate()
+        self.db = Database(str(path), clock=clock, migrations=MIGRATIONS)
         #: Run file bytes: ``<db>.files/`` beside a database file, a temporary directory for
         #: an in-memory database.
-        self.blobs = BlobStore(None if in_memory else Path(self.path + ".files"))
+        self.blobs = BlobStore(None if self.db.in_memory else Path(self.db.path + ".files"))
 
     # -- lifecycle ------------------------------------------------------------------------
 
+    @property
+    def path(self) -> str:
+        """The database file (or ``":memory:"``)."""
+        return self.db.path
+
+    @property
+    def clock(self) -> Callable[[], datetime]:
+        """The store's "now"; tests replace it to travel in time."""
+        return self.db.clock
+
+    @clock.setter
+    def clock(self, clock: Callable[[], datetime]) -> None:
+        self.db.clock = clock
+
     def close(self) -> None:
         """Close the database connection (and remove a temporary files directory)."""
-        with self._lock:
-            self._conn.close()
+        with self.db.lock:
+            self.db.close()
             self.blobs.close()
 
     def now(self) -> datetime:
         """The store's current time (see ``clock``)."""
-        return self.clock()
+        return self.db.now()
+
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        """Hold the lock and run the block in one write transaction (rolled back on error).
+
+        Nested use joins the outer transaction.
+        """
+        return self.db.transaction()
+
+    @property
+    def schema_version(self) -> int:
+        """The last migration this database has applied."""
+        return self.db.schema_version
 
     def __enter__(self) -> Store:
         return self
@@ -720,92 +625,9 @@ class Store:
     def __repr__(self) -> str:
         return f"Store({self.path!r})"
 
-    @property
-    def schema_version(self) -> int:
-        """The last migration this database has applied."""
-        with self._lock:
-            return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
-
-    def _migrate(self) -> None:
-        known = MIGRATIONS[-1].version
-        with self._lock:
-            current = self.schema_version
-            if current > known:
-                raise StoreError(
-                    f"database {self.path!r} has schema version {current}, newer than this "
-                    f"wandbkit knows ({known}); upgrade wandbkit"
-                )
-            for migration in MIGRATIONS:
-                if migration.version <= current:
-                    continue
-                with self.transaction() as conn:
-                    for statement in _split_sql(migration.sql):
-                        conn.execute(statement)
-                    if migration.upgrade is not None:
-                        migration.upgrade(conn)
-                    # PRAGMA takes no parameters; the version is our own int.
-                    conn.execute(f"PRAGMA user_version = {int(migration.version)}")
-
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """Hold the lock and run the block in one write transaction (rolled back on error).
-
-        Nested use joins the outer transaction.
-        """
-        with self._lock:
-            if self._conn.in_transaction:
-                yield self._conn
-                return
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
-
-    def _one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
-        with self._lock:
-            row: sqlite3.Row | None = self._conn.execute(sql, params).fetchone()
-            return row
-
-    def _all(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        with self._lock:
-            return list(self._conn.execute(sql, params).fetchall())
-
     def counts(self) -> dict[str, int]:
         """How many users, entities, projects and runs the database holds."""
-        row = self._one(
-            "SELECT (SELECT COUNT(*) FROM users) AS users,"
-            " (SELECT COUNT(*) FROM entities) AS entities,"
-            " (SELECT COUNT(*) FROM projects) AS projects,"
-            " (SELECT COUNT(*) FROM runs) AS runs"
-        )
-        assert row is not None
-        return {key: int(row[key]) for key in ("users", "entities", "projects", "runs")}
-
-    @property
-    def signing_secret(self) -> bytes:
-        """The key that signs this store's URLs (random, made with the database)."""
-        row = self._one("SELECT value FROM server_secrets WHERE name = 'url_signing'")
-        assert row is not None
-        return bytes(row["value"])
-
-    @functools.cached_property
-    def url_signer(self) -> UrlSigner:
-        """Signs and checks this store's URL tokens: its secret (read once, it never changes)
-        and its current ``clock``."""
-        return UrlSigner(self.signing_secret, self.now)
-
-    def _rows_by_pks(self, select: str, pks: Iterable[int]) -> list[sqlite3.Row]:
-        """``select`` (ending in ``IN``) for these row ids, in chunks that stay far below
-        SQLite's limit on bound parameters."""
-        unique = list(dict.fromkeys(pks))
-        rows: list[sqlite3.Row] = []
-        for start in range(0, len(unique), 500):
-            chunk = unique[start : start + 500]
-            rows += self._all(f"{select} ({','.join('?' * len(chunk))})", chunk)
-        return rows
+        return self.db.table_sizes(("users", "entities", "projects", "runs"))
 
     # -- organizations --------------------------------------------------------------------
 
@@ -829,7 +651,7 @@ class Store:
                 "INSERT INTO organizations (name, entity_id, created_at) VALUES (?, ?, ?)",
                 (name, entity_pk, now),
             )
-            org_pk = _lastrowid(cur)
+            org_pk = lastrowid(cur)
             conn.execute(
                 "UPDATE entities SET organization_id = ? WHERE id = ?", (org_pk, entity_pk)
             )
@@ -837,12 +659,12 @@ class Store:
 
     def get_organization(self, name: str) -> OrganizationRow | None:
         """The organization called ``name``, or ``None``."""
-        row = self._one("SELECT * FROM organizations WHERE name = ?", (name,))
+        row = self.db.one("SELECT * FROM organizations WHERE name = ?", (name,))
         return _organization(row) if row else None
 
     def get_organization_by_pk(self, pk: int) -> OrganizationRow | None:
         """The organization with row id ``pk``, or ``None``."""
-        row = self._one("SELECT * FROM organizations WHERE id = ?", (pk,))
+        row = self.db.one("SELECT * FROM organizations WHERE id = ?", (pk,))
         return _organization(row) if row else None
 
     def add_organization_member(
@@ -860,7 +682,7 @@ class Store:
     def is_organization_member(self, organization_pk: int, user_pk: int) -> bool:
         """Whether the user belongs to the organization."""
         return (
-            self._one(
+            self.db.one(
                 "SELECT 1 FROM organization_members WHERE organization_id = ? AND user_id = ?",
                 (organization_pk, user_pk),
             )
@@ -869,7 +691,7 @@ class Store:
 
     def organization_members(self, organization_pk: int) -> list[Membership]:
         """The members of an organization, in the order they joined."""
-        rows = self._all(
+        rows = self.db.all(
             "SELECT u.*, m.role AS member_role FROM users u JOIN organization_members m"
             " ON m.user_id = u.id WHERE m.organization_id = ? ORDER BY m.created_at, u.id",
             (organization_pk,),
@@ -878,7 +700,7 @@ class Store:
 
     def user_organizations(self, user_pk: int) -> list[OrganizationRow]:
         """The organizations a user belongs to, oldest membership first."""
-        rows = self._all(
+        rows = self.db.all(
             "SELECT o.* FROM organizations o JOIN organization_members m"
             " ON m.organization_id = o.id WHERE m.user_id = ? ORDER BY o.id",
             (user_pk,),
@@ -889,12 +711,12 @@ class Store:
 
     def get_entity(self, name: str) -> EntityRow | None:
         """The entity called ``name`` (user, team or organization), or ``None``."""
-        row = self._one("SELECT * FROM entities WHERE name = ?", (name,))
+        row = self.db.one("SELECT * FROM entities WHERE name = ?", (name,))
         return _entity(row) if row else None
 
     def get_entity_by_pk(self, pk: int) -> EntityRow | None:
         """The entity with row id ``pk``, or ``None``."""
-        row = self._one("SELECT * FROM entities WHERE id = ?", (pk,))
+        row = self.db.one("SELECT * FROM entities WHERE id = ?", (pk,))
         return _entity(row) if row else None
 
     def create_team(
@@ -939,7 +761,7 @@ class Store:
 
     def team_role(self, team_pk: int, user_pk: int) -> str | None:
         """A user's role in a team (``admin``, ``member``), or ``None`` if not a member."""
-        row = self._one(
+        row = self.db.one(
             "SELECT role FROM team_members WHERE entity_id = ? AND user_id = ?",
             (team_pk, user_pk),
         )
@@ -947,7 +769,7 @@ class Store:
 
     def get_user_by_email(self, email: str) -> UserRow | None:
         """The (not deleted) user with this e-mail address (case-insensitive), or ``None``."""
-        row = self._one(
+        row = self.db.one(
             "SELECT * FROM users WHERE lower(email) = lower(?) AND deleted_at IS NULL"
             " ORDER BY id LIMIT 1",
             (email,),
@@ -956,7 +778,7 @@ class Store:
 
     def team_members(self, team_pk: int) -> list[Membership]:
         """The members of a team, in the order they joined."""
-        rows = self._all(
+        rows = self.db.all(
             "SELECT u.*, m.role AS member_role FROM users u JOIN team_members m"
             " ON m.user_id = u.id WHERE m.entity_id = ? ORDER BY m.created_at, u.id",
             (team_pk,),
@@ -965,7 +787,7 @@ class Store:
 
     def user_teams(self, user_pk: int) -> list[EntityRow]:
         """The teams a user belongs to, oldest team first."""
-        rows = self._all(
+        rows = self.db.all(
             "SELECT e.* FROM entities e JOIN team_members m ON m.entity_id = e.id"
             " WHERE m.user_id = ? ORDER BY e.id",
             (user_pk,),
@@ -975,7 +797,7 @@ class Store:
     def is_team_member(self, team_pk: int, user_pk: int) -> bool:
         """Whether the user belongs to the team."""
         return (
-            self._one(
+            self.db.one(
                 "SELECT 1 FROM team_members WHERE entity_id = ? AND user_id = ?",
                 (team_pk, user_pk),
             )
@@ -1012,7 +834,7 @@ class Store:
             "INSERT INTO entities (name, kind, organization_id, created_at) VALUES (?, ?, ?, ?)",
             (name, kind, organization_pk, created_at),
         )
-        return _lastrowid(cur)
+        return lastrowid(cur)
 
     # -- users ----------------------------------------------------------------------------
 
@@ -1044,29 +866,29 @@ class Store:
                 " default_entity_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (username, name, email, int(admin), flags_text, entity_pk, entity_pk, now),
             )
-            pk = _lastrowid(cur)
+            pk = lastrowid(cur)
         user = self.get_user_by_pk(pk)
         assert user is not None
         return user
 
     def get_user(self, username: str) -> UserRow | None:
         """The user called ``username``, or ``None``."""
-        row = self._one("SELECT * FROM users WHERE username = ?", (username,))
+        row = self.db.one("SELECT * FROM users WHERE username = ?", (username,))
         return _user(row) if row else None
 
     def get_user_by_pk(self, pk: int) -> UserRow | None:
         """The user with row id ``pk``, or ``None``."""
-        row = self._one("SELECT * FROM users WHERE id = ?", (pk,))
+        row = self.db.one("SELECT * FROM users WHERE id = ?", (pk,))
         return _user(row) if row else None
 
     def get_users_by_pks(self, pks: Iterable[int]) -> dict[int, UserRow]:
         """The users with these row ids that exist, by row id."""
-        rows = self._rows_by_pks("SELECT * FROM users WHERE id IN", pks)
+        rows = self.db.rows_by_pks("SELECT * FROM users WHERE id IN", pks)
         return {row["id"]: _user(row) for row in rows}
 
     def get_user_by_entity(self, entity_pk: int) -> UserRow | None:
         """The user whose personal entity this is, or ``None`` (a team or an organization)."""
-        row = self._one("SELECT * FROM users WHERE entity_id = ?", (entity_pk,))
+        row = self.db.one("SELECT * FROM users WHERE entity_id = ?", (entity_pk,))
         return _user(row) if row else None
 
     # -- API keys -------------------------------------------------------------------------
@@ -1099,7 +921,7 @@ class Store:
             raise StoreError("an API key must be non-empty and have no surrounding spaces")
         digest = hash_api_key(key)
         with self.transaction() as conn:
-            existing = self._one("SELECT * FROM api_keys WHERE key_hash = ?", (digest,))
+            existing = self.db.one("SELECT * FROM api_keys WHERE key_hash = ?", (digest,))
             if existing is not None:
                 if existing["user_id"] != user_pk:
                     raise StoreError("that API key is already registered to another user")
@@ -1110,11 +932,11 @@ class Store:
                 " VALUES (?, ?, ?, ?, ?)",
                 (user_pk, digest, name, description, now),
             )
-            return key, ApiKeyRow(_lastrowid(cur), user_pk, name, description, now)
+            return key, ApiKeyRow(lastrowid(cur), user_pk, name, description, now)
 
     def user_for_api_key(self, key: str) -> UserRow | None:
         """The (not deleted) user an API key belongs to, or ``None``."""
-        row = self._one(
+        row = self.db.one(
             "SELECT u.* FROM users u JOIN api_keys k ON k.user_id = u.id"
             " WHERE k.key_hash = ? AND u.deleted_at IS NULL",
             (hash_api_key(key),),
@@ -1123,7 +945,7 @@ class Store:
 
     def api_keys(self, user_pk: int) -> list[ApiKeyRow]:
         """A user's API keys (public facts only), oldest first."""
-        rows = self._all("SELECT * FROM api_keys WHERE user_id = ? ORDER BY id", (user_pk,))
+        rows = self.db.all("SELECT * FROM api_keys WHERE user_id = ? ORDER BY id", (user_pk,))
         return [_api_key(r) for r in rows]
 
     def delete_api_key(self, pk: int) -> bool:
@@ -1135,14 +957,14 @@ class Store:
 
     def get_project(self, entity_pk: int, name: str) -> ProjectRow | None:
         """The project ``name`` in an entity, or ``None``."""
-        row = self._one(
+        row = self.db.one(
             "SELECT * FROM projects WHERE entity_id = ? AND name = ?", (entity_pk, name)
         )
         return _project(row) if row else None
 
     def get_project_by_pk(self, pk: int) -> ProjectRow | None:
         """The project with row id ``pk``, or ``None``."""
-        row = self._one("SELECT * FROM projects WHERE id = ?", (pk,))
+        row = self.db.one("SELECT * FROM projects WHERE id = ?", (pk,))
         return _project(row) if row else None
 
     def list_projects(self, entity_pk: int, *, after_pk: int = 0, limit: int) -> list[ProjectRow]:
@@ -1151,7 +973,7 @@ class Store:
         Keyset paging on the row id: a project created while a caller pages through the list
         lands at the end, so no project is skipped or repeated.
         """
-        rows = self._all(
+        rows = self.db.all(
             "SELECT * FROM projects WHERE entity_id = ? AND id > ? ORDER BY id LIMIT ?",
             (entity_pk, after_pk, limit),
         )
@@ -1206,7 +1028,7 @@ class Store:
                     now,
                 ),
             )
-            project = self.get_project_by_pk(_lastrowid(cur))
+            project = self.get_project_by_pk(lastrowid(cur))
         assert project is not None
         return project, True
 
@@ -1282,7 +1104,7 @@ class Store:
 
     def _new_run_name(self, project_pk: int) -> str:
         while True:
-            name = _random_id()
+            name = random_id()
             if self.get_run(project_pk, name) is None:
                 return name
 
@@ -1342,8 +1164,8 @@ class Store:
         """
         name = check_name(name, "run") if name is not None else self._new_run_name(project_pk)
         _check_state(state)
-        created = _normalise_timestamp(created_at) if created_at else self._stamp()
-        heartbeat = _normalise_timestamp(heartbeat_at) if heartbeat_at else created
+        created = normalise_timestamp(created_at) if created_at else self.db.stamp()
+        heartbeat = normalise_timestamp(heartbeat_at) if heartbeat_at else created
         with self.transaction() as conn:
             if self.get_run(project_pk, name) is not None:
                 raise NameConflictError(f"run {name!r} already exists in this project")
@@ -1357,10 +1179,10 @@ class Store:
                     name,
                     display_name if display_name is not None else name,
                     state,
-                    _json_object_text(config, "config"),
-                    _json_object_text(summary, "summary"),
-                    _json_object_text(system_metrics, "system metrics"),
-                    _tags_text(tags),
+                    json_object_text(config, "config"),
+                    json_object_text(summary, "summary"),
+                    json_object_text(system_metrics, "system metrics"),
+                    tags_text(tags),
                     notes,
                     description,
                     group_name,
@@ -1375,28 +1197,28 @@ class Store:
                     dumps_json(empty_history_keys()),
                 ),
             )
-            run = self.get_run_by_pk(_lastrowid(cur))
+            run = self.get_run_by_pk(lastrowid(cur))
         assert run is not None
         return run
 
     def get_run(self, project_pk: int, name: str) -> RunRow | None:
         """The run ``name`` (its id) in a project, or ``None``."""
-        row = self._one("SELECT * FROM runs WHERE project_pk = ? AND name = ?", (project_pk, name))
+        row = self.db.one("SELECT * FROM runs WHERE project_pk = ? AND name = ?", (project_pk, name))
         return _run(row) if row else None
 
     def get_run_by_pk(self, pk: int) -> RunRow | None:
         """The run with row id ``pk``, or ``None``."""
-        row = self._one("SELECT * FROM runs WHERE pk = ?", (pk,))
+        row = self.db.one("SELECT * FROM runs WHERE pk = ?", (pk,))
         return _run(row) if row else None
 
     def get_runs_by_pks(self, pks: Iterable[int]) -> dict[int, RunRow]:
         """The runs with these row ids that exist, by row id."""
-        rows = self._rows_by_pks("SELECT * FROM runs WHERE pk IN", pks)
+        rows = self.db.rows_by_pks("SELECT * FROM runs WHERE pk IN", pks)
         return {row["pk"]: _run(row) for row in rows}
 
     def find_run(self, entity_name: str, project_name: str, run_name: str) -> RunRow | None:
         """The run ``entity/project/run`` by names (one query), or ``None``."""
-        row = self._one(
+        row = self.db.one(
             "SELECT r.* FROM runs r JOIN projects p ON p.id = r.project_pk"
             " JOIN entities e ON e.id = p.entity_id"
             " WHERE e.name = ? AND p.name = ? AND r.name = ?",
@@ -1406,7 +1228,7 @@ class Store:
 
     def run_names(self, project_pk: int) -> set[str]:
         """The names (ids) of every run of a project."""
-        rows = self._all("SELECT name FROM runs WHERE project_pk = ?", (project_pk,))
+        rows = self.db.all("SELECT name FROM runs WHERE project_pk = ?", (project_pk,))
         return {row[0] for row in rows}
 
     def update_run(
@@ -1441,13 +1263,13 @@ class Store:
         if state is not None:
             changes["state"] = _check_state(state)
         if config is not None:
-            changes["config"] = _json_object_text(config, "config")
+            changes["config"] = json_object_text(config, "config")
         if summary is not None:
-            changes["summary"] = _json_object_text(summary, "summary")
+            changes["summary"] = json_object_text(summary, "summary")
         if system_metrics is not None:
-            changes["system_metrics"] = _json_object_text(system_metrics, "system metrics")
+            changes["system_metrics"] = json_object_text(system_metrics, "system metrics")
         if tags is not None:
-            changes["tags"] = _tags_text(tags)
+            changes["tags"] = tags_text(tags)
         for column, value in (
             ("notes", notes),
             ("description", description),
@@ -1460,11 +1282,11 @@ class Store:
             if value is not None:
                 changes[column] = value
         if heartbeat_at is not None:
-            changes["heartbeat_at"] = _normalise_timestamp(heartbeat_at)
+            changes["heartbeat_at"] = normalise_timestamp(heartbeat_at)
         with self.transaction() as conn:
             if self.get_run_by_pk(pk) is None:
                 raise UnknownRowError("run not found")
-            changes["updated_at"] = self._stamp()
+            changes["updated_at"] = self.db.stamp()
             # Column names come from the fixed keys above, never from the caller.
             assignments = ", ".join(f"{column} = ?" for column in changes)
             conn.execute(f"UPDATE runs SET {assignments} WHERE pk = ?", (*changes.values(), pk))
@@ -1521,7 +1343,7 @@ class Store:
         where, params = self._runs_where(project_pk, filters, names)
         terms = compile_run_order(order)
         order_by = ", ".join(f"{t.sql} {'DESC' if t.descending else 'ASC'}" for t in terms)
-        rows = self._all(f"SELECT r.pk FROM {_RUNS_FROM} WHERE {where} ORDER BY {order_by}", params)
+        rows = self.db.all(f"SELECT r.pk FROM {_RUNS_FROM} WHERE {where} ORDER BY {order_by}", params)
         return [int(row[0]) for row in rows]
 
     def count_runs(
@@ -1533,7 +1355,7 @@ class Store:
             wandbkit.server.run_filters.FilterError: a filter the server does not understand.
         """
         where, params = self._runs_where(project_pk, filters, names)
-        row = self._one(f"SELECT COUNT(*) FROM {_RUNS_FROM} WHERE {where}", params)
+        row = self.db.one(f"SELECT COUNT(*) FROM {_RUNS_FROM} WHERE {where}", params)
         assert row is not None
         return int(row[0])
 
@@ -1620,7 +1442,7 @@ class Store:
                 " VALUES (?, ?, ?, ?)",
                 (project_pk, query_key, precise_timestamp(now), packed),
             )
-            snapshot_pk = _lastrowid(cur)
+            snapshot_pk = lastrowid(cur)
             conn.execute(
                 "DELETE FROM run_cursor_snapshots WHERE pk <= ?",
                 (snapshot_pk - MAX_RUN_SNAPSHOTS,),
@@ -1628,7 +1450,7 @@ class Store:
         return snapshot_pk
 
     def _load_run_snapshot(self, snapshot_pk: int, project_pk: int, query_key: str) -> list[int]:
-        row = self._one("SELECT * FROM run_cursor_snapshots WHERE pk = ?", (snapshot_pk,))
+        row = self.db.one("SELECT * FROM run_cursor_snapshots WHERE pk = ?", (snapshot_pk,))
         if row is None or row["created_at"] < precise_timestamp(self.now() - RUN_SNAPSHOT_TTL):
             raise UnknownSnapshotError(
                 "the cursor has expired; list the runs again from the first page"
@@ -1699,7 +1521,7 @@ class Store:
             conn.execute(
                 "UPDATE runs SET history_line_count = history_line_count + ?, last_step = ?,"
                 " history_keys = ?, summary = ?, updated_at = ? WHERE pk = ?",
-                (len(prepared), last_step, dumps_json(keys), summary, self._stamp(), run_pk),
+                (len(prepared), last_step, dumps_json(keys), summary, self.db.stamp(), run_pk),
             )
             updated = self.get_run_by_pk(run_pk)
         assert updated is not None
@@ -1752,11 +1574,11 @@ class Store:
         ``[min_step, max_step)`` (either bound may be ``None``), at most ``limit`` of them."""
         if limit is not None and limit <= 0:
             return []
-        with self._lock:
+        with self.db.lock:
             # Blocks' step ranges rise with seq: two index seeks find the blocks to read.
             low, high = 0, None
             if min_step is not None:
-                found = self._one(
+                found = self.db.one(
                     "SELECT seq FROM history_blocks WHERE run_pk = ? AND last_step >= ?"
                     " ORDER BY last_step LIMIT 1",
                     (run_pk, min_step),
@@ -1765,7 +1587,7 @@ class Store:
                     return []
                 low = int(found[0])
             if max_step is not None:
-                found = self._one(
+                found = self.db.one(
                     "SELECT seq FROM history_blocks WHERE run_pk = ? AND first_step < ?"
                     " ORDER BY first_step DESC LIMIT 1",
                     (run_pk, max_step),
@@ -1784,7 +1606,7 @@ class Store:
             if high is not None:
                 sql += " AND seq <= ?"
                 params.append(high)
-            blocks = self._all(sql + " ORDER BY seq", params)
+            blocks = self.db.all(sql + " ORDER BY seq", params)
         texts: list[str] = []
         for first, last, steps, joined in blocks:
             texts.extend(rows_between(first, last, steps, joined, min_step, max_step))
@@ -1800,8 +1622,8 @@ class Store:
         """
         if samples <= 0:
             return []
-        with self._lock:
-            shape = self._one(
+        with self.db.lock:
+            shape = self.db.one(
                 "SELECT COUNT(*), MAX(seq), SUM(row_count), (SELECT row_count FROM"
                 " history_blocks WHERE run_pk = ?1 ORDER BY seq DESC LIMIT 1)"
                 " FROM history_blocks WHERE run_pk = ?1",
@@ -1826,7 +1648,7 @@ class Store:
                     " AND seq IN (SELECT value FROM json_each(?)) ORDER BY seq"
                 )
                 params = (run_pk, json.dumps(plan.blocks))
-            found = self._all(sql, params)
+            found = self.db.all(sql, params)
         rows: list[str] = []
         for (joined,) in found:
             rows.extend(split_rows(joined))
@@ -1834,7 +1656,7 @@ class Store:
 
     def history_steps(self, run_pk: int) -> list[int]:
         """Every logged step of a run, in order."""
-        blocks = self._all(
+        blocks = self.db.all(
             "SELECT steps FROM history_blocks WHERE run_pk = ? ORDER BY seq", (run_pk,)
         )
         steps: list[int] = []
@@ -1851,7 +1673,7 @@ class Store:
         with self.transaction() as conn:
             if self.get_run_by_pk(run_pk) is None:
                 raise UnknownRowError("run not found")
-            last = self._one("SELECT MAX(seq) FROM run_events WHERE run_pk = ?", (run_pk,))
+            last = self.db.one("SELECT MAX(seq) FROM run_events WHERE run_pk = ?", (run_pk,))
             first = (last[0] if last and last[0] is not None else -1) + 1
             values = [(run_pk, first + i, dumps_json(row)) for i, row in enumerate(rows)]
             conn.executemany("INSERT INTO run_events (run_pk, seq, row) VALUES (?, ?, ?)", values)
@@ -1859,7 +1681,7 @@ class Store:
 
     def event_rows(self, run_pk: int) -> list[str]:
         """A run's system-metric rows as stored JSON text, oldest first."""
-        rows = self._all("SELECT row FROM run_events WHERE run_pk = ? ORDER BY seq", (run_pk,))
+        rows = self.db.all("SELECT row FROM run_events WHERE run_pk = ? ORDER BY seq", (run_pk,))
         return [row[0] for row in rows]
 
     # -- sweeps ---------------------------------------------------------------------------
@@ -1901,9 +1723,9 @@ class Store:
             raise StoreError(f"sweep state must be one of {SWEEP_STATES}, got {state!r}")
         if not method or not config:
             raise StoreError("a sweep needs a method and a config")
-        sweep_name = name if name is not None else _random_id()
+        sweep_name = name if name is not None else random_id()
         check_name(sweep_name, "sweep")
-        stamp = _normalise_timestamp(created_at) if created_at else self._stamp()
+        stamp = normalise_timestamp(created_at) if created_at else self.db.stamp()
         with self.transaction() as conn:
             if self.get_project_by_pk(project_pk) is None:
                 raise UnknownRowError("project not found")
@@ -1927,20 +1749,20 @@ class Store:
                     best_loss,
                 ),
             )
-            created = self._one("SELECT * FROM sweeps WHERE pk = ?", (_lastrowid(cur),))
+            created = self.db.one("SELECT * FROM sweeps WHERE pk = ?", (lastrowid(cur),))
         assert created is not None
         return SweepRow(**dict(created))
 
     def get_sweep(self, project_pk: int, name: str) -> SweepRow | None:
         """The sweep ``name`` (its id) of a project, or ``None``."""
-        row = self._one(
+        row = self.db.one(
             "SELECT * FROM sweeps WHERE project_pk = ? AND name = ?", (project_pk, name)
         )
         return SweepRow(**dict(row)) if row is not None else None
 
     def list_sweeps(self, project_pk: int, *, after_pk: int = 0, limit: int) -> list[SweepRow]:
         """A project's sweeps in creation order, after row id ``after_pk``, at most ``limit``."""
-        rows = self._all(
+        rows = self.db.all(
             "SELECT * FROM sweeps WHERE project_pk = ? AND pk > ? ORDER BY pk LIMIT ?",
             (project_pk, after_pk, limit),
         )
@@ -1948,12 +1770,12 @@ class Store:
 
     def count_sweeps(self, project_pk: int) -> int:
         """How many sweeps a project has."""
-        row = self._one("SELECT COUNT(*) FROM sweeps WHERE project_pk = ?", (project_pk,))
+        row = self.db.one("SELECT COUNT(*) FROM sweeps WHERE project_pk = ?", (project_pk,))
         return int(row[0]) if row is not None else 0
 
     def count_sweep_runs(self, project_pk: int, name: str) -> int:
         """How many runs of a project belong to the sweep ``name``."""
-        row = self._one(
+        row = self.db.one(
             "SELECT COUNT(*) FROM runs WHERE project_pk = ? AND sweep_name = ?", (project_pk, name)
         )
         return int(row[0]) if row is not None else 0
@@ -1976,7 +1798,7 @@ class Store:
         with self.transaction() as conn:
             if self.get_run_by_pk(run_pk) is None:
                 raise UnknownRowError("run not found")
-            last = self._one("SELECT MAX(seq) FROM run_log_lines WHERE run_pk = ?", (run_pk,))
+            last = self.db.one("SELECT MAX(seq) FROM run_log_lines WHERE run_pk = ?", (run_pk,))
             seq = last[0] if last is not None and last[0] is not None else 0
             for given in lines:
                 seq += 1
@@ -1990,7 +1812,7 @@ class Store:
 
     def log_lines(self, run_pk: int, *, after_seq: int = 0, limit: int) -> list[LogLineRow]:
         """A run's console lines after ``after_seq``, oldest first, at most ``limit``."""
-        rows = self._all(
+        rows = self.db.all(
             "SELECT seq, seq - 1, timestamp, level, label, line FROM run_log_lines"
             " WHERE run_pk = ? AND seq > ? ORDER BY seq LIMIT ?",
             (run_pk, after_seq, limit),
@@ -1999,7 +1821,7 @@ class Store:
 
     def log_lines_tail(self, run_pk: int, last: int) -> list[LogLineRow]:
         """A run's last ``last`` console lines, oldest first."""
-        rows = self._all(
+        rows = self.db.all(
             "SELECT * FROM (SELECT seq, seq - 1, timestamp, level, label, line"
             " FROM run_log_lines WHERE run_pk = ? ORDER BY seq DESC LIMIT ?) ORDER BY 1",
             (run_pk, last),
@@ -2008,7 +1830,7 @@ class Store:
 
     def count_log_lines(self, run_pk: int) -> int:
         """How many console lines a run has."""
-        row = self._one("SELECT COUNT(*) FROM run_log_lines WHERE run_pk = ?", (run_pk,))
+        row = self.db.one("SELECT COUNT(*) FROM run_log_lines WHERE run_pk = ?", (run_pk,))
         return int(row[0]) if row is not None else 0
 
     # -- bulk loading -----------------------------------------------------------------------
@@ -2034,10 +1856,10 @@ class Store:
                         run.name,
                         run.display_name if run.display_name is not None else run.name,
                         run.state,
-                        _json_text(run.config),
-                        _json_text(run.summary),
-                        _json_text(run.system_metrics),
-                        _tags_text(run.tags),
+                        json_text(run.config),
+                        json_text(run.summary),
+                        json_text(run.system_metrics),
+                        tags_text(run.tags),
                         run.notes,
                         run.description,
                         run.group_name,
@@ -2051,10 +1873,10 @@ class Store:
                         run.heartbeat_at or created,
                         run.history_line_count,
                         run.last_step,
-                        _json_text(run.history_keys),
+                        json_text(run.history_keys),
                     ),
                 )
-                pks.append(_lastrowid(cur))
+                pks.append(lastrowid(cur))
         return pks
 
     def bulk_insert_history(self, rows: Iterable[tuple[int, int, str]]) -> None:
@@ -2097,13 +1919,13 @@ class Store:
                 return existing
             if self.get_run_by_pk(run_pk) is None:
                 raise UnknownRowError("run not found")
-            now = _normalise_timestamp(created_at) if created_at else self._stamp()
+            now = normalise_timestamp(created_at) if created_at else self.db.stamp()
             cur = conn.execute(
                 "INSERT INTO run_files (run_pk, name, mimetype, created_at, updated_at)"
                 " VALUES (?, ?, ?, ?, ?)",
                 (run_pk, name, mimetype or guess_mimetype(name), now, now),
             )
-            created = self.get_run_file_by_pk(_lastrowid(cur))
+            created = self.get_run_file_by_pk(lastrowid(cur))
         assert created is not None
         return created
 
@@ -2163,7 +1985,7 @@ class Store:
                 (
                     size,
                     md5,
-                    _normalise_timestamp(updated_at) if updated_at else self._stamp(),
+                    normalise_timestamp(updated_at) if updated_at else self.db.stamp(),
                     file_pk,
                 ),
             )
@@ -2173,17 +1995,17 @@ class Store:
 
     def get_run_file(self, run_pk: int, name: str) -> RunFileRow | None:
         """The file ``name`` of a run (uploaded or not), or ``None``."""
-        row = self._one("SELECT * FROM run_files WHERE run_pk = ? AND name = ?", (run_pk, name))
+        row = self.db.one("SELECT * FROM run_files WHERE run_pk = ? AND name = ?", (run_pk, name))
         return _run_file(row) if row else None
 
     def get_run_file_by_pk(self, pk: int) -> RunFileRow | None:
         """The run file with row id ``pk``, or ``None``."""
-        row = self._one("SELECT * FROM run_files WHERE pk = ?", (pk,))
+        row = self.db.one("SELECT * FROM run_files WHERE pk = ?", (pk,))
         return _run_file(row) if row else None
 
     def get_run_files_by_pks(self, pks: Iterable[int]) -> dict[int, RunFileRow]:
         """The run files with these row ids that exist, by row id."""
-        rows = self._rows_by_pks("SELECT * FROM run_files WHERE pk IN", pks)
+        rows = self.db.rows_by_pks("SELECT * FROM run_files WHERE pk IN", pks)
         return {row["pk"]: _run_file(row) for row in rows}
 
     def list_run_files(
@@ -2224,14 +2046,14 @@ class Store:
             params.extend(mimetypes)
         sql += " ORDER BY pk LIMIT ?"
         params.append(limit)
-        return [_run_file(row) for row in self._all(sql, params)]
+        return [_run_file(row) for row in self.db.all(sql, params)]
 
     def count_run_files(self, run_pk: int, *, uploaded_only: bool = True) -> int:
         """How many files a run has (by default only those whose bytes arrived)."""
         sql = "SELECT COUNT(*) FROM run_files WHERE run_pk = ?"
         if uploaded_only:
             sql += " AND uploaded = 1"
-        row = self._one(sql, (run_pk,))
+        row = self.db.one(sql, (run_pk,))
         assert row is not None
         return int(row[0])
 
@@ -2248,23 +2070,7 @@ class Store:
         """Where an uploaded file's bytes are on disk."""
         return self.blobs.path(file.run_pk, file.pk)
 
-    def _stamp(self) -> str:
-        return precise_timestamp(self.now())
-
-
 # -- helpers ------------------------------------------------------------------------------
-
-
-def _split_sql(script: str) -> list[str]:
-    # Migrations run statement by statement inside our own transaction: executescript()
-    # would COMMIT first and break the all-or-nothing migration.
-    return [s.strip() for s in script.split(";") if s.strip()]
-
-
-def _lastrowid(cur: sqlite3.Cursor) -> int:
-    pk = cur.lastrowid
-    assert pk is not None
-    return int(pk)
 
 
 def _organization(row: sqlite3.Row) -> OrganizationRow:
@@ -2362,34 +2168,6 @@ def _check_state(state: str) -> str:
     return state
 
 
-def _json_text(value: Mapping[str, Any] | str) -> str:
-    return value if isinstance(value, str) else dumps_json(value)
-
-
-def _json_object_text(value: Mapping[str, Any] | str | None, what: str) -> str:
-    if value is None:
-        return "{}"
-    parsed = json.loads(value) if isinstance(value, str) else value
-    if not isinstance(parsed, Mapping):
-        raise StoreError(f"the {what} must be a JSON object")
-    return _json_text(value)
-
-
-def _tags_text(tags: Sequence[str]) -> str:
-    if isinstance(tags, str) or not all(isinstance(tag, str) for tag in tags):
-        raise StoreError("tags must be a list of strings")
-    return json.dumps(list(tags))
-
-
-def _random_id() -> str:
-    # W&B's generated run and sweep ids: 8 lowercase letters and digits.
-    return "".join(secrets.choice(RUN_NAME_ALPHABET) for _ in range(GENERATED_RUN_NAME_LENGTH))
-
-
-def _normalise_timestamp(text: str) -> str:
-    return precise_timestamp(parse_timestamp(text))
-
-
 def _log_line_values(
     given: str | Mapping[str, Any],
 ) -> tuple[str | None, str | None, str | None, str]:
@@ -2411,7 +2189,7 @@ def _log_line_values(
         if not isinstance(stamp, str):
             raise StoreError(f"console line timestamp must be ISO-8601 text, got {stamp!r}")
         try:
-            stamp = _normalise_timestamp(stamp)
+            stamp = normalise_timestamp(stamp)
         except ValueError:
             raise StoreError(f"console line timestamp is not ISO-8601: {stamp!r}") from None
     return stamp, level, label, given["line"]
