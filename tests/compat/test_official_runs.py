@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from wandbkit.server.history import downsample_indices
-from wandbkit.server.store import RunRow, Store, parse_timestamp
+from wandbkit.server.store import RunRow, Store
+from wandbkit.server.store.text import parse_timestamp
 from wandbkit.server.testing import ServerHandle
 
 from .conftest import RunOfficial

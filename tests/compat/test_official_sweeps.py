@@ -46,7 +46,7 @@ def test_the_official_client_and_wandbkit_read_the_same_sweeps(
     assert team is not None
     project = store.get_project(team.pk, PROJECT)
     assert project is not None
-    ids = [row["name"] for row in store._all("SELECT name FROM sweeps ORDER BY pk")]
+    ids = [row["name"] for row in store.db.all("SELECT name FROM sweeps ORDER BY pk")]
     assert len(ids) == 2
     path = f"{ENTITY}/{PROJECT}"
 

@@ -160,7 +160,7 @@ def test_rows_logged_in_many_calls_read_back_in_order(
     pk, logged = gapped
     assert steps_of(server_app.store.history_rows(pk)) == logged
     assert server_app.store.history_steps(pk) == logged
-    counts = server_app.store._all(
+    counts = server_app.store.db.all(
         "SELECT row_count FROM history_blocks WHERE run_pk = ? ORDER BY seq", (pk,)
     )
     # Every block but the last is full, whatever the sizes of the appends.
@@ -216,10 +216,10 @@ def test_a_block_short_of_rows_still_samples_like_downsample(
     # database: positions no longer follow from the row number, so sampling reads everything.
     store = server_app.store
     pk, logged = gapped
-    (seq, steps, joined) = store._all(
+    (seq, steps, joined) = store.db.all(
         "SELECT seq, steps, rows FROM history_blocks WHERE run_pk = ? AND seq = 1", (pk,)
     )[0]
-    store._conn.execute(
+    store.db.connection.execute(
         "UPDATE history_blocks SET row_count = ?, last_step = ?, steps = ?, rows = ?"
         " WHERE run_pk = ? AND seq = ?",
         (
@@ -258,7 +258,7 @@ def test_deleting_a_run_deletes_its_blocks(server_app: ServerApp) -> None:
     store = server_app.store
     run = add_run(store, PATH, "gone", history=[{"x": i} for i in range(3 * B)])
     store.delete_run(run.pk)
-    assert store._all("SELECT 1 FROM history_blocks WHERE run_pk = ?", (run.pk,)) == []
+    assert store.db.all("SELECT 1 FROM history_blocks WHERE run_pk = ?", (run.pk,)) == []
 
 
 # -- the move from version 3, and index use --------------------------------------------------
@@ -289,7 +289,7 @@ def test_a_version_3_database_moves_its_history_into_blocks(
             assert store.history_rows(pk) == [json.dumps({"_step": s}) for s in steps]
             assert store.history_steps(pk) == steps
         assert store.history_rows(runs[2].pk) == []
-        tables = {r[0] for r in store._all("SELECT name FROM sqlite_master WHERE type='table'")}
+        tables = {r[0] for r in store.db.all("SELECT name FROM sqlite_master WHERE type='table'")}
         assert "history" not in tables and "history_blocks" in tables
         # Appending after the move continues the last block.
         store.append_history(runs[1].pk, [{"_step": 10}])
@@ -297,7 +297,7 @@ def test_a_version_3_database_moves_its_history_into_blocks(
 
 
 def query_plan(store: Store, sql: str, params: tuple[object, ...]) -> str:
-    return " | ".join(str(row[3]) for row in store._all(f"EXPLAIN QUERY PLAN {sql}", params))
+    return " | ".join(str(row[3]) for row in store.db.all(f"EXPLAIN QUERY PLAN {sql}", params))
 
 
 def test_history_reads_seek_the_block_indexes(

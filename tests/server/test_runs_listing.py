@@ -358,12 +358,12 @@ async def test_a_page_of_runs_loads_its_users_and_project_once(
         add_run(store, PATH, f"by{i}", username=f"member{i}")
     add_run(store, PATH, "mine")  # the owner of the personal entity, demo
     statements: list[str] = []
-    store._conn.set_trace_callback(statements.append)
+    store.db.connection.set_trace_callback(statements.append)
     try:
         query = RUNS.replace("node { name }", "node { name user { username } project { name } }")
         edges = data(await gql(query, variables()))["project"]["runs"]["edges"]
     finally:
-        store._conn.set_trace_callback(None)
+        store.db.connection.set_trace_callback(None)
     users = {edge["node"]["name"]: edge["node"]["user"]["username"] for edge in edges}
     assert users == {**{f"by{i}": f"member{i}" for i in range(4)}, "mine": "demo"}
     assert all(edge["node"]["project"] == {"name": "runs-test"} for edge in edges)

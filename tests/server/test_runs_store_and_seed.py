@@ -36,7 +36,7 @@ NOW = datetime(2025, 6, 1, tzinfo=timezone.utc)
 
 
 def all_runs(store: Store) -> list[RunRow]:
-    pks = [row[0] for row in store._all("SELECT pk FROM runs ORDER BY pk")]
+    pks = [row[0] for row in store.db.all("SELECT pk FROM runs ORDER BY pk")]
     found = store.get_runs_by_pks(pks)
     return [found[pk] for pk in pks]
 
@@ -57,13 +57,13 @@ def test_the_runs_migration_is_the_latest_and_survives_reopening(tmp_path: Path)
         (file,) = store.list_run_files(run.pk)
         # Bytes live beside the database file.
         assert store.run_file_path(file).is_relative_to(Path(f"{db}.files"))
-        secret = store.signing_secret
+        secret = store.db.signing_secret
     with Store(db) as reopened:
         again = reopened.get_run_by_pk(run.pk)
         assert again == run
         (file,) = reopened.list_run_files(run.pk)
         assert reopened.run_file_path(file).read_bytes() == b"abc"
-        assert reopened.signing_secret == secret and len(secret) == 32
+        assert reopened.db.signing_secret == secret and len(secret) == 32
 
 
 def test_an_in_memory_store_keeps_bytes_in_a_temporary_directory_until_closed() -> None:
@@ -77,7 +77,7 @@ def test_an_in_memory_store_keeps_bytes_in_a_temporary_directory_until_closed() 
 
 
 def test_every_store_gets_its_own_signing_secret() -> None:
-    assert Store().signing_secret != Store().signing_secret
+    assert Store().db.signing_secret != Store().db.signing_secret
 
 
 def test_run_names_are_checked_and_unique_per_project() -> None:
@@ -126,7 +126,7 @@ def test_old_snapshots_are_pruned_when_new_ones_are_made(monkeypatch: pytest.Mon
     seed_basic(store)
     run = add_run(store, "demo/p")
     snapshots = [store.runs_page(run.project_pk, limit=1).snapshot_pk for _ in range(5)]
-    assert store._one("SELECT COUNT(*) FROM run_cursor_snapshots")[0] == 3  # type: ignore[index]
+    assert store.db.one("SELECT COUNT(*) FROM run_cursor_snapshots")[0] == 3  # type: ignore[index]
     with pytest.raises(UnknownSnapshotError):
         store.runs_page(run.project_pk, limit=1, after=(snapshots[0], 1))
     assert store.runs_page(run.project_pk, limit=1, after=(snapshots[-1], 1)).runs == ()

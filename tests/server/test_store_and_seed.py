@@ -12,14 +12,8 @@ import pytest
 
 from wandbkit.server import SeedResult, Store, seed_basic, seed_demo
 from wandbkit.server.seed import DEMO_PROJECTS
-from wandbkit.server.store import (
-    MIGRATIONS,
-    InvalidNameError,
-    NameConflictError,
-    StoreError,
-    hash_api_key,
-    utc_timestamp,
-)
+from wandbkit.server.store import MIGRATIONS, InvalidNameError, NameConflictError, StoreError
+from wandbkit.server.store.text import hash_api_key, utc_timestamp
 
 
 def test_data_survives_reopening_a_database_file(tmp_path: Path) -> None:
@@ -40,7 +34,7 @@ def test_data_survives_reopening_a_database_file(tmp_path: Path) -> None:
 
 def test_a_file_database_uses_wal(tmp_path: Path) -> None:
     with Store(tmp_path / "wal.db") as store:
-        mode = store._one("PRAGMA journal_mode")
+        mode = store.db.one("PRAGMA journal_mode")
         assert mode is not None and mode[0] == "wal"
 
 

@@ -121,7 +121,7 @@ def test_the_store_refuses_bad_sweeps(server_app: ServerApp, sweeps: list[str]) 
 def test_the_demo_sweeps_hold_their_runs_and_a_yaml_config() -> None:
     store = Store()
     seed_demo(store, now=datetime(2026, 11, 1, tzinfo=timezone.utc))
-    rows = store._all("SELECT * FROM sweeps")
+    rows = store.db.all("SELECT * FROM sweeps")
     assert len(rows) == 2
     for row in rows:
         config: dict[str, Any] = yaml.safe_load(row["config"])

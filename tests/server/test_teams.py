@@ -70,7 +70,7 @@ async def test_only_an_instance_admin_names_another_admin(
 ) -> None:
     refused = error_of(await gql(CREATE_TEAM, {"name": "nlp", "admin": "ana"}))
     assert "only an instance admin" in refused["message"]
-    server_app.store._conn.execute("UPDATE users SET admin = 1 WHERE username = 'demo'")
+    server_app.store.db.connection.execute("UPDATE users SET admin = 1 WHERE username = 'demo'")
     data(await gql(CREATE_TEAM, {"name": "nlp", "admin": "ana"}))
     assert await members(gql, data, "nlp") == {"ana": "admin"}
     missing = error_of(await gql(CREATE_TEAM, {"name": "nlp2", "admin": "nobody"}))

@@ -45,7 +45,7 @@ class FileRoutes:
     @property
     def signer(self) -> UrlSigner:
         """Checks tokens with the store's secret and (current) clock."""
-        return self.store.url_signer
+        return self.store.db.url_signer
 
     def routes(self) -> list[Route]:
         """The Starlette routes."""

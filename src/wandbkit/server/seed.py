@@ -16,7 +16,8 @@ from datetime import datetime, timedelta, timezone
 
 from wandbkit.server.seed_catalog import DEMO_PROJECTS, DemoContext, DemoProject, SeedResult
 from wandbkit.server.seed_runs import seed_demo_runs
-from wandbkit.server.store import Store, utc_timestamp
+from wandbkit.server.store import Store
+from wandbkit.server.store.text import utc_timestamp
 
 __all__ = [
     "DEMO_PROJECTS",

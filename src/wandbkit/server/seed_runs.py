@@ -25,18 +25,15 @@ from typing import Any, Literal
 
 import yaml
 
-from wandbkit.server.history import dumps_json, empty_history_keys, merge_history_keys
+from wandbkit.server.history import empty_history_keys, merge_history_keys
 from wandbkit.server.seed_catalog import DEMO_PROJECTS, DemoContext
-from wandbkit.server.store import (
+from wandbkit.server.store import NewRun, Store, StoreError, UserRow, wrap_config
+from wandbkit.server.store.text import (
     GENERATED_RUN_NAME_LENGTH,
     RUN_NAME_ALPHABET,
-    NewRun,
-    Store,
-    StoreError,
-    UserRow,
+    dumps_json,
     parse_timestamp,
     precise_timestamp,
-    wrap_config,
 )
 
 Family = Literal["classification", "lm", "diffusion", "rl"]

@@ -141,7 +141,7 @@ class RequestContext:
     @property
     def signer(self) -> UrlSigner:
         """Signs the request's file URLs with the store's secret and clock."""
-        return self.store.url_signer
+        return self.store.db.url_signer
 
     def required_entity(self, pk: int) -> EntityRow:
         """The entity with row id ``pk``; it exists because a foreign key says so."""

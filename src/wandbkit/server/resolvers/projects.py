@@ -11,7 +11,6 @@ from typing import Any
 from ariadne import MutationType, ObjectType, QueryType
 from graphql import GraphQLResolveInfo
 
-from wandbkit.server.history import dumps_json
 from wandbkit.server.ids import InvalidIdError, decode_int_id, encode_id
 from wandbkit.server.resolvers.common import (
     ClientError,
@@ -29,8 +28,8 @@ from wandbkit.server.store import (
     ProjectRow,
     UnknownRowError,
     UserRow,
-    check_name,
 )
+from wandbkit.server.store.text import check_name, dumps_json
 
 #: Fixed answers for non-null Project fields whose domains (runs, sweeps, artifacts, launch,
 #: automations) are not implemented yet. Each later domain replaces its entry with a resolver.

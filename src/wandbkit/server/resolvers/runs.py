@@ -23,7 +23,6 @@ from graphql import GraphQLResolveInfo
 from wandbkit.server.history import (
     clamp_samples,
     downsample,
-    dumps_json,
     parse_sampled_history_spec,
     project_row,
 )
@@ -61,9 +60,8 @@ from wandbkit.server.store import (
     UnknownRowError,
     UnknownSnapshotError,
     UserRow,
-    check_name,
-    precise_timestamp,
 )
+from wandbkit.server.store.text import check_name, dumps_json, precise_timestamp
 
 #: Where ``upsertBucket`` puts a run when no project is named (W&B's default).
 DEFAULT_PROJECT = "uncategorized"

@@ -20,13 +20,8 @@ from wandbkit.server.resolvers.common import (
     RequestContext,
     context,
 )
-from wandbkit.server.store import (
-    EntityRow,
-    InvalidNameError,
-    NameConflictError,
-    UserRow,
-    utc_timestamp,
-)
+from wandbkit.server.store import EntityRow, InvalidNameError, NameConflictError, UserRow
+from wandbkit.server.store.text import utc_timestamp
 
 
 def _team(ctx: RequestContext, name: str | None, action: str) -> EntityRow:

@@ -89,6 +89,27 @@ from wandbkit.server.store.text import (
     utc_timestamp,
 )
 
+__all__ = [
+    "ApiKeyRow",
+    "EntityRow",
+    "InvalidNameError",
+    "LogLineRow",
+    "Membership",
+    "NameConflictError",
+    "NewRun",
+    "OrganizationRow",
+    "ProjectRow",
+    "RunFileRow",
+    "RunRow",
+    "RunsPage",
+    "Store",
+    "StoreError",
+    "SweepRow",
+    "UnknownRowError",
+    "UnknownSnapshotError",
+    "UserRow",
+]
+
 EntityKind = Literal["user", "team", "organization"]
 
 
@@ -1203,7 +1224,9 @@ class Store:
 
     def get_run(self, project_pk: int, name: str) -> RunRow | None:
         """The run ``name`` (its id) in a project, or ``None``."""
-        row = self.db.one("SELECT * FROM runs WHERE project_pk = ? AND name = ?", (project_pk, name))
+        row = self.db.one(
+            "SELECT * FROM runs WHERE project_pk = ? AND name = ?", (project_pk, name)
+        )
         return _run(row) if row else None
 
     def get_run_by_pk(self, pk: int) -> RunRow | None:
@@ -1343,7 +1366,9 @@ class Store:
         where, params = self._runs_where(project_pk, filters, names)
         terms = compile_run_order(order)
         order_by = ", ".join(f"{t.sql} {'DESC' if t.descending else 'ASC'}" for t in terms)
-        rows = self.db.all(f"SELECT r.pk FROM {_RUNS_FROM} WHERE {where} ORDER BY {order_by}", params)
+        rows = self.db.all(
+            f"SELECT r.pk FROM {_RUNS_FROM} WHERE {where} ORDER BY {order_by}", params
+        )
         return [int(row[0]) for row in rows]
 
     def count_runs(
@@ -2069,6 +2094,7 @@ class Store:
     def run_file_path(self, file: RunFileRow) -> Path:
         """Where an uploaded file's bytes are on disk."""
         return self.blobs.path(file.run_pk, file.pk)
+
 
 # -- helpers ------------------------------------------------------------------------------
 
