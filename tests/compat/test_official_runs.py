@@ -129,7 +129,7 @@ def test_the_official_client_lists_reads_downloads_and_updates_runs(
     run_official: RunOfficial, demo_server: ServerHandle, tmp_path: Any
 ) -> None:
     store = demo_server.store
-    team = store.get_entity(ENTITY)
+    team = store.entities.get(ENTITY)
     assert team is not None
     project = store.get_project(team.pk, PROJECT)
     assert project is not None
@@ -164,7 +164,7 @@ def test_the_official_client_lists_reads_downloads_and_updates_runs(
     # One run's config and summary.
     assert out["run"]["config"] == unwrap(run.config)
     assert out["run"]["summary"] == json.loads(run.summary)
-    user = store.get_user_by_pk(run.user_pk or 0)
+    user = store.accounts.get_user_by_pk(run.user_pk or 0)
     assert user is not None and out["run"]["user"] == user.username
 
     rows = history(store, run)

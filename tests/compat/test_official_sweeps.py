@@ -42,7 +42,7 @@ def test_the_official_client_and_wandbkit_read_the_same_sweeps(
     run_official: RunOfficial, demo_server: ServerHandle
 ) -> None:
     store = demo_server.store
-    team = store.get_entity(ENTITY)
+    team = store.entities.get(ENTITY)
     assert team is not None
     project = store.get_project(team.pk, PROJECT)
     assert project is not None

@@ -310,7 +310,7 @@ async def test_readers_get_no_upload_urls_and_cannot_change_files(
     gql: PostGraphQL, data: Data, server_app: ServerApp
 ) -> None:
     store = server_app.store
-    store.create_user("mallory")
+    store.accounts.create_user("mallory")
     theirs = add_run(store, "mallory/secret", "theirs", files={"a.txt": b"a"})
     others = {"entity": "mallory", "project": "secret", "name": "theirs"}
     body = data(await gql(FILES_QUERY, {**others, "upload": True}))

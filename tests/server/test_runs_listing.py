@@ -320,7 +320,7 @@ async def test_runs_of_an_entity_the_viewer_cannot_write_are_read_only(
     gql: PostGraphQL, data: Data, server_app: ServerApp
 ) -> None:
     store = server_app.store
-    store.create_user("mallory")
+    store.accounts.create_user("mallory")
     add_run(store, "mallory/secret", "theirs")
     run = data(
         await gql(RUN % "readOnly", {"entity": "mallory", "project": "secret", "name": "theirs"})
@@ -354,7 +354,7 @@ async def test_a_page_of_runs_loads_its_users_and_project_once(
 ) -> None:
     store = server_app.store
     for i in range(4):
-        store.create_user(f"member{i}")
+        store.accounts.create_user(f"member{i}")
         add_run(store, PATH, f"by{i}", username=f"member{i}")
     add_run(store, PATH, "mine")  # the owner of the personal entity, demo
     statements: list[str] = []

@@ -74,7 +74,7 @@ async def test_upsert_bucket_creates_a_run_with_everything_given(
     assert (bucket["sweepName"], bucket["commit"]) == ("sw33p", "abc123")
     assert bucket["user"] == {"username": "demo"}
     assert bucket["project"] == {"name": "fresh", "entityName": "demo-team"}
-    team = server_app.store.get_entity("demo-team")
+    team = server_app.store.entities.get("demo-team")
     assert team is not None
     project = server_app.store.get_project(team.pk, "fresh")
     assert project is not None  # created on the fly, as W&B does
@@ -163,7 +163,7 @@ async def test_upsert_bucket_needs_write_access_to_the_entity(
     gql: PostGraphQL, server_app: ServerApp
 ) -> None:
     store = server_app.store
-    store.create_user("mallory")
+    store.accounts.create_user("mallory")
     theirs = add_run(store, "mallory/secret", "theirs")
     for input in (
         {"entityName": "mallory", "modelName": "secret"},
@@ -173,7 +173,7 @@ async def test_upsert_bucket_needs_write_access_to_the_entity(
         assert error["extensions"]["code"] == "PERMISSION_DENIED"
     stored = store.get_run_by_pk(theirs.pk)
     assert stored is not None and stored.notes is None
-    mallory = store.get_entity("mallory")
+    mallory = store.entities.get("mallory")
     assert mallory is not None and store.get_project(mallory.pk, "uncategorized") is None
 
 
@@ -213,7 +213,7 @@ async def test_delete_run_removes_the_run_its_history_files_and_bytes(
 
 
 async def test_delete_run_needs_write_access(gql: PostGraphQL, server_app: ServerApp) -> None:
-    server_app.store.create_user("mallory")
+    server_app.store.accounts.create_user("mallory")
     theirs = add_run(server_app.store, "mallory/secret", "theirs")
     error = error_of(await gql(DELETE, {"id": encode_id("Run", theirs.pk)}))
     assert error["extensions"]["code"] == "PERMISSION_DENIED"

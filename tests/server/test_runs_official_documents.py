@@ -36,7 +36,7 @@ class Demo:
     api_key: str
 
     def project_pk(self) -> int:
-        team = self.store.get_entity(ENTITY)
+        team = self.store.entities.get(ENTITY)
         assert team is not None
         project = self.store.get_project(team.pk, PROJECT)
         assert project is not None

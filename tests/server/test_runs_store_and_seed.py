@@ -134,11 +134,11 @@ def test_old_snapshots_are_pruned_when_new_ones_are_made(monkeypatch: pytest.Mon
 
 def test_the_demo_seed_gives_every_project_realistic_runs(demo_store: Store) -> None:
     store = demo_store
-    team = store.get_entity("demo-team")
-    user = store.get_user("demo")
-    teammate = store.get_user(TEAMMATE_USERNAME)
+    team = store.entities.get("demo-team")
+    user = store.accounts.get_user("demo")
+    teammate = store.accounts.get_user(TEAMMATE_USERNAME)
     assert team is not None and user is not None and teammate is not None
-    assert store.is_team_member(team.pk, teammate.pk)
+    assert store.entities.is_team_member(team.pk, teammate.pk)
     states: set[str] = set()
     for demo in DEMO_PROJECTS:
         owner = team.pk if demo.owner == "team" else user.entity_pk
@@ -258,7 +258,7 @@ def test_the_benchmark_seed_loads_runs_with_full_histories() -> None:
         "metric_5",
         "metric_6",
     )
-    user = store.get_user("demo")
+    user = store.accounts.get_user("demo")
     assert user is not None
     project = store.get_project(user.entity_pk, "bench")
     assert project is not None

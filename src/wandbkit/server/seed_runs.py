@@ -262,15 +262,15 @@ def _teammate(ctx: DemoContext) -> UserRow | None:
     store = ctx.store
     if ctx.user.username == TEAMMATE_USERNAME:
         return None
-    user = store.get_user(TEAMMATE_USERNAME)
+    user = store.accounts.get_user(TEAMMATE_USERNAME)
     if user is None:
-        if store.get_entity(TEAMMATE_USERNAME) is not None:
+        if store.entities.get(TEAMMATE_USERNAME) is not None:
             return None
-        user = store.create_user(
+        user = store.accounts.create_user(
             TEAMMATE_USERNAME, name="Jordan Lee", email=f"{TEAMMATE_USERNAME}@example.com"
         )
-    if not store.is_team_member(ctx.team.pk, user.pk):
-        store.add_team_member(ctx.team.pk, user.pk, role="member")
+    if not store.entities.is_team_member(ctx.team.pk, user.pk):
+        store.entities.add_team_member(ctx.team.pk, user.pk, role="member")
     return user
 
 
@@ -737,10 +737,12 @@ def seed_runs_benchmark(
     if runs < 0 or steps < 0 or metrics < 1:
         raise StoreError("runs and steps must be zero or more, and metrics at least one")
     started = time.perf_counter()
-    user = store.get_user(username)
+    user = store.accounts.get_user(username)
     if user is None:
         raise StoreError(f"user {username!r} does not exist; seed it first")
-    owner = store.get_entity(entity) if entity else store.get_entity_by_pk(user.default_entity_pk)
+    owner = (
+        store.entities.get(entity) if entity else store.entities.get_by_pk(user.default_entity_pk)
+    )
     if owner is None:
         raise StoreError(f"entity {entity!r} does not exist")
     project_row, _ = store.upsert_project(owner.pk, project, creator_pk=user.pk)

@@ -122,10 +122,14 @@ def add_run(
         StoreError: a bad path, name or value.
     """
     entity_name, sep, project_name = path.partition("/")
-    entity = store.get_entity(entity_name) if sep else None
+    entity = store.entities.get(entity_name) if sep else None
     if entity is None or not project_name:
         raise StoreError(f"path must be 'entity/project' with an existing entity, got {path!r}")
-    user = store.get_user(username) if username else store.get_user_by_entity(entity.pk)
+    user = (
+        store.accounts.get_user(username)
+        if username
+        else store.accounts.get_user_by_entity(entity.pk)
+    )
     if username and user is None:
         raise StoreError(f"user {username!r} does not exist")
     project = store.get_project(entity.pk, project_name)

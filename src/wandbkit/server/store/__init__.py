@@ -36,7 +36,6 @@ import hashlib
 import itertools
 import json
 import mimetypes
-import secrets
 import sqlite3
 import struct
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -45,7 +44,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal
+from typing import Any
 
 from wandbkit.server.blobs import BlobStore, BlobWriter
 from wandbkit.server.history import (
@@ -68,6 +67,14 @@ from wandbkit.server.run_filters import (
     compile_run_order,
 )
 from wandbkit.server.store._db import SERVER_SECRETS_SQL, Database, Migration, lastrowid, script
+from wandbkit.server.store.accounts import ACCOUNTS_SQL, Accounts, ApiKeyRow, Membership, UserRow
+from wandbkit.server.store.entities import (
+    ENTITIES_SQL,
+    MEMBERS_SQL,
+    Entities,
+    EntityRow,
+    OrganizationRow,
+)
 from wandbkit.server.store.errors import (
     InvalidNameError,
     NameConflictError,
@@ -78,7 +85,6 @@ from wandbkit.server.store.errors import (
 from wandbkit.server.store.text import (
     check_name,
     dumps_json,
-    hash_api_key,
     json_object_text,
     json_text,
     normalise_timestamp,
@@ -110,8 +116,6 @@ __all__ = [
     "UserRow",
 ]
 
-EntityKind = Literal["user", "team", "organization"]
-
 
 DEFAULT_ACCESS = "PRIVATE"
 
@@ -137,62 +141,6 @@ def wrap_config(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 # -- rows ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class OrganizationRow:
-    """An organization; ``entity_pk`` is its own entity (where registries live)."""
-
-    pk: int
-    name: str
-    entity_pk: int
-    created_at: str
-
-
-@dataclass(frozen=True)
-class EntityRow:
-    """An entity: a user's personal one, a team, or an organization's own."""
-
-    pk: int
-    name: str
-    kind: EntityKind
-    organization_pk: int | None
-    created_at: str
-
-
-@dataclass(frozen=True)
-class UserRow:
-    """A user; ``entity_pk`` is the personal entity, ``default_entity_pk`` where work goes."""
-
-    pk: int
-    username: str
-    name: str | None
-    email: str | None
-    admin: bool
-    flags: Mapping[str, Any]
-    entity_pk: int
-    default_entity_pk: int
-    created_at: str
-    deleted_at: str | None
-
-
-@dataclass(frozen=True)
-class ApiKeyRow:
-    """An API key's public facts; the key itself is never stored."""
-
-    pk: int
-    user_pk: int
-    name: str
-    description: str | None
-    created_at: str
-
-
-@dataclass(frozen=True)
-class Membership:
-    """A user's membership in a team or an organization, with the role (``admin``, ``member``)."""
-
-    user: UserRow
-    role: str
 
 
 @dataclass(frozen=True)
@@ -353,59 +301,6 @@ class RunsPage:
 # -- schema -------------------------------------------------------------------------------
 
 
-IDENTITY_SQL = """
-CREATE TABLE IF NOT EXISTS entities (
-    id              INTEGER PRIMARY KEY,
-    name            TEXT NOT NULL UNIQUE,
-    kind            TEXT NOT NULL CHECK (kind IN ('user', 'team', 'organization')),
-    organization_id INTEGER REFERENCES organizations(id),
-    created_at      TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS organizations (
-    id          INTEGER PRIMARY KEY,
-    name        TEXT NOT NULL UNIQUE,
-    entity_id   INTEGER NOT NULL UNIQUE REFERENCES entities(id),
-    created_at  TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS users (
-    id                INTEGER PRIMARY KEY,
-    username          TEXT NOT NULL UNIQUE,
-    name              TEXT,
-    email             TEXT,
-    admin             INTEGER NOT NULL DEFAULT 0,
-    flags             TEXT NOT NULL DEFAULT '{}',
-    entity_id         INTEGER NOT NULL UNIQUE REFERENCES entities(id),
-    default_entity_id INTEGER NOT NULL REFERENCES entities(id),
-    created_at        TEXT NOT NULL,
-    deleted_at        TEXT
-);
-CREATE TABLE IF NOT EXISTS api_keys (
-    id          INTEGER PRIMARY KEY,
-    user_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-    key_hash    TEXT NOT NULL UNIQUE,
-    name        TEXT NOT NULL,
-    description TEXT,
-    created_at  TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS api_keys_user ON api_keys(user_id);
-CREATE TABLE IF NOT EXISTS team_members (
-    entity_id  INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
-    user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-    role       TEXT NOT NULL DEFAULT 'member',
-    created_at TEXT NOT NULL,
-    PRIMARY KEY (entity_id, user_id)
-);
-CREATE INDEX IF NOT EXISTS team_members_user ON team_members(user_id);
-CREATE TABLE IF NOT EXISTS organization_members (
-    organization_id INTEGER NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
-    user_id         INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-    role            TEXT NOT NULL DEFAULT 'member',
-    created_at      TEXT NOT NULL,
-    PRIMARY KEY (organization_id, user_id)
-);
-CREATE INDEX IF NOT EXISTS organization_members_user ON organization_members(user_id);
-"""
-
 PROJECTS_SQL = """
 CREATE TABLE IF NOT EXISTS projects (
     id           INTEGER PRIMARY KEY,
@@ -558,7 +453,7 @@ CREATE INDEX IF NOT EXISTS runs_project_sweep ON runs(project_pk, sweep_name);
 #: The store's schema, in order. Append new domains (runs, files, artifacts, registries) as
 #: new versions; a database remembers the last version it applied.
 MIGRATIONS: tuple[Migration, ...] = (
-    Migration(1, "identity", IDENTITY_SQL),
+    Migration(1, "identity", script(ENTITIES_SQL, ACCOUNTS_SQL, MEMBERS_SQL)),
     Migration(2, "projects", PROJECTS_SQL),
     Migration(3, "runs", script(RUNS_SQL, SERVER_SECRETS_SQL)),
     Migration(4, "history blocks", HISTORY_BLOCKS_SQL, _history_into_blocks),
@@ -581,8 +476,8 @@ class Store:
 
     Example:
         >>> store = Store()
-        >>> user = store.create_user("ada")
-        >>> store.get_entity("ada").kind
+        >>> user = store.accounts.create_user("ada")
+        >>> store.entities.get("ada").kind
         'user'
     """
 
@@ -590,6 +485,8 @@ class Store:
         self, path: str | Path = ":memory:", *, clock: Callable[[], datetime] | None = None
     ) -> None:
         self.db = Database(str(path), clock=clock, migrations=MIGRATIONS)
+        self.entities = Entities(self.db)
+        self.accounts = Accounts(self.db, self.entities)
         #: Run file bytes: ``<db>.files/`` beside a database file, a temporary directory for
         #: an in-memory database.
         self.blobs = BlobStore(None if self.db.in_memory else Path(self.db.path + ".files"))
@@ -649,330 +546,6 @@ class Store:
     def counts(self) -> dict[str, int]:
         """How many users, entities, projects and runs the database holds."""
         return self.db.table_sizes(("users", "entities", "projects", "runs"))
-
-    # -- organizations --------------------------------------------------------------------
-
-    def create_organization(
-        self, name: str, *, entity_name: str | None = None, created_at: str | None = None
-    ) -> OrganizationRow:
-        """Create an organization and its own entity (named ``entity_name`` or ``name``).
-
-        Raises:
-            InvalidNameError: a bad name.
-            NameConflictError: the organization or the entity name exists.
-        """
-        check_name(name, "organization")
-        entity_name = check_name(entity_name or name, "entity")
-        now = created_at or utc_timestamp()
-        with self.transaction() as conn:
-            if self.get_organization(name) is not None:
-                raise NameConflictError(f"organization {name!r} already exists")
-            entity_pk = self._insert_entity(conn, entity_name, "organization", None, now)
-            cur = conn.execute(
-                "INSERT INTO organizations (name, entity_id, created_at) VALUES (?, ?, ?)",
-                (name, entity_pk, now),
-            )
-            org_pk = lastrowid(cur)
-            conn.execute(
-                "UPDATE entities SET organization_id = ? WHERE id = ?", (org_pk, entity_pk)
-            )
-        return OrganizationRow(org_pk, name, entity_pk, now)
-
-    def get_organization(self, name: str) -> OrganizationRow | None:
-        """The organization called ``name``, or ``None``."""
-        row = self.db.one("SELECT * FROM organizations WHERE name = ?", (name,))
-        return _organization(row) if row else None
-
-    def get_organization_by_pk(self, pk: int) -> OrganizationRow | None:
-        """The organization with row id ``pk``, or ``None``."""
-        row = self.db.one("SELECT * FROM organizations WHERE id = ?", (pk,))
-        return _organization(row) if row else None
-
-    def add_organization_member(
-        self, organization_pk: int, user_pk: int, *, role: str = "member"
-    ) -> None:
-        """Make a user a member of an organization (or change the role)."""
-        with self.transaction() as conn:
-            conn.execute(
-                "INSERT INTO organization_members (organization_id, user_id, role, created_at)"
-                " VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (organization_id, user_id) DO UPDATE SET role = excluded.role",
-                (organization_pk, user_pk, role, utc_timestamp()),
-            )
-
-    def is_organization_member(self, organization_pk: int, user_pk: int) -> bool:
-        """Whether the user belongs to the organization."""
-        return (
-            self.db.one(
-                "SELECT 1 FROM organization_members WHERE organization_id = ? AND user_id = ?",
-                (organization_pk, user_pk),
-            )
-            is not None
-        )
-
-    def organization_members(self, organization_pk: int) -> list[Membership]:
-        """The members of an organization, in the order they joined."""
-        rows = self.db.all(
-            "SELECT u.*, m.role AS member_role FROM users u JOIN organization_members m"
-            " ON m.user_id = u.id WHERE m.organization_id = ? ORDER BY m.created_at, u.id",
-            (organization_pk,),
-        )
-        return [Membership(_user(r), r["member_role"]) for r in rows]
-
-    def user_organizations(self, user_pk: int) -> list[OrganizationRow]:
-        """The organizations a user belongs to, oldest membership first."""
-        rows = self.db.all(
-            "SELECT o.* FROM organizations o JOIN organization_members m"
-            " ON m.organization_id = o.id WHERE m.user_id = ? ORDER BY o.id",
-            (user_pk,),
-        )
-        return [_organization(r) for r in rows]
-
-    # -- entities and teams ---------------------------------------------------------------
-
-    def get_entity(self, name: str) -> EntityRow | None:
-        """The entity called ``name`` (user, team or organization), or ``None``."""
-        row = self.db.one("SELECT * FROM entities WHERE name = ?", (name,))
-        return _entity(row) if row else None
-
-    def get_entity_by_pk(self, pk: int) -> EntityRow | None:
-        """The entity with row id ``pk``, or ``None``."""
-        row = self.db.one("SELECT * FROM entities WHERE id = ?", (pk,))
-        return _entity(row) if row else None
-
-    def create_team(
-        self, name: str, *, organization_pk: int | None = None, created_at: str | None = None
-    ) -> EntityRow:
-        """Create a team entity, optionally inside an organization.
-
-        Raises:
-            InvalidNameError: a bad name.
-            NameConflictError: an entity with that name exists.
-        """
-        check_name(name, "team")
-        now = created_at or utc_timestamp()
-        with self.transaction() as conn:
-            pk = self._insert_entity(conn, name, "team", organization_pk, now)
-        return EntityRow(pk, name, "team", organization_pk, now)
-
-    def add_team_member(self, team_pk: int, user_pk: int, *, role: str = "member") -> None:
-        """Make a user a member of a team (or change the role).
-
-        Raises:
-            StoreError: the entity is not a team.
-        """
-        team = self.get_entity_by_pk(team_pk)
-        if team is None or team.kind != "team":
-            raise StoreError("only team entities have members")
-        with self.transaction() as conn:
-            conn.execute(
-                "INSERT INTO team_members (entity_id, user_id, role, created_at)"
-                " VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (entity_id, user_id) DO UPDATE SET role = excluded.role",
-                (team_pk, user_pk, role, utc_timestamp()),
-            )
-
-    def remove_team_member(self, team_pk: int, user_pk: int) -> bool:
-        """Take a user out of a team; returns whether they were a member."""
-        with self.transaction() as conn:
-            cur = conn.execute(
-                "DELETE FROM team_members WHERE entity_id = ? AND user_id = ?", (team_pk, user_pk)
-            )
-        return cur.rowcount > 0
-
-    def team_role(self, team_pk: int, user_pk: int) -> str | None:
-        """A user's role in a team (``admin``, ``member``), or ``None`` if not a member."""
-        row = self.db.one(
-            "SELECT role FROM team_members WHERE entity_id = ? AND user_id = ?",
-            (team_pk, user_pk),
-        )
-        return str(row[0]) if row is not None else None
-
-    def get_user_by_email(self, email: str) -> UserRow | None:
-        """The (not deleted) user with this e-mail address (case-insensitive), or ``None``."""
-        row = self.db.one(
-            "SELECT * FROM users WHERE lower(email) = lower(?) AND deleted_at IS NULL"
-            " ORDER BY id LIMIT 1",
-            (email,),
-        )
-        return _user(row) if row else None
-
-    def team_members(self, team_pk: int) -> list[Membership]:
-        """The members of a team, in the order they joined."""
-        rows = self.db.all(
-            "SELECT u.*, m.role AS member_role FROM users u JOIN team_members m"
-            " ON m.user_id = u.id WHERE m.entity_id = ? ORDER BY m.created_at, u.id",
-            (team_pk,),
-        )
-        return [Membership(_user(r), r["member_role"]) for r in rows]
-
-    def user_teams(self, user_pk: int) -> list[EntityRow]:
-        """The teams a user belongs to, oldest team first."""
-        rows = self.db.all(
-            "SELECT e.* FROM entities e JOIN team_members m ON m.entity_id = e.id"
-            " WHERE m.user_id = ? ORDER BY e.id",
-            (user_pk,),
-        )
-        return [_entity(r) for r in rows]
-
-    def is_team_member(self, team_pk: int, user_pk: int) -> bool:
-        """Whether the user belongs to the team."""
-        return (
-            self.db.one(
-                "SELECT 1 FROM team_members WHERE entity_id = ? AND user_id = ?",
-                (team_pk, user_pk),
-            )
-            is not None
-        )
-
-    def can_write(self, user: UserRow, entity: EntityRow) -> bool:
-        """Whether a user may create and change things in an entity.
-
-        Instance admins may write anywhere; others only to their personal entity, their
-        teams and their organizations' entities.
-        """
-        if user.admin:
-            return True
-        if entity.kind == "user":
-            return entity.pk == user.entity_pk
-        if entity.kind == "team":
-            return self.is_team_member(entity.pk, user.pk)
-        return entity.organization_pk is not None and self.is_organization_member(
-            entity.organization_pk, user.pk
-        )
-
-    def _insert_entity(
-        self,
-        conn: sqlite3.Connection,
-        name: str,
-        kind: EntityKind,
-        organization_pk: int | None,
-        created_at: str,
-    ) -> int:
-        if self.get_entity(name) is not None:
-            raise NameConflictError(f"entity {name!r} already exists")
-        cur = conn.execute(
-            "INSERT INTO entities (name, kind, organization_id, created_at) VALUES (?, ?, ?, ?)",
-            (name, kind, organization_pk, created_at),
-        )
-        return lastrowid(cur)
-
-    # -- users ----------------------------------------------------------------------------
-
-    def create_user(
-        self,
-        username: str,
-        *,
-        name: str | None = None,
-        email: str | None = None,
-        admin: bool = False,
-        flags: Mapping[str, Any] | None = None,
-        created_at: str | None = None,
-    ) -> UserRow:
-        """Create a user and their personal entity (named like the user).
-
-        Raises:
-            InvalidNameError: a bad username.
-            NameConflictError: the username, or an entity of that name, exists.
-        """
-        check_name(username, "user")
-        now = created_at or utc_timestamp()
-        flags_text = dumps_json(dict(flags or {}))
-        with self.transaction() as conn:
-            if self.get_user(username) is not None:
-                raise NameConflictError(f"user {username!r} already exists")
-            entity_pk = self._insert_entity(conn, username, "user", None, now)
-            cur = conn.execute(
-                "INSERT INTO users (username, name, email, admin, flags, entity_id,"
-                " default_entity_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (username, name, email, int(admin), flags_text, entity_pk, entity_pk, now),
-            )
-            pk = lastrowid(cur)
-        user = self.get_user_by_pk(pk)
-        assert user is not None
-        return user
-
-    def get_user(self, username: str) -> UserRow | None:
-        """The user called ``username``, or ``None``."""
-        row = self.db.one("SELECT * FROM users WHERE username = ?", (username,))
-        return _user(row) if row else None
-
-    def get_user_by_pk(self, pk: int) -> UserRow | None:
-        """The user with row id ``pk``, or ``None``."""
-        row = self.db.one("SELECT * FROM users WHERE id = ?", (pk,))
-        return _user(row) if row else None
-
-    def get_users_by_pks(self, pks: Iterable[int]) -> dict[int, UserRow]:
-        """The users with these row ids that exist, by row id."""
-        rows = self.db.rows_by_pks("SELECT * FROM users WHERE id IN", pks)
-        return {row["id"]: _user(row) for row in rows}
-
-    def get_user_by_entity(self, entity_pk: int) -> UserRow | None:
-        """The user whose personal entity this is, or ``None`` (a team or an organization)."""
-        row = self.db.one("SELECT * FROM users WHERE entity_id = ?", (entity_pk,))
-        return _user(row) if row else None
-
-    # -- API keys -------------------------------------------------------------------------
-
-    def create_api_key(
-        self,
-        user_pk: int,
-        *,
-        key: str | None = None,
-        name: str = "default",
-        description: str | None = None,
-    ) -> tuple[str, ApiKeyRow]:
-        """Issue an API key for a user; only its hash is stored.
-
-        Args:
-            user_pk: the owner.
-            key: the key to register (default: 40 random lowercase hex characters, like
-                W&B's). Registering a key the same user already has returns that key's row.
-            name: a label shown in ``User.apiKeys`` (never the key).
-            description: free text shown in ``User.apiKeys``.
-
-        Returns:
-            ``(key, row)``; the plain key is not recoverable afterwards.
-
-        Raises:
-            StoreError: an empty key, or a key that belongs to another user.
-        """
-        key = key if key is not None else secrets.token_hex(20)
-        if not key or key != key.strip():
-            raise StoreError("an API key must be non-empty and have no surrounding spaces")
-        digest = hash_api_key(key)
-        with self.transaction() as conn:
-            existing = self.db.one("SELECT * FROM api_keys WHERE key_hash = ?", (digest,))
-            if existing is not None:
-                if existing["user_id"] != user_pk:
-                    raise StoreError("that API key is already registered to another user")
-                return key, _api_key(existing)
-            now = utc_timestamp()
-            cur = conn.execute(
-                "INSERT INTO api_keys (user_id, key_hash, name, description, created_at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (user_pk, digest, name, description, now),
-            )
-            return key, ApiKeyRow(lastrowid(cur), user_pk, name, description, now)
-
-    def user_for_api_key(self, key: str) -> UserRow | None:
-        """The (not deleted) user an API key belongs to, or ``None``."""
-        row = self.db.one(
-            "SELECT u.* FROM users u JOIN api_keys k ON k.user_id = u.id"
-            " WHERE k.key_hash = ? AND u.deleted_at IS NULL",
-            (hash_api_key(key),),
-        )
-        return _user(row) if row else None
-
-    def api_keys(self, user_pk: int) -> list[ApiKeyRow]:
-        """A user's API keys (public facts only), oldest first."""
-        rows = self.db.all("SELECT * FROM api_keys WHERE user_id = ? ORDER BY id", (user_pk,))
-        return [_api_key(r) for r in rows]
-
-    def delete_api_key(self, pk: int) -> bool:
-        """Revoke an API key; ``False`` if there was none with that id."""
-        with self.transaction() as conn:
-            return conn.execute("DELETE FROM api_keys WHERE id = ?", (pk,)).rowcount > 0
 
     # -- projects -------------------------------------------------------------------------
 
@@ -2097,33 +1670,6 @@ class Store:
 
 
 # -- helpers ------------------------------------------------------------------------------
-
-
-def _organization(row: sqlite3.Row) -> OrganizationRow:
-    return OrganizationRow(row["id"], row["name"], row["entity_id"], row["created_at"])
-
-
-def _entity(row: sqlite3.Row) -> EntityRow:
-    return EntityRow(row["id"], row["name"], row["kind"], row["organization_id"], row["created_at"])
-
-
-def _user(row: sqlite3.Row) -> UserRow:
-    return UserRow(
-        pk=row["id"],
-        username=row["username"],
-        name=row["name"],
-        email=row["email"],
-        admin=bool(row["admin"]),
-        flags=json.loads(row["flags"] or "{}"),
-        entity_pk=row["entity_id"],
-        default_entity_pk=row["default_entity_id"],
-        created_at=row["created_at"],
-        deleted_at=row["deleted_at"],
-    )
-
-
-def _api_key(row: sqlite3.Row) -> ApiKeyRow:
-    return ApiKeyRow(row["id"], row["user_id"], row["name"], row["description"], row["created_at"])
 
 
 def _project(row: sqlite3.Row) -> ProjectRow:

@@ -25,7 +25,7 @@ from typing import Any
 from wandbkit.server.run_filters import register_sql_functions
 from wandbkit.server.signing import UrlSigner
 from wandbkit.server.store.errors import StoreError
-from wandbkit.server.store.text import precise_timestamp, utc_now
+from wandbkit.server.store.text import precise_timestamp, utc_now, utc_timestamp
 
 #: The secret that signs file URLs, made once with the database (part of migration 3).
 SERVER_SECRETS_SQL = """
@@ -122,9 +122,12 @@ class Database:
         """The store's current time (see ``clock``)."""
         return self.clock()
 
-    def stamp(self) -> str:
-        """The store's current time as the text every table stores (with microseconds)."""
-        return precise_timestamp(self.now())
+    def stamp(self, *, seconds: bool = False) -> str:
+        """The store's current time as timestamp text: the fixed-width form with microseconds
+        (runs, history, files, sweeps) or, with ``seconds``, the whole-second form identity and
+        project rows keep (W&B serves their ``createdAt`` without a fraction)."""
+        moment = self.now()
+        return utc_timestamp(moment) if seconds else precise_timestamp(moment)
 
     @property
     def schema_version(self) -> int:
