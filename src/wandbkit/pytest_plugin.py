@@ -282,7 +282,7 @@ class WandbServer:
     def _seed_project(self, item: Any, where: str) -> str:
         spec = _project_spec(item, where)
         entity = self._entity(spec.get("entity"), where)
-        project, _ = self.store.upsert_project(
+        project, _ = self.store.projects.upsert(
             entity.pk,
             spec["name"],
             creator_pk=self._user_pk,

@@ -131,7 +131,7 @@ def test_the_official_client_lists_reads_downloads_and_updates_runs(
     store = demo_server.store
     team = store.entities.get(ENTITY)
     assert team is not None
-    project = store.get_project(team.pk, PROJECT)
+    project = store.projects.get(team.pk, PROJECT)
     assert project is not None
     expected = store.list_runs(project.pk, filters=FILTERS, order=ORDER)
     assert len(expected) >= 3  # more than one page of two

@@ -44,7 +44,7 @@ def test_the_official_client_and_wandbkit_read_the_same_sweeps(
     store = demo_server.store
     team = store.entities.get(ENTITY)
     assert team is not None
-    project = store.get_project(team.pk, PROJECT)
+    project = store.projects.get(team.pk, PROJECT)
     assert project is not None
     ids = [row["name"] for row in store.db.all("SELECT name FROM sweeps ORDER BY pk")]
     assert len(ids) == 2

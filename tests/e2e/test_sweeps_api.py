@@ -50,7 +50,7 @@ async def env(
             run = await api.create_run(run_id=run_id, project="tune")
             await run.summary.update({"val_loss": loss, "acc": acc})
             store.update_run(decode_int_id(run.storage_id, "Run"), sweep_name=sweep)
-        project = store.get_project(store.entities.get("demo").pk, "tune")
+        project = store.projects.get(store.entities.get("demo").pk, "tune")
         store.create_sweep(
             project.pk,
             "grid1",
@@ -180,7 +180,7 @@ async def test_a_config_that_is_not_yaml_fails_clearly_but_keeps_the_name(
 ) -> None:
     api, _ = env
     store = seeded_app[0].state.store
-    project = store.get_project(store.entities.get("demo").pk, "tune")
+    project = store.projects.get(store.entities.get("demo").pk, "tune")
     store.create_sweep(project.pk, "broken4", config="method: [unclosed", method="grid")
     sweep = await api.sweep("demo/tune/broken4")
     assert sweep.name == "broken4"
@@ -208,7 +208,7 @@ def test_sync_sweeps_over_real_http(api: wandbkit.Api, live_server: ServerHandle
         run = api.create_run(run_id=run_id, project="sync-tune")
         run.summary.update({"val_loss": loss})
         store.update_run(decode_int_id(run.storage_id, "Run"), sweep_name="sw")
-    project = store.get_project(store.entities.get(entity).pk, "sync-tune")
+    project = store.projects.get(store.entities.get(entity).pk, "sync-tune")
     store.create_sweep(project.pk, "sw", config=GRID, method="grid")
     sweep = api.sweep(f"{entity}/sync-tune/sw")
     assert sweep.name == "lr-grid" and [r.id for r in sweep.runs] == ["s1", "s2"]

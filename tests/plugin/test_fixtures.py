@@ -91,7 +91,7 @@ def test_seeding_runs_with_config_summary_history_and_files(
     store = wandb_server.store
     entity = store.entities.get("demo")
     assert entity is not None
-    project = store.get_project(entity.pk, "mnist")
+    project = store.projects.get(entity.pk, "mnist")
     assert project is not None
     run = store.get_run(project.pk, "a1")
     assert run is not None

@@ -45,7 +45,7 @@ def make_projects(server_app: ServerApp, entity: str, names: list[str]) -> None:
     user = store.accounts.get_user(server_app.seed.username)
     assert owner is not None and user is not None
     for name in names:
-        store.upsert_project(owner.pk, name, creator_pk=user.pk)
+        store.projects.upsert(owner.pk, name, creator_pk=user.pk)
 
 
 async def walk(
@@ -188,7 +188,7 @@ async def test_a_project_of_someone_elses_entity_is_read_only(
     gql: PostGraphQL, data: Data, server_app: ServerApp
 ) -> None:
     other = server_app.store.accounts.create_user("other")
-    server_app.store.upsert_project(other.entity_pk, "theirs", creator_pk=other.pk)
+    server_app.store.projects.upsert(other.entity_pk, "theirs", creator_pk=other.pk)
     response = await gql(
         '{ project(name: "theirs", entityName: "other") { readOnly user { username } } }'
     )

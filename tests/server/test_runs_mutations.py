@@ -76,7 +76,7 @@ async def test_upsert_bucket_creates_a_run_with_everything_given(
     assert bucket["project"] == {"name": "fresh", "entityName": "demo-team"}
     team = server_app.store.entities.get("demo-team")
     assert team is not None
-    project = server_app.store.get_project(team.pk, "fresh")
+    project = server_app.store.projects.get(team.pk, "fresh")
     assert project is not None  # created on the fly, as W&B does
     run = server_app.store.get_run(project.pk, "run00001")
     assert run is not None and run.host == "node-1"
@@ -174,7 +174,7 @@ async def test_upsert_bucket_needs_write_access_to_the_entity(
     stored = store.get_run_by_pk(theirs.pk)
     assert stored is not None and stored.notes is None
     mallory = store.entities.get("mallory")
-    assert mallory is not None and store.get_project(mallory.pk, "uncategorized") is None
+    assert mallory is not None and store.projects.get(mallory.pk, "uncategorized") is None
 
 
 async def test_runs_of_a_read_only_project_cannot_change(

@@ -38,7 +38,7 @@ class Demo:
     def project_pk(self) -> int:
         team = self.store.entities.get(ENTITY)
         assert team is not None
-        project = self.store.get_project(team.pk, PROJECT)
+        project = self.store.projects.get(team.pk, PROJECT)
         assert project is not None
         return project.pk
 

@@ -142,7 +142,7 @@ def test_the_demo_seed_gives_every_project_realistic_runs(demo_store: Store) -> 
     states: set[str] = set()
     for demo in DEMO_PROJECTS:
         owner = team.pk if demo.owner == "team" else user.entity_pk
-        project = store.get_project(owner, demo.name)
+        project = store.projects.get(owner, demo.name)
         assert project is not None
         runs = store.list_runs(project.pk)
         assert 6 <= len(runs) <= 40, demo.name
@@ -260,7 +260,7 @@ def test_the_benchmark_seed_loads_runs_with_full_histories() -> None:
     )
     user = store.accounts.get_user("demo")
     assert user is not None
-    project = store.get_project(user.entity_pk, "bench")
+    project = store.projects.get(user.entity_pk, "bench")
     assert project is not None
     runs = store.list_runs(project.pk)
     assert [r.name for r in runs] == [f"b{i:07d}" for i in range(12)]

@@ -22,12 +22,12 @@ def test_data_survives_reopening_a_database_file(tmp_path: Path) -> None:
         seed = seed_basic(store)
         user = store.accounts.get_user(seed.username)
         assert user is not None
-        store.upsert_project(user.entity_pk, "kept", creator_pk=user.pk, description="d")
+        store.projects.upsert(user.entity_pk, "kept", creator_pk=user.pk, description="d")
     with Store(str(db)) as reopened:
         user = reopened.accounts.get_user(seed.username)
         assert user is not None
         assert reopened.accounts.user_for_api_key(seed.api_key) == user
-        project = reopened.get_project(user.entity_pk, "kept")
+        project = reopened.projects.get(user.entity_pk, "kept")
         assert project is not None and project.description == "d"
         assert reopened.schema_version == MIGRATIONS[-1].version
 
@@ -113,12 +113,12 @@ def test_seed_demo_spreads_projects_over_the_user_and_the_team() -> None:
     user = store.accounts.get_user(seed.username)
     team = store.entities.get(seed.team)
     assert user is not None and team is not None
-    mine = [p.name for p in store.list_projects(user.entity_pk, limit=100)]
-    ours = [p.name for p in store.list_projects(team.pk, limit=100)]
+    mine = [p.name for p in store.projects.list(user.entity_pk, limit=100)]
+    ours = [p.name for p in store.projects.list(team.pk, limit=100)]
     assert {"mnist-baselines", "scratch"} <= set(mine)
     assert {"llm-finetune", "diffusion-sweeps"} <= set(ours)
     assert len(mine) + len(ours) == len(DEMO_PROJECTS)
-    created = sorted(p.created_at for p in store.list_projects(team.pk, limit=100))
+    created = sorted(p.created_at for p in store.projects.list(team.pk, limit=100))
     assert created[0] < utc_timestamp(now) and len(set(created)) == len(created)
     # Idempotent: a second run adds no projects.
     seed_demo(store, now=now)
@@ -159,7 +159,7 @@ def test_the_store_can_be_used_from_many_threads_at_once() -> None:
     def work(n: int) -> None:
         try:
             for i in range(20):
-                store.upsert_project(user.entity_pk, f"t{n}-{i}", creator_pk=user.pk)
+                store.projects.upsert(user.entity_pk, f"t{n}-{i}", creator_pk=user.pk)
                 assert store.accounts.user_for_api_key(seed.api_key) is not None
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)

@@ -89,9 +89,9 @@ def seed_demo_projects(ctx: DemoContext) -> None:
     """Create the :data:`DEMO_PROJECTS` that do not exist yet."""
     for demo in DEMO_PROJECTS:
         entity_pk = ctx.user.entity_pk if demo.owner == "user" else ctx.team.pk
-        if ctx.store.get_project(entity_pk, demo.name) is not None:
+        if ctx.store.projects.get(entity_pk, demo.name) is not None:
             continue
-        ctx.store.upsert_project(
+        ctx.store.projects.upsert(
             entity_pk,
             demo.name,
             creator_pk=ctx.user.pk,

@@ -204,7 +204,7 @@ def seed_demo_runs(ctx: DemoContext) -> None:
     for recipe in DEMO_RUN_RECIPES:
         owner = ctx.team if _is_team_project(recipe.project) else None
         entity_pk = owner.pk if owner else ctx.user.entity_pk
-        project = ctx.store.get_project(entity_pk, recipe.project)
+        project = ctx.store.projects.get(entity_pk, recipe.project)
         if project is None:
             continue
         users = [ctx.user] + ([teammate] if owner is not None and teammate else [])
@@ -745,7 +745,7 @@ def seed_runs_benchmark(
     )
     if owner is None:
         raise StoreError(f"entity {entity!r} does not exist")
-    project_row, _ = store.upsert_project(owner.pk, project, creator_pk=user.pk)
+    project_row, _ = store.projects.upsert(owner.pk, project, creator_pk=user.pk)
     names = [f"b{i:07d}" for i in range(runs)]
     existing = store.run_names(project_row.pk)
     todo = [i for i, name in enumerate(names) if name not in existing]

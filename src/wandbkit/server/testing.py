@@ -132,9 +132,9 @@ def add_run(
     )
     if username and user is None:
         raise StoreError(f"user {username!r} does not exist")
-    project = store.get_project(entity.pk, project_name)
+    project = store.projects.get(entity.pk, project_name)
     if project is None:
-        project, _ = store.upsert_project(
+        project, _ = store.projects.upsert(
             entity.pk, project_name, creator_pk=user.pk if user else None
         )
     run = store.create_run(

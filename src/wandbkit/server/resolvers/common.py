@@ -115,7 +115,7 @@ class RequestContext:
     def project(self, pk: int) -> ProjectRow | None:
         """The project with row id ``pk`` (memoised)."""
         if pk not in self._projects:
-            self._projects[pk] = self.store.get_project_by_pk(pk)
+            self._projects[pk] = self.store.projects.get_by_pk(pk)
         return self._projects[pk]
 
     def remember_project(self, project: ProjectRow) -> ProjectRow:

@@ -464,10 +464,10 @@ def _create_or_update(ctx: RequestContext, input: dict[str, Any], changes: dict[
     name = input.get("name")
     if name is not None:
         check_name(name, "run")
-    project = ctx.store.get_project(entity.pk, project_name)
+    project = ctx.store.projects.get(entity.pk, project_name)
     _require_writable_project(ctx, entity, project, "create or change runs")
     if project is None:
-        project, _ = ctx.store.upsert_project(entity.pk, project_name, creator_pk=ctx.viewer.pk)
+        project, _ = ctx.store.projects.upsert(entity.pk, project_name, creator_pk=ctx.viewer.pk)
     existing = ctx.store.get_run(project.pk, name) if name else None
     if existing is not None:
         return _payload(ctx, ctx.store.update_run(existing.pk, **changes), inserted=False)

@@ -82,6 +82,7 @@ from wandbkit.server.store.errors import (
     UnknownRowError,
     UnknownSnapshotError,
 )
+from wandbkit.server.store.projects import PROJECTS_SQL, ProjectRow, Projects
 from wandbkit.server.store.text import (
     check_name,
     dumps_json,
@@ -92,7 +93,6 @@ from wandbkit.server.store.text import (
     precise_timestamp,
     random_id,
     tags_text,
-    utc_timestamp,
 )
 
 __all__ = [
@@ -117,8 +117,6 @@ __all__ = [
 ]
 
 
-DEFAULT_ACCESS = "PRIVATE"
-
 #: The states W&B runs move through.
 RUN_STATES = frozenset(
     {"pending", "running", "finished", "failed", "crashed", "killed", "preempting", "preempted"}
@@ -141,23 +139,6 @@ def wrap_config(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 # -- rows ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ProjectRow:
-    """A project (the schema's legacy name: model)."""
-
-    pk: int
-    entity_pk: int
-    name: str
-    description: str | None
-    access: str
-    views: str
-    is_benchmark: bool
-    read_only: bool
-    creator_pk: int | None
-    created_at: str
-    updated_at: str
 
 
 @dataclass(frozen=True)
@@ -300,23 +281,6 @@ class RunsPage:
 
 # -- schema -------------------------------------------------------------------------------
 
-
-PROJECTS_SQL = """
-CREATE TABLE IF NOT EXISTS projects (
-    id           INTEGER PRIMARY KEY,
-    entity_id    INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
-    name         TEXT NOT NULL,
-    description  TEXT,
-    access       TEXT NOT NULL DEFAULT 'PRIVATE',
-    views        TEXT NOT NULL DEFAULT '{}',
-    is_benchmark INTEGER NOT NULL DEFAULT 0,
-    read_only    INTEGER NOT NULL DEFAULT 0,
-    creator_id   INTEGER REFERENCES users(id) ON DELETE SET NULL,
-    created_at   TEXT NOT NULL,
-    updated_at   TEXT NOT NULL,
-    UNIQUE (entity_id, name)
-);
-"""
 
 # Column names are fixed: the run filter compiler (run_filters.py) writes SQL against them.
 # Row ids are AUTOINCREMENT so a deleted run's or file's id (inside opaque ids, cursors and
@@ -487,6 +451,7 @@ class Store:
         self.db = Database(str(path), clock=clock, migrations=MIGRATIONS)
         self.entities = Entities(self.db)
         self.accounts = Accounts(self.db, self.entities)
+        self.projects = Projects(self.db, self.entities)
         #: Run file bytes: ``<db>.files/`` beside a database file, a temporary directory for
         #: an in-memory database.
         self.blobs = BlobStore(None if self.db.in_memory else Path(self.db.path + ".files"))
@@ -546,153 +511,6 @@ class Store:
     def counts(self) -> dict[str, int]:
         """How many users, entities, projects and runs the database holds."""
         return self.db.table_sizes(("users", "entities", "projects", "runs"))
-
-    # -- projects -------------------------------------------------------------------------
-
-    def get_project(self, entity_pk: int, name: str) -> ProjectRow | None:
-        """The project ``name`` in an entity, or ``None``."""
-        row = self.db.one(
-            "SELECT * FROM projects WHERE entity_id = ? AND name = ?", (entity_pk, name)
-        )
-        return _project(row) if row else None
-
-    def get_project_by_pk(self, pk: int) -> ProjectRow | None:
-        """The project with row id ``pk``, or ``None``."""
-        row = self.db.one("SELECT * FROM projects WHERE id = ?", (pk,))
-        return _project(row) if row else None
-
-    def list_projects(self, entity_pk: int, *, after_pk: int = 0, limit: int) -> list[ProjectRow]:
-        """An entity's projects in creation order (row id), starting after ``after_pk``.
-
-        Keyset paging on the row id: a project created while a caller pages through the list
-        lands at the end, so no project is skipped or repeated.
-        """
-        rows = self.db.all(
-            "SELECT * FROM projects WHERE entity_id = ? AND id > ? ORDER BY id LIMIT ?",
-            (entity_pk, after_pk, limit),
-        )
-        return [_project(r) for r in rows]
-
-    def upsert_project(
-        self,
-        entity_pk: int,
-        name: str,
-        *,
-        creator_pk: int | None,
-        description: str | None = None,
-        access: str | None = None,
-        views: str | None = None,
-        is_benchmark: bool | None = None,
-        created_at: str | None = None,
-    ) -> tuple[ProjectRow, bool]:
-        """Create the project ``name`` in an entity, or update the fields given (not ``None``).
-
-        Returns:
-            ``(project, inserted)``.
-
-        Raises:
-            InvalidNameError: a bad project name.
-        """
-        check_name(name, "project")
-        with self.transaction() as conn:
-            existing = self.get_project(entity_pk, name)
-            if existing is not None:
-                return self._update_project(
-                    conn,
-                    existing,
-                    description=description,
-                    access=access,
-                    views=views,
-                    is_benchmark=is_benchmark,
-                ), False
-            now = created_at or utc_timestamp()
-            cur = conn.execute(
-                "INSERT INTO projects (entity_id, name, description, access, views,"
-                " is_benchmark, creator_id, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    entity_pk,
-                    name,
-                    description,
-                    access or DEFAULT_ACCESS,
-                    views or "{}",
-                    int(bool(is_benchmark)),
-                    creator_pk,
-                    now,
-                    now,
-                ),
-            )
-            project = self.get_project_by_pk(lastrowid(cur))
-        assert project is not None
-        return project, True
-
-    def update_project(
-        self,
-        pk: int,
-        *,
-        name: str | None = None,
-        description: str | None = None,
-        access: str | None = None,
-        views: str | None = None,
-        is_benchmark: bool | None = None,
-    ) -> ProjectRow:
-        """Change the fields given (not ``None``) of a project, including its name.
-
-        Raises:
-            UnknownRowError: no project has that id.
-            InvalidNameError: a bad new name.
-            NameConflictError: the new name is taken in the project's entity.
-        """
-        with self.transaction() as conn:
-            project = self.get_project_by_pk(pk)
-            if project is None:
-                raise UnknownRowError("project not found")
-            if name is not None and name != project.name:
-                check_name(name, "project")
-                if self.get_project(project.entity_pk, name) is not None:
-                    raise NameConflictError(f"project {name!r} already exists")
-                conn.execute("UPDATE projects SET name = ? WHERE id = ?", (name, pk))
-            return self._update_project(
-                conn,
-                project,
-                description=description,
-                access=access,
-                views=views,
-                is_benchmark=is_benchmark,
-                touched=name is not None and name != project.name,
-            )
-
-    def _update_project(
-        self,
-        conn: sqlite3.Connection,
-        project: ProjectRow,
-        *,
-        description: str | None,
-        access: str | None,
-        views: str | None,
-        is_benchmark: bool | None,
-        touched: bool = False,
-    ) -> ProjectRow:
-        changes: dict[str, Any] = {}
-        if description is not None:
-            changes["description"] = description
-        if access is not None:
-            changes["access"] = access
-        if views is not None:
-            changes["views"] = views
-        if is_benchmark is not None:
-            changes["is_benchmark"] = int(is_benchmark)
-        if changes or touched:
-            changes["updated_at"] = utc_timestamp()
-            # Column names come from the fixed keys above, never from the caller.
-            assignments = ", ".join(f"{column} = ?" for column in changes)
-            conn.execute(
-                f"UPDATE projects SET {assignments} WHERE id = ?",
-                (*changes.values(), project.pk),
-            )
-        updated = self.get_project_by_pk(project.pk)
-        assert updated is not None
-        return updated
 
     # -- runs -----------------------------------------------------------------------------
 
@@ -1325,7 +1143,7 @@ class Store:
         check_name(sweep_name, "sweep")
         stamp = normalise_timestamp(created_at) if created_at else self.db.stamp()
         with self.transaction() as conn:
-            if self.get_project_by_pk(project_pk) is None:
+            if self.projects.get_by_pk(project_pk) is None:
                 raise UnknownRowError("project not found")
             if self.get_sweep(project_pk, sweep_name) is not None:
                 raise NameConflictError(f"sweep {sweep_name!r} exists in this project")
@@ -1670,22 +1488,6 @@ class Store:
 
 
 # -- helpers ------------------------------------------------------------------------------
-
-
-def _project(row: sqlite3.Row) -> ProjectRow:
-    return ProjectRow(
-        pk=row["id"],
-        entity_pk=row["entity_id"],
-        name=row["name"],
-        description=row["description"],
-        access=row["access"],
-        views=row["views"],
-        is_benchmark=bool(row["is_benchmark"]),
-        read_only=bool(row["read_only"]),
-        creator_pk=row["creator_id"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-    )
 
 
 _RUNS_FROM = "runs r LEFT JOIN users u ON u.id = r.user_pk"
