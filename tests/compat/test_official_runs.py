@@ -133,15 +133,15 @@ def test_the_official_client_lists_reads_downloads_and_updates_runs(
     assert team is not None
     project = store.projects.get(team.pk, PROJECT)
     assert project is not None
-    expected = store.list_runs(project.pk, filters=FILTERS, order=ORDER)
+    expected = store.run_listing.list(project.pk, filters=FILTERS, order=ORDER)
     assert len(expected) >= 3  # more than one page of two
     # The run to read: the longest finished history, which has files and evaluation rows.
     run = max(
-        (r for r in store.list_runs(project.pk) if r.state == "finished"),
+        (r for r in store.run_listing.list(project.pk) if r.state == "finished"),
         key=lambda r: r.history_line_count,
     )
     assert run.history_line_count > 500  # so history(pandas=False) is downsampled
-    stored = store.list_run_files(run.pk)
+    stored = store.run_files.list(run.pk)
     root = tmp_path / "downloads"
     args = repr((f"{ENTITY}/{PROJECT}", run.name, FILTERS, ORDER, str(root)))
 
@@ -193,14 +193,14 @@ def test_the_official_client_lists_reads_downloads_and_updates_runs(
     assert out["file_count"] == len(stored) >= 4
     assert [f["name"] for f in out["files"]] == [f.name for f in stored]
     for got, want_file in zip(out["files"], stored, strict=True):
-        data = store.run_file_path(want_file).read_bytes()
+        data = store.run_files.path(want_file).read_bytes()
         assert got["size"] == got["downloaded_size"] == want_file.size_bytes == len(data)
         assert got["md5"] == got["downloaded_md5"] == want_file.md5 == md5_b64(data)
     assert out["one_file"] == "config.yaml"
     # run.upload_file: createRunFiles, then wandb-core PUTs the bytes to the signed URL.
     content = b"uploaded by wandb\n" * 100
-    (uploaded,) = store.list_run_files(run.pk, names=["uploaded.txt"])
-    assert store.run_file_path(uploaded).read_bytes() == content
+    (uploaded,) = store.run_files.list(run.pk, names=["uploaded.txt"])
+    assert store.run_files.path(uploaded).read_bytes() == content
     assert out["uploaded"] == {
         "name": "uploaded.txt",
         "size": len(content),
@@ -225,13 +225,13 @@ def test_the_official_client_lists_reads_downloads_and_updates_runs(
     assert out["console_tail"] == expected_lines[-3:]
     # update_state (a GraphQL mutation of the Python client) and stop (wandb-core's StopRun).
     assert out["update_state"] is True
-    requeued = store.get_run(project.pk, "compat-state")
-    stopped = store.get_run(project.pk, "compat-stop")
+    requeued = store.runs.get(project.pk, "compat-state")
+    stopped = store.runs.get(project.pk, "compat-stop")
     assert requeued is not None and requeued.state == "failed"
     assert stopped is not None and stopped.state == "killed"
 
     # Updates went through upsertBucket and are what a fresh client reads back.
-    updated = store.get_run_by_pk(run.pk)
+    updated = store.runs.get_by_pk(run.pk)
     assert updated is not None
     assert list(updated.tags) == [*run.tags, "from-wandb"]
     assert unwrap(updated.config) == {**unwrap(run.config), "new_key": 7}

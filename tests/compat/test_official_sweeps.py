@@ -68,7 +68,7 @@ def test_the_official_client_and_wandbkit_read_the_same_sweeps(
             }
             assert mine == out[sweep_id], json.dumps([mine, out[sweep_id]])
             # The runs are the store's, oldest first; the best has the lowest metric value.
-            members = [r for r in store.list_runs(project.pk, order="+created_at")]
+            members = [r for r in store.run_listing.list(project.pk, order="+created_at")]
             assert mine["runs"] == [r.name for r in members if r.sweep_name == sweep_id]
             metric = sweep.config["metric"]["name"]
             values = {

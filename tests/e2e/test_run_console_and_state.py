@@ -126,7 +126,7 @@ async def test_update_state_requeues_a_crashed_run_and_refuses_what_the_server_r
     env: Any,
 ) -> None:
     api, transport, run, store = env
-    store.update_run(decode_int_id(run.storage_id, "Run"), state="crashed")
+    store.runs.update(decode_int_id(run.storage_id, "Run"), state="crashed")
     assert await run.update_state("pending") is True
     assert run.state is RunState.PENDING
     assert (await api.run("demo/console/talky")).state == "pending"

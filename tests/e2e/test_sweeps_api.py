@@ -49,7 +49,7 @@ async def env(
         for run_id, (sweep, loss, acc) in RUNS.items():
             run = await api.create_run(run_id=run_id, project="tune")
             await run.summary.update({"val_loss": loss, "acc": acc})
-            store.update_run(decode_int_id(run.storage_id, "Run"), sweep_name=sweep)
+            store.runs.update(decode_int_id(run.storage_id, "Run"), sweep_name=sweep)
         project = store.projects.get(store.entities.get("demo").pk, "tune")
         store.create_sweep(
             project.pk,
@@ -168,7 +168,7 @@ async def test_a_run_naming_an_unknown_sweep_still_lists(
     api, _ = env
     store = seeded_app[0].state.store
     orphan = await api.create_run(run_id="orphan", project="tune")
-    store.update_run(decode_int_id(orphan.storage_id, "Run"), sweep_name="gone9")
+    store.runs.update(decode_int_id(orphan.storage_id, "Run"), sweep_name="gone9")
     listed = {run.id: run async for run in api.runs("demo/tune", include_sweeps=True)}
     assert "orphan" in listed and (await listed["g1"].sweep) is not None
     with pytest.raises(NotFoundError, match="sweep 'demo/tune/gone9' not found"):
@@ -207,7 +207,7 @@ def test_sync_sweeps_over_real_http(api: wandbkit.Api, live_server: ServerHandle
     for run_id, loss in (("s1", 0.3), ("s2", 0.1)):
         run = api.create_run(run_id=run_id, project="sync-tune")
         run.summary.update({"val_loss": loss})
-        store.update_run(decode_int_id(run.storage_id, "Run"), sweep_name="sw")
+        store.runs.update(decode_int_id(run.storage_id, "Run"), sweep_name="sw")
     project = store.projects.get(store.entities.get(entity).pk, "sync-tune")
     store.create_sweep(project.pk, "sw", config=GRID, method="grid")
     sweep = api.sweep(f"{entity}/sync-tune/sw")

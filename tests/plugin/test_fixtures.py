@@ -93,9 +93,9 @@ def test_seeding_runs_with_config_summary_history_and_files(
     assert entity is not None
     project = store.projects.get(entity.pk, "mnist")
     assert project is not None
-    run = store.get_run(project.pk, "a1")
+    run = store.runs.get(project.pk, "a1")
     assert run is not None
-    assert [f.name for f in wandb_server.store.list_run_files(run.pk)] == ["notes.txt"]
+    assert [f.name for f in wandb_server.store.run_files.list(run.pk)] == ["notes.txt"]
 
 
 def test_seed_file_reads_yaml_and_json(wandb_server: WandbServer, tmp_path: Path) -> None:

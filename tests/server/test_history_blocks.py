@@ -257,7 +257,7 @@ def test_bulk_rows_out_of_order_are_refused_and_nothing_is_written(server_app: S
 def test_deleting_a_run_deletes_its_blocks(server_app: ServerApp) -> None:
     store = server_app.store
     run = add_run(store, PATH, "gone", history=[{"x": i} for i in range(3 * B)])
-    store.delete_run(run.pk)
+    store.runs.delete(run.pk)
     assert store.db.all("SELECT 1 FROM history_blocks WHERE run_pk = ?", (run.pk,)) == []
 
 

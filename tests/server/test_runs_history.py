@@ -295,4 +295,4 @@ def test_history_steps_must_increase_and_bookkeeping_is_filled_in(server_app: Se
     for bad in ({"_step": 5}, {"_step": 3}, {"_step": "6"}, {"_step": True}):
         with pytest.raises(StoreError, match="_step"):
             store.append_history(run.pk, [bad])
-    assert store.get_run_by_pk(run.pk) == run  # nothing half-written
+    assert store.runs.get_by_pk(run.pk) == run  # nothing half-written

@@ -128,5 +128,5 @@ def test_the_demo_sweeps_hold_their_runs_and_a_yaml_config() -> None:
         assert config["method"] == row["method"] == "bayes"
         assert config["metric"] == {"name": "fid", "goal": "minimize"}
         assert all(isinstance(v, float) for v in config["parameters"]["lr"]["values"])
-        assert store.count_sweep_runs(row["project_pk"], row["name"]) >= 5
+        assert store.run_listing.count(row["project_pk"], filters={"sweep": row["name"]}) >= 5
         assert row["best_loss"] is not None

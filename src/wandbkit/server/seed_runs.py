@@ -27,7 +27,8 @@ import yaml
 
 from wandbkit.server.history import empty_history_keys, merge_history_keys
 from wandbkit.server.seed_catalog import DEMO_PROJECTS, DemoContext
-from wandbkit.server.store import NewRun, Store, StoreError, UserRow, wrap_config
+from wandbkit.server.store import NewRun, Store, StoreError, UserRow
+from wandbkit.server.store.runs import wrap_config
 from wandbkit.server.store.text import (
     GENERATED_RUN_NAME_LENGTH,
     RUN_NAME_ALPHABET,
@@ -209,7 +210,7 @@ def seed_demo_runs(ctx: DemoContext) -> None:
             continue
         users = [ctx.user] + ([teammate] if owner is not None and teammate else [])
         plans = _plan_project(recipe, parse_timestamp(project.created_at), ctx.now, users)
-        existing = ctx.store.run_names(project.pk)
+        existing = ctx.store.runs.names(project.pk)
         plans = [plan for plan in plans if plan.run.name not in existing]
         if plans:
             _store_plans(ctx.store, project.pk, plans)
@@ -276,7 +277,7 @@ def _teammate(ctx: DemoContext) -> UserRow | None:
 
 def _store_plans(store: Store, project_pk: int, plans: list[_PlannedRun]) -> None:
     with store.transaction():
-        pks = store.bulk_insert_runs(project_pk, [plan.run for plan in plans])
+        pks = store.runs.bulk_insert(project_pk, [plan.run for plan in plans])
         store.bulk_insert_history(
             (pk, row["_step"], dumps_json(row))
             for pk, plan in zip(pks, plans, strict=True)
@@ -286,7 +287,7 @@ def _store_plans(store: Store, project_pk: int, plans: list[_PlannedRun]) -> Non
             store.append_events(pk, plan.events)
             store.append_log_lines(pk, plan.logs)
             for name, data in plan.files.items():
-                store.put_run_file(pk, name, data, updated_at=plan.files_at, fsync=False)
+                store.run_files.put(pk, name, data, updated_at=plan.files_at, fsync=False)
 
 
 def _plan_project(
@@ -747,7 +748,7 @@ def seed_runs_benchmark(
         raise StoreError(f"entity {entity!r} does not exist")
     project_row, _ = store.projects.upsert(owner.pk, project, creator_pk=user.pk)
     names = [f"b{i:07d}" for i in range(runs)]
-    existing = store.run_names(project_row.pk)
+    existing = store.runs.names(project_row.pk)
     todo = [i for i, name in enumerate(names) if name not in existing]
     metric_names = tuple(BENCHMARK_METRICS[:metrics]) + tuple(
         f"metric_{i}" for i in range(len(BENCHMARK_METRICS), metrics)
@@ -757,7 +758,7 @@ def seed_runs_benchmark(
     plans = [_bench_plan(rng, i, runs, steps, metric_names, newest) for i in todo]
     history_keys = _bench_history_keys(metric_names, steps)
     with store.transaction():
-        pks = store.bulk_insert_runs(
+        pks = store.runs.bulk_insert(
             project_row.pk,
             [
                 NewRun(

@@ -28,7 +28,8 @@ from starlette.applications import Starlette
 
 from wandbkit.server.app import HEALTH_PATH, create_app
 from wandbkit.server.seed import SeedResult, seed_basic
-from wandbkit.server.store import RunRow, Store, StoreError, wrap_config
+from wandbkit.server.store import RunRow, Store, StoreError
+from wandbkit.server.store.runs import wrap_config
 
 #: How long :func:`running_server` waits for the server to answer ``/healthz``.
 STARTUP_TIMEOUT = 15.0
@@ -112,7 +113,7 @@ def add_run(
             (``"error"`` for stderr), ``timestamp`` and ``label`` (see
             :meth:`Store.append_log_lines`).
         username: the run's user (default: the owner of a personal entity, else none).
-        **fields: more :meth:`Store.create_run` arguments (``state``, ``tags``,
+        **fields: more :meth:`Runs.create` arguments (``state``, ``tags``,
             ``group_name``, ``created_at``...).
 
     Returns:
@@ -137,7 +138,7 @@ def add_run(
         project, _ = store.projects.upsert(
             entity.pk, project_name, creator_pk=user.pk if user else None
         )
-    run = store.create_run(
+    run = store.runs.create(
         project.pk,
         name,
         user_pk=user.pk if user else None,
@@ -148,7 +149,7 @@ def add_run(
     if history:
         run = store.append_history(run.pk, history, update_summary=summary is None)
     for file_name, data in (files or {}).items():
-        store.put_run_file(run.pk, file_name, data)
+        store.run_files.put(run.pk, file_name, data)
     if logs:
         store.append_log_lines(run.pk, logs)
     return run

@@ -126,7 +126,7 @@ class RequestContext:
     def run(self, pk: int) -> RunRow | None:
         """The run with row id ``pk`` (memoised for the request; files share their run)."""
         if pk not in self._runs:
-            self._runs[pk] = self.store.get_run_by_pk(pk)
+            self._runs[pk] = self.store.runs.get_by_pk(pk)
         return self._runs[pk]
 
     def remember_run(self, run: RunRow) -> RunRow:

@@ -2,7 +2,8 @@
 ``upsertBucket`` and ``deleteRun`` mutations (the schema's legacy name for a run: bucket).
 
 Listing is stable under concurrent change: the first page snapshots the ordered matches and
-every cursor points into that snapshot (see :meth:`wandbkit.server.store.Store.runs_page`).
+every cursor points into that snapshot (see
+:meth:`wandbkit.server.store.run_listing.RunListing.page`).
 Filters and order are compiled by :mod:`wandbkit.server.run_filters`; what it refuses comes
 back as a ``BAD_USER_INPUT`` error.
 
@@ -100,7 +101,7 @@ def resolve_project_runs(
     position = _decode_runs_cursor(after) if after else None
     ctx = context(info)
     try:
-        page = ctx.store.runs_page(
+        page = ctx.store.run_listing.page(
             project.pk,
             limit=limit,
             filters=filters,
@@ -145,7 +146,7 @@ def resolve_project_run_count(
 ) -> int:
     """How many of the project's runs match ``filters`` (same language as ``runs``)."""
     try:
-        return context(info).store.count_runs(project.pk, filters=filters)
+        return context(info).store.run_listing.count(project.pk, filters=filters)
     except FilterError as exc:
         raise ClientError(str(exc)) from None
 
@@ -155,7 +156,7 @@ def resolve_project_run(
 ) -> RunRow | None:
     """The run called ``name`` (its id), or ``null``."""
     ctx = context(info)
-    run = ctx.store.get_run(project.pk, name)
+    run = ctx.store.runs.get(project.pk, name)
     if run is None:
         return None
     ctx.remember_project(project)
@@ -395,7 +396,7 @@ def run_from_id(ctx: RequestContext, run_id: str, what: str) -> RunRow:
         pk = decode_int_id(run_id, "Run")
     except InvalidIdError:
         raise ClientError(f"{what}: {run_id!r} is not a run id") from None
-    run = ctx.store.get_run_by_pk(pk)
+    run = ctx.store.runs.get_by_pk(pk)
     if run is None:
         raise NotFound(f"{what}: no run has id {run_id!r}")
     return run
@@ -445,7 +446,7 @@ def resolve_upsert_bucket(_: Any, info: GraphQLResolveInfo, *, input: dict[str, 
             if input.get("name") and input["name"] != run.name:
                 raise ClientError("upsertBucket: a run's name (its id) cannot be changed")
             require_writable_run(ctx, run, "change runs")
-            return _payload(ctx, ctx.store.update_run(run.pk, **changes), inserted=False)
+            return _payload(ctx, ctx.store.runs.update(run.pk, **changes), inserted=False)
         return _create_or_update(ctx, input, changes)
     except (InvalidNameError, NameConflictError) as exc:
         raise ClientError(f"upsertBucket: {exc}") from None
@@ -468,10 +469,10 @@ def _create_or_update(ctx: RequestContext, input: dict[str, Any], changes: dict[
     _require_writable_project(ctx, entity, project, "create or change runs")
     if project is None:
         project, _ = ctx.store.projects.upsert(entity.pk, project_name, creator_pk=ctx.viewer.pk)
-    existing = ctx.store.get_run(project.pk, name) if name else None
+    existing = ctx.store.runs.get(project.pk, name) if name else None
     if existing is not None:
-        return _payload(ctx, ctx.store.update_run(existing.pk, **changes), inserted=False)
-    run = ctx.store.create_run(project.pk, name, user_pk=ctx.viewer.pk, **changes)
+        return _payload(ctx, ctx.store.runs.update(existing.pk, **changes), inserted=False)
+    run = ctx.store.runs.create(project.pk, name, user_pk=ctx.viewer.pk, **changes)
     return _payload(ctx, run, inserted=True)
 
 
@@ -487,7 +488,7 @@ def resolve_delete_run(_: Any, info: GraphQLResolveInfo, *, input: dict[str, Any
     ctx = context(info)
     run = run_from_id(ctx, input["id"], "deleteRun")
     require_writable_run(ctx, run, "delete runs")
-    ctx.store.delete_run(run.pk)
+    ctx.store.runs.delete(run.pk)
     ctx.forget_run(run.pk)
     return {"client_mutation_id": input.get("client_mutation_id")}
 
@@ -521,7 +522,7 @@ def resolve_update_run_state(_: Any, info: GraphQLResolveInfo, *, input: dict[st
             f"updateRunState: a {run.state!r} run cannot become {target!r} "
             f"(allowed from: {', '.join(sorted(allowed))})"
         )
-    ctx.remember_run(ctx.store.update_run(run.pk, state=target))
+    ctx.remember_run(ctx.store.runs.update(run.pk, state=target))
     return {"success": True}
 
 
@@ -537,7 +538,7 @@ def resolve_stop_run(_: Any, info: GraphQLResolveInfo, *, input: dict[str, Any])
     require_writable_run(ctx, run, "stop runs")
     if run.state in ("running", "pending"):
         ctx.remember_run(
-            ctx.store.update_run(
+            ctx.store.runs.update(
                 run.pk, state="killed", heartbeat_at=precise_timestamp(ctx.store.now())
             )
         )

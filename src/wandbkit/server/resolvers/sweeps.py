@@ -72,7 +72,7 @@ def resolve_sweep_id(sweep: SweepRow, _: GraphQLResolveInfo) -> str:
 
 def resolve_sweep_run_count(sweep: SweepRow, info: GraphQLResolveInfo) -> int:
     """How many runs of the project belong to the sweep."""
-    return context(info).store.count_sweep_runs(sweep.project_pk, sweep.name)
+    return context(info).store.run_listing.count(sweep.project_pk, filters={"sweep": sweep.name})
 
 
 def bindables() -> list[ObjectType]:

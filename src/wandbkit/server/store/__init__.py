@@ -32,24 +32,20 @@ Design notes:
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
-import mimetypes
 import sqlite3
-import struct
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from wandbkit.server.blobs import BlobStore, BlobWriter
+from wandbkit.server.blobs import BlobStore
 from wandbkit.server.history import (
     downsample,
-    empty_history_keys,
     merge_history_keys,
 )
 from wandbkit.server.history_blocks import (
@@ -61,10 +57,6 @@ from wandbkit.server.history_blocks import (
     sample_plan,
     split_rows,
     unpack_steps,
-)
-from wandbkit.server.run_filters import (
-    compile_run_filters,
-    compile_run_order,
 )
 from wandbkit.server.store._db import SERVER_SECRETS_SQL, Database, Migration, lastrowid, script
 from wandbkit.server.store.accounts import ACCOUNTS_SQL, Accounts, ApiKeyRow, Membership, UserRow
@@ -83,16 +75,16 @@ from wandbkit.server.store.errors import (
     UnknownSnapshotError,
 )
 from wandbkit.server.store.projects import PROJECTS_SQL, ProjectRow, Projects
+from wandbkit.server.store.run_files import RUN_FILES_SQL, RunFileRow, RunFiles
+from wandbkit.server.store.run_listing import RUN_SNAPSHOTS_SQL, RunListing, RunsPage
+from wandbkit.server.store.runs import RUNS_SQL, RUNS_SWEEP_INDEX_SQL, NewRun, RunRow, Runs
 from wandbkit.server.store.text import (
     check_name,
     dumps_json,
-    json_object_text,
-    json_text,
     normalise_timestamp,
     parse_timestamp,
     precise_timestamp,
     random_id,
-    tags_text,
 )
 
 __all__ = [
@@ -117,79 +109,7 @@ __all__ = [
 ]
 
 
-#: The states W&B runs move through.
-RUN_STATES = frozenset(
-    {"pending", "running", "finished", "failed", "crashed", "killed", "preempting", "preempted"}
-)
-
-#: How long a runs cursor stays valid after its first page was served.
-RUN_SNAPSHOT_TTL = timedelta(hours=24)
-#: How many runs cursors are kept at most; the oldest are dropped first.
-MAX_RUN_SNAPSHOTS = 10_000
-
-
-def wrap_config(values: Mapping[str, Any]) -> dict[str, Any]:
-    """A plain config in W&B's stored form, ``{"k": {"value": v, "desc": None}}``.
-
-    Example:
-        >>> wrap_config({"lr": 0.1})
-        {'lr': {'value': 0.1, 'desc': None}}
-    """
-    return {key: {"value": value, "desc": None} for key, value in values.items()}
-
-
 # -- rows ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RunRow:
-    """A run (the schema's legacy name: bucket).
-
-    ``config``, ``summary``, ``system_metrics`` and ``history_keys`` are JSON text as stored;
-    ``config`` is in W&B's wrapped form (``{"k": {"value": v, "desc": null}}``).
-    """
-
-    pk: int
-    project_pk: int
-    name: str
-    display_name: str | None
-    state: str
-    config: str
-    summary: str
-    system_metrics: str
-    tags: tuple[str, ...]
-    notes: str | None
-    description: str | None
-    group_name: str | None
-    job_type: str | None
-    host: str | None
-    commit_hash: str | None
-    sweep_name: str | None
-    user_pk: int | None
-    created_at: str
-    updated_at: str
-    heartbeat_at: str | None
-    history_line_count: int
-    last_step: int
-    history_keys: str
-
-
-@dataclass(frozen=True)
-class RunFileRow:
-    """A file of a run; ``uploaded`` is false until its bytes have arrived.
-
-    ``md5`` is the base64 of the md5 digest (what W&B reports), ``None`` before the upload.
-    """
-
-    pk: int
-    run_pk: int
-    name: str
-    size_bytes: int
-    md5: str | None
-    mimetype: str | None
-    created_at: str
-    updated_at: str
-    uploaded: bool
 
 
 @dataclass(frozen=True)
@@ -232,87 +152,12 @@ class SweepRow:
 SWEEP_STATES = ("PENDING", "RUNNING", "PAUSED", "CANCELED", "FINISHED", "FAILED")
 
 
-@dataclass(frozen=True)
-class NewRun:
-    """A run for :meth:`Store.bulk_insert_runs`: values are stored as given, unchecked.
-
-    JSON fields may be mappings (dumped) or ready JSON text; the history statistics must
-    match the rows the caller inserts with :meth:`Store.bulk_insert_history`.
-    """
-
-    name: str
-    created_at: str
-    display_name: str | None = None
-    state: str = "finished"
-    config: Mapping[str, Any] | str = "{}"
-    summary: Mapping[str, Any] | str = "{}"
-    system_metrics: Mapping[str, Any] | str = "{}"
-    tags: Sequence[str] = ()
-    notes: str | None = None
-    description: str | None = None
-    group_name: str | None = None
-    job_type: str | None = None
-    host: str | None = None
-    commit_hash: str | None = None
-    sweep_name: str | None = None
-    user_pk: int | None = None
-    updated_at: str | None = None
-    heartbeat_at: str | None = None
-    history_line_count: int = 0
-    last_step: int = -1
-    history_keys: Mapping[str, Any] | str = "{}"
-
-
-@dataclass(frozen=True)
-class RunsPage:
-    """One page of a project's runs, read from a cursor snapshot.
-
-    Attributes:
-        snapshot_pk: the snapshot every cursor of this listing points into.
-        runs: ``(position, run)`` pairs; ``position`` counts the snapshot entries up to and
-            including this run, so ``(snapshot_pk, position)`` is the cursor after it.
-        has_next_page: whether a live run follows the last one.
-    """
-
-    snapshot_pk: int
-    runs: tuple[tuple[int, RunRow], ...]
-    has_next_page: bool
-
-
 # -- schema -------------------------------------------------------------------------------
 
 
-# Column names are fixed: the run filter compiler (run_filters.py) writes SQL against them.
-# Row ids are AUTOINCREMENT so a deleted run's or file's id (inside opaque ids, cursors and
-# signed URLs) never comes back as someone else's.
-RUNS_SQL = """
-CREATE TABLE IF NOT EXISTS runs (
-    pk                 INTEGER PRIMARY KEY AUTOINCREMENT,
-    project_pk         INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
-    name               TEXT NOT NULL,
-    display_name       TEXT,
-    state              TEXT NOT NULL DEFAULT 'running',
-    config             TEXT NOT NULL DEFAULT '{}',
-    summary            TEXT NOT NULL DEFAULT '{}',
-    system_metrics     TEXT NOT NULL DEFAULT '{}',
-    tags               TEXT NOT NULL DEFAULT '[]',
-    notes              TEXT,
-    description        TEXT,
-    group_name         TEXT,
-    job_type           TEXT,
-    host               TEXT,
-    commit_hash        TEXT,
-    sweep_name         TEXT,
-    user_pk            INTEGER REFERENCES users(id) ON DELETE SET NULL,
-    created_at         TEXT NOT NULL,
-    updated_at         TEXT NOT NULL,
-    heartbeat_at       TEXT,
-    history_line_count INTEGER NOT NULL DEFAULT 0,
-    last_step          INTEGER NOT NULL DEFAULT -1,
-    history_keys       TEXT NOT NULL DEFAULT '{}',
-    UNIQUE (project_pk, name)
-);
-CREATE INDEX IF NOT EXISTS runs_project_created ON runs(project_pk, created_at);
+#: Part of migration 3 ("runs"): history one table row per history row (moved into blocks by
+#: migration 4) and system-metric events.
+HISTORY_V3_SQL = """
 CREATE TABLE IF NOT EXISTS history (
     run_pk INTEGER NOT NULL REFERENCES runs(pk) ON DELETE CASCADE,
     step   INTEGER NOT NULL,
@@ -325,26 +170,6 @@ CREATE TABLE IF NOT EXISTS run_events (
     row    TEXT NOT NULL,
     PRIMARY KEY (run_pk, seq)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS run_files (
-    pk         INTEGER PRIMARY KEY AUTOINCREMENT,
-    run_pk     INTEGER NOT NULL REFERENCES runs(pk) ON DELETE CASCADE,
-    name       TEXT NOT NULL,
-    size_bytes INTEGER NOT NULL DEFAULT 0,
-    md5        TEXT,
-    mimetype   TEXT,
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
-    uploaded   INTEGER NOT NULL DEFAULT 0,
-    UNIQUE (run_pk, name)
-);
-CREATE TABLE IF NOT EXISTS run_cursor_snapshots (
-    pk         INTEGER PRIMARY KEY AUTOINCREMENT,
-    project_pk INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
-    query_key  TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    run_pks    BLOB NOT NULL
-);
-CREATE INDEX IF NOT EXISTS run_cursor_snapshots_created ON run_cursor_snapshots(created_at);
 """
 
 HISTORY_BLOCKS_SQL = """
@@ -410,7 +235,6 @@ CREATE TABLE IF NOT EXISTS sweeps (
     best_loss          REAL,
     UNIQUE (project_pk, name)
 );
-CREATE INDEX IF NOT EXISTS runs_project_sweep ON runs(project_pk, sweep_name);
 """
 
 
@@ -419,10 +243,14 @@ CREATE INDEX IF NOT EXISTS runs_project_sweep ON runs(project_pk, sweep_name);
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "identity", script(ENTITIES_SQL, ACCOUNTS_SQL, MEMBERS_SQL)),
     Migration(2, "projects", PROJECTS_SQL),
-    Migration(3, "runs", script(RUNS_SQL, SERVER_SECRETS_SQL)),
+    Migration(
+        3,
+        "runs",
+        script(RUNS_SQL, HISTORY_V3_SQL, RUN_FILES_SQL, RUN_SNAPSHOTS_SQL, SERVER_SECRETS_SQL),
+    ),
     Migration(4, "history blocks", HISTORY_BLOCKS_SQL, _history_into_blocks),
     Migration(5, "console logs", LOG_LINES_SQL),
-    Migration(6, "sweeps", SWEEPS_SQL),
+    Migration(6, "sweeps", script(SWEEPS_SQL, RUNS_SWEEP_INDEX_SQL)),
 )
 
 
@@ -449,12 +277,15 @@ class Store:
         self, path: str | Path = ":memory:", *, clock: Callable[[], datetime] | None = None
     ) -> None:
         self.db = Database(str(path), clock=clock, migrations=MIGRATIONS)
+        #: Run file bytes: ``<db>.files/`` beside a database file, a temporary directory for
+        #: an in-memory database.
+        blobs = BlobStore(None if self.db.in_memory else Path(self.db.path + ".files"))
         self.entities = Entities(self.db)
         self.accounts = Accounts(self.db, self.entities)
         self.projects = Projects(self.db, self.entities)
-        #: Run file bytes: ``<db>.files/`` beside a database file, a temporary directory for
-        #: an in-memory database.
-        self.blobs = BlobStore(None if self.db.in_memory else Path(self.db.path + ".files"))
+        self.run_files = RunFiles(self.db, blobs)
+        self.runs = Runs(self.db, self.projects, self.run_files)
+        self.run_listing = RunListing(self.db, self.runs)
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -476,7 +307,7 @@ class Store:
         """Close the database connection (and remove a temporary files directory)."""
         with self.db.lock:
             self.db.close()
-            self.blobs.close()
+            self.run_files.blobs.close()
 
     def now(self) -> datetime:
         """The store's current time (see ``clock``)."""
@@ -512,372 +343,6 @@ class Store:
         """How many users, entities, projects and runs the database holds."""
         return self.db.table_sizes(("users", "entities", "projects", "runs"))
 
-    # -- runs -----------------------------------------------------------------------------
-
-    def _new_run_name(self, project_pk: int) -> str:
-        while True:
-            name = random_id()
-            if self.get_run(project_pk, name) is None:
-                return name
-
-    def create_run(
-        self,
-        project_pk: int,
-        name: str | None = None,
-        *,
-        user_pk: int | None = None,
-        display_name: str | None = None,
-        state: str = "running",
-        config: Mapping[str, Any] | str | None = None,
-        summary: Mapping[str, Any] | str | None = None,
-        system_metrics: Mapping[str, Any] | str | None = None,
-        tags: Sequence[str] = (),
-        notes: str | None = None,
-        description: str | None = None,
-        group_name: str | None = None,
-        job_type: str | None = None,
-        host: str | None = None,
-        commit_hash: str | None = None,
-        sweep_name: str | None = None,
-        created_at: str | None = None,
-        heartbeat_at: str | None = None,
-    ) -> RunRow:
-        """Create a run in a project.
-
-        Args:
-            project_pk: the project.
-            name: the run id (default: 8 random lowercase letters and digits, like W&B).
-            user_pk: the user who made the run.
-            display_name: the human name (default: ``name``).
-            state: one of :data:`RUN_STATES`.
-            config: the config in W&B's wrapped form (see :func:`wrap_config`), as a mapping
-                or JSON text; stored as given.
-            summary: the summary, as a mapping or JSON text.
-            system_metrics: the system-metrics summary, as a mapping or JSON text.
-            tags: the run's tags.
-            notes: free text.
-            description: free text.
-            group_name: the run's group.
-            job_type: the run's job type.
-            host: the machine it ran on.
-            commit_hash: the git commit it ran at.
-            sweep_name: the sweep (by name) it belongs to.
-            created_at: creation time (default: the store's clock); any ISO text is
-                normalised to :func:`precise_timestamp` form.
-            heartbeat_at: last sign of life (default: ``created_at``).
-
-        Returns:
-            The new run.
-
-        Raises:
-            InvalidNameError: a bad run name.
-            NameConflictError: the project has a run of that name.
-            StoreError: an unknown state, or JSON that is not an object.
-        """
-        name = check_name(name, "run") if name is not None else self._new_run_name(project_pk)
-        _check_state(state)
-        created = normalise_timestamp(created_at) if created_at else self.db.stamp()
-        heartbeat = normalise_timestamp(heartbeat_at) if heartbeat_at else created
-        with self.transaction() as conn:
-            if self.get_run(project_pk, name) is not None:
-                raise NameConflictError(f"run {name!r} already exists in this project")
-            cur = conn.execute(
-                "INSERT INTO runs (project_pk, name, display_name, state, config, summary,"
-                " system_metrics, tags, notes, description, group_name, job_type, host,"
-                " commit_hash, sweep_name, user_pk, created_at, updated_at, heartbeat_at,"
-                " history_keys) VALUES (" + ", ".join("?" * 20) + ")",
-                (
-                    project_pk,
-                    name,
-                    display_name if display_name is not None else name,
-                    state,
-                    json_object_text(config, "config"),
-                    json_object_text(summary, "summary"),
-                    json_object_text(system_metrics, "system metrics"),
-                    tags_text(tags),
-                    notes,
-                    description,
-                    group_name,
-                    job_type,
-                    host,
-                    commit_hash,
-                    sweep_name,
-                    user_pk,
-                    created,
-                    created,
-                    heartbeat,
-                    dumps_json(empty_history_keys()),
-                ),
-            )
-            run = self.get_run_by_pk(lastrowid(cur))
-        assert run is not None
-        return run
-
-    def get_run(self, project_pk: int, name: str) -> RunRow | None:
-        """The run ``name`` (its id) in a project, or ``None``."""
-        row = self.db.one(
-            "SELECT * FROM runs WHERE project_pk = ? AND name = ?", (project_pk, name)
-        )
-        return _run(row) if row else None
-
-    def get_run_by_pk(self, pk: int) -> RunRow | None:
-        """The run with row id ``pk``, or ``None``."""
-        row = self.db.one("SELECT * FROM runs WHERE pk = ?", (pk,))
-        return _run(row) if row else None
-
-    def get_runs_by_pks(self, pks: Iterable[int]) -> dict[int, RunRow]:
-        """The runs with these row ids that exist, by row id."""
-        rows = self.db.rows_by_pks("SELECT * FROM runs WHERE pk IN", pks)
-        return {row["pk"]: _run(row) for row in rows}
-
-    def find_run(self, entity_name: str, project_name: str, run_name: str) -> RunRow | None:
-        """The run ``entity/project/run`` by names (one query), or ``None``."""
-        row = self.db.one(
-            "SELECT r.* FROM runs r JOIN projects p ON p.id = r.project_pk"
-            " JOIN entities e ON e.id = p.entity_id"
-            " WHERE e.name = ? AND p.name = ? AND r.name = ?",
-            (entity_name, project_name, run_name),
-        )
-        return _run(row) if row else None
-
-    def run_names(self, project_pk: int) -> set[str]:
-        """The names (ids) of every run of a project."""
-        rows = self.db.all("SELECT name FROM runs WHERE project_pk = ?", (project_pk,))
-        return {row[0] for row in rows}
-
-    def update_run(
-        self,
-        pk: int,
-        *,
-        display_name: str | None = None,
-        state: str | None = None,
-        config: Mapping[str, Any] | str | None = None,
-        summary: Mapping[str, Any] | str | None = None,
-        system_metrics: Mapping[str, Any] | str | None = None,
-        tags: Sequence[str] | None = None,
-        notes: str | None = None,
-        description: str | None = None,
-        group_name: str | None = None,
-        job_type: str | None = None,
-        host: str | None = None,
-        commit_hash: str | None = None,
-        sweep_name: str | None = None,
-        heartbeat_at: str | None = None,
-    ) -> RunRow:
-        """Change the fields given (not ``None``) of a run; ``summary`` replaces the whole
-        summary and ``config`` the whole config, as W&B's ``upsertBucket`` does.
-
-        Raises:
-            UnknownRowError: no run has that id.
-            StoreError: an unknown state, or JSON that is not an object.
-        """
-        changes: dict[str, Any] = {}
-        if display_name is not None:
-            changes["display_name"] = display_name
-        if state is not None:
-            changes["state"] = _check_state(state)
-        if config is not None:
-            changes["config"] = json_object_text(config, "config")
-        if summary is not None:
-            changes["summary"] = json_object_text(summary, "summary")
-        if system_metrics is not None:
-            changes["system_metrics"] = json_object_text(system_metrics, "system metrics")
-        if tags is not None:
-            changes["tags"] = tags_text(tags)
-        for column, value in (
-            ("notes", notes),
-            ("description", description),
-            ("group_name", group_name),
-            ("job_type", job_type),
-            ("host", host),
-            ("commit_hash", commit_hash),
-            ("sweep_name", sweep_name),
-        ):
-            if value is not None:
-                changes[column] = value
-        if heartbeat_at is not None:
-            changes["heartbeat_at"] = normalise_timestamp(heartbeat_at)
-        with self.transaction() as conn:
-            if self.get_run_by_pk(pk) is None:
-                raise UnknownRowError("run not found")
-            changes["updated_at"] = self.db.stamp()
-            # Column names come from the fixed keys above, never from the caller.
-            assignments = ", ".join(f"{column} = ?" for column in changes)
-            conn.execute(f"UPDATE runs SET {assignments} WHERE pk = ?", (*changes.values(), pk))
-            run = self.get_run_by_pk(pk)
-        assert run is not None
-        return run
-
-    def delete_run(self, pk: int) -> bool:
-        """Delete a run with its history, events, files and their bytes.
-
-        Returns:
-            ``False`` if there was no such run.
-        """
-        with self.transaction() as conn:
-            deleted = conn.execute("DELETE FROM runs WHERE pk = ?", (pk,)).rowcount > 0
-            # Under the lock: an upload that commits concurrently either finished before
-            # (and its bytes go now) or finds its file row gone.
-            if deleted:
-                self.blobs.remove_run(pk)
-        return deleted
-
-    def _runs_where(
-        self, project_pk: int, filters: Any, names: Sequence[str] | None
-    ) -> tuple[str, list[Any]]:
-        fragment = compile_run_filters(filters)
-        clauses = ["r.project_pk = ?", f"({fragment.sql})"]
-        params: list[Any] = [project_pk, *fragment.params]
-        if names:
-            clauses.append(f"r.name IN ({','.join('?' * len(names))})")
-            params.extend(names)
-        return " AND ".join(clauses), params
-
-    def run_pks(
-        self,
-        project_pk: int,
-        *,
-        filters: Any = None,
-        order: str | None = None,
-        names: Sequence[str] | None = None,
-    ) -> list[int]:
-        """The row ids of a project's runs that match, in order.
-
-        Args:
-            project_pk: the project.
-            filters: W&B's Mongo-style filter (parsed JSON) or ``None`` for all runs.
-            order: ``[+|-]created_at``, ``[+|-]summary_metrics.x``, ``[+|-]config.x``...
-                (default: newest first); ties are broken by row id.
-            names: only runs with these names (ids); empty or ``None`` for any.
-
-        Raises:
-            wandbkit.server.run_filters.FilterError: a filter or order the server does not
-                understand.
-        """
-        where, params = self._runs_where(project_pk, filters, names)
-        terms = compile_run_order(order)
-        order_by = ", ".join(f"{t.sql} {'DESC' if t.descending else 'ASC'}" for t in terms)
-        rows = self.db.all(
-            f"SELECT r.pk FROM {_RUNS_FROM} WHERE {where} ORDER BY {order_by}", params
-        )
-        return [int(row[0]) for row in rows]
-
-    def count_runs(
-        self, project_pk: int, *, filters: Any = None, names: Sequence[str] | None = None
-    ) -> int:
-        """How many of a project's runs match ``filters`` (see :meth:`run_pks`).
-
-        Raises:
-            wandbkit.server.run_filters.FilterError: a filter the server does not understand.
-        """
-        where, params = self._runs_where(project_pk, filters, names)
-        row = self.db.one(f"SELECT COUNT(*) FROM {_RUNS_FROM} WHERE {where}", params)
-        assert row is not None
-        return int(row[0])
-
-    def list_runs(
-        self,
-        project_pk: int,
-        *,
-        filters: Any = None,
-        order: str | None = None,
-        names: Sequence[str] | None = None,
-    ) -> list[RunRow]:
-        """A project's matching runs, in order (see :meth:`run_pks`); for tests and tools."""
-        pks = self.run_pks(project_pk, filters=filters, order=order, names=names)
-        found = self.get_runs_by_pks(pks)
-        return [found[pk] for pk in pks if pk in found]
-
-    # -- runs cursors ---------------------------------------------------------------------
-
-    def runs_page(
-        self,
-        project_pk: int,
-        *,
-        limit: int,
-        filters: Any = None,
-        order: str | None = None,
-        names: Sequence[str] | None = None,
-        after: tuple[int, int] | None = None,
-    ) -> RunsPage:
-        """One page of a project's runs, stable while runs change between pages.
-
-        The first page (``after`` is ``None``) snapshots the ordered row ids of every match;
-        later pages read that snapshot from ``after = (snapshot_pk, position)`` on. A run
-        therefore appears at most once and none that existed at the first page is skipped,
-        even when runs are created, updated or re-ordered meanwhile. Runs deleted since are
-        left out; runs created since are not listed (start again to see them). Rows are read
-        fresh, so each page shows current values.
-
-        Args:
-            project_pk: the project.
-            limit: the page size (0 or more).
-            filters: see :meth:`run_pks`.
-            order: see :meth:`run_pks`.
-            names: see :meth:`run_pks`.
-            after: the position after the last run already seen.
-
-        Raises:
-            UnknownSnapshotError: ``after`` names a snapshot that expired (older than
-                :data:`RUN_SNAPSHOT_TTL`), was pruned, or was made for another project or
-                another filters/order.
-            wandbkit.server.run_filters.FilterError: a bad filter or order.
-        """
-        query_key = _runs_query_key(filters, order, names)
-        if after is None:
-            pks = self.run_pks(project_pk, filters=filters, order=order, names=names)
-            snapshot_pk = self._save_run_snapshot(project_pk, query_key, pks)
-            start = 0
-        else:
-            snapshot_pk, start = after
-            pks = self._load_run_snapshot(snapshot_pk, project_pk, query_key)
-        found: list[tuple[int, RunRow]] = []
-        position = start
-        # Fetch in chunks, skipping deleted runs, until one run beyond the page is known.
-        while position < len(pks) and len(found) <= limit:
-            chunk = pks[position : position + 2 * (limit + 1 - len(found)) + 8]
-            rows = self.get_runs_by_pks(chunk)
-            for offset, pk in enumerate(chunk):
-                if pk in rows:
-                    found.append((position + offset + 1, rows[pk]))
-                    if len(found) > limit:
-                        break
-            position += len(chunk)
-        return RunsPage(snapshot_pk, tuple(found[:limit]), has_next_page=len(found) > limit)
-
-    def _save_run_snapshot(self, project_pk: int, query_key: str, pks: Sequence[int]) -> int:
-        now = self.now()
-        packed = struct.pack(f"<{len(pks)}q", *pks)
-        with self.transaction() as conn:
-            conn.execute(
-                "DELETE FROM run_cursor_snapshots WHERE created_at < ?",
-                (precise_timestamp(now - RUN_SNAPSHOT_TTL),),
-            )
-            cur = conn.execute(
-                "INSERT INTO run_cursor_snapshots (project_pk, query_key, created_at, run_pks)"
-                " VALUES (?, ?, ?, ?)",
-                (project_pk, query_key, precise_timestamp(now), packed),
-            )
-            snapshot_pk = lastrowid(cur)
-            conn.execute(
-                "DELETE FROM run_cursor_snapshots WHERE pk <= ?",
-                (snapshot_pk - MAX_RUN_SNAPSHOTS,),
-            )
-        return snapshot_pk
-
-    def _load_run_snapshot(self, snapshot_pk: int, project_pk: int, query_key: str) -> list[int]:
-        row = self.db.one("SELECT * FROM run_cursor_snapshots WHERE pk = ?", (snapshot_pk,))
-        if row is None or row["created_at"] < precise_timestamp(self.now() - RUN_SNAPSHOT_TTL):
-            raise UnknownSnapshotError(
-                "the cursor has expired; list the runs again from the first page"
-            )
-        if row["project_pk"] != project_pk or row["query_key"] != query_key:
-            raise UnknownSnapshotError(
-                "the cursor belongs to another listing (project, filters or order differ)"
-            )
-        data = bytes(row["run_pks"])
-        return list(struct.unpack(f"<{len(data) // 8}q", data))
-
     # -- history --------------------------------------------------------------------------
 
     def append_history(
@@ -903,7 +368,7 @@ class Store:
             StoreError: a ``_step`` that is not an integer above the run's last step.
         """
         with self.transaction() as conn:
-            run = self.get_run_by_pk(run_pk)
+            run = self.runs.get_by_pk(run_pk)
             if run is None:
                 raise UnknownRowError("run not found")
             started = parse_timestamp(run.created_at).timestamp()
@@ -939,7 +404,7 @@ class Store:
                 " history_keys = ?, summary = ?, updated_at = ? WHERE pk = ?",
                 (len(prepared), last_step, dumps_json(keys), summary, self.db.stamp(), run_pk),
             )
-            updated = self.get_run_by_pk(run_pk)
+            updated = self.runs.get_by_pk(run_pk)
         assert updated is not None
         return updated
 
@@ -1087,7 +552,7 @@ class Store:
             UnknownRowError: no run has that id.
         """
         with self.transaction() as conn:
-            if self.get_run_by_pk(run_pk) is None:
+            if self.runs.get_by_pk(run_pk) is None:
                 raise UnknownRowError("run not found")
             last = self.db.one("SELECT MAX(seq) FROM run_events WHERE run_pk = ?", (run_pk,))
             first = (last[0] if last and last[0] is not None else -1) + 1
@@ -1212,7 +677,7 @@ class Store:
         """
         values = []
         with self.transaction() as conn:
-            if self.get_run_by_pk(run_pk) is None:
+            if self.runs.get_by_pk(run_pk) is None:
                 raise UnknownRowError("run not found")
             last = self.db.one("SELECT MAX(seq) FROM run_log_lines WHERE run_pk = ?", (run_pk,))
             seq = last[0] if last is not None and last[0] is not None else 0
@@ -1251,50 +716,6 @@ class Store:
 
     # -- bulk loading -----------------------------------------------------------------------
 
-    def bulk_insert_runs(self, project_pk: int, runs: Iterable[NewRun]) -> list[int]:
-        """Insert many runs without per-run checks; returns their row ids, in order.
-
-        Meant for seeding inside one :meth:`transaction` together with
-        :meth:`bulk_insert_history`; names must be unique in the project.
-        """
-        pks: list[int] = []
-        with self.transaction() as conn:
-            for run in runs:
-                created = run.created_at
-                cur = conn.execute(
-                    "INSERT INTO runs (project_pk, name, display_name, state, config, summary,"
-                    " system_metrics, tags, notes, description, group_name, job_type, host,"
-                    " commit_hash, sweep_name, user_pk, created_at, updated_at, heartbeat_at,"
-                    " history_line_count, last_step, history_keys)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        project_pk,
-                        run.name,
-                        run.display_name if run.display_name is not None else run.name,
-                        run.state,
-                        json_text(run.config),
-                        json_text(run.summary),
-                        json_text(run.system_metrics),
-                        tags_text(run.tags),
-                        run.notes,
-                        run.description,
-                        run.group_name,
-                        run.job_type,
-                        run.host,
-                        run.commit_hash,
-                        run.sweep_name,
-                        run.user_pk,
-                        created,
-                        run.updated_at or created,
-                        run.heartbeat_at or created,
-                        run.history_line_count,
-                        run.last_step,
-                        json_text(run.history_keys),
-                    ),
-                )
-                pks.append(lastrowid(cur))
-        return pks
-
     def bulk_insert_history(self, rows: Iterable[tuple[int, int, str]]) -> None:
         """Insert ``(run_pk, step, row JSON text)`` history rows as given (no bookkeeping).
 
@@ -1312,234 +733,8 @@ class Store:
                     conn, run_pk, [item[1] for item in items], [item[2] for item in items]
                 )
 
-    # -- run files ------------------------------------------------------------------------
-
-    def create_run_file(
-        self,
-        run_pk: int,
-        name: str,
-        *,
-        mimetype: str | None = None,
-        created_at: str | None = None,
-    ) -> RunFileRow:
-        """The file ``name`` of a run, created pending (not uploaded) if it does not exist.
-
-        Raises:
-            UnknownRowError: no run has that id.
-            InvalidNameError: an empty name, an absolute path, or ``.``/``..`` segments.
-        """
-        check_file_name(name)
-        with self.transaction() as conn:
-            existing = self.get_run_file(run_pk, name)
-            if existing is not None:
-                return existing
-            if self.get_run_by_pk(run_pk) is None:
-                raise UnknownRowError("run not found")
-            now = normalise_timestamp(created_at) if created_at else self.db.stamp()
-            cur = conn.execute(
-                "INSERT INTO run_files (run_pk, name, mimetype, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (run_pk, name, mimetype or guess_mimetype(name), now, now),
-            )
-            created = self.get_run_file_by_pk(lastrowid(cur))
-        assert created is not None
-        return created
-
-    def put_run_file(
-        self,
-        run_pk: int,
-        name: str,
-        data: bytes,
-        *,
-        mimetype: str | None = None,
-        updated_at: str | None = None,
-        fsync: bool = True,
-    ) -> RunFileRow:
-        """Store a run file's bytes in one call (create or replace); for seeds and tests.
-
-        Args:
-            run_pk: the run.
-            name: the file's path in the run (``media/plot.png``).
-            data: the bytes.
-            mimetype: default: guessed from the name.
-            updated_at: the upload time (default: the store's clock); a new file is also
-                created at this time.
-            fsync: force the bytes to disk before they are renamed into place (seeds that
-                can simply be re-run skip it).
-
-        Raises:
-            UnknownRowError: no run has that id.
-            InvalidNameError: a bad file name (see :meth:`create_run_file`).
-        """
-        with self.transaction():
-            pending = self.create_run_file(run_pk, name, mimetype=mimetype, created_at=updated_at)
-            size, md5 = self.blobs.write_bytes(run_pk, pending.pk, data, fsync=fsync)
-            return self._mark_uploaded(pending.pk, size, md5, updated_at)
-
-    def commit_run_file_upload(self, file_pk: int, writer: BlobWriter) -> RunFileRow:
-        """Move an upload's bytes into place and mark the file uploaded with their size and md5.
-
-        Raises:
-            UnknownRowError: the file was deleted while its bytes were arriving (they are
-                discarded).
-        """
-        with self.transaction():
-            file = self.get_run_file_by_pk(file_pk)
-            if file is None:
-                writer.abort()
-                raise UnknownRowError("file not found")
-            writer.commit(self.blobs.path(file.run_pk, file.pk))
-            return self._mark_uploaded(file.pk, writer.size, writer.md5, None)
-
-    def _mark_uploaded(
-        self, file_pk: int, size: int, md5: str, updated_at: str | None
-    ) -> RunFileRow:
-        with self.transaction() as conn:
-            conn.execute(
-                "UPDATE run_files SET size_bytes = ?, md5 = ?, uploaded = 1, updated_at = ?"
-                " WHERE pk = ?",
-                (
-                    size,
-                    md5,
-                    normalise_timestamp(updated_at) if updated_at else self.db.stamp(),
-                    file_pk,
-                ),
-            )
-            file = self.get_run_file_by_pk(file_pk)
-        assert file is not None
-        return file
-
-    def get_run_file(self, run_pk: int, name: str) -> RunFileRow | None:
-        """The file ``name`` of a run (uploaded or not), or ``None``."""
-        row = self.db.one("SELECT * FROM run_files WHERE run_pk = ? AND name = ?", (run_pk, name))
-        return _run_file(row) if row else None
-
-    def get_run_file_by_pk(self, pk: int) -> RunFileRow | None:
-        """The run file with row id ``pk``, or ``None``."""
-        row = self.db.one("SELECT * FROM run_files WHERE pk = ?", (pk,))
-        return _run_file(row) if row else None
-
-    def get_run_files_by_pks(self, pks: Iterable[int]) -> dict[int, RunFileRow]:
-        """The run files with these row ids that exist, by row id."""
-        rows = self.db.rows_by_pks("SELECT * FROM run_files WHERE pk IN", pks)
-        return {row["pk"]: _run_file(row) for row in rows}
-
-    def list_run_files(
-        self,
-        run_pk: int,
-        *,
-        names: Sequence[str] | None = None,
-        pattern: str | None = None,
-        mimetypes: Sequence[str] | None = None,
-        after_pk: int = 0,
-        limit: int = 1000,
-        uploaded_only: bool = True,
-    ) -> list[RunFileRow]:
-        """A run's files in creation order (row id), starting after ``after_pk``.
-
-        Args:
-            run_pk: the run.
-            names: only these exact names (empty or ``None``: any).
-            pattern: an SQL ``LIKE`` pattern on the name (``%`` any run, ``_`` one
-                character, ``\\`` escapes), case-insensitive for ASCII as on MySQL.
-            mimetypes: only these MIME types (empty or ``None``: any).
-            after_pk: keyset position (the row id of the last file already seen).
-            limit: at most this many files.
-            uploaded_only: leave out files whose bytes have not arrived.
-        """
-        sql = "SELECT * FROM run_files WHERE run_pk = ? AND pk > ?"
-        params: list[Any] = [run_pk, after_pk]
-        if uploaded_only:
-            sql += " AND uploaded = 1"
-        if names:
-            sql += f" AND name IN ({','.join('?' * len(names))})"
-            params.extend(names)
-        if pattern is not None:
-            sql += " AND name LIKE ? ESCAPE '\\'"
-            params.append(pattern)
-        if mimetypes:
-            sql += f" AND mimetype IN ({','.join('?' * len(mimetypes))})"
-            params.extend(mimetypes)
-        sql += " ORDER BY pk LIMIT ?"
-        params.append(limit)
-        return [_run_file(row) for row in self.db.all(sql, params)]
-
-    def count_run_files(self, run_pk: int, *, uploaded_only: bool = True) -> int:
-        """How many files a run has (by default only those whose bytes arrived)."""
-        sql = "SELECT COUNT(*) FROM run_files WHERE run_pk = ?"
-        if uploaded_only:
-            sql += " AND uploaded = 1"
-        row = self.db.one(sql, (run_pk,))
-        assert row is not None
-        return int(row[0])
-
-    def delete_run_files(self, pks: Iterable[int]) -> int:
-        """Delete run files and their bytes; returns how many existed."""
-        with self.transaction() as conn:
-            files = self.get_run_files_by_pks(pks).values()
-            conn.executemany("DELETE FROM run_files WHERE pk = ?", [(f.pk,) for f in files])
-            for file in files:
-                self.blobs.remove(file.run_pk, file.pk)
-        return len(files)
-
-    def run_file_path(self, file: RunFileRow) -> Path:
-        """Where an uploaded file's bytes are on disk."""
-        return self.blobs.path(file.run_pk, file.pk)
-
 
 # -- helpers ------------------------------------------------------------------------------
-
-
-_RUNS_FROM = "runs r LEFT JOIN users u ON u.id = r.user_pk"
-
-#: MIME types for the files W&B runs usually have; the standard table lacks or differs on them.
-_KNOWN_MIMETYPES = {
-    ".log": "text/plain",
-    ".yaml": "text/yaml",
-    ".yml": "text/yaml",
-    ".txt": "text/plain",
-    ".json": "application/json",
-    ".md": "text/markdown",
-    ".ckpt": "application/octet-stream",
-    ".pt": "application/octet-stream",
-    ".pth": "application/octet-stream",
-}
-
-
-def guess_mimetype(name: str) -> str:
-    """The MIME type a run file gets from its name."""
-    suffix = Path(name).suffix.lower()
-    if suffix in _KNOWN_MIMETYPES:
-        return _KNOWN_MIMETYPES[suffix]
-    guessed, _ = mimetypes.guess_type(name, strict=False)
-    return guessed or "application/octet-stream"
-
-
-def check_file_name(name: str) -> str:
-    """Validate a run file name: a relative path without ``.``/``..`` or empty segments.
-
-    Raises:
-        InvalidNameError: the name is unsafe or empty.
-    """
-    if not isinstance(name, str) or not name or len(name) > 1024:
-        raise InvalidNameError("file names must be non-empty strings of at most 1024 characters")
-    segments = name.split("/")
-    if (
-        name.startswith("/")
-        or "\\" in name
-        or "\x00" in name
-        or any(segment in ("", ".", "..") for segment in segments)
-    ):
-        raise InvalidNameError(
-            f"file name {name!r} must be a relative path without '.', '..' or empty segments"
-        )
-    return name
-
-
-def _check_state(state: str) -> str:
-    if state not in RUN_STATES:
-        raise StoreError(f"run state must be one of {', '.join(sorted(RUN_STATES))}; got {state!r}")
-    return state
 
 
 def _log_line_values(
@@ -1567,53 +762,3 @@ def _log_line_values(
         except ValueError:
             raise StoreError(f"console line timestamp is not ISO-8601: {stamp!r}") from None
     return stamp, level, label, given["line"]
-
-
-def _runs_query_key(filters: Any, order: str | None, names: Sequence[str] | None) -> str:
-    # What a cursor's snapshot was made for; a cursor replayed with other arguments is refused.
-    canonical = json.dumps(
-        [filters, order, sorted(names) if names else None], sort_keys=True, default=str
-    )
-    return hashlib.sha256(canonical.encode()).hexdigest()[:32]
-
-
-def _run(row: sqlite3.Row) -> RunRow:
-    return RunRow(
-        pk=row["pk"],
-        project_pk=row["project_pk"],
-        name=row["name"],
-        display_name=row["display_name"],
-        state=row["state"],
-        config=row["config"],
-        summary=row["summary"],
-        system_metrics=row["system_metrics"],
-        tags=tuple(json.loads(row["tags"] or "[]")),
-        notes=row["notes"],
-        description=row["description"],
-        group_name=row["group_name"],
-        job_type=row["job_type"],
-        host=row["host"],
-        commit_hash=row["commit_hash"],
-        sweep_name=row["sweep_name"],
-        user_pk=row["user_pk"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        heartbeat_at=row["heartbeat_at"],
-        history_line_count=row["history_line_count"],
-        last_step=row["last_step"],
-        history_keys=row["history_keys"],
-    )
-
-
-def _run_file(row: sqlite3.Row) -> RunFileRow:
-    return RunFileRow(
-        pk=row["pk"],
-        run_pk=row["run_pk"],
-        name=row["name"],
-        size_bytes=row["size_bytes"],
-        md5=row["md5"],
-        mimetype=row["mimetype"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        uploaded=bool(row["uploaded"]),
-    )
