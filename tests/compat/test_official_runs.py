@@ -122,7 +122,7 @@ def md5_b64(data: bytes) -> str:
 
 
 def history(store: Store, run: RunRow) -> list[dict[str, Any]]:
-    return [json.loads(row) for row in store.history_rows(run.pk)]
+    return [json.loads(row) for row in store.history.rows(run.pk)]
 
 
 def test_the_official_client_lists_reads_downloads_and_updates_runs(
@@ -209,7 +209,7 @@ def test_the_official_client_lists_reads_downloads_and_updates_runs(
 
     # Console output, paged (7 lines a request) and as a tail, as the store keeps it; stdout
     # lines have an empty level and label in the official client too.
-    lines = store.log_lines(run.pk, limit=10_000)
+    lines = store.console.lines(run.pk, limit=10_000)
     assert len(lines) > 7 and lines[-1].number == len(lines) - 1
     expected_lines = [
         [

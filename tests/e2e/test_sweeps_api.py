@@ -51,7 +51,7 @@ async def env(
             await run.summary.update({"val_loss": loss, "acc": acc})
             store.runs.update(decode_int_id(run.storage_id, "Run"), sweep_name=sweep)
         project = store.projects.get(store.entities.get("demo").pk, "tune")
-        store.create_sweep(
+        store.sweeps.create(
             project.pk,
             "grid1",
             config=GRID,
@@ -60,10 +60,10 @@ async def env(
             run_count_expected=3,
             best_loss=0.2,
         )
-        store.create_sweep(
+        store.sweeps.create(
             project.pk, "bayes2", config=BAYES, method="bayes", display_name="Bayes search"
         )
-        store.create_sweep(project.pk, "empty3", config="method: random\n", method="random")
+        store.sweeps.create(project.pk, "empty3", config="method: random\n", method="random")
         transport.clear()
         yield api, transport
 
@@ -181,12 +181,12 @@ async def test_a_config_that_is_not_yaml_fails_clearly_but_keeps_the_name(
     api, _ = env
     store = seeded_app[0].state.store
     project = store.projects.get(store.entities.get("demo").pk, "tune")
-    store.create_sweep(project.pk, "broken4", config="method: [unclosed", method="grid")
+    store.sweeps.create(project.pk, "broken4", config="method: [unclosed", method="grid")
     sweep = await api.sweep("demo/tune/broken4")
     assert sweep.name == "broken4"
     with pytest.raises(UsageError, match="not valid YAML"):
         _ = sweep.config
-    store.create_sweep(project.pk, "list5", config="- a\n- b\n", method="grid")
+    store.sweeps.create(project.pk, "list5", config="- a\n- b\n", method="grid")
     with pytest.raises(UsageError, match="not a YAML mapping"):
         _ = (await api.sweep("demo/tune/list5")).config
 
@@ -209,7 +209,7 @@ def test_sync_sweeps_over_real_http(api: wandbkit.Api, live_server: ServerHandle
         run.summary.update({"val_loss": loss})
         store.runs.update(decode_int_id(run.storage_id, "Run"), sweep_name="sw")
     project = store.projects.get(store.entities.get(entity).pk, "sync-tune")
-    store.create_sweep(project.pk, "sw", config=GRID, method="grid")
+    store.sweeps.create(project.pk, "sw", config=GRID, method="grid")
     sweep = api.sweep(f"{entity}/sync-tune/sw")
     assert sweep.name == "lr-grid" and [r.id for r in sweep.runs] == ["s1", "s2"]
     best = sweep.best_run()

@@ -194,7 +194,7 @@ async def test_delete_run_removes_the_run_its_history_files_and_bytes(
     run = add_run(
         store, PATH, "doomed", history=[{"loss": 1.0}] * 5, files={"a.txt": b"a", "b/c.bin": b"c"}
     )
-    store.append_events(run.pk, [{"system.cpu": 1}])
+    store.history.append_events(run.pk, [{"system.cpu": 1}])
     kept = add_run(store, PATH, "kept", history=[{"loss": 1.0}], files={"a.txt": b"a"})
     paths = [store.run_files.path(f) for f in store.run_files.list(run.pk)]
     assert all(path.is_file() for path in paths)
@@ -202,11 +202,11 @@ async def test_delete_run_removes_the_run_its_history_files_and_bytes(
     result = data(await gql(DELETE, {"id": encode_id("Run", run.pk), "deleteArtifacts": True}))
     assert result == {"deleteRun": {"clientMutationId": "c1"}}
     assert data(await gql(RUN % "name", variables(name="doomed"))) == {"project": {"run": None}}
-    assert store.history_rows(run.pk) == [] and store.event_rows(run.pk) == []
+    assert store.history.rows(run.pk) == [] and store.history.event_rows(run.pk) == []
     assert store.run_files.list(run.pk, uploaded_only=False) == []
     assert not any(path.exists() for path in paths)
     assert store.run_listing.count(project_pk(store)) == 1
-    assert len(store.history_rows(kept.pk)) == 1 and store.run_files.count(kept.pk) == 1
+    assert len(store.history.rows(kept.pk)) == 1 and store.run_files.count(kept.pk) == 1
 
     again = error_of(await gql(DELETE, {"id": encode_id("Run", run.pk)}))
     assert again["extensions"]["code"] == "NOT_FOUND"

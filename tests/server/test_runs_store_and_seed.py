@@ -19,7 +19,6 @@ from wandbkit.server.seed_runs import (
     seed_runs_benchmark,
 )
 from wandbkit.server.store import (
-    MIGRATIONS,
     InvalidNameError,
     NameConflictError,
     RunRow,
@@ -27,6 +26,7 @@ from wandbkit.server.store import (
     UnknownRowError,
     UnknownSnapshotError,
 )
+from wandbkit.server.store.migrations import MIGRATIONS
 from wandbkit.server.store.run_files import check_file_name
 from wandbkit.server.testing import add_run
 
@@ -163,7 +163,7 @@ def test_the_demo_seed_gives_every_project_realistic_runs(demo_store: Store) -> 
             assert run.created_at > project.created_at
             assert run.user_pk in {user.pk, teammate.pk}
             assert store.run_files.count(run.pk) >= 4
-            assert len(store.event_rows(run.pk)) >= 5
+            assert len(store.history.event_rows(run.pk)) >= 5
         assert any(run.tags for run in runs)
         if demo.name not in {"llm-finetune", "diffusion-sweeps", "scratch"}:
             assert any(run.group_name for run in runs)
@@ -175,7 +175,7 @@ def test_the_demo_seed_gives_every_project_realistic_runs(demo_store: Store) -> 
 def test_demo_histories_have_plausible_curves(demo_store: Store) -> None:
     run = max(all_runs(demo_store), key=lambda r: r.history_line_count)
     assert run.history_line_count >= 500
-    rows = [json.loads(text) for text in demo_store.history_rows(run.pk)]
+    rows = [json.loads(text) for text in demo_store.history.rows(run.pk)]
     assert [row["_step"] for row in rows] == list(range(len(rows)))
     runtimes = [row["_runtime"] for row in rows]
     assert runtimes == sorted(runtimes)
@@ -217,7 +217,7 @@ def test_the_demo_seed_is_deterministic_and_idempotent(demo_store: Store) -> Non
                 r.summary,
                 r.created_at,
                 r.tags,
-                *store.history_rows(r.pk)[-3:],
+                *store.history.rows(r.pk)[-3:],
                 *((f.name, f.md5) for f in store.run_files.list(r.pk)),
             )
             for r in all_runs(store)
@@ -265,7 +265,7 @@ def test_the_benchmark_seed_loads_runs_with_full_histories() -> None:
     runs = store.run_listing.list(project.pk)
     assert [r.name for r in runs] == [f"b{i:07d}" for i in range(12)]
     for run in runs:
-        rows = [json.loads(text) for text in store.history_rows(run.pk)]
+        rows = [json.loads(text) for text in store.history.rows(run.pk)]
         assert [row["_step"] for row in rows] == list(range(40))
         assert set(rows[0]) == {"_step", "_runtime", "_timestamp", *result.metrics}
         summary = json.loads(run.summary)

@@ -12,7 +12,8 @@ import pytest
 
 from wandbkit.server import SeedResult, Store, seed_basic, seed_demo
 from wandbkit.server.seed import DEMO_PROJECTS
-from wandbkit.server.store import MIGRATIONS, InvalidNameError, NameConflictError, StoreError
+from wandbkit.server.store import InvalidNameError, NameConflictError, StoreError
+from wandbkit.server.store.migrations import MIGRATIONS
 from wandbkit.server.store.text import hash_api_key, utc_timestamp
 
 

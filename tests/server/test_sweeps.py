@@ -49,7 +49,7 @@ def sweeps(server_app: ServerApp) -> list[str]:
     pk = project_pk(store)
     names = []
     for i, name in enumerate(("grid1", "rand2", "bayes3")):
-        sweep = store.create_sweep(
+        sweep = store.sweeps.create(
             pk,
             name,
             config=CONFIG,
@@ -107,14 +107,14 @@ def test_the_store_refuses_bad_sweeps(server_app: ServerApp, sweeps: list[str]) 
     store = server_app.store
     pk = project_pk(store)
     with pytest.raises(NameConflictError):
-        store.create_sweep(pk, "grid1", config=CONFIG, method="grid")
+        store.sweeps.create(pk, "grid1", config=CONFIG, method="grid")
     with pytest.raises(StoreError, match="sweep state must be one of"):
-        store.create_sweep(pk, config=CONFIG, method="grid", state="done")
+        store.sweeps.create(pk, config=CONFIG, method="grid", state="done")
     with pytest.raises(StoreError, match="needs a method and a config"):
-        store.create_sweep(pk, config="", method="grid")
+        store.sweeps.create(pk, config="", method="grid")
     with pytest.raises(UnknownRowError):
-        store.create_sweep(10_000, config=CONFIG, method="grid")
-    generated = store.create_sweep(pk, config=CONFIG, method="grid")
+        store.sweeps.create(10_000, config=CONFIG, method="grid")
+    generated = store.sweeps.create(pk, config=CONFIG, method="grid")
     assert len(generated.name) == 8 and generated.name.isalnum()
 
 

@@ -224,7 +224,7 @@ def _store_sweeps(
     created a minute before its first run, finished once all its runs have stopped."""
     metric, _ = _EVAL_METRICS[recipe.family]
     for name in dict.fromkeys(p.run.sweep_name for p in plans if p.run.sweep_name):
-        if store.get_sweep(project_pk, name) is not None:
+        if store.sweeps.get(project_pk, name) is not None:
             continue
         members = [p for p in plans if p.run.sweep_name == name]
         values = [_summary(p)[metric] for p in members if metric in _summary(p)]
@@ -240,7 +240,7 @@ def _store_sweeps(
                 "model": {"values": list(recipe.models)},
             },
         }
-        store.create_sweep(
+        store.sweeps.create(
             project_pk,
             name,
             # W&B keeps a sweep's config as the YAML text it was given.
@@ -278,14 +278,14 @@ def _teammate(ctx: DemoContext) -> UserRow | None:
 def _store_plans(store: Store, project_pk: int, plans: list[_PlannedRun]) -> None:
     with store.transaction():
         pks = store.runs.bulk_insert(project_pk, [plan.run for plan in plans])
-        store.bulk_insert_history(
+        store.history.bulk_insert(
             (pk, row["_step"], dumps_json(row))
             for pk, plan in zip(pks, plans, strict=True)
             for row in plan.history
         )
         for pk, plan in zip(pks, plans, strict=True):
-            store.append_events(pk, plan.events)
-            store.append_log_lines(pk, plan.logs)
+            store.history.append_events(pk, plan.events)
+            store.console.append(pk, plan.logs)
             for name, data in plan.files.items():
                 store.run_files.put(pk, name, data, updated_at=plan.files_at, fsync=False)
 
@@ -781,7 +781,7 @@ def seed_runs_benchmark(
                 for i, plan in zip(todo, plans, strict=True)
             ],
         )
-        store.bulk_insert_history(_bench_rows(pks, plans, metric_names, steps, seed))
+        store.history.bulk_insert(_bench_rows(pks, plans, metric_names, steps, seed))
     return BenchmarkSeed(
         entity=owner.name,
         project=project,

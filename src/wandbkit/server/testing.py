@@ -111,7 +111,7 @@ def add_run(
         files: file names and their bytes.
         logs: console output lines: texts, or mappings with ``line`` and optional ``level``
             (``"error"`` for stderr), ``timestamp`` and ``label`` (see
-            :meth:`Store.append_log_lines`).
+            :meth:`Console.append`).
         username: the run's user (default: the owner of a personal entity, else none).
         **fields: more :meth:`Runs.create` arguments (``state``, ``tags``,
             ``group_name``, ``created_at``...).
@@ -147,11 +147,11 @@ def add_run(
         **fields,
     )
     if history:
-        run = store.append_history(run.pk, history, update_summary=summary is None)
+        run = store.history.append(run.pk, history, update_summary=summary is None)
     for file_name, data in (files or {}).items():
         store.run_files.put(run.pk, file_name, data)
     if logs:
-        store.append_log_lines(run.pk, logs)
+        store.console.append(run.pk, logs)
     return run
 
 

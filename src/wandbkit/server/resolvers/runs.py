@@ -257,9 +257,9 @@ def resolve_run_history(
     store = context(info).store
     if min_step is not None or max_step is not None:
         return Strings(
-            store.history_rows(run.pk, min_step=min_step, max_step=max_step, limit=limit)
+            store.history.rows(run.pk, min_step=min_step, max_step=max_step, limit=limit)
         )
-    return Strings(store.history_rows_sampled(run.pk, limit))
+    return Strings(store.history.rows_sampled(run.pk, limit))
 
 
 def resolve_run_sampled_history(
@@ -274,7 +274,7 @@ def resolve_run_sampled_history(
     store = context(info).store
     results: list[list[dict[str, Any]]] = []
     for spec in parsed:
-        texts = store.history_rows(
+        texts = store.history.rows(
             run.pk,
             min_step=spec.min_step,
             max_step=spec.max_step + 1 if spec.max_step is not None else None,
@@ -295,10 +295,10 @@ def resolve_run_parquet_history(
     keys = list(dict.fromkeys(live_keys))
     if keys == ["_step"]:
         # The common case (scan_history asks for _step only) needs no JSON parsing.
-        live = [{"_step": step} for step in store.history_steps(run.pk)]
+        live = [{"_step": step} for step in store.history.steps(run.pk)]
     else:
         live = []
-        for text in store.history_rows(run.pk):
+        for text in store.history.rows(run.pk):
             row = json.loads(text)
             live.append({key: row[key] for key in keys if key in row})
     return {"parquet_urls": [], "live_data": live}
@@ -312,12 +312,12 @@ def resolve_run_events(
         limit = clamp_samples(samples)
     except ValueError as exc:
         raise ClientError(str(exc)) from None
-    return downsample(context(info).store.event_rows(run.pk), limit)
+    return downsample(context(info).store.history.event_rows(run.pk), limit)
 
 
 def resolve_run_log_line_count(run: RunRow, info: GraphQLResolveInfo) -> int:
     """How many lines of console output the run has."""
-    return context(info).store.count_log_lines(run.pk)
+    return context(info).store.console.count(run.pk)
 
 
 def resolve_run_log_lines(
@@ -343,7 +343,7 @@ def resolve_run_log_lines(
             raise ClientError("logLines: pass last alone, or first/after")
         if last < 0:
             raise ClientError(f"logLines: last must be zero or more, got {last}")
-        tail = store.log_lines_tail(run.pk, min(last, MAX_PAGE_SIZE))
+        tail = store.console.tail(run.pk, min(last, MAX_PAGE_SIZE))
         cursors = [encode_cursor(line.seq) for line in tail]
         return {
             "edges": [{"node": line, "cursor": c} for line, c in zip(tail, cursors, strict=True)],
@@ -353,7 +353,7 @@ def resolve_run_log_lines(
             ),
         }
     return paginate_by_pk(
-        lambda after_seq, limit: store.log_lines(run.pk, after_seq=after_seq, limit=limit),
+        lambda after_seq, limit: store.console.lines(run.pk, after_seq=after_seq, limit=limit),
         lambda line: line.seq,
         first=first,
         after=after,

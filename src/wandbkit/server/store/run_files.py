@@ -231,9 +231,7 @@ class RunFiles:
         sql = "SELECT COUNT(*) FROM run_files WHERE run_pk = ?"
         if uploaded_only:
             sql += " AND uploaded = 1"
-        row = self._db.one(sql, (run_pk,))
-        assert row is not None
-        return int(row[0])
+        return self._db.count(sql, (run_pk,))
 
     def delete(self, pks: Iterable[int]) -> int:
         """Delete run files and their bytes; returns how many existed."""

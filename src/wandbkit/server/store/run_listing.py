@@ -121,9 +121,7 @@ class RunListing:
             wandbkit.server.run_filters.FilterError: a filter the server does not understand.
         """
         where, params = self._where(project_pk, filters, names)
-        row = self._db.one(f"SELECT COUNT(*) FROM {_RUNS_FROM} WHERE {where}", params)
-        assert row is not None
-        return int(row[0])
+        return self._db.count(f"SELECT COUNT(*) FROM {_RUNS_FROM} WHERE {where}", params)
 
     def page(
         self,
