@@ -54,6 +54,7 @@ import pytest
 
 if TYPE_CHECKING:
     from wandbkit import Api, AsyncApi
+    from wandbkit.server.faults import Faults
     from wandbkit.server.seed import SeedResult
     from wandbkit.server.store import EntityRow, Store
     from wandbkit.server.testing import ServerHandle
@@ -158,6 +159,13 @@ class WandbServer:
     def account(self) -> SeedResult:
         """The seeded account (user, entity, team, organization)."""
         return self.handle.seed
+
+    @property
+    def faults(self) -> Faults:
+        """The server's fault-injection plan: ``wandb_server.faults.add(Fault.status(502),
+        rate=0.3)`` makes the server fail as a flaky network would (see
+        :mod:`wandbkit.server.faults`)."""
+        return self.handle.faults
 
     def __repr__(self) -> str:
         return f"WandbServer(base_url={self.base_url!r}, user={self.account.username!r})"
@@ -400,6 +408,11 @@ def pytest_configure(config: pytest.Config) -> None:
         "wandb_seed(path=None, *, projects=(), runs=(), artifacts=()): seed the wandb_server "
         "fixture when it starts (a YAML/JSON file beside the test module, or the items)",
     )
+    config.addinivalue_line(
+        "markers",
+        "wandb_faults(*faults, route='*', method=None, operation=None, rate=1.0, times=None): "
+        "inject each wandbkit.server.faults.Fault into the wandb_server fixture's answers",
+    )
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -411,6 +424,12 @@ def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
 
 
 # -- fixtures ------------------------------------------------------------------------------
+
+
+def _apply_fault_markers(server: WandbServer, request: pytest.FixtureRequest) -> None:
+    for marker in reversed(list(request.node.iter_markers(name="wandb_faults"))):
+        for fault in marker.args:
+            server.faults.add(fault, **marker.kwargs)
 
 
 def _apply_seed_markers(server: WandbServer, request: pytest.FixtureRequest) -> None:
@@ -442,6 +461,7 @@ def wandb_server(
         with running_server(store) as handle:
             server = WandbServer(handle, base_dir=Path(request.path).parent)
             _apply_seed_markers(server, request)
+            _apply_fault_markers(server, request)  # after seeding, which must not fail
             yield server
     finally:
         store.close()

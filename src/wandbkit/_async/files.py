@@ -13,7 +13,7 @@ from typing import IO, TYPE_CHECKING
 from wandbkit._async.context import AsyncClientHolder
 from wandbkit._async.pagination import AsyncRelayPaginator, Page
 from wandbkit._core.errors import IntegrityError, NotFoundError, UsageError
-from wandbkit.paths import run_not_found
+from wandbkit._core.not_found import run_not_found
 
 if TYPE_CHECKING:
     from wandbkit._async.transport import Transfer

@@ -16,8 +16,9 @@ from wandbkit._async.history import AsyncHistoryScan, fetch_history, histories_o
 from wandbkit._async.pagination import AsyncRelayPaginator, Page
 from wandbkit._core.errors import NotFoundError, NotLoadedError, UsageError
 from wandbkit._core.flavor_async import IS_ASYNC, MaybeAwaitable, async_sleep, monotonic
+from wandbkit._core.not_found import project_not_found, run_not_found
 from wandbkit.filters import runs_named, validate_run_filters, validate_run_order
-from wandbkit.paths import check_name, project_not_found, run_not_found
+from wandbkit.paths import check_name
 from wandbkit.run_data import (
     HistoryFormat,
     RunState,
@@ -42,8 +43,7 @@ HISTORIES_BATCH_SIZE = 10
 HISTORIES_CONCURRENCY = 8
 # The states Run.update_state may ask for.
 UPDATABLE_STATES = ("pending", "failed")
-# Runs.histories on runs not listed yet lists only their names, this many per request (the
-# most the server gives in one page).
+# Runs.histories on unlisted runs lists their names, this many per request (a server page's most).
 RUN_NAMES_PER_PAGE = 1000
 
 

@@ -12,7 +12,8 @@ from wandbkit._async.pagination import AsyncRelayPaginator, Page
 from wandbkit._async.runs import AsyncRun, AsyncRuns
 from wandbkit._core.errors import NotLoadedError, UsageError
 from wandbkit._core.flavor_async import IS_ASYNC
-from wandbkit.paths import check_name, project_not_found, sweep_not_found
+from wandbkit._core.not_found import project_not_found, sweep_not_found
+from wandbkit.paths import check_name
 
 if TYPE_CHECKING:
     from wandbkit._async.context import AsyncClientHolder

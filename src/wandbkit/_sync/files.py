@@ -13,9 +13,9 @@ from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING
 
 from wandbkit._core.errors import IntegrityError, NotFoundError, UsageError
+from wandbkit._core.not_found import run_not_found
 from wandbkit._sync.context import ClientHolder
 from wandbkit._sync.pagination import Page, RelayPaginator
-from wandbkit.paths import run_not_found
 
 if TYPE_CHECKING:
     from wandbkit._generated.fragments import RunFileFields

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 from wandbkit._core.errors import UsageError
 from wandbkit._core.flavor_sync import discard, gather_limited, resolve, spawn
+from wandbkit._core.not_found import project_not_found, run_not_found
 from wandbkit._sync.context import ClientHolder
 from wandbkit.filters import runs_named
-from wandbkit.paths import project_not_found, run_not_found
 from wandbkit.run_data import (
     check_format,
     check_keys,

@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from wandbkit._core.errors import NotFoundError, NotLoadedError, UsageError
 from wandbkit._core.flavor_sync import IS_ASYNC
+from wandbkit._core.not_found import project_not_found
 from wandbkit._sync.context import ClientHolder
 from wandbkit._sync.pagination import Page, RelayPaginator
-from wandbkit.paths import check_name, project_not_found
+from wandbkit.paths import check_name
 from wandbkit.users import User
 
 if TYPE_CHECKING:

@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 from wandbkit._core.errors import NotFoundError, NotLoadedError, UsageError
 from wandbkit._core.flavor_sync import IS_ASYNC, MaybeAwaitable, monotonic, sync_sleep
+from wandbkit._core.not_found import project_not_found, run_not_found
 from wandbkit._sync.context import ClientHolder
 from wandbkit._sync.files import File, Files, find_file, upload_run_file
 from wandbkit._sync.history import HistoryScan, fetch_history, histories_of
 from wandbkit._sync.pagination import Page, RelayPaginator
 from wandbkit.filters import runs_named, validate_run_filters, validate_run_order
-from wandbkit.paths import check_name, project_not_found, run_not_found
+from wandbkit.paths import check_name
 from wandbkit.run_data import (
     HistoryFormat,
     RunState,
@@ -44,8 +45,7 @@ HISTORIES_BATCH_SIZE = 10
 HISTORIES_CONCURRENCY = 8
 # The states Run.update_state may ask for.
 UPDATABLE_STATES = ("pending", "failed")
-# Runs.histories on runs not listed yet lists only their names, this many per request (the
-# most the server gives in one page).
+# Runs.histories on unlisted runs lists their names, this many per request (a server page's most).
 RUN_NAMES_PER_PAGE = 1000
 
 

@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 from wandbkit._core.errors import NotLoadedError, UsageError
 from wandbkit._core.flavor_sync import IS_ASYNC
+from wandbkit._core.not_found import project_not_found, sweep_not_found
 from wandbkit._sync.pagination import Page, RelayPaginator
 from wandbkit._sync.runs import Run, Runs
-from wandbkit.paths import check_name, project_not_found, sweep_not_found
+from wandbkit.paths import check_name
 
 if TYPE_CHECKING:
     from wandbkit._generated.fragments import SweepFields

@@ -25,7 +25,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ariadne import graphql as execute_graphql
+from ariadne import graphql_sync
 from graphql import (
     DocumentNode,
     ExecutionContext,
@@ -47,6 +47,8 @@ from graphql.execution.values import get_variable_values
 from graphql.pyutils import Path
 from pydantic_core import to_json
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -56,7 +58,15 @@ from wandbkit.server.auth import (
     error_response,
     unauthorized_response,
 )
+from wandbkit.server.faults import FaultMiddleware, Faults
 from wandbkit.server.file_routes import FileRoutes
+from wandbkit.server.limits import (
+    MAX_BODY_BYTES,
+    MAX_QUERY_TOKENS,
+    BodyTooLargeError,
+    document_cost_errors,
+    json_depth_error,
+)
 from wandbkit.server.resolvers import ClientError, RequestContext, Strings
 from wandbkit.server.schema import build_executable_schema
 from wandbkit.server.store import Store, UserRow
@@ -123,11 +133,13 @@ def _checked_document(schema: GraphQLSchema, query: str) -> DocumentNode:
             _documents.move_to_end(key)
     if cached is None:
         try:
-            document = parse(query)
+            document = parse(query, max_tokens=MAX_QUERY_TOKENS)
+            errors = validate(schema, document) or document_cost_errors(document)
         except GraphQLError as error:
             cached = [error]
+        except RecursionError:
+            cached = [GraphQLError("the query nests too deeply to be read")]
         else:
-            errors = validate(schema, document)
             cached = list(errors) if errors else document
         with _documents_lock:
             _documents[key] = cached
@@ -231,6 +243,27 @@ def _already_validated(*_: Any, **__: Any) -> list[GraphQLError]:
     return []
 
 
+async def _read_body(request: Request, limit: int) -> bytes:
+    """The request body, refused as soon as it is known to pass ``limit`` bytes.
+
+    Raises:
+        BodyTooLargeError: by the ``Content-Length`` header before reading, or while reading a
+            body sent without one.
+    """
+    too_large = f"the request body is larger than the limit of {limit} bytes"
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
+        raise BodyTooLargeError(too_large)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLargeError(too_large)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 class GraphQLEndpoint:
     """``POST /graphql``: authenticate, check, execute with Ariadne."""
 
@@ -253,15 +286,28 @@ class GraphQLEndpoint:
         if viewer is None:
             return unauthorized_response()
         try:
-            payload = json.loads(await request.body())
+            payload = json.loads(await _read_body(request, MAX_BODY_BYTES))
+        except BodyTooLargeError as exc:
+            return error_response(str(exc), 413)
         except (ValueError, UnicodeDecodeError):
             return error_response("the request body is not valid JSON", 400)
+        except RecursionError:
+            payload = None
+            depth_error: str | None = "the request body nests arrays and objects too deeply"
+        else:
+            depth_error = json_depth_error(payload)
+        if depth_error is not None:
+            return error_response(depth_error, 400)
         try:
             operation = _prepare(self.schema, payload)
         except _RequestError as exc:
             return JSONResponse({"errors": [e.formatted for e in exc.errors]}, status_code=400)
 
-        _, result = await execute_graphql(
+        # Every resolver is synchronous and reads SQLite: execute on a worker thread, so a
+        # slow request (a big page, a costly filter) never holds the event loop, and health
+        # checks and other requests are still answered meanwhile.
+        _, result = await run_in_threadpool(
+            graphql_sync,
             self.schema,
             {
                 "query": payload["query"],
@@ -285,15 +331,17 @@ async def healthz(_: Request) -> Response:
     return JSONResponse({"ok": True})
 
 
-def create_app(store: Store, *, debug: bool = False) -> Starlette:
+def create_app(store: Store, *, debug: bool = False, faults: Faults | None = None) -> Starlette:
     """Create the local W&B server as an ASGI app.
 
     Args:
         store: where the server's data lives; the app does not close it.
         debug: add exception details to GraphQL errors (for local debugging only).
+        faults: a fault-injection plan (:mod:`wandbkit.server.faults`); default an empty one,
+            which rules can be added to while the app runs.
 
     Returns:
-        A Starlette app; ``app.state.store`` is ``store``.
+        A Starlette app; ``app.state.store`` is ``store`` and ``app.state.faults`` the plan.
 
     Example:
         >>> from wandbkit.server import Store, create_app, seed_basic
@@ -303,8 +351,10 @@ def create_app(store: Store, *, debug: bool = False) -> Starlette:
     """
     endpoint = GraphQLEndpoint(store, build_executable_schema(), debug=debug)
     files = FileRoutes(store, endpoint.authenticate)
+    faults = faults if faults is not None else Faults()
     app = Starlette(
         debug=False,
+        middleware=[Middleware(FaultMiddleware, faults=faults)],
         routes=[
             Route(GRAPHQL_PATH, endpoint.handle, methods=["POST"]),
             Route(HEALTH_PATH, healthz, methods=["GET"]),
@@ -312,4 +362,5 @@ def create_app(store: Store, *, debug: bool = False) -> Starlette:
         ],
     )
     app.state.store = store
+    app.state.faults = faults
     return app

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -23,6 +24,14 @@ UPLOAD_URL_TTL = timedelta(hours=1)
 #: Token purposes; a download token cannot be used to upload, nor the other way round.
 DOWNLOAD = "download"
 UPLOAD = "upload"
+
+
+#: The whole token: two ASCII decimal numbers of at most 19 digits (a SQLite row id and Unix
+#: seconds both fit) and an unpadded urlsafe-base64 HMAC-SHA256 (43 characters). Checked before
+#: any conversion, so a hostile token (a superscript digit, which ``str.isdigit`` accepts but
+#: ``int`` refuses, or ten thousand digits, which ``int`` refuses past 4,300) is a 403, never
+#: an exception.
+_TOKEN = re.compile(r"([0-9]{1,19})\.([0-9]{1,19})\.([A-Za-z0-9_-]{43})", re.ASCII)
 
 
 class InvalidSignatureError(ValueError):
@@ -66,11 +75,11 @@ class UrlSigner:
         Raises:
             InvalidSignatureError: malformed, altered, of another purpose, or expired.
         """
-        parts = token.split(".")
-        if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit():
+        match = _TOKEN.fullmatch(token)
+        if match is None:
             raise InvalidSignatureError("malformed signed URL")
-        key, expires = int(parts[0]), int(parts[1])
-        if not hmac.compare_digest(parts[2], self._mac(purpose, key, expires)):
+        key, expires, mac = int(match[1]), int(match[2]), match[3]
+        if not hmac.compare_digest(mac, self._mac(purpose, key, expires)):
             raise InvalidSignatureError("bad signature")
         if self._clock().timestamp() > expires:
             raise InvalidSignatureError("the signed URL has expired")

@@ -27,6 +27,7 @@ import uvicorn
 from starlette.applications import Starlette
 
 from wandbkit.server.app import HEALTH_PATH, create_app
+from wandbkit.server.faults import Faults
 from wandbkit.server.seed import SeedResult, seed_basic
 from wandbkit.server.store import RunRow, Store, StoreError
 from wandbkit.server.store.runs import wrap_config
@@ -47,12 +48,15 @@ class ServerHandle:
         api_key: a valid key for ``seed.username``; use as ``WANDB_API_KEY``.
         store: the server's store; tests may add data directly.
         seed: what the seed created.
+        faults: the server's fault-injection plan (:mod:`wandbkit.server.faults`); add rules
+            to it while the server runs.
     """
 
     base_url: str
     api_key: str = field(repr=False)
     store: Store
     seed: SeedResult
+    faults: Faults = field(default_factory=Faults, repr=False)
 
     @property
     def graphql_url(self) -> str:
@@ -176,6 +180,7 @@ def running_server(
     host: str = "127.0.0.1",
     port: int = 0,
     seed: SeedResult | None = None,
+    faults: Faults | None = None,
 ) -> Iterator[ServerHandle]:
     """Run the server with uvicorn in a background thread for the duration of a block.
 
@@ -186,6 +191,7 @@ def running_server(
         port: the port; ``0`` picks a free one.
         seed: the seed to report in the handle; default :func:`seed_basic` on ``store``
             (which reuses existing users and adds a key).
+        faults: a fault-injection plan; default an empty one (``handle.faults``).
 
     Yields:
         A :class:`ServerHandle` once ``/healthz`` answers 200.
@@ -200,8 +206,9 @@ def running_server(
     bound_host, bound_port = sock.getsockname()[:2]
     url_host = f"[{bound_host}]" if ":" in bound_host else bound_host
     base_url = f"http://{url_host}:{bound_port}"
+    faults = faults if faults is not None else Faults()
     config = uvicorn.Config(
-        create_app(store),
+        create_app(store, faults=faults),
         log_config=None,  # leave the host process's logging (pytest's capture) alone
         log_level="warning",
         access_log=False,
@@ -214,7 +221,9 @@ def running_server(
     thread.start()
     try:
         _wait_until_healthy(base_url, thread)
-        yield ServerHandle(base_url=base_url, api_key=seed.api_key, store=store, seed=seed)
+        yield ServerHandle(
+            base_url=base_url, api_key=seed.api_key, store=store, seed=seed, faults=faults
+        )
     finally:
         server.should_exit = True
         thread.join(SHUTDOWN_TIMEOUT)
