@@ -97,6 +97,18 @@ def test_run_names_are_checked_and_unique_per_project() -> None:
         add_run(store, "nobody/p")
 
 
+def test_a_file_of_a_missing_run_is_refused_without_a_trace() -> None:
+    store = Store()
+    seed_basic(store)
+    run = add_run(store, "demo/p")
+    with pytest.raises(UnknownRowError, match="run not found"):
+        store.run_files.create(run.pk + 100, "a.txt")
+    with pytest.raises(UnknownRowError, match="run not found"):
+        store.run_files.put(run.pk + 100, "b.txt", b"bytes")
+    assert store.db.all("SELECT * FROM run_files") == []
+    assert store.run_files.create(run.pk, "a.txt").run_pk == run.pk
+
+
 @pytest.mark.parametrize("name", ["a.txt", "media/images/x.png", "a b/c d.txt", ".hidden"])
 def test_good_file_names(name: str) -> None:
     assert check_file_name(name) == name

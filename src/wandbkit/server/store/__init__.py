@@ -6,6 +6,7 @@ transactions, migrations) and hands it to each repository, which runs SQL only a
 tables and asks the owning repository everything else:
 
 ========================  ==================================================================
+``store.db``              the connection: queries, transactions, clock, URL signing secret
 ``store.entities``        entities, organizations, teams and memberships
 ``store.accounts``        users, API keys, member lists, who may write where
 ``store.projects``        projects
