@@ -273,7 +273,7 @@ class WandbServer:
 
     def _entity(self, name: str | None, where: str) -> EntityRow:
         entity_name = name or self.account.entity
-        entity = self.store.get_entity(entity_name)
+        entity = self.store.entities.get(entity_name)
         if entity is None:
             raise ValueError(
                 f"{where}: unknown entity {entity_name!r}; the local server has the user "
@@ -283,14 +283,14 @@ class WandbServer:
 
     @functools.cached_property
     def _user_pk(self) -> int:
-        user = self.store.get_user(self.account.username)
+        user = self.store.accounts.get_user(self.account.username)
         assert user is not None, "the seeded account has no user"
         return user.pk
 
     def _seed_project(self, item: Any, where: str) -> str:
         spec = _project_spec(item, where)
         entity = self._entity(spec.get("entity"), where)
-        project, _ = self.store.upsert_project(
+        project, _ = self.store.projects.upsert(
             entity.pk,
             spec["name"],
             creator_pk=self._user_pk,

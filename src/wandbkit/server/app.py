@@ -278,7 +278,7 @@ class GraphQLEndpoint:
         key = api_key_from_authorization(request.headers.get("authorization"))
         if key is None:
             return None
-        return self.store.user_for_api_key(key)
+        return self.store.accounts.user_for_api_key(key)
 
     async def handle(self, request: Request) -> Response:
         """Answer one GraphQL request."""

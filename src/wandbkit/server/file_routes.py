@@ -45,7 +45,7 @@ class FileRoutes:
     @property
     def signer(self) -> UrlSigner:
         """Checks tokens with the store's secret and (current) clock."""
-        return self.store.url_signer
+        return self.store.db.url_signer
 
     def routes(self) -> list[Route]:
         """The Starlette routes."""
@@ -64,8 +64,8 @@ class FileRoutes:
         if self.authenticate(request) is None:
             return unauthorized_response()
         params: dict[str, Any] = request.path_params
-        run = self.store.find_run(params["entity"], params["project"], params["run"])
-        file = self.store.get_run_file(run.pk, params["name"]) if run else None
+        run = self.store.runs.find(params["entity"], params["project"], params["run"])
+        file = self.store.run_files.get(run.pk, params["name"]) if run else None
         return self._file_response(file)
 
     async def signed_download(self, request: Request) -> Response:
@@ -74,12 +74,12 @@ class FileRoutes:
             file_pk = self.signer.verify(DOWNLOAD, request.path_params["token"])
         except InvalidSignatureError as exc:
             return error_response(f"forbidden: {exc}", 403)
-        return self._file_response(self.store.get_run_file_by_pk(file_pk))
+        return self._file_response(self.store.run_files.get_by_pk(file_pk))
 
     def _file_response(self, file: RunFileRow | None) -> Response:
         if file is None or not file.uploaded:
             return error_response("file not found", 404)
-        path = self.store.run_file_path(file)
+        path = self.store.run_files.path(file)
         if not path.is_file():  # deleted between the look-up and now
             return error_response("file not found", 404)
         md5 = file.md5 or ""
@@ -95,9 +95,9 @@ class FileRoutes:
             file_pk = self.signer.verify(UPLOAD, request.path_params["token"])
         except InvalidSignatureError as exc:
             return error_response(f"forbidden: {exc}", 403)
-        if self.store.get_run_file_by_pk(file_pk) is None:
+        if self.store.run_files.get_by_pk(file_pk) is None:
             return error_response("file not found", 404)
-        with self.store.blobs.writer() as writer:
+        with self.store.run_files.blobs.writer() as writer:
             # Chunks are small and the disk is local; writing inline keeps the code simple.
             async for chunk in request.stream():
                 writer.write(chunk)
@@ -105,7 +105,7 @@ class FileRoutes:
             if expected is not None and expected.strip() != writer.md5:
                 return error_response("the body does not match the Content-MD5 header", 400)
             try:
-                file = self.store.commit_run_file_upload(file_pk, writer)
+                file = self.store.run_files.commit_upload(file_pk, writer)
             except UnknownRowError:
                 return error_response("file not found (deleted during the upload)", 404)
         return Response(status_code=200, headers={"ETag": f'"{file.md5}"'})

@@ -29,7 +29,8 @@ from starlette.applications import Starlette
 from wandbkit.server.app import HEALTH_PATH, create_app
 from wandbkit.server.faults import Faults
 from wandbkit.server.seed import SeedResult, seed_basic
-from wandbkit.server.store import RunRow, Store, StoreError, wrap_config
+from wandbkit.server.store import RunRow, Store, StoreError
+from wandbkit.server.store.runs import wrap_config
 
 #: How long :func:`running_server` waits for the server to answer ``/healthz``.
 STARTUP_TIMEOUT = 15.0
@@ -114,9 +115,9 @@ def add_run(
         files: file names and their bytes.
         logs: console output lines: texts, or mappings with ``line`` and optional ``level``
             (``"error"`` for stderr), ``timestamp`` and ``label`` (see
-            :meth:`Store.append_log_lines`).
+            :meth:`Console.append`).
         username: the run's user (default: the owner of a personal entity, else none).
-        **fields: more :meth:`Store.create_run` arguments (``state``, ``tags``,
+        **fields: more :meth:`Runs.create` arguments (``state``, ``tags``,
             ``group_name``, ``created_at``...).
 
     Returns:
@@ -126,18 +127,22 @@ def add_run(
         StoreError: a bad path, name or value.
     """
     entity_name, sep, project_name = path.partition("/")
-    entity = store.get_entity(entity_name) if sep else None
+    entity = store.entities.get(entity_name) if sep else None
     if entity is None or not project_name:
         raise StoreError(f"path must be 'entity/project' with an existing entity, got {path!r}")
-    user = store.get_user(username) if username else store.get_user_by_entity(entity.pk)
+    user = (
+        store.accounts.get_user(username)
+        if username
+        else store.accounts.get_user_by_entity(entity.pk)
+    )
     if username and user is None:
         raise StoreError(f"user {username!r} does not exist")
-    project = store.get_project(entity.pk, project_name)
+    project = store.projects.get(entity.pk, project_name)
     if project is None:
-        project, _ = store.upsert_project(
+        project, _ = store.projects.upsert(
             entity.pk, project_name, creator_pk=user.pk if user else None
         )
-    run = store.create_run(
+    run = store.runs.create(
         project.pk,
         name,
         user_pk=user.pk if user else None,
@@ -146,11 +151,11 @@ def add_run(
         **fields,
     )
     if history:
-        run = store.append_history(run.pk, history, update_summary=summary is None)
+        run = store.history.append(run.pk, history, update_summary=summary is None)
     for file_name, data in (files or {}).items():
-        store.put_run_file(run.pk, file_name, data)
+        store.run_files.put(run.pk, file_name, data)
     if logs:
-        store.append_log_lines(run.pk, logs)
+        store.console.append(run.pk, logs)
     return run
 
 

@@ -21,14 +21,14 @@ async def test_health_checks_and_other_requests_run_while_a_resolver_blocks(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     entered, release = threading.Event(), threading.Event()
-    real = server_app.store.get_project
+    real = server_app.store.projects.get
 
     def blocking_get_project(*args: Any, **kwargs: Any) -> Any:
         entered.set()
         assert release.wait(timeout=10), "the test never released the resolver"
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(server_app.store, "get_project", blocking_get_project)
+    monkeypatch.setattr(server_app.store.projects, "get", blocking_get_project)
     slow = asyncio.create_task(gql(PROJECT, {"e": server_app.seed.entity}))
     try:
         for _ in range(1000):

@@ -88,20 +88,20 @@ class RequestContext:
     def entity(self, pk: int) -> EntityRow | None:
         """The entity with row id ``pk`` (memoised)."""
         if pk not in self._entities:
-            self._entities[pk] = self.store.get_entity_by_pk(pk)
+            self._entities[pk] = self.store.entities.get_by_pk(pk)
         return self._entities[pk]
 
     def entity_or_default(self, name: str | None) -> EntityRow | None:
         """The entity called ``name`` (``None`` if there is none), or without a name the
         viewer's default entity."""
-        return self.store.get_entity(name) if name else self.default_entity()
+        return self.store.entities.get(name) if name else self.default_entity()
 
     def user(self, pk: int) -> UserRow | None:
         """The user with row id ``pk`` (memoised; loads every expected user with it)."""
         if pk not in self._users:
             wanted = {pk, *self._expected_users}
             self._expected_users.clear()
-            found = self.store.get_users_by_pks(wanted)
+            found = self.store.accounts.get_users_by_pks(wanted)
             for user_pk in wanted:
                 self._users[user_pk] = found.get(user_pk)
         return self._users[pk]
@@ -115,7 +115,7 @@ class RequestContext:
     def project(self, pk: int) -> ProjectRow | None:
         """The project with row id ``pk`` (memoised)."""
         if pk not in self._projects:
-            self._projects[pk] = self.store.get_project_by_pk(pk)
+            self._projects[pk] = self.store.projects.get_by_pk(pk)
         return self._projects[pk]
 
     def remember_project(self, project: ProjectRow) -> ProjectRow:
@@ -126,7 +126,7 @@ class RequestContext:
     def run(self, pk: int) -> RunRow | None:
         """The run with row id ``pk`` (memoised for the request; files share their run)."""
         if pk not in self._runs:
-            self._runs[pk] = self.store.get_run_by_pk(pk)
+            self._runs[pk] = self.store.runs.get_by_pk(pk)
         return self._runs[pk]
 
     def remember_run(self, run: RunRow) -> RunRow:
@@ -141,7 +141,7 @@ class RequestContext:
     @property
     def signer(self) -> UrlSigner:
         """Signs the request's file URLs with the store's secret and clock."""
-        return self.store.url_signer
+        return self.store.db.url_signer
 
     def required_entity(self, pk: int) -> EntityRow:
         """The entity with row id ``pk``; it exists because a foreign key says so."""
@@ -157,7 +157,7 @@ class RequestContext:
     def can_write(self, entity: EntityRow) -> bool:
         """Whether the viewer may change things in ``entity`` (memoised)."""
         if entity.pk not in self._writable:
-            self._writable[entity.pk] = self.store.can_write(self.viewer, entity)
+            self._writable[entity.pk] = self.store.accounts.can_write(self.viewer, entity)
         return self._writable[entity.pk]
 
     def require_write(self, entity: EntityRow, action: str) -> None:
