@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any
 from wandbkit._async.context import AsyncClientHolder
 from wandbkit._async.files import AsyncFile, AsyncFiles, find_file, upload_run_file
 from wandbkit._async.history import AsyncHistoryScan, fetch_history, histories_of
+from wandbkit._async.lazy import LazyRecord
 from wandbkit._async.pagination import AsyncRelayPaginator, Page
-from wandbkit._core.errors import NotFoundError, NotLoadedError, UsageError
-from wandbkit._core.flavor_async import IS_ASYNC, MaybeAwaitable, async_sleep, monotonic
+from wandbkit._core.errors import NotFoundError, UsageError
+from wandbkit._core.flavor_async import MaybeAwaitable, async_sleep, monotonic
 from wandbkit.filters import runs_named, validate_run_filters, validate_run_order
 from wandbkit.paths import check_name, project_not_found, run_not_found
 from wandbkit.run_data import (
@@ -74,7 +75,7 @@ class _RunPage:
         self.runs: list[AsyncRun] = []
 
     async def load_heavy(self) -> None:
-        pending = [run for run in self.runs if run._heavy is None]
+        pending = [run for run in self.runs if not run.loaded]
         if not pending:
             return
         owner = self.owner
@@ -96,7 +97,7 @@ class _RunPage:
         for run in pending:
             node = by_name.get(run.id)
             if node is not None:  # else deleted since listed: its own load will say so
-                run._set_heavy(_heavy_of(node, partial=owner.partial))
+                run._set_fields(_heavy_of(node, partial=owner.partial))
 
 
 class AsyncSummary(Mapping[str, Any]):
@@ -111,7 +112,7 @@ class AsyncSummary(Mapping[str, Any]):
         self._run = run
 
     def _values(self) -> dict[str, Any]:
-        return self._run._require_heavy().summary
+        return self._run._require().summary
 
     def __getitem__(self, key: str) -> Any:
         return self._values()[key]
@@ -142,7 +143,7 @@ class AsyncSummary(Mapping[str, Any]):
         return f"<Summary of run {self._run.id}: {self._values()!r}>"
 
 
-class AsyncRun:
+class AsyncRun(LazyRecord[_Heavy]):
     """One W&B run, typed.
 
     Light fields (id, name, state, tags, times, ...) arrive with the listing. Heavy fields
@@ -165,10 +166,10 @@ class AsyncRun:
         heavy: _Heavy | None = None,
         page: _RunPage | None = None,
     ) -> None:
+        super().__init__(heavy)
         self._ctx = ctx
         self.entity = entity
         self.project = project
-        self._heavy = heavy
         self._page = page
         self._config: dict[str, Any] | None = None
         self._rawconfig: dict[str, Any] | None = None
@@ -180,8 +181,8 @@ class AsyncRun:
         self._tags = list(light.tags or [])
         self._edits: dict[str, Any] = {}
 
-    def _set_heavy(self, heavy: _Heavy) -> None:
-        self._heavy = heavy
+    def _set_fields(self, fields: _Heavy) -> None:
+        self._fields = fields
         self._config = None
         self._rawconfig = None
 
@@ -346,25 +347,18 @@ class AsyncRun:
 
     # -- heavy fields --------------------------------------------------------------------
 
-    @property
-    def loaded(self) -> bool:
-        """Whether the heavy fields (config, summary, ...) are loaded."""
-        return self._heavy is not None
+    def _not_loaded(self) -> str:
+        return (
+            f"run {self.id!r} has no config/summary loaded: use lazy=False, "
+            "`await runs.upgrade_to_full()` or `await run.load_full_data()` first"
+        )
 
-    def _require_heavy(self) -> _Heavy:
-        if self._heavy is None:
-            if IS_ASYNC:
-                raise NotLoadedError(
-                    f"run {self.id!r} has no config/summary loaded: use lazy=False, "
-                    "`await runs.upgrade_to_full()` or `await run.load_full_data()` first"
-                )
-            _ = self.load_full_data()
-        assert self._heavy is not None
-        return self._heavy
+    def _load_on_read(self) -> MaybeAwaitable[object]:
+        return self.load_full_data()
 
     def _split(self) -> None:
         if self._config is None or self._rawconfig is None:
-            self._config, self._rawconfig = split_config(self._require_heavy().rawconfig_wrapped)
+            self._config, self._rawconfig = split_config(self._require().rawconfig_wrapped)
 
     @property
     def config(self) -> dict[str, Any]:
@@ -388,28 +382,28 @@ class AsyncRun:
     @property
     def summary(self) -> AsyncSummary:
         """The run's summary metrics (a mapping whose ``update()`` persists)."""
-        self._require_heavy()
+        self._require()
         return AsyncSummary(self)
 
     @property
     def summary_metrics(self) -> dict[str, Any]:
         """A copy of the summary as a plain dict."""
-        return dict(self._require_heavy().summary)
+        return dict(self._require().summary)
 
     @property
     def system_metrics(self) -> dict[str, Any]:
         """The latest system metrics (GPU, CPU, memory, ...)."""
-        return dict(self._require_heavy().system_metrics)
+        return dict(self._require().system_metrics)
 
     @property
     def history_keys(self) -> dict[str, Any]:
         """The server's description of the logged history keys (``lastStep``, ``keys``)."""
-        return dict(self._require_heavy().history_keys)
+        return dict(self._require().history_keys)
 
     @property
     def last_history_step(self) -> int:
         """The last step the run logged, or -1 if none."""
-        step = self._require_heavy().history_keys.get("lastStep", -1)
+        step = self._require().history_keys.get("lastStep", -1)
         return int(step) if isinstance(step, int) else -1
 
     @property
@@ -419,26 +413,18 @@ class AsyncRun:
 
     # -- loading -------------------------------------------------------------------------
 
-    async def load(self, force: bool = False) -> AsyncRun:
-        """Fetch every field of the run (again, with ``force=True``); returns self.
-
-        Raises:
-            NotFoundError: the run no longer exists.
-        """
-        if self._heavy is not None and not force:
-            return self
+    async def _fetch(self) -> _Heavy:
         node = await fetch_run_node(self._ctx, self.entity, self.project, self.id)
         self._set_light(node)
-        self._set_heavy(_heavy_of(node))
-        return self
+        return _heavy_of(node)
 
     async def load_full_data(self, force: bool = False) -> AsyncRun:
         """Load the heavy fields: with the rest of its page when listed lazily; returns self."""
-        if self._heavy is not None and not force:
+        if self._fields is not None and not force:
             return self
         if self._page is not None and not force:
             await self._page.load_heavy()
-            if self._heavy is not None:
+            if self._fields is not None:
                 return self
         return await self.load(force=True)
 
@@ -447,7 +433,7 @@ class AsyncRun:
     async def update(self) -> None:
         """Persist local changes (name, tags, notes, description, group, job type, config,
         summary) in one request."""
-        await self._persist(summary=self._heavy is not None, fields=True)
+        await self._persist(summary=self._fields is not None, fields=True)
 
     async def save(self) -> None:
         """Alias of ``update()``."""
@@ -455,7 +441,7 @@ class AsyncRun:
 
     def _require_whole(self) -> None:
         """Refuse to write back a config or summary that was loaded only in part."""
-        if self._heavy is not None and self._heavy.partial:
+        if self._fields is not None and self._fields.partial:
             raise UsageError(
                 "this run was loaded with config_keys/summary_keys, so its config and summary "
                 "are partial; `run.load(force=True)` before updating it"
@@ -466,7 +452,7 @@ class AsyncRun:
 
         self._require_whole()
         values: dict[str, Any] = {"id": self.storage_id}
-        heavy = self._heavy
+        heavy = self._fields
         if fields:
             values.update(
                 display_name=self.name,
@@ -485,7 +471,7 @@ class AsyncRun:
         if bucket is None:
             raise run_not_found(self.entity, self.project, self.id, "UpsertRun")
         self._set_light(bucket)
-        self._set_heavy(_heavy_of(bucket))
+        self._set_fields(_heavy_of(bucket))
 
     async def delete(self, delete_artifacts: bool = False) -> None:
         """Delete the run (and, with ``delete_artifacts=True``, the artifacts it logged)."""

@@ -8,10 +8,10 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from wandbkit._async.lazy import LazyRecord
 from wandbkit._async.pagination import AsyncRelayPaginator, Page
 from wandbkit._async.runs import AsyncRun, AsyncRuns
-from wandbkit._core.errors import NotLoadedError, UsageError
-from wandbkit._core.flavor_async import IS_ASYNC
+from wandbkit._core.errors import UsageError
 from wandbkit.paths import check_name, project_not_found, sweep_not_found
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ def order_of(config: Mapping[str, Any]) -> str | None:
     return f"{sign}summary_metrics.{metric['name']}"
 
 
-class AsyncSweep:
+class AsyncSweep(LazyRecord["SweepFields"]):
     """One W&B sweep, typed.
 
     ``runs`` lists the sweep's runs (10 a page, oldest first, as ``wandb``); ``best_run()`` is
@@ -71,11 +71,11 @@ class AsyncSweep:
         sweep_id: str,
         fields: SweepFields | None = None,
     ) -> None:
+        super().__init__(fields)
         self._ctx = ctx
         self.entity = entity
         self.project = project
         self._id = check_name(sweep_id, "sweep id")
-        self._fields = fields
         self._config: dict[str, Any] | None = None
         self.runs = self._runs("+created_at", SWEEP_RUNS_PER_PAGE)
 
@@ -90,38 +90,22 @@ class AsyncSweep:
             per_page=per_page,
         )
 
-    def _require(self) -> SweepFields:
-        if self._fields is None:
-            if IS_ASYNC:
-                raise NotLoadedError(
-                    f"sweep {self._id!r} is not loaded yet: `await sweep.load()` first"
-                )
-            _ = self.load()
-        assert self._fields is not None
-        return self._fields
+    async def _fetch(self) -> SweepFields:
+        result = await self._ctx.client.get_sweep(
+            entity=self.entity, project=self.project, name=self._id
+        )
+        if result.project is None:
+            raise project_not_found(self.entity, self.project, "GetSweep")
+        if result.project.sweep is None:
+            raise sweep_not_found(self.entity, self.project, self._id, "GetSweep")
+        return result.project.sweep
 
-    async def load(self, force: bool = False) -> AsyncSweep:
-        """Fetch the sweep's fields (again, with ``force=True``).
+    def _set_fields(self, fields: SweepFields) -> None:
+        self._fields = fields
+        self._config = None
 
-        Raises:
-            NotFoundError: no such sweep.
-        """
-        if self._fields is None or force:
-            result = await self._ctx.client.get_sweep(
-                entity=self.entity, project=self.project, name=self._id
-            )
-            if result.project is None:
-                raise project_not_found(self.entity, self.project, "GetSweep")
-            if result.project.sweep is None:
-                raise sweep_not_found(self.entity, self.project, self._id, "GetSweep")
-            self._fields = result.project.sweep
-            self._config = None
-        return self
-
-    @property
-    def loaded(self) -> bool:
-        """Whether the sweep's fields are here."""
-        return self._fields is not None
+    def _not_loaded(self) -> str:
+        return f"sweep {self._id!r} is not loaded yet: `await sweep.load()` first"
 
     @property
     def id(self) -> str:

@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from wandbkit._core.errors import NotFoundError, NotLoadedError, UsageError
-from wandbkit._core.flavor_sync import IS_ASYNC
+from wandbkit._core.errors import NotFoundError, UsageError
 from wandbkit._sync.context import ClientHolder
+from wandbkit._sync.lazy import LazyRecord
 from wandbkit._sync.pagination import Page, RelayPaginator
 from wandbkit.paths import check_name, project_not_found
 from wandbkit.users import User
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from wandbkit._sync.sweeps import Sweeps
 
 
-class Project:
+class Project(LazyRecord["ProjectFields"]):
     """A W&B project.
 
     ``name`` is known at once; everything else is fetched with one request the first time it
@@ -39,41 +39,21 @@ class Project:
         entity: str | None = None,
         fields: ProjectFields | None = None,
     ) -> None:
+        super().__init__(fields)
         self._ctx = ctx
         self.name = check_name(name, "name")
         self._entity = check_name(entity, "entity") if entity is not None else None
-        self._fields = fields
 
-    def load(self, *, force: bool = False) -> Project:
-        """Fetch the project now (again, with ``force=True``); returns self.
-
-        Raises:
-            NotFoundError: there is no such project.
-        """
-        if self._fields is not None and not force:
-            return self
+    def _fetch(self) -> ProjectFields:
         entity = self._ctx.resolve_entity(self._entity)
         self._entity = entity
         result = self._ctx.client.get_project(name=self.name, entity=entity)
         if result.project is None:
             raise project_not_found(entity, self.name, "GetProject")
-        self._fields = result.project
-        return self
+        return result.project
 
-    @property
-    def loaded(self) -> bool:
-        """Whether the project's fields have been fetched."""
-        return self._fields is not None
-
-    def _require(self) -> ProjectFields:
-        if self._fields is None:
-            if IS_ASYNC:
-                raise NotLoadedError(
-                    f"project {self.name!r} is not loaded yet: `await project.load()` first"
-                )
-            _ = self.load()
-        assert self._fields is not None
-        return self._fields
+    def _not_loaded(self) -> str:
+        return f"project {self.name!r} is not loaded yet: `await project.load()` first"
 
     @property
     def entity(self) -> str:

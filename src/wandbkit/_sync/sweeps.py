@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from wandbkit._core.errors import NotLoadedError, UsageError
-from wandbkit._core.flavor_sync import IS_ASYNC
+from wandbkit._core.errors import UsageError
+from wandbkit._sync.lazy import LazyRecord
 from wandbkit._sync.pagination import Page, RelayPaginator
 from wandbkit._sync.runs import Run, Runs
 from wandbkit.paths import check_name, project_not_found, sweep_not_found
@@ -53,7 +53,7 @@ def order_of(config: Mapping[str, Any]) -> str | None:
     return f"{sign}summary_metrics.{metric['name']}"
 
 
-class Sweep:
+class Sweep(LazyRecord["SweepFields"]):
     """One W&B sweep, typed.
 
     ``runs`` lists the sweep's runs (10 a page, oldest first, as ``wandb``); ``best_run()`` is
@@ -73,11 +73,11 @@ class Sweep:
         sweep_id: str,
         fields: SweepFields | None = None,
     ) -> None:
+        super().__init__(fields)
         self._ctx = ctx
         self.entity = entity
         self.project = project
         self._id = check_name(sweep_id, "sweep id")
-        self._fields = fields
         self._config: dict[str, Any] | None = None
         self.runs = self._runs("+created_at", SWEEP_RUNS_PER_PAGE)
 
@@ -92,38 +92,20 @@ class Sweep:
             per_page=per_page,
         )
 
-    def _require(self) -> SweepFields:
-        if self._fields is None:
-            if IS_ASYNC:
-                raise NotLoadedError(
-                    f"sweep {self._id!r} is not loaded yet: `await sweep.load()` first"
-                )
-            _ = self.load()
-        assert self._fields is not None
-        return self._fields
+    def _fetch(self) -> SweepFields:
+        result = self._ctx.client.get_sweep(entity=self.entity, project=self.project, name=self._id)
+        if result.project is None:
+            raise project_not_found(self.entity, self.project, "GetSweep")
+        if result.project.sweep is None:
+            raise sweep_not_found(self.entity, self.project, self._id, "GetSweep")
+        return result.project.sweep
 
-    def load(self, force: bool = False) -> Sweep:
-        """Fetch the sweep's fields (again, with ``force=True``).
+    def _set_fields(self, fields: SweepFields) -> None:
+        self._fields = fields
+        self._config = None
 
-        Raises:
-            NotFoundError: no such sweep.
-        """
-        if self._fields is None or force:
-            result = self._ctx.client.get_sweep(
-                entity=self.entity, project=self.project, name=self._id
-            )
-            if result.project is None:
-                raise project_not_found(self.entity, self.project, "GetSweep")
-            if result.project.sweep is None:
-                raise sweep_not_found(self.entity, self.project, self._id, "GetSweep")
-            self._fields = result.project.sweep
-            self._config = None
-        return self
-
-    @property
-    def loaded(self) -> bool:
-        """Whether the sweep's fields are here."""
-        return self._fields is not None
+    def _not_loaded(self) -> str:
+        return f"sweep {self._id!r} is not loaded yet: `await sweep.load()` first"
 
     @property
     def id(self) -> str:
