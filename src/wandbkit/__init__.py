@@ -22,7 +22,9 @@ if TYPE_CHECKING:
     from wandbkit._async.files import AsyncFile, AsyncFiles
     from wandbkit._async.history import AsyncHistoryScan
     from wandbkit._async.projects import AsyncProject, AsyncProjects
-    from wandbkit._async.runs import AsyncRun, AsyncRuns, AsyncSummary
+    from wandbkit._async.runs.fields import AsyncSummary
+    from wandbkit._async.runs.listing import AsyncRuns
+    from wandbkit._async.runs.run import AsyncRun
     from wandbkit._async.sweeps import AsyncSweep, AsyncSweeps
     from wandbkit._async.teams import AsyncMember, AsyncTeam
     from wandbkit._core.config import Settings
@@ -31,7 +33,9 @@ if TYPE_CHECKING:
     from wandbkit._sync.files import File, Files
     from wandbkit._sync.history import HistoryScan
     from wandbkit._sync.projects import Project, Projects
-    from wandbkit._sync.runs import Run, Runs, Summary
+    from wandbkit._sync.runs.fields import Summary
+    from wandbkit._sync.runs.listing import Runs
+    from wandbkit._sync.runs.run import Run
     from wandbkit._sync.sweeps import Sweep, Sweeps
     from wandbkit._sync.teams import Member, Team
     from wandbkit.errors import (
@@ -64,12 +68,12 @@ _LAZY: dict[str, str] = {
     "User": "wandbkit.users",
     "WandbPath": "wandbkit.paths",
     "parse_path": "wandbkit.paths",
-    "Run": "wandbkit._sync.runs",
-    "Runs": "wandbkit._sync.runs",
-    "Summary": "wandbkit._sync.runs",
-    "AsyncRun": "wandbkit._async.runs",
-    "AsyncRuns": "wandbkit._async.runs",
-    "AsyncSummary": "wandbkit._async.runs",
+    "Run": "wandbkit._sync.runs.run",
+    "Runs": "wandbkit._sync.runs.listing",
+    "Summary": "wandbkit._sync.runs.fields",
+    "AsyncRun": "wandbkit._async.runs.run",
+    "AsyncRuns": "wandbkit._async.runs.listing",
+    "AsyncSummary": "wandbkit._async.runs.fields",
     "File": "wandbkit._sync.files",
     "Files": "wandbkit._sync.files",
     "AsyncFile": "wandbkit._async.files",

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from wandbkit._async.context import AsyncClientHolder
 from wandbkit._async.projects import AsyncProject, AsyncProjects
-from wandbkit._async.runs import AsyncRun, AsyncRuns, fetch_run, full_run
+from wandbkit._async.runs.listing import AsyncRuns
+from wandbkit._async.runs.run import AsyncRun, fetch_run, full_run
 from wandbkit._core.config import Settings, resolve_settings
 from wandbkit._core.errors import NotFoundError, UsageError
 from wandbkit._core.flavor_async import MaybeAwaitable
@@ -25,12 +26,22 @@ from wandbkit.users import Organization, OrgEntity, User
 if TYPE_CHECKING:
     import httpx
 
+    from wandbkit._async.sweep_record import AsyncSweepRecord
     from wandbkit._async.sweeps import AsyncSweep
     from wandbkit._async.teams import AsyncTeam
 
 _OVERRIDE_KEYS = frozenset({"base_url", "entity", "project", "organization"})
 # Keys wandb.Api accepts in `overrides` that have no effect here; accepted for drop-in use.
 _IGNORED_OVERRIDE_KEYS = frozenset({"run", "_proxies"})
+
+
+async def _load_sweep(
+    ctx: AsyncClientHolder, entity: str, project: str, sweep_id: str, /
+) -> AsyncSweepRecord:
+    """A run's sweep, loaded: the ``SweepLoader`` this Api wires into runs."""
+    from wandbkit._async.sweeps import load_sweep  # sweeps load on first use
+
+    return await load_sweep(ctx, entity, project, sweep_id)
 
 
 class AsyncApi:
@@ -278,6 +289,7 @@ class AsyncApi:
             self._ctx,
             entity,
             project,
+            load_sweep=_load_sweep,
             filters=filters,
             order=order,
             per_page=per_page,
@@ -306,7 +318,7 @@ class AsyncApi:
                 f"path {path!r} names no project: use 'entity/project/run_id' or set WANDB_PROJECT"
             )
         entity = await self._ctx.resolve_entity(parsed.entity)
-        return await fetch_run(self._ctx, entity, project, str(parsed.id))
+        return await fetch_run(self._ctx, entity, project, str(parsed.id), _load_sweep)
 
     async def sweep(self, path: str = "") -> AsyncSweep:
         """One sweep with its fields loaded.
@@ -433,7 +445,7 @@ class AsyncApi:
         bucket = result.upsert_bucket.bucket if result.upsert_bucket is not None else None
         if bucket is None:
             raise UsageError(f"the server did not create a run in '{owner}/{project}'")
-        return full_run(self._ctx, owner, project, bucket)
+        return full_run(self._ctx, owner, project, bucket, _load_sweep)
 
     def flush(self) -> None:
         """Forget cached answers (viewer, default entity, server features).

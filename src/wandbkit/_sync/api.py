@@ -13,7 +13,8 @@ from wandbkit._core.errors import NotFoundError, UsageError
 from wandbkit._core.flavor_sync import MaybeAwaitable
 from wandbkit._sync.context import ClientHolder
 from wandbkit._sync.projects import Project, Projects
-from wandbkit._sync.runs import Run, Runs, fetch_run, full_run
+from wandbkit._sync.runs.listing import Runs
+from wandbkit._sync.runs.run import Run, fetch_run, full_run
 from wandbkit._version import USER_AGENT
 from wandbkit.paths import (
     check_name,
@@ -27,12 +28,20 @@ from wandbkit.users import Organization, OrgEntity, User
 if TYPE_CHECKING:
     import httpx
 
+    from wandbkit._sync.sweep_record import SweepRecord
     from wandbkit._sync.sweeps import Sweep
     from wandbkit._sync.teams import Team
 
 _OVERRIDE_KEYS = frozenset({"base_url", "entity", "project", "organization"})
 # Keys wandb.Api accepts in `overrides` that have no effect here; accepted for drop-in use.
 _IGNORED_OVERRIDE_KEYS = frozenset({"run", "_proxies"})
+
+
+def _load_sweep(ctx: ClientHolder, entity: str, project: str, sweep_id: str, /) -> SweepRecord:
+    """A run's sweep, loaded: the ``SweepLoader`` this Api wires into runs."""
+    from wandbkit._sync.sweeps import load_sweep  # sweeps load on first use
+
+    return load_sweep(ctx, entity, project, sweep_id)
 
 
 class Api:
@@ -280,6 +289,7 @@ class Api:
             self._ctx,
             entity,
             project,
+            load_sweep=_load_sweep,
             filters=filters,
             order=order,
             per_page=per_page,
@@ -308,7 +318,7 @@ class Api:
                 f"path {path!r} names no project: use 'entity/project/run_id' or set WANDB_PROJECT"
             )
         entity = self._ctx.resolve_entity(parsed.entity)
-        return fetch_run(self._ctx, entity, project, str(parsed.id))
+        return fetch_run(self._ctx, entity, project, str(parsed.id), _load_sweep)
 
     def sweep(self, path: str = "") -> Sweep:
         """One sweep with its fields loaded.
@@ -433,7 +443,7 @@ class Api:
         bucket = result.upsert_bucket.bucket if result.upsert_bucket is not None else None
         if bucket is None:
             raise UsageError(f"the server did not create a run in '{owner}/{project}'")
-        return full_run(self._ctx, owner, project, bucket)
+        return full_run(self._ctx, owner, project, bucket, _load_sweep)
 
     def flush(self) -> None:
         """Forget cached answers (viewer, default entity, server features).
