@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from wandbkit._core.errors import NotFoundError, UsageError
 from wandbkit._sync.context import ClientHolder
@@ -18,6 +18,22 @@ from wandbkit.users import User
 if TYPE_CHECKING:
     from wandbkit._generated.fragments import ProjectFields
     from wandbkit._sync.sweeps import Sweeps
+
+
+class SweepsLister(Protocol):
+    """Lists a project's sweeps; projects sit below sweeps, so the Api wires this in."""
+
+    def __call__(
+        self,
+        ctx: ClientHolder,
+        entity: str | None,
+        project: str,
+        /,
+        *,
+        per_page: int,
+        filters: Mapping[str, Any] | None,
+    ) -> Sweeps:
+        """The sweeps of ``entity/project``, lazily."""
 
 
 class Project(LazyRecord["ProjectFields"]):
@@ -38,9 +54,12 @@ class Project(LazyRecord["ProjectFields"]):
         name: str,
         entity: str | None = None,
         fields: ProjectFields | None = None,
+        *,
+        list_sweeps: SweepsLister,
     ) -> None:
         super().__init__(fields)
         self._ctx = ctx
+        self._list_sweeps = list_sweeps
         self.name = check_name(name, "name")
         self._entity = check_name(entity, "entity") if entity is not None else None
 
@@ -130,11 +149,11 @@ class Project(LazyRecord["ProjectFields"]):
             UsageError: an ``order`` other than creation order (the only one wandbkit asks
                 the server for).
         """
-        from wandbkit._sync.sweeps import Sweeps  # sweeps load on first use
-
         if order not in (None, "+created_at"):
             raise UsageError(f"order must be None or '+created_at', got {order!r}")
-        return Sweeps(self._ctx, self._entity, self.name, per_page=per_page, filters=filters)
+        return self._list_sweeps(
+            self._ctx, self._entity, self.name, per_page=per_page, filters=filters
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """The project's fields as JSON-ready values, keyed as the server names them."""
@@ -164,11 +183,13 @@ class Projects(RelayPaginator[Project]):
         ctx: ClientHolder,
         entity: str | None,
         *,
+        list_sweeps: SweepsLister,
         per_page: int = 200,
         start: str | None = None,
     ) -> None:
         super().__init__(per_page=per_page, start=start)
         self._ctx = ctx
+        self._list_sweeps = list_sweeps
         self.entity = check_name(entity, "entity") if entity is not None else None
 
     def _fetch(self, cursor: str | None) -> Page[Project]:
@@ -178,7 +199,13 @@ class Projects(RelayPaginator[Project]):
         if result.models is None:
             raise NotFoundError(f"entity {entity!r} not found", operation_name="GetProjects")
         items = [
-            Project(self._ctx, edge.node.name, edge.node.entity_name, fields=edge.node)
+            Project(
+                self._ctx,
+                edge.node.name,
+                edge.node.entity_name,
+                fields=edge.node,
+                list_sweeps=self._list_sweeps,
+            )
             for edge in result.models.edges
             if edge.node is not None
         ]
