@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from wandbkit._async.runs.fields import heavy_of
 from wandbkit._async.runs.listing import AsyncRuns
-from wandbkit._async.runs.run import AsyncRun, SweepLoader, fetch_run, full_run
+from wandbkit._async.runs.run import AsyncRun, SweepLoader, fetch_run
 from wandbkit._core.errors import UsageError
 from wandbkit.paths import check_name, parse_project_path, parse_run_path
 
@@ -128,4 +129,7 @@ class AsyncRunsMethods:
         bucket = result.upsert_bucket.bucket if result.upsert_bucket is not None else None
         if bucket is None:
             raise UsageError(f"the server did not create a run in '{owner}/{project}'")
-        return full_run(self._ctx, owner, project, bucket, self._load_sweep)
+        # bucket is RunLightFields and RunHeavyFields: the run comes with every field.
+        return AsyncRun(
+            self._ctx, owner, project, bucket, load_sweep=self._load_sweep, heavy=heavy_of(bucket)
+        )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from wandbkit._core.errors import UsageError
 from wandbkit._core.flavor_async import MaybeAwaitable
@@ -30,7 +30,31 @@ class HeavyFields:
     partial: bool = False  # loaded with config_keys/summary_keys: not every key is here
 
 
-def heavy_of(node: Any, *, partial: bool = False) -> HeavyFields:
+class HeavyNode(Protocol):
+    """A generated run node with the heavy fields: ``RunHeavyFields`` (``GetRun``,
+    ``UpsertRun``), or the same fields selected by keys (``GetRunsFull``, ``GetRunsHeavy``).
+
+    Each is JSON the ``JSONString`` scalar parsed (a dict, or None when the server has none).
+    """
+
+    @property
+    def config(self) -> Any:
+        """The wrapped config (``{"key": {"value": ...}}``)."""
+
+    @property
+    def summary_metrics(self) -> Any:
+        """The summary."""
+
+    @property
+    def system_metrics(self) -> Any:
+        """The latest system metrics."""
+
+    @property
+    def history_keys(self) -> Any:
+        """The server's description of the logged history keys."""
+
+
+def heavy_of(node: HeavyNode, *, partial: bool = False) -> HeavyFields:
     """The heavy fields a generated run node carries."""
     return HeavyFields(
         as_dict(node.config),

@@ -502,16 +502,9 @@ async def fetch_run_node(
     return result.project.run
 
 
-def full_run(
-    ctx: AsyncClientHolder, entity: str, project: str, node: Any, load_sweep: SweepLoader
-) -> AsyncRun:
-    """A run from a node that carries every field (``GetRun``, ``UpsertRun``)."""
-    return AsyncRun(ctx, entity, project, node, load_sweep=load_sweep, heavy=heavy_of(node))
-
-
 async def fetch_run(
     ctx: AsyncClientHolder, entity: str, project: str, run_id: str, load_sweep: SweepLoader
 ) -> AsyncRun:
     """One run with every field loaded (``Api.run``)."""
     node = await fetch_run_node(ctx, entity, project, run_id)
-    return full_run(ctx, entity, project, node, load_sweep)
+    return AsyncRun(ctx, entity, project, node, load_sweep=load_sweep, heavy=heavy_of(node))

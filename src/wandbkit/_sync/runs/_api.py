@@ -8,8 +8,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from wandbkit._core.errors import UsageError
+from wandbkit._sync.runs.fields import heavy_of
 from wandbkit._sync.runs.listing import Runs
-from wandbkit._sync.runs.run import Run, SweepLoader, fetch_run, full_run
+from wandbkit._sync.runs.run import Run, SweepLoader, fetch_run
 from wandbkit.paths import check_name, parse_project_path, parse_run_path
 
 if TYPE_CHECKING:
@@ -130,4 +131,7 @@ class RunsMethods:
         bucket = result.upsert_bucket.bucket if result.upsert_bucket is not None else None
         if bucket is None:
             raise UsageError(f"the server did not create a run in '{owner}/{project}'")
-        return full_run(self._ctx, owner, project, bucket, self._load_sweep)
+        # bucket is RunLightFields and RunHeavyFields: the run comes with every field.
+        return Run(
+            self._ctx, owner, project, bucket, load_sweep=self._load_sweep, heavy=heavy_of(bucket)
+        )

@@ -502,16 +502,9 @@ def fetch_run_node(ctx: ClientHolder, entity: str, project: str, run_id: str) ->
     return result.project.run
 
 
-def full_run(
-    ctx: ClientHolder, entity: str, project: str, node: Any, load_sweep: SweepLoader
-) -> Run:
-    """A run from a node that carries every field (``GetRun``, ``UpsertRun``)."""
-    return Run(ctx, entity, project, node, load_sweep=load_sweep, heavy=heavy_of(node))
-
-
 def fetch_run(
     ctx: ClientHolder, entity: str, project: str, run_id: str, load_sweep: SweepLoader
 ) -> Run:
     """One run with every field loaded (``Api.run``)."""
     node = fetch_run_node(ctx, entity, project, run_id)
-    return full_run(ctx, entity, project, node, load_sweep)
+    return Run(ctx, entity, project, node, load_sweep=load_sweep, heavy=heavy_of(node))
