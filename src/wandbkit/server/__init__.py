@@ -19,8 +19,7 @@ Example:
 from __future__ import annotations
 
 from wandbkit.server.app import create_app
-from wandbkit.server.seed import SeedResult, seed_basic, seed_demo
-from wandbkit.server.seed_runs import seed_runs_benchmark
+from wandbkit.server.seed import SeedResult, seed_basic, seed_demo, seed_runs_benchmark
 from wandbkit.server.store import Store
 
 __all__ = ["SeedResult", "Store", "create_app", "seed_basic", "seed_demo", "seed_runs_benchmark"]
