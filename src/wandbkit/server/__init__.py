@@ -2,7 +2,7 @@
 
 It serves ``POST /graphql`` (the same ``schema/wandb.graphql`` the client is generated from,
 executed by Ariadne), ``GET /healthz`` and the run file endpoints behind ``File.url``,
-``File.directUrl`` and upload URLs (:mod:`wandbkit.server.file_routes`). The official
+``File.directUrl`` and upload URLs (:mod:`wandbkit.server.http.file_routes`). The official
 ``wandb`` client and wandbkit both talk to it unchanged: point ``WANDB_BASE_URL`` at it and use
 a key from a seed.
 
