@@ -237,7 +237,7 @@ def _measure(env: dict[str, str], case: str, *args: Any) -> dict[str, Any]:
 
 def seed(db: Path, runs: int, steps: int, scan_steps: int) -> tuple[str, dict[str, str]]:
     from wandbkit.server import Store, seed_basic
-    from wandbkit.server.seed_runs import seed_runs_benchmark
+    from wandbkit.server.seed import seed_runs_benchmark
 
     store = Store(db)
     account = seed_basic(store)

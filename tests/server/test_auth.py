@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from wandbkit.server.auth import api_key_from_authorization
+from wandbkit.server.http.auth import api_key_from_authorization
 from wandbkit.server.testing import basic_auth_header as basic_auth
 
 from .conftest import ServerApp

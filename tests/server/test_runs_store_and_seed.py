@@ -11,13 +11,9 @@ import pytest
 
 from wandbkit.cli import main
 from wandbkit.server import Store, seed_basic, seed_demo
-from wandbkit.server.seed import DEMO_PROJECTS
-from wandbkit.server.seed_runs import (
-    DEMO_RUN_RECIPES,
-    TEAMMATE_USERNAME,
-    _format_lr,
-    seed_runs_benchmark,
-)
+from wandbkit.server.seed import DEMO_PROJECTS, seed_runs_benchmark
+from wandbkit.server.seed.catalog import DEMO_RUN_RECIPES, format_lr
+from wandbkit.server.seed.demo_runs import TEAMMATE_USERNAME
 from wandbkit.server.store import (
     InvalidNameError,
     NameConflictError,
@@ -243,7 +239,7 @@ def test_the_demo_seed_is_deterministic_and_idempotent(demo_store: Store) -> Non
 
 def test_recipes_cover_every_demo_project() -> None:
     assert {recipe.project for recipe in DEMO_RUN_RECIPES} == {p.name for p in DEMO_PROJECTS}
-    assert [_format_lr(lr) for lr in (3e-4, 0.1, 2.5e-4, 1e-5)] == [
+    assert [format_lr(lr) for lr in (3e-4, 0.1, 2.5e-4, 1e-5)] == [
         "3e-4",
         "1e-1",
         "2.5e-4",

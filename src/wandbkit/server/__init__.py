@@ -2,12 +2,13 @@
 
 It serves ``POST /graphql`` (the same ``schema/wandb.graphql`` the client is generated from,
 executed by Ariadne), ``GET /healthz`` and the run file endpoints behind ``File.url``,
-``File.directUrl`` and upload URLs (:mod:`wandbkit.server.file_routes`). The official
+``File.directUrl`` and upload URLs (:mod:`wandbkit.server.http.file_routes`). The official
 ``wandb`` client and wandbkit both talk to it unchanged: point ``WANDB_BASE_URL`` at it and use
 a key from a seed.
 
 This package knows nothing of the client side of wandbkit. It needs the ``server`` extra
-(``pip install 'wandbkit[server]'``).
+(``pip install 'wandbkit[server]'``). Its names load on first use, so
+``from wandbkit.server.store import Store`` does not load the web stack (Starlette, Ariadne).
 
 Example:
     >>> from wandbkit.server import Store, create_app, seed_basic
@@ -18,9 +19,37 @@ Example:
 
 from __future__ import annotations
 
-from wandbkit.server.app import create_app
-from wandbkit.server.seed import SeedResult, seed_basic, seed_demo
-from wandbkit.server.seed_runs import seed_runs_benchmark
-from wandbkit.server.store import Store
+import importlib
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["SeedResult", "Store", "create_app", "seed_basic", "seed_demo", "seed_runs_benchmark"]
+if TYPE_CHECKING:
+    # "X as X" marks an explicit re-export for type checkers (``__all__`` is computed).
+    from wandbkit.server.app import create_app as create_app
+    from wandbkit.server.seed import SeedResult as SeedResult
+    from wandbkit.server.seed import seed_basic as seed_basic
+    from wandbkit.server.seed import seed_demo as seed_demo
+    from wandbkit.server.seed import seed_runs_benchmark as seed_runs_benchmark
+    from wandbkit.server.store import Store as Store
+
+#: Where each public name lives, grouped by module like the ``TYPE_CHECKING`` imports above.
+_PUBLIC: dict[str, tuple[str, ...]] = {
+    "wandbkit.server.app": ("create_app",),
+    "wandbkit.server.seed": ("SeedResult", "seed_basic", "seed_demo", "seed_runs_benchmark"),
+    "wandbkit.server.store": ("Store",),
+}
+_LAZY: dict[str, str] = {name: module for module, names in _PUBLIC.items() for name in names}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'wandbkit.server' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -26,11 +26,12 @@ import httpx
 import uvicorn
 from starlette.applications import Starlette
 
-from wandbkit.server.app import HEALTH_PATH, create_app
+from wandbkit.server.app import create_app
 from wandbkit.server.faults import Faults
 from wandbkit.server.seed import SeedResult, seed_basic
 from wandbkit.server.store import RunRow, Store, StoreError
 from wandbkit.server.store.runs import wrap_config
+from wandbkit.server.urls import HEALTH_PATH
 
 #: How long :func:`running_server` waits for the server to answer ``/healthz``.
 STARTUP_TIMEOUT = 15.0

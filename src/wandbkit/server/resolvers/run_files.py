@@ -42,12 +42,7 @@ from wandbkit.server.signing import (
 )
 from wandbkit.server.store import InvalidNameError, RunFileRow, RunRow, UnknownRowError
 from wandbkit.server.store.run_files import check_file_name
-
-#: Paths of the HTTP endpoints behind the URLs (see :mod:`wandbkit.server.file_routes`).
-FILES_PATH = "/files"
-SIGNED_DOWNLOAD_PATH = "/signed/files"
-SIGNED_UPLOAD_PATH = "/signed/upload"
-
+from wandbkit.server.urls import FILES_PATH, SIGNED_DOWNLOAD_PATH, SIGNED_UPLOAD_PATH
 
 # -- Run ----------------------------------------------------------------------------------------
 

@@ -1,34 +1,18 @@
-"""Seed data for the local server: a working account, and a demo workspace on top of it.
+"""The smallest useful world (an organization, a user with a personal entity, a team, an API
+key), and the demo's projects on top of it (the first step of
+:func:`wandbkit.server.seed.seed_demo`).
 
-``seed_basic`` makes the smallest useful world (an organization, a user with a personal
-entity, a team, an API key). ``seed_demo`` adds realistic projects and their runs (with
-histories and files, see :mod:`wandbkit.server.seed_runs`); later domains (artifacts,
-registries) add their own steps to :data:`DEMO_STEPS`.
-
-Both are idempotent enough to run on an existing database: what exists is reused, and each
-call issues a new API key (unless the caller supplies one).
+Both are idempotent enough to run on an existing database: what exists is reused, and
+:func:`seed_basic` issues a new API key on each call (unless the caller supplies one).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
-from wandbkit.server.seed_catalog import DEMO_PROJECTS, DemoContext, DemoProject, SeedResult
-from wandbkit.server.seed_runs import seed_demo_runs
+from wandbkit.server.seed.catalog import DEMO_PROJECTS, DemoContext, SeedResult
 from wandbkit.server.store import Store
 from wandbkit.server.store.text import utc_timestamp
-
-__all__ = [
-    "DEMO_PROJECTS",
-    "DEMO_STEPS",
-    "DemoContext",
-    "DemoProject",
-    "SeedResult",
-    "seed_basic",
-    "seed_demo",
-    "seed_demo_projects",
-]
 
 
 def seed_basic(
@@ -101,42 +85,3 @@ def seed_demo_projects(ctx: DemoContext) -> None:
                 ctx.now - timedelta(days=demo.days_ago, hours=demo.days_ago % 11)
             ),
         )
-
-
-#: The steps of :func:`seed_demo`, in order. Artifacts and registries append theirs.
-DEMO_STEPS: list[Callable[[DemoContext], None]] = [seed_demo_projects, seed_demo_runs]
-
-
-def seed_demo(
-    store: Store,
-    *,
-    username: str = "demo",
-    team: str = "demo-team",
-    organization: str = "demo-org",
-    api_key: str | None = None,
-    now: datetime | None = None,
-) -> SeedResult:
-    """:func:`seed_basic`, plus a realistic workspace: projects spread over the past months,
-    each with runs (configs, summaries, histories, files), and a second team member.
-
-    Args:
-        store: the store to write to.
-        username: see :func:`seed_basic`.
-        team: see :func:`seed_basic`.
-        organization: see :func:`seed_basic`.
-        api_key: see :func:`seed_basic`.
-        now: the moment the demo's ages are counted back from (default: now).
-
-    Returns:
-        The names and the API key, as :func:`seed_basic` does.
-    """
-    seed = seed_basic(
-        store, username=username, team=team, organization=organization, api_key=api_key
-    )
-    user = store.accounts.get_user(seed.username)
-    team_row = store.entities.get(seed.team)
-    assert user is not None and team_row is not None
-    ctx = DemoContext(store, seed, user, team_row, now or datetime.now(timezone.utc))
-    for step in DEMO_STEPS:
-        step(ctx)
-    return seed

@@ -20,15 +20,11 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
-from wandbkit.server.auth import error_response, unauthorized_response
+from wandbkit.server.http.auth import error_response, unauthorized_response
 from wandbkit.server.permissions import project_readable
-from wandbkit.server.resolvers.run_files import (
-    FILES_PATH,
-    SIGNED_DOWNLOAD_PATH,
-    SIGNED_UPLOAD_PATH,
-)
 from wandbkit.server.signing import DOWNLOAD, UPLOAD, InvalidSignatureError, UrlSigner
 from wandbkit.server.store import RunFileRow, Store, UnknownRowError, UserRow
+from wandbkit.server.urls import FILES_PATH, SIGNED_DOWNLOAD_PATH, SIGNED_UPLOAD_PATH
 
 
 class FileRoutes:
