@@ -25,9 +25,9 @@ if TYPE_CHECKING:
     from wandbkit._async.history import AsyncHistoryScan as AsyncHistoryScan
     from wandbkit._async.projects import AsyncProject as AsyncProject
     from wandbkit._async.projects import AsyncProjects as AsyncProjects
-    from wandbkit._async.runs import AsyncRun as AsyncRun
-    from wandbkit._async.runs import AsyncRuns as AsyncRuns
-    from wandbkit._async.runs import AsyncSummary as AsyncSummary
+    from wandbkit._async.runs.fields import AsyncSummary as AsyncSummary
+    from wandbkit._async.runs.listing import AsyncRuns as AsyncRuns
+    from wandbkit._async.runs.run import AsyncRun as AsyncRun
     from wandbkit._async.sweeps import AsyncSweep as AsyncSweep
     from wandbkit._async.sweeps import AsyncSweeps as AsyncSweeps
     from wandbkit._async.teams import AsyncMember as AsyncMember
@@ -40,9 +40,9 @@ if TYPE_CHECKING:
     from wandbkit._sync.history import HistoryScan as HistoryScan
     from wandbkit._sync.projects import Project as Project
     from wandbkit._sync.projects import Projects as Projects
-    from wandbkit._sync.runs import Run as Run
-    from wandbkit._sync.runs import Runs as Runs
-    from wandbkit._sync.runs import Summary as Summary
+    from wandbkit._sync.runs.fields import Summary as Summary
+    from wandbkit._sync.runs.listing import Runs as Runs
+    from wandbkit._sync.runs.run import Run as Run
     from wandbkit._sync.sweeps import Sweep as Sweep
     from wandbkit._sync.sweeps import Sweeps as Sweeps
     from wandbkit._sync.teams import Member as Member
@@ -75,7 +75,9 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     "wandbkit._async.files": ("AsyncFile", "AsyncFiles"),
     "wandbkit._async.history": ("AsyncHistoryScan",),
     "wandbkit._async.projects": ("AsyncProject", "AsyncProjects"),
-    "wandbkit._async.runs": ("AsyncRun", "AsyncRuns", "AsyncSummary"),
+    "wandbkit._async.runs.fields": ("AsyncSummary",),
+    "wandbkit._async.runs.listing": ("AsyncRuns",),
+    "wandbkit._async.runs.run": ("AsyncRun",),
     "wandbkit._async.sweeps": ("AsyncSweep", "AsyncSweeps"),
     "wandbkit._async.teams": ("AsyncMember", "AsyncTeam"),
     "wandbkit._core.config": ("Settings",),
@@ -86,7 +88,9 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     "wandbkit._sync.files": ("File", "Files"),
     "wandbkit._sync.history": ("HistoryScan",),
     "wandbkit._sync.projects": ("Project", "Projects"),
-    "wandbkit._sync.runs": ("Run", "Runs", "Summary"),
+    "wandbkit._sync.runs.fields": ("Summary",),
+    "wandbkit._sync.runs.listing": ("Runs",),
+    "wandbkit._sync.runs.run": ("Run",),
     "wandbkit._sync.sweeps": ("Sweep", "Sweeps"),
     "wandbkit._sync.teams": ("Member", "Team"),
     "wandbkit.errors": (

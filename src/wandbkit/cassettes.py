@@ -84,8 +84,11 @@ def _json_text_value(value: object) -> object:
     """A ``JSONString`` variable (JSON object or list as text) compared by meaning, not spelling.
 
     Clients differ in separators (``json.dumps`` defaults vs compact), so ``'{"a": 1}'`` and
-    ``'{"a":1}'`` must match; other strings and values are compared as they are.
+    ``'{"a":1}'`` must match, also inside a list (``[JSONString!]`` such as history ``specs``);
+    other strings and values are compared as they are.
     """
+    if isinstance(value, list):
+        return [_json_text_value(item) for item in value]
     if isinstance(value, str) and value[:1] in ("{", "["):
         try:
             return {"$json": json.loads(value)}

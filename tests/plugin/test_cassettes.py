@@ -71,6 +71,15 @@ def test_json_string_variables_match_by_meaning_not_by_separators() -> None:
     graphql_matcher(compact, spaced)
 
 
+def test_lists_of_json_string_variables_match_by_meaning_too() -> None:
+    compact = _graphql_request('{"specs": ["{\\"keys\\":[\\"_step\\"],\\"samples\\":5}"]}')
+    spaced = _graphql_request('{"specs": ["{\\"keys\\": [\\"_step\\"], \\"samples\\": 5}"]}')
+    graphql_matcher(compact, spaced)
+    other = _graphql_request('{"specs": ["{\\"keys\\": [\\"_step\\"], \\"samples\\": 6}"]}')
+    with pytest.raises(AssertionError, match="GraphQL operation differs"):
+        graphql_matcher(compact, other)
+
+
 def test_json_string_variables_with_other_contents_do_not_match() -> None:
     first = _graphql_request('{"filters": "{\\"name\\": \\"a\\"}"}')
     second = _graphql_request('{"filters": "{\\"name\\": \\"b\\"}"}')

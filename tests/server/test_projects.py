@@ -184,15 +184,20 @@ async def test_a_missing_project_is_null_not_an_error(gql: PostGraphQL, data: Da
     assert data(await gql(document, {"e": "no-such-entity"})) == {"project": None}
 
 
-async def test_a_project_of_someone_elses_entity_is_read_only(
+async def test_a_public_project_of_someone_elses_entity_is_read_only(
     gql: PostGraphQL, data: Data, server_app: ServerApp
 ) -> None:
     other = server_app.store.accounts.create_user("other")
-    server_app.store.projects.upsert(other.entity_pk, "theirs", creator_pk=other.pk)
+    server_app.store.projects.upsert(
+        other.entity_pk, "theirs", creator_pk=other.pk, access="USER_READ"
+    )
+    server_app.store.projects.upsert(other.entity_pk, "hidden", creator_pk=other.pk)
     response = await gql(
         '{ project(name: "theirs", entityName: "other") { readOnly user { username } } }'
     )
     assert data(response)["project"] == {"readOnly": True, "user": {"username": "other"}}
+    private = await gql('{ project(name: "hidden", entityName: "other") { id } }')
+    assert data(private)["project"] is None  # a private project reads as absent
 
 
 # -- upsertModel -----------------------------------------------------------------------------

@@ -310,15 +310,17 @@ async def test_readers_get_no_upload_urls_and_cannot_change_files(
     gql: PostGraphQL, data: Data, server_app: ServerApp
 ) -> None:
     store = server_app.store
-    store.accounts.create_user("mallory")
-    theirs = add_run(store, "mallory/secret", "theirs", files={"a.txt": b"a"})
-    others = {"entity": "mallory", "project": "secret", "name": "theirs"}
+    mallory = store.accounts.create_user("mallory")
+    # A public project: readable by anyone, writable by its entity's members only.
+    store.projects.upsert(mallory.entity_pk, "public", creator_pk=mallory.pk, access="USER_READ")
+    theirs = add_run(store, "mallory/public", "theirs", files={"a.txt": b"a"})
+    others = {"entity": "mallory", "project": "public", "name": "theirs"}
     body = data(await gql(FILES_QUERY, {**others, "upload": True}))
     node = body["project"]["run"]["files"]["edges"][0]["node"]
     assert node["url"] is None  # url(upload: true) for a reader
     denied = error_of(
         await gql(
-            CREATE, {"entity": "mallory", "project": "secret", "run": "theirs", "files": ["b"]}
+            CREATE, {"entity": "mallory", "project": "public", "run": "theirs", "files": ["b"]}
         )
     )
     assert denied["extensions"]["code"] == "PERMISSION_DENIED"

@@ -320,10 +320,12 @@ async def test_runs_of_an_entity_the_viewer_cannot_write_are_read_only(
     gql: PostGraphQL, data: Data, server_app: ServerApp
 ) -> None:
     store = server_app.store
-    store.accounts.create_user("mallory")
-    add_run(store, "mallory/secret", "theirs")
+    mallory = store.accounts.create_user("mallory")
+    # A public project: readable by anyone, writable by its entity's members only.
+    store.projects.upsert(mallory.entity_pk, "public", creator_pk=mallory.pk, access="USER_READ")
+    add_run(store, "mallory/public", "theirs")
     run = data(
-        await gql(RUN % "readOnly", {"entity": "mallory", "project": "secret", "name": "theirs"})
+        await gql(RUN % "readOnly", {"entity": "mallory", "project": "public", "name": "theirs"})
     )
     assert run["project"]["run"]["readOnly"] is True
 

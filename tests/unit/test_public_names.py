@@ -48,7 +48,7 @@ def test_the_lazy_table_and_the_type_checking_imports_name_the_same_things() -> 
 
 def test_domain_types_are_the_classes_the_api_returns() -> None:
     from wandbkit._async.sweeps import AsyncSweep
-    from wandbkit._sync.runs import Run
+    from wandbkit._sync.runs.run import Run
     from wandbkit._sync.teams import Team
 
     assert wandbkit.Run is Run and wandbkit.Team is Team and wandbkit.AsyncSweep is AsyncSweep

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
@@ -40,8 +39,9 @@ def _check_history_args(
     return checked_keys, check_stream(stream)
 
 
-def _sampled_spec(keys: list[str], x_axis: str, samples: int) -> str:
-    return json.dumps({"keys": [x_axis, *keys], "samples": samples})
+def _sampled_spec(keys: list[str], x_axis: str, samples: int) -> dict[str, Any]:
+    # A sampledHistory spec: the JSONString scalar sends it as JSON text.
+    return {"keys": [x_axis, *keys], "samples": samples}
 
 
 def _having(rows: list[dict[str, Any]], keys: list[str] | None) -> list[dict[str, Any]]:
@@ -243,14 +243,12 @@ class AsyncHistoryScan:
         entity, project, run_id = self._path
         if self.keys:
             # Both bounds are inclusive in a sampledHistory spec.
-            spec = json.dumps(
-                {
-                    "keys": ["_step", *self.keys],
-                    "minStep": start,
-                    "maxStep": stop - 1,
-                    "samples": stop - start,
-                }
-            )
+            spec = {
+                "keys": ["_step", *self.keys],
+                "minStep": start,
+                "maxStep": stop - 1,
+                "samples": stop - start,
+            }
             sampled = await self._ctx.client.get_run_sampled_history(
                 entity=entity, project=project, name=run_id, specs=[spec]
             )

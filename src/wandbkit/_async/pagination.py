@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Generic, TypeVar, overload
 
-from wandbkit._core.errors import APIError, NotLoadedError, UsageError
-from wandbkit._core.flavor_async import IS_ASYNC, discard, resolve, spawn
+from wandbkit._async.lazy import load_on_demand
+from wandbkit._core.errors import APIError, UsageError
+from wandbkit._core.flavor_async import discard, resolve, spawn
 
 if TYPE_CHECKING:
     from wandbkit._core.flavor_async import Pending
@@ -147,12 +149,11 @@ class AsyncRelayPaginator(Generic[ItemT]):
 
     def __len__(self) -> int:
         if self.pages_loaded == 0:
-            if IS_ASYNC:
-                raise NotLoadedError(
-                    f"len() of {type(self).__name__} needs its first page: "
-                    "`await paginator.load()` first"
-                )
-            _ = self.load()
+            load_on_demand(
+                self.load,
+                f"len() of {type(self).__name__} needs its first page: "
+                "`await paginator.load()` first",
+            )
         if self._total is None:
             raise TypeError(f"{type(self).__name__} has no len(): the server gives no count")
         return self._total
@@ -172,15 +173,18 @@ class AsyncRelayPaginator(Generic[ItemT]):
             needed = None if index < 0 else index + 1
         else:
             raise UsageError(f"index must be an int or a slice, got {type(index).__name__}")
-        if needed is None or len(self.objects) < needed:
-            if IS_ASYNC and self._more:
-                raise NotLoadedError(
-                    f"{type(self).__name__}[{index!r}] is not loaded: iterate with `async for` "
-                    "or `await paginator.to_list()` first"
-                )
-            while (needed is None or len(self.objects) < needed) and self._more:
-                _ = self._load_next_page()
+        if (needed is None or len(self.objects) < needed) and self._more:
+            load_on_demand(
+                partial(self._load_until, needed),
+                f"{type(self).__name__}[{index!r}] is not loaded: iterate with `async for` "
+                "or `await paginator.to_list()` first",
+            )
         return self.objects[index]
+
+    async def _load_until(self, needed: int | None) -> None:
+        """Load pages until ``needed`` objects are here (all of them, for None)."""
+        while (needed is None or len(self.objects) < needed) and self._more:
+            await self._load_next_page()
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} loaded={len(self.objects)} more={self._more}>"

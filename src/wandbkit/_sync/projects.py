@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from wandbkit._core.errors import NotFoundError, NotLoadedError, UsageError
-from wandbkit._core.flavor_sync import IS_ASYNC
+from wandbkit._core.errors import NotFoundError, UsageError
 from wandbkit._core.not_found import project_not_found
 from wandbkit._sync.context import ClientHolder
+from wandbkit._sync.lazy import LazyRecord
 from wandbkit._sync.pagination import Page, RelayPaginator
 from wandbkit.paths import check_name
 from wandbkit.users import User
@@ -21,7 +21,23 @@ if TYPE_CHECKING:
     from wandbkit._sync.sweeps import Sweeps
 
 
-class Project:
+class SweepsLister(Protocol):
+    """Lists a project's sweeps; projects sit below sweeps, so the Api wires this in."""
+
+    def __call__(
+        self,
+        ctx: ClientHolder,
+        entity: str | None,
+        project: str,
+        /,
+        *,
+        per_page: int,
+        filters: Mapping[str, Any] | None,
+    ) -> Sweeps:
+        """The sweeps of ``entity/project``, lazily."""
+
+
+class Project(LazyRecord["ProjectFields"]):
     """A W&B project.
 
     ``name`` is known at once; everything else is fetched with one request the first time it
@@ -39,42 +55,25 @@ class Project:
         name: str,
         entity: str | None = None,
         fields: ProjectFields | None = None,
+        *,
+        list_sweeps: SweepsLister,
     ) -> None:
+        super().__init__(fields)
         self._ctx = ctx
+        self._list_sweeps = list_sweeps
         self.name = check_name(name, "name")
         self._entity = check_name(entity, "entity") if entity is not None else None
-        self._fields = fields
 
-    def load(self, *, force: bool = False) -> Project:
-        """Fetch the project now (again, with ``force=True``); returns self.
-
-        Raises:
-            NotFoundError: there is no such project.
-        """
-        if self._fields is not None and not force:
-            return self
+    def _fetch(self) -> ProjectFields:
         entity = self._ctx.resolve_entity(self._entity)
         self._entity = entity
         result = self._ctx.client.get_project(name=self.name, entity=entity)
         if result.project is None:
             raise project_not_found(entity, self.name, "GetProject")
-        self._fields = result.project
-        return self
+        return result.project
 
-    @property
-    def loaded(self) -> bool:
-        """Whether the project's fields have been fetched."""
-        return self._fields is not None
-
-    def _require(self) -> ProjectFields:
-        if self._fields is None:
-            if IS_ASYNC:
-                raise NotLoadedError(
-                    f"project {self.name!r} is not loaded yet: `await project.load()` first"
-                )
-            _ = self.load()
-        assert self._fields is not None
-        return self._fields
+    def _not_loaded(self) -> str:
+        return f"project {self.name!r} is not loaded yet: `await project.load()` first"
 
     @property
     def entity(self) -> str:
@@ -151,11 +150,11 @@ class Project:
             UsageError: an ``order`` other than creation order (the only one wandbkit asks
                 the server for).
         """
-        from wandbkit._sync.sweeps import Sweeps  # sweeps load on first use
-
         if order not in (None, "+created_at"):
             raise UsageError(f"order must be None or '+created_at', got {order!r}")
-        return Sweeps(self._ctx, self._entity, self.name, per_page=per_page, filters=filters)
+        return self._list_sweeps(
+            self._ctx, self._entity, self.name, per_page=per_page, filters=filters
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """The project's fields as JSON-ready values, keyed as the server names them."""
@@ -185,11 +184,13 @@ class Projects(RelayPaginator[Project]):
         ctx: ClientHolder,
         entity: str | None,
         *,
+        list_sweeps: SweepsLister,
         per_page: int = 200,
         start: str | None = None,
     ) -> None:
         super().__init__(per_page=per_page, start=start)
         self._ctx = ctx
+        self._list_sweeps = list_sweeps
         self.entity = check_name(entity, "entity") if entity is not None else None
 
     def _fetch(self, cursor: str | None) -> Page[Project]:
@@ -199,7 +200,13 @@ class Projects(RelayPaginator[Project]):
         if result.models is None:
             raise NotFoundError(f"entity {entity!r} not found", operation_name="GetProjects")
         items = [
-            Project(self._ctx, edge.node.name, edge.node.entity_name, fields=edge.node)
+            Project(
+                self._ctx,
+                edge.node.name,
+                edge.node.entity_name,
+                fields=edge.node,
+                list_sweeps=self._list_sweeps,
+            )
             for edge in result.models.edges
             if edge.node is not None
         ]

@@ -21,6 +21,7 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from wandbkit.server.http.auth import error_response, unauthorized_response
+from wandbkit.server.permissions import project_readable
 from wandbkit.server.signing import DOWNLOAD, UPLOAD, InvalidSignatureError, UrlSigner
 from wandbkit.server.store import RunFileRow, Store, UnknownRowError, UserRow
 from wandbkit.server.urls import FILES_PATH, SIGNED_DOWNLOAD_PATH, SIGNED_UPLOAD_PATH
@@ -57,12 +58,24 @@ class FileRoutes:
 
     async def download(self, request: Request) -> Response:
         """``GET /files/...``: an uploaded run file, for a request with a valid API key."""
-        if self.authenticate(request) is None:
+        viewer = self.authenticate(request)
+        if viewer is None:
             return unauthorized_response()
         params: dict[str, Any] = request.path_params
+        if not self._may_read(viewer, params["entity"], params["project"]):
+            return error_response("file not found", 404)  # as if it did not exist
         run = self.store.runs.find(params["entity"], params["project"], params["run"])
         file = self.store.run_files.get(run.pk, params["name"]) if run else None
         return self._file_response(file)
+
+    def _may_read(self, viewer: UserRow, entity_name: str, project_name: str) -> bool:
+        """Whether ``viewer`` may read the project's files (:mod:`wandbkit.server.permissions`)."""
+        entity = self.store.entities.get(entity_name)
+        project = self.store.projects.get(entity.pk, project_name) if entity else None
+        if entity is None or project is None:
+            return False
+        member = self.store.accounts.can_write(viewer, entity)
+        return project_readable(project.access, member=member)
 
     async def signed_download(self, request: Request) -> Response:
         """``GET /signed/files/{token}``: the file a valid, unexpired token names."""

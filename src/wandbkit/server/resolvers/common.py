@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from graphql import GraphQLError, GraphQLResolveInfo
 
 from wandbkit.server.ids import InvalidCursorError, decode_row_cursor, encode_cursor
+from wandbkit.server.permissions import project_readable
 from wandbkit.server.signing import UrlSigner
 from wandbkit.server.store import EntityRow, ProjectRow, RunRow, Store, UserRow
 
@@ -171,6 +172,16 @@ class RequestContext:
                 f"permission denied: user {self.viewer.username!r} cannot {action} "
                 f"in entity {entity.name!r}"
             )
+
+    def can_read(self, project: ProjectRow) -> bool:
+        """Whether the viewer may read ``project`` and everything in it
+        (:mod:`wandbkit.server.permissions`)."""
+        member = self.can_write(self.required_entity(project.entity_pk))
+        return project_readable(project.access, member=member)
+
+    def readable(self, project: ProjectRow | None) -> ProjectRow | None:
+        """``project`` if the viewer may read it, else ``None`` (as if it did not exist)."""
+        return project if project is not None and self.can_read(project) else None
 
     def project_read_only(self, project: ProjectRow) -> bool:
         """Locked projects, and every project of an entity the viewer cannot write to."""

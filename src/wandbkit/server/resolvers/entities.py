@@ -98,7 +98,8 @@ def resolve_entity_project(
 ) -> ProjectRow | None:
     if not name:
         return None
-    return context(info).store.projects.get(entity.pk, name)
+    ctx = context(info)
+    return ctx.readable(ctx.store.projects.get(entity.pk, name))
 
 
 def resolve_entity_members(entity: EntityRow, info: GraphQLResolveInfo) -> list[dict[str, Any]]:

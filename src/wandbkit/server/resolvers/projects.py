@@ -12,6 +12,7 @@ from ariadne import MutationType, ObjectType, QueryType
 from graphql import GraphQLResolveInfo
 
 from wandbkit.server.ids import InvalidIdError, decode_int_id, encode_id
+from wandbkit.server.permissions import PUBLIC_ACCESS
 from wandbkit.server.resolvers.common import (
     ClientError,
     NotFound,
@@ -55,11 +56,13 @@ def projects_connection(
     before: str | None = None,
 ) -> dict[str, Any]:
     """A relay page of an entity's projects in creation order (``models``,
-    ``Entity.projects``, ``User.projects``)."""
+    ``Entity.projects``, ``User.projects``): all of them for a member of the entity, only the
+    public and open ones for anyone else."""
     store = ctx.store
+    access_in = None if ctx.can_write(ctx.required_entity(entity_pk)) else PUBLIC_ACCESS
 
     def fetch(after_pk: int, limit: int) -> list[ProjectRow]:
-        return store.projects.list(entity_pk, after_pk=after_pk, limit=limit)
+        return store.projects.list(entity_pk, after_pk=after_pk, limit=limit, access_in=access_in)
 
     return paginate_by_pk(fetch, lambda p: p.pk, first=first, after=after, last=last, before=before)
 
@@ -86,14 +89,15 @@ def resolve_models(
 def resolve_project(
     _: Any, info: GraphQLResolveInfo, *, name: str | None = None, entity_name: str | None = None
 ) -> ProjectRow | None:
-    """The project, or ``null`` when it (or its entity) does not exist; never an error."""
+    """The project, or ``null`` when it (or its entity) does not exist or the viewer may not
+    read it; never an error."""
     ctx = context(info)
     if not name:
         return None
     entity = ctx.entity_or_default(entity_name)
     if entity is None:
         return None
-    return ctx.store.projects.get(entity.pk, name)
+    return ctx.readable(ctx.store.projects.get(entity.pk, name))
 
 
 # -- Project ----------------------------------------------------------------------------------

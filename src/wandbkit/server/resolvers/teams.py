@@ -22,7 +22,6 @@ from wandbkit.server.resolvers.common import (
 )
 from wandbkit.server.resolvers.errors import client_errors
 from wandbkit.server.store import EntityRow, UserRow
-from wandbkit.server.store.text import utc_timestamp
 
 
 def _team(ctx: RequestContext, name: str | None, action: str) -> EntityRow:
@@ -87,7 +86,7 @@ def resolve_create_invite(_: Any, info: GraphQLResolveInfo, *, input: dict[str, 
             "id": encode_id("Invite", f"{team.pk}:{user.pk}"),
             "name": user.username,
             "email": user.email,
-            "created_at": utc_timestamp(),
+            "created_at": ctx.store.db.stamp(seconds=True),
             "to_user": user,
         }
     }

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -194,16 +196,31 @@ class Projects:
         assert updated is not None
         return updated
 
-    def list(self, entity_pk: int, *, after_pk: int = 0, limit: int) -> list[ProjectRow]:
+    def list(
+        self,
+        entity_pk: int,
+        *,
+        after_pk: int = 0,
+        limit: int,
+        access_in: Collection[str] | None = None,
+    ) -> list[ProjectRow]:
         """An entity's projects in creation order (row id), starting after ``after_pk``.
 
         Keyset paging on the row id: a project created while a caller pages through the list
-        lands at the end, so no project is skipped or repeated.
+        lands at the end, so no project is skipped or repeated. ``access_in`` keeps only
+        projects with one of these access values (what a non-member may see).
         """
-        rows = self._db.all(
-            "SELECT * FROM projects WHERE entity_id = ? AND id > ? ORDER BY id LIMIT ?",
-            (entity_pk, after_pk, limit),
-        )
+        if access_in is None:
+            rows = self._db.all(
+                "SELECT * FROM projects WHERE entity_id = ? AND id > ? ORDER BY id LIMIT ?",
+                (entity_pk, after_pk, limit),
+            )
+        else:
+            rows = self._db.all(
+                "SELECT * FROM projects WHERE entity_id = ? AND id > ?"
+                " AND access IN (SELECT value FROM json_each(?)) ORDER BY id LIMIT ?",
+                (entity_pk, after_pk, json.dumps(sorted(access_in)), limit),
+            )
         return [_project(r) for r in rows]
 
 

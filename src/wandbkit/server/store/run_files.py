@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import mimetypes
 import sqlite3
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,6 +78,10 @@ def guess_mimetype(name: str) -> str:
     return guessed or "application/octet-stream"
 
 
+#: Unicode categories refused in file names: control characters and line/paragraph separators.
+_UNSERVABLE_CATEGORIES = frozenset({"Cc", "Zl", "Zp"})
+
+
 def check_file_name(name: str) -> str:
     """Validate a run file name: a relative path without ``.``/``..`` or empty segments.
 
@@ -95,6 +100,10 @@ def check_file_name(name: str) -> str:
         raise InvalidNameError(
             f"file name {name!r} must be a relative path without '.', '..' or empty segments"
         )
+    if any(unicodedata.category(char) in _UNSERVABLE_CATEGORIES for char in name):
+        # Such a name could be stored but never asked for in a URL path (a newline ends the
+        # request line), nor shown on one line: refuse it at upload.
+        raise InvalidNameError(f"file name {name!r} must not contain control characters")
     return name
 
 

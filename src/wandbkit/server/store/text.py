@@ -14,18 +14,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import secrets
 import string
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
+from wandbkit._lang.names import name_problem
 from wandbkit.server.store.errors import InvalidNameError, StoreError
 
 #: Names of entities, users and projects: what the real server accepts in URLs.
-NAME_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]+$")
-MAX_NAME_LENGTH = 128
 
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 #: Runs, history and files: fixed width with microseconds, so text order is time order.
@@ -135,20 +133,16 @@ def random_id() -> str:
 
 
 def check_name(name: str, what: str) -> str:
-    """Validate an entity, user or project name.
+    """Validate an entity, user or project name by the one rule client and server share
+    (:mod:`wandbkit._lang.names`).
 
     Raises:
         InvalidNameError: empty, too long, ``.``/``..``, or a character other than letters,
             digits, ``-``, ``_`` and ``.``.
     """
-    if not isinstance(name, str) or not name:
-        raise InvalidNameError(f"{what} name must be a non-empty string")
-    if len(name) > MAX_NAME_LENGTH:
-        raise InvalidNameError(f"{what} name must be at most {MAX_NAME_LENGTH} characters")
-    if not NAME_PATTERN.match(name) or name in {".", ".."}:
-        raise InvalidNameError(
-            f"{what} name {name!r} may only contain letters, digits, '-', '_' and '.'"
-        )
+    problem = name_problem(name, what)
+    if problem is not None:
+        raise InvalidNameError(problem)
     return name
 
 

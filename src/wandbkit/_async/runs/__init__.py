@@ -1,0 +1,2 @@
+"""Runs: the typed ``Run`` (``run.py``), its value types (``fields.py``) and the lazy listing
+of a project's runs (``listing.py``)."""

@@ -1,0 +1,165 @@
+"""What a run holds besides its fields: history rows, console output and files."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from wandbkit._async.files import AsyncFile, AsyncFiles, find_file, upload_run_file
+from wandbkit._async.history import AsyncHistoryScan, fetch_history
+from wandbkit._core.errors import NotFoundError, UsageError
+from wandbkit._core.flavor_async import MaybeAwaitable
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from wandbkit._async.console import AsyncConsoleLogs
+    from wandbkit._async.context import AsyncClientHolder
+
+
+class AsyncRunContents:
+    """The reads of a run's history, console output and files (a part of ``Run``).
+
+    Each needs only the run's path; ``Run`` supplies it.
+    """
+
+    _ctx: AsyncClientHolder
+    entity: str
+    project: str
+
+    @property
+    def id(self) -> str:
+        """The run id (``Run`` supplies it)."""
+        raise NotImplementedError
+
+    # -- history -------------------------------------------------------------------------
+
+    async def history(
+        self,
+        samples: int = 500,
+        keys: list[str] | None = None,
+        x_axis: str = "_step",
+        pandas: bool = True,
+        stream: str = "default",
+    ) -> list[dict[str, Any]] | pd.DataFrame:
+        """Sampled history rows, chosen by the server (at most ``samples``).
+
+        Args:
+            samples: how many rows at most.
+            keys: metrics to return (rows having all of them, plus ``x_axis``); None = all.
+            x_axis: the step key rows are indexed by.
+            pandas: return a DataFrame (needs the ``pandas`` extra) instead of dicts.
+            stream: ``"default"`` (logged metrics) or ``"system"`` (system metrics).
+        """
+        rows = await fetch_history(
+            self._ctx, self.entity, self.project, self.id, samples, keys, x_axis, stream
+        )
+        if pandas:
+            from wandbkit._values.history import to_pandas
+
+            return to_pandas(rows)
+        return rows
+
+    def scan_history(
+        self,
+        keys: list[str] | None = None,
+        page_size: int = 1000,
+        min_step: int | None = None,
+        max_step: int | None = None,
+        use_cache: bool = True,
+    ) -> AsyncHistoryScan:
+        """Every history row in ``[min_step, max_step)``, streamed page by page.
+
+        Memory stays constant whatever the row count: one page is held while the next one
+        is fetched in the background. ``use_cache`` is accepted as ``wandb`` takes it; wandbkit
+        keeps no local copy of history, so every scan reads the server.
+        """
+        if not isinstance(use_cache, bool):
+            raise UsageError(f"use_cache must be a bool, got {use_cache!r}")
+        return AsyncHistoryScan(
+            self._ctx,
+            self.entity,
+            self.project,
+            self.id,
+            keys=keys,
+            page_size=page_size,
+            min_step=min_step,
+            max_step=max_step,
+        )
+
+    def beta_scan_history(
+        self,
+        keys: list[str] | None = None,
+        page_size: int = 1000,
+        min_step: int | None = None,
+        max_step: int | None = None,
+        use_cache: bool = True,
+    ) -> AsyncHistoryScan:
+        """Deprecated in ``wandb`` (which warns); the same as :meth:`scan_history`."""
+        warnings.warn(
+            "beta_scan_history is deprecated; use scan_history", DeprecationWarning, stacklevel=2
+        )
+        return self.scan_history(keys, page_size, min_step, max_step, use_cache)
+
+    def console_logs(self, *, per_page: int = 1000, last: int | None = None) -> AsyncConsoleLogs:
+        """What the run's process wrote to stdout and stderr, oldest line first.
+
+        Args:
+            per_page: lines per request when reading from the start (ignored with ``last``).
+            last: read only the last ``last`` lines, in one request (the server answers with
+                at most 1,000, the newest).
+
+        Example:
+            >>> for line in run.console_logs(last=50):
+            ...     print(line.number, line.level or "info", line.content)
+        """
+        from wandbkit._async.console import AsyncConsoleLogs  # loads on first use
+
+        return AsyncConsoleLogs(
+            self._ctx, self.entity, self.project, self.id, per_page=per_page, last=last
+        )
+
+    # -- files ---------------------------------------------------------------------------
+
+    def files(
+        self, names: list[str] | None = None, pattern: str | None = None, per_page: int = 50
+    ) -> AsyncFiles:
+        """The run's files (exact ``names``, or an SQL LIKE ``pattern``; not both)."""
+        return AsyncFiles(
+            self._ctx, self.entity, self.project, self.id, names, pattern, per_page=per_page
+        )
+
+    async def file(self, name: str) -> AsyncFile:
+        """One file of the run by name.
+
+        Raises:
+            NotFoundError: the run has no such file.
+        """
+        if not isinstance(name, str) or not name:
+            raise UsageError(f"name must be a file name like 'config.yaml', got {name!r}")
+        found = await find_file(self._ctx, self.entity, self.project, self.id, name)
+        if found is None:
+            path = f"{self.entity}/{self.project}/{self.id}"
+            raise NotFoundError(f"run '{path}' has no file {name!r}")
+        return found
+
+    async def upload_file(self, path: str | Path, root: str | Path = ".") -> AsyncFile:
+        """Upload a local file; it is named by its path relative to ``root``."""
+        return await upload_run_file(self._ctx, self.entity, self.project, self.id, path, root)
+
+    @property
+    def metadata(self) -> MaybeAwaitable[dict[str, Any] | None]:
+        """The run's ``wandb-metadata.json`` (host, python, GPU, ...), or None."""
+        return self.get_metadata()
+
+    async def get_metadata(self) -> dict[str, Any] | None:
+        """Fetch and parse ``wandb-metadata.json``; None when the run has none."""
+        try:
+            found = await self.file("wandb-metadata.json")
+        except NotFoundError:
+            return None
+        data = await found.read_bytes()
+        parsed = json.loads(data) if data else None
+        return parsed if isinstance(parsed, dict) else None

@@ -1,0 +1,129 @@
+# Generated from src/wandbkit/_async/runs/fields.py by tools/codegen.py (unasync) — DO NOT EDIT.
+# Edit the async source and run `make codegen`; `make codegen-check` fails on drift.
+"""A run's values: who made it, its heavy fields, and the ``Summary`` view of them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from wandbkit._core.errors import UsageError
+from wandbkit._core.flavor_sync import MaybeAwaitable
+from wandbkit._values.checks import sanitize_json
+from wandbkit._values.runs import as_dict
+
+
+@dataclass(frozen=True)
+class RunUser:
+    """The user who created a run."""
+
+    name: str
+    username: str | None
+
+
+@dataclass
+class HeavyFields:
+    """The heavy fields of a run: loaded with the run (lazy=False) or on first need."""
+
+    rawconfig_wrapped: dict[str, Any]
+    summary: dict[str, Any]
+    system_metrics: dict[str, Any]
+    history_keys: dict[str, Any]
+    partial: bool = False  # loaded with config_keys/summary_keys: not every key is here
+
+
+class HeavyNode(Protocol):
+    """A generated run node with the heavy fields: ``RunHeavyFields`` (``GetRun``,
+    ``UpsertRun``), or the same fields selected by keys (``GetRunsFull``, ``GetRunsHeavy``).
+
+    Each is JSON the ``JSONString`` scalar parsed (a dict, or None when the server has none).
+    """
+
+    @property
+    def config(self) -> Any:
+        """The wrapped config (``{"key": {"value": ...}}``)."""
+
+    @property
+    def summary_metrics(self) -> Any:
+        """The summary."""
+
+    @property
+    def system_metrics(self) -> Any:
+        """The latest system metrics."""
+
+    @property
+    def history_keys(self) -> Any:
+        """The server's description of the logged history keys."""
+
+
+def heavy_of(node: HeavyNode, *, partial: bool = False) -> HeavyFields:
+    """The heavy fields a generated run node carries."""
+    return HeavyFields(
+        as_dict(node.config),
+        as_dict(node.summary_metrics),
+        as_dict(node.system_metrics),
+        as_dict(node.history_keys),
+        partial=partial,
+    )
+
+
+def check_optional_str(value: object, argument: str) -> str | None:
+    """``value`` if it is a string or None.
+
+    Raises:
+        UsageError: anything else.
+    """
+    if value is not None and not isinstance(value, str):
+        raise UsageError(f"{argument} must be a string or None, got {type(value).__name__}")
+    return value
+
+
+class Summary(Mapping[str, Any]):
+    """A run's summary: read like a dict, edit locally, persist with ``update()``.
+
+    Example:
+        >>> run.summary["best_acc"]
+        >>> run.summary.update({"best_acc": 0.93})  # one request; the server keeps it
+
+    Args:
+        run_id: the run's id (for the repr).
+        values: the run's current summary dict (loaded first, in the sync flavour).
+        merge: merges values into the run's summary and persists it.
+    """
+
+    def __init__(
+        self,
+        run_id: str,
+        values: Callable[[], dict[str, Any]],
+        merge: Callable[[dict[str, Any]], MaybeAwaitable[None]],
+    ) -> None:
+        self._run_id = run_id
+        self._values = values
+        self._merge = merge
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values())
+
+    def __len__(self) -> int:
+        return len(self._values())
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        """Set a value locally; ``update()`` or ``run.update()`` persists it."""
+        self._values()[key] = sanitize_json(value, f"summary[{key!r}]")
+
+    def __delitem__(self, key: str) -> None:
+        """Remove a key locally; ``update()`` or ``run.update()`` persists it."""
+        del self._values()[key]
+
+    def update(self, values: Mapping[str, Any] | None = None, /, **more: Any) -> None:
+        """Merge ``values`` (and keyword values) into the summary and persist it at once."""
+        merged = {**dict(values or {}), **more}
+        sanitize_json(merged, "summary values")
+        self._merge(merged)
+
+    def __repr__(self) -> str:
+        return f"<Summary of run {self._run_id}: {self._values()!r}>"

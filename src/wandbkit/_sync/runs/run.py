@@ -1,0 +1,511 @@
+# Generated from src/wandbkit/_async/runs/run.py by tools/codegen.py (unasync) — DO NOT EDIT.
+# Edit the async source and run `make codegen`; `make codegen-check` fails on drift.
+"""The typed ``Run``: light fields from any listing, heavy fields loaded on first need."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+from wandbkit._core.errors import UsageError
+from wandbkit._core.flavor_sync import MaybeAwaitable, monotonic, sync_sleep
+from wandbkit._core.not_found import project_not_found, run_not_found
+from wandbkit._sync.context import ClientHolder
+from wandbkit._sync.lazy import LazyRecord
+from wandbkit._sync.runs.contents import RunContents
+from wandbkit._sync.runs.fields import (
+    HeavyFields,
+    RunUser,
+    Summary,
+    check_optional_str,
+    heavy_of,
+)
+from wandbkit._values.checks import check_keys, sanitize_json
+from wandbkit._values.runs import RunState, join_config, split_config
+
+if TYPE_CHECKING:
+    from wandbkit._generated.fragments import RunLightFields
+    from wandbkit._generated.get_run import GetRunProjectRun
+    from wandbkit._sync.sweep_record import SweepRecord
+
+# The states Run.update_state may ask for.
+UPDATABLE_STATES = ("pending", "failed")
+
+
+class RunBatch(Protocol):
+    """The lazily listed page a run belongs to: it loads the heavy fields of its runs at once."""
+
+    def join(self, run: Run, receive: Callable[[HeavyFields], None]) -> None:
+        """Add ``run``, whose heavy fields ``receive`` takes when the page loads them."""
+
+    def load_heavy(self) -> None:
+        """Load the heavy fields of the page's runs that have none yet."""
+
+
+class SweepLoader(Protocol):
+    """Loads a run's sweep by id; runs sit below sweeps, so the Api wires this in."""
+
+    def __call__(
+        self, ctx: ClientHolder, entity: str, project: str, sweep_id: str, /
+    ) -> SweepRecord:
+        """The sweep ``entity/project/sweep_id``, loaded.
+
+        Raises:
+            NotFoundError: no such sweep.
+        """
+
+
+class Run(LazyRecord[HeavyFields], RunContents):
+    """One W&B run, typed.
+
+    Light fields (id, name, state, tags, times, ...) arrive with the listing. Heavy fields
+    (config, summary, system metrics, history keys) arrive with ``lazy=False`` listings and
+    ``api.run()``; in a lazy listing the first read of one of them loads them for the whole
+    page at once (sync), or ``await runs.upgrade_to_full()`` / ``await run.load_full_data()``
+    loads them (async).
+
+    Edit ``name``, ``tags``, ``notes``, ``description``, ``group``, ``job_type``, ``config``
+    and ``summary`` locally, then ``update()`` persists them in one request.
+    """
+
+    def __init__(
+        self,
+        ctx: ClientHolder,
+        entity: str,
+        project: str,
+        light: RunLightFields,
+        *,
+        load_sweep: SweepLoader,
+        heavy: HeavyFields | None = None,
+        page: RunBatch | None = None,
+        sweep: SweepRecord | None = None,
+    ) -> None:
+        super().__init__(heavy)
+        self._ctx = ctx
+        self.entity = entity
+        self.project = project
+        self._load_sweep = load_sweep
+        self._page = page
+        self._config: dict[str, Any] | None = None
+        self._rawconfig: dict[str, Any] | None = None
+        self._sweep = sweep
+        self._set_light(light)
+        if page is not None:
+            page.join(self, self._set_fields)
+
+    def _set_light(self, light: RunLightFields) -> None:
+        self._light = light
+        self._tags = list(light.tags or [])
+        self._edits: dict[str, Any] = {}
+
+    def _set_fields(self, fields: HeavyFields) -> None:
+        self._fields = fields
+        self._config = None
+        self._rawconfig = None
+
+    # -- identity ------------------------------------------------------------------------
+
+    @property
+    def id(self) -> str:
+        """The run id (the server's ``name``), e.g. ``"1mbku38n"``."""
+        return self._light.name
+
+    @property
+    def username(self) -> str:
+        """Deprecated in ``wandb`` (which warns): the run's entity."""
+        warnings.warn(
+            "Run.username is deprecated; use Run.entity", DeprecationWarning, stacklevel=2
+        )
+        return self.entity
+
+    @property
+    def storage_id(self) -> str:
+        """The server's opaque id of the run, which mutations take."""
+        return self._light.id
+
+    @property
+    def path(self) -> list[str]:
+        """``[entity, project, run_id]``, as ``wandb.Api`` gives it."""
+        return [self.entity, self.project, self.id]
+
+    @property
+    def url(self) -> str:
+        """The run's page in the W&B app."""
+        return f"{self._ctx.app_url}/{self.entity}/{self.project}/runs/{self.id}"
+
+    # -- light fields --------------------------------------------------------------------
+
+    @property
+    def name(self) -> str | None:
+        """The display name people see (settable; ``update()`` persists it)."""
+        return self._edits.get("display_name", self._light.display_name)
+
+    @name.setter
+    def name(self, value: str | None) -> None:
+        self._edits["display_name"] = check_optional_str(value, "name")
+
+    @property
+    def display_name(self) -> str | None:
+        """Same as ``name``."""
+        return self.name
+
+    @property
+    def state(self) -> RunState:
+        """The run's state (compares equal to strings like ``"finished"``)."""
+        return RunState(self._light.state or "running")
+
+    @property
+    def tags(self) -> list[str]:
+        """The run's tags; edit the list in place and call ``update()``."""
+        return self._tags
+
+    @tags.setter
+    def tags(self, value: Sequence[str]) -> None:
+        tags = check_keys(value, "tags")
+        self._tags = list(tags or [])
+
+    @property
+    def notes(self) -> str | None:
+        """Free-text notes (settable)."""
+        return self._edits.get("notes", self._light.notes)
+
+    @notes.setter
+    def notes(self, value: str | None) -> None:
+        self._edits["notes"] = check_optional_str(value, "notes")
+
+    @property
+    def description(self) -> str | None:
+        """The description (settable)."""
+        return self._edits.get("description", self._light.description)
+
+    @description.setter
+    def description(self, value: str | None) -> None:
+        self._edits["description"] = check_optional_str(value, "description")
+
+    @property
+    def group(self) -> str | None:
+        """The run's group (settable)."""
+        return self._edits.get("group_name", self._light.group)
+
+    @group.setter
+    def group(self, value: str | None) -> None:
+        self._edits["group_name"] = check_optional_str(value, "group")
+
+    @property
+    def job_type(self) -> str | None:
+        """The job type (settable)."""
+        return self._edits.get("job_type", self._light.job_type)
+
+    @job_type.setter
+    def job_type(self, value: str | None) -> None:
+        self._edits["job_type"] = check_optional_str(value, "job_type")
+
+    @property
+    def sweep_name(self) -> str | None:
+        """The id of the sweep that made the run, if any."""
+        return self._light.sweep_name
+
+    @property
+    def sweep(self) -> MaybeAwaitable[SweepRecord | None]:
+        """The sweep that made the run (loaded), or None; see :meth:`get_sweep`."""
+        return self.get_sweep()
+
+    def get_sweep(self) -> SweepRecord | None:
+        """The sweep that made the run, loaded on first use (one request, then kept; runs
+        listed with ``include_sweeps=True`` come with theirs); None if the run has none.
+
+        Raises:
+            NotFoundError: the run names a sweep the server does not know.
+        """
+        if self._light.sweep_name is None:
+            return None
+        if self._sweep is None:
+            self._sweep = self._load_sweep(
+                self._ctx, self.entity, self.project, self._light.sweep_name
+            )
+        return self._sweep
+
+    @property
+    def commit(self) -> str | None:
+        """The git commit the run's code was at."""
+        return self._light.commit
+
+    @property
+    def read_only(self) -> bool:
+        """Whether the caller may only read the run."""
+        return bool(self._light.read_only)
+
+    @property
+    def created_at(self) -> datetime:
+        """When the run started (aware, UTC)."""
+        return self._light.created_at
+
+    @property
+    def heartbeat_at(self) -> datetime | None:
+        """The run's last sign of life (aware, UTC)."""
+        return self._light.heartbeat_at
+
+    @property
+    def history_line_count(self) -> int:
+        """How many history rows the run logged."""
+        return self._light.history_line_count or 0
+
+    @property
+    def project_id(self) -> str:
+        """The server's id of the run's project."""
+        return self._light.project_id
+
+    @property
+    def user(self) -> RunUser | None:
+        """Who created the run."""
+        user = self._light.user
+        return RunUser(user.name, user.username) if user is not None else None
+
+    # -- heavy fields --------------------------------------------------------------------
+
+    def _not_loaded(self) -> str:
+        return (
+            f"run {self.id!r} has no config/summary loaded: use lazy=False, "
+            "`await runs.upgrade_to_full()` or `await run.load_full_data()` first"
+        )
+
+    def _load_on_read(self) -> MaybeAwaitable[object]:
+        return self.load_full_data()
+
+    def _split(self) -> None:
+        if self._config is None or self._rawconfig is None:
+            self._config, self._rawconfig = split_config(self._require().rawconfig_wrapped)
+
+    @property
+    def config(self) -> dict[str, Any]:
+        """The run's config with plain values (edit it, then ``update()``)."""
+        self._split()
+        assert self._config is not None
+        return self._config
+
+    @property
+    def rawconfig(self) -> dict[str, Any]:
+        """The config including internal keys (``_wandb``, ``wandb_version``)."""
+        self._split()
+        assert self._rawconfig is not None
+        return {**self._rawconfig, **(self._config or {})}
+
+    @property
+    def json_config(self) -> str:
+        """The config in the server's wrapped form, as JSON text."""
+        return json.dumps(join_config(self.config, self.rawconfig))
+
+    @property
+    def summary(self) -> Summary:
+        """The run's summary metrics (a mapping whose ``update()`` persists)."""
+        self._require()
+        return Summary(self.id, self._summary_values, self._merge_summary)
+
+    def _summary_values(self) -> dict[str, Any]:
+        return self._require().summary
+
+    def _merge_summary(self, values: dict[str, Any]) -> None:
+        self._require_whole()
+        self._require().summary.update(values)
+        self._persist(summary=True, fields=False)
+
+    @property
+    def summary_metrics(self) -> dict[str, Any]:
+        """A copy of the summary as a plain dict."""
+        return dict(self._require().summary)
+
+    @property
+    def system_metrics(self) -> dict[str, Any]:
+        """The latest system metrics (GPU, CPU, memory, ...)."""
+        return dict(self._require().system_metrics)
+
+    @property
+    def history_keys(self) -> dict[str, Any]:
+        """The server's description of the logged history keys (``lastStep``, ``keys``)."""
+        return dict(self._require().history_keys)
+
+    @property
+    def last_history_step(self) -> int:
+        """The last step the run logged, or -1 if none."""
+        step = self._require().history_keys.get("lastStep", -1)
+        return int(step) if isinstance(step, int) else -1
+
+    @property
+    def lastHistoryStep(self) -> int:
+        """Alias of ``last_history_step``, as ``wandb.Api`` spells it."""
+        return self.last_history_step
+
+    # -- loading -------------------------------------------------------------------------
+
+    def _fetch(self) -> HeavyFields:
+        node = fetch_run_node(self._ctx, self.entity, self.project, self.id)
+        self._set_light(node)
+        return heavy_of(node)
+
+    def load_full_data(self, force: bool = False) -> Run:
+        """Load the heavy fields: with the rest of its page when listed lazily; returns self."""
+        if self._fields is not None and not force:
+            return self
+        if self._page is not None and not force:
+            self._page.load_heavy()
+            if self._fields is not None:
+                return self
+        return self.load(force=True)
+
+    # -- changes -------------------------------------------------------------------------
+
+    def update(self) -> None:
+        """Persist local changes (name, tags, notes, description, group, job type, config,
+        summary) in one request."""
+        self._persist(summary=self._fields is not None, fields=True)
+
+    def save(self) -> None:
+        """Alias of ``update()``."""
+        self.update()
+
+    def _require_whole(self) -> None:
+        """Refuse to write back a config or summary that was loaded only in part."""
+        if self._fields is not None and self._fields.partial:
+            raise UsageError(
+                "this run was loaded with config_keys/summary_keys, so its config and summary "
+                "are partial; `run.load(force=True)` before updating it"
+            )
+
+    def _persist(self, *, summary: bool, fields: bool) -> None:
+        from wandbkit._generated.input_types import UpsertBucketInput
+
+        self._require_whole()
+        values: dict[str, Any] = {"id": self.storage_id}
+        heavy = self._fields
+        if fields:
+            values.update(
+                display_name=self.name,
+                notes=self.notes,
+                description=self.description,
+                group_name=self.group,
+                job_type=self.job_type,
+                tags=list(self._tags),
+            )
+            if heavy is not None:
+                values["config"] = sanitize_json(join_config(self.config, self.rawconfig), "config")
+        if summary and heavy is not None:
+            values["summary_metrics"] = sanitize_json(heavy.summary, "summary")
+        result = self._ctx.client.upsert_run(input=UpsertBucketInput(**values))
+        bucket = result.upsert_bucket.bucket if result.upsert_bucket is not None else None
+        if bucket is None:
+            raise run_not_found(self.entity, self.project, self.id, "UpsertRun")
+        self._set_light(bucket)
+        self._set_fields(heavy_of(bucket))
+
+    def delete(self, delete_artifacts: bool = False) -> None:
+        """Delete the run (and, with ``delete_artifacts=True``, the artifacts it logged)."""
+        if not isinstance(delete_artifacts, bool):
+            raise UsageError(f"delete_artifacts must be a bool, got {delete_artifacts!r}")
+        self._ctx.client.delete_run(id=self.storage_id, delete_artifacts=delete_artifacts)
+
+    def wait_until_finished(
+        self, poll_interval: float = 5.0, timeout: float | None = None
+    ) -> RunState:
+        """Poll the run's state until it stops for good; returns the final state.
+
+        Raises:
+            TimeoutError: ``timeout`` seconds passed first.
+        """
+        if not isinstance(poll_interval, (int, float)) or poll_interval <= 0:
+            raise UsageError(f"poll_interval must be a positive number, got {poll_interval!r}")
+        deadline = None if timeout is None else monotonic() + float(timeout)
+        while True:
+            result = self._ctx.client.get_run_state(
+                entity=self.entity, project=self.project, name=self.id
+            )
+            node = result.project.run if result.project is not None else None
+            if node is None:
+                raise run_not_found(self.entity, self.project, self.id, "GetRunState")
+            state = RunState(node.state or "running")
+            if state.is_terminal:
+                self._light = self._light.model_copy(update={"state": state.value})
+                return state
+            if deadline is not None and monotonic() + poll_interval > deadline:
+                raise TimeoutError(f"run {self.id!r} still {state.value} after {timeout} s")
+            sync_sleep(poll_interval)
+
+    def update_state(self, state: str) -> bool:
+        """Requeue the run or give it up, as ``wandb``'s ``Run.update_state``.
+
+        Allowed by the server: to ``"pending"`` from running, failed, crashed or preempted
+        (to run it again); to ``"failed"`` from pending or running (a lost run). Sweep runs
+        cannot change state this way.
+
+        Returns:
+            Whether the server changed the state (``state`` here is updated when it did).
+
+        Raises:
+            UsageError: ``state`` is not ``"pending"`` or ``"failed"`` (before any request).
+            GraphQLError: the server refused the transition; its message says why.
+        """
+        if state not in UPDATABLE_STATES:
+            raise UsageError(f"state must be 'pending' or 'failed', got {state!r}")
+        result = self._ctx.client.update_run_state(id=self.storage_id, state=state)
+        done = result.update_run_state is not None and result.update_run_state.success
+        if done:
+            self._light = self._light.model_copy(update={"state": state})
+        return done
+
+    def stop(self) -> None:
+        """Ask the run to stop, as the app's "Stop run" button does.
+
+        The server raises the run's stop flag; the process running it sees the flag on its
+        next heartbeat and ends the run (``killed``). This returns once the flag is up, not
+        when the run has ended: ``wait_until_finished()`` waits for that. Stopping a run that
+        is no longer running does nothing.
+        """
+        self._ctx.client.stop_run(id=self.storage_id)
+
+    # -- display -------------------------------------------------------------------------
+
+    def to_html(self, height: int = 420, hidden: bool = False) -> str:
+        """HTML that embeds the run's page (for notebooks), rendered from a template."""
+        from wandbkit._html import render
+
+        if isinstance(height, bool) or not isinstance(height, int) or height <= 0:
+            raise UsageError(f"height must be a positive int of pixels, got {height!r}")
+        return render("run.html.j2", url=self.url, height=height, hidden=hidden, run=self)
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Run):
+            return NotImplemented
+        return other.path == self.path
+
+    def __hash__(self) -> int:
+        return hash(("Run", *self.path))
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {'/'.join(self.path)} ({self.state.value})>"
+
+
+def fetch_run_node(ctx: ClientHolder, entity: str, project: str, run_id: str) -> GetRunProjectRun:
+    """Every field of one run (``GetRun``).
+
+    Raises:
+        NotFoundError: no such project, or no such run in it.
+    """
+    result = ctx.client.get_run(entity=entity, project=project, name=run_id)
+    if result.project is None:
+        raise project_not_found(entity, project, "GetRun")
+    if result.project.run is None:
+        raise run_not_found(entity, project, run_id, "GetRun")
+    return result.project.run
+
+
+def fetch_run(
+    ctx: ClientHolder, entity: str, project: str, run_id: str, load_sweep: SweepLoader
+) -> Run:
+    """One run with every field loaded (``Api.run``)."""
+    node = fetch_run_node(ctx, entity, project, run_id)
+    return Run(ctx, entity, project, node, load_sweep=load_sweep, heavy=heavy_of(node))
