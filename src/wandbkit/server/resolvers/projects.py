@@ -22,10 +22,9 @@ from wandbkit.server.resolvers.common import (
     paginate_by_pk,
     resolve_empty_connection,
 )
+from wandbkit.server.resolvers.errors import client_errors
 from wandbkit.server.store import (
     EntityRow,
-    InvalidNameError,
-    NameConflictError,
     ProjectRow,
     UnknownRowError,
     UserRow,
@@ -169,7 +168,7 @@ def resolve_upsert_model(_: Any, info: GraphQLResolveInfo, *, input: dict[str, A
         "views": _views_text(input.get("views")),
         "is_benchmark": input.get("is_benchmark"),
     }
-    try:
+    with client_errors():
         if input.get("id"):
             return _payload(_update_by_id(ctx, input["id"], input.get("name"), changes), False)
         name = input.get("name")
@@ -180,8 +179,6 @@ def resolve_upsert_model(_: Any, info: GraphQLResolveInfo, *, input: dict[str, A
         project, inserted = ctx.store.projects.upsert(
             entity.pk, name, creator_pk=ctx.viewer.pk, **changes
         )
-    except (InvalidNameError, NameConflictError) as exc:
-        raise ClientError(str(exc)) from None
     return _payload(project, inserted)
 
 
@@ -211,10 +208,8 @@ def resolve_rename_project(_: Any, info: GraphQLResolveInfo, *, input: dict[str,
         raise NotFound(
             f"renameProject: project {entity.name}/{input['old_project_name']} not found"
         )
-    try:
+    with client_errors():
         renamed = ctx.store.projects.update(project.pk, name=input["new_project_name"])
-    except (InvalidNameError, NameConflictError) as exc:
-        raise ClientError(str(exc)) from None
     return _payload(renamed, False)
 
 

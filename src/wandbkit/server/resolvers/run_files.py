@@ -33,6 +33,7 @@ from wandbkit.server.resolvers.common import (
     non_null,
     paginate_by_pk,
 )
+from wandbkit.server.resolvers.errors import client_errors
 from wandbkit.server.resolvers.runs import require_writable_run
 from wandbkit.server.signing import (
     DOWNLOAD,
@@ -172,10 +173,9 @@ def resolve_create_run_files(_: Any, info: GraphQLResolveInfo, *, input: dict[st
     store = ctx.store
     run = _writable_run_by_path(ctx, input, "createRunFiles")
     try:
-        names = [check_file_name(name) for name in input["files"]]
-        files = [store.run_files.create(run.pk, name) for name in dict.fromkeys(names)]
-    except InvalidNameError as exc:
-        raise ClientError(f"createRunFiles: {exc}") from None
+        with client_errors("createRunFiles", errors=(InvalidNameError,)):
+            names = [check_file_name(name) for name in input["files"]]
+            files = [store.run_files.create(run.pk, name) for name in dict.fromkeys(names)]
     except UnknownRowError:  # pragma: no cover - deleted between two statements
         raise NotFound("createRunFiles: the run was deleted meanwhile") from None
     return {"run_id": encode_id("Run", run.pk), "upload_headers": [], "files": files}

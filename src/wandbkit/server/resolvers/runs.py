@@ -50,11 +50,10 @@ from wandbkit.server.resolvers.common import (
     page_size,
     paginate_by_pk,
 )
+from wandbkit.server.resolvers.errors import client_errors
 from wandbkit.server.run_filters import FilterError
 from wandbkit.server.store import (
     EntityRow,
-    InvalidNameError,
-    NameConflictError,
     ProjectRow,
     RunRow,
     StoreError,
@@ -101,16 +100,15 @@ def resolve_project_runs(
     position = _decode_runs_cursor(after) if after else None
     ctx = context(info)
     try:
-        page = ctx.store.run_listing.page(
-            project.pk,
-            limit=limit,
-            filters=filters,
-            order=order,
-            names=non_null(names),
-            after=position,
-        )
-    except FilterError as exc:
-        raise ClientError(str(exc)) from None
+        with client_errors(errors=(FilterError,)):
+            page = ctx.store.run_listing.page(
+                project.pk,
+                limit=limit,
+                filters=filters,
+                order=order,
+                names=non_null(names),
+                after=position,
+            )
     except UnknownSnapshotError as exc:
         raise invalid_cursor(str(exc)) from None
     # Every run of the page shares this project, and their users load in one query if asked.
@@ -145,10 +143,8 @@ def resolve_project_run_count(
     project: ProjectRow, info: GraphQLResolveInfo, *, filters: Any = None
 ) -> int:
     """How many of the project's runs match ``filters`` (same language as ``runs``)."""
-    try:
+    with client_errors(errors=(FilterError,)):
         return context(info).store.run_listing.count(project.pk, filters=filters)
-    except FilterError as exc:
-        raise ClientError(str(exc)) from None
 
 
 def resolve_project_run(
@@ -250,10 +246,8 @@ def resolve_run_history(
     whole history thinned to at most ``samples`` (default 500) evenly spaced rows, the first
     and the last always kept.
     """
-    try:
+    with client_errors(errors=(ValueError,)):
         limit = clamp_samples(samples)
-    except ValueError as exc:
-        raise ClientError(str(exc)) from None
     store = context(info).store
     if min_step is not None or max_step is not None:
         return Strings(
@@ -267,10 +261,8 @@ def resolve_run_sampled_history(
 ) -> list[list[dict[str, Any]]]:
     """One list of row objects per spec: rows having every key of the spec, reduced to those
     keys, with steps in ``[minStep, maxStep]`` (both inclusive), thinned to ``samples``."""
-    try:
+    with client_errors(errors=(ValueError,)):
         parsed = [parse_sampled_history_spec(spec) for spec in specs]
-    except ValueError as exc:
-        raise ClientError(str(exc)) from None
     store = context(info).store
     results: list[list[dict[str, Any]]] = []
     for spec in parsed:
@@ -308,10 +300,8 @@ def resolve_run_events(
     run: RunRow, info: GraphQLResolveInfo, *, samples: int | None = None
 ) -> list[str]:
     """System-metric rows as JSON strings, thinned like ``history`` to ``samples`` rows."""
-    try:
+    with client_errors(errors=(ValueError,)):
         limit = clamp_samples(samples)
-    except ValueError as exc:
-        raise ClientError(str(exc)) from None
     return downsample(context(info).store.history.event_rows(run.pk), limit)
 
 
@@ -440,20 +430,18 @@ def resolve_upsert_bucket(_: Any, info: GraphQLResolveInfo, *, input: dict[str, 
     """
     ctx = context(info)
     changes = _run_changes(input)
-    try:
-        if input.get("id"):
-            run = run_from_id(ctx, input["id"], "upsertBucket")
-            if input.get("name") and input["name"] != run.name:
-                raise ClientError("upsertBucket: a run's name (its id) cannot be changed")
-            require_writable_run(ctx, run, "change runs")
-            return _payload(ctx, ctx.store.runs.update(run.pk, **changes), inserted=False)
-        return _create_or_update(ctx, input, changes)
-    except (InvalidNameError, NameConflictError) as exc:
-        raise ClientError(f"upsertBucket: {exc}") from None
-    except UnknownRowError:  # pragma: no cover - deleted between two statements
-        raise NotFound("upsertBucket: the run was deleted meanwhile") from None
-    except StoreError as exc:
-        raise ClientError(f"upsertBucket: {exc}") from None
+    # Every store error but a vanished row is the input's fault.
+    with client_errors("upsertBucket", errors=(StoreError,)):
+        try:
+            if input.get("id"):
+                run = run_from_id(ctx, input["id"], "upsertBucket")
+                if input.get("name") and input["name"] != run.name:
+                    raise ClientError("upsertBucket: a run's name (its id) cannot be changed")
+                require_writable_run(ctx, run, "change runs")
+                return _payload(ctx, ctx.store.runs.update(run.pk, **changes), inserted=False)
+            return _create_or_update(ctx, input, changes)
+        except UnknownRowError:  # pragma: no cover - deleted between two statements
+            raise NotFound("upsertBucket: the run was deleted meanwhile") from None
 
 
 def _create_or_update(ctx: RequestContext, input: dict[str, Any], changes: dict[str, Any]) -> Any:

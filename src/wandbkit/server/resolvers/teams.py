@@ -20,7 +20,8 @@ from wandbkit.server.resolvers.common import (
     RequestContext,
     context,
 )
-from wandbkit.server.store import EntityRow, InvalidNameError, NameConflictError, UserRow
+from wandbkit.server.resolvers.errors import client_errors
+from wandbkit.server.store import EntityRow, UserRow
 
 
 def _team(ctx: RequestContext, name: str | None, action: str) -> EntityRow:
@@ -52,10 +53,8 @@ def resolve_create_team(_: Any, info: GraphQLResolveInfo, *, input: dict[str, An
         if found is None:
             raise ClientError(f"createTeam: no user named {admin_name!r}")
         admin = found
-    try:
+    with client_errors("createTeam"):
         team = ctx.store.entities.create_team(input["team_name"])
-    except (InvalidNameError, NameConflictError) as exc:
-        raise ClientError(f"createTeam: {exc}") from None
     ctx.store.entities.add_team_member(team.pk, admin.pk, role="admin")
     return {"entity": team}
 
