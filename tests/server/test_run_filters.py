@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from wandbkit._lang.filters import MAX_IN_VALUES
 from wandbkit.filters import validate_run_filters
 from wandbkit.server.run_filters import (
     MAX_DEPTH,
@@ -563,7 +564,8 @@ def test_compiled_filters_are_self_contained_expressions(conn: sqlite3.Connectio
 
 
 def test_long_in_lists_use_one_parameter(conn: sqlite3.Connection) -> None:
-    names = [f"nope{i}" for i in range(40_000)] + ["run07"]
+    # More than the 999 bound variables older SQLite builds allow, at the $in limit.
+    names = [f"nope{i}" for i in range(MAX_IN_VALUES - 1)] + ["run07"]
     fragment = compile_run_filters({"name": {"$in": names}})
     assert len(fragment.params) == 1
     assert select_names(conn, {"name": {"$in": names}}) == ["run07"]

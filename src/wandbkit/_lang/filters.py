@@ -33,6 +33,7 @@ __all__ = [
     "FIELD_OPS",
     "LOGICAL_OPS",
     "MAX_DEPTH",
+    "MAX_IN_VALUES",
     "RANGE_OPS",
     "And",
     "FieldCond",
@@ -49,6 +50,9 @@ __all__ = [
 
 #: How deeply filter objects may nest (logical operators, field operator objects, ``$not``).
 MAX_DEPTH = 32
+#: The most values one ``$in``/``$nin`` list may hold: more is a slow request, not a filter
+#: (select by a tag or a config value instead).
+MAX_IN_VALUES = 10_000
 
 LOGICAL_OPS = ("$and", "$or", "$nor")
 FIELD_OPS = ("$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin", "$exists", "$regex")
@@ -274,6 +278,10 @@ def _operator(field: Field, op: str, operand: object, where: str) -> FieldCond:
         if not isinstance(operand, (list, tuple)):
             raise FilterSyntaxError(where, f"expected a list of values, got {describe(operand)}")
         items: Sequence[object] = operand
+        if len(items) > MAX_IN_VALUES:
+            raise FilterSyntaxError(
+                where, f"{op} takes at most {MAX_IN_VALUES} values, got {len(items)}"
+            )
         checked = tuple(
             _operand(field, item, f"{where}[{index}]", allow_null=True)
             for index, item in enumerate(items)

@@ -8,6 +8,9 @@ import httpx
 import pytest
 from graphql import parse
 
+from wandbkit._lang.filters import MAX_IN_VALUES
+from wandbkit.errors import UsageError
+from wandbkit.filters import validate_run_filters
 from wandbkit.server.limits import (
     MAX_BODY_BYTES,
     MAX_JSON_DEPTH,
@@ -17,8 +20,9 @@ from wandbkit.server.limits import (
     document_cost,
     document_cost_errors,
 )
+from wandbkit.server.testing import add_run
 
-from ..conftest import PostGraphQL, require_official_ops
+from ..conftest import PostGraphQL, ServerApp, require_official_ops
 
 VIEWER = "query { viewer { username } }"
 
@@ -153,3 +157,19 @@ def test_every_official_client_document_is_within_the_limits() -> None:
 @pytest.mark.parametrize("query", [VIEWER, NESTED])
 async def test_ordinary_queries_are_untouched(gql: PostGraphQL, query: str) -> None:
     assert (await gql(query)).status_code == 200
+
+
+async def test_an_in_list_past_the_limit_is_refused_on_both_sides(
+    gql: PostGraphQL, server_app: ServerApp
+) -> None:
+    add_run(server_app.store, f"{server_app.seed.entity}/p", "r")
+
+    too_many = {"name": {"$in": [f"r{i}" for i in range(MAX_IN_VALUES + 1)]}}
+    with pytest.raises(UsageError, match=f"at most {MAX_IN_VALUES} values"):
+        validate_run_filters(too_many)
+    query = """query($f: JSONString, $e: String) { project(name: "p", entityName: $e) {
+        runs(filters: $f) { edges { node { name } } } } }"""
+    variables = {"f": json.dumps(too_many), "e": server_app.seed.entity}
+    answer = (await gql(query, variables)).json()
+    assert f"$in takes at most {MAX_IN_VALUES} values, got {MAX_IN_VALUES + 1}" in str(answer)
+    validate_run_filters({"name": {"$in": ["r"] * MAX_IN_VALUES}})
