@@ -6,7 +6,7 @@ import functools
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
-from wandbkit._async.context import AsyncClientHolder
+from wandbkit._async.context import ClientContext
 from wandbkit._core.errors import UsageError
 from wandbkit._core.flavor_async import discard, gather_limited, resolve, spawn
 from wandbkit.filters import runs_named
@@ -53,7 +53,7 @@ def _having(rows: list[dict[str, Any]], keys: list[str] | None) -> list[dict[str
 
 
 async def fetch_history(
-    ctx: AsyncClientHolder,
+    ctx: ClientContext,
     entity: str,
     project: str,
     run_id: str,
@@ -96,7 +96,7 @@ async def fetch_history(
 
 
 async def _fetch_batch(
-    ctx: AsyncClientHolder,
+    ctx: ClientContext,
     entity: str,
     project: str,
     names: list[str],
@@ -143,7 +143,7 @@ async def _fetch_batch(
 
 
 async def histories_of(
-    ctx: AsyncClientHolder,
+    ctx: ClientContext,
     runs: list[tuple[str, str, str]],
     *,
     samples: int,
@@ -206,7 +206,7 @@ class AsyncHistoryScan:
 
     def __init__(
         self,
-        ctx: AsyncClientHolder,
+        ctx: ClientContext,
         entity: str,
         project: str,
         run_id: str,

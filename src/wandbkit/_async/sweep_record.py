@@ -15,7 +15,7 @@ from wandbkit._core.errors import UsageError
 from wandbkit.paths import check_name, project_not_found, sweep_not_found
 
 if TYPE_CHECKING:
-    from wandbkit._async.context import AsyncClientHolder
+    from wandbkit._async.context import ClientContext
     from wandbkit._generated.fragments import SweepFields
 
 
@@ -61,7 +61,7 @@ class AsyncSweepRecord(LazyRecord["SweepFields"]):
 
     def __init__(
         self,
-        ctx: AsyncClientHolder,
+        ctx: ClientContext,
         entity: str,
         project: str,
         sweep_id: str,

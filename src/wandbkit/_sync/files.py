@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING
 
 from wandbkit._core.errors import IntegrityError, NotFoundError, UsageError
-from wandbkit._sync.context import ClientHolder
+from wandbkit._sync.context import ClientContext as SyncClientHolder
 from wandbkit._sync.pagination import Page, RelayPaginator
 from wandbkit.paths import run_not_found
 
@@ -46,7 +46,7 @@ class File:
     its size and md5 against what the server promised.
     """
 
-    def __init__(self, ctx: ClientHolder, run_path: list[str], node: RunFileFields) -> None:
+    def __init__(self, ctx: SyncClientHolder, run_path: list[str], node: RunFileFields) -> None:
         self._ctx = ctx
         self.run_path = run_path
         self._node = node
@@ -179,7 +179,7 @@ class Files(RelayPaginator[File]):
 
     def __init__(
         self,
-        ctx: ClientHolder,
+        ctx: SyncClientHolder,
         entity: str,
         project: str,
         run_id: str,
@@ -229,14 +229,16 @@ class Files(RelayPaginator[File]):
         return Page(items, info.end_cursor, info.has_next_page, run.file_count)
 
 
-def find_file(ctx: ClientHolder, entity: str, project: str, run_id: str, name: str) -> File | None:
+def find_file(
+    ctx: SyncClientHolder, entity: str, project: str, run_id: str, name: str
+) -> File | None:
     """The run's file called ``name`` (one request), or ``None``."""
     files = Files(ctx, entity, project, run_id, names=[name], per_page=1).load()
     return next((found for found in files.objects if found.name == name), None)
 
 
 def upload_run_file(
-    ctx: ClientHolder,
+    ctx: SyncClientHolder,
     entity: str,
     project: str,
     run_id: str,

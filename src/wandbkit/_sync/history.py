@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from wandbkit._core.errors import UsageError
 from wandbkit._core.flavor_sync import discard, gather_limited, resolve, spawn
-from wandbkit._sync.context import ClientHolder
+from wandbkit._sync.context import ClientContext
 from wandbkit.filters import runs_named
 from wandbkit.paths import project_not_found, run_not_found
 from wandbkit.run_data import (
@@ -55,7 +55,7 @@ def _having(rows: list[dict[str, Any]], keys: list[str] | None) -> list[dict[str
 
 
 def fetch_history(
-    ctx: ClientHolder,
+    ctx: ClientContext,
     entity: str,
     project: str,
     run_id: str,
@@ -98,7 +98,7 @@ def fetch_history(
 
 
 def _fetch_batch(
-    ctx: ClientHolder,
+    ctx: ClientContext,
     entity: str,
     project: str,
     names: list[str],
@@ -145,7 +145,7 @@ def _fetch_batch(
 
 
 def histories_of(
-    ctx: ClientHolder,
+    ctx: ClientContext,
     runs: list[tuple[str, str, str]],
     *,
     samples: int,
@@ -208,7 +208,7 @@ class HistoryScan:
 
     def __init__(
         self,
-        ctx: ClientHolder,
+        ctx: ClientContext,
         entity: str,
         project: str,
         run_id: str,

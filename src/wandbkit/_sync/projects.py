@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from wandbkit._core.errors import NotFoundError, UsageError
-from wandbkit._sync.context import ClientHolder
+from wandbkit._sync.context import ClientContext
 from wandbkit._sync.lazy import LazyRecord
 from wandbkit._sync.pagination import Page, RelayPaginator
 from wandbkit.paths import check_name, project_not_found
@@ -25,7 +25,7 @@ class SweepsLister(Protocol):
 
     def __call__(
         self,
-        ctx: ClientHolder,
+        ctx: ClientContext,
         entity: str | None,
         project: str,
         /,
@@ -50,7 +50,7 @@ class Project(LazyRecord["ProjectFields"]):
 
     def __init__(
         self,
-        ctx: ClientHolder,
+        ctx: ClientContext,
         name: str,
         entity: str | None = None,
         fields: ProjectFields | None = None,
@@ -180,7 +180,7 @@ class Projects(RelayPaginator[Project]):
 
     def __init__(
         self,
-        ctx: ClientHolder,
+        ctx: ClientContext,
         entity: str | None,
         *,
         list_sweeps: SweepsLister,

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from wandbkit._async.context import AsyncClientHolder
+from wandbkit._async.context import ClientContext
 from wandbkit._async.history import histories_of
 from wandbkit._async.pagination import AsyncRelayPaginator, Page
 from wandbkit._async.runs.fields import HeavyFields, heavy_of
@@ -38,7 +38,7 @@ class _RunPage:
     Each run joins its page when it is made, handing over how to give it its heavy fields.
     """
 
-    def __init__(self, ctx: AsyncClientHolder, owner: AsyncRuns) -> None:
+    def __init__(self, ctx: ClientContext, owner: AsyncRuns) -> None:
         self._ctx = ctx
         self.owner = owner
         self._runs: list[tuple[AsyncRun, Callable[[HeavyFields], None]]] = []
@@ -91,7 +91,7 @@ class AsyncRuns(AsyncRelayPaginator[AsyncRun]):
 
     def __init__(
         self,
-        ctx: AsyncClientHolder,
+        ctx: ClientContext,
         entity: str | None,
         project: str,
         *,
@@ -258,7 +258,7 @@ class _RunNames(AsyncRelayPaginator[str]):
 
     def __init__(
         self,
-        ctx: AsyncClientHolder,
+        ctx: ClientContext,
         entity: str,
         project: str,
         order: str,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from wandbkit._core.errors import NotFoundError, UsageError
-from wandbkit._sync.context import ClientHolder
+from wandbkit._sync.context import ClientContext
 from wandbkit._sync.history import histories_of
 from wandbkit._sync.pagination import Page, RelayPaginator
 from wandbkit._sync.runs.fields import HeavyFields, heavy_of
@@ -40,7 +40,7 @@ class _RunPage:
     Each run joins its page when it is made, handing over how to give it its heavy fields.
     """
 
-    def __init__(self, ctx: ClientHolder, owner: Runs) -> None:
+    def __init__(self, ctx: ClientContext, owner: Runs) -> None:
         self._ctx = ctx
         self.owner = owner
         self._runs: list[tuple[Run, Callable[[HeavyFields], None]]] = []
@@ -93,7 +93,7 @@ class Runs(RelayPaginator[Run]):
 
     def __init__(
         self,
-        ctx: ClientHolder,
+        ctx: ClientContext,
         entity: str | None,
         project: str,
         *,
@@ -258,7 +258,7 @@ class _RunNames(RelayPaginator[str]):
 
     def __init__(
         self,
-        ctx: ClientHolder,
+        ctx: ClientContext,
         entity: str,
         project: str,
         order: str,
