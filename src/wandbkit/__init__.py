@@ -14,156 +14,108 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from wandbkit._version import __version__
+from wandbkit._version import __version__ as __version__
 
 if TYPE_CHECKING:
-    from wandbkit._async.api import AsyncApi
-    from wandbkit._async.console import AsyncConsoleLogs
-    from wandbkit._async.files import AsyncFile, AsyncFiles
-    from wandbkit._async.history import AsyncHistoryScan
-    from wandbkit._async.projects import AsyncProject, AsyncProjects
-    from wandbkit._async.runs.fields import AsyncSummary
-    from wandbkit._async.runs.listing import AsyncRuns
-    from wandbkit._async.runs.run import AsyncRun
-    from wandbkit._async.sweeps import AsyncSweep, AsyncSweeps
-    from wandbkit._async.teams import AsyncMember, AsyncTeam
-    from wandbkit._core.config import Settings
-    from wandbkit._sync.api import Api
-    from wandbkit._sync.console import ConsoleLogs
-    from wandbkit._sync.files import File, Files
-    from wandbkit._sync.history import HistoryScan
-    from wandbkit._sync.projects import Project, Projects
-    from wandbkit._sync.runs.fields import Summary
-    from wandbkit._sync.runs.listing import Runs
-    from wandbkit._sync.runs.run import Run
-    from wandbkit._sync.sweeps import Sweep, Sweeps
-    from wandbkit._sync.teams import Member, Team
-    from wandbkit.errors import (
-        APIConnectionError,
-        APIError,
-        APIStatusError,
-        APITimeoutError,
-        AuthenticationError,
-        GraphQLError,
-        NotFoundError,
-        NotLoadedError,
-        PermissionDeniedError,
-        RateLimitError,
-        ResponseValidationError,
-        UsageError,
-        WandbkitError,
-    )
-    from wandbkit.paths import WandbPath, parse_path
-    from wandbkit.run_data import ConsoleLogLine, RunState
-    from wandbkit.users import Organization, User
+    # "X as X" marks an explicit re-export for type checkers (``__all__`` is computed).
+    from wandbkit._async.api import AsyncApi as AsyncApi
+    from wandbkit._async.console import AsyncConsoleLogs as AsyncConsoleLogs
+    from wandbkit._async.files import AsyncFile as AsyncFile
+    from wandbkit._async.files import AsyncFiles as AsyncFiles
+    from wandbkit._async.history import AsyncHistoryScan as AsyncHistoryScan
+    from wandbkit._async.projects import AsyncProject as AsyncProject
+    from wandbkit._async.projects import AsyncProjects as AsyncProjects
+    from wandbkit._async.runs.fields import AsyncSummary as AsyncSummary
+    from wandbkit._async.runs.listing import AsyncRuns as AsyncRuns
+    from wandbkit._async.runs.run import AsyncRun as AsyncRun
+    from wandbkit._async.sweeps import AsyncSweep as AsyncSweep
+    from wandbkit._async.sweeps import AsyncSweeps as AsyncSweeps
+    from wandbkit._async.teams import AsyncMember as AsyncMember
+    from wandbkit._async.teams import AsyncTeam as AsyncTeam
+    from wandbkit._core.config import Settings as Settings
+    from wandbkit._sync.api import Api as Api
+    from wandbkit._sync.console import ConsoleLogs as ConsoleLogs
+    from wandbkit._sync.files import File as File
+    from wandbkit._sync.files import Files as Files
+    from wandbkit._sync.history import HistoryScan as HistoryScan
+    from wandbkit._sync.projects import Project as Project
+    from wandbkit._sync.projects import Projects as Projects
+    from wandbkit._sync.runs.fields import Summary as Summary
+    from wandbkit._sync.runs.listing import Runs as Runs
+    from wandbkit._sync.runs.run import Run as Run
+    from wandbkit._sync.sweeps import Sweep as Sweep
+    from wandbkit._sync.sweeps import Sweeps as Sweeps
+    from wandbkit._sync.teams import Member as Member
+    from wandbkit._sync.teams import Team as Team
+    from wandbkit._values.console import ConsoleLogLine as ConsoleLogLine
+    from wandbkit._values.runs import RunState as RunState
+    from wandbkit.errors import APIConnectionError as APIConnectionError
+    from wandbkit.errors import APIError as APIError
+    from wandbkit.errors import APIStatusError as APIStatusError
+    from wandbkit.errors import APITimeoutError as APITimeoutError
+    from wandbkit.errors import AuthenticationError as AuthenticationError
+    from wandbkit.errors import GraphQLError as GraphQLError
+    from wandbkit.errors import NotFoundError as NotFoundError
+    from wandbkit.errors import NotLoadedError as NotLoadedError
+    from wandbkit.errors import PermissionDeniedError as PermissionDeniedError
+    from wandbkit.errors import RateLimitError as RateLimitError
+    from wandbkit.errors import ResponseValidationError as ResponseValidationError
+    from wandbkit.errors import UsageError as UsageError
+    from wandbkit.errors import WandbkitError as WandbkitError
+    from wandbkit.paths import WandbPath as WandbPath
+    from wandbkit.paths import parse_path as parse_path
+    from wandbkit.users import Organization as Organization
+    from wandbkit.users import User as User
 
-_LAZY: dict[str, str] = {
-    "Api": "wandbkit._sync.api",
-    "AsyncApi": "wandbkit._async.api",
-    "Project": "wandbkit._sync.projects",
-    "Projects": "wandbkit._sync.projects",
-    "AsyncProject": "wandbkit._async.projects",
-    "AsyncProjects": "wandbkit._async.projects",
-    "Settings": "wandbkit._core.config",
-    "User": "wandbkit.users",
-    "WandbPath": "wandbkit.paths",
-    "parse_path": "wandbkit.paths",
-    "Run": "wandbkit._sync.runs.run",
-    "Runs": "wandbkit._sync.runs.listing",
-    "Summary": "wandbkit._sync.runs.fields",
-    "AsyncRun": "wandbkit._async.runs.run",
-    "AsyncRuns": "wandbkit._async.runs.listing",
-    "AsyncSummary": "wandbkit._async.runs.fields",
-    "File": "wandbkit._sync.files",
-    "Files": "wandbkit._sync.files",
-    "AsyncFile": "wandbkit._async.files",
-    "AsyncFiles": "wandbkit._async.files",
-    "HistoryScan": "wandbkit._sync.history",
-    "AsyncHistoryScan": "wandbkit._async.history",
-    "ConsoleLogs": "wandbkit._sync.console",
-    "AsyncConsoleLogs": "wandbkit._async.console",
-    "Sweep": "wandbkit._sync.sweeps",
-    "Sweeps": "wandbkit._sync.sweeps",
-    "AsyncSweep": "wandbkit._async.sweeps",
-    "AsyncSweeps": "wandbkit._async.sweeps",
-    "Team": "wandbkit._sync.teams",
-    "Member": "wandbkit._sync.teams",
-    "AsyncTeam": "wandbkit._async.teams",
-    "AsyncMember": "wandbkit._async.teams",
-    "RunState": "wandbkit.run_data",
-    "ConsoleLogLine": "wandbkit.run_data",
-    "Organization": "wandbkit.users",
-    **{
-        name: "wandbkit.errors"
-        for name in (
-            "APIConnectionError",
-            "APIError",
-            "APIStatusError",
-            "APITimeoutError",
-            "AuthenticationError",
-            "GraphQLError",
-            "NotFoundError",
-            "NotLoadedError",
-            "PermissionDeniedError",
-            "RateLimitError",
-            "ResponseValidationError",
-            "UsageError",
-            "WandbkitError",
-        )
-    },
+#: Where each public name lives, grouped by module like the ``TYPE_CHECKING`` imports above
+#: (``tests/unit/test_public_names.py`` checks that the two agree); ``__all__`` follows.
+_PUBLIC: dict[str, tuple[str, ...]] = {
+    "wandbkit._async.api": ("AsyncApi",),
+    "wandbkit._async.console": ("AsyncConsoleLogs",),
+    "wandbkit._async.files": ("AsyncFile", "AsyncFiles"),
+    "wandbkit._async.history": ("AsyncHistoryScan",),
+    "wandbkit._async.projects": ("AsyncProject", "AsyncProjects"),
+    "wandbkit._async.runs.fields": ("AsyncSummary",),
+    "wandbkit._async.runs.listing": ("AsyncRuns",),
+    "wandbkit._async.runs.run": ("AsyncRun",),
+    "wandbkit._async.sweeps": ("AsyncSweep", "AsyncSweeps"),
+    "wandbkit._async.teams": ("AsyncMember", "AsyncTeam"),
+    "wandbkit._core.config": ("Settings",),
+    "wandbkit._values.console": ("ConsoleLogLine",),
+    "wandbkit._values.runs": ("RunState",),
+    "wandbkit._sync.api": ("Api",),
+    "wandbkit._sync.console": ("ConsoleLogs",),
+    "wandbkit._sync.files": ("File", "Files"),
+    "wandbkit._sync.history": ("HistoryScan",),
+    "wandbkit._sync.projects": ("Project", "Projects"),
+    "wandbkit._sync.runs.fields": ("Summary",),
+    "wandbkit._sync.runs.listing": ("Runs",),
+    "wandbkit._sync.runs.run": ("Run",),
+    "wandbkit._sync.sweeps": ("Sweep", "Sweeps"),
+    "wandbkit._sync.teams": ("Member", "Team"),
+    "wandbkit.errors": (
+        "APIConnectionError",
+        "APIError",
+        "APIStatusError",
+        "APITimeoutError",
+        "AuthenticationError",
+        "GraphQLError",
+        "NotFoundError",
+        "NotLoadedError",
+        "PermissionDeniedError",
+        "RateLimitError",
+        "ResponseValidationError",
+        "UsageError",
+        "WandbkitError",
+    ),
+    "wandbkit.paths": ("WandbPath", "parse_path"),
+    "wandbkit.users": ("Organization", "User"),
 }
 
-__all__ = [
-    "APIConnectionError",
-    "APIError",
-    "APIStatusError",
-    "APITimeoutError",
-    "Api",
-    "AsyncApi",
-    "AsyncConsoleLogs",
-    "AsyncFile",
-    "AsyncFiles",
-    "AsyncHistoryScan",
-    "AsyncMember",
-    "AsyncProject",
-    "AsyncProjects",
-    "AsyncRun",
-    "AsyncRuns",
-    "AsyncSummary",
-    "AsyncSweep",
-    "AsyncSweeps",
-    "AsyncTeam",
-    "AuthenticationError",
-    "ConsoleLogLine",
-    "ConsoleLogs",
-    "File",
-    "Files",
-    "GraphQLError",
-    "HistoryScan",
-    "Member",
-    "NotFoundError",
-    "NotLoadedError",
-    "Organization",
-    "PermissionDeniedError",
-    "Project",
-    "Projects",
-    "RateLimitError",
-    "ResponseValidationError",
-    "Run",
-    "RunState",
-    "Runs",
-    "Settings",
-    "Summary",
-    "Sweep",
-    "Sweeps",
-    "Team",
-    "UsageError",
-    "User",
-    "WandbPath",
-    "WandbkitError",
-    "__version__",
-    "parse_path",
-]
+#: Public name -> the module it is loaded from on first use.
+_LAZY: dict[str, str] = {name: module for module, names in _PUBLIC.items() for name in names}
+
+__all__ = sorted([*_LAZY, "__version__"])
 
 
 def __getattr__(name: str) -> Any:

@@ -14,17 +14,15 @@ Examples:
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import unquote, urlsplit
 
-from wandbkit._core.errors import NotFoundError, UsageError
+from wandbkit._core.errors import UsageError
+from wandbkit._lang.names import MAX_NAME_LENGTH, NameFault, name_fault
 
 PathKind = Literal["project", "run", "sweep", "report"]
 
-# Entity and project names on W&B: letters, digits, '-', '_', '.'; no slashes or spaces.
-_NAME = re.compile(r"^[A-Za-z0-9_.\-]+$")
 _KIND_SEGMENTS: dict[str, PathKind] = {"runs": "run", "sweeps": "sweep", "reports": "report"}
 
 PROJECT_FORMS = "'project' or 'entity/project'"
@@ -65,7 +63,16 @@ def _segments(path: object, argument: str, forms: str) -> list[str]:
 
 
 def _check_name(value: str, what: str, path: str, argument: str) -> str:
-    if not _NAME.match(value):
+    # The names in a path follow the server's one name rule (wandbkit._lang.names).
+    fault = name_fault(value)
+    if fault is NameFault.TOO_LONG:
+        raise UsageError(
+            f"{argument}: {what} in {path!r} has {len(value)} characters, "
+            f"more than {MAX_NAME_LENGTH}"
+        )
+    if fault is NameFault.DOT_SEGMENT:
+        raise UsageError(f"{argument}: {what} {value!r} in {path!r} cannot be '.' or '..'")
+    if fault is not None:
         raise UsageError(
             f"{argument}: {what} {value!r} in {path!r} may only contain letters, digits, "
             "'-', '_' and '.'"
@@ -178,35 +185,28 @@ def parse_sweep_path(path: str, *, argument: str = "path") -> WandbPath:
     return parsed
 
 
-def sweep_not_found(
-    entity: str, project: str, sweep_id: str, operation: str | None = None
-) -> NotFoundError:
-    """The error for a sweep the server answered ``null`` for."""
-    return NotFoundError(
-        f"sweep '{entity}/{project}/{sweep_id}' not found", operation_name=operation
-    )
-
-
 def check_name(value: object, argument: str) -> str:
-    """Validate one entity or project name given on its own.
+    """Validate one entity, project, team, user, run or sweep name given on its own.
+
+    The rule is the server's (:mod:`wandbkit._lang.names`), so a name the server would refuse
+    fails here, before any request is sent.
 
     Raises:
-        UsageError: not a non-empty name of letters, digits, '-', '_' and '.'.
+        UsageError: not a non-empty name of at most 128 letters, digits, '-', '_' and '.', or
+            it is '.' or '..'.
     """
-    if not isinstance(value, str) or not _NAME.match(value):
+    fault = name_fault(value)
+    if fault is NameFault.TOO_LONG:
+        assert isinstance(value, str)
+        raise UsageError(
+            f"{argument} must be a name of at most {MAX_NAME_LENGTH} characters, "
+            f"got one of {len(value)}"
+        )
+    if fault is NameFault.DOT_SEGMENT:
+        raise UsageError(f"{argument} must be a name other than '.' and '..', got {value!r}")
+    if fault is not None:
         raise UsageError(
             f"{argument} must be a name of letters, digits, '-', '_' and '.', got {value!r}"
         )
+    assert isinstance(value, str)
     return value
-
-
-def project_not_found(entity: str, project: str, operation: str | None = None) -> NotFoundError:
-    """The error for a project the server answered ``null`` for."""
-    return NotFoundError(f"project '{entity}/{project}' not found", operation_name=operation)
-
-
-def run_not_found(
-    entity: str, project: str, run_id: str, operation: str | None = None
-) -> NotFoundError:
-    """The error for a run the server answered ``null`` for."""
-    return NotFoundError(f"run '{entity}/{project}/{run_id}' not found", operation_name=operation)

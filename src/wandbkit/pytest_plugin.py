@@ -54,6 +54,7 @@ import pytest
 
 if TYPE_CHECKING:
     from wandbkit import Api, AsyncApi
+    from wandbkit.server.faults import Faults
     from wandbkit.server.seed import SeedResult
     from wandbkit.server.store import EntityRow, Store
     from wandbkit.server.testing import ServerHandle
@@ -158,6 +159,13 @@ class WandbServer:
     def account(self) -> SeedResult:
         """The seeded account (user, entity, team, organization)."""
         return self.handle.seed
+
+    @property
+    def faults(self) -> Faults:
+        """The server's fault-injection plan: ``wandb_server.faults.add(Fault.status(502),
+        rate=0.3)`` makes the server fail as a flaky network would (see
+        :mod:`wandbkit.server.faults`)."""
+        return self.handle.faults
 
     def __repr__(self) -> str:
         return f"WandbServer(base_url={self.base_url!r}, user={self.account.username!r})"
@@ -265,7 +273,7 @@ class WandbServer:
 
     def _entity(self, name: str | None, where: str) -> EntityRow:
         entity_name = name or self.account.entity
-        entity = self.store.get_entity(entity_name)
+        entity = self.store.entities.get(entity_name)
         if entity is None:
             raise ValueError(
                 f"{where}: unknown entity {entity_name!r}; the local server has the user "
@@ -275,14 +283,14 @@ class WandbServer:
 
     @functools.cached_property
     def _user_pk(self) -> int:
-        user = self.store.get_user(self.account.username)
+        user = self.store.accounts.get_user(self.account.username)
         assert user is not None, "the seeded account has no user"
         return user.pk
 
     def _seed_project(self, item: Any, where: str) -> str:
         spec = _project_spec(item, where)
         entity = self._entity(spec.get("entity"), where)
-        project, _ = self.store.upsert_project(
+        project, _ = self.store.projects.upsert(
             entity.pk,
             spec["name"],
             creator_pk=self._user_pk,
@@ -400,6 +408,11 @@ def pytest_configure(config: pytest.Config) -> None:
         "wandb_seed(path=None, *, projects=(), runs=(), artifacts=()): seed the wandb_server "
         "fixture when it starts (a YAML/JSON file beside the test module, or the items)",
     )
+    config.addinivalue_line(
+        "markers",
+        "wandb_faults(*faults, route='*', method=None, operation=None, rate=1.0, times=None): "
+        "inject each wandbkit.server.faults.Fault into the wandb_server fixture's answers",
+    )
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -411,6 +424,12 @@ def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
 
 
 # -- fixtures ------------------------------------------------------------------------------
+
+
+def _apply_fault_markers(server: WandbServer, request: pytest.FixtureRequest) -> None:
+    for marker in reversed(list(request.node.iter_markers(name="wandb_faults"))):
+        for fault in marker.args:
+            server.faults.add(fault, **marker.kwargs)
 
 
 def _apply_seed_markers(server: WandbServer, request: pytest.FixtureRequest) -> None:
@@ -442,6 +461,7 @@ def wandb_server(
         with running_server(store) as handle:
             server = WandbServer(handle, base_dir=Path(request.path).parent)
             _apply_seed_markers(server, request)
+            _apply_fault_markers(server, request)  # after seeding, which must not fail
             yield server
     finally:
         store.close()

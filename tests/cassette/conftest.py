@@ -1,4 +1,4 @@
-"""Cassette tests: replayed from tests/cassettes/ in CI, re-recorded by `make cassettes`.
+"""Cassette tests: replayed from tests/cassette/recordings/ in CI, re-recorded by `make cassettes`.
 
 In replay mode (pytest-recording's default ``--record-mode=none``) nothing listens anywhere:
 every request must be answered from the cassette, and ``cassette_api`` is the plugin's
@@ -22,7 +22,8 @@ from wandbkit.server import Store
 from wandbkit.server.seed import seed_demo
 from wandbkit.server.testing import running_server
 
-CASSETTES = Path(__file__).resolve().parents[1] / "cassettes"
+#: The recorded cassettes, one folder per test module (these tests sit beside it).
+RECORDINGS = Path(__file__).resolve().parent / "recordings"
 DEMO_NOW = datetime(2026, 11, 1, 12, 0, tzinfo=timezone.utc)
 
 
@@ -33,7 +34,12 @@ def vcr_config(wandb_vcr_config: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def vcr_cassette_dir(request: pytest.FixtureRequest) -> str:
-    return str(CASSETTES / request.module.__name__.rsplit(".", 1)[-1])
+    return str(recordings_of(request.module.__name__))
+
+
+def recordings_of(module_name: str) -> Path:
+    """The folder of the cassettes recorded by the test module ``module_name``."""
+    return RECORDINGS / module_name.rsplit(".", 1)[-1]
 
 
 @pytest.fixture

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 import wandbkit
 from wandbkit.errors import NotFoundError
 
-from .conftest import assert_cassettes_hold_no_credentials
+from .conftest import assert_cassettes_hold_no_credentials, recordings_of
 
-CASSETTES = Path(__file__).resolve().parents[1] / "cassettes" / "test_recorded_projects"
+CASSETTES = recordings_of(__name__)
 
 
 @pytest.mark.vcr

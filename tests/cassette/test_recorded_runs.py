@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 import wandbkit
+from wandbkit import RunState
 from wandbkit.errors import NotFoundError
-from wandbkit.run_data import RunState
 
-from .conftest import assert_cassettes_hold_no_credentials
+from .conftest import assert_cassettes_hold_no_credentials, recordings_of
 
-CASSETTES = Path(__file__).resolve().parents[1] / "cassettes" / "test_recorded_runs"
+CASSETTES = recordings_of(__name__)
 PATH = "demo/cifar10-augment"
 
 

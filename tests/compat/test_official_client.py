@@ -45,9 +45,9 @@ def test_the_official_client_reads_the_viewer_and_projects(
     run_official: RunOfficial, demo_server: ServerHandle
 ) -> None:
     store, seed = demo_server.store, demo_server.seed
-    user = store.get_user(seed.username)
+    user = store.accounts.get_user(seed.username)
     assert user is not None
-    expected = [p.name for p in store.list_projects(user.entity_pk, limit=1000)]
+    expected = [p.name for p in store.projects.list(user.entity_pk, limit=1000)]
     assert expected  # the demo seed gives the user projects
 
     result = run_official(READ_SCRIPT)
@@ -58,9 +58,9 @@ def test_the_official_client_reads_the_viewer_and_projects(
 def test_the_official_client_pages_team_projects_and_creates_one(
     run_official: RunOfficial, demo_server: ServerHandle
 ) -> None:
-    team = demo_server.store.get_entity(demo_server.seed.team)
+    team = demo_server.store.entities.get(demo_server.seed.team)
     assert team is not None
-    before = [p.name for p in demo_server.store.list_projects(team.pk, limit=1000)]
+    before = [p.name for p in demo_server.store.projects.list(team.pk, limit=1000)]
 
     result = run_official(TEAM_SCRIPT)
 

@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from wandbkit.server.history import downsample_indices
-from wandbkit.server.store import RunRow, Store, parse_timestamp
+from wandbkit.server.store import RunRow, Store
+from wandbkit.server.store.text import parse_timestamp
 from wandbkit.server.testing import ServerHandle
 
 from .conftest import RunOfficial
@@ -121,26 +122,26 @@ def md5_b64(data: bytes) -> str:
 
 
 def history(store: Store, run: RunRow) -> list[dict[str, Any]]:
-    return [json.loads(row) for row in store.history_rows(run.pk)]
+    return [json.loads(row) for row in store.history.rows(run.pk)]
 
 
 def test_the_official_client_lists_reads_downloads_and_updates_runs(
     run_official: RunOfficial, demo_server: ServerHandle, tmp_path: Any
 ) -> None:
     store = demo_server.store
-    team = store.get_entity(ENTITY)
+    team = store.entities.get(ENTITY)
     assert team is not None
-    project = store.get_project(team.pk, PROJECT)
+    project = store.projects.get(team.pk, PROJECT)
     assert project is not None
-    expected = store.list_runs(project.pk, filters=FILTERS, order=ORDER)
+    expected = store.run_listing.list(project.pk, filters=FILTERS, order=ORDER)
     assert len(expected) >= 3  # more than one page of two
     # The run to read: the longest finished history, which has files and evaluation rows.
     run = max(
-        (r for r in store.list_runs(project.pk) if r.state == "finished"),
+        (r for r in store.run_listing.list(project.pk) if r.state == "finished"),
         key=lambda r: r.history_line_count,
     )
     assert run.history_line_count > 500  # so history(pandas=False) is downsampled
-    stored = store.list_run_files(run.pk)
+    stored = store.run_files.list(run.pk)
     root = tmp_path / "downloads"
     args = repr((f"{ENTITY}/{PROJECT}", run.name, FILTERS, ORDER, str(root)))
 
@@ -163,7 +164,7 @@ def test_the_official_client_lists_reads_downloads_and_updates_runs(
     # One run's config and summary.
     assert out["run"]["config"] == unwrap(run.config)
     assert out["run"]["summary"] == json.loads(run.summary)
-    user = store.get_user_by_pk(run.user_pk or 0)
+    user = store.accounts.get_user_by_pk(run.user_pk or 0)
     assert user is not None and out["run"]["user"] == user.username
 
     rows = history(store, run)
@@ -192,14 +193,14 @@ def test_the_official_client_lists_reads_downloads_and_updates_runs(
     assert out["file_count"] == len(stored) >= 4
     assert [f["name"] for f in out["files"]] == [f.name for f in stored]
     for got, want_file in zip(out["files"], stored, strict=True):
-        data = store.run_file_path(want_file).read_bytes()
+        data = store.run_files.path(want_file).read_bytes()
         assert got["size"] == got["downloaded_size"] == want_file.size_bytes == len(data)
         assert got["md5"] == got["downloaded_md5"] == want_file.md5 == md5_b64(data)
     assert out["one_file"] == "config.yaml"
     # run.upload_file: createRunFiles, then wandb-core PUTs the bytes to the signed URL.
     content = b"uploaded by wandb\n" * 100
-    (uploaded,) = store.list_run_files(run.pk, names=["uploaded.txt"])
-    assert store.run_file_path(uploaded).read_bytes() == content
+    (uploaded,) = store.run_files.list(run.pk, names=["uploaded.txt"])
+    assert store.run_files.path(uploaded).read_bytes() == content
     assert out["uploaded"] == {
         "name": "uploaded.txt",
         "size": len(content),
@@ -208,7 +209,7 @@ def test_the_official_client_lists_reads_downloads_and_updates_runs(
 
     # Console output, paged (7 lines a request) and as a tail, as the store keeps it; stdout
     # lines have an empty level and label in the official client too.
-    lines = store.log_lines(run.pk, limit=10_000)
+    lines = store.console.lines(run.pk, limit=10_000)
     assert len(lines) > 7 and lines[-1].number == len(lines) - 1
     expected_lines = [
         [
@@ -224,13 +225,13 @@ def test_the_official_client_lists_reads_downloads_and_updates_runs(
     assert out["console_tail"] == expected_lines[-3:]
     # update_state (a GraphQL mutation of the Python client) and stop (wandb-core's StopRun).
     assert out["update_state"] is True
-    requeued = store.get_run(project.pk, "compat-state")
-    stopped = store.get_run(project.pk, "compat-stop")
+    requeued = store.runs.get(project.pk, "compat-state")
+    stopped = store.runs.get(project.pk, "compat-stop")
     assert requeued is not None and requeued.state == "failed"
     assert stopped is not None and stopped.state == "killed"
 
     # Updates went through upsertBucket and are what a fresh client reads back.
-    updated = store.get_run_by_pk(run.pk)
+    updated = store.runs.get_by_pk(run.pk)
     assert updated is not None
     assert list(updated.tags) == [*run.tags, "from-wandb"]
     assert unwrap(updated.config) == {**unwrap(run.config), "new_key": 7}

@@ -42,11 +42,11 @@ def test_the_official_client_and_wandbkit_read_the_same_sweeps(
     run_official: RunOfficial, demo_server: ServerHandle
 ) -> None:
     store = demo_server.store
-    team = store.get_entity(ENTITY)
+    team = store.entities.get(ENTITY)
     assert team is not None
-    project = store.get_project(team.pk, PROJECT)
+    project = store.projects.get(team.pk, PROJECT)
     assert project is not None
-    ids = [row["name"] for row in store._all("SELECT name FROM sweeps ORDER BY pk")]
+    ids = [row["name"] for row in store.db.all("SELECT name FROM sweeps ORDER BY pk")]
     assert len(ids) == 2
     path = f"{ENTITY}/{PROJECT}"
 
@@ -68,7 +68,7 @@ def test_the_official_client_and_wandbkit_read_the_same_sweeps(
             }
             assert mine == out[sweep_id], json.dumps([mine, out[sweep_id]])
             # The runs are the store's, oldest first; the best has the lowest metric value.
-            members = [r for r in store.list_runs(project.pk, order="+created_at")]
+            members = [r for r in store.run_listing.list(project.pk, order="+created_at")]
             assert mine["runs"] == [r.name for r in members if r.sweep_name == sweep_id]
             metric = sweep.config["metric"]["name"]
             values = {

@@ -35,7 +35,7 @@ print(json.dumps(out))
 def test_the_official_client_manages_teams_as_wandbkit_sees_them(
     run_official: RunOfficial, demo_server: ServerHandle
 ) -> None:
-    demo_server.store.create_user("ana", email="ana@example.com")
+    demo_server.store.accounts.create_user("ana", email="ana@example.com")
     out = run_official(SCRIPT)
 
     with wandbkit.Api(api_key=demo_server.api_key, base_url=demo_server.base_url) as api:

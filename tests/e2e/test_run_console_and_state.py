@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 import wandbkit
+from wandbkit import ConsoleLogLine, RunState
+from wandbkit._values.console import console_line
 from wandbkit.errors import GraphQLError, NotFoundError, UsageError
-from wandbkit.run_data import ConsoleLogLine, RunState, console_line
 from wandbkit.server.ids import decode_int_id
 from wandbkit.server.testing import ServerHandle
 
@@ -38,7 +39,7 @@ async def env(
             else:
                 stamp = datetime(2025, 3, 1, tzinfo=timezone.utc).timestamp() + i
                 lines.append({"line": f"step {i}", "timestamp": _iso(stamp)})
-        store.append_log_lines(decode_int_id(run.storage_id, "Run"), lines)
+        store.console.append(decode_int_id(run.storage_id, "Run"), lines)
         transport.clear()
         yield api, transport, run, store
 
@@ -126,7 +127,7 @@ async def test_update_state_requeues_a_crashed_run_and_refuses_what_the_server_r
     env: Any,
 ) -> None:
     api, transport, run, store = env
-    store.update_run(decode_int_id(run.storage_id, "Run"), state="crashed")
+    store.runs.update(decode_int_id(run.storage_id, "Run"), state="crashed")
     assert await run.update_state("pending") is True
     assert run.state is RunState.PENDING
     assert (await api.run("demo/console/talky")).state == "pending"
@@ -168,7 +169,7 @@ def test_sync_console_logs_state_and_stop_over_real_http(
 ) -> None:
     run = api.create_run(run_id="sync-console", project="p")
     pk = decode_int_id(run.storage_id, "Run")
-    live_server.store.append_log_lines(pk, ["one", {"line": "two", "level": "error"}, "three"])
+    live_server.store.console.append(pk, ["one", {"line": "two", "level": "error"}, "three"])
     assert [line.content for line in run.console_logs(per_page=2)] == ["one", "two", "three"]
     assert [line.level for line in run.console_logs(last=2)] == ["error", ""]
     assert run.update_state("failed") is True and run.state == "failed"

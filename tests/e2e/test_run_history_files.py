@@ -40,13 +40,15 @@ async def env(
         for run_id in ("h1", "h2"):
             run = await api.create_run(run_id=run_id, project="hist")
             pk = decode_int_id(run.storage_id, "Run")
-            store.append_history(pk, [_row(step) for step in range(STEPS)])
-            store.append_events(pk, [{"system.gpu.0.gpu": 50 + i, "_runtime": i} for i in range(5)])
+            store.history.append(pk, [_row(step) for step in range(STEPS)])
+            store.history.append_events(
+                pk, [{"system.gpu.0.gpu": 50 + i, "_runtime": i} for i in range(5)]
+            )
             runs.append(run)
         pk = decode_int_id(runs[0].storage_id, "Run")
-        store.put_run_file(pk, "config.yaml", b"lr: 0.001\n")
-        store.put_run_file(pk, "media/plot.png", bytes(range(256)) * 64)
-        store.put_run_file(pk, "wandb-metadata.json", json.dumps({"host": "gpu-7"}).encode())
+        store.run_files.put(pk, "config.yaml", b"lr: 0.001\n")
+        store.run_files.put(pk, "media/plot.png", bytes(range(256)) * 64)
+        store.run_files.put(pk, "wandb-metadata.json", json.dumps({"host": "gpu-7"}).encode())
         transport.clear()
         yield api, transport, runs[0], store
 
@@ -255,7 +257,7 @@ async def test_waiting_for_a_run_returns_its_final_state_or_times_out(env: Any) 
     _, _, run, store = env
     with pytest.raises(TimeoutError, match="still running"):
         await run.wait_until_finished(poll_interval=0.01, timeout=0.02)
-    store.update_run(decode_int_id(run.storage_id, "Run"), state="finished")
+    store.runs.update(decode_int_id(run.storage_id, "Run"), state="finished")
     assert await run.wait_until_finished(poll_interval=0.01) == "finished"
     assert run.state.is_terminal
 
@@ -263,7 +265,7 @@ async def test_waiting_for_a_run_returns_its_final_state_or_times_out(env: Any) 
 def test_sync_scan_history_prefetches_on_a_thread(api: wandbkit.Api, live_server: Any) -> None:
     run = api.create_run(run_id="sync-h", project="p")
     pk = decode_int_id(run.storage_id, "Run")
-    live_server.store.append_history(pk, [_row(step) for step in range(1200)])
+    live_server.store.history.append(pk, [_row(step) for step in range(1200)])
     scan = run.scan_history(keys=["loss"], page_size=500)
     assert [row["_step"] for row in scan] == list(range(1200))
     assert scan.pages_read == 3

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 import wandbkit
+from wandbkit import RunState
 from wandbkit.errors import NotFoundError, NotLoadedError, UsageError
-from wandbkit.run_data import RunState
 from wandbkit.server.ids import decode_int_id
 from wandbkit.server.testing import ServerHandle
 
@@ -40,7 +40,7 @@ async def runs_env(
             await run.update()
             await run.summary.update(summary)
             # The public API has no way to set a state (runs report their own): the store can.
-            app.state.store.update_run(decode_int_id(run.storage_id, "Run"), state=state)
+            app.state.store.runs.update(decode_int_id(run.storage_id, "Run"), state=state)
         transport.clear()
         yield api, transport, f"{seed.entity}/proj"
 

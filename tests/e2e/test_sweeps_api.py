@@ -49,9 +49,9 @@ async def env(
         for run_id, (sweep, loss, acc) in RUNS.items():
             run = await api.create_run(run_id=run_id, project="tune")
             await run.summary.update({"val_loss": loss, "acc": acc})
-            store.update_run(decode_int_id(run.storage_id, "Run"), sweep_name=sweep)
-        project = store.get_project(store.get_entity("demo").pk, "tune")
-        store.create_sweep(
+            store.runs.update(decode_int_id(run.storage_id, "Run"), sweep_name=sweep)
+        project = store.projects.get(store.entities.get("demo").pk, "tune")
+        store.sweeps.create(
             project.pk,
             "grid1",
             config=GRID,
@@ -60,10 +60,10 @@ async def env(
             run_count_expected=3,
             best_loss=0.2,
         )
-        store.create_sweep(
+        store.sweeps.create(
             project.pk, "bayes2", config=BAYES, method="bayes", display_name="Bayes search"
         )
-        store.create_sweep(project.pk, "empty3", config="method: random\n", method="random")
+        store.sweeps.create(project.pk, "empty3", config="method: random\n", method="random")
         transport.clear()
         yield api, transport
 
@@ -168,7 +168,7 @@ async def test_a_run_naming_an_unknown_sweep_still_lists(
     api, _ = env
     store = seeded_app[0].state.store
     orphan = await api.create_run(run_id="orphan", project="tune")
-    store.update_run(decode_int_id(orphan.storage_id, "Run"), sweep_name="gone9")
+    store.runs.update(decode_int_id(orphan.storage_id, "Run"), sweep_name="gone9")
     listed = {run.id: run async for run in api.runs("demo/tune", include_sweeps=True)}
     assert "orphan" in listed and (await listed["g1"].sweep) is not None
     with pytest.raises(NotFoundError, match="sweep 'demo/tune/gone9' not found"):
@@ -180,13 +180,13 @@ async def test_a_config_that_is_not_yaml_fails_clearly_but_keeps_the_name(
 ) -> None:
     api, _ = env
     store = seeded_app[0].state.store
-    project = store.get_project(store.get_entity("demo").pk, "tune")
-    store.create_sweep(project.pk, "broken4", config="method: [unclosed", method="grid")
+    project = store.projects.get(store.entities.get("demo").pk, "tune")
+    store.sweeps.create(project.pk, "broken4", config="method: [unclosed", method="grid")
     sweep = await api.sweep("demo/tune/broken4")
     assert sweep.name == "broken4"
     with pytest.raises(UsageError, match="not valid YAML"):
         _ = sweep.config
-    store.create_sweep(project.pk, "list5", config="- a\n- b\n", method="grid")
+    store.sweeps.create(project.pk, "list5", config="- a\n- b\n", method="grid")
     with pytest.raises(UsageError, match="not a YAML mapping"):
         _ = (await api.sweep("demo/tune/list5")).config
 
@@ -207,9 +207,9 @@ def test_sync_sweeps_over_real_http(api: wandbkit.Api, live_server: ServerHandle
     for run_id, loss in (("s1", 0.3), ("s2", 0.1)):
         run = api.create_run(run_id=run_id, project="sync-tune")
         run.summary.update({"val_loss": loss})
-        store.update_run(decode_int_id(run.storage_id, "Run"), sweep_name="sw")
-    project = store.get_project(store.get_entity(entity).pk, "sync-tune")
-    store.create_sweep(project.pk, "sw", config=GRID, method="grid")
+        store.runs.update(decode_int_id(run.storage_id, "Run"), sweep_name="sw")
+    project = store.projects.get(store.entities.get(entity).pk, "sync-tune")
+    store.sweeps.create(project.pk, "sw", config=GRID, method="grid")
     sweep = api.sweep(f"{entity}/sync-tune/sw")
     assert sweep.name == "lr-grid" and [r.id for r in sweep.runs] == ["s1", "s2"]
     best = sweep.best_run()

@@ -22,8 +22,8 @@ async def env(
     """The seed's demo user (admin of demo-team) and two more users, ana and bo."""
     app, seed = seeded_app
     store = app.state.store
-    store.create_user("ana", name="Ana Lima", email="ana@example.com")
-    store.create_user("bo", email="bo@example.com")
+    store.accounts.create_user("ana", name="Ana Lima", email="ana@example.com")
+    store.accounts.create_user("bo", email="bo@example.com")
     async with recording_api(app, seed.api_key) as (api, transport):
         yield api, transport, store
 
@@ -118,7 +118,7 @@ async def test_an_organization_by_name_or_from_the_default_entity(
 
 
 def test_sync_teams_over_real_http(api: wandbkit.Api, live_server: ServerHandle) -> None:
-    live_server.store.create_user("cy", email="cy@example.com")
+    live_server.store.accounts.create_user("cy", email="cy@example.com")
     team = api.create_team("sync-team")
     assert team.invite("cy")
     loaded = api.team("sync-team")

@@ -21,7 +21,7 @@ def test_the_server_runs_on_loopback_with_a_seeded_account(wandb_server: WandbSe
         "WANDB_API_KEY": wandb_server.api_key,
     }
     assert wandb_server.account.username == "demo"
-    assert wandb_server.store.get_user("demo") is not None
+    assert wandb_server.store.accounts.get_user("demo") is not None
     assert wandb_server.api_key not in repr(wandb_server)
 
 
@@ -89,13 +89,13 @@ def test_seeding_runs_with_config_summary_history_and_files(
     lines = [(line.content, line.level) for line in runs["a1"].console_logs()]
     assert lines == [("epoch 1", ""), ("oops", "error")]
     store = wandb_server.store
-    entity = store.get_entity("demo")
+    entity = store.entities.get("demo")
     assert entity is not None
-    project = store.get_project(entity.pk, "mnist")
+    project = store.projects.get(entity.pk, "mnist")
     assert project is not None
-    run = store.get_run(project.pk, "a1")
+    run = store.runs.get(project.pk, "a1")
     assert run is not None
-    assert [f.name for f in wandb_server.store.list_run_files(run.pk)] == ["notes.txt"]
+    assert [f.name for f in wandb_server.store.run_files.list(run.pk)] == ["notes.txt"]
 
 
 def test_seed_file_reads_yaml_and_json(wandb_server: WandbServer, tmp_path: Path) -> None:

@@ -89,8 +89,8 @@ def error_of(response: httpx.Response) -> dict[str, Any]:
 
 def project_pk(store: Store) -> int:
     entity, project = PATH.split("/")
-    owner = store.get_entity(entity)
+    owner = store.entities.get(entity)
     assert owner is not None
-    row = store.get_project(owner.pk, project)
+    row = store.projects.get(owner.pk, project)
     assert row is not None
     return row.pk

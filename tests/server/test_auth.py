@@ -100,9 +100,9 @@ async def test_a_valid_key_authenticates_as_its_user(
 async def test_a_second_key_for_the_same_user_also_works(
     anonymous_client: httpx.AsyncClient, server_app: ServerApp
 ) -> None:
-    user = server_app.store.get_user(server_app.seed.username)
+    user = server_app.store.accounts.get_user(server_app.seed.username)
     assert user is not None
-    key, _ = server_app.store.create_api_key(user.pk, name="ci")
+    key, _ = server_app.store.accounts.create_api_key(user.pk, name="ci")
     response = await anonymous_client.post("/graphql", json=VIEWER, headers=basic_auth(key))
     assert response.json()["data"]["viewer"]["username"] == server_app.seed.username
 
@@ -110,10 +110,10 @@ async def test_a_second_key_for_the_same_user_also_works(
 async def test_a_revoked_key_is_401(
     anonymous_client: httpx.AsyncClient, server_app: ServerApp
 ) -> None:
-    user = server_app.store.get_user(server_app.seed.username)
+    user = server_app.store.accounts.get_user(server_app.seed.username)
     assert user is not None
-    key, row = server_app.store.create_api_key(user.pk)
-    assert server_app.store.delete_api_key(row.pk)
+    key, row = server_app.store.accounts.create_api_key(user.pk)
+    assert server_app.store.accounts.delete_api_key(row.pk)
     response = await anonymous_client.post("/graphql", json=VIEWER, headers=basic_auth(key))
     assert_unauthorized(response, secret=key)
 

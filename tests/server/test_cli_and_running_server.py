@@ -37,7 +37,7 @@ def test_seed_prints_exactly_the_two_environment_lines(
     key = lines[0].split("=", 1)[1]
     assert key not in err and "seeded" in err
     with Store(db) as store:
-        user = store.user_for_api_key(key)
+        user = store.accounts.user_for_api_key(key)
         assert user is not None and user.username == "demo"
         assert store.counts()["projects"] == 0
 
@@ -63,9 +63,9 @@ def test_seed_demo_with_options(tmp_path: Path, capsys: pytest.CaptureFixture[st
     )
     assert lines == [f"WANDB_API_KEY={key}", "WANDB_BASE_URL=http://127.0.0.1:9999"]
     with Store(db) as store:
-        user = store.user_for_api_key(key)
+        user = store.accounts.user_for_api_key(key)
         assert user is not None and user.username == "alice"
-        assert store.get_entity("vision") is not None and store.get_organization("acme")
+        assert store.entities.get("vision") is not None and store.entities.get_organization("acme")
         assert store.counts()["projects"] == len(DEMO_PROJECTS)
 
 
@@ -78,7 +78,7 @@ def test_seeding_an_existing_database_adds_a_key(
     assert first[0] != second[0]
     with Store(db) as store:
         for line in (first[0], second[0]):
-            assert store.user_for_api_key(line.split("=", 1)[1]) is not None
+            assert store.accounts.user_for_api_key(line.split("=", 1)[1]) is not None
 
 
 def test_a_seed_that_cannot_work_fails_with_nothing_on_stdout(
@@ -126,7 +126,7 @@ def test_running_server_serves_a_given_store_and_leaves_it_open(tmp_path: Path) 
         )
         assert response.json() == {"data": {"project": {"name": "llm-finetune"}}}
         assert server.env() == {"WANDB_BASE_URL": server.base_url, "WANDB_API_KEY": seed.api_key}
-    assert store.get_user(seed.username) is not None  # still open
+    assert store.accounts.get_user(seed.username) is not None  # still open
     store.close()
 
 

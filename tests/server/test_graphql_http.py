@@ -182,7 +182,7 @@ async def test_a_server_bug_is_logged_loudly_but_answered_as_a_graphql_error(
     def broken(*_: Any, **__: Any) -> Any:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(server_app.store, "list_projects", broken)
+    monkeypatch.setattr(server_app.store.projects, "list", broken)
     caplog.set_level(logging.ERROR, logger="wandbkit.server")
     response = await gql("{ serverInfo { pollingOK } models { edges { cursor } } }")
     assert response.status_code == 200

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from wandbkit.server import Store, seed_basic
-from wandbkit.server import store as store_module
 from wandbkit.server.history import downsample
 from wandbkit.server.history_blocks import (
     BLOCK_ROWS,
@@ -24,6 +23,7 @@ from wandbkit.server.history_blocks import (
     unpack_steps,
 )
 from wandbkit.server.store import StoreError
+from wandbkit.server.store import migrations as migrations_module
 from wandbkit.server.testing import add_run
 
 from .conftest import ServerApp
@@ -106,7 +106,7 @@ def test_a_logged_value_holding_the_separator_reads_back_intact(server_app: Serv
     store = server_app.store
     row = {"_step": 0, "k" + SEPARATOR: "v" + SEPARATOR + "w"}
     run = add_run(store, PATH, "sep", history=[row, {"_step": 1}])
-    (first, second) = [json.loads(text) for text in store.history_rows(run.pk)]
+    (first, second) = [json.loads(text) for text in store.history.rows(run.pk)]
     assert first["k" + SEPARATOR] == "v" + SEPARATOR + "w" and second["_step"] == 1
 
 
@@ -145,7 +145,7 @@ def gapped(server_app: ServerApp) -> tuple[int, list[int]]:
     for size in (1, B - 2, 1, 3 * B + 1, 5, 300, 1000):
         chunk = steps[at : at + size]
         if chunk:
-            store.append_history(run.pk, [{"_step": s, "x": s} for s in chunk])
+            store.history.append(run.pk, [{"_step": s, "x": s} for s in chunk])
         at += size
     return run.pk, steps
 
@@ -158,9 +158,9 @@ def test_rows_logged_in_many_calls_read_back_in_order(
     server_app: ServerApp, gapped: tuple[int, list[int]]
 ) -> None:
     pk, logged = gapped
-    assert steps_of(server_app.store.history_rows(pk)) == logged
-    assert server_app.store.history_steps(pk) == logged
-    counts = server_app.store._all(
+    assert steps_of(server_app.store.history.rows(pk)) == logged
+    assert server_app.store.history.steps(pk) == logged
+    counts = server_app.store.db.all(
         "SELECT row_count FROM history_blocks WHERE run_pk = ? ORDER BY seq", (pk,)
     )
     # Every block but the last is full, whatever the sizes of the appends.
@@ -194,7 +194,7 @@ def test_step_ranges_and_limits_match_brute_force(
     limit: int | None,
 ) -> None:
     pk, logged = gapped
-    got = steps_of(server_app.store.history_rows(pk, min_step=low, max_step=high, limit=limit))
+    got = steps_of(server_app.store.history.rows(pk, min_step=low, max_step=high, limit=limit))
     wanted = [s for s in logged if (low is None or s >= low) and (high is None or s < high)]
     assert got == (wanted if limit is None else wanted[:limit])
 
@@ -206,7 +206,7 @@ def test_sampled_rows_are_the_downsampled_rows(
     # Few samples read only the blocks holding a kept row; many read every block.
     store = server_app.store
     pk, _ = gapped
-    assert store.history_rows_sampled(pk, samples) == downsample(store.history_rows(pk), samples)
+    assert store.history.rows_sampled(pk, samples) == downsample(store.history.rows(pk), samples)
 
 
 def test_a_block_short_of_rows_still_samples_like_downsample(
@@ -216,10 +216,10 @@ def test_a_block_short_of_rows_still_samples_like_downsample(
     # database: positions no longer follow from the row number, so sampling reads everything.
     store = server_app.store
     pk, logged = gapped
-    (seq, steps, joined) = store._all(
+    (seq, steps, joined) = store.db.all(
         "SELECT seq, steps, rows FROM history_blocks WHERE run_pk = ? AND seq = 1", (pk,)
     )[0]
-    store._conn.execute(
+    store.db.connection.execute(
         "UPDATE history_blocks SET row_count = ?, last_step = ?, steps = ?, rows = ?"
         " WHERE run_pk = ? AND seq = ?",
         (
@@ -231,34 +231,34 @@ def test_a_block_short_of_rows_still_samples_like_downsample(
             seq,
         ),
     )
-    rows = store.history_rows(pk)
+    rows = store.history.rows(pk)
     assert len(rows) == len(logged) - 1
     for samples in (2, 10, 500):  # 2: the short block is not among those that hold kept rows
-        assert store.history_rows_sampled(pk, samples) == downsample(rows, samples)
+        assert store.history.rows_sampled(pk, samples) == downsample(rows, samples)
 
 
 def test_a_run_without_history_has_no_rows(server_app: ServerApp) -> None:
     run = add_run(server_app.store, PATH, "empty")
     store = server_app.store
-    assert store.history_rows(run.pk) == [] == store.history_rows_sampled(run.pk, 10)
-    assert store.history_steps(run.pk) == []
+    assert store.history.rows(run.pk) == [] == store.history.rows_sampled(run.pk, 10)
+    assert store.history.steps(run.pk) == []
 
 
 def test_bulk_rows_out_of_order_are_refused_and_nothing_is_written(server_app: ServerApp) -> None:
     store = server_app.store
     run = add_run(store, PATH, "bulk", history=[{"_step": 5}])
     with pytest.raises(StoreError, match="step 5 follows 6"):
-        store.bulk_insert_history([(run.pk, 6, '{"_step":6}'), (run.pk, 5, '{"_step":5}')])
+        store.history.bulk_insert([(run.pk, 6, '{"_step":6}'), (run.pk, 5, '{"_step":5}')])
     with pytest.raises(StoreError, match="step 3 follows 5"):
-        store.bulk_insert_history([(run.pk, 3, '{"_step":3}')])
-    assert store.history_steps(run.pk) == [5]
+        store.history.bulk_insert([(run.pk, 3, '{"_step":3}')])
+    assert store.history.steps(run.pk) == [5]
 
 
 def test_deleting_a_run_deletes_its_blocks(server_app: ServerApp) -> None:
     store = server_app.store
     run = add_run(store, PATH, "gone", history=[{"x": i} for i in range(3 * B)])
-    store.delete_run(run.pk)
-    assert store._all("SELECT 1 FROM history_blocks WHERE run_pk = ?", (run.pk,)) == []
+    store.runs.delete(run.pk)
+    assert store.db.all("SELECT 1 FROM history_blocks WHERE run_pk = ?", (run.pk,)) == []
 
 
 # -- the move from version 3, and index use --------------------------------------------------
@@ -269,7 +269,7 @@ def test_a_version_3_database_moves_its_history_into_blocks(
 ) -> None:
     db = tmp_path / "v3.db"
     # A database made by a wandbkit that knew migrations 1-3, with history the old way.
-    monkeypatch.setattr(store_module, "MIGRATIONS", store_module.MIGRATIONS[:3])
+    monkeypatch.setattr(migrations_module, "MIGRATIONS", migrations_module.MIGRATIONS[:3])
     with Store(db) as old_store:
         seed_basic(old_store)
         runs = [add_run(old_store, PATH, name) for name in ("old", "other", "none")]
@@ -284,20 +284,20 @@ def test_a_version_3_database_moves_its_history_into_blocks(
     conn.close()
     monkeypatch.undo()
     with Store(db) as store:
-        assert store.schema_version == store_module.MIGRATIONS[-1].version
+        assert store.schema_version == migrations_module.MIGRATIONS[-1].version
         for pk, steps in old.items():
-            assert store.history_rows(pk) == [json.dumps({"_step": s}) for s in steps]
-            assert store.history_steps(pk) == steps
-        assert store.history_rows(runs[2].pk) == []
-        tables = {r[0] for r in store._all("SELECT name FROM sqlite_master WHERE type='table'")}
+            assert store.history.rows(pk) == [json.dumps({"_step": s}) for s in steps]
+            assert store.history.steps(pk) == steps
+        assert store.history.rows(runs[2].pk) == []
+        tables = {r[0] for r in store.db.all("SELECT name FROM sqlite_master WHERE type='table'")}
         assert "history" not in tables and "history_blocks" in tables
         # Appending after the move continues the last block.
-        store.append_history(runs[1].pk, [{"_step": 10}])
-        assert store.history_steps(runs[1].pk) == [4, 9, 10]
+        store.history.append(runs[1].pk, [{"_step": 10}])
+        assert store.history.steps(runs[1].pk) == [4, 9, 10]
 
 
 def query_plan(store: Store, sql: str, params: tuple[object, ...]) -> str:
-    return " | ".join(str(row[3]) for row in store._all(f"EXPLAIN QUERY PLAN {sql}", params))
+    return " | ".join(str(row[3]) for row in store.db.all(f"EXPLAIN QUERY PLAN {sql}", params))
 
 
 def test_history_reads_seek_the_block_indexes(

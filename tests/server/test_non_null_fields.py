@@ -97,9 +97,9 @@ async def test_every_field_two_levels_deep_resolves_without_errors(
     gql: PostGraphQL, data: Data, server_app: ServerApp, root: str
 ) -> None:
     store = server_app.store
-    team, user = store.get_entity("demo-team"), store.get_user("demo")
+    team, user = store.entities.get("demo-team"), store.accounts.get_user("demo")
     assert team is not None and user is not None
-    store.upsert_project(team.pk, "vision", creator_pk=user.pk)
+    store.projects.upsert(team.pk, "vision", creator_pk=user.pk)
     schema = build_executable_schema()
     root_call = ROOTS[root]
     field = schema.query_type.fields[root_call.split("(")[0]]  # type: ignore[union-attr]

@@ -41,11 +41,11 @@ PROJECT_FIELDS = """
 
 def make_projects(server_app: ServerApp, entity: str, names: list[str]) -> None:
     store = server_app.store
-    owner = store.get_entity(entity)
-    user = store.get_user(server_app.seed.username)
+    owner = store.entities.get(entity)
+    user = store.accounts.get_user(server_app.seed.username)
     assert owner is not None and user is not None
     for name in names:
-        store.upsert_project(owner.pk, name, creator_pk=user.pk)
+        store.projects.upsert(owner.pk, name, creator_pk=user.pk)
 
 
 async def walk(
@@ -184,15 +184,20 @@ async def test_a_missing_project_is_null_not_an_error(gql: PostGraphQL, data: Da
     assert data(await gql(document, {"e": "no-such-entity"})) == {"project": None}
 
 
-async def test_a_project_of_someone_elses_entity_is_read_only(
+async def test_a_public_project_of_someone_elses_entity_is_read_only(
     gql: PostGraphQL, data: Data, server_app: ServerApp
 ) -> None:
-    other = server_app.store.create_user("other")
-    server_app.store.upsert_project(other.entity_pk, "theirs", creator_pk=other.pk)
+    other = server_app.store.accounts.create_user("other")
+    server_app.store.projects.upsert(
+        other.entity_pk, "theirs", creator_pk=other.pk, access="USER_READ"
+    )
+    server_app.store.projects.upsert(other.entity_pk, "hidden", creator_pk=other.pk)
     response = await gql(
         '{ project(name: "theirs", entityName: "other") { readOnly user { username } } }'
     )
     assert data(response)["project"] == {"readOnly": True, "user": {"username": "other"}}
+    private = await gql('{ project(name: "hidden", entityName: "other") { id } }')
+    assert data(private)["project"] is None  # a private project reads as absent
 
 
 # -- upsertModel -----------------------------------------------------------------------------
@@ -259,8 +264,8 @@ async def test_upsert_model_by_id_renames_the_project(gql: PostGraphQL, data: Da
 async def test_upsert_model_on_someone_elses_entity_is_permission_denied(
     gql: PostGraphQL, server_app: ServerApp
 ) -> None:
-    server_app.store.create_user("other")
-    server_app.store.create_team("strangers")
+    server_app.store.accounts.create_user("other")
+    server_app.store.entities.create_team("strangers")
     for entity in ("other", "strangers"):
         response = await gql(UPSERT, {"input": {"name": "sneaky", "entityName": entity}})
         assert response.status_code == 200

@@ -149,20 +149,20 @@ def test_the_store_refuses_malformed_lines_and_keeps_none_of_them(
     store = server_app.store
     run = add_run(store, PATH, "strict")
     with pytest.raises(StoreError, match=message):
-        store.append_log_lines(run.pk, ["fine", line])
-    assert store.count_log_lines(run.pk) == 0
+        store.console.append(run.pk, ["fine", line])
+    assert store.console.count(run.pk) == 0
 
 
 def test_lines_for_a_missing_run_are_refused(server_app: ServerApp) -> None:
     with pytest.raises(UnknownRowError):
-        server_app.store.append_log_lines(10_000, ["x"])
+        server_app.store.console.append(10_000, ["x"])
 
 
 def test_later_lines_continue_the_numbering(server_app: ServerApp) -> None:
     store = server_app.store
     run = add_run(store, PATH, "twice", logs=["a", "b"])
-    assert store.append_log_lines(run.pk, ["c"]) == 1
-    assert [(line.number, line.line) for line in store.log_lines(run.pk, limit=10)] == [
+    assert store.console.append(run.pk, ["c"]) == 1
+    assert [(line.number, line.line) for line in store.console.lines(run.pk, limit=10)] == [
         (0, "a"),
         (1, "b"),
         (2, "c"),

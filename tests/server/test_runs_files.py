@@ -288,8 +288,8 @@ async def test_delete_files_removes_rows_and_bytes(
     nodes = {e["node"]["name"]: e["node"] for e in (await files_page(gql, data))["files"]["edges"]}
     doomed = [nodes["model.ckpt"], nodes["output.log"]]
     paths = [
-        store.run_file_path(f)
-        for f in store.list_run_files(run.pk)
+        store.run_files.path(f)
+        for f in store.run_files.list(run.pk)
         if f.name in {"model.ckpt", "output.log"}
     ]
     assert all(path.is_file() for path in paths)
@@ -310,22 +310,24 @@ async def test_readers_get_no_upload_urls_and_cannot_change_files(
     gql: PostGraphQL, data: Data, server_app: ServerApp
 ) -> None:
     store = server_app.store
-    store.create_user("mallory")
-    theirs = add_run(store, "mallory/secret", "theirs", files={"a.txt": b"a"})
-    others = {"entity": "mallory", "project": "secret", "name": "theirs"}
+    mallory = store.accounts.create_user("mallory")
+    # A public project: readable by anyone, writable by its entity's members only.
+    store.projects.upsert(mallory.entity_pk, "public", creator_pk=mallory.pk, access="USER_READ")
+    theirs = add_run(store, "mallory/public", "theirs", files={"a.txt": b"a"})
+    others = {"entity": "mallory", "project": "public", "name": "theirs"}
     body = data(await gql(FILES_QUERY, {**others, "upload": True}))
     node = body["project"]["run"]["files"]["edges"][0]["node"]
     assert node["url"] is None  # url(upload: true) for a reader
     denied = error_of(
         await gql(
-            CREATE, {"entity": "mallory", "project": "secret", "run": "theirs", "files": ["b"]}
+            CREATE, {"entity": "mallory", "project": "public", "run": "theirs", "files": ["b"]}
         )
     )
     assert denied["extensions"]["code"] == "PERMISSION_DENIED"
-    (file,) = store.list_run_files(theirs.pk)
+    (file,) = store.run_files.list(theirs.pk)
     denied = error_of(await gql(DELETE, {"files": [encode_id("File", file.pk)]}))
     assert denied["extensions"]["code"] == "PERMISSION_DENIED"
-    assert store.count_run_files(theirs.pk) == 1
+    assert store.run_files.count(theirs.pk) == 1
 
 
 async def test_create_run_files_refuses_unknown_runs_and_unsafe_names(

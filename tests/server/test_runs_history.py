@@ -122,8 +122,8 @@ def test_sampled_store_rows_are_the_downsampled_rows_with_or_without_step_gaps(
     gapped = add_run(store, PATH, "gapped", history=[{"_step": 3 * i, "x": i} for i in range(50)])
     shifted = add_run(store, PATH, "shifted", history=[{"_step": 10 + i} for i in range(60)])
     for run in (contiguous, gapped, shifted):
-        rows = store.history_rows(run.pk)
-        sampled = store.history_rows_sampled(run.pk, samples)
+        rows = store.history.rows(run.pk)
+        sampled = store.history.rows_sampled(run.pk, samples)
         assert sampled == downsample(rows, samples), run.name
 
 
@@ -243,7 +243,7 @@ async def test_history_keys_count_types_and_know_the_last_step(
     assert keys["keys"]["val_loss"] == number(10)
     assert keys["keys"]["phase"] == {"typeCounts": [{"type": "string", "count": 4}]}
     # More history moves lastStep on and adds to the counts.
-    server_app.store.append_history(run.pk, [{"loss": 0.1, "phase": 3}])
+    server_app.store.history.append(run.pk, [{"loss": 0.1, "phase": 3}])
     keys = data(await gql(RUN % "historyKeys", variables(name="hist")))["project"]["run"][
         "historyKeys"
     ]
@@ -276,7 +276,7 @@ async def test_events_are_system_metric_rows_as_json_strings(
     gql: PostGraphQL, data: Data, server_app: ServerApp, run: RunRow
 ) -> None:
     events = [{"system.cpu": i, "_runtime": i * 30.0, "_timestamp": 1e9 + i} for i in range(20)]
-    assert server_app.store.append_events(run.pk, events) == 20
+    assert server_app.store.history.append_events(run.pk, events) == 20
     body = data(await gql(RUN % "all: events few: events(samples: 4)", variables(name="hist")))
     got = body["project"]["run"]
     assert [json.loads(e) for e in got["all"]] == events
@@ -286,13 +286,13 @@ async def test_events_are_system_metric_rows_as_json_strings(
 def test_history_steps_must_increase_and_bookkeeping_is_filled_in(server_app: ServerApp) -> None:
     store = server_app.store
     run = add_run(store, PATH, "steps")
-    run = store.append_history(run.pk, [{"a": 1}, {"_step": 5, "a": 2}], update_summary=True)
+    run = store.history.append(run.pk, [{"a": 1}, {"_step": 5, "a": 2}], update_summary=True)
     assert (run.last_step, run.history_line_count) == (5, 2)
-    rows = [json.loads(text) for text in store.history_rows(run.pk)]
+    rows = [json.loads(text) for text in store.history.rows(run.pk)]
     assert [row["_step"] for row in rows] == [0, 5]
     assert all("_runtime" in row and "_timestamp" in row for row in rows)
     assert json.loads(run.summary)["a"] == 2 and json.loads(run.summary)["_step"] == 5
     for bad in ({"_step": 5}, {"_step": 3}, {"_step": "6"}, {"_step": True}):
         with pytest.raises(StoreError, match="_step"):
-            store.append_history(run.pk, [bad])
-    assert store.get_run_by_pk(run.pk) == run  # nothing half-written
+            store.history.append(run.pk, [bad])
+    assert store.runs.get_by_pk(run.pk) == run  # nothing half-written

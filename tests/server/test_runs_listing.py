@@ -102,7 +102,7 @@ async def test_walking_every_page_under_every_order_sees_each_run_once_in_order(
 ) -> None:
     names = await walk(gql, data, per_page, order=order)
     expected = [
-        r.name for r in server_app.store.list_runs(project_pk(server_app.store), order=order)
+        r.name for r in server_app.store.run_listing.list(project_pk(server_app.store), order=order)
     ]
     assert names == expected
     assert sorted(names) == sorted(r.name for r in runs)
@@ -133,10 +133,10 @@ async def test_pages_stay_stable_while_runs_are_created_updated_and_deleted(
             # A new run that sorts first, before everything already seen; a seen run moved to
             # the end and an unseen one to the front.
             add_run(store, PATH, "newcomer", summary={"loss": 99.0})
-            store.update_run(by_name[before[0]].pk, summary={"loss": 0.0})
-            store.update_run(by_name[before[-1]].pk, summary={"loss": 50.0})
+            store.runs.update(by_name[before[0]].pk, summary={"loss": 0.0})
+            store.runs.update(by_name[before[-1]].pk, summary={"loss": 50.0})
         elif page == 1:
-            store.delete_run(by_name[before[5]].pk)  # not seen yet
+            store.runs.delete(by_name[before[5]].pk)  # not seen yet
 
     names = await walk(gql, data, 2, order="-summary_metrics.loss", between_pages=meddle)
     assert names == [name for name in before if name != before[5]]
@@ -150,7 +150,7 @@ async def test_a_page_skips_runs_deleted_since_and_still_fills_up(
 ) -> None:
     first = data(await gql(RUNS, variables(perPage=2)))["project"]["runs"]
     for run in runs[2:5]:
-        server_app.store.delete_run(run.pk)
+        server_app.store.runs.delete(run.pk)
     cursor = first["edges"][-1]["cursor"]
     rest = data(await gql(RUNS, variables(perPage=2, cursor=cursor)))["project"]["runs"]
     assert [e["node"]["name"] for e in rest["edges"]] == by_day(6, 7)
@@ -320,10 +320,12 @@ async def test_runs_of_an_entity_the_viewer_cannot_write_are_read_only(
     gql: PostGraphQL, data: Data, server_app: ServerApp
 ) -> None:
     store = server_app.store
-    store.create_user("mallory")
-    add_run(store, "mallory/secret", "theirs")
+    mallory = store.accounts.create_user("mallory")
+    # A public project: readable by anyone, writable by its entity's members only.
+    store.projects.upsert(mallory.entity_pk, "public", creator_pk=mallory.pk, access="USER_READ")
+    add_run(store, "mallory/public", "theirs")
     run = data(
-        await gql(RUN % "readOnly", {"entity": "mallory", "project": "secret", "name": "theirs"})
+        await gql(RUN % "readOnly", {"entity": "mallory", "project": "public", "name": "theirs"})
     )
     assert run["project"]["run"]["readOnly"] is True
 
@@ -354,16 +356,16 @@ async def test_a_page_of_runs_loads_its_users_and_project_once(
 ) -> None:
     store = server_app.store
     for i in range(4):
-        store.create_user(f"member{i}")
+        store.accounts.create_user(f"member{i}")
         add_run(store, PATH, f"by{i}", username=f"member{i}")
     add_run(store, PATH, "mine")  # the owner of the personal entity, demo
     statements: list[str] = []
-    store._conn.set_trace_callback(statements.append)
+    store.db.connection.set_trace_callback(statements.append)
     try:
         query = RUNS.replace("node { name }", "node { name user { username } project { name } }")
         edges = data(await gql(query, variables()))["project"]["runs"]["edges"]
     finally:
-        store._conn.set_trace_callback(None)
+        store.db.connection.set_trace_callback(None)
     users = {edge["node"]["name"]: edge["node"]["user"]["username"] for edge in edges}
     assert users == {**{f"by{i}": f"member{i}" for i in range(4)}, "mine": "demo"}
     assert all(edge["node"]["project"] == {"name": "runs-test"} for edge in edges)

@@ -74,11 +74,11 @@ async def test_upsert_bucket_creates_a_run_with_everything_given(
     assert (bucket["sweepName"], bucket["commit"]) == ("sw33p", "abc123")
     assert bucket["user"] == {"username": "demo"}
     assert bucket["project"] == {"name": "fresh", "entityName": "demo-team"}
-    team = server_app.store.get_entity("demo-team")
+    team = server_app.store.entities.get("demo-team")
     assert team is not None
-    project = server_app.store.get_project(team.pk, "fresh")
+    project = server_app.store.projects.get(team.pk, "fresh")
     assert project is not None  # created on the fly, as W&B does
-    run = server_app.store.get_run(project.pk, "run00001")
+    run = server_app.store.runs.get(project.pk, "run00001")
     assert run is not None and run.host == "node-1"
 
 
@@ -122,7 +122,7 @@ async def test_upsert_bucket_updates_by_id_replacing_summary_and_config(
     assert json.loads(bucket["config"]) == {"lr": {"value": 0.1, "desc": None}}  # untouched
     assert bucket["tags"] == ["new"] and bucket["notes"] == "keep me"
     assert bucket["displayName"] == "renamed" and bucket["name"] == "existing"
-    stored = server_app.store.get_run_by_pk(run.pk)
+    stored = server_app.store.runs.get_by_pk(run.pk)
     assert stored is not None and stored.updated_at > run.updated_at
     assert stored.created_at == run.created_at
 
@@ -163,7 +163,7 @@ async def test_upsert_bucket_needs_write_access_to_the_entity(
     gql: PostGraphQL, server_app: ServerApp
 ) -> None:
     store = server_app.store
-    store.create_user("mallory")
+    store.accounts.create_user("mallory")
     theirs = add_run(store, "mallory/secret", "theirs")
     for input in (
         {"entityName": "mallory", "modelName": "secret"},
@@ -171,10 +171,10 @@ async def test_upsert_bucket_needs_write_access_to_the_entity(
     ):
         error = error_of(await gql(UPSERT, {"input": {**input, "notes": "mine now"}}))
         assert error["extensions"]["code"] == "PERMISSION_DENIED"
-    stored = store.get_run_by_pk(theirs.pk)
+    stored = store.runs.get_by_pk(theirs.pk)
     assert stored is not None and stored.notes is None
-    mallory = store.get_entity("mallory")
-    assert mallory is not None and store.get_project(mallory.pk, "uncategorized") is None
+    mallory = store.entities.get("mallory")
+    assert mallory is not None and store.projects.get(mallory.pk, "uncategorized") is None
 
 
 async def test_runs_of_a_read_only_project_cannot_change(
@@ -194,30 +194,30 @@ async def test_delete_run_removes_the_run_its_history_files_and_bytes(
     run = add_run(
         store, PATH, "doomed", history=[{"loss": 1.0}] * 5, files={"a.txt": b"a", "b/c.bin": b"c"}
     )
-    store.append_events(run.pk, [{"system.cpu": 1}])
+    store.history.append_events(run.pk, [{"system.cpu": 1}])
     kept = add_run(store, PATH, "kept", history=[{"loss": 1.0}], files={"a.txt": b"a"})
-    paths = [store.run_file_path(f) for f in store.list_run_files(run.pk)]
+    paths = [store.run_files.path(f) for f in store.run_files.list(run.pk)]
     assert all(path.is_file() for path in paths)
 
     result = data(await gql(DELETE, {"id": encode_id("Run", run.pk), "deleteArtifacts": True}))
     assert result == {"deleteRun": {"clientMutationId": "c1"}}
     assert data(await gql(RUN % "name", variables(name="doomed"))) == {"project": {"run": None}}
-    assert store.history_rows(run.pk) == [] and store.event_rows(run.pk) == []
-    assert store.list_run_files(run.pk, uploaded_only=False) == []
+    assert store.history.rows(run.pk) == [] and store.history.event_rows(run.pk) == []
+    assert store.run_files.list(run.pk, uploaded_only=False) == []
     assert not any(path.exists() for path in paths)
-    assert store.count_runs(project_pk(store)) == 1
-    assert len(store.history_rows(kept.pk)) == 1 and store.count_run_files(kept.pk) == 1
+    assert store.run_listing.count(project_pk(store)) == 1
+    assert len(store.history.rows(kept.pk)) == 1 and store.run_files.count(kept.pk) == 1
 
     again = error_of(await gql(DELETE, {"id": encode_id("Run", run.pk)}))
     assert again["extensions"]["code"] == "NOT_FOUND"
 
 
 async def test_delete_run_needs_write_access(gql: PostGraphQL, server_app: ServerApp) -> None:
-    server_app.store.create_user("mallory")
+    server_app.store.accounts.create_user("mallory")
     theirs = add_run(server_app.store, "mallory/secret", "theirs")
     error = error_of(await gql(DELETE, {"id": encode_id("Run", theirs.pk)}))
     assert error["extensions"]["code"] == "PERMISSION_DENIED"
-    assert server_app.store.get_run_by_pk(theirs.pk) is not None
+    assert server_app.store.runs.get_by_pk(theirs.pk) is not None
 
 
 UPDATE_STATE = """
@@ -247,7 +247,7 @@ async def test_update_run_state_allows_only_w_and_b_transitions(
 ) -> None:
     run = add_run(server_app.store, PATH, "stateful", state=start)
     response = await gql(UPDATE_STATE, {"input": {"id": encode_id("Run", run.pk), "state": target}})
-    stored = server_app.store.get_run_by_pk(run.pk)
+    stored = server_app.store.runs.get_by_pk(run.pk)
     assert stored is not None
     if allowed:
         assert data(response) == {"updateRunState": {"success": True}}
@@ -267,7 +267,9 @@ async def test_stop_run_kills_a_running_run_and_leaves_others_alone(
         assert data(await gql(stop, {"id": encode_id("Run", run.pk)})) == {
             "stopRun": {"success": True}
         }
-    states = {r.name: r.state for r in server_app.store.list_runs(project_pk(server_app.store))}
+    states = {
+        r.name: r.state for r in server_app.store.run_listing.list(project_pk(server_app.store))
+    }
     assert states == {"going": "killed", "done": "finished"}
 
 

@@ -36,14 +36,14 @@ class Demo:
     api_key: str
 
     def project_pk(self) -> int:
-        team = self.store.get_entity(ENTITY)
+        team = self.store.entities.get(ENTITY)
         assert team is not None
-        project = self.store.get_project(team.pk, PROJECT)
+        project = self.store.projects.get(team.pk, PROJECT)
         assert project is not None
         return project.pk
 
     def runs(self) -> list[RunRow]:
-        return self.store.list_runs(self.project_pk())
+        return self.store.run_listing.list(self.project_pk())
 
     def longest(self) -> RunRow:
         return max(self.runs(), key=lambda run: run.history_line_count)
@@ -89,7 +89,7 @@ async def test_runs_lazy_and_full_page_with_filters_and_order(
     post: Callable[..., Any], demo: Demo, document: str
 ) -> None:
     filters = {"state": "finished", "config.lr": {"$gt": 0.05}}
-    expected = demo.store.list_runs(
+    expected = demo.store.run_listing.list(
         demo.project_pk(), filters=filters, order="-summary_metrics.loss"
     )
     assert len(expected) >= 2
@@ -152,7 +152,7 @@ async def test_run_files_document_pages_and_names(post: Callable[..., Any], demo
         if not files["pageInfo"]["hasNextPage"]:
             break
         variables["fileCursor"] = files["edges"][-1]["cursor"]
-    assert names == [f.name for f in demo.store.list_run_files(run.pk)]
+    assert names == [f.name for f in demo.store.run_files.list(run.pk)]
     assert body["run"]["fileCount"] == len(names)
     one = await post("RunFiles", {**variables, "fileCursor": None, "fileNames": ["config.yaml"]})
     assert [e["node"]["name"] for e in one["project"]["run"]["files"]["edges"]] == ["config.yaml"]
@@ -259,7 +259,7 @@ async def test_delete_run_documents(post: Callable[..., Any], demo: Demo, docume
     run = demo.scratch_run(history=[{"loss": 1.0}], files={"a.txt": b"a"})
     body = await post(document, {"id": encode_id("Run", run.pk), "deleteArtifacts": True})
     assert body == {"deleteRun": {"clientMutationId": None}}
-    assert demo.store.get_run_by_pk(run.pk) is None
+    assert demo.store.runs.get_by_pk(run.pk) is None
 
 
 async def test_file_mutation_documents(post: Callable[..., Any], demo: Demo) -> None:
@@ -269,12 +269,12 @@ async def test_file_mutation_documents(post: Callable[..., Any], demo: Demo) -> 
     assert created["createRunFiles"]["files"][0]["uploadUrl"]
     marked = await post("wandb-core/MarkRunFilesUploaded", at(run=run.name, files=["old.txt"]))
     assert marked == {"markRunFilesUploaded": {"success": True}}
-    (old,) = demo.store.list_run_files(run.pk)
+    (old,) = demo.store.run_files.list(run.pk)
     deleted = await post(
         "deleteFiles", {"files": [encode_id("File", old.pk)], "projectId": run.project_pk}
     )
     assert deleted == {"deleteFiles": {"success": True}}
-    assert demo.store.count_run_files(run.pk) == 0
+    assert demo.store.run_files.count(run.pk) == 0
 
 
 async def test_run_state_mutation_documents(post: Callable[..., Any], demo: Demo) -> None:
@@ -285,7 +285,7 @@ async def test_run_state_mutation_documents(post: Callable[..., Any], demo: Demo
     assert body == {"updateRunState": {"success": True}}
     stopped = await post("wandb-core/StopRun", {"id": encode_id("Run", run.pk)})
     assert stopped == {"stopRun": {"success": True}}
-    stored = demo.store.get_run_by_pk(run.pk)
+    stored = demo.store.runs.get_by_pk(run.pk)
     assert stored is not None and stored.state == "killed"
 
 

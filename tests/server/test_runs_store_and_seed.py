@@ -19,15 +19,15 @@ from wandbkit.server.seed_runs import (
     seed_runs_benchmark,
 )
 from wandbkit.server.store import (
-    MIGRATIONS,
     InvalidNameError,
     NameConflictError,
     RunRow,
     StoreError,
     UnknownRowError,
     UnknownSnapshotError,
-    check_file_name,
 )
+from wandbkit.server.store.migrations import MIGRATIONS
+from wandbkit.server.store.run_files import check_file_name
 from wandbkit.server.testing import add_run
 
 from .runs_support import md5_b64
@@ -36,8 +36,8 @@ NOW = datetime(2025, 6, 1, tzinfo=timezone.utc)
 
 
 def all_runs(store: Store) -> list[RunRow]:
-    pks = [row[0] for row in store._all("SELECT pk FROM runs ORDER BY pk")]
-    found = store.get_runs_by_pks(pks)
+    pks = [row[0] for row in store.db.all("SELECT pk FROM runs ORDER BY pk")]
+    found = store.runs.get_by_pks(pks)
     return [found[pk] for pk in pks]
 
 
@@ -54,30 +54,30 @@ def test_the_runs_migration_is_the_latest_and_survives_reopening(tmp_path: Path)
         seed_basic(store)
         run = add_run(store, "demo/p", "r1", history=[{"loss": 1.0}], files={"a.txt": b"abc"})
         assert store.schema_version == MIGRATIONS[-1].version
-        (file,) = store.list_run_files(run.pk)
+        (file,) = store.run_files.list(run.pk)
         # Bytes live beside the database file.
-        assert store.run_file_path(file).is_relative_to(Path(f"{db}.files"))
-        secret = store.signing_secret
+        assert store.run_files.path(file).is_relative_to(Path(f"{db}.files"))
+        secret = store.db.signing_secret
     with Store(db) as reopened:
-        again = reopened.get_run_by_pk(run.pk)
+        again = reopened.runs.get_by_pk(run.pk)
         assert again == run
-        (file,) = reopened.list_run_files(run.pk)
-        assert reopened.run_file_path(file).read_bytes() == b"abc"
-        assert reopened.signing_secret == secret and len(secret) == 32
+        (file,) = reopened.run_files.list(run.pk)
+        assert reopened.run_files.path(file).read_bytes() == b"abc"
+        assert reopened.db.signing_secret == secret and len(secret) == 32
 
 
 def test_an_in_memory_store_keeps_bytes_in_a_temporary_directory_until_closed() -> None:
     store = Store()
     seed_basic(store)
     run = add_run(store, "demo/p", files={"a.txt": b"abc"})
-    root = store.blobs.root
+    root = store.run_files.blobs.root
     assert (root / "runs" / str(run.pk)).is_dir()
     store.close()
     assert not root.exists()
 
 
 def test_every_store_gets_its_own_signing_secret() -> None:
-    assert Store().signing_secret != Store().signing_secret
+    assert Store().db.signing_secret != Store().db.signing_secret
 
 
 def test_run_names_are_checked_and_unique_per_project() -> None:
@@ -92,9 +92,21 @@ def test_run_names_are_checked_and_unique_per_project() -> None:
     with pytest.raises(StoreError, match="state"):
         add_run(store, "demo/p", state="exploded")
     with pytest.raises(UnknownRowError):
-        store.update_run(run.pk + 100, notes="x")
+        store.runs.update(run.pk + 100, notes="x")
     with pytest.raises(StoreError, match="entity/project"):
         add_run(store, "nobody/p")
+
+
+def test_a_file_of_a_missing_run_is_refused_without_a_trace() -> None:
+    store = Store()
+    seed_basic(store)
+    run = add_run(store, "demo/p")
+    with pytest.raises(UnknownRowError, match="run not found"):
+        store.run_files.create(run.pk + 100, "a.txt")
+    with pytest.raises(UnknownRowError, match="run not found"):
+        store.run_files.put(run.pk + 100, "b.txt", b"bytes")
+    assert store.db.all("SELECT * FROM run_files") == []
+    assert store.run_files.create(run.pk, "a.txt").run_pk == run.pk
 
 
 @pytest.mark.parametrize("name", ["a.txt", "media/images/x.png", "a b/c d.txt", ".hidden"])
@@ -113,38 +125,38 @@ def test_a_snapshot_cursor_of_another_project_is_refused() -> None:
     seed_basic(store)
     one = add_run(store, "demo/one")
     two = add_run(store, "demo/two")
-    page = store.runs_page(one.project_pk, limit=1)
+    page = store.run_listing.page(one.project_pk, limit=1)
     with pytest.raises(UnknownSnapshotError):
-        store.runs_page(two.project_pk, limit=1, after=(page.snapshot_pk, 1))
+        store.run_listing.page(two.project_pk, limit=1, after=(page.snapshot_pk, 1))
 
 
 def test_old_snapshots_are_pruned_when_new_ones_are_made(monkeypatch: pytest.MonkeyPatch) -> None:
-    import wandbkit.server.store as store_module
+    import wandbkit.server.store.run_listing as run_listing_module
 
-    monkeypatch.setattr(store_module, "MAX_RUN_SNAPSHOTS", 3)
+    monkeypatch.setattr(run_listing_module, "MAX_RUN_SNAPSHOTS", 3)
     store = Store()
     seed_basic(store)
     run = add_run(store, "demo/p")
-    snapshots = [store.runs_page(run.project_pk, limit=1).snapshot_pk for _ in range(5)]
-    assert store._one("SELECT COUNT(*) FROM run_cursor_snapshots")[0] == 3  # type: ignore[index]
+    snapshots = [store.run_listing.page(run.project_pk, limit=1).snapshot_pk for _ in range(5)]
+    assert store.db.one("SELECT COUNT(*) FROM run_cursor_snapshots")[0] == 3  # type: ignore[index]
     with pytest.raises(UnknownSnapshotError):
-        store.runs_page(run.project_pk, limit=1, after=(snapshots[0], 1))
-    assert store.runs_page(run.project_pk, limit=1, after=(snapshots[-1], 1)).runs == ()
+        store.run_listing.page(run.project_pk, limit=1, after=(snapshots[0], 1))
+    assert store.run_listing.page(run.project_pk, limit=1, after=(snapshots[-1], 1)).runs == ()
 
 
 def test_the_demo_seed_gives_every_project_realistic_runs(demo_store: Store) -> None:
     store = demo_store
-    team = store.get_entity("demo-team")
-    user = store.get_user("demo")
-    teammate = store.get_user(TEAMMATE_USERNAME)
+    team = store.entities.get("demo-team")
+    user = store.accounts.get_user("demo")
+    teammate = store.accounts.get_user(TEAMMATE_USERNAME)
     assert team is not None and user is not None and teammate is not None
-    assert store.is_team_member(team.pk, teammate.pk)
+    assert store.entities.is_team_member(team.pk, teammate.pk)
     states: set[str] = set()
     for demo in DEMO_PROJECTS:
         owner = team.pk if demo.owner == "team" else user.entity_pk
-        project = store.get_project(owner, demo.name)
+        project = store.projects.get(owner, demo.name)
         assert project is not None
-        runs = store.list_runs(project.pk)
+        runs = store.run_listing.list(project.pk)
         assert 6 <= len(runs) <= 40, demo.name
         for run in runs:
             states.add(run.state)
@@ -162,8 +174,8 @@ def test_the_demo_seed_gives_every_project_realistic_runs(demo_store: Store) -> 
             assert run.created_at < (run.heartbeat_at or "") <= "2025-06-01T00:00:00.000000Z"
             assert run.created_at > project.created_at
             assert run.user_pk in {user.pk, teammate.pk}
-            assert store.count_run_files(run.pk) >= 4
-            assert len(store.event_rows(run.pk)) >= 5
+            assert store.run_files.count(run.pk) >= 4
+            assert len(store.history.event_rows(run.pk)) >= 5
         assert any(run.tags for run in runs)
         if demo.name not in {"llm-finetune", "diffusion-sweeps", "scratch"}:
             assert any(run.group_name for run in runs)
@@ -175,7 +187,7 @@ def test_the_demo_seed_gives_every_project_realistic_runs(demo_store: Store) -> 
 def test_demo_histories_have_plausible_curves(demo_store: Store) -> None:
     run = max(all_runs(demo_store), key=lambda r: r.history_line_count)
     assert run.history_line_count >= 500
-    rows = [json.loads(text) for text in demo_store.history_rows(run.pk)]
+    rows = [json.loads(text) for text in demo_store.history.rows(run.pk)]
     assert [row["_step"] for row in rows] == list(range(len(rows)))
     runtimes = [row["_runtime"] for row in rows]
     assert runtimes == sorted(runtimes)
@@ -192,8 +204,8 @@ def test_demo_histories_have_plausible_curves(demo_store: Store) -> None:
 def test_demo_files_have_the_sizes_and_md5s_of_their_bytes(demo_store: Store) -> None:
     checkpoints = 0
     for run in all_runs(demo_store):
-        for file in demo_store.list_run_files(run.pk):
-            data = demo_store.run_file_path(file).read_bytes()
+        for file in demo_store.run_files.list(run.pk):
+            data = demo_store.run_files.path(file).read_bytes()
             assert (file.size_bytes, file.md5) == (len(data), md5_b64(data))
             if file.name == "model.ckpt":
                 checkpoints += 1
@@ -217,8 +229,8 @@ def test_the_demo_seed_is_deterministic_and_idempotent(demo_store: Store) -> Non
                 r.summary,
                 r.created_at,
                 r.tags,
-                *store.history_rows(r.pk)[-3:],
-                *((f.name, f.md5) for f in store.list_run_files(r.pk)),
+                *store.history.rows(r.pk)[-3:],
+                *((f.name, f.md5) for f in store.run_files.list(r.pk)),
             )
             for r in all_runs(store)
         ]
@@ -258,14 +270,14 @@ def test_the_benchmark_seed_loads_runs_with_full_histories() -> None:
         "metric_5",
         "metric_6",
     )
-    user = store.get_user("demo")
+    user = store.accounts.get_user("demo")
     assert user is not None
-    project = store.get_project(user.entity_pk, "bench")
+    project = store.projects.get(user.entity_pk, "bench")
     assert project is not None
-    runs = store.list_runs(project.pk)
+    runs = store.run_listing.list(project.pk)
     assert [r.name for r in runs] == [f"b{i:07d}" for i in range(12)]
     for run in runs:
-        rows = [json.loads(text) for text in store.history_rows(run.pk)]
+        rows = [json.loads(text) for text in store.history.rows(run.pk)]
         assert [row["_step"] for row in rows] == list(range(40))
         assert set(rows[0]) == {"_step", "_runtime", "_timestamp", *result.metrics}
         summary = json.loads(run.summary)
@@ -276,9 +288,9 @@ def test_the_benchmark_seed_loads_runs_with_full_histories() -> None:
         assert keys["keys"]["metric_6"] == {"typeCounts": [{"type": "number", "count": 40}]}
         assert json.loads(run.config)["lr"]["value"] > 0
     # Filters and orders work on bulk-loaded runs like on any other.
-    assert store.count_runs(project.pk, filters={"config.batch_size": {"$gte": 32}}) == 12
+    assert store.run_listing.count(project.pk, filters={"config.batch_size": {"$gte": 32}}) == 12
     again = seed_runs_benchmark(store, runs=14, steps=40, now=NOW)
-    assert (again.runs, store.count_runs(project.pk)) == (2, 14)
+    assert (again.runs, store.run_listing.count(project.pk)) == (2, 14)
     with pytest.raises(StoreError):
         seed_runs_benchmark(store, username="nobody")
 

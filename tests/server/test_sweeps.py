@@ -49,7 +49,7 @@ def sweeps(server_app: ServerApp) -> list[str]:
     pk = project_pk(store)
     names = []
     for i, name in enumerate(("grid1", "rand2", "bayes3")):
-        sweep = store.create_sweep(
+        sweep = store.sweeps.create(
             pk,
             name,
             config=CONFIG,
@@ -107,26 +107,26 @@ def test_the_store_refuses_bad_sweeps(server_app: ServerApp, sweeps: list[str]) 
     store = server_app.store
     pk = project_pk(store)
     with pytest.raises(NameConflictError):
-        store.create_sweep(pk, "grid1", config=CONFIG, method="grid")
+        store.sweeps.create(pk, "grid1", config=CONFIG, method="grid")
     with pytest.raises(StoreError, match="sweep state must be one of"):
-        store.create_sweep(pk, config=CONFIG, method="grid", state="done")
+        store.sweeps.create(pk, config=CONFIG, method="grid", state="done")
     with pytest.raises(StoreError, match="needs a method and a config"):
-        store.create_sweep(pk, config="", method="grid")
+        store.sweeps.create(pk, config="", method="grid")
     with pytest.raises(UnknownRowError):
-        store.create_sweep(10_000, config=CONFIG, method="grid")
-    generated = store.create_sweep(pk, config=CONFIG, method="grid")
+        store.sweeps.create(10_000, config=CONFIG, method="grid")
+    generated = store.sweeps.create(pk, config=CONFIG, method="grid")
     assert len(generated.name) == 8 and generated.name.isalnum()
 
 
 def test_the_demo_sweeps_hold_their_runs_and_a_yaml_config() -> None:
     store = Store()
     seed_demo(store, now=datetime(2026, 11, 1, tzinfo=timezone.utc))
-    rows = store._all("SELECT * FROM sweeps")
+    rows = store.db.all("SELECT * FROM sweeps")
     assert len(rows) == 2
     for row in rows:
         config: dict[str, Any] = yaml.safe_load(row["config"])
         assert config["method"] == row["method"] == "bayes"
         assert config["metric"] == {"name": "fid", "goal": "minimize"}
         assert all(isinstance(v, float) for v in config["parameters"]["lr"]["values"])
-        assert store.count_sweep_runs(row["project_pk"], row["name"]) >= 5
+        assert store.run_listing.count(row["project_pk"], filters={"sweep": row["name"]}) >= 5
         assert row["best_loss"] is not None

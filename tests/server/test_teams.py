@@ -37,9 +37,9 @@ MEMBERS = "query ($name: String!) { entity(name: $name) { members { username rol
 def others(server_app: ServerApp) -> dict[str, Any]:
     """Two more users, "ana" (with a key) and "bo"; neither is in demo-team."""
     store = server_app.store
-    ana = store.create_user("ana", email="Ana@Example.com")
-    bo = store.create_user("bo", email="bo@example.com")
-    key, _ = store.create_api_key(ana.pk)
+    ana = store.accounts.create_user("ana", email="Ana@Example.com")
+    bo = store.accounts.create_user("bo", email="bo@example.com")
+    key, _ = store.accounts.create_api_key(ana.pk)
     return {"ana": ana, "bo": bo, "ana_key": key}
 
 
@@ -70,7 +70,7 @@ async def test_only_an_instance_admin_names_another_admin(
 ) -> None:
     refused = error_of(await gql(CREATE_TEAM, {"name": "nlp", "admin": "ana"}))
     assert "only an instance admin" in refused["message"]
-    server_app.store._conn.execute("UPDATE users SET admin = 1 WHERE username = 'demo'")
+    server_app.store.db.connection.execute("UPDATE users SET admin = 1 WHERE username = 'demo'")
     data(await gql(CREATE_TEAM, {"name": "nlp", "admin": "ana"}))
     assert await members(gql, data, "nlp") == {"ana": "admin"}
     missing = error_of(await gql(CREATE_TEAM, {"name": "nlp2", "admin": "nobody"}))
@@ -126,7 +126,7 @@ async def test_members_manage_nobody_but_themselves_and_the_last_admin_stays(
     ana_id = encode_id("User", others["ana"].pk)
     left = await as_user(server_app, key, REMOVE, {"team": "demo-team", "id": ana_id})
     assert left.json()["data"]["deleteInvite"] == {"success": True}
-    demo_id = encode_id("User", server_app.store.get_user("demo").pk)  # type: ignore[union-attr]
+    demo_id = encode_id("User", server_app.store.accounts.get_user("demo").pk)  # type: ignore[union-attr]
     last = error_of(await gql(REMOVE, {"team": "demo-team", "id": demo_id}))
     assert "the last admin" in last["message"]
     bad = error_of(await gql(REMOVE, {"team": "demo-team", "id": "nope"}))

@@ -45,8 +45,8 @@ async def test_api_keys_are_listed_without_the_key_itself(
 async def test_another_users_api_keys_are_not_visible(
     gql: PostGraphQL, data: Data, server_app: ServerApp
 ) -> None:
-    other = server_app.store.create_user("other")
-    server_app.store.create_api_key(other.pk)
+    other = server_app.store.accounts.create_user("other")
+    server_app.store.accounts.create_api_key(other.pk)
     response = await gql(
         '{ entity(name: "other") { user { username apiKeys { edges { node { id } } } } } }'
     )
@@ -118,7 +118,7 @@ async def test_a_personal_entity_is_not_a_team_and_names_its_user(
 async def test_an_entity_the_viewer_cannot_write_to_is_read_only(
     gql: PostGraphQL, data: Data, server_app: ServerApp
 ) -> None:
-    server_app.store.create_team("strangers")
+    server_app.store.entities.create_team("strangers")
     response = await gql('{ entity(name: "strangers") { readOnly members { name } } }')
     assert data(response)["entity"] == {"readOnly": True, "members": []}
 
@@ -141,7 +141,7 @@ async def test_an_entity_finds_its_project_by_name(gql: PostGraphQL, data: Data)
 async def test_an_organization_is_found_by_name_or_id(
     gql: PostGraphQL, data: Data, server_app: ServerApp
 ) -> None:
-    org = server_app.store.get_organization(server_app.seed.organization)
+    org = server_app.store.entities.get_organization(server_app.seed.organization)
     assert org is not None
     document = """query O($name: String, $id: ID) {
       organization(name: $name, id: $id) { id name featureFlags(rampIDType: OrgName) { rampKey } }

@@ -1,9 +1,10 @@
 """The client-side run filter validator, and its agreement with the server's compiler.
 
-``wandbkit.filters`` and ``wandbkit.server.run_filters`` implement the same language twice (the
-client must not import the server). The agreement tests run one table of valid and invalid
-filters and orders through both: valid ones must pass both (and the server's SQL must run),
-invalid ones must fail both with the same message.
+``wandbkit.filters`` and ``wandbkit.server.run_filters`` both parse with ``wandbkit._lang``
+(the client must not import the server), each re-raising the parser's error as its own class.
+The agreement tests run one table of valid and invalid filters and orders through both: valid
+ones must pass both (and the server's SQL must run), invalid ones must fail both with the same
+message. The grammar itself is pinned in ``test_filters_parse.py``.
 """
 
 from __future__ import annotations
@@ -307,13 +308,17 @@ def _non_stdlib_imports(source: Path) -> set[str]:
 
 
 def test_client_module_imports_only_the_stdlib_core_errors_and_the_shared_language() -> None:
-    # The language's fields and operand rules live in wandbkit.filter_language, which the
-    # server's compiler reads too; that module is stdlib only.
+    # The language (grammar, field table, order) lives in wandbkit._lang, which the server's
+    # compiler reads too; that package imports only the stdlib and itself.
     assert _non_stdlib_imports(FILTERS_SOURCE) == {
         "wandbkit._core.errors",
-        "wandbkit.filter_language",
+        "wandbkit._lang.filters",
+        "wandbkit._lang.order",
+        "wandbkit._lang.run_fields",
     }
-    assert _non_stdlib_imports(FILTERS_SOURCE.with_name("filter_language.py")) == set()
+    for module in sorted(FILTERS_SOURCE.with_name("_lang").glob("*.py")):
+        imported = _non_stdlib_imports(module)
+        assert {m for m in imported if not m.startswith("wandbkit._lang.")} == set(), module
 
 
 def test_importing_the_client_module_does_not_load_the_server() -> None:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import httpx
 import pytest
 
+import wandbkit
 from wandbkit.errors import UsageError
 from wandbkit.paths import (
     WandbPath,
@@ -117,3 +121,57 @@ def test_parse_sweep_path_refuses_what_is_not_a_sweep(path: str) -> None:
 def test_check_name_names_the_argument(value: object) -> None:
     with pytest.raises(UsageError, match=r"^entity must be a name"):
         check_name(value, "entity")
+
+
+# -- the server's name rule, checked before the network ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("x" * 129, "entity must be a name of at most 128 characters, got one of 129"),
+        (".", "entity must be a name other than '.' and '..', got '.'"),
+        ("..", "entity must be a name other than '.' and '..', got '..'"),
+    ],
+)
+def test_check_name_refuses_what_the_server_refuses(value: str, message: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        check_name(value, "entity")
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize("value", ["x" * 128, "a.b", "...", "-_.", "A9"])
+def test_check_name_accepts_every_name_the_server_accepts(value: str) -> None:
+    assert check_name(value, "entity") == value
+
+
+@pytest.mark.parametrize(
+    ("parse", "path", "message"),
+    [
+        (parse_path, "team/" + "p" * 129, "path: project in 'team/pp"),
+        (parse_path, "team/" + "p" * 129, "has 129 characters, more than 128"),
+        (parse_path, "team/../abc123", "path: project '..' in 'team/../abc123' cannot be"),
+        (parse_run_path, "./abc123", "path: project '.' in './abc123' cannot be '.' or '..'"),
+        (parse_sweep_path, "team/proj/..", "path: sweep id '..' in 'team/proj/..' cannot be"),
+        (parse_run_path, "r" * 129, "path: run id in 'rrr"),
+    ],
+)
+def test_paths_with_names_the_server_refuses_fail_before_the_network(
+    parse: Callable[[str], WandbPath], path: str, message: str
+) -> None:
+    with pytest.raises(UsageError) as caught:
+        parse(path)
+    assert message in str(caught.value)
+
+
+def test_an_api_call_with_a_too_long_project_name_sends_no_request() -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise AssertionError(f"request sent: {request.url}")
+
+    api = wandbkit.Api(
+        api_key="k" * 40, base_url="http://wandb.invalid", transport=httpx.MockTransport(refuse)
+    )
+    with pytest.raises(UsageError, match="at most 128 characters"):
+        api.project("p" * 129, entity="team")
+    with pytest.raises(UsageError, match=r"cannot be '\.' or '\.\.'"):
+        api.run("team/../abc123")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import inspect
 import subprocess
 import sys
 
@@ -12,6 +14,36 @@ def test_every_public_name_resolves() -> None:
     for name in wandbkit.__all__:
         assert getattr(wandbkit, name) is not None, name
     assert sorted(wandbkit.__all__) == sorted(set(wandbkit.__all__))
+
+
+def type_checking_imports() -> dict[str, str]:
+    """Name -> module of every import in ``wandbkit/__init__.py``'s ``TYPE_CHECKING`` block.
+
+    Each must be spelt ``X as X`` (an explicit re-export, which strict type checkers need
+    because ``__all__`` is computed).
+    """
+    tree = ast.parse(inspect.getsource(wandbkit))
+    blocks = [
+        node
+        for node in tree.body
+        if isinstance(node, ast.If)
+        and isinstance(node.test, ast.Name)
+        and node.test.id == "TYPE_CHECKING"
+    ]
+    assert len(blocks) == 1
+    imports: dict[str, str] = {}
+    for node in blocks[0].body:
+        assert isinstance(node, ast.ImportFrom) and node.module is not None
+        for alias in node.names:
+            assert alias.asname == alias.name, f"{alias.name} is not re-exported as itself"
+            imports[alias.name] = node.module
+    return imports
+
+
+def test_the_lazy_table_and_the_type_checking_imports_name_the_same_things() -> None:
+    assert type_checking_imports() == wandbkit._LAZY
+    assert wandbkit.__all__ == sorted([*wandbkit._LAZY, "__version__"])
+    assert sorted(dir(wandbkit)) == wandbkit.__all__
 
 
 def test_domain_types_are_the_classes_the_api_returns() -> None:

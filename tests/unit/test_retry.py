@@ -13,6 +13,7 @@ from wandbkit._core.retry import (
     RETRYABLE_STATUS,
     ErrorKind,
     RetryPolicy,
+    mutation_may_have_applied,
     next_delay,
     parse_retry_after,
 )
@@ -269,3 +270,36 @@ def test_middle_rand_matches_no_jitter() -> None:
     assert next_delay(
         jittered, attempt=2, elapsed=0.0, is_mutation=False, error_kind="timeout", rand=middle
     ) == next_delay(EXACT, attempt=2, elapsed=0.0, is_mutation=False, error_kind="timeout")
+
+
+@pytest.mark.parametrize(
+    ("status_code", "error_kind", "applied"),
+    [
+        (500, None, True),
+        (502, None, True),
+        (504, None, True),
+        (503, None, False),
+        (429, None, False),
+        (400, None, False),
+        (None, "read", True),
+        (None, "timeout", True),
+        (None, "connect", False),
+    ],
+)
+def test_which_failures_leave_a_mutation_possibly_applied(
+    status_code: int | None, error_kind: ErrorKind | None, applied: bool
+) -> None:
+    assert mutation_may_have_applied(status_code=status_code, error_kind=error_kind) is applied
+    # Exactly the failures after which a mutation is not re-sent.
+    retried = (
+        next_delay(
+            RetryPolicy(),
+            attempt=0,
+            elapsed=0.0,
+            is_mutation=True,
+            status_code=status_code,
+            error_kind=error_kind,
+        )
+        is not None
+    )
+    assert not (applied and retried)

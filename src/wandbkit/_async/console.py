@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from wandbkit._async.pagination import AsyncRelayPaginator, Page
 from wandbkit._core.errors import UsageError
-from wandbkit.paths import run_not_found
-from wandbkit.run_data import ConsoleLogLine, console_line
+from wandbkit._core.not_found import run_not_found
+from wandbkit._values.console import ConsoleLogLine, console_line
 
 if TYPE_CHECKING:
     from wandbkit._async.context import ClientContext

@@ -10,7 +10,8 @@ from wandbkit._async.context import ClientContext
 from wandbkit._async.lazy import LazyRecord
 from wandbkit._async.pagination import AsyncRelayPaginator, Page
 from wandbkit._core.errors import NotFoundError, UsageError
-from wandbkit.paths import check_name, project_not_found
+from wandbkit._core.not_found import project_not_found
+from wandbkit.paths import check_name
 from wandbkit.users import User
 
 if TYPE_CHECKING:

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from wandbkit._async.lazy import LazyRecord
 from wandbkit._core.errors import UsageError
-from wandbkit.paths import check_name, project_not_found, sweep_not_found
+from wandbkit._core.not_found import project_not_found, sweep_not_found
+from wandbkit.paths import check_name
 
 if TYPE_CHECKING:
     from wandbkit._async.context import ClientContext

@@ -10,7 +10,8 @@ from wandbkit._async.pagination import AsyncRelayPaginator, Page
 from wandbkit._async.runs.listing import AsyncRuns
 from wandbkit._async.sweep_record import AsyncSweepRecord
 from wandbkit._core.errors import UsageError
-from wandbkit.paths import check_name, project_not_found
+from wandbkit._core.not_found import project_not_found
+from wandbkit.paths import check_name
 
 if TYPE_CHECKING:
     from wandbkit._async.context import ClientContext

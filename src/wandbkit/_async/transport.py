@@ -8,11 +8,8 @@ generated blocking twin.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import threading
 from collections.abc import AsyncIterator, Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
@@ -28,9 +25,15 @@ from wandbkit._core.protocol import (
     parse_graphql_response,
     status_error,
 )
-from wandbkit._core.retry import ErrorKind, next_delay
+from wandbkit._core.retry import (
+    MUTATION_OUTCOME_UNKNOWN,
+    ErrorKind,
+    mutation_may_have_applied,
+    next_delay,
+)
+from wandbkit._core.transfer import Tally, Transfer
 
-__all__ = ["CHUNK_SIZE", "DEFAULT_LIMITS", "AsyncTransport", "Transfer"]
+__all__ = ["CHUNK_SIZE", "DEFAULT_LIMITS", "AsyncTransport"]
 
 #: Bytes read or written at a time by file transfers: memory stays flat whatever the size.
 CHUNK_SIZE = 1 << 20
@@ -42,33 +45,7 @@ DEFAULT_LIMITS = httpx.Limits(
 )
 
 
-@dataclass(frozen=True)
-class Transfer:
-    """What a file transfer moved: its size and md5 (base64 of the digest, W&B's form)."""
-
-    size: int
-    md5: str
-
-
-class _Tally:
-    """Size and md5 of the bytes of one transfer attempt."""
-
-    def __init__(self) -> None:
-        self.reset()
-
-    def reset(self) -> None:
-        self.size = 0
-        self.digest = hashlib.md5(usedforsecurity=False)
-
-    def add(self, chunk: bytes) -> None:
-        self.size += len(chunk)
-        self.digest.update(chunk)
-
-    def result(self) -> Transfer:
-        return Transfer(self.size, base64.b64encode(self.digest.digest()).decode())
-
-
-async def _counted_chunks(reader: IO[bytes], tally: _Tally) -> AsyncIterator[bytes]:
+async def _counted_chunks(reader: IO[bytes], tally: Tally) -> AsyncIterator[bytes]:
     # An async iterator for the async client (the sync twin is a plain generator, as
     # httpx.Client wants); one chunk in memory at a time.
     while chunk := reader.read(CHUNK_SIZE):
@@ -93,9 +70,12 @@ def _connection_error(
     operation_name: str | None,
     attempts: int,
     api_key: str | None,
+    is_mutation: bool,
 ) -> APIConnectionError:
     tries = "1 attempt" if attempts == 1 else f"{attempts} attempts"
     detail = redact(str(exc), api_key) or "no details"
+    if is_mutation and mutation_may_have_applied(error_kind=_error_kind(exc)):
+        tries += MUTATION_OUTCOME_UNKNOWN
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(
             f"request timed out ({type(exc).__name__}: {detail}) after {tries}",
@@ -209,7 +189,10 @@ class AsyncTransport:
         )
         # Raises for a non-2xx status, with the matching error class.
         return parse_graphql_response(
-            response, operation_name=operation_name, api_key=self.settings.api_key
+            response,
+            operation_name=operation_name,
+            api_key=self.settings.api_key,
+            is_mutation=is_mutation,
         )
 
     async def download(
@@ -238,7 +221,7 @@ class AsyncTransport:
         headers = auth_header_for(self.settings, url) if authenticate else {}
         client = self.http_client
         request = client.build_request("GET", url, headers=headers)
-        tally = _Tally()
+        tally = Tally()
 
         async def attempt() -> httpx.Response:
             sink.seek(0)
@@ -256,13 +239,7 @@ class AsyncTransport:
                 await response.aclose()
             return response
 
-        response = await self._with_retries(
-            attempt, request=request, operation_name=description, is_mutation=False
-        )
-        if not response.is_success:
-            raise status_error(
-                response, message=f"{description} failed", api_key=self.settings.api_key
-            )
+        await self._transfer(attempt, request=request, description=description)
         return tally.result()
 
     async def upload(
@@ -286,7 +263,7 @@ class AsyncTransport:
         client = self.http_client
         size = path.stat().st_size
         request = client.build_request("PUT", url)  # names the request in errors
-        tally = _Tally()
+        tally = Tally()
 
         async def attempt() -> httpx.Response:
             tally.reset()
@@ -297,6 +274,21 @@ class AsyncTransport:
                     headers={**headers, "Content-Length": str(size)},
                 )
 
+        await self._transfer(attempt, request=request, description=description)
+        return tally.result()
+
+    async def _transfer(
+        self,
+        attempt: Callable[[], MaybeAwaitable[httpx.Response]],
+        *,
+        request: httpx.Request,
+        description: str,
+    ) -> None:
+        """Run a file transfer's ``attempt`` with retries; raise if the last answer is not 2xx.
+
+        Transfers are idempotent (the same bytes to or from the same URL), so they retry like
+        queries; the caller's tally holds what the successful attempt moved.
+        """
         response = await self._with_retries(
             attempt, request=request, operation_name=description, is_mutation=False
         )
@@ -304,7 +296,6 @@ class AsyncTransport:
             raise status_error(
                 response, message=f"{description} failed", api_key=self.settings.api_key
             )
-        return tally.result()
 
     def _check_open(self) -> None:
         if self._closed:
@@ -344,6 +335,7 @@ class AsyncTransport:
                         operation_name=operation_name,
                         attempts=attempt_number + 1,
                         api_key=self.settings.api_key,
+                        is_mutation=is_mutation,
                     ) from exc
             else:
                 if response.is_success:

@@ -35,6 +35,7 @@ __all__ = [
     "UsageError",
     "WandbkitError",
     "redact",
+    "request_of",
 ]
 
 REDACTED = "***"
@@ -55,8 +56,12 @@ def redact(text: str, secret: str | None) -> str:
     return text.replace(secret, REDACTED)
 
 
-def _request_of(response: httpx.Response) -> httpx.Request | None:
-    # A Response built by hand (tests, caches) has no request, and httpx raises on access.
+def request_of(response: httpx.Response) -> httpx.Request | None:
+    """The request that ``response`` answers, or None for a response built by hand.
+
+    A Response built by hand (tests, caches) has no request, and httpx raises on access;
+    errors and the protocol both name the request when there is one.
+    """
     try:
         return response.request
     except RuntimeError:
@@ -177,21 +182,41 @@ class APIStatusError(APIError):
         request: httpx.Request | None,
         operation_name: str | None,
     ) -> None:
-        # Shared by the subclasses whose response is optional, so the public base constructor
-        # keeps ``response`` required for everything that really is an HTTP status error.
+        # Shared with _ResponseOptional, so the public base constructor keeps ``response``
+        # required for everything that really is an HTTP status error.
         if request is None and response is not None:
-            request = _request_of(response)
+            request = request_of(response)
         APIError.__init__(self, message, request=request, operation_name=operation_name)
         self.response = response
         self.status_code = response.status_code if response is not None else None
         self.body = body
 
 
+class _ResponseOptional(APIStatusError):
+    """A status error that may also be raised without an HTTP exchange (``response`` None).
+
+    Only :class:`AuthenticationError` (no key configured) and :class:`NotFoundError` (a
+    GraphQL ``null``) need that; they share this constructor, so the public
+    :class:`APIStatusError` keeps ``response`` required.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        response: httpx.Response | None = None,
+        body: object | None = None,
+        request: httpx.Request | None = None,
+        operation_name: str | None = None,
+    ) -> None:
+        self._init_status(message, response, body, request, operation_name)
+
+
 class BadRequestError(APIStatusError):
     """HTTP 400: the server rejected the request as malformed."""
 
 
-class AuthenticationError(APIStatusError):
+class AuthenticationError(_ResponseOptional):
     """HTTP 401, or no API key configured (raised before any request; ``response`` is None).
 
     Args:
@@ -202,23 +227,12 @@ class AuthenticationError(APIStatusError):
         operation_name: the GraphQL operation involved, when known.
     """
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        response: httpx.Response | None = None,
-        body: object | None = None,
-        request: httpx.Request | None = None,
-        operation_name: str | None = None,
-    ) -> None:
-        self._init_status(message, response, body, request, operation_name)
-
 
 class PermissionDeniedError(APIStatusError):
     """HTTP 403: the API key is valid but not allowed to do this."""
 
 
-class NotFoundError(APIStatusError, LookupError):
+class NotFoundError(_ResponseOptional, LookupError):
     """HTTP 404, or a GraphQL ``null`` for a missing object (then ``response`` is None).
 
     Args:
@@ -228,17 +242,6 @@ class NotFoundError(APIStatusError, LookupError):
         request: the HTTP request, when known.
         operation_name: the GraphQL operation involved, when known.
     """
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        response: httpx.Response | None = None,
-        body: object | None = None,
-        request: httpx.Request | None = None,
-        operation_name: str | None = None,
-    ) -> None:
-        self._init_status(message, response, body, request, operation_name)
 
 
 class ConflictError(APIStatusError):

@@ -30,8 +30,13 @@ from wandbkit._core.errors import (
     UnprocessableEntityError,
     UsageError,
     redact,
+    request_of,
 )
-from wandbkit._core.retry import parse_retry_after
+from wandbkit._core.retry import (
+    MUTATION_OUTCOME_UNKNOWN,
+    mutation_may_have_applied,
+    parse_retry_after,
+)
 from wandbkit._version import USER_AGENT
 
 __all__ = [
@@ -81,14 +86,6 @@ def _scrub_json(value: Any, api_key: str | None) -> Any:
     if isinstance(value, dict):
         return {key: _scrub_json(item, api_key) for key, item in value.items()}
     return value
-
-
-def _request_of(response: httpx.Response) -> httpx.Request | None:
-    # A Response built by hand has no request, and httpx raises on access.
-    try:
-        return response.request
-    except RuntimeError:
-        return None
 
 
 def _snippet(text: str) -> str:
@@ -229,7 +226,7 @@ def status_error(
     code = response.status_code
     body = _scrub_json(_json_body(response), api_key)
     if request is None:
-        request = _request_of(response)
+        request = request_of(response)
     if code == 429:
         return RateLimitError(
             message,
@@ -278,6 +275,7 @@ def parse_graphql_response(
     *,
     operation_name: str | None,
     api_key: str | None,
+    is_mutation: bool = False,
 ) -> dict[str, Any]:
     """Turn a received response into the operation's ``data``, or raise the matching error.
 
@@ -285,6 +283,8 @@ def parse_graphql_response(
         response: the (already read) HTTP response.
         operation_name: the GraphQL operation, for error messages.
         api_key: the key in use, redacted from every message and kept error body.
+        is_mutation: the operation has side effects; a status after which it may have been
+            applied anyway (500, 502, 504) says so in the message.
 
     Returns:
         The response's ``data`` object.
@@ -294,13 +294,15 @@ def parse_graphql_response(
         GraphQLError: the body has ``errors`` (partial ``data`` is kept on the error).
         APIError: a 2xx body that is not a JSON object, or has no ``data`` object.
     """
-    request = _request_of(response)
+    request = request_of(response)
     if not response.is_success:
         reason = f" {response.reason_phrase}" if response.reason_phrase else ""
         detail = _scrub(_status_detail(response), api_key)
         message = f"HTTP {response.status_code}{reason}"
         if detail:
             message += f": {detail}"
+        if is_mutation and mutation_may_have_applied(status_code=response.status_code):
+            message += MUTATION_OUTCOME_UNKNOWN
         raise status_error(
             response,
             message=message,

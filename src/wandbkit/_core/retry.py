@@ -16,10 +16,12 @@ from typing import Literal
 from wandbkit._core.errors import UsageError
 
 __all__ = [
+    "MUTATION_OUTCOME_UNKNOWN",
     "MUTATION_SAFE_STATUS",
     "RETRYABLE_STATUS",
     "ErrorKind",
     "RetryPolicy",
+    "mutation_may_have_applied",
     "next_delay",
     "parse_retry_after",
 ]
@@ -37,7 +39,38 @@ MUTATION_SAFE_STATUS: frozenset[int] = frozenset({429, 503})
 ErrorKind = Literal["connect", "timeout", "read"]
 
 _QUERY_RETRYABLE_KINDS: frozenset[str] = frozenset({"connect", "timeout", "read"})
+
 _MUTATION_RETRYABLE_KINDS: frozenset[str] = frozenset({"connect"})
+
+#: Said after the error of a mutation whose outcome is unknown (see
+#: :func:`mutation_may_have_applied`): the caller must look before sending it again.
+MUTATION_OUTCOME_UNKNOWN = (
+    "; the change may have been applied before the answer was lost: read it back "
+    "(e.g. fetch the object) before sending it again"
+)
+
+
+def mutation_may_have_applied(
+    *, status_code: int | None = None, error_kind: ErrorKind | None = None
+) -> bool:
+    """Whether a failed mutation may have taken effect on the server.
+
+    A status the server sends only before acting (429, 503) or a request that never left
+    (``"connect"``) is safe to re-send; a 500/502/504 or a timeout or dropped answer may come
+    after the change was made. These are exactly the failures after which a mutation is not
+    retried.
+
+    Example:
+        >>> [mutation_may_have_applied(status_code=code) for code in (502, 503)]
+        [True, False]
+        >>> [mutation_may_have_applied(error_kind=kind) for kind in ("read", "connect")]
+        [True, False]
+    """
+    if error_kind is not None:
+        return error_kind not in _MUTATION_RETRYABLE_KINDS
+    return (
+        status_code is not None and status_code >= 500 and status_code not in MUTATION_SAFE_STATUS
+    )
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,474 @@ def gql(q: str) -> str:
 
 
 class AsyncWandbClient(AsyncBaseClient):
+    async def get_run_log_lines(
+        self,
+        entity: str,
+        project: str,
+        name: str,
+        first: Union[Optional[int], "UnsetType"] = UNSET,
+        after: Union[Optional[str], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "GetRunLogLines":
+        from .get_run_log_lines import GetRunLogLines
+
+        query = gql("""
+            query GetRunLogLines($entity: String!, $project: String!, $name: String!, $first: Int, $after: String) {
+              project(name: $project, entityName: $entity) {
+                run(name: $name) {
+                  logLineCount
+                  logLines(first: $first, after: $after, useImprovedPagination: true) {
+                    edges {
+                      node {
+                        ...RunLogLine
+                      }
+                    }
+                    pageInfo {
+                      ...RunPageInfo
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment RunLogLine on LogLine {
+              number
+              timestamp
+              level
+              label
+              line
+            }
+
+            fragment RunPageInfo on PageInfo {
+              endCursor
+              hasNextPage
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "name": name,
+            "first": first,
+            "after": after,
+        }
+        response = await self.execute(
+            query=query, operation_name="GetRunLogLines", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetRunLogLines, data, operation_name="GetRunLogLines")
+
+    async def get_run_log_tail(
+        self, entity: str, project: str, name: str, last: int, **kwargs: Any
+    ) -> "GetRunLogTail":
+        from .get_run_log_tail import GetRunLogTail
+
+        query = gql("""
+            query GetRunLogTail($entity: String!, $project: String!, $name: String!, $last: Int!) {
+              project(name: $project, entityName: $entity) {
+                run(name: $name) {
+                  logLineCount
+                  logLines(last: $last) {
+                    edges {
+                      node {
+                        ...RunLogLine
+                      }
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment RunLogLine on LogLine {
+              number
+              timestamp
+              level
+              label
+              line
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "name": name,
+            "last": last,
+        }
+        response = await self.execute(
+            query=query, operation_name="GetRunLogTail", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetRunLogTail, data, operation_name="GetRunLogTail")
+
+    async def get_run_files(
+        self,
+        entity: str,
+        project: str,
+        name: str,
+        cursor: Union[Optional[str], "UnsetType"] = UNSET,
+        per_page: Union[Optional[int], "UnsetType"] = UNSET,
+        names: Union[Optional[list[Optional[str]]], "UnsetType"] = UNSET,
+        pattern: Union[Optional[str], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "GetRunFiles":
+        from .get_run_files import GetRunFiles
+
+        query = gql("""
+            query GetRunFiles($entity: String!, $project: String!, $name: String!, $cursor: String, $perPage: Int = 50, $names: [String] = [], $pattern: String) {
+              project(name: $project, entityName: $entity) {
+                run(name: $name) {
+                  id
+                  fileCount
+                  files(names: $names, after: $cursor, first: $perPage, pattern: $pattern) {
+                    edges {
+                      cursor
+                      node {
+                        ...RunFileFields
+                      }
+                    }
+                    pageInfo {
+                      ...RunPageInfo
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment RunFileFields on File {
+              id
+              name
+              url
+              directUrl
+              sizeBytes
+              mimetype
+              updatedAt
+              md5
+            }
+
+            fragment RunPageInfo on PageInfo {
+              endCursor
+              hasNextPage
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "name": name,
+            "cursor": cursor,
+            "perPage": per_page,
+            "names": names,
+            "pattern": pattern,
+        }
+        response = await self.execute(
+            query=query, operation_name="GetRunFiles", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetRunFiles, data, operation_name="GetRunFiles")
+
+    async def create_run_files(
+        self, entity: str, project: str, run: str, files: list[str], **kwargs: Any
+    ) -> "CreateRunFiles":
+        from .create_run_files import CreateRunFiles
+
+        query = gql("""
+            mutation CreateRunFiles($entity: String!, $project: String!, $run: String!, $files: [String!]!) {
+              createRunFiles(
+                input: {entityName: $entity, projectName: $project, runName: $run, files: $files}
+              ) {
+                runID
+                uploadHeaders
+                files {
+                  name
+                  uploadUrl
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "run": run,
+            "files": files,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="CreateRunFiles",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(CreateRunFiles, data, operation_name="CreateRunFiles")
+
+    async def delete_files(self, files: list[str], **kwargs: Any) -> "DeleteFiles":
+        from .delete_files import DeleteFiles
+
+        query = gql("""
+            mutation DeleteFiles($files: [ID!]!) {
+              deleteFiles(input: {files: $files}) {
+                success
+              }
+            }
+            """)
+        variables: dict[str, object] = {"files": files}
+        response = await self.execute(
+            query=query,
+            operation_name="DeleteFiles",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(DeleteFiles, data, operation_name="DeleteFiles")
+
+    async def get_run_history_keys(
+        self, entity: str, project: str, name: str, **kwargs: Any
+    ) -> "GetRunHistoryKeys":
+        from .get_run_history_keys import GetRunHistoryKeys
+
+        query = gql("""
+            query GetRunHistoryKeys($entity: String!, $project: String!, $name: String!) {
+              project(name: $project, entityName: $entity) {
+                run(name: $name) {
+                  historyKeys
+                  historyLineCount
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "name": name,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="GetRunHistoryKeys",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetRunHistoryKeys, data, operation_name="GetRunHistoryKeys")
+
+    async def get_run_sampled_history(
+        self, entity: str, project: str, name: str, specs: list[Any], **kwargs: Any
+    ) -> "GetRunSampledHistory":
+        from .get_run_sampled_history import GetRunSampledHistory
+
+        query = gql("""
+            query GetRunSampledHistory($entity: String!, $project: String!, $name: String!, $specs: [JSONString!]!) {
+              project(name: $project, entityName: $entity) {
+                run(name: $name) {
+                  sampledHistory(specs: $specs)
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "name": name,
+            "specs": [serialize_json_string(item) for item in specs]
+            if isinstance(specs, list)
+            else specs,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="GetRunSampledHistory",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetRunSampledHistory, data, operation_name="GetRunSampledHistory")
+
+    async def get_run_history(
+        self,
+        entity: str,
+        project: str,
+        name: str,
+        samples: Union[Optional[int], "UnsetType"] = UNSET,
+        min_step: Union[Optional[int], "UnsetType"] = UNSET,
+        max_step: Union[Optional[int], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "GetRunHistory":
+        from .get_run_history import GetRunHistory
+
+        query = gql("""
+            query GetRunHistory($entity: String!, $project: String!, $name: String!, $samples: Int, $minStep: Int64, $maxStep: Int64) {
+              project(name: $project, entityName: $entity) {
+                run(name: $name) {
+                  history(samples: $samples, minStep: $minStep, maxStep: $maxStep)
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "name": name,
+            "samples": samples,
+            "minStep": min_step,
+            "maxStep": max_step,
+        }
+        response = await self.execute(
+            query=query, operation_name="GetRunHistory", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetRunHistory, data, operation_name="GetRunHistory")
+
+    async def get_run_events(
+        self,
+        entity: str,
+        project: str,
+        name: str,
+        samples: Union[Optional[int], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "GetRunEvents":
+        from .get_run_events import GetRunEvents
+
+        query = gql("""
+            query GetRunEvents($entity: String!, $project: String!, $name: String!, $samples: Int) {
+              project(name: $project, entityName: $entity) {
+                run(name: $name) {
+                  events(samples: $samples)
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "name": name,
+            "samples": samples,
+        }
+        response = await self.execute(
+            query=query, operation_name="GetRunEvents", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetRunEvents, data, operation_name="GetRunEvents")
+
+    async def get_runs_histories(
+        self,
+        entity: str,
+        project: str,
+        filters: Any,
+        per_page: int,
+        samples: Union[Optional[int], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "GetRunsHistories":
+        from .get_runs_histories import GetRunsHistories
+
+        query = gql("""
+            query GetRunsHistories($entity: String!, $project: String!, $filters: JSONString!, $perPage: Int!, $samples: Int) {
+              project(name: $project, entityName: $entity) {
+                runs(filters: $filters, first: $perPage) {
+                  edges {
+                    node {
+                      name
+                      history(samples: $samples)
+                    }
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "filters": serialize_json_string(filters),
+            "perPage": per_page,
+            "samples": samples,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="GetRunsHistories",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetRunsHistories, data, operation_name="GetRunsHistories")
+
+    async def get_runs_sampled_histories(
+        self,
+        entity: str,
+        project: str,
+        filters: Any,
+        per_page: int,
+        specs: list[Any],
+        **kwargs: Any,
+    ) -> "GetRunsSampledHistories":
+        from .get_runs_sampled_histories import GetRunsSampledHistories
+
+        query = gql("""
+            query GetRunsSampledHistories($entity: String!, $project: String!, $filters: JSONString!, $perPage: Int!, $specs: [JSONString!]!) {
+              project(name: $project, entityName: $entity) {
+                runs(filters: $filters, first: $perPage) {
+                  edges {
+                    node {
+                      name
+                      sampledHistory(specs: $specs)
+                    }
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "filters": serialize_json_string(filters),
+            "perPage": per_page,
+            "specs": [serialize_json_string(item) for item in specs]
+            if isinstance(specs, list)
+            else specs,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="GetRunsSampledHistories",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(
+            GetRunsSampledHistories, data, operation_name="GetRunsSampledHistories"
+        )
+
+    async def get_runs_events(
+        self,
+        entity: str,
+        project: str,
+        filters: Any,
+        per_page: int,
+        samples: Union[Optional[int], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "GetRunsEvents":
+        from .get_runs_events import GetRunsEvents
+
+        query = gql("""
+            query GetRunsEvents($entity: String!, $project: String!, $filters: JSONString!, $perPage: Int!, $samples: Int) {
+              project(name: $project, entityName: $entity) {
+                runs(filters: $filters, first: $perPage) {
+                  edges {
+                    node {
+                      name
+                      events(samples: $samples)
+                    }
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "filters": serialize_json_string(filters),
+            "perPage": per_page,
+            "samples": samples,
+        }
+        response = await self.execute(
+            query=query, operation_name="GetRunsEvents", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetRunsEvents, data, operation_name="GetRunsEvents")
+
     async def get_project(self, name: str, entity: str, **kwargs: Any) -> "GetProject":
         from .get_project import GetProject
 
@@ -688,474 +1156,6 @@ class AsyncWandbClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return self.parse_result(StopRun, data, operation_name="StopRun")
-
-    async def get_run_log_lines(
-        self,
-        entity: str,
-        project: str,
-        name: str,
-        first: Union[Optional[int], "UnsetType"] = UNSET,
-        after: Union[Optional[str], "UnsetType"] = UNSET,
-        **kwargs: Any,
-    ) -> "GetRunLogLines":
-        from .get_run_log_lines import GetRunLogLines
-
-        query = gql("""
-            query GetRunLogLines($entity: String!, $project: String!, $name: String!, $first: Int, $after: String) {
-              project(name: $project, entityName: $entity) {
-                run(name: $name) {
-                  logLineCount
-                  logLines(first: $first, after: $after, useImprovedPagination: true) {
-                    edges {
-                      node {
-                        ...RunLogLine
-                      }
-                    }
-                    pageInfo {
-                      ...RunPageInfo
-                    }
-                  }
-                }
-              }
-            }
-
-            fragment RunLogLine on LogLine {
-              number
-              timestamp
-              level
-              label
-              line
-            }
-
-            fragment RunPageInfo on PageInfo {
-              endCursor
-              hasNextPage
-            }
-            """)
-        variables: dict[str, object] = {
-            "entity": entity,
-            "project": project,
-            "name": name,
-            "first": first,
-            "after": after,
-        }
-        response = await self.execute(
-            query=query, operation_name="GetRunLogLines", variables=variables, **kwargs
-        )
-        data = self.get_data(response)
-        return self.parse_result(GetRunLogLines, data, operation_name="GetRunLogLines")
-
-    async def get_run_log_tail(
-        self, entity: str, project: str, name: str, last: int, **kwargs: Any
-    ) -> "GetRunLogTail":
-        from .get_run_log_tail import GetRunLogTail
-
-        query = gql("""
-            query GetRunLogTail($entity: String!, $project: String!, $name: String!, $last: Int!) {
-              project(name: $project, entityName: $entity) {
-                run(name: $name) {
-                  logLineCount
-                  logLines(last: $last) {
-                    edges {
-                      node {
-                        ...RunLogLine
-                      }
-                    }
-                  }
-                }
-              }
-            }
-
-            fragment RunLogLine on LogLine {
-              number
-              timestamp
-              level
-              label
-              line
-            }
-            """)
-        variables: dict[str, object] = {
-            "entity": entity,
-            "project": project,
-            "name": name,
-            "last": last,
-        }
-        response = await self.execute(
-            query=query, operation_name="GetRunLogTail", variables=variables, **kwargs
-        )
-        data = self.get_data(response)
-        return self.parse_result(GetRunLogTail, data, operation_name="GetRunLogTail")
-
-    async def get_run_history_keys(
-        self, entity: str, project: str, name: str, **kwargs: Any
-    ) -> "GetRunHistoryKeys":
-        from .get_run_history_keys import GetRunHistoryKeys
-
-        query = gql("""
-            query GetRunHistoryKeys($entity: String!, $project: String!, $name: String!) {
-              project(name: $project, entityName: $entity) {
-                run(name: $name) {
-                  historyKeys
-                  historyLineCount
-                }
-              }
-            }
-            """)
-        variables: dict[str, object] = {
-            "entity": entity,
-            "project": project,
-            "name": name,
-        }
-        response = await self.execute(
-            query=query,
-            operation_name="GetRunHistoryKeys",
-            variables=variables,
-            **kwargs,
-        )
-        data = self.get_data(response)
-        return self.parse_result(GetRunHistoryKeys, data, operation_name="GetRunHistoryKeys")
-
-    async def get_run_sampled_history(
-        self, entity: str, project: str, name: str, specs: list[Any], **kwargs: Any
-    ) -> "GetRunSampledHistory":
-        from .get_run_sampled_history import GetRunSampledHistory
-
-        query = gql("""
-            query GetRunSampledHistory($entity: String!, $project: String!, $name: String!, $specs: [JSONString!]!) {
-              project(name: $project, entityName: $entity) {
-                run(name: $name) {
-                  sampledHistory(specs: $specs)
-                }
-              }
-            }
-            """)
-        variables: dict[str, object] = {
-            "entity": entity,
-            "project": project,
-            "name": name,
-            "specs": [serialize_json_string(item) for item in specs]
-            if isinstance(specs, list)
-            else specs,
-        }
-        response = await self.execute(
-            query=query,
-            operation_name="GetRunSampledHistory",
-            variables=variables,
-            **kwargs,
-        )
-        data = self.get_data(response)
-        return self.parse_result(GetRunSampledHistory, data, operation_name="GetRunSampledHistory")
-
-    async def get_run_history(
-        self,
-        entity: str,
-        project: str,
-        name: str,
-        samples: Union[Optional[int], "UnsetType"] = UNSET,
-        min_step: Union[Optional[int], "UnsetType"] = UNSET,
-        max_step: Union[Optional[int], "UnsetType"] = UNSET,
-        **kwargs: Any,
-    ) -> "GetRunHistory":
-        from .get_run_history import GetRunHistory
-
-        query = gql("""
-            query GetRunHistory($entity: String!, $project: String!, $name: String!, $samples: Int, $minStep: Int64, $maxStep: Int64) {
-              project(name: $project, entityName: $entity) {
-                run(name: $name) {
-                  history(samples: $samples, minStep: $minStep, maxStep: $maxStep)
-                }
-              }
-            }
-            """)
-        variables: dict[str, object] = {
-            "entity": entity,
-            "project": project,
-            "name": name,
-            "samples": samples,
-            "minStep": min_step,
-            "maxStep": max_step,
-        }
-        response = await self.execute(
-            query=query, operation_name="GetRunHistory", variables=variables, **kwargs
-        )
-        data = self.get_data(response)
-        return self.parse_result(GetRunHistory, data, operation_name="GetRunHistory")
-
-    async def get_run_events(
-        self,
-        entity: str,
-        project: str,
-        name: str,
-        samples: Union[Optional[int], "UnsetType"] = UNSET,
-        **kwargs: Any,
-    ) -> "GetRunEvents":
-        from .get_run_events import GetRunEvents
-
-        query = gql("""
-            query GetRunEvents($entity: String!, $project: String!, $name: String!, $samples: Int) {
-              project(name: $project, entityName: $entity) {
-                run(name: $name) {
-                  events(samples: $samples)
-                }
-              }
-            }
-            """)
-        variables: dict[str, object] = {
-            "entity": entity,
-            "project": project,
-            "name": name,
-            "samples": samples,
-        }
-        response = await self.execute(
-            query=query, operation_name="GetRunEvents", variables=variables, **kwargs
-        )
-        data = self.get_data(response)
-        return self.parse_result(GetRunEvents, data, operation_name="GetRunEvents")
-
-    async def get_run_files(
-        self,
-        entity: str,
-        project: str,
-        name: str,
-        cursor: Union[Optional[str], "UnsetType"] = UNSET,
-        per_page: Union[Optional[int], "UnsetType"] = UNSET,
-        names: Union[Optional[list[Optional[str]]], "UnsetType"] = UNSET,
-        pattern: Union[Optional[str], "UnsetType"] = UNSET,
-        **kwargs: Any,
-    ) -> "GetRunFiles":
-        from .get_run_files import GetRunFiles
-
-        query = gql("""
-            query GetRunFiles($entity: String!, $project: String!, $name: String!, $cursor: String, $perPage: Int = 50, $names: [String] = [], $pattern: String) {
-              project(name: $project, entityName: $entity) {
-                run(name: $name) {
-                  id
-                  fileCount
-                  files(names: $names, after: $cursor, first: $perPage, pattern: $pattern) {
-                    edges {
-                      cursor
-                      node {
-                        ...RunFileFields
-                      }
-                    }
-                    pageInfo {
-                      ...RunPageInfo
-                    }
-                  }
-                }
-              }
-            }
-
-            fragment RunFileFields on File {
-              id
-              name
-              url
-              directUrl
-              sizeBytes
-              mimetype
-              updatedAt
-              md5
-            }
-
-            fragment RunPageInfo on PageInfo {
-              endCursor
-              hasNextPage
-            }
-            """)
-        variables: dict[str, object] = {
-            "entity": entity,
-            "project": project,
-            "name": name,
-            "cursor": cursor,
-            "perPage": per_page,
-            "names": names,
-            "pattern": pattern,
-        }
-        response = await self.execute(
-            query=query, operation_name="GetRunFiles", variables=variables, **kwargs
-        )
-        data = self.get_data(response)
-        return self.parse_result(GetRunFiles, data, operation_name="GetRunFiles")
-
-    async def create_run_files(
-        self, entity: str, project: str, run: str, files: list[str], **kwargs: Any
-    ) -> "CreateRunFiles":
-        from .create_run_files import CreateRunFiles
-
-        query = gql("""
-            mutation CreateRunFiles($entity: String!, $project: String!, $run: String!, $files: [String!]!) {
-              createRunFiles(
-                input: {entityName: $entity, projectName: $project, runName: $run, files: $files}
-              ) {
-                runID
-                uploadHeaders
-                files {
-                  name
-                  uploadUrl
-                }
-              }
-            }
-            """)
-        variables: dict[str, object] = {
-            "entity": entity,
-            "project": project,
-            "run": run,
-            "files": files,
-        }
-        response = await self.execute(
-            query=query,
-            operation_name="CreateRunFiles",
-            variables=variables,
-            is_mutation=True,
-            **kwargs,
-        )
-        data = self.get_data(response)
-        return self.parse_result(CreateRunFiles, data, operation_name="CreateRunFiles")
-
-    async def delete_files(self, files: list[str], **kwargs: Any) -> "DeleteFiles":
-        from .delete_files import DeleteFiles
-
-        query = gql("""
-            mutation DeleteFiles($files: [ID!]!) {
-              deleteFiles(input: {files: $files}) {
-                success
-              }
-            }
-            """)
-        variables: dict[str, object] = {"files": files}
-        response = await self.execute(
-            query=query,
-            operation_name="DeleteFiles",
-            variables=variables,
-            is_mutation=True,
-            **kwargs,
-        )
-        data = self.get_data(response)
-        return self.parse_result(DeleteFiles, data, operation_name="DeleteFiles")
-
-    async def get_runs_histories(
-        self,
-        entity: str,
-        project: str,
-        filters: Any,
-        per_page: int,
-        samples: Union[Optional[int], "UnsetType"] = UNSET,
-        **kwargs: Any,
-    ) -> "GetRunsHistories":
-        from .get_runs_histories import GetRunsHistories
-
-        query = gql("""
-            query GetRunsHistories($entity: String!, $project: String!, $filters: JSONString!, $perPage: Int!, $samples: Int) {
-              project(name: $project, entityName: $entity) {
-                runs(filters: $filters, first: $perPage) {
-                  edges {
-                    node {
-                      name
-                      history(samples: $samples)
-                    }
-                  }
-                }
-              }
-            }
-            """)
-        variables: dict[str, object] = {
-            "entity": entity,
-            "project": project,
-            "filters": serialize_json_string(filters),
-            "perPage": per_page,
-            "samples": samples,
-        }
-        response = await self.execute(
-            query=query,
-            operation_name="GetRunsHistories",
-            variables=variables,
-            **kwargs,
-        )
-        data = self.get_data(response)
-        return self.parse_result(GetRunsHistories, data, operation_name="GetRunsHistories")
-
-    async def get_runs_sampled_histories(
-        self,
-        entity: str,
-        project: str,
-        filters: Any,
-        per_page: int,
-        specs: list[Any],
-        **kwargs: Any,
-    ) -> "GetRunsSampledHistories":
-        from .get_runs_sampled_histories import GetRunsSampledHistories
-
-        query = gql("""
-            query GetRunsSampledHistories($entity: String!, $project: String!, $filters: JSONString!, $perPage: Int!, $specs: [JSONString!]!) {
-              project(name: $project, entityName: $entity) {
-                runs(filters: $filters, first: $perPage) {
-                  edges {
-                    node {
-                      name
-                      sampledHistory(specs: $specs)
-                    }
-                  }
-                }
-              }
-            }
-            """)
-        variables: dict[str, object] = {
-            "entity": entity,
-            "project": project,
-            "filters": serialize_json_string(filters),
-            "perPage": per_page,
-            "specs": [serialize_json_string(item) for item in specs]
-            if isinstance(specs, list)
-            else specs,
-        }
-        response = await self.execute(
-            query=query,
-            operation_name="GetRunsSampledHistories",
-            variables=variables,
-            **kwargs,
-        )
-        data = self.get_data(response)
-        return self.parse_result(
-            GetRunsSampledHistories, data, operation_name="GetRunsSampledHistories"
-        )
-
-    async def get_runs_events(
-        self,
-        entity: str,
-        project: str,
-        filters: Any,
-        per_page: int,
-        samples: Union[Optional[int], "UnsetType"] = UNSET,
-        **kwargs: Any,
-    ) -> "GetRunsEvents":
-        from .get_runs_events import GetRunsEvents
-
-        query = gql("""
-            query GetRunsEvents($entity: String!, $project: String!, $filters: JSONString!, $perPage: Int!, $samples: Int) {
-              project(name: $project, entityName: $entity) {
-                runs(filters: $filters, first: $perPage) {
-                  edges {
-                    node {
-                      name
-                      events(samples: $samples)
-                    }
-                  }
-                }
-              }
-            }
-            """)
-        variables: dict[str, object] = {
-            "entity": entity,
-            "project": project,
-            "filters": serialize_json_string(filters),
-            "perPage": per_page,
-            "samples": samples,
-        }
-        response = await self.execute(
-            query=query, operation_name="GetRunsEvents", variables=variables, **kwargs
-        )
-        data = self.get_data(response)
-        return self.parse_result(GetRunsEvents, data, operation_name="GetRunsEvents")
 
     async def server_features(self, **kwargs: Any) -> "ServerFeatures":
         from .server_features import ServerFeatures

@@ -8,9 +8,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from wandbkit._core.errors import UsageError
+from wandbkit._core.not_found import run_not_found
 from wandbkit._sync.pagination import Page, RelayPaginator
-from wandbkit.paths import run_not_found
-from wandbkit.run_data import ConsoleLogLine, console_line
+from wandbkit._values.console import ConsoleLogLine, console_line
 
 if TYPE_CHECKING:
     from wandbkit._generated.fragments import RunLogLine

@@ -12,14 +12,14 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING
 
-from wandbkit._core.errors import IntegrityError, NotFoundError, UsageError
+from wandbkit._core.errors import NotFoundError, UsageError
+from wandbkit._core.not_found import run_not_found
+from wandbkit._core.transfer import parse_upload_headers, verify_transfer
 from wandbkit._sync.context import ClientContext as SyncClientHolder
 from wandbkit._sync.pagination import Page, RelayPaginator
-from wandbkit.paths import run_not_found
 
 if TYPE_CHECKING:
     from wandbkit._generated.fragments import RunFileFields
-    from wandbkit._sync.transport import Transfer
 
 EXISTS_MESSAGE = (
     "File already exists, pass replace=True to overwrite or exist_ok=True to leave it as is "
@@ -101,23 +101,15 @@ class File:
         url = self.direct_url or self.url
         if not url:
             raise NotFoundError(f"file {self.name!r} has no download URL")
+        description = f"download of {self.name!r}"
         transfer = self._ctx.transport.download(
             url,
             sink,
             # A signed URL carries its own authorization: never send the key with it.
             authenticate=url != self.direct_url,
-            description=f"download of {self.name!r}",
+            description=description,
         )
-        if transfer.size != self.size:
-            raise IntegrityError(
-                f"download of {self.name!r}: got {transfer.size} bytes, the server promised "
-                f"{self.size}"
-            )
-        if self.md5 and transfer.md5 != self.md5:
-            raise IntegrityError(
-                f"download of {self.name!r}: md5 {transfer.md5} does not match the server's "
-                f"{self.md5}"
-            )
+        verify_transfer(self.size, self.md5, transfer, description=description)
 
     def download(
         self, root: str | os.PathLike[str] = ".", replace: bool = False, exist_ok: bool = False
@@ -264,22 +256,18 @@ def upload_run_file(
     targets = [f for f in payload.files if f.name == name] if payload is not None else []
     if payload is None or not targets or not targets[0].upload_url:
         raise NotFoundError(f"the server gave no upload URL for {name!r} of run {run_id!r}")
-    extra_headers: dict[str, str] = {}
-    for extra in payload.upload_headers:
-        key, _, value = extra.partition(":")
-        if key and value:
-            extra_headers[key.strip()] = value.strip()
-    sent: Transfer = ctx.transport.upload(
-        targets[0].upload_url, source, headers=extra_headers, description=f"upload of {name!r}"
+    description = f"upload of {name!r}"
+    sent = ctx.transport.upload(
+        targets[0].upload_url,
+        source,
+        headers=parse_upload_headers(payload.upload_headers),
+        description=description,
     )
     uploaded = find_file(ctx, entity, project, run_id, name)
     if uploaded is None:
         raise NotFoundError(f"uploaded file {name!r} is not listed on run {run_id!r}")
-    if uploaded.size != sent.size or (uploaded.md5 and uploaded.md5 != sent.md5):
-        raise IntegrityError(
-            f"upload of {name!r}: the server recorded {uploaded.size} bytes / md5 "
-            f"{uploaded.md5}, sent {sent.size} bytes / md5 {sent.md5}"
-        )
+    # The server's record of the stored file must match what was sent.
+    verify_transfer(uploaded.size, uploaded.md5, sent, description=description)
     return uploaded
 
 

@@ -10,19 +10,18 @@ from typing import TYPE_CHECKING, Any
 
 from wandbkit._core.errors import UsageError
 from wandbkit._core.flavor_sync import discard, gather_limited, resolve, spawn
+from wandbkit._core.not_found import project_not_found, run_not_found
 from wandbkit._sync.context import ClientContext
-from wandbkit.filters import runs_named
-from wandbkit.paths import project_not_found, run_not_found
-from wandbkit.run_data import (
+from wandbkit._values.checks import check_keys, check_positive_int
+from wandbkit._values.history import (
     check_format,
-    check_keys,
-    check_positive_int,
     check_step,
     check_stream,
     parse_rows,
     to_pandas,
     to_polars,
 )
+from wandbkit.filters import runs_named
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -9,10 +9,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from wandbkit._core.errors import NotFoundError, UsageError
+from wandbkit._core.not_found import project_not_found
 from wandbkit._sync.context import ClientContext
 from wandbkit._sync.lazy import LazyRecord
 from wandbkit._sync.pagination import Page, RelayPaginator
-from wandbkit.paths import check_name, project_not_found
+from wandbkit.paths import check_name
 from wandbkit.users import User
 
 if TYPE_CHECKING:

@@ -13,8 +13,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from wandbkit._core.errors import UsageError
+from wandbkit._core.not_found import project_not_found, sweep_not_found
 from wandbkit._sync.lazy import LazyRecord
-from wandbkit.paths import check_name, project_not_found, sweep_not_found
+from wandbkit.paths import check_name
 
 if TYPE_CHECKING:
     from wandbkit._generated.fragments import SweepFields

@@ -9,10 +9,11 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from wandbkit._core.errors import UsageError
+from wandbkit._core.not_found import project_not_found
 from wandbkit._sync.pagination import Page, RelayPaginator
 from wandbkit._sync.runs.listing import Runs
 from wandbkit._sync.sweep_record import SweepRecord
-from wandbkit.paths import check_name, project_not_found
+from wandbkit.paths import check_name
 
 if TYPE_CHECKING:
     from wandbkit._generated.fragments import SweepFields

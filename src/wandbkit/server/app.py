@@ -25,7 +25,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ariadne import graphql as execute_graphql
+from ariadne import graphql_sync
 from graphql import (
     DocumentNode,
     ExecutionContext,
@@ -47,6 +47,8 @@ from graphql.execution.values import get_variable_values
 from graphql.pyutils import Path
 from pydantic_core import to_json
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -56,6 +58,7 @@ from wandbkit.server.auth import (
     error_response,
     unauthorized_response,
 )
+from wandbkit.server.faults import FaultMiddleware, Faults
 from wandbkit.server.file_routes import FileRoutes
 from wandbkit.server.limits import (
     MAX_BODY_BYTES,
@@ -275,7 +278,7 @@ class GraphQLEndpoint:
         key = api_key_from_authorization(request.headers.get("authorization"))
         if key is None:
             return None
-        return self.store.user_for_api_key(key)
+        return self.store.accounts.user_for_api_key(key)
 
     async def handle(self, request: Request) -> Response:
         """Answer one GraphQL request."""
@@ -300,7 +303,11 @@ class GraphQLEndpoint:
         except _RequestError as exc:
             return JSONResponse({"errors": [e.formatted for e in exc.errors]}, status_code=400)
 
-        _, result = await execute_graphql(
+        # Every resolver is synchronous and reads SQLite: execute on a worker thread, so a
+        # slow request (a big page, a costly filter) never holds the event loop, and health
+        # checks and other requests are still answered meanwhile.
+        _, result = await run_in_threadpool(
+            graphql_sync,
             self.schema,
             {
                 "query": payload["query"],
@@ -324,15 +331,17 @@ async def healthz(_: Request) -> Response:
     return JSONResponse({"ok": True})
 
 
-def create_app(store: Store, *, debug: bool = False) -> Starlette:
+def create_app(store: Store, *, debug: bool = False, faults: Faults | None = None) -> Starlette:
     """Create the local W&B server as an ASGI app.
 
     Args:
         store: where the server's data lives; the app does not close it.
         debug: add exception details to GraphQL errors (for local debugging only).
+        faults: a fault-injection plan (:mod:`wandbkit.server.faults`); default an empty one,
+            which rules can be added to while the app runs.
 
     Returns:
-        A Starlette app; ``app.state.store`` is ``store``.
+        A Starlette app; ``app.state.store`` is ``store`` and ``app.state.faults`` the plan.
 
     Example:
         >>> from wandbkit.server import Store, create_app, seed_basic
@@ -342,8 +351,10 @@ def create_app(store: Store, *, debug: bool = False) -> Starlette:
     """
     endpoint = GraphQLEndpoint(store, build_executable_schema(), debug=debug)
     files = FileRoutes(store, endpoint.authenticate)
+    faults = faults if faults is not None else Faults()
     app = Starlette(
         debug=False,
+        middleware=[Middleware(FaultMiddleware, faults=faults)],
         routes=[
             Route(GRAPHQL_PATH, endpoint.handle, methods=["POST"]),
             Route(HEALTH_PATH, healthz, methods=["GET"]),
@@ -351,4 +362,5 @@ def create_app(store: Store, *, debug: bool = False) -> Starlette:
         ],
     )
     app.state.store = store
+    app.state.faults = faults
     return app

@@ -21,6 +21,7 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from wandbkit.server.auth import error_response, unauthorized_response
+from wandbkit.server.permissions import project_readable
 from wandbkit.server.resolvers.run_files import (
     FILES_PATH,
     SIGNED_DOWNLOAD_PATH,
@@ -45,7 +46,7 @@ class FileRoutes:
     @property
     def signer(self) -> UrlSigner:
         """Checks tokens with the store's secret and (current) clock."""
-        return self.store.url_signer
+        return self.store.db.url_signer
 
     def routes(self) -> list[Route]:
         """The Starlette routes."""
@@ -61,12 +62,24 @@ class FileRoutes:
 
     async def download(self, request: Request) -> Response:
         """``GET /files/...``: an uploaded run file, for a request with a valid API key."""
-        if self.authenticate(request) is None:
+        viewer = self.authenticate(request)
+        if viewer is None:
             return unauthorized_response()
         params: dict[str, Any] = request.path_params
-        run = self.store.find_run(params["entity"], params["project"], params["run"])
-        file = self.store.get_run_file(run.pk, params["name"]) if run else None
+        if not self._may_read(viewer, params["entity"], params["project"]):
+            return error_response("file not found", 404)  # as if it did not exist
+        run = self.store.runs.find(params["entity"], params["project"], params["run"])
+        file = self.store.run_files.get(run.pk, params["name"]) if run else None
         return self._file_response(file)
+
+    def _may_read(self, viewer: UserRow, entity_name: str, project_name: str) -> bool:
+        """Whether ``viewer`` may read the project's files (:mod:`wandbkit.server.permissions`)."""
+        entity = self.store.entities.get(entity_name)
+        project = self.store.projects.get(entity.pk, project_name) if entity else None
+        if entity is None or project is None:
+            return False
+        member = self.store.accounts.can_write(viewer, entity)
+        return project_readable(project.access, member=member)
 
     async def signed_download(self, request: Request) -> Response:
         """``GET /signed/files/{token}``: the file a valid, unexpired token names."""
@@ -74,12 +87,12 @@ class FileRoutes:
             file_pk = self.signer.verify(DOWNLOAD, request.path_params["token"])
         except InvalidSignatureError as exc:
             return error_response(f"forbidden: {exc}", 403)
-        return self._file_response(self.store.get_run_file_by_pk(file_pk))
+        return self._file_response(self.store.run_files.get_by_pk(file_pk))
 
     def _file_response(self, file: RunFileRow | None) -> Response:
         if file is None or not file.uploaded:
             return error_response("file not found", 404)
-        path = self.store.run_file_path(file)
+        path = self.store.run_files.path(file)
         if not path.is_file():  # deleted between the look-up and now
             return error_response("file not found", 404)
         md5 = file.md5 or ""
@@ -95,9 +108,9 @@ class FileRoutes:
             file_pk = self.signer.verify(UPLOAD, request.path_params["token"])
         except InvalidSignatureError as exc:
             return error_response(f"forbidden: {exc}", 403)
-        if self.store.get_run_file_by_pk(file_pk) is None:
+        if self.store.run_files.get_by_pk(file_pk) is None:
             return error_response("file not found", 404)
-        with self.store.blobs.writer() as writer:
+        with self.store.run_files.blobs.writer() as writer:
             # Chunks are small and the disk is local; writing inline keeps the code simple.
             async for chunk in request.stream():
                 writer.write(chunk)
@@ -105,7 +118,7 @@ class FileRoutes:
             if expected is not None and expected.strip() != writer.md5:
                 return error_response("the body does not match the Content-MD5 header", 400)
             try:
-                file = self.store.commit_run_file_upload(file_pk, writer)
+                file = self.store.run_files.commit_upload(file_pk, writer)
             except UnknownRowError:
                 return error_response("file not found (deleted during the upload)", 404)
         return Response(status_code=200, headers={"ETag": f'"{file.md5}"'})

@@ -16,6 +16,8 @@ limit                       value       what it bounds
 ``MAX_QUERY_DEPTH``         32          nesting of field selections, through fragments
 ``MAX_QUERY_FIELDS``        5,000       field selections, each fragment spread counted again
 ``MAX_QUERY_ALIASES``       500         aliased fields, counted the same way
+``MAX_REGEX_LENGTH``        1,000       a ``$regex`` pattern (:mod:`~wandbkit.server.run_filters`;
+                                        RE2 matches in linear time, so no pattern can stall)
 ==========================  ==========  =====================================================
 """
 

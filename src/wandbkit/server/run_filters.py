@@ -1,5 +1,9 @@
 """W&B's run filter and order language, compiled to SQLite SQL over the ``runs`` table.
 
+Filters and orders are parsed by :mod:`wandbkit._lang` (the grammar the client validates with,
+so both accept the same input and word errors alike); this module compiles the parsed tree and
+re-raises the parser's error as :class:`FilterError`.
+
 ``Api.runs(filters=…, order=…)`` sends a Mongo-style dict (as a JSON string) and an order string
 such as ``-summary_metrics.loss``; ``project.runs`` and ``project.runCount`` evaluate them here.
 Everything is evaluated inside SQLite with the JSON1 functions, so paging and counting stay one
@@ -36,8 +40,10 @@ Semantics, where W&B or Mongo leave room for choice:
   SQLite versions would compare against the escaped JSON text.
 * **$in/$nin** send their list as one JSON-array parameter (read with ``json_each``), so a long
   list never hits SQLite's limit on bound variables.
-* **$regex** uses Python's :mod:`re` (``re.search``), not W&B's RE2; the two agree on the common
-  syntax. An invalid pattern fails at compile time.
+* **$regex** is evaluated with RE2 (the ``google-re2`` package), W&B's own engine: matching
+  takes time linear in the text, so no pattern (``^(a+)+$`` and its kin) can stall the server.
+  A pattern RE2 refuses (backreferences, lookaround) or one past
+  :data:`MAX_REGEX_LENGTH` characters fails at compile time.
 * **Order**: missing and null values sort last in both directions, and ``r.pk`` breaks ties so
   pages are stable; JSON booleans sort as 0/1 among numbers, and numbers before strings.
 """
@@ -46,25 +52,28 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Protocol
 
-from wandbkit.filter_language import (
-    DOCUMENT_PREFIXES,
-    FIELD_KINDS,
-    FIELD_LIST,
-    FIELD_OPS,
-    LOGICAL_OPS,
+import re2  # type: ignore[import-untyped]
+
+from wandbkit._lang.fields import Field, FieldKind
+from wandbkit._lang.filters import (
     MAX_DEPTH,
-    ORDER_FIELD_LIST,
-    FieldKind,
-    describe,
-    is_number,
-    number_problem,
-    parse_time,
+    And,
+    FieldCond,
+    FilterNode,
+    FilterSyntaxError,
+    Nor,
+    Not,
+    Or,
+    parse,
 )
+from wandbkit._lang.order import parse_order
+from wandbkit._lang.run_fields import DOCUMENT_PREFIXES, FIELD_KINDS, RUN_FIELDS
+from wandbkit._lang.values import is_number
 
 __all__ = [
     "MAX_DEPTH",
@@ -76,11 +85,7 @@ __all__ = [
     "register_sql_functions",
 ]
 
-#: How deeply filter objects may nest (logical operators, field operator objects, ``$not``).
-
-_ARGUMENT = "filters"
 _RANGE_SQL = {"$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<="}
-# Integers SQLite can bind; a bigger Python int would raise OverflowError at execute time.
 
 
 class FilterError(ValueError):
@@ -162,44 +167,36 @@ def _two_valued(inner: _Q) -> _Q:
 # -- fields ----------------------------------------------------------------------------------
 
 
-_Kind = FieldKind
-
-
 @dataclass(frozen=True)
 class _Column:
     sql: str
-    kind: _Kind
     nullable: bool
 
 
-# Each field of the language (kinds from wandbkit.filter_language) -> (SQL, nullable).
-_SQL_COLUMNS: dict[str, tuple[str, bool]] = {
-    "name": ("r.name", False),
-    "displayName": ("r.display_name", True),
-    "display_name": ("r.display_name", True),
-    "state": ("r.state", False),
-    "tags": ("r.tags", False),
-    "createdAt": ("r.created_at", False),
-    "created_at": ("r.created_at", False),
-    "updatedAt": ("r.updated_at", False),
-    "updated_at": ("r.updated_at", False),
-    "heartbeatAt": ("r.heartbeat_at", True),
-    "heartbeat_at": ("r.heartbeat_at", True),
-    "duration": ("r.heartbeat_at", True),
-    "group": ("r.group_name", True),
-    "jobType": ("r.job_type", True),
-    "job_type": ("r.job_type", True),
-    "host": ("r.host", True),
-    "username": ("u.username", True),
-    "sweep": ("r.sweep_name", True),
-    "notes": ("r.notes", True),
-    "description": ("r.description", True),
-}
-assert set(_SQL_COLUMNS) == set(FIELD_KINDS), "every field of the language needs its SQL"
+# Each plain field of the runs table (kinds in wandbkit._lang.run_fields) -> its SQL.
 _COLUMNS: dict[str, _Column] = {
-    name: _Column(sql, FIELD_KINDS[name], nullable)
-    for name, (sql, nullable) in _SQL_COLUMNS.items()
+    "name": _Column("r.name", False),
+    "displayName": _Column("r.display_name", True),
+    "display_name": _Column("r.display_name", True),
+    "state": _Column("r.state", False),
+    "tags": _Column("r.tags", False),
+    "createdAt": _Column("r.created_at", False),
+    "created_at": _Column("r.created_at", False),
+    "updatedAt": _Column("r.updated_at", False),
+    "updated_at": _Column("r.updated_at", False),
+    "heartbeatAt": _Column("r.heartbeat_at", True),
+    "heartbeat_at": _Column("r.heartbeat_at", True),
+    "duration": _Column("r.heartbeat_at", True),
+    "group": _Column("r.group_name", True),
+    "jobType": _Column("r.job_type", True),
+    "job_type": _Column("r.job_type", True),
+    "host": _Column("r.host", True),
+    "username": _Column("u.username", True),
+    "sweep": _Column("r.sweep_name", True),
+    "notes": _Column("r.notes", True),
+    "description": _Column("r.description", True),
 }
+assert set(_COLUMNS) == set(FIELD_KINDS), "every field of the language needs its SQL"
 
 # JSON documents addressed by "<prefix>.<path>"; config values are wrapped as {"value": …}.
 _DOCUMENTS: dict[str, str] = {
@@ -217,7 +214,7 @@ class _Field:
     """A resolved field: its value expression, and for JSON fields its ``json_type``."""
 
     name: str
-    kind: _Kind
+    kind: FieldKind
     value: _Q
     raw: _Q  # the stored text (times), or the value itself
     json_type: _Q | None = None
@@ -269,47 +266,29 @@ def _json_access(document: str, keys: list[str], *, inline: bool) -> tuple[_Q, _
     )
 
 
-def _resolve_field(name: str, where: str, *, inline: bool, for_order: bool = False) -> _Field:
-    column = _COLUMNS.get(name)
-    expected = ORDER_FIELD_LIST if for_order else FIELD_LIST
-    if column is not None:
-        if for_order and column.kind is _Kind.TAGS:
-            raise FilterError(
-                f"{where}: cannot order by {name!r}, a list; expected one of {expected}"
-            )
-        if column.kind is _Kind.TIME:
+def _sql_field(field: Field, *, inline: bool) -> _Field:
+    """The SQL for a field the parser resolved; ``inline`` puts keys in the text (ORDER BY)."""
+    if field.document is None:
+        column = _COLUMNS[field.name]
+        if field.kind is FieldKind.TIME:
             value = _Q(_canonical_time(column.sql))
-            return _Field(name, column.kind, value, _Q(column.sql), nullable=column.nullable)
-        if column.kind is _Kind.DURATION:
+            return _Field(field.name, field.kind, value, _Q(column.sql), nullable=column.nullable)
+        if field.kind is FieldKind.DURATION:
             value = _Q(_duration_sql())
-            return _Field(name, column.kind, value, value, nullable=True)
+            return _Field(field.name, field.kind, value, value, nullable=True)
         value = _Q(column.sql)
-        return _Field(name, column.kind, value, value, nullable=column.nullable)
-    prefix, dot, path = name.partition(".")
-    document = _DOCUMENTS.get(prefix) if dot else None
-    if document is None:
-        if name in _DOCUMENTS:
-            raise FilterError(f"{where}: field {name!r} needs a key, like '{name}.<key>'")
-        raise FilterError(f"{where}: unknown field {name!r}; expected one of {expected}")
-    keys = path.split(".")
-    if any(key == "" for key in keys):
-        raise FilterError(f"{where}: field {name!r} has an empty key; write '{prefix}.a.b'")
-    if prefix == "config":
+        return _Field(field.name, field.kind, value, value, nullable=column.nullable)
+    keys = list(field.keys)
+    if field.document == "config":
         # "config.a.value.b" names the same value as "config.a.b": the wrapper is implicit.
         if len(keys) > 1 and keys[1] == "value":
             del keys[1]
         keys.insert(1, "value")
-    value, json_type = _json_access(document, keys, inline=inline)
-    return _Field(name, _Kind.JSON, value, value, json_type=json_type)
+    value, json_type = _json_access(_DOCUMENTS[field.document], keys, inline=inline)
+    return _Field(field.name, FieldKind.JSON, value, value, json_type=json_type)
 
 
 # -- operands --------------------------------------------------------------------------------
-
-
-def _check_number(value: float, where: str) -> None:
-    problem = number_problem(value, where)
-    if problem is not None:
-        raise FilterError(problem)
 
 
 def _format_utc(moment: datetime) -> str:
@@ -321,59 +300,9 @@ def _format_utc(moment: datetime) -> str:
     )
 
 
-def _normalize_time(value: object, where: str) -> str:
-    """ISO-8601 text or epoch seconds -> the fixed-width UTC form the SQL compares with."""
-    if is_number(value):
-        assert isinstance(value, (int, float))
-        _check_number(value, where)
-    try:
-        moment = parse_time(value)
-    except (ValueError, OverflowError) as exc:
-        raise FilterError(f"{where}: {describe(value)} is not a valid time ({exc})") from None
-    if moment is None:
-        raise FilterError(
-            f"{where}: expected an ISO-8601 time like '2026-11-01T12:00:00Z' or epoch seconds, "
-            f"got {describe(value)}"
-        )
-    return _format_utc(moment)
-
-
-def _scalar_operand(field: _Field, value: object, where: str, *, allow_null: bool) -> object:
-    """Check one comparison operand against the field's kind; normalize times."""
-    if value is None:
-        if allow_null:
-            return None
-        raise FilterError(f"{where}: cannot compare {field.name!r} with null; use $exists")
-    kind = field.kind
-    if kind is _Kind.TIME:
-        return _normalize_time(value, where)
-    if kind is _Kind.DURATION:
-        if not is_number(value):
-            raise FilterError(f"{where}: expected a number of seconds, got {describe(value)}")
-    elif kind in (_Kind.TEXT, _Kind.TAGS):
-        if not isinstance(value, str):
-            raise FilterError(f"{where}: expected a string, got {describe(value)}")
-    elif not (isinstance(value, (str, bool)) or is_number(value)):
-        hint = " (use $in to match any of several values)" if isinstance(value, list) else ""
-        raise FilterError(
-            f"{where}: expected a number, string, boolean or null, got {describe(value)}{hint}"
-        )
-    if is_number(value):
-        assert isinstance(value, (int, float))
-        _check_number(value, where)
-    return value
-
-
-def _compile_regex(pattern: object, field: _Field, where: str) -> str:
-    if field.kind is _Kind.DURATION:
-        raise FilterError(f"{where}: $regex needs a string field; {field.name!r} is a number")
-    if not isinstance(pattern, str):
-        raise FilterError(f"{where}: expected a regular expression string, got {describe(pattern)}")
-    try:
-        _compiled(pattern)
-    except re.error as exc:
-        raise FilterError(f"{where}: invalid regular expression {pattern!r}: {exc}") from None
-    return pattern
+def _sql_value(value: object) -> object:
+    """A checked operand as SQL compares it: times in the fixed-width UTC form."""
+    return _format_utc(value) if isinstance(value, datetime) else value
 
 
 # -- predicates ------------------------------------------------------------------------------
@@ -390,23 +319,23 @@ def _json_guard(field: _Field, operand: object) -> _Q:
 
 
 def _is_null(field: _Field) -> _Q:
-    if field.kind is _Kind.JSON:
+    if field.kind is FieldKind.JSON:
         assert field.json_type is not None
         return _fmt("(ifnull({}, 'null') = 'null')", field.json_type)
-    if field.kind is _Kind.TAGS:
+    if field.kind is FieldKind.TAGS:
         return _fmt("(ifnull(json_array_length({}), 0) = 0)", field.value)
     return _fmt("({} IS NULL)", field.value)
 
 
 def _compare(field: _Field, sql_op: str, operand: object) -> _Q:
     """``field <op> operand`` for a non-null operand, never NULL."""
-    if field.kind is _Kind.TAGS:
+    if field.kind is FieldKind.TAGS:
         return _fmt(
             f"EXISTS (SELECT 1 FROM json_each({{}}) AS _tag WHERE _tag.value {sql_op} {{}})",
             field.value,
             _param(operand),
         )
-    if field.kind is _Kind.JSON:
+    if field.kind is FieldKind.JSON:
         if sql_op == "=" and isinstance(operand, bool):
             assert field.json_type is not None
             return _fmt("ifnull({} = {}, 0)", field.json_type, _literal(json.dumps(operand)))
@@ -426,7 +355,7 @@ def _member_of(field: _Field, operands: list[object]) -> _Q:
     if any(value is None for value in operands):
         parts.append(_is_null(field))
     values = [value for value in operands if value is not None]
-    if field.kind is _Kind.JSON:
+    if field.kind is FieldKind.JSON:
         assert field.json_type is not None
         bools = sorted({json.dumps(value) for value in values if isinstance(value, bool)})
         if bools:
@@ -449,7 +378,7 @@ def _member_of(field: _Field, operands: list[object]) -> _Q:
     elif values:
         # One JSON-array parameter however long the list: no limit on bound variables.
         listed = _param(json.dumps(values))
-        if field.kind is _Kind.TAGS:
+        if field.kind is FieldKind.TAGS:
             parts.append(
                 _fmt(
                     "EXISTS (SELECT 1 FROM json_each({}) AS _tag "
@@ -467,23 +396,23 @@ def _member_of(field: _Field, operands: list[object]) -> _Q:
 
 
 def _exists(field: _Field, present: bool) -> _Q:
-    if field.kind is _Kind.JSON:
+    if field.kind is FieldKind.JSON:
         assert field.json_type is not None
         return _fmt("({} IS NOT NULL)" if present else "({} IS NULL)", field.json_type)
-    if field.kind is _Kind.TAGS:
+    if field.kind is FieldKind.TAGS:
         absent = _is_null(field)
         return _not(absent) if present else absent
     return _fmt("({} IS NOT NULL)" if present else "({} IS NULL)", field.value)
 
 
 def _regex(field: _Field, pattern: str) -> _Q:
-    if field.kind is _Kind.TAGS:
+    if field.kind is FieldKind.TAGS:
         return _fmt(
             "EXISTS (SELECT 1 FROM json_each({}) AS _tag WHERE REGEXP({}, _tag.value))",
             field.value,
             _param(pattern),
         )
-    if field.kind is _Kind.JSON:
+    if field.kind is FieldKind.JSON:
         assert field.json_type is not None
         return _two_valued(
             _fmt("({} = 'text' AND REGEXP({}, {}))", field.json_type, _param(pattern), field.raw)
@@ -491,124 +420,53 @@ def _regex(field: _Field, pattern: str) -> _Q:
     return _two_valued(_fmt("REGEXP({}, {})", _param(pattern), field.raw))
 
 
-def _equals(field: _Field, operand: object, where: str) -> _Q:
-    value = _scalar_operand(field, operand, where, allow_null=True)
-    return _is_null(field) if value is None else _compare(field, "=", value)
+def _equals(field: _Field, operand: object) -> _Q:
+    return _is_null(field) if operand is None else _compare(field, "=", _sql_value(operand))
 
 
-def _operator(field: _Field, op: str, operand: object, where: str) -> _Q:
+def _condition(cond: FieldCond) -> _Q:
+    """The SQL for one parsed field condition (its operand already checked by the parser)."""
+    field = _sql_field(cond.field, inline=False)
+    op, operand = cond.op, cond.operand
     if op in ("$eq", "$ne"):
-        equal = _equals(field, operand, where)
+        equal = _equals(field, operand)
         return equal if op == "$eq" else _not(equal)
     if op in _RANGE_SQL:
-        value = _scalar_operand(field, operand, where, allow_null=False)
-        return _compare(field, _RANGE_SQL[op], value)
+        return _compare(field, _RANGE_SQL[op], _sql_value(operand))
     if op in ("$in", "$nin"):
-        if not isinstance(operand, list):
-            raise FilterError(f"{where}: expected a list of values, got {describe(operand)}")
-        values = [
-            _scalar_operand(field, item, f"{where}[{index}]", allow_null=True)
-            for index, item in enumerate(operand)
-        ]
-        member = _member_of(field, values)
+        assert isinstance(operand, tuple)
+        member = _member_of(field, [_sql_value(item) for item in operand])
         return member if op == "$in" else _not(member)
     if op == "$exists":
-        if not isinstance(operand, bool):
-            raise FilterError(f"{where}: expected true or false, got {describe(operand)}")
+        assert isinstance(operand, bool)
         return _exists(field, operand)
-    assert op == "$regex"
-    return _regex(field, _compile_regex(operand, field, where))
+    assert op == "$regex" and isinstance(operand, str)
+    _check_regex(operand)  # also warms the cache REGEXP() reads
+    return _regex(field, operand)
 
 
-# -- the filter walker -----------------------------------------------------------------------
+# -- the tree compiler -----------------------------------------------------------------------
 
 
-def _check_depth(depth: int, where: str) -> None:
-    if depth > MAX_DEPTH:
-        raise FilterError(f"{where}: filter is nested deeper than {MAX_DEPTH} levels")
-
-
-def _field_condition(field: _Field, condition: object, where: str, depth: int) -> _Q:
-    if not isinstance(condition, dict):
-        return _equals(field, condition, where)
-    _check_depth(depth, where)
-    if not condition:
-        raise FilterError(
-            f"{where}: empty operator object; expected one of {', '.join(FIELD_OPS)}, $not"
-        )
-    parts: list[_Q] = []
-    for op, operand in condition.items():
-        op_where = f"{where}[{op!r}]"
-        if not isinstance(op, str) or not op.startswith("$"):
-            raise FilterError(
-                f"{where}: expected an operator object like {{'$gt': 1}} or a plain value, "
-                f"got key {op!r} (objects are not comparable values)"
-            )
-        if op == "$not":
-            if not isinstance(operand, dict):
-                raise FilterError(
-                    f"{op_where}: expected an operator object like {{'$gt': 1}}, "
-                    f"got {describe(operand)}"
-                )
-            parts.append(_not(_field_condition(field, operand, op_where, depth + 1)))
-        elif op in FIELD_OPS:
-            parts.append(_operator(field, op, operand, op_where))
-        elif op in LOGICAL_OPS:
-            raise FilterError(
-                f"{where}: {op!r} combines whole filters and cannot be used inside field "
-                f"{field.name!r}; write {{'{op}': [{{'{field.name}': ...}}, ...]}}"
-            )
-        else:
-            raise FilterError(
-                f"{where}: unknown operator {op!r}; expected one of {', '.join(FIELD_OPS)}, $not"
-            )
-    return _join(parts, "AND", _TRUE)
-
-
-def _filter(node: object, where: str, depth: int) -> _Q:
-    _check_depth(depth, where)
-    if not isinstance(node, dict):
-        raise FilterError(f"{where}: expected an object of conditions, got {describe(node)}")
-    parts: list[_Q] = []
-    for key, value in node.items():
-        key_where = f"{where}[{key!r}]"
-        if not isinstance(key, str):
-            raise FilterError(f"{where}: keys must be strings, got {describe(key)}")
-        if key in LOGICAL_OPS:
-            if not isinstance(value, list):
-                raise FilterError(f"{key_where}: expected a list of filters, got {describe(value)}")
-            subs = [
-                _filter(item, f"{key_where}[{index}]", depth + 1)
-                for index, item in enumerate(value)
-            ]
-            # Empty lists are vacuous ({"$and": []} matches all) rather than errors: the W&B UI
-            # sends {"$or": [{"$and": []}]} for "no filter".
-            if key == "$and":
-                parts.append(_join(subs, "AND", _TRUE))
-            elif key == "$or":
-                parts.append(_join(subs, "OR", _FALSE))
-            else:
-                parts.append(_not(_join(subs, "OR", _FALSE)))
-        elif key == "$not":
-            parts.append(_not(_filter(value, key_where, depth + 1)))
-        elif key in FIELD_OPS:
-            raise FilterError(
-                f"{where}: {key!r} compares a field and belongs inside one, "
-                f"like {{'config.lr': {{'{key}': ...}}}}"
-            )
-        elif key.startswith("$"):
-            raise FilterError(
-                f"{where}: unknown operator {key!r}; expected one of "
-                f"{', '.join(LOGICAL_OPS)}, $not, or a field name"
-            )
-        else:
-            field = _resolve_field(key, where, inline=False)
-            parts.append(_field_condition(field, value, key_where, depth + 1))
-    return _join(parts, "AND", _TRUE)
+def _compile(node: FilterNode) -> _Q:
+    if isinstance(node, FieldCond):
+        return _condition(node)
+    if isinstance(node, Not):
+        return _not(_compile(node.child))
+    parts = [_compile(child) for child in node.children]
+    if isinstance(node, And):
+        return _join(parts, "AND", _TRUE)
+    if isinstance(node, Or):
+        return _join(parts, "OR", _FALSE)
+    assert isinstance(node, Nor)
+    return _not(_join(parts, "OR", _FALSE))
 
 
 def compile_run_filters(filters: object) -> SqlFragment:
     """Compile a W&B run filter into a SQL boolean expression over ``runs r`` / ``users u``.
+
+    The filter is parsed by :func:`wandbkit._lang.filters.parse` (the client's validator parses
+    it the same way), and the tree is compiled here.
 
     Args:
         filters: the parsed ``filters`` JSON: a Mongo-style dict, or ``None``/``{}`` for "all
@@ -626,9 +484,11 @@ def compile_run_filters(filters: object) -> SqlFragment:
         >>> fragment.sql, fragment.params
         ('(r.state IS ?)', ('finished',))
     """
-    if filters is None:
-        return SqlFragment("1", ())
-    compiled = _filter(filters, _ARGUMENT, 1)
+    try:
+        tree = parse(filters, RUN_FIELDS)
+    except FilterSyntaxError as exc:
+        raise FilterError(str(exc)) from None
+    compiled = _compile(tree)
     return SqlFragment(compiled.sql, compiled.params)
 
 
@@ -657,33 +517,60 @@ def compile_run_order(order: str | None) -> list[OrderTerm]:
         >>> [(t.sql, t.descending) for t in compile_run_order("-state")]
         [('r.state', True), ('r.pk', True)]
     """
-    if order is not None and not isinstance(order, str):
-        raise FilterError(f"order: expected a string like '-created_at', got {describe(order)}")
-    text = (order or "").strip() or "+created_at"
-    descending = text.startswith("-")
-    name = text[1:] if text[0] in "+-" else text
-    if not name:
-        raise FilterError(f"order: {order!r} names no field; expected one of {ORDER_FIELD_LIST}")
-    if "\x00" in name:
-        # Python's sqlite3 refuses statement text with a NUL; say so before building one.
-        raise FilterError("order: field name contains a NUL character")
-    field = _resolve_field(name, "order", inline=True, for_order=True)
+    try:
+        key = parse_order(order, RUN_FIELDS)
+    except FilterSyntaxError as exc:
+        raise FilterError(str(exc)) from None
+    field = _sql_field(key.field, inline=True)
     assert not field.value.params  # ORDER BY terms carry no parameters
     terms: list[OrderTerm] = []
     if field.nullable:
-        flag = "({} IS NOT NULL)" if descending else "({} IS NULL)"
-        terms.append(OrderTerm(flag.format(field.value.sql), descending))
-    terms.append(OrderTerm(field.value.sql, descending))
-    terms.append(OrderTerm("r.pk", descending))
+        flag = "({} IS NOT NULL)" if key.descending else "({} IS NULL)"
+        terms.append(OrderTerm(flag.format(field.value.sql), key.descending))
+    terms.append(OrderTerm(field.value.sql, key.descending))
+    terms.append(OrderTerm("r.pk", key.descending))
     return terms
 
 
 # -- SQL functions ---------------------------------------------------------------------------
 
 
+class _Pattern(Protocol):
+    """What a compiled RE2 pattern offers here (``google-re2`` ships no type information)."""
+
+    def search(self, text: str) -> object | None: ...
+
+
+#: The longest ``$regex`` pattern, in characters.
+MAX_REGEX_LENGTH = 1000
+#: The memory RE2 may use for one compiled pattern (its default is 8 MiB as well).
+_RE2_MAX_MEM = 8 << 20
+
+
 @functools.lru_cache(maxsize=256)
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+def _compiled(pattern: str) -> _Pattern:
+    options = re2.Options()
+    options.log_errors = False  # a refused pattern is the caller's error, not a server log line
+    options.max_mem = _RE2_MAX_MEM
+    compiled: _Pattern = re2.compile(pattern, options)
+    return compiled
+
+
+def _check_regex(pattern: str) -> None:
+    if len(pattern) > MAX_REGEX_LENGTH:
+        raise FilterError(
+            f"filters: a $regex pattern may be at most {MAX_REGEX_LENGTH} characters, "
+            f"got {len(pattern)}"
+        )
+    try:
+        _compiled(pattern)
+    except re2.error as exc:
+        detail = exc.args[0] if exc.args else "refused"
+        reason = detail.decode(errors="replace") if isinstance(detail, bytes) else str(detail)
+        raise FilterError(
+            f"filters: $regex {pattern!r} is not a pattern RE2 (W&B's regular expression "
+            f"engine) accepts: {reason}"
+        ) from None
 
 
 def _regexp(pattern: object, value: object) -> bool:
@@ -696,8 +583,9 @@ def _regexp(pattern: object, value: object) -> bool:
 def register_sql_functions(conn: sqlite3.Connection) -> None:
     """Register the SQL functions compiled filters use on a connection.
 
-    Registers ``REGEXP(pattern, value)``: true when :func:`re.search` finds ``pattern`` in
-    ``value``, false for a NULL value. It also serves SQLite's ``value REGEXP pattern`` syntax.
+    Registers ``REGEXP(pattern, value)``: true when RE2 finds ``pattern`` anywhere in
+    ``value`` (as :func:`re.search` would), false for a NULL value. It also serves SQLite's
+    ``value REGEXP pattern`` syntax.
 
     Args:
         conn: the connection the compiled SQL will run on.

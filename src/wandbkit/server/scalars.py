@@ -17,8 +17,7 @@ from typing import Any
 
 from ariadne import ScalarType
 
-from wandbkit.server.history import dumps_json
-from wandbkit.server.store import parse_timestamp, utc_timestamp
+from wandbkit.server.store.text import dumps_json, parse_timestamp, utc_timestamp
 
 
 def serialize_json_string(value: Any) -> str:

@@ -16,7 +16,8 @@ from datetime import datetime, timedelta, timezone
 
 from wandbkit.server.seed_catalog import DEMO_PROJECTS, DemoContext, DemoProject, SeedResult
 from wandbkit.server.seed_runs import seed_demo_runs
-from wandbkit.server.store import Store, utc_timestamp
+from wandbkit.server.store import Store
+from wandbkit.server.store.text import utc_timestamp
 
 __all__ = [
     "DEMO_PROJECTS",
@@ -61,17 +62,19 @@ def seed_basic(
         wandbkit.server.store.StoreError: a bad name, or a name taken by another kind of
             entity (for example ``team`` equal to an existing user's name).
     """
-    org = store.get_organization(organization) or store.create_organization(organization)
-    user = store.get_user(username) or store.create_user(
+    org = store.entities.get_organization(organization) or store.entities.create_organization(
+        organization
+    )
+    user = store.accounts.get_user(username) or store.accounts.create_user(
         username,
         name=full_name or username.replace("-", " ").replace("_", " ").title(),
         email=email or f"{username}@example.com",
     )
-    store.add_organization_member(org.pk, user.pk, role="admin")
-    team_row = store.get_entity(team) or store.create_team(team, organization_pk=org.pk)
-    store.add_team_member(team_row.pk, user.pk, role="admin")
-    key, _ = store.create_api_key(user.pk, key=api_key, name="wandbkit-seed")
-    default_entity = store.get_entity_by_pk(user.default_entity_pk)
+    store.entities.add_organization_member(org.pk, user.pk, role="admin")
+    team_row = store.entities.get(team) or store.entities.create_team(team, organization_pk=org.pk)
+    store.entities.add_team_member(team_row.pk, user.pk, role="admin")
+    key, _ = store.accounts.create_api_key(user.pk, key=api_key, name="wandbkit-seed")
+    default_entity = store.entities.get_by_pk(user.default_entity_pk)
     assert default_entity is not None
     return SeedResult(
         api_key=key,
@@ -86,9 +89,9 @@ def seed_demo_projects(ctx: DemoContext) -> None:
     """Create the :data:`DEMO_PROJECTS` that do not exist yet."""
     for demo in DEMO_PROJECTS:
         entity_pk = ctx.user.entity_pk if demo.owner == "user" else ctx.team.pk
-        if ctx.store.get_project(entity_pk, demo.name) is not None:
+        if ctx.store.projects.get(entity_pk, demo.name) is not None:
             continue
-        ctx.store.upsert_project(
+        ctx.store.projects.upsert(
             entity_pk,
             demo.name,
             creator_pk=ctx.user.pk,
@@ -130,8 +133,8 @@ def seed_demo(
     seed = seed_basic(
         store, username=username, team=team, organization=organization, api_key=api_key
     )
-    user = store.get_user(seed.username)
-    team_row = store.get_entity(seed.team)
+    user = store.accounts.get_user(seed.username)
+    team_row = store.entities.get(seed.team)
     assert user is not None and team_row is not None
     ctx = DemoContext(store, seed, user, team_row, now or datetime.now(timezone.utc))
     for step in DEMO_STEPS:

@@ -25,18 +25,16 @@ from typing import Any, Literal
 
 import yaml
 
-from wandbkit.server.history import dumps_json, empty_history_keys, merge_history_keys
+from wandbkit.server.history import empty_history_keys, merge_history_keys
 from wandbkit.server.seed_catalog import DEMO_PROJECTS, DemoContext
-from wandbkit.server.store import (
+from wandbkit.server.store import NewRun, Store, StoreError, UserRow
+from wandbkit.server.store.runs import wrap_config
+from wandbkit.server.store.text import (
     GENERATED_RUN_NAME_LENGTH,
     RUN_NAME_ALPHABET,
-    NewRun,
-    Store,
-    StoreError,
-    UserRow,
+    dumps_json,
     parse_timestamp,
     precise_timestamp,
-    wrap_config,
 )
 
 Family = Literal["classification", "lm", "diffusion", "rl"]
@@ -207,12 +205,12 @@ def seed_demo_runs(ctx: DemoContext) -> None:
     for recipe in DEMO_RUN_RECIPES:
         owner = ctx.team if _is_team_project(recipe.project) else None
         entity_pk = owner.pk if owner else ctx.user.entity_pk
-        project = ctx.store.get_project(entity_pk, recipe.project)
+        project = ctx.store.projects.get(entity_pk, recipe.project)
         if project is None:
             continue
         users = [ctx.user] + ([teammate] if owner is not None and teammate else [])
         plans = _plan_project(recipe, parse_timestamp(project.created_at), ctx.now, users)
-        existing = ctx.store.run_names(project.pk)
+        existing = ctx.store.runs.names(project.pk)
         plans = [plan for plan in plans if plan.run.name not in existing]
         if plans:
             _store_plans(ctx.store, project.pk, plans)
@@ -226,7 +224,7 @@ def _store_sweeps(
     created a minute before its first run, finished once all its runs have stopped."""
     metric, _ = _EVAL_METRICS[recipe.family]
     for name in dict.fromkeys(p.run.sweep_name for p in plans if p.run.sweep_name):
-        if store.get_sweep(project_pk, name) is not None:
+        if store.sweeps.get(project_pk, name) is not None:
             continue
         members = [p for p in plans if p.run.sweep_name == name]
         values = [_summary(p)[metric] for p in members if metric in _summary(p)]
@@ -242,7 +240,7 @@ def _store_sweeps(
                 "model": {"values": list(recipe.models)},
             },
         }
-        store.create_sweep(
+        store.sweeps.create(
             project_pk,
             name,
             # W&B keeps a sweep's config as the YAML text it was given.
@@ -265,31 +263,31 @@ def _teammate(ctx: DemoContext) -> UserRow | None:
     store = ctx.store
     if ctx.user.username == TEAMMATE_USERNAME:
         return None
-    user = store.get_user(TEAMMATE_USERNAME)
+    user = store.accounts.get_user(TEAMMATE_USERNAME)
     if user is None:
-        if store.get_entity(TEAMMATE_USERNAME) is not None:
+        if store.entities.get(TEAMMATE_USERNAME) is not None:
             return None
-        user = store.create_user(
+        user = store.accounts.create_user(
             TEAMMATE_USERNAME, name="Jordan Lee", email=f"{TEAMMATE_USERNAME}@example.com"
         )
-    if not store.is_team_member(ctx.team.pk, user.pk):
-        store.add_team_member(ctx.team.pk, user.pk, role="member")
+    if not store.entities.is_team_member(ctx.team.pk, user.pk):
+        store.entities.add_team_member(ctx.team.pk, user.pk, role="member")
     return user
 
 
 def _store_plans(store: Store, project_pk: int, plans: list[_PlannedRun]) -> None:
     with store.transaction():
-        pks = store.bulk_insert_runs(project_pk, [plan.run for plan in plans])
-        store.bulk_insert_history(
+        pks = store.runs.bulk_insert(project_pk, [plan.run for plan in plans])
+        store.history.bulk_insert(
             (pk, row["_step"], dumps_json(row))
             for pk, plan in zip(pks, plans, strict=True)
             for row in plan.history
         )
         for pk, plan in zip(pks, plans, strict=True):
-            store.append_events(pk, plan.events)
-            store.append_log_lines(pk, plan.logs)
+            store.history.append_events(pk, plan.events)
+            store.console.append(pk, plan.logs)
             for name, data in plan.files.items():
-                store.put_run_file(pk, name, data, updated_at=plan.files_at, fsync=False)
+                store.run_files.put(pk, name, data, updated_at=plan.files_at, fsync=False)
 
 
 def _plan_project(
@@ -740,15 +738,17 @@ def seed_runs_benchmark(
     if runs < 0 or steps < 0 or metrics < 1:
         raise StoreError("runs and steps must be zero or more, and metrics at least one")
     started = time.perf_counter()
-    user = store.get_user(username)
+    user = store.accounts.get_user(username)
     if user is None:
         raise StoreError(f"user {username!r} does not exist; seed it first")
-    owner = store.get_entity(entity) if entity else store.get_entity_by_pk(user.default_entity_pk)
+    owner = (
+        store.entities.get(entity) if entity else store.entities.get_by_pk(user.default_entity_pk)
+    )
     if owner is None:
         raise StoreError(f"entity {entity!r} does not exist")
-    project_row, _ = store.upsert_project(owner.pk, project, creator_pk=user.pk)
+    project_row, _ = store.projects.upsert(owner.pk, project, creator_pk=user.pk)
     names = [f"b{i:07d}" for i in range(runs)]
-    existing = store.run_names(project_row.pk)
+    existing = store.runs.names(project_row.pk)
     todo = [i for i, name in enumerate(names) if name not in existing]
     metric_names = tuple(BENCHMARK_METRICS[:metrics]) + tuple(
         f"metric_{i}" for i in range(len(BENCHMARK_METRICS), metrics)
@@ -758,7 +758,7 @@ def seed_runs_benchmark(
     plans = [_bench_plan(rng, i, runs, steps, metric_names, newest) for i in todo]
     history_keys = _bench_history_keys(metric_names, steps)
     with store.transaction():
-        pks = store.bulk_insert_runs(
+        pks = store.runs.bulk_insert(
             project_row.pk,
             [
                 NewRun(
@@ -781,7 +781,7 @@ def seed_runs_benchmark(
                 for i, plan in zip(todo, plans, strict=True)
             ],
         )
-        store.bulk_insert_history(_bench_rows(pks, plans, metric_names, steps, seed))
+        store.history.bulk_insert(_bench_rows(pks, plans, metric_names, steps, seed))
     return BenchmarkSeed(
         entity=owner.name,
         project=project,

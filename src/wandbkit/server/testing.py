@@ -27,8 +27,10 @@ import uvicorn
 from starlette.applications import Starlette
 
 from wandbkit.server.app import HEALTH_PATH, create_app
+from wandbkit.server.faults import Faults
 from wandbkit.server.seed import SeedResult, seed_basic
-from wandbkit.server.store import RunRow, Store, StoreError, wrap_config
+from wandbkit.server.store import RunRow, Store, StoreError
+from wandbkit.server.store.runs import wrap_config
 
 #: How long :func:`running_server` waits for the server to answer ``/healthz``.
 STARTUP_TIMEOUT = 15.0
@@ -46,12 +48,15 @@ class ServerHandle:
         api_key: a valid key for ``seed.username``; use as ``WANDB_API_KEY``.
         store: the server's store; tests may add data directly.
         seed: what the seed created.
+        faults: the server's fault-injection plan (:mod:`wandbkit.server.faults`); add rules
+            to it while the server runs.
     """
 
     base_url: str
     api_key: str = field(repr=False)
     store: Store
     seed: SeedResult
+    faults: Faults = field(default_factory=Faults, repr=False)
 
     @property
     def graphql_url(self) -> str:
@@ -110,9 +115,9 @@ def add_run(
         files: file names and their bytes.
         logs: console output lines: texts, or mappings with ``line`` and optional ``level``
             (``"error"`` for stderr), ``timestamp`` and ``label`` (see
-            :meth:`Store.append_log_lines`).
+            :meth:`Console.append`).
         username: the run's user (default: the owner of a personal entity, else none).
-        **fields: more :meth:`Store.create_run` arguments (``state``, ``tags``,
+        **fields: more :meth:`Runs.create` arguments (``state``, ``tags``,
             ``group_name``, ``created_at``...).
 
     Returns:
@@ -122,18 +127,22 @@ def add_run(
         StoreError: a bad path, name or value.
     """
     entity_name, sep, project_name = path.partition("/")
-    entity = store.get_entity(entity_name) if sep else None
+    entity = store.entities.get(entity_name) if sep else None
     if entity is None or not project_name:
         raise StoreError(f"path must be 'entity/project' with an existing entity, got {path!r}")
-    user = store.get_user(username) if username else store.get_user_by_entity(entity.pk)
+    user = (
+        store.accounts.get_user(username)
+        if username
+        else store.accounts.get_user_by_entity(entity.pk)
+    )
     if username and user is None:
         raise StoreError(f"user {username!r} does not exist")
-    project = store.get_project(entity.pk, project_name)
+    project = store.projects.get(entity.pk, project_name)
     if project is None:
-        project, _ = store.upsert_project(
+        project, _ = store.projects.upsert(
             entity.pk, project_name, creator_pk=user.pk if user else None
         )
-    run = store.create_run(
+    run = store.runs.create(
         project.pk,
         name,
         user_pk=user.pk if user else None,
@@ -142,11 +151,11 @@ def add_run(
         **fields,
     )
     if history:
-        run = store.append_history(run.pk, history, update_summary=summary is None)
+        run = store.history.append(run.pk, history, update_summary=summary is None)
     for file_name, data in (files or {}).items():
-        store.put_run_file(run.pk, file_name, data)
+        store.run_files.put(run.pk, file_name, data)
     if logs:
-        store.append_log_lines(run.pk, logs)
+        store.console.append(run.pk, logs)
     return run
 
 
@@ -171,6 +180,7 @@ def running_server(
     host: str = "127.0.0.1",
     port: int = 0,
     seed: SeedResult | None = None,
+    faults: Faults | None = None,
 ) -> Iterator[ServerHandle]:
     """Run the server with uvicorn in a background thread for the duration of a block.
 
@@ -181,6 +191,7 @@ def running_server(
         port: the port; ``0`` picks a free one.
         seed: the seed to report in the handle; default :func:`seed_basic` on ``store``
             (which reuses existing users and adds a key).
+        faults: a fault-injection plan; default an empty one (``handle.faults``).
 
     Yields:
         A :class:`ServerHandle` once ``/healthz`` answers 200.
@@ -195,8 +206,9 @@ def running_server(
     bound_host, bound_port = sock.getsockname()[:2]
     url_host = f"[{bound_host}]" if ":" in bound_host else bound_host
     base_url = f"http://{url_host}:{bound_port}"
+    faults = faults if faults is not None else Faults()
     config = uvicorn.Config(
-        create_app(store),
+        create_app(store, faults=faults),
         log_config=None,  # leave the host process's logging (pytest's capture) alone
         log_level="warning",
         access_log=False,
@@ -209,7 +221,9 @@ def running_server(
     thread.start()
     try:
         _wait_until_healthy(base_url, thread)
-        yield ServerHandle(base_url=base_url, api_key=seed.api_key, store=store, seed=seed)
+        yield ServerHandle(
+            base_url=base_url, api_key=seed.api_key, store=store, seed=seed, faults=faults
+        )
     finally:
         server.should_exit = True
         thread.join(SHUTDOWN_TIMEOUT)

@@ -57,7 +57,7 @@ class AsyncRunContents:
             self._ctx, self.entity, self.project, self.id, samples, keys, x_axis, stream
         )
         if pandas:
-            from wandbkit.run_data import to_pandas
+            from wandbkit._values.history import to_pandas
 
             return to_pandas(rows)
         return rows

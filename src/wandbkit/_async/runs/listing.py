@@ -13,9 +13,11 @@ from wandbkit._async.pagination import AsyncRelayPaginator, Page
 from wandbkit._async.runs.fields import HeavyFields, heavy_of
 from wandbkit._async.runs.run import AsyncRun, SweepLoader
 from wandbkit._core.errors import NotFoundError, UsageError
+from wandbkit._core.not_found import project_not_found
+from wandbkit._values.checks import check_keys
+from wandbkit._values.history import HistoryFormat
 from wandbkit.filters import runs_named, validate_run_filters, validate_run_order
-from wandbkit.paths import check_name, project_not_found
-from wandbkit.run_data import HistoryFormat, check_keys
+from wandbkit.paths import check_name
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -27,8 +29,7 @@ if TYPE_CHECKING:
 # Runs.histories: runs per request, and requests in flight at once (threads in the sync twin).
 HISTORIES_BATCH_SIZE = 10
 HISTORIES_CONCURRENCY = 8
-# Runs.histories on runs not listed yet lists only their names, this many per request (the
-# most the server gives in one page).
+# Runs.histories on unlisted runs lists their names, this many per request (a server page's most).
 RUN_NAMES_PER_PAGE = 1000
 
 

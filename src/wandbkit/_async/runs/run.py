@@ -20,8 +20,9 @@ from wandbkit._async.runs.fields import (
 )
 from wandbkit._core.errors import UsageError
 from wandbkit._core.flavor_async import MaybeAwaitable, async_sleep, monotonic
-from wandbkit.paths import project_not_found, run_not_found
-from wandbkit.run_data import RunState, check_keys, sanitize_json, split_config, wrap_config
+from wandbkit._core.not_found import project_not_found, run_not_found
+from wandbkit._values.checks import check_keys, sanitize_json
+from wandbkit._values.runs import RunState, join_config, split_config
 
 if TYPE_CHECKING:
     from wandbkit._async.sweep_record import AsyncSweepRecord
@@ -293,7 +294,7 @@ class AsyncRun(LazyRecord[HeavyFields], AsyncRunContents):
     @property
     def json_config(self) -> str:
         """The config in the server's wrapped form, as JSON text."""
-        return json.dumps(wrap_config(self.config, self.rawconfig))
+        return json.dumps(join_config(self.config, self.rawconfig))
 
     @property
     def summary(self) -> AsyncSummary:
@@ -387,7 +388,7 @@ class AsyncRun(LazyRecord[HeavyFields], AsyncRunContents):
                 tags=list(self._tags),
             )
             if heavy is not None:
-                values["config"] = sanitize_json(wrap_config(self.config, self.rawconfig), "config")
+                values["config"] = sanitize_json(join_config(self.config, self.rawconfig), "config")
         if summary and heavy is not None:
             values["summary_metrics"] = sanitize_json(heavy.summary, "summary")
         result = await self._ctx.client.upsert_run(input=UpsertBucketInput(**values))

@@ -59,7 +59,7 @@ class RunContents:
             self._ctx, self.entity, self.project, self.id, samples, keys, x_axis, stream
         )
         if pandas:
-            from wandbkit.run_data import to_pandas
+            from wandbkit._values.history import to_pandas
 
             return to_pandas(rows)
         return rows

@@ -10,7 +10,8 @@ from typing import Any, Protocol
 
 from wandbkit._core.errors import UsageError
 from wandbkit._core.flavor_sync import MaybeAwaitable
-from wandbkit.run_data import as_dict, sanitize_json
+from wandbkit._values.checks import sanitize_json
+from wandbkit._values.runs import as_dict
 
 
 @dataclass(frozen=True)

@@ -10,14 +10,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from wandbkit._core.errors import NotFoundError, UsageError
+from wandbkit._core.not_found import project_not_found
 from wandbkit._sync.context import ClientContext
 from wandbkit._sync.history import histories_of
 from wandbkit._sync.pagination import Page, RelayPaginator
 from wandbkit._sync.runs.fields import HeavyFields, heavy_of
 from wandbkit._sync.runs.run import Run, SweepLoader
+from wandbkit._values.checks import check_keys
+from wandbkit._values.history import HistoryFormat
 from wandbkit.filters import runs_named, validate_run_filters, validate_run_order
-from wandbkit.paths import check_name, project_not_found
-from wandbkit.run_data import HistoryFormat, check_keys
+from wandbkit.paths import check_name
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -29,8 +31,7 @@ if TYPE_CHECKING:
 # Runs.histories: runs per request, and requests in flight at once (threads in the sync twin).
 HISTORIES_BATCH_SIZE = 10
 HISTORIES_CONCURRENCY = 8
-# Runs.histories on runs not listed yet lists only their names, this many per request (the
-# most the server gives in one page).
+# Runs.histories on unlisted runs lists their names, this many per request (a server page's most).
 RUN_NAMES_PER_PAGE = 1000
 
 

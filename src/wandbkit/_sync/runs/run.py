@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from wandbkit._core.errors import UsageError
 from wandbkit._core.flavor_sync import MaybeAwaitable, monotonic, sync_sleep
+from wandbkit._core.not_found import project_not_found, run_not_found
 from wandbkit._sync.context import ClientContext
 from wandbkit._sync.lazy import LazyRecord
 from wandbkit._sync.runs.contents import RunContents
@@ -22,8 +23,8 @@ from wandbkit._sync.runs.fields import (
     check_optional_str,
     heavy_of,
 )
-from wandbkit.paths import project_not_found, run_not_found
-from wandbkit.run_data import RunState, check_keys, sanitize_json, split_config, wrap_config
+from wandbkit._values.checks import check_keys, sanitize_json
+from wandbkit._values.runs import RunState, join_config, split_config
 
 if TYPE_CHECKING:
     from wandbkit._generated.fragments import RunLightFields
@@ -295,7 +296,7 @@ class Run(LazyRecord[HeavyFields], RunContents):
     @property
     def json_config(self) -> str:
         """The config in the server's wrapped form, as JSON text."""
-        return json.dumps(wrap_config(self.config, self.rawconfig))
+        return json.dumps(join_config(self.config, self.rawconfig))
 
     @property
     def summary(self) -> Summary:
@@ -389,7 +390,7 @@ class Run(LazyRecord[HeavyFields], RunContents):
                 tags=list(self._tags),
             )
             if heavy is not None:
-                values["config"] = sanitize_json(wrap_config(self.config, self.rawconfig), "config")
+                values["config"] = sanitize_json(join_config(self.config, self.rawconfig), "config")
         if summary and heavy is not None:
             values["summary_metrics"] = sanitize_json(heavy.summary, "summary")
         result = self._ctx.client.upsert_run(input=UpsertBucketInput(**values))

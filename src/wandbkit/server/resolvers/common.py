@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from graphql import GraphQLError, GraphQLResolveInfo
 
 from wandbkit.server.ids import InvalidCursorError, decode_row_cursor, encode_cursor
+from wandbkit.server.permissions import project_readable
 from wandbkit.server.signing import UrlSigner
 from wandbkit.server.store import EntityRow, ProjectRow, RunRow, Store, UserRow
 
@@ -88,20 +89,20 @@ class RequestContext:
     def entity(self, pk: int) -> EntityRow | None:
         """The entity with row id ``pk`` (memoised)."""
         if pk not in self._entities:
-            self._entities[pk] = self.store.get_entity_by_pk(pk)
+            self._entities[pk] = self.store.entities.get_by_pk(pk)
         return self._entities[pk]
 
     def entity_or_default(self, name: str | None) -> EntityRow | None:
         """The entity called ``name`` (``None`` if there is none), or without a name the
         viewer's default entity."""
-        return self.store.get_entity(name) if name else self.default_entity()
+        return self.store.entities.get(name) if name else self.default_entity()
 
     def user(self, pk: int) -> UserRow | None:
         """The user with row id ``pk`` (memoised; loads every expected user with it)."""
         if pk not in self._users:
             wanted = {pk, *self._expected_users}
             self._expected_users.clear()
-            found = self.store.get_users_by_pks(wanted)
+            found = self.store.accounts.get_users_by_pks(wanted)
             for user_pk in wanted:
                 self._users[user_pk] = found.get(user_pk)
         return self._users[pk]
@@ -115,7 +116,7 @@ class RequestContext:
     def project(self, pk: int) -> ProjectRow | None:
         """The project with row id ``pk`` (memoised)."""
         if pk not in self._projects:
-            self._projects[pk] = self.store.get_project_by_pk(pk)
+            self._projects[pk] = self.store.projects.get_by_pk(pk)
         return self._projects[pk]
 
     def remember_project(self, project: ProjectRow) -> ProjectRow:
@@ -126,7 +127,7 @@ class RequestContext:
     def run(self, pk: int) -> RunRow | None:
         """The run with row id ``pk`` (memoised for the request; files share their run)."""
         if pk not in self._runs:
-            self._runs[pk] = self.store.get_run_by_pk(pk)
+            self._runs[pk] = self.store.runs.get_by_pk(pk)
         return self._runs[pk]
 
     def remember_run(self, run: RunRow) -> RunRow:
@@ -141,7 +142,7 @@ class RequestContext:
     @property
     def signer(self) -> UrlSigner:
         """Signs the request's file URLs with the store's secret and clock."""
-        return self.store.url_signer
+        return self.store.db.url_signer
 
     def required_entity(self, pk: int) -> EntityRow:
         """The entity with row id ``pk``; it exists because a foreign key says so."""
@@ -157,7 +158,7 @@ class RequestContext:
     def can_write(self, entity: EntityRow) -> bool:
         """Whether the viewer may change things in ``entity`` (memoised)."""
         if entity.pk not in self._writable:
-            self._writable[entity.pk] = self.store.can_write(self.viewer, entity)
+            self._writable[entity.pk] = self.store.accounts.can_write(self.viewer, entity)
         return self._writable[entity.pk]
 
     def require_write(self, entity: EntityRow, action: str) -> None:
@@ -171,6 +172,16 @@ class RequestContext:
                 f"permission denied: user {self.viewer.username!r} cannot {action} "
                 f"in entity {entity.name!r}"
             )
+
+    def can_read(self, project: ProjectRow) -> bool:
+        """Whether the viewer may read ``project`` and everything in it
+        (:mod:`wandbkit.server.permissions`)."""
+        member = self.can_write(self.required_entity(project.entity_pk))
+        return project_readable(project.access, member=member)
+
+    def readable(self, project: ProjectRow | None) -> ProjectRow | None:
+        """``project`` if the viewer may read it, else ``None`` (as if it did not exist)."""
+        return project if project is not None and self.can_read(project) else None
 
     def project_read_only(self, project: ProjectRow) -> bool:
         """Locked projects, and every project of an entity the viewer cannot write to."""

@@ -37,7 +37,7 @@ def resolve_entity(
     """The entity called ``name``, or ``null``."""
     if not name:
         return None
-    return context(info).store.get_entity(name)
+    return context(info).store.entities.get(name)
 
 
 def resolve_organization(
@@ -46,10 +46,10 @@ def resolve_organization(
     """The organization with this ``name`` or ``id``, or ``null``."""
     store = context(info).store
     if name:
-        return store.get_organization(name)
+        return store.entities.get_organization(name)
     if id:
         try:
-            return store.get_organization_by_pk(decode_int_id(id, "Organization"))
+            return store.entities.get_organization_by_pk(decode_int_id(id, "Organization"))
         except InvalidIdError:
             return None
     return None
@@ -98,7 +98,8 @@ def resolve_entity_project(
 ) -> ProjectRow | None:
     if not name:
         return None
-    return context(info).store.get_project(entity.pk, name)
+    ctx = context(info)
+    return ctx.readable(ctx.store.projects.get(entity.pk, name))
 
 
 def resolve_entity_members(entity: EntityRow, info: GraphQLResolveInfo) -> list[dict[str, Any]]:
@@ -106,11 +107,11 @@ def resolve_entity_members(entity: EntityRow, info: GraphQLResolveInfo) -> list[
     store = context(info).store
     members: list[Membership]
     if entity.kind == "team":
-        members = store.team_members(entity.pk)
+        members = store.accounts.team_members(entity.pk)
     elif entity.kind == "organization" and entity.organization_pk is not None:
-        members = store.organization_members(entity.organization_pk)
+        members = store.accounts.organization_members(entity.organization_pk)
     else:
-        owner = store.get_user_by_entity(entity.pk)
+        owner = store.accounts.get_user_by_entity(entity.pk)
         members = [Membership(owner, "admin")] if owner else []
     return [member_dict(m) for m in members]
 
@@ -136,7 +137,7 @@ def resolve_entity_user(entity: EntityRow, info: GraphQLResolveInfo) -> UserRow 
     """The user of a personal entity; ``null`` for teams and organizations."""
     if entity.kind != "user":
         return None
-    return context(info).store.get_user_by_entity(entity.pk)
+    return context(info).store.accounts.get_user_by_entity(entity.pk)
 
 
 def resolve_entity_organization(
@@ -144,7 +145,7 @@ def resolve_entity_organization(
 ) -> OrganizationRow | None:
     if entity.organization_pk is None:
         return None
-    return context(info).store.get_organization_by_pk(entity.organization_pk)
+    return context(info).store.entities.get_organization_by_pk(entity.organization_pk)
 
 
 def resolve_organization_id(organization: OrganizationRow, _: GraphQLResolveInfo) -> str:
@@ -155,7 +156,7 @@ def resolve_organization_org_entity(
     organization: OrganizationRow, info: GraphQLResolveInfo
 ) -> EntityRow | None:
     """The organization's own entity (where its registries live)."""
-    return context(info).store.get_entity_by_pk(organization.entity_pk)
+    return context(info).store.entities.get_by_pk(organization.entity_pk)
 
 
 def resolve_organization_feature_flags(

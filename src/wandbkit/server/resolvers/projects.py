@@ -11,8 +11,8 @@ from typing import Any
 from ariadne import MutationType, ObjectType, QueryType
 from graphql import GraphQLResolveInfo
 
-from wandbkit.server.history import dumps_json
 from wandbkit.server.ids import InvalidIdError, decode_int_id, encode_id
+from wandbkit.server.permissions import PUBLIC_ACCESS
 from wandbkit.server.resolvers.common import (
     ClientError,
     NotFound,
@@ -29,8 +29,8 @@ from wandbkit.server.store import (
     ProjectRow,
     UnknownRowError,
     UserRow,
-    check_name,
 )
+from wandbkit.server.store.text import check_name, dumps_json
 
 #: Fixed answers for non-null Project fields whose domains (runs, sweeps, artifacts, launch,
 #: automations) are not implemented yet. Each later domain replaces its entry with a resolver.
@@ -57,11 +57,13 @@ def projects_connection(
     before: str | None = None,
 ) -> dict[str, Any]:
     """A relay page of an entity's projects in creation order (``models``,
-    ``Entity.projects``, ``User.projects``)."""
+    ``Entity.projects``, ``User.projects``): all of them for a member of the entity, only the
+    public and open ones for anyone else."""
     store = ctx.store
+    access_in = None if ctx.can_write(ctx.required_entity(entity_pk)) else PUBLIC_ACCESS
 
     def fetch(after_pk: int, limit: int) -> list[ProjectRow]:
-        return store.list_projects(entity_pk, after_pk=after_pk, limit=limit)
+        return store.projects.list(entity_pk, after_pk=after_pk, limit=limit, access_in=access_in)
 
     return paginate_by_pk(fetch, lambda p: p.pk, first=first, after=after, last=last, before=before)
 
@@ -88,14 +90,15 @@ def resolve_models(
 def resolve_project(
     _: Any, info: GraphQLResolveInfo, *, name: str | None = None, entity_name: str | None = None
 ) -> ProjectRow | None:
-    """The project, or ``null`` when it (or its entity) does not exist; never an error."""
+    """The project, or ``null`` when it (or its entity) does not exist or the viewer may not
+    read it; never an error."""
     ctx = context(info)
     if not name:
         return None
     entity = ctx.entity_or_default(entity_name)
     if entity is None:
         return None
-    return ctx.store.get_project(entity.pk, name)
+    return ctx.readable(ctx.store.projects.get(entity.pk, name))
 
 
 # -- Project ----------------------------------------------------------------------------------
@@ -174,7 +177,7 @@ def resolve_upsert_model(_: Any, info: GraphQLResolveInfo, *, input: dict[str, A
             raise ClientError("upsertModel: input.name is required when input.id is not given")
         check_name(name, "project")
         entity = _writable_entity(ctx, input.get("entity_name"))
-        project, inserted = ctx.store.upsert_project(
+        project, inserted = ctx.store.projects.upsert(
             entity.pk, name, creator_pk=ctx.viewer.pk, **changes
         )
     except (InvalidNameError, NameConflictError) as exc:
@@ -189,12 +192,12 @@ def _update_by_id(
         pk = decode_int_id(project_id, "Project")
     except InvalidIdError:
         raise ClientError("upsertModel: input.id is not a project id") from None
-    project = ctx.store.get_project_by_pk(pk)
+    project = ctx.store.projects.get_by_pk(pk)
     if project is None:
         raise NotFound("upsertModel: no project has that id")
     _writable_entity(ctx, ctx.required_entity(project.entity_pk).name)
     try:
-        return ctx.store.update_project(pk, name=name, **changes)
+        return ctx.store.projects.update(pk, name=name, **changes)
     except UnknownRowError:  # pragma: no cover - deleted between the two statements
         raise NotFound("upsertModel: no project has that id") from None
 
@@ -203,13 +206,13 @@ def resolve_rename_project(_: Any, info: GraphQLResolveInfo, *, input: dict[str,
     """Rename ``input.oldProjectName`` in ``input.entityName`` to ``input.newProjectName``."""
     ctx = context(info)
     entity = _writable_entity(ctx, input["entity_name"])
-    project = ctx.store.get_project(entity.pk, input["old_project_name"])
+    project = ctx.store.projects.get(entity.pk, input["old_project_name"])
     if project is None:
         raise NotFound(
             f"renameProject: project {entity.name}/{input['old_project_name']} not found"
         )
     try:
-        renamed = ctx.store.update_project(project.pk, name=input["new_project_name"])
+        renamed = ctx.store.projects.update(project.pk, name=input["new_project_name"])
     except (InvalidNameError, NameConflictError) as exc:
         raise ClientError(str(exc)) from None
     return _payload(renamed, False)

@@ -40,13 +40,8 @@ from wandbkit.server.signing import (
     UPLOAD,
     UPLOAD_URL_TTL,
 )
-from wandbkit.server.store import (
-    InvalidNameError,
-    RunFileRow,
-    RunRow,
-    UnknownRowError,
-    check_file_name,
-)
+from wandbkit.server.store import InvalidNameError, RunFileRow, RunRow, UnknownRowError
+from wandbkit.server.store.run_files import check_file_name
 
 #: Paths of the HTTP endpoints behind the URLs (see :mod:`wandbkit.server.file_routes`).
 FILES_PATH = "/files"
@@ -78,7 +73,7 @@ def resolve_run_files(
     wanted = non_null(names)
 
     def fetch(after_pk: int, limit: int) -> list[RunFileRow]:
-        return store.list_run_files(
+        return store.run_files.list(
             run.pk,
             names=wanted,
             pattern=pattern,
@@ -91,7 +86,7 @@ def resolve_run_files(
 
 
 def resolve_run_file_count(run: RunRow, info: GraphQLResolveInfo) -> int:
-    return context(info).store.count_run_files(run.pk)
+    return context(info).store.run_files.count(run.pk)
 
 
 # -- File -----------------------------------------------------------------------------------
@@ -162,7 +157,7 @@ def _upload_url(ctx: RequestContext, file: RunFileRow) -> str | None:
 
 
 def _writable_run_by_path(ctx: RequestContext, input: dict[str, Any], what: str) -> RunRow:
-    run = ctx.store.find_run(input["entity_name"], input["project_name"], input["run_name"])
+    run = ctx.store.runs.find(input["entity_name"], input["project_name"], input["run_name"])
     if run is None:
         raise NotFound(
             f"{what}: run {input['entity_name']}/{input['project_name']}/"
@@ -183,7 +178,7 @@ def resolve_create_run_files(_: Any, info: GraphQLResolveInfo, *, input: dict[st
     run = _writable_run_by_path(ctx, input, "createRunFiles")
     try:
         names = [check_file_name(name) for name in input["files"]]
-        files = [store.create_run_file(run.pk, name) for name in dict.fromkeys(names)]
+        files = [store.run_files.create(run.pk, name) for name in dict.fromkeys(names)]
     except InvalidNameError as exc:
         raise ClientError(f"createRunFiles: {exc}") from None
     except UnknownRowError:  # pragma: no cover - deleted between two statements
@@ -203,7 +198,7 @@ def resolve_mark_run_files_uploaded(
     run = _writable_run_by_path(ctx, input, "markRunFilesUploaded")
     names: list[str] = input["files"]
     uploaded = (
-        {file.name for file in ctx.store.list_run_files(run.pk, names=names, limit=len(names))}
+        {file.name for file in ctx.store.run_files.list(run.pk, names=names, limit=len(names))}
         if names
         else set()
     )
@@ -222,13 +217,13 @@ def resolve_delete_files(_: Any, info: GraphQLResolveInfo, *, input: dict[str, A
             pks.append(decode_int_id(file_id, "File"))
         except InvalidIdError:
             raise ClientError(f"deleteFiles: {file_id!r} is not a file id") from None
-    files = ctx.store.get_run_files_by_pks(pks)
+    files = ctx.store.run_files.get_by_pks(pks)
     for pk in pks:
         file = files.get(pk)
         run = ctx.run(file.run_pk) if file else None
         if run is not None:
             require_writable_run(ctx, run, "delete files")
-    ctx.store.delete_run_files(pks)
+    ctx.store.run_files.delete(pks)
     return {"success": True}
 
 

@@ -2,7 +2,8 @@
 ``upsertBucket`` and ``deleteRun`` mutations (the schema's legacy name for a run: bucket).
 
 Listing is stable under concurrent change: the first page snapshots the ordered matches and
-every cursor points into that snapshot (see :meth:`wandbkit.server.store.Store.runs_page`).
+every cursor points into that snapshot (see
+:meth:`wandbkit.server.store.run_listing.RunListing.page`).
 Filters and order are compiled by :mod:`wandbkit.server.run_filters`; what it refuses comes
 back as a ``BAD_USER_INPUT`` error.
 
@@ -23,7 +24,6 @@ from graphql import GraphQLResolveInfo
 from wandbkit.server.history import (
     clamp_samples,
     downsample,
-    dumps_json,
     parse_sampled_history_spec,
     project_row,
 )
@@ -61,9 +61,8 @@ from wandbkit.server.store import (
     UnknownRowError,
     UnknownSnapshotError,
     UserRow,
-    check_name,
-    precise_timestamp,
 )
+from wandbkit.server.store.text import check_name, dumps_json, precise_timestamp
 
 #: Where ``upsertBucket`` puts a run when no project is named (W&B's default).
 DEFAULT_PROJECT = "uncategorized"
@@ -102,7 +101,7 @@ def resolve_project_runs(
     position = _decode_runs_cursor(after) if after else None
     ctx = context(info)
     try:
-        page = ctx.store.runs_page(
+        page = ctx.store.run_listing.page(
             project.pk,
             limit=limit,
             filters=filters,
@@ -147,7 +146,7 @@ def resolve_project_run_count(
 ) -> int:
     """How many of the project's runs match ``filters`` (same language as ``runs``)."""
     try:
-        return context(info).store.count_runs(project.pk, filters=filters)
+        return context(info).store.run_listing.count(project.pk, filters=filters)
     except FilterError as exc:
         raise ClientError(str(exc)) from None
 
@@ -157,7 +156,7 @@ def resolve_project_run(
 ) -> RunRow | None:
     """The run called ``name`` (its id), or ``null``."""
     ctx = context(info)
-    run = ctx.store.get_run(project.pk, name)
+    run = ctx.store.runs.get(project.pk, name)
     if run is None:
         return None
     ctx.remember_project(project)
@@ -258,9 +257,9 @@ def resolve_run_history(
     store = context(info).store
     if min_step is not None or max_step is not None:
         return Strings(
-            store.history_rows(run.pk, min_step=min_step, max_step=max_step, limit=limit)
+            store.history.rows(run.pk, min_step=min_step, max_step=max_step, limit=limit)
         )
-    return Strings(store.history_rows_sampled(run.pk, limit))
+    return Strings(store.history.rows_sampled(run.pk, limit))
 
 
 def resolve_run_sampled_history(
@@ -275,7 +274,7 @@ def resolve_run_sampled_history(
     store = context(info).store
     results: list[list[dict[str, Any]]] = []
     for spec in parsed:
-        texts = store.history_rows(
+        texts = store.history.rows(
             run.pk,
             min_step=spec.min_step,
             max_step=spec.max_step + 1 if spec.max_step is not None else None,
@@ -296,10 +295,10 @@ def resolve_run_parquet_history(
     keys = list(dict.fromkeys(live_keys))
     if keys == ["_step"]:
         # The common case (scan_history asks for _step only) needs no JSON parsing.
-        live = [{"_step": step} for step in store.history_steps(run.pk)]
+        live = [{"_step": step} for step in store.history.steps(run.pk)]
     else:
         live = []
-        for text in store.history_rows(run.pk):
+        for text in store.history.rows(run.pk):
             row = json.loads(text)
             live.append({key: row[key] for key in keys if key in row})
     return {"parquet_urls": [], "live_data": live}
@@ -313,12 +312,12 @@ def resolve_run_events(
         limit = clamp_samples(samples)
     except ValueError as exc:
         raise ClientError(str(exc)) from None
-    return downsample(context(info).store.event_rows(run.pk), limit)
+    return downsample(context(info).store.history.event_rows(run.pk), limit)
 
 
 def resolve_run_log_line_count(run: RunRow, info: GraphQLResolveInfo) -> int:
     """How many lines of console output the run has."""
-    return context(info).store.count_log_lines(run.pk)
+    return context(info).store.console.count(run.pk)
 
 
 def resolve_run_log_lines(
@@ -344,7 +343,7 @@ def resolve_run_log_lines(
             raise ClientError("logLines: pass last alone, or first/after")
         if last < 0:
             raise ClientError(f"logLines: last must be zero or more, got {last}")
-        tail = store.log_lines_tail(run.pk, min(last, MAX_PAGE_SIZE))
+        tail = store.console.tail(run.pk, min(last, MAX_PAGE_SIZE))
         cursors = [encode_cursor(line.seq) for line in tail]
         return {
             "edges": [{"node": line, "cursor": c} for line, c in zip(tail, cursors, strict=True)],
@@ -354,7 +353,7 @@ def resolve_run_log_lines(
             ),
         }
     return paginate_by_pk(
-        lambda after_seq, limit: store.log_lines(run.pk, after_seq=after_seq, limit=limit),
+        lambda after_seq, limit: store.console.lines(run.pk, after_seq=after_seq, limit=limit),
         lambda line: line.seq,
         first=first,
         after=after,
@@ -397,7 +396,7 @@ def run_from_id(ctx: RequestContext, run_id: str, what: str) -> RunRow:
         pk = decode_int_id(run_id, "Run")
     except InvalidIdError:
         raise ClientError(f"{what}: {run_id!r} is not a run id") from None
-    run = ctx.store.get_run_by_pk(pk)
+    run = ctx.store.runs.get_by_pk(pk)
     if run is None:
         raise NotFound(f"{what}: no run has id {run_id!r}")
     return run
@@ -447,7 +446,7 @@ def resolve_upsert_bucket(_: Any, info: GraphQLResolveInfo, *, input: dict[str, 
             if input.get("name") and input["name"] != run.name:
                 raise ClientError("upsertBucket: a run's name (its id) cannot be changed")
             require_writable_run(ctx, run, "change runs")
-            return _payload(ctx, ctx.store.update_run(run.pk, **changes), inserted=False)
+            return _payload(ctx, ctx.store.runs.update(run.pk, **changes), inserted=False)
         return _create_or_update(ctx, input, changes)
     except (InvalidNameError, NameConflictError) as exc:
         raise ClientError(f"upsertBucket: {exc}") from None
@@ -466,14 +465,14 @@ def _create_or_update(ctx: RequestContext, input: dict[str, Any], changes: dict[
     name = input.get("name")
     if name is not None:
         check_name(name, "run")
-    project = ctx.store.get_project(entity.pk, project_name)
+    project = ctx.store.projects.get(entity.pk, project_name)
     _require_writable_project(ctx, entity, project, "create or change runs")
     if project is None:
-        project, _ = ctx.store.upsert_project(entity.pk, project_name, creator_pk=ctx.viewer.pk)
-    existing = ctx.store.get_run(project.pk, name) if name else None
+        project, _ = ctx.store.projects.upsert(entity.pk, project_name, creator_pk=ctx.viewer.pk)
+    existing = ctx.store.runs.get(project.pk, name) if name else None
     if existing is not None:
-        return _payload(ctx, ctx.store.update_run(existing.pk, **changes), inserted=False)
-    run = ctx.store.create_run(project.pk, name, user_pk=ctx.viewer.pk, **changes)
+        return _payload(ctx, ctx.store.runs.update(existing.pk, **changes), inserted=False)
+    run = ctx.store.runs.create(project.pk, name, user_pk=ctx.viewer.pk, **changes)
     return _payload(ctx, run, inserted=True)
 
 
@@ -489,7 +488,7 @@ def resolve_delete_run(_: Any, info: GraphQLResolveInfo, *, input: dict[str, Any
     ctx = context(info)
     run = run_from_id(ctx, input["id"], "deleteRun")
     require_writable_run(ctx, run, "delete runs")
-    ctx.store.delete_run(run.pk)
+    ctx.store.runs.delete(run.pk)
     ctx.forget_run(run.pk)
     return {"client_mutation_id": input.get("client_mutation_id")}
 
@@ -523,7 +522,7 @@ def resolve_update_run_state(_: Any, info: GraphQLResolveInfo, *, input: dict[st
             f"updateRunState: a {run.state!r} run cannot become {target!r} "
             f"(allowed from: {', '.join(sorted(allowed))})"
         )
-    ctx.remember_run(ctx.store.update_run(run.pk, state=target))
+    ctx.remember_run(ctx.store.runs.update(run.pk, state=target))
     return {"success": True}
 
 
@@ -539,7 +538,7 @@ def resolve_stop_run(_: Any, info: GraphQLResolveInfo, *, input: dict[str, Any])
     require_writable_run(ctx, run, "stop runs")
     if run.state in ("running", "pending"):
         ctx.remember_run(
-            ctx.store.update_run(
+            ctx.store.runs.update(
                 run.pk, state="killed", heartbeat_at=precise_timestamp(ctx.store.now())
             )
         )

@@ -27,7 +27,7 @@ def resolve_project_sweep(
     project: ProjectRow, info: GraphQLResolveInfo, *, sweep_name: str, **__: Any
 ) -> SweepRow | None:
     """The sweep called ``sweepName`` (its id), or ``null``."""
-    return context(info).store.get_sweep(project.pk, sweep_name)
+    return context(info).store.sweeps.get(project.pk, sweep_name)
 
 
 def resolve_project_sweeps(
@@ -53,7 +53,7 @@ def resolve_project_sweeps(
         raise ClientError("sweeps(order:) accepts only creation order on this server")
     store = context(info).store
     return paginate_by_pk(
-        lambda after_pk, limit: store.list_sweeps(project.pk, after_pk=after_pk, limit=limit),
+        lambda after_pk, limit: store.sweeps.list(project.pk, after_pk=after_pk, limit=limit),
         lambda sweep: sweep.pk,
         first=first,
         after=after,
@@ -63,7 +63,7 @@ def resolve_project_sweeps(
 
 
 def resolve_project_total_sweeps(project: ProjectRow, info: GraphQLResolveInfo) -> int:
-    return context(info).store.count_sweeps(project.pk)
+    return context(info).store.sweeps.count(project.pk)
 
 
 def resolve_sweep_id(sweep: SweepRow, _: GraphQLResolveInfo) -> str:
@@ -72,7 +72,7 @@ def resolve_sweep_id(sweep: SweepRow, _: GraphQLResolveInfo) -> str:
 
 def resolve_sweep_run_count(sweep: SweepRow, info: GraphQLResolveInfo) -> int:
     """How many runs of the project belong to the sweep."""
-    return context(info).store.count_sweep_runs(sweep.project_pk, sweep.name)
+    return context(info).store.run_listing.count(sweep.project_pk, filters={"sweep": sweep.name})
 
 
 def bindables() -> list[ObjectType]:

@@ -20,17 +20,11 @@ from wandbkit.server.resolvers.common import (
     RequestContext,
     context,
 )
-from wandbkit.server.store import (
-    EntityRow,
-    InvalidNameError,
-    NameConflictError,
-    UserRow,
-    utc_timestamp,
-)
+from wandbkit.server.store import EntityRow, InvalidNameError, NameConflictError, UserRow
 
 
 def _team(ctx: RequestContext, name: str | None, action: str) -> EntityRow:
-    entity = ctx.store.get_entity(name) if name else None
+    entity = ctx.store.entities.get(name) if name else None
     if entity is None or entity.kind != "team":
         raise ClientError(f"{action}: no team named {name!r}")
     return entity
@@ -38,7 +32,7 @@ def _team(ctx: RequestContext, name: str | None, action: str) -> EntityRow:
 
 def _require_team_admin(ctx: RequestContext, team: EntityRow, action: str) -> None:
     viewer: UserRow = ctx.viewer
-    if viewer.admin or ctx.store.team_role(team.pk, viewer.pk) == "admin":
+    if viewer.admin or ctx.store.entities.team_role(team.pk, viewer.pk) == "admin":
         return
     raise PermissionDenied(f"{action}: only an admin of team {team.name!r} may do this")
 
@@ -54,15 +48,15 @@ def resolve_create_team(_: Any, info: GraphQLResolveInfo, *, input: dict[str, An
     if admin_name and admin_name != ctx.viewer.username:
         if not ctx.viewer.admin:
             raise PermissionDenied("createTeam: only an instance admin may name another admin")
-        found = ctx.store.get_user(admin_name)
+        found = ctx.store.accounts.get_user(admin_name)
         if found is None:
             raise ClientError(f"createTeam: no user named {admin_name!r}")
         admin = found
     try:
-        team = ctx.store.create_team(input["team_name"])
+        team = ctx.store.entities.create_team(input["team_name"])
     except (InvalidNameError, NameConflictError) as exc:
         raise ClientError(f"createTeam: {exc}") from None
-    ctx.store.add_team_member(team.pk, admin.pk, role="admin")
+    ctx.store.entities.add_team_member(team.pk, admin.pk, role="admin")
     return {"entity": team}
 
 
@@ -74,7 +68,11 @@ def resolve_create_invite(_: Any, info: GraphQLResolveInfo, *, input: dict[str, 
     username, email = input.get("username"), input.get("email")
     if bool(username) == bool(email):
         raise ClientError("createInvite: give a username or an email, not both")
-    user = ctx.store.get_user(username) if username else ctx.store.get_user_by_email(str(email))
+    user = (
+        ctx.store.accounts.get_user(username)
+        if username
+        else ctx.store.accounts.get_user_by_email(str(email))
+    )
     if user is None:
         raise ClientError(
             f"createInvite: no user {username or email!r} on this server (the local server "
@@ -83,13 +81,13 @@ def resolve_create_invite(_: Any, info: GraphQLResolveInfo, *, input: dict[str, 
     role = input.get("role") or ("admin" if input.get("admin") else "member")
     if role not in ("admin", "member"):
         raise ClientError(f"createInvite: role must be 'admin' or 'member', got {role!r}")
-    ctx.store.add_team_member(team.pk, user.pk, role=role)
+    ctx.store.entities.add_team_member(team.pk, user.pk, role=role)
     return {
         "invite": {
             "id": encode_id("Invite", f"{team.pk}:{user.pk}"),
             "name": user.username,
             "email": user.email,
-            "created_at": utc_timestamp(),
+            "created_at": ctx.store.db.stamp(seconds=True),
             "to_user": user,
         }
     }
@@ -108,13 +106,13 @@ def resolve_delete_invite(_: Any, info: GraphQLResolveInfo, *, input: dict[str, 
         raise ClientError(f"deleteInvite: {input.get('id')!r} is not a member id") from None
     if user_pk != ctx.viewer.pk:
         _require_team_admin(ctx, team, "deleteInvite")
-    role = ctx.store.team_role(team.pk, user_pk)
+    role = ctx.store.entities.team_role(team.pk, user_pk)
     if role is None:
         return {"success": False}
-    admins = [m for m in ctx.store.team_members(team.pk) if m.role == "admin"]
+    admins = [m for m in ctx.store.accounts.team_members(team.pk) if m.role == "admin"]
     if role == "admin" and len(admins) == 1:
         raise ClientError(f"deleteInvite: the last admin of team {team.name!r} cannot leave")
-    return {"success": ctx.store.remove_team_member(team.pk, user_pk)}
+    return {"success": ctx.store.entities.remove_team_member(team.pk, user_pk)}
 
 
 def bindables() -> list[ObjectType]:

@@ -34,21 +34,21 @@ def resolve_user_entity(user: UserRow, info: GraphQLResolveInfo) -> str:
 
 def resolve_user_teams(user: UserRow, info: GraphQLResolveInfo, **__: Any) -> dict[str, Any]:
     """The teams the user belongs to; ``EntityConnection`` has no page info, so all of them."""
-    teams = context(info).store.user_teams(user.pk)
+    teams = context(info).store.entities.user_teams(user.pk)
     return {"edges": [{"node": team} for team in teams]}
 
 
 def resolve_user_api_keys(user: UserRow, info: GraphQLResolveInfo, **__: Any) -> dict[str, Any]:
     """The user's API keys (id, name, description; never the key), visible only to themselves."""
     ctx = context(info)
-    keys: list[ApiKeyRow] = ctx.store.api_keys(user.pk) if user.pk == ctx.viewer.pk else []
+    keys: list[ApiKeyRow] = ctx.store.accounts.api_keys(user.pk) if user.pk == ctx.viewer.pk else []
     return {"edges": [{"node": key} for key in keys]}
 
 
 def resolve_user_organizations(
     user: UserRow, info: GraphQLResolveInfo, **__: Any
 ) -> list[OrganizationRow]:
-    return context(info).store.user_organizations(user.pk)
+    return context(info).store.entities.user_organizations(user.pk)
 
 
 def resolve_user_projects(

@@ -1,0 +1,32 @@
+"""Who may read what on the local server: W&B's visibility rules, as pure functions.
+
+W&B projects carry an ``access`` value. ``PRIVATE`` (the default here, as for W&B teams) and
+the team-only values are visible to the project's entity's members alone; ``USER_READ``
+("public") and ``USER_WRITE`` ("open") projects may be read by any signed-in user. Instance
+admins read everything. Who may *write* is :meth:`wandbkit.server.store.accounts.Accounts.can_write`
+(membership of the entity), which is also what "member" means here.
+
+Unreadable things are answered as if they did not exist (``null``, an empty page, a 404), as
+W&B does, so a caller cannot learn the names of another entity's private projects.
+"""
+
+from __future__ import annotations
+
+__all__ = ["PUBLIC_ACCESS", "project_readable"]
+
+#: Project access values any signed-in user may read: W&B's "public" and "open" projects.
+PUBLIC_ACCESS: frozenset[str] = frozenset({"USER_READ", "USER_WRITE"})
+
+
+def project_readable(access: str, *, member: bool) -> bool:
+    """Whether a viewer may read a project with this ``access``.
+
+    Args:
+        access: the project's access value.
+        member: the viewer is a member of the project's entity, or an instance admin.
+
+    Example:
+        >>> project_readable("PRIVATE", member=False), project_readable("USER_READ", member=False)
+        (False, True)
+    """
+    return member or access in PUBLIC_ACCESS

@@ -1,0 +1,169 @@
+"""Another entity's private data is unreachable by every query path and file route.
+
+Each root field of the schema has a probe below; a new root field without one fails
+``test_every_root_field_has_an_access_probe``, so the access rules grow with the schema. Each
+probe runs twice: as the owner (a positive control: the secret is there) and as an outsider
+(it must not be, and the server must not fail).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+from graphql import GraphQLObjectType
+
+from wandbkit.server.schema import build_executable_schema
+from wandbkit.server.store import Store
+from wandbkit.server.testing import add_run, asgi_transport, basic_auth_header
+
+from ..conftest import BASE_URL, ServerApp
+
+#: In the victim's private data only; it must never reach an outsider.
+SECRET = "tops3cret"
+
+#: Every root query field, with a document that would carry SECRET if access leaked.
+PROBES: dict[str, str] = {
+    "models": '{ models(entityName: "victor-team") { edges { node { name } } } }',
+    "viewer": '{ viewer(entityName: "victor-team") { projects { edges { node { name } } } } }',
+    "entity": """{ entity(name: "victor-team") {
+        project(name: "tops3cret-models") { name runs { edges { node { config } } } }
+        projects { edges { node { name } } } } }""",
+    "users": """{ users(usernames: ["victor"]) { edges { node {
+        projects { edges { node { name } } } } } } }""",
+    "project": """{ project(name: "tops3cret-models", entityName: "victor-team") {
+        name runs { edges { node { name config summaryMetrics
+            files { edges { node { name directUrl url } } }
+            history(samples: 10) sampledHistory(specs: ["{\\"keys\\": [\\"_step\\"]}"])
+        } } } } }""",
+    "serverInfo": "{ serverInfo { pollingOK } }",
+    "organization": """{ organization(name: "victor-org") { name
+        orgEntity { projects { edges { node { name } } } } } }""",
+    "artifact": '{ artifact(id: "QXJ0aWZhY3Q6MQ==") { id } }',
+    "artifactCollection": '{ artifactCollection(id: "QXJ0aWZhY3RDb2xsZWN0aW9uOjE=") { id } }',
+}
+#: Probes whose answer holds the secret for its owner (the others never return project data).
+REACHES_THE_SECRET = {"models", "viewer", "entity", "project", "organization"}
+
+
+@dataclass
+class Parties:
+    owner: httpx.AsyncClient
+    outsider: httpx.AsyncClient
+    admin: httpx.AsyncClient
+    store: Store
+
+
+def plant_secrets(store: Store) -> None:
+    """victor: a team in an organization with a private project (config, summary, history,
+    console, files) next to a public one."""
+    victor = store.accounts.create_user("victor")
+    org = store.entities.create_organization("victor-org")
+    store.entities.add_organization_member(org.pk, victor.pk)
+    team = store.entities.create_team("victor-team", organization_pk=org.pk)
+    store.entities.add_team_member(team.pk, victor.pk, role="admin")
+    add_run(
+        store,
+        f"victor-team/{SECRET}-models",
+        "r1",
+        config={"key": SECRET},
+        summary={"note": SECRET},
+        history=[{"loss": 1.0}],
+        files={f"{SECRET}.txt": SECRET.encode()},
+        logs=[f"{SECRET} log line"],
+    )
+    store.projects.upsert(team.pk, "showcase", creator_pk=victor.pk, access="USER_READ")
+    add_run(store, f"victor/{SECRET}-personal", "r2", config={"key": SECRET})
+    add_run(store, f"victor-org/{SECRET}-org", "r3", config={"key": SECRET})
+
+
+@pytest.fixture
+async def parties(server_app: ServerApp) -> AsyncIterator[Parties]:
+    store = server_app.store
+    plant_secrets(store)
+    owner_key, _ = store.accounts.create_api_key(store.accounts.get_user("victor").pk)  # type: ignore[union-attr]
+    admin = store.accounts.create_user("root", admin=True)
+    admin_key, _ = store.accounts.create_api_key(admin.pk)
+    clients = [
+        httpx.AsyncClient(
+            transport=asgi_transport(server_app.app),
+            base_url=BASE_URL,
+            headers=basic_auth_header(key),
+        )
+        for key in (owner_key, server_app.seed.api_key, admin_key)
+    ]
+    yield Parties(*clients, store=store)
+    for client in clients:
+        await client.aclose()
+
+
+def test_every_root_field_has_an_access_probe() -> None:
+    query = build_executable_schema().get_type("Query")
+    assert isinstance(query, GraphQLObjectType)
+    assert set(query.fields) == set(PROBES)
+
+
+@pytest.mark.parametrize("field", sorted(PROBES))
+async def test_no_root_field_shows_an_outsider_another_entitys_private_data(
+    parties: Parties, field: str
+) -> None:
+    outsider = await parties.outsider.post("/graphql", json={"query": PROBES[field]})
+    assert outsider.status_code == 200, outsider.text
+    assert SECRET not in outsider.text
+    owner = await parties.owner.post("/graphql", json={"query": PROBES[field]})
+    assert owner.status_code == 200, owner.text
+    assert (SECRET in owner.text) is (field in REACHES_THE_SECRET), owner.text
+
+
+async def test_an_outsider_sees_the_public_project_and_not_the_private_one(
+    parties: Parties,
+) -> None:
+    query = '{ models(entityName: "victor-team") { edges { node { name access } } } }'
+    seen = (await parties.outsider.post("/graphql", json={"query": query})).json()
+    assert [e["node"]["name"] for e in seen["data"]["models"]["edges"]] == ["showcase"]
+    everything = (await parties.owner.post("/graphql", json={"query": query})).json()
+    assert [e["node"]["name"] for e in everything["data"]["models"]["edges"]] == [
+        f"{SECRET}-models",
+        "showcase",
+    ]
+
+
+async def test_an_instance_admin_reads_every_project(parties: Parties) -> None:
+    answer = await parties.admin.post("/graphql", json={"query": PROBES["project"]})
+    assert SECRET in answer.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/files/victor-team/{SECRET}-models/r1/{SECRET}.txt",
+        f"/files/victor/{SECRET}-personal/r2/output.log",
+    ],
+)
+async def test_the_file_route_answers_an_outsider_as_if_the_file_did_not_exist(
+    parties: Parties, path: str
+) -> None:
+    outsider = await parties.outsider.get(path)
+    assert outsider.status_code == 404 and SECRET not in outsider.text
+    if path.endswith(".txt"):
+        owner = await parties.owner.get(path)
+        assert owner.status_code == 200 and owner.content == SECRET.encode()
+
+
+async def test_a_run_of_a_private_project_cannot_be_changed_or_deleted_by_an_outsider(
+    parties: Parties,
+) -> None:
+    run = parties.store.runs.find("victor-team", f"{SECRET}-models", "r1")
+    assert run is not None
+    mutation = """mutation($input: UpsertBucketInput!) { upsertBucket(input: $input) {
+        bucket { config } } }"""
+    variables = {
+        "input": {"entityName": "victor-team", "modelName": f"{SECRET}-models", "name": "r1"}
+    }
+    answer = await parties.outsider.post(
+        "/graphql", json={"query": mutation, "variables": variables}
+    )
+    assert SECRET not in answer.text
+    assert answer.json()["errors"][0]["extensions"]["code"] == "PERMISSION_DENIED"
