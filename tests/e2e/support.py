@@ -1,27 +1,29 @@
-"""What the end-to-end tests share: a transport that records what the client sends, and an
-``AsyncApi`` that sends through it to the in-process server."""
+"""What the end-to-end tests share: transports that record what the client sends (one per
+flavour), an ``AsyncApi`` that sends through one to the in-process server, and the ``Flavor``
+that lets one behaviour test run on ``AsyncApi`` and on ``Api``."""
 
 from __future__ import annotations
 
+import inspect
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from anyio.from_thread import BlockingPortal, start_blocking_portal
 
 import wandbkit
 
 BASE_URL = "http://wandbkit.test"
 
 
-class RecordingTransport(httpx.AsyncBaseTransport):
-    """Passes requests on and records them; can corrupt signed download bodies on demand."""
+class _Recorder:
+    """The requests a transport passed on, in order."""
 
-    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
-        self.inner = inner
+    def __init__(self) -> None:
         self.requests: list[httpx.Request] = []
-        self.corrupt_downloads = False
 
     @property
     def operations(self) -> list[str | None]:
@@ -35,6 +37,15 @@ class RecordingTransport(httpx.AsyncBaseTransport):
     def clear(self) -> None:
         """Forget what was recorded so far."""
         self.requests.clear()
+
+
+class RecordingTransport(_Recorder, httpx.AsyncBaseTransport):
+    """Passes requests on and records them; can corrupt signed download bodies on demand."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        super().__init__()
+        self.inner = inner
+        self.corrupt_downloads = False
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
@@ -55,3 +66,73 @@ async def recording_api(
     transport = RecordingTransport(httpx.ASGITransport(app=app))
     async with wandbkit.AsyncApi(api_key=api_key, base_url=BASE_URL, transport=transport) as api:
         yield api, transport
+
+
+class SyncRecordingTransport(_Recorder, httpx.BaseTransport):
+    """The sync client's way into the in-process ASGI app: records each request, then runs it
+    through ``httpx.ASGITransport`` on an event loop in a thread of its own (the app is async,
+    the sync ``Api`` blocks)."""
+
+    def __init__(self, app: Any, portal: BlockingPortal) -> None:
+        super().__init__()
+        self._inner = httpx.ASGITransport(app=app)
+        self._portal = portal
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        forwarded = httpx.Request(
+            request.method, request.url, headers=request.headers, content=request.read()
+        )
+
+        async def send() -> tuple[int, httpx.Headers, bytes]:
+            response = await self._inner.handle_async_request(forwarded)
+            raw = b"".join([chunk async for chunk in response.aiter_raw()])
+            return response.status_code, response.headers, raw
+
+        status, headers, raw = self._portal.call(send)
+        return httpx.Response(status, headers=headers, content=raw)
+
+
+@dataclass
+class Flavor:
+    """One flavour of the client (``AsyncApi`` or ``Api``) on the in-process server.
+
+    A behaviour test written once reads the server through ``await flavor(...)``: a call or
+    attribute read that needs the server gives an awaitable in the async flavour and the value
+    in the sync one; ``flavor(...)`` awaits the first and passes the second through.
+    """
+
+    name: str
+    api: Any
+    transport: _Recorder
+    seed: Any
+
+    @property
+    def is_async(self) -> bool:
+        """Whether this is ``AsyncApi``."""
+        return self.name == "async"
+
+    async def __call__(self, value: Any) -> Any:
+        """``value`` awaited when the flavour handed out an awaitable."""
+        return await value if inspect.isawaitable(value) else value
+
+    async def list(self, paginator: Any) -> list[Any]:
+        """Every item of a paginator, iterated as the flavour iterates (``async for``/``for``)."""
+        if self.is_async:
+            return [item async for item in paginator]
+        return list(paginator)
+
+
+@asynccontextmanager
+async def flavored_api(app: Any, seed: Any, name: str) -> AsyncIterator[Flavor]:
+    """The ``name`` flavour (``"async"`` or ``"sync"``) of the client on the in-process ``app``."""
+    if name == "async":
+        async with recording_api(app, seed.api_key) as (api, transport):
+            yield Flavor(name, api, transport, seed)
+        return
+    with start_blocking_portal() as portal:
+        sync_transport = SyncRecordingTransport(app, portal)
+        with wandbkit.Api(
+            api_key=seed.api_key, base_url=BASE_URL, transport=sync_transport
+        ) as sync_api:
+            yield Flavor(name, sync_api, sync_transport, seed)

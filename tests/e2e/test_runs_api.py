@@ -13,7 +13,7 @@ from wandbkit.errors import NotFoundError, NotLoadedError, UsageError
 from wandbkit.server.ids import decode_int_id
 from wandbkit.server.testing import ServerHandle
 
-from .support import RecordingTransport, recording_api
+from .support import Flavor, RecordingTransport, flavored_api
 
 RUNS = [
     # (run id, display name, state, config, summary, tags)
@@ -25,31 +25,45 @@ RUNS = [
 ]
 
 
+async def _seed_runs(flavor: Flavor, app: Any) -> str:
+    """Project demo/proj with the five RUNS above, made through ``flavor``; returns its path."""
+    api = flavor.api
+    for run_id, name, state, config, summary, tags in RUNS:
+        run = await flavor(api.create_run(run_id=run_id, project="proj"))
+        run.name = name
+        run.tags = tags
+        run.config.update(config)
+        await flavor(run.update())
+        await flavor(run.summary.update(summary))
+        # The public API has no way to set a state (runs report their own): the store can.
+        app.state.store.runs.update(decode_int_id(run.storage_id, "Run"), state=state)
+    flavor.transport.clear()
+    return f"{flavor.seed.entity}/proj"
+
+
 @pytest.fixture
 async def runs_env(
     seeded_app: tuple[Any, Any],
 ) -> AsyncIterator[tuple[wandbkit.AsyncApi, RecordingTransport, str]]:
     """An AsyncApi on a server holding project demo/proj with the five RUNS above."""
     app, seed = seeded_app
-    async with recording_api(app, seed.api_key) as (api, transport):
-        for run_id, name, state, config, summary, tags in RUNS:
-            run = await api.create_run(run_id=run_id, project="proj")
-            run.name = name
-            run.tags = tags
-            run.config.update(config)
-            await run.update()
-            await run.summary.update(summary)
-            # The public API has no way to set a state (runs report their own): the store can.
-            app.state.store.runs.update(decode_int_id(run.storage_id, "Run"), state=state)
-        transport.clear()
-        yield api, transport, f"{seed.entity}/proj"
+    async with flavored_api(app, seed, "async") as flavor:
+        path = await _seed_runs(flavor, app)
+        yield flavor.api, flavor.transport, path
 
 
-async def test_listing_runs_lazily_pages_and_counts(runs_env: Any) -> None:
-    api, transport, path = runs_env
+@pytest.fixture
+async def runs_of(flavor: Flavor, seeded_app: tuple[Any, Any]) -> tuple[Flavor, str]:
+    """``flavor`` on a server holding project demo/proj with the five RUNS above."""
+    return flavor, await _seed_runs(flavor, seeded_app[0])
+
+
+async def test_listing_runs_lazily_pages_and_counts(runs_of: Any) -> None:
+    flavor, path = runs_of
+    api, transport = flavor.api, flavor.transport
     runs = api.runs(path, per_page=2)
     assert transport.operations == []
-    ids = [run.id async for run in runs]
+    ids = [run.id for run in await flavor.list(runs)]
     assert ids == ["run-a", "run-b", "run-c", "run-d", "run-e"]
     assert len(runs) == 5
     assert transport.operations == ["GetRuns"] * 3
@@ -65,22 +79,27 @@ async def test_filters_and_order_are_evaluated_by_the_server(runs_env: Any) -> N
     assert sorted([run.id async for run in either]) == ["run-c", "run-d"]
 
 
-async def test_lazy_runs_load_config_for_the_whole_page_in_one_request(runs_env: Any) -> None:
-    api, transport, path = runs_env
-    runs = await api.runs(path, per_page=5).load()
+async def test_lazy_runs_load_config_for_the_whole_page_in_one_request(runs_of: Any) -> None:
+    flavor, path = runs_of
+    api, transport = flavor.api, flavor.transport
+    runs = await flavor(api.runs(path, per_page=5).load())
     first = runs.objects[0]
-    with pytest.raises(NotLoadedError, match="upgrade_to_full"):
-        _ = first.config
-    await first.load_full_data()
+    if flavor.is_async:
+        with pytest.raises(NotLoadedError, match="upgrade_to_full"):
+            _ = first.config
+        await first.load_full_data()
+    # The sync flavour loads the page's heavy fields on this first read.
+    assert first.config["lr"] == 0.1
     assert transport.operations == ["GetRuns", "GetRunsHeavy"]
     assert all(run.loaded for run in runs.objects)
     assert {run.id: run.config["lr"] for run in runs.objects}["run-b"] == 0.3
     assert runs.objects[3].summary["acc"] == 0.95
 
 
-async def test_full_listing_brings_config_and_summary_along(runs_env: Any) -> None:
-    api, transport, path = runs_env
-    runs = await api.runs(path, lazy=False).to_list()
+async def test_full_listing_brings_config_and_summary_along(runs_of: Any) -> None:
+    flavor, path = runs_of
+    api, transport = flavor.api, flavor.transport
+    runs = await flavor(api.runs(path, lazy=False).to_list())
     assert transport.operations == ["GetRunsFull"]
     best = next(run for run in runs if run.id == "run-d")
     assert best.config == {"lr": 0.05, "bs": 128}
@@ -97,15 +116,16 @@ async def test_server_side_key_selection_keeps_only_the_named_keys(runs_env: Any
         await runs[0].update()
 
 
-async def test_one_run_by_path_is_typed_and_fully_loaded(runs_env: Any) -> None:
-    api, _, path = runs_env
-    run = await api.run(f"{path}/run-b")
+async def test_one_run_by_path_is_typed_and_fully_loaded(runs_of: Any) -> None:
+    flavor, path = runs_of
+    api = flavor.api
+    run = await flavor(api.run(f"{path}/run-b"))
     assert run.loaded and run.state in (RunState.FINISHED, RunState.RUNNING)
     assert run.path == [*path.split("/"), "run-b"]
     assert run.url.endswith(f"/{path}/runs/run-b")
     assert run.created_at.tzinfo is not None
     assert run.user is not None and run.user.username == path.split("/")[0]
-    same = await api.run(f"https://wandb.ai/{path}/runs/run-b")
+    same = await flavor(api.run(f"https://wandb.ai/{path}/runs/run-b"))
     assert same == run
 
 

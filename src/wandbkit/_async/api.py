@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from wandbkit._async.context import AsyncClientHolder
+from wandbkit._async.context import ClientContext
 from wandbkit._async.projects import AsyncProject
 from wandbkit._async.projects_api import AsyncProjectsMethods
 from wandbkit._async.runs._api import AsyncRunsMethods
@@ -92,7 +92,7 @@ class AsyncApi(AsyncProjectsMethods, AsyncRunsMethods, AsyncSweepsMethods, Async
         )
         # overrides={"organization": ...}: the default of organization(), as in wandb.
         self._default_organization: str | None = given.get("organization")
-        self._ctx = AsyncClientHolder(settings, http_client=http_client, transport=transport)
+        self._ctx = ClientContext(settings, http_client=http_client, transport=transport)
         # The loaders that let a lower domain hand out a higher one's objects.
         self._load_sweep = load_sweep_on_demand
         self._list_sweeps = list_sweeps_on_demand

@@ -11,7 +11,7 @@ from wandbkit._core.not_found import run_not_found
 from wandbkit._values.console import ConsoleLogLine, console_line
 
 if TYPE_CHECKING:
-    from wandbkit._async.context import AsyncClientHolder
+    from wandbkit._async.context import ClientContext
     from wandbkit._generated.fragments import RunLogLine
 
 
@@ -34,7 +34,7 @@ class AsyncConsoleLogs(AsyncRelayPaginator[ConsoleLogLine]):
 
     def __init__(
         self,
-        ctx: AsyncClientHolder,
+        ctx: ClientContext,
         entity: str,
         project: str,
         run_id: str,

@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING
 
-from wandbkit._async.context import AsyncClientHolder
+from wandbkit._async.context import ClientContext as AsyncClientHolder
 from wandbkit._async.pagination import AsyncRelayPaginator, Page
 from wandbkit._core.errors import NotFoundError, UsageError
 from wandbkit._core.not_found import run_not_found

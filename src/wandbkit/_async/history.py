@@ -6,7 +6,7 @@ import functools
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
-from wandbkit._async.context import AsyncClientHolder
+from wandbkit._async.context import ClientContext
 from wandbkit._core.errors import UsageError
 from wandbkit._core.flavor_async import discard, gather_limited, resolve, spawn
 from wandbkit._core.not_found import project_not_found, run_not_found
@@ -52,7 +52,7 @@ def _having(rows: list[dict[str, Any]], keys: list[str] | None) -> list[dict[str
 
 
 async def fetch_history(
-    ctx: AsyncClientHolder,
+    ctx: ClientContext,
     entity: str,
     project: str,
     run_id: str,
@@ -95,7 +95,7 @@ async def fetch_history(
 
 
 async def _fetch_batch(
-    ctx: AsyncClientHolder,
+    ctx: ClientContext,
     entity: str,
     project: str,
     names: list[str],
@@ -142,7 +142,7 @@ async def _fetch_batch(
 
 
 async def histories_of(
-    ctx: AsyncClientHolder,
+    ctx: ClientContext,
     runs: list[tuple[str, str, str]],
     *,
     samples: int,
@@ -205,7 +205,7 @@ class AsyncHistoryScan:
 
     def __init__(
         self,
-        ctx: AsyncClientHolder,
+        ctx: ClientContext,
         entity: str,
         project: str,
         run_id: str,

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from wandbkit._async.context import AsyncClientHolder
+from wandbkit._async.context import ClientContext
 from wandbkit._async.lazy import LazyRecord
 from wandbkit._async.pagination import AsyncRelayPaginator, Page
 from wandbkit._core.errors import NotFoundError, UsageError
@@ -24,7 +24,7 @@ class SweepsLister(Protocol):
 
     def __call__(
         self,
-        ctx: AsyncClientHolder,
+        ctx: ClientContext,
         entity: str | None,
         project: str,
         /,
@@ -49,7 +49,7 @@ class AsyncProject(LazyRecord["ProjectFields"]):
 
     def __init__(
         self,
-        ctx: AsyncClientHolder,
+        ctx: ClientContext,
         name: str,
         entity: str | None = None,
         fields: ProjectFields | None = None,
@@ -179,7 +179,7 @@ class AsyncProjects(AsyncRelayPaginator[AsyncProject]):
 
     def __init__(
         self,
-        ctx: AsyncClientHolder,
+        ctx: ClientContext,
         entity: str | None,
         *,
         list_sweeps: SweepsLister,

@@ -9,14 +9,14 @@ from wandbkit._core.errors import UsageError
 from wandbkit.paths import check_name, parse_path
 
 if TYPE_CHECKING:
-    from wandbkit._async.context import AsyncClientHolder
+    from wandbkit._async.context import ClientContext
 
 
 class AsyncProjectsMethods:
     """The Api's projects methods (a part of ``Api``, which supplies the context and the
     lister)."""
 
-    _ctx: AsyncClientHolder
+    _ctx: ClientContext
     _list_sweeps: SweepsLister
 
     def project(self, name: str, entity: str | None = None) -> AsyncProject:

@@ -16,7 +16,7 @@ from wandbkit._core.not_found import project_not_found, sweep_not_found
 from wandbkit.paths import check_name
 
 if TYPE_CHECKING:
-    from wandbkit._async.context import AsyncClientHolder
+    from wandbkit._async.context import ClientContext
     from wandbkit._generated.fragments import SweepFields
 
 
@@ -62,7 +62,7 @@ class AsyncSweepRecord(LazyRecord["SweepFields"]):
 
     def __init__(
         self,
-        ctx: AsyncClientHolder,
+        ctx: ClientContext,
         entity: str,
         project: str,
         sweep_id: str,

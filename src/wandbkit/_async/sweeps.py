@@ -14,7 +14,7 @@ from wandbkit._core.not_found import project_not_found
 from wandbkit.paths import check_name
 
 if TYPE_CHECKING:
-    from wandbkit._async.context import AsyncClientHolder
+    from wandbkit._async.context import ClientContext
     from wandbkit._async.runs.run import AsyncRun
     from wandbkit._generated.fragments import SweepFields
 
@@ -36,7 +36,7 @@ class AsyncSweep(AsyncSweepRecord):
 
     def __init__(
         self,
-        ctx: AsyncClientHolder,
+        ctx: ClientContext,
         entity: str,
         project: str,
         sweep_id: str,
@@ -71,9 +71,7 @@ class AsyncSweep(AsyncSweepRecord):
         return first.objects[0] if first.objects else None
 
 
-async def load_sweep(
-    ctx: AsyncClientHolder, entity: str, project: str, sweep_id: str, /
-) -> AsyncSweep:
+async def load_sweep(ctx: ClientContext, entity: str, project: str, sweep_id: str, /) -> AsyncSweep:
     """The sweep ``entity/project/sweep_id``, loaded (a run's ``SweepLoader``).
 
     Raises:
@@ -88,7 +86,7 @@ class AsyncSweeps(AsyncRelayPaginator[AsyncSweep]):
 
     def __init__(
         self,
-        ctx: AsyncClientHolder,
+        ctx: ClientContext,
         entity: str | None,
         project: str,
         *,

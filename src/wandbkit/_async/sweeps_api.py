@@ -10,13 +10,13 @@ from wandbkit._core.errors import UsageError
 from wandbkit.paths import parse_sweep_path
 
 if TYPE_CHECKING:
-    from wandbkit._async.context import AsyncClientHolder
+    from wandbkit._async.context import ClientContext
     from wandbkit._async.sweep_record import AsyncSweepRecord
     from wandbkit._async.sweeps import AsyncSweep, AsyncSweeps
 
 
 async def load_sweep_on_demand(
-    ctx: AsyncClientHolder, entity: str, project: str, sweep_id: str, /
+    ctx: ClientContext, entity: str, project: str, sweep_id: str, /
 ) -> AsyncSweepRecord:
     """A run's sweep, loaded: the ``SweepLoader`` this Api wires into runs."""
     from wandbkit._async.sweeps import load_sweep  # sweeps load on first use
@@ -25,7 +25,7 @@ async def load_sweep_on_demand(
 
 
 def list_sweeps_on_demand(
-    ctx: AsyncClientHolder,
+    ctx: ClientContext,
     entity: str | None,
     project: str,
     /,
@@ -42,7 +42,7 @@ def list_sweeps_on_demand(
 class AsyncSweepsMethods:
     """The Api's sweeps methods (a part of ``Api``, which supplies the context)."""
 
-    _ctx: AsyncClientHolder
+    _ctx: ClientContext
 
     async def sweep(self, path: str = "") -> AsyncSweep:
         """One sweep with its fields loaded.

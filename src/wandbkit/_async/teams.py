@@ -8,7 +8,7 @@ from wandbkit._core.errors import NotFoundError, UsageError
 from wandbkit.paths import check_name
 
 if TYPE_CHECKING:
-    from wandbkit._async.context import AsyncClientHolder
+    from wandbkit._async.context import ClientContext
     from wandbkit._generated.fragments import TeamFields, TeamMember
 
 
@@ -19,7 +19,7 @@ class AsyncMember:
         team: the team's name.
     """
 
-    def __init__(self, ctx: AsyncClientHolder, team: str, fields: TeamMember) -> None:
+    def __init__(self, ctx: ClientContext, team: str, fields: TeamMember) -> None:
         self._ctx = ctx
         self.team = team
         self._fields = fields
@@ -90,7 +90,7 @@ class AsyncTeam:
         members: its members, as last loaded.
     """
 
-    def __init__(self, ctx: AsyncClientHolder, fields: TeamFields) -> None:
+    def __init__(self, ctx: ClientContext, fields: TeamFields) -> None:
         self._ctx = ctx
         self.name = fields.name
         self._set(fields)
@@ -100,7 +100,7 @@ class AsyncTeam:
         self.members = [AsyncMember(self._ctx, fields.name, m) for m in fields.members]
 
     @classmethod
-    async def fetch(cls, ctx: AsyncClientHolder, name: str) -> AsyncTeam:
+    async def fetch(cls, ctx: ClientContext, name: str) -> AsyncTeam:
         """Load the team ``name``.
 
         Raises:

@@ -10,7 +10,7 @@ from wandbkit.paths import check_name
 from wandbkit.users import Organization, OrgEntity
 
 if TYPE_CHECKING:
-    from wandbkit._async.context import AsyncClientHolder
+    from wandbkit._async.context import ClientContext
     from wandbkit._async.teams import AsyncTeam
 
 
@@ -18,7 +18,7 @@ class AsyncTeamsMethods:
     """The Api's teams methods (a part of ``Api``, which supplies the context and the default
     organization)."""
 
-    _ctx: AsyncClientHolder
+    _ctx: ClientContext
     _default_organization: str | None
 
     async def organization(self, name: str | None = None) -> Organization:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from wandbkit._core.config import Settings, resolve_settings
 from wandbkit._core.errors import UsageError
 from wandbkit._core.flavor_sync import MaybeAwaitable
-from wandbkit._sync.context import ClientHolder
+from wandbkit._sync.context import ClientContext
 from wandbkit._sync.projects import Project
 from wandbkit._sync.projects_api import ProjectsMethods
 from wandbkit._sync.runs._api import RunsMethods
@@ -94,7 +94,7 @@ class Api(ProjectsMethods, RunsMethods, SweepsMethods, TeamsMethods):
         )
         # overrides={"organization": ...}: the default of organization(), as in wandb.
         self._default_organization: str | None = given.get("organization")
-        self._ctx = ClientHolder(settings, http_client=http_client, transport=transport)
+        self._ctx = ClientContext(settings, http_client=http_client, transport=transport)
         # The loaders that let a lower domain hand out a higher one's objects.
         self._load_sweep = load_sweep_on_demand
         self._list_sweeps = list_sweeps_on_demand

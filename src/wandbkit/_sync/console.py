@@ -14,7 +14,7 @@ from wandbkit._values.console import ConsoleLogLine, console_line
 
 if TYPE_CHECKING:
     from wandbkit._generated.fragments import RunLogLine
-    from wandbkit._sync.context import ClientHolder
+    from wandbkit._sync.context import ClientContext
 
 
 class ConsoleLogs(RelayPaginator[ConsoleLogLine]):
@@ -36,7 +36,7 @@ class ConsoleLogs(RelayPaginator[ConsoleLogLine]):
 
     def __init__(
         self,
-        ctx: ClientHolder,
+        ctx: ClientContext,
         entity: str,
         project: str,
         run_id: str,

@@ -31,7 +31,7 @@ def _no_viewer(operation: str) -> NotFoundError:
     return NotFoundError("the server knows no user for this API key", operation_name=operation)
 
 
-class ClientHolder:
+class ClientContext:
     """Owns the generated client and what every domain object needs to reach the server.
 
     The transport and the generated client (with httpx and the pydantic models) are built on

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from wandbkit._core.errors import UsageError
 from wandbkit._core.flavor_sync import discard, gather_limited, resolve, spawn
 from wandbkit._core.not_found import project_not_found, run_not_found
-from wandbkit._sync.context import ClientHolder
+from wandbkit._sync.context import ClientContext
 from wandbkit._values.checks import check_keys, check_positive_int
 from wandbkit._values.history import (
     check_format,
@@ -54,7 +54,7 @@ def _having(rows: list[dict[str, Any]], keys: list[str] | None) -> list[dict[str
 
 
 def fetch_history(
-    ctx: ClientHolder,
+    ctx: ClientContext,
     entity: str,
     project: str,
     run_id: str,
@@ -97,7 +97,7 @@ def fetch_history(
 
 
 def _fetch_batch(
-    ctx: ClientHolder,
+    ctx: ClientContext,
     entity: str,
     project: str,
     names: list[str],
@@ -144,7 +144,7 @@ def _fetch_batch(
 
 
 def histories_of(
-    ctx: ClientHolder,
+    ctx: ClientContext,
     runs: list[tuple[str, str, str]],
     *,
     samples: int,
@@ -207,7 +207,7 @@ class HistoryScan:
 
     def __init__(
         self,
-        ctx: ClientHolder,
+        ctx: ClientContext,
         entity: str,
         project: str,
         run_id: str,

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from wandbkit._core.errors import NotFoundError, UsageError
 from wandbkit._core.not_found import project_not_found
-from wandbkit._sync.context import ClientHolder
+from wandbkit._sync.context import ClientContext
 from wandbkit._sync.lazy import LazyRecord
 from wandbkit._sync.pagination import Page, RelayPaginator
 from wandbkit.paths import check_name
@@ -26,7 +26,7 @@ class SweepsLister(Protocol):
 
     def __call__(
         self,
-        ctx: ClientHolder,
+        ctx: ClientContext,
         entity: str | None,
         project: str,
         /,
@@ -51,7 +51,7 @@ class Project(LazyRecord["ProjectFields"]):
 
     def __init__(
         self,
-        ctx: ClientHolder,
+        ctx: ClientContext,
         name: str,
         entity: str | None = None,
         fields: ProjectFields | None = None,
@@ -181,7 +181,7 @@ class Projects(RelayPaginator[Project]):
 
     def __init__(
         self,
-        ctx: ClientHolder,
+        ctx: ClientContext,
         entity: str | None,
         *,
         list_sweeps: SweepsLister,

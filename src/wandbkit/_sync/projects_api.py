@@ -11,14 +11,14 @@ from wandbkit._sync.projects import Project, Projects, SweepsLister
 from wandbkit.paths import check_name, parse_path
 
 if TYPE_CHECKING:
-    from wandbkit._sync.context import ClientHolder
+    from wandbkit._sync.context import ClientContext
 
 
 class ProjectsMethods:
     """The Api's projects methods (a part of ``Api``, which supplies the context and the
     lister)."""
 
-    _ctx: ClientHolder
+    _ctx: ClientContext
     _list_sweeps: SweepsLister
 
     def project(self, name: str, entity: str | None = None) -> Project:

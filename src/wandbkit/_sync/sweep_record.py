@@ -19,7 +19,7 @@ from wandbkit.paths import check_name
 
 if TYPE_CHECKING:
     from wandbkit._generated.fragments import SweepFields
-    from wandbkit._sync.context import ClientHolder
+    from wandbkit._sync.context import ClientContext
 
 
 def parse_sweep_config(text: str) -> dict[str, Any]:
@@ -64,7 +64,7 @@ class SweepRecord(LazyRecord["SweepFields"]):
 
     def __init__(
         self,
-        ctx: ClientHolder,
+        ctx: ClientContext,
         entity: str,
         project: str,
         sweep_id: str,

@@ -17,7 +17,7 @@ from wandbkit.paths import check_name
 
 if TYPE_CHECKING:
     from wandbkit._generated.fragments import SweepFields
-    from wandbkit._sync.context import ClientHolder
+    from wandbkit._sync.context import ClientContext
     from wandbkit._sync.runs.run import Run
 
 #: Runs per page of ``Sweep.runs``, as ``wandb`` lists them.
@@ -38,7 +38,7 @@ class Sweep(SweepRecord):
 
     def __init__(
         self,
-        ctx: ClientHolder,
+        ctx: ClientContext,
         entity: str,
         project: str,
         sweep_id: str,
@@ -73,7 +73,7 @@ class Sweep(SweepRecord):
         return first.objects[0] if first.objects else None
 
 
-def load_sweep(ctx: ClientHolder, entity: str, project: str, sweep_id: str, /) -> Sweep:
+def load_sweep(ctx: ClientContext, entity: str, project: str, sweep_id: str, /) -> Sweep:
     """The sweep ``entity/project/sweep_id``, loaded (a run's ``SweepLoader``).
 
     Raises:
@@ -88,7 +88,7 @@ class Sweeps(RelayPaginator[Sweep]):
 
     def __init__(
         self,
-        ctx: ClientHolder,
+        ctx: ClientContext,
         entity: str | None,
         project: str,
         *,

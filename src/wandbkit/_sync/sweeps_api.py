@@ -12,13 +12,13 @@ from wandbkit._core.errors import UsageError
 from wandbkit.paths import parse_sweep_path
 
 if TYPE_CHECKING:
-    from wandbkit._sync.context import ClientHolder
+    from wandbkit._sync.context import ClientContext
     from wandbkit._sync.sweep_record import SweepRecord
     from wandbkit._sync.sweeps import Sweep, Sweeps
 
 
 def load_sweep_on_demand(
-    ctx: ClientHolder, entity: str, project: str, sweep_id: str, /
+    ctx: ClientContext, entity: str, project: str, sweep_id: str, /
 ) -> SweepRecord:
     """A run's sweep, loaded: the ``SweepLoader`` this Api wires into runs."""
     from wandbkit._sync.sweeps import load_sweep  # sweeps load on first use
@@ -27,7 +27,7 @@ def load_sweep_on_demand(
 
 
 def list_sweeps_on_demand(
-    ctx: ClientHolder,
+    ctx: ClientContext,
     entity: str | None,
     project: str,
     /,
@@ -44,7 +44,7 @@ def list_sweeps_on_demand(
 class SweepsMethods:
     """The Api's sweeps methods (a part of ``Api``, which supplies the context)."""
 
-    _ctx: ClientHolder
+    _ctx: ClientContext
 
     def sweep(self, path: str = "") -> Sweep:
         """One sweep with its fields loaded.

@@ -11,7 +11,7 @@ from wandbkit.paths import check_name
 
 if TYPE_CHECKING:
     from wandbkit._generated.fragments import TeamFields, TeamMember
-    from wandbkit._sync.context import ClientHolder
+    from wandbkit._sync.context import ClientContext
 
 
 class Member:
@@ -21,7 +21,7 @@ class Member:
         team: the team's name.
     """
 
-    def __init__(self, ctx: ClientHolder, team: str, fields: TeamMember) -> None:
+    def __init__(self, ctx: ClientContext, team: str, fields: TeamMember) -> None:
         self._ctx = ctx
         self.team = team
         self._fields = fields
@@ -92,7 +92,7 @@ class Team:
         members: its members, as last loaded.
     """
 
-    def __init__(self, ctx: ClientHolder, fields: TeamFields) -> None:
+    def __init__(self, ctx: ClientContext, fields: TeamFields) -> None:
         self._ctx = ctx
         self.name = fields.name
         self._set(fields)
@@ -102,7 +102,7 @@ class Team:
         self.members = [Member(self._ctx, fields.name, m) for m in fields.members]
 
     @classmethod
-    def fetch(cls, ctx: ClientHolder, name: str) -> Team:
+    def fetch(cls, ctx: ClientContext, name: str) -> Team:
         """Load the team ``name``.
 
         Raises:

@@ -12,7 +12,7 @@ from wandbkit.paths import check_name
 from wandbkit.users import Organization, OrgEntity
 
 if TYPE_CHECKING:
-    from wandbkit._sync.context import ClientHolder
+    from wandbkit._sync.context import ClientContext
     from wandbkit._sync.teams import Team
 
 
@@ -20,7 +20,7 @@ class TeamsMethods:
     """The Api's teams methods (a part of ``Api``, which supplies the context and the default
     organization)."""
 
-    _ctx: ClientHolder
+    _ctx: ClientContext
     _default_organization: str | None
 
     def organization(self, name: str | None = None) -> Organization:

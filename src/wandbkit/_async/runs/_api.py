@@ -12,13 +12,13 @@ from wandbkit._core.errors import UsageError
 from wandbkit.paths import check_name, parse_project_path, parse_run_path
 
 if TYPE_CHECKING:
-    from wandbkit._async.context import AsyncClientHolder
+    from wandbkit._async.context import ClientContext
 
 
 class AsyncRunsMethods:
     """The Api's runs methods (a part of ``Api``, which supplies the context and the loader)."""
 
-    _ctx: AsyncClientHolder
+    _ctx: ClientContext
     _load_sweep: SweepLoader
 
     def _project_of(self, path: str | None, argument: str = "path") -> tuple[str | None, str]:

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from wandbkit._async.console import AsyncConsoleLogs
-    from wandbkit._async.context import AsyncClientHolder
+    from wandbkit._async.context import ClientContext
 
 
 class AsyncRunContents:
@@ -25,7 +25,7 @@ class AsyncRunContents:
     Each needs only the run's path; ``Run`` supplies it.
     """
 
-    _ctx: AsyncClientHolder
+    _ctx: ClientContext
     entity: str
     project: str
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from wandbkit._async.context import AsyncClientHolder
+from wandbkit._async.context import ClientContext
 from wandbkit._async.history import histories_of
 from wandbkit._async.pagination import AsyncRelayPaginator, Page
 from wandbkit._async.runs.fields import HeavyFields, heavy_of
@@ -29,8 +29,7 @@ if TYPE_CHECKING:
 # Runs.histories: runs per request, and requests in flight at once (threads in the sync twin).
 HISTORIES_BATCH_SIZE = 10
 HISTORIES_CONCURRENCY = 8
-# Runs.histories on runs not listed yet lists only their names, this many per request (the
-# most the server gives in one page).
+# Runs.histories on unlisted runs lists their names, this many per request (a server page's most).
 RUN_NAMES_PER_PAGE = 1000
 
 
@@ -40,7 +39,7 @@ class _RunPage:
     Each run joins its page when it is made, handing over how to give it its heavy fields.
     """
 
-    def __init__(self, ctx: AsyncClientHolder, owner: AsyncRuns) -> None:
+    def __init__(self, ctx: ClientContext, owner: AsyncRuns) -> None:
         self._ctx = ctx
         self.owner = owner
         self._runs: list[tuple[AsyncRun, Callable[[HeavyFields], None]]] = []
@@ -93,7 +92,7 @@ class AsyncRuns(AsyncRelayPaginator[AsyncRun]):
 
     def __init__(
         self,
-        ctx: AsyncClientHolder,
+        ctx: ClientContext,
         entity: str | None,
         project: str,
         *,
@@ -260,7 +259,7 @@ class _RunNames(AsyncRelayPaginator[str]):
 
     def __init__(
         self,
-        ctx: AsyncClientHolder,
+        ctx: ClientContext,
         entity: str,
         project: str,
         order: str,

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from wandbkit._async.context import AsyncClientHolder
+from wandbkit._async.context import ClientContext
 from wandbkit._async.lazy import LazyRecord
 from wandbkit._async.runs.contents import AsyncRunContents
 from wandbkit._async.runs.fields import (
@@ -47,7 +47,7 @@ class SweepLoader(Protocol):
     """Loads a run's sweep by id; runs sit below sweeps, so the Api wires this in."""
 
     async def __call__(
-        self, ctx: AsyncClientHolder, entity: str, project: str, sweep_id: str, /
+        self, ctx: ClientContext, entity: str, project: str, sweep_id: str, /
     ) -> AsyncSweepRecord:
         """The sweep ``entity/project/sweep_id``, loaded.
 
@@ -71,7 +71,7 @@ class AsyncRun(LazyRecord[HeavyFields], AsyncRunContents):
 
     def __init__(
         self,
-        ctx: AsyncClientHolder,
+        ctx: ClientContext,
         entity: str,
         project: str,
         light: RunLightFields,
@@ -488,7 +488,7 @@ class AsyncRun(LazyRecord[HeavyFields], AsyncRunContents):
 
 
 async def fetch_run_node(
-    ctx: AsyncClientHolder, entity: str, project: str, run_id: str
+    ctx: ClientContext, entity: str, project: str, run_id: str
 ) -> GetRunProjectRun:
     """Every field of one run (``GetRun``).
 
@@ -504,7 +504,7 @@ async def fetch_run_node(
 
 
 async def fetch_run(
-    ctx: AsyncClientHolder, entity: str, project: str, run_id: str, load_sweep: SweepLoader
+    ctx: ClientContext, entity: str, project: str, run_id: str, load_sweep: SweepLoader
 ) -> AsyncRun:
     """One run with every field loaded (``Api.run``)."""
     node = await fetch_run_node(ctx, entity, project, run_id)

@@ -14,13 +14,13 @@ from wandbkit._sync.runs.run import Run, SweepLoader, fetch_run
 from wandbkit.paths import check_name, parse_project_path, parse_run_path
 
 if TYPE_CHECKING:
-    from wandbkit._sync.context import ClientHolder
+    from wandbkit._sync.context import ClientContext
 
 
 class RunsMethods:
     """The Api's runs methods (a part of ``Api``, which supplies the context and the loader)."""
 
-    _ctx: ClientHolder
+    _ctx: ClientContext
     _load_sweep: SweepLoader
 
     def _project_of(self, path: str | None, argument: str = "path") -> tuple[str | None, str]:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from wandbkit._sync.console import ConsoleLogs
-    from wandbkit._sync.context import ClientHolder
+    from wandbkit._sync.context import ClientContext
 
 
 class RunContents:
@@ -27,7 +27,7 @@ class RunContents:
     Each needs only the run's path; ``Run`` supplies it.
     """
 
-    _ctx: ClientHolder
+    _ctx: ClientContext
     entity: str
     project: str
 

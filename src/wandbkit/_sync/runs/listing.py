@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from wandbkit._core.errors import NotFoundError, UsageError
 from wandbkit._core.not_found import project_not_found
-from wandbkit._sync.context import ClientHolder
+from wandbkit._sync.context import ClientContext
 from wandbkit._sync.history import histories_of
 from wandbkit._sync.pagination import Page, RelayPaginator
 from wandbkit._sync.runs.fields import HeavyFields, heavy_of
@@ -31,8 +31,7 @@ if TYPE_CHECKING:
 # Runs.histories: runs per request, and requests in flight at once (threads in the sync twin).
 HISTORIES_BATCH_SIZE = 10
 HISTORIES_CONCURRENCY = 8
-# Runs.histories on runs not listed yet lists only their names, this many per request (the
-# most the server gives in one page).
+# Runs.histories on unlisted runs lists their names, this many per request (a server page's most).
 RUN_NAMES_PER_PAGE = 1000
 
 
@@ -42,7 +41,7 @@ class _RunPage:
     Each run joins its page when it is made, handing over how to give it its heavy fields.
     """
 
-    def __init__(self, ctx: ClientHolder, owner: Runs) -> None:
+    def __init__(self, ctx: ClientContext, owner: Runs) -> None:
         self._ctx = ctx
         self.owner = owner
         self._runs: list[tuple[Run, Callable[[HeavyFields], None]]] = []
@@ -95,7 +94,7 @@ class Runs(RelayPaginator[Run]):
 
     def __init__(
         self,
-        ctx: ClientHolder,
+        ctx: ClientContext,
         entity: str | None,
         project: str,
         *,
@@ -260,7 +259,7 @@ class _RunNames(RelayPaginator[str]):
 
     def __init__(
         self,
-        ctx: ClientHolder,
+        ctx: ClientContext,
         entity: str,
         project: str,
         order: str,

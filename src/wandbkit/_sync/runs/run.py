@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from wandbkit._core.errors import UsageError
 from wandbkit._core.flavor_sync import MaybeAwaitable, monotonic, sync_sleep
 from wandbkit._core.not_found import project_not_found, run_not_found
-from wandbkit._sync.context import ClientHolder
+from wandbkit._sync.context import ClientContext
 from wandbkit._sync.lazy import LazyRecord
 from wandbkit._sync.runs.contents import RunContents
 from wandbkit._sync.runs.fields import (
@@ -49,7 +49,7 @@ class SweepLoader(Protocol):
     """Loads a run's sweep by id; runs sit below sweeps, so the Api wires this in."""
 
     def __call__(
-        self, ctx: ClientHolder, entity: str, project: str, sweep_id: str, /
+        self, ctx: ClientContext, entity: str, project: str, sweep_id: str, /
     ) -> SweepRecord:
         """The sweep ``entity/project/sweep_id``, loaded.
 
@@ -73,7 +73,7 @@ class Run(LazyRecord[HeavyFields], RunContents):
 
     def __init__(
         self,
-        ctx: ClientHolder,
+        ctx: ClientContext,
         entity: str,
         project: str,
         light: RunLightFields,
@@ -489,7 +489,7 @@ class Run(LazyRecord[HeavyFields], RunContents):
         return f"<{type(self).__name__} {'/'.join(self.path)} ({self.state.value})>"
 
 
-def fetch_run_node(ctx: ClientHolder, entity: str, project: str, run_id: str) -> GetRunProjectRun:
+def fetch_run_node(ctx: ClientContext, entity: str, project: str, run_id: str) -> GetRunProjectRun:
     """Every field of one run (``GetRun``).
 
     Raises:
@@ -504,7 +504,7 @@ def fetch_run_node(ctx: ClientHolder, entity: str, project: str, run_id: str) ->
 
 
 def fetch_run(
-    ctx: ClientHolder, entity: str, project: str, run_id: str, load_sweep: SweepLoader
+    ctx: ClientContext, entity: str, project: str, run_id: str, load_sweep: SweepLoader
 ) -> Run:
     """One run with every field loaded (``Api.run``)."""
     node = fetch_run_node(ctx, entity, project, run_id)
