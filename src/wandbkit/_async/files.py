@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING
 
-from wandbkit._async.context import ClientContext as AsyncClientHolder
+from wandbkit._async.context import ClientContext
 from wandbkit._async.pagination import AsyncRelayPaginator, Page
 from wandbkit._core.errors import NotFoundError, UsageError
 from wandbkit._core.not_found import run_not_found
@@ -44,7 +44,7 @@ class AsyncFile:
     its size and md5 against what the server promised.
     """
 
-    def __init__(self, ctx: AsyncClientHolder, run_path: list[str], node: RunFileFields) -> None:
+    def __init__(self, ctx: ClientContext, run_path: list[str], node: RunFileFields) -> None:
         self._ctx = ctx
         self.run_path = run_path
         self._node = node
@@ -169,7 +169,7 @@ class AsyncFiles(AsyncRelayPaginator[AsyncFile]):
 
     def __init__(
         self,
-        ctx: AsyncClientHolder,
+        ctx: ClientContext,
         entity: str,
         project: str,
         run_id: str,
@@ -220,7 +220,7 @@ class AsyncFiles(AsyncRelayPaginator[AsyncFile]):
 
 
 async def find_file(
-    ctx: AsyncClientHolder, entity: str, project: str, run_id: str, name: str
+    ctx: ClientContext, entity: str, project: str, run_id: str, name: str
 ) -> AsyncFile | None:
     """The run's file called ``name`` (one request), or ``None``."""
     files = await AsyncFiles(ctx, entity, project, run_id, names=[name], per_page=1).load()
@@ -228,7 +228,7 @@ async def find_file(
 
 
 async def upload_run_file(
-    ctx: AsyncClientHolder,
+    ctx: ClientContext,
     entity: str,
     project: str,
     run_id: str,

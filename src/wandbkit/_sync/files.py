@@ -15,7 +15,7 @@ from typing import IO, TYPE_CHECKING
 from wandbkit._core.errors import NotFoundError, UsageError
 from wandbkit._core.not_found import run_not_found
 from wandbkit._core.transfer import parse_upload_headers, verify_transfer
-from wandbkit._sync.context import ClientContext as SyncClientHolder
+from wandbkit._sync.context import ClientContext
 from wandbkit._sync.pagination import Page, RelayPaginator
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ class File:
     its size and md5 against what the server promised.
     """
 
-    def __init__(self, ctx: SyncClientHolder, run_path: list[str], node: RunFileFields) -> None:
+    def __init__(self, ctx: ClientContext, run_path: list[str], node: RunFileFields) -> None:
         self._ctx = ctx
         self.run_path = run_path
         self._node = node
@@ -171,7 +171,7 @@ class Files(RelayPaginator[File]):
 
     def __init__(
         self,
-        ctx: SyncClientHolder,
+        ctx: ClientContext,
         entity: str,
         project: str,
         run_id: str,
@@ -221,16 +221,14 @@ class Files(RelayPaginator[File]):
         return Page(items, info.end_cursor, info.has_next_page, run.file_count)
 
 
-def find_file(
-    ctx: SyncClientHolder, entity: str, project: str, run_id: str, name: str
-) -> File | None:
+def find_file(ctx: ClientContext, entity: str, project: str, run_id: str, name: str) -> File | None:
     """The run's file called ``name`` (one request), or ``None``."""
     files = Files(ctx, entity, project, run_id, names=[name], per_page=1).load()
     return next((found for found in files.objects if found.name == name), None)
 
 
 def upload_run_file(
-    ctx: SyncClientHolder,
+    ctx: ClientContext,
     entity: str,
     project: str,
     run_id: str,
