@@ -267,6 +267,49 @@ async def show_async() -> None:
         print(f"  runs.histories(): {len(rows)} rows of {count} runs in {elapsed:.0f} ms")
 
 
+async def show_hardening() -> None:
+    """The local server under injected faults and hostile input (in-process, its own data)."""
+    import wandbkit
+    from wandbkit.errors import NotFoundError
+    from wandbkit.server.faults import Fault
+    from wandbkit.server.testing import add_run, asgi_transport, make_seeded_app
+
+    _title("The local server under faults and hostile input")
+    app, seed = make_seeded_app()
+    store, faults = app.state.store, app.state.faults
+    for i in range(60):
+        add_run(store, f"{seed.entity}/flaky", f"run-{i:02d}", config={"i": i})
+    add_run(store, f"{seed.entity}/flaky", "a" * 40)
+    faults.add(Fault.status(502, retry_after=0.01), rate=0.3)
+    faults.add(Fault.drop(), rate=0.1)
+    base = {"base_url": "http://demo.local", "transport": asgi_transport(app)}
+    async with wandbkit.AsyncApi(api_key=seed.api_key, max_retries=8, **base) as api:
+        started = time.perf_counter()
+        names = [run.name async for run in api.runs(f"{seed.entity}/flaky", per_page=3)]
+        elapsed = time.perf_counter() - started
+        print(
+            f"  30% 502s + 10% dropped connections: {len(names)} runs listed, "
+            f"{len(set(names))} distinct, through {len(faults.injected)} injected faults "
+            f"in {elapsed:.1f} s"
+        )
+        faults.clear()
+        started = time.perf_counter()
+        hostile = api.runs(f"{seed.entity}/flaky", filters={"name": {"$regex": "^(a+)+$"}})
+        matched = [run.name async for run in hostile]
+        elapsed = (time.perf_counter() - started) * 1000
+        print(
+            f"  $regex '^(a+)+$' (exponential for a backtracking engine): {len(matched)} match, "
+            f"{elapsed:.0f} ms on RE2"
+        )
+    outsider = store.accounts.create_user("outsider")
+    key, _ = store.accounts.create_api_key(outsider.pk)
+    async with wandbkit.AsyncApi(api_key=key, **base) as api:
+        try:
+            await api.project("flaky", entity=seed.entity).load()
+        except NotFoundError as exc:
+            print(f"  another user asks for the private project: NotFoundError: {exc}")
+
+
 def main() -> int:
     with demo_server() as env:
         os.environ.update(env)
@@ -275,6 +318,7 @@ def main() -> int:
         show_sync()
         show_runs()
         asyncio.run(show_async())
+        asyncio.run(show_hardening())
     print("\nDone. The server has stopped; its data is in .demo/server.db.")
     return 0
 
