@@ -5,7 +5,7 @@ from __future__ import annotations
 from wandbkit.server.ids import decode_id, encode_id
 from wandbkit.server.resolvers.server_info import SERVER_FEATURES
 
-from .conftest import Data, PostGraphQL, ServerApp
+from ..conftest import Data, PostGraphQL, ServerApp
 
 USER_FIELDS = """
   id name username email admin flags entity deletedAt

@@ -16,7 +16,7 @@ from wandbkit.errors import GraphQLError, NotFoundError, UsageError
 from wandbkit.server.ids import decode_int_id
 from wandbkit.server.testing import ServerHandle
 
-from .support import RecordingTransport, recording_api
+from ..support import RecordingTransport, recording_api
 
 LINES = 2500
 

@@ -12,7 +12,7 @@ import wandbkit
 from wandbkit.errors import GraphQLError, NotFoundError, UsageError
 from wandbkit.server.testing import ServerHandle
 
-from .support import RecordingTransport, recording_api
+from ..support import RecordingTransport, recording_api
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import wandbkit
 from wandbkit.errors import AuthenticationError, NotFoundError, NotLoadedError, UsageError
 from wandbkit.server.testing import ServerHandle
 
-from .support import Flavor, RecordingTransport, recording_api
+from ..support import Flavor, RecordingTransport, recording_api
 
 
 @pytest.fixture

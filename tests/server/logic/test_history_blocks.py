@@ -26,8 +26,8 @@ from wandbkit.server.store import StoreError
 from wandbkit.server.store import migrations as migrations_module
 from wandbkit.server.testing import add_run
 
-from .conftest import ServerApp
-from .runs_support import PATH
+from ..conftest import ServerApp
+from ..runs_support import PATH
 
 B = BLOCK_ROWS
 

@@ -15,8 +15,8 @@ from wandbkit.server.ids import encode_id
 from wandbkit.server.store import RunRow
 from wandbkit.server.testing import add_run, asgi_transport
 
-from .conftest import BASE_URL, Data, PostGraphQL, ServerApp
-from .runs_support import PATH, error_of, md5_b64, variables
+from ..conftest import BASE_URL, Data, PostGraphQL, ServerApp
+from ..runs_support import PATH, error_of, md5_b64, variables
 
 FILES: dict[str, bytes] = {
     "config.yaml": b"lr:\n  value: 0.1\n",

@@ -10,8 +10,8 @@ import pytest
 from wandbkit.server.ids import encode_id
 from wandbkit.server.testing import asgi_transport, basic_auth_header
 
-from .conftest import BASE_URL, Data, PostGraphQL, ServerApp
-from .runs_support import error_of
+from ..conftest import BASE_URL, Data, PostGraphQL, ServerApp
+from ..runs_support import error_of
 
 CREATE_TEAM = """
 mutation ($name: String!, $admin: String) {

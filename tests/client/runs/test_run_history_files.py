@@ -16,7 +16,7 @@ import wandbkit
 from wandbkit.errors import IntegrityError, NotFoundError, UsageError
 from wandbkit.server.ids import decode_int_id
 
-from .support import RecordingTransport, recording_api
+from ..support import RecordingTransport, recording_api
 
 STEPS = 2500
 

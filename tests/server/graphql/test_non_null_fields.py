@@ -23,7 +23,7 @@ from graphql import (
 
 from wandbkit.server.schema import build_executable_schema
 
-from .conftest import Data, PostGraphQL, ServerApp
+from ..conftest import Data, PostGraphQL, ServerApp
 
 DUMMY_SCALARS = {
     "String": '"x"',

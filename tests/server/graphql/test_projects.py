@@ -9,7 +9,7 @@ import pytest
 from wandbkit.server.ids import decode_id, encode_cursor
 from wandbkit.server.resolvers.common import MAX_PAGE_SIZE
 
-from .conftest import Data, PostGraphQL, ServerApp
+from ..conftest import Data, PostGraphQL, ServerApp
 
 LIST = """
 query GetProjects($entity: String, $cursor: String, $perPage: Int = 50) {

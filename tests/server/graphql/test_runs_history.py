@@ -12,8 +12,8 @@ from wandbkit.server.history import downsample, downsample_indices
 from wandbkit.server.store import RunRow, StoreError
 from wandbkit.server.testing import add_run
 
-from .conftest import Data, PostGraphQL, ServerApp
-from .runs_support import PATH, RUN, error_of, variables
+from ..conftest import Data, PostGraphQL, ServerApp
+from ..runs_support import PATH, RUN, error_of, variables
 
 STEPS = 100
 

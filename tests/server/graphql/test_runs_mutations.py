@@ -12,8 +12,8 @@ from wandbkit.server.ids import encode_id
 from wandbkit.server.store import RunRow
 from wandbkit.server.testing import add_run
 
-from .conftest import Data, PostGraphQL, ServerApp
-from .runs_support import PATH, RUN, error_of, project_pk, variables
+from ..conftest import Data, PostGraphQL, ServerApp
+from ..runs_support import PATH, RUN, error_of, project_pk, variables
 
 UPSERT = """
 mutation UpsertBucket($input: UpsertBucketInput!) {

@@ -13,7 +13,7 @@ from wandbkit.errors import NotFoundError, NotLoadedError, UsageError
 from wandbkit.server.ids import decode_int_id
 from wandbkit.server.testing import ServerHandle
 
-from .support import Flavor, RecordingTransport, flavored_api
+from ..support import Flavor, RecordingTransport, flavored_api
 
 RUNS = [
     # (run id, display name, state, config, summary, tags)

@@ -14,8 +14,8 @@ from wandbkit.server.seed import seed_demo
 from wandbkit.server.store import NameConflictError, StoreError, UnknownRowError
 from wandbkit.server.testing import add_run
 
-from .conftest import Data, PostGraphQL, ServerApp
-from .runs_support import PATH, error_of, project_pk, variables
+from ..conftest import Data, PostGraphQL, ServerApp
+from ..runs_support import PATH, error_of, project_pk, variables
 
 CONFIG = (
     "method: grid\nmetric:\n  name: loss\n  goal: minimize\n"

@@ -15,8 +15,8 @@ from wandbkit.server.schema import build_executable_schema
 from wandbkit.server.store import RunRow
 from wandbkit.server.testing import add_run
 
-from .conftest import Data, PostGraphQL, ServerApp
-from .runs_support import (
+from ..conftest import Data, PostGraphQL, ServerApp
+from ..runs_support import (
     PATH,
     RUN,
     RUNS,

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from .conftest import Data, PostGraphQL, ServerApp
+from ..conftest import Data, PostGraphQL, ServerApp
 
 # -- quirks of the official client --------------------------------------------------------
 

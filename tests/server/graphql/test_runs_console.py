@@ -10,8 +10,8 @@ import pytest
 from wandbkit.server.store import StoreError, UnknownRowError
 from wandbkit.server.testing import add_run
 
-from .conftest import Data, PostGraphQL, ServerApp
-from .runs_support import PATH, RUN, error_of, variables
+from ..conftest import Data, PostGraphQL, ServerApp
+from ..runs_support import PATH, RUN, error_of, variables
 
 LINES: list[str | dict[str, Any]] = [
     "starting",

@@ -23,7 +23,7 @@ from wandbkit.server.ids import encode_id
 from wandbkit.server.store import RunRow
 from wandbkit.server.testing import add_run, asgi_transport, basic_auth_header
 
-from .conftest import BASE_URL, data_of, official_document, require_official_ops
+from ..conftest import BASE_URL, data_of, official_document, require_official_ops
 
 ENTITY, PROJECT = "demo-team", "imagenet-resnet"
 NOW = datetime(2025, 6, 1, tzinfo=timezone.utc)

@@ -13,7 +13,7 @@ from wandbkit.errors import GraphQLError, NotFoundError, NotLoadedError, UsageEr
 from wandbkit.server.ids import decode_int_id
 from wandbkit.server.testing import ServerHandle
 
-from .support import RecordingTransport, recording_api
+from ..support import RecordingTransport, recording_api
 
 GRID = """\
 name: lr-grid

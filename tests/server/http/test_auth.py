@@ -11,7 +11,7 @@ import pytest
 from wandbkit.server.http.auth import api_key_from_authorization
 from wandbkit.server.testing import basic_auth_header as basic_auth
 
-from .conftest import ServerApp
+from ..conftest import ServerApp
 
 VIEWER = {"query": "{ viewer { username } }"}
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .conftest import Data, PostGraphQL, ServerApp, official_document
+from ..conftest import Data, PostGraphQL, ServerApp, official_document
 
 
 def assert_user_fragment(user: dict[str, Any], username: str) -> None:

@@ -26,7 +26,7 @@ from wandbkit.server.store.migrations import MIGRATIONS
 from wandbkit.server.store.run_files import check_file_name
 from wandbkit.server.testing import add_run
 
-from .runs_support import md5_b64
+from ..runs_support import md5_b64
 
 NOW = datetime(2025, 6, 1, tzinfo=timezone.utc)
 
