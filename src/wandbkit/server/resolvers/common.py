@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from graphql import GraphQLError, GraphQLResolveInfo
 
@@ -21,6 +21,8 @@ from wandbkit.server.store import EntityRow, ProjectRow, RunRow, Store, UserRow
 
 RowT = TypeVar("RowT")
 T = TypeVar("T")
+K = TypeVar("K")
+V = TypeVar("V")
 
 #: Page size when a connection is asked without ``first``.
 DEFAULT_PAGE_SIZE = 50
@@ -61,13 +63,49 @@ class NotFound(ClientError):
     code = "NOT_FOUND"
 
 
+class Memo(Generic[K, V]):
+    """The answers of one loader (``store.runs.get_by_pk``, say) for one request.
+
+    Each key is loaded at most once; what a resolver has just read or written can be
+    remembered, and what it changed forgotten. Every domain's look-ups use this one class
+    through :meth:`RequestContext.memo` rather than a cache of their own.
+
+    Args:
+        load: answers one key (``None`` for "there is none" is an answer too).
+    """
+
+    __slots__ = ("_load", "_values")
+
+    def __init__(self, load: Callable[[K], V]) -> None:
+        self._load = load
+        self._values: dict[K, V] = {}
+
+    def __call__(self, key: K) -> V:
+        """The answer for ``key``, loaded on the first call."""
+        if key not in self._values:
+            self._values[key] = self._load(key)
+        return self._values[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._values
+
+    def remember(self, key: K, value: V) -> V:
+        """Record ``value`` as the answer for ``key`` (a row just read or written)."""
+        self._values[key] = value
+        return value
+
+    def forget(self, key: K) -> None:
+        """Drop the answer for ``key`` (after it changed or was deleted)."""
+        self._values.pop(key, None)
+
+
 @dataclass
 class RequestContext:
     """Per-request state handed to resolvers as ``info.context``.
 
-    It memoises entity, user, project and run look-ups, which many rows of one page share;
-    users a page is about to need are loaded together on the first miss (see
-    :meth:`expect_users`).
+    It memoises look-ups, which many rows of one page share, through one generic
+    :class:`Memo` per loader (:meth:`memo`); users a page is about to need are loaded
+    together on the first miss (see :meth:`expect_users`).
 
     Attributes:
         store: the server's store.
@@ -79,18 +117,21 @@ class RequestContext:
     store: Store
     viewer: UserRow
     base_url: str = "http://localhost"
-    _entities: dict[int, EntityRow | None] = field(default_factory=dict, repr=False)
+    _memos: dict[object, Memo[Any, Any]] = field(default_factory=dict, repr=False)
     _users: dict[int, UserRow | None] = field(default_factory=dict, repr=False)
     _expected_users: set[int] = field(default_factory=set, repr=False)
-    _projects: dict[int, ProjectRow | None] = field(default_factory=dict, repr=False)
-    _runs: dict[int, RunRow | None] = field(default_factory=dict, repr=False)
-    _writable: dict[int, bool] = field(default_factory=dict, repr=False)
+
+    def memo(self, load: Callable[[K], V]) -> Memo[K, V]:
+        """The request's :class:`Memo` of ``load`` (one per loader, made on first use):
+        ``ctx.memo(ctx.store.runs.get_by_pk)(pk)``."""
+        found = self._memos.get(load)
+        if found is None:
+            found = self._memos[load] = Memo(load)
+        return cast("Memo[K, V]", found)
 
     def entity(self, pk: int) -> EntityRow | None:
         """The entity with row id ``pk`` (memoised)."""
-        if pk not in self._entities:
-            self._entities[pk] = self.store.entities.get_by_pk(pk)
-        return self._entities[pk]
+        return self.memo(self.store.entities.get_by_pk)(pk)
 
     def entity_or_default(self, name: str | None) -> EntityRow | None:
         """The entity called ``name`` (``None`` if there is none), or without a name the
@@ -115,29 +156,25 @@ class RequestContext:
 
     def project(self, pk: int) -> ProjectRow | None:
         """The project with row id ``pk`` (memoised)."""
-        if pk not in self._projects:
-            self._projects[pk] = self.store.projects.get_by_pk(pk)
-        return self._projects[pk]
+        return self.memo(self.store.projects.get_by_pk)(pk)
 
     def remember_project(self, project: ProjectRow) -> ProjectRow:
         """Record a project just read, so its runs' look-ups of it need no query."""
-        self._projects[project.pk] = project
+        self.memo(self.store.projects.get_by_pk).remember(project.pk, project)
         return project
 
     def run(self, pk: int) -> RunRow | None:
         """The run with row id ``pk`` (memoised for the request; files share their run)."""
-        if pk not in self._runs:
-            self._runs[pk] = self.store.runs.get_by_pk(pk)
-        return self._runs[pk]
+        return self.memo(self.store.runs.get_by_pk)(pk)
 
     def remember_run(self, run: RunRow) -> RunRow:
         """Record a run just read or written, so later look-ups in this request see it."""
-        self._runs[run.pk] = run
+        self.memo(self.store.runs.get_by_pk).remember(run.pk, run)
         return run
 
     def forget_run(self, pk: int) -> None:
         """Drop a memoised run (after it changed or was deleted)."""
-        self._runs.pop(pk, None)
+        self.memo(self.store.runs.get_by_pk).forget(pk)
 
     @property
     def signer(self) -> UrlSigner:
@@ -157,9 +194,10 @@ class RequestContext:
 
     def can_write(self, entity: EntityRow) -> bool:
         """Whether the viewer may change things in ``entity`` (memoised)."""
-        if entity.pk not in self._writable:
-            self._writable[entity.pk] = self.store.accounts.can_write(self.viewer, entity)
-        return self._writable[entity.pk]
+        return self.memo(self._viewer_can_write)(entity.pk)
+
+    def _viewer_can_write(self, entity_pk: int) -> bool:
+        return self.store.accounts.can_write(self.viewer, self.required_entity(entity_pk))
 
     def require_write(self, entity: EntityRow, action: str) -> None:
         """Refuse unless the viewer may change things in ``entity``.

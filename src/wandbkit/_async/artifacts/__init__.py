@@ -1,0 +1,1 @@
+"""Artifacts: versions, collections, types, manifests, downloads and publishing."""
