@@ -47,14 +47,19 @@ class GraphQLExecutor:
         variables: Mapping[str, object] | None = None,
         *,
         is_mutation: bool = False,
+        headers: Mapping[str, str] | None = None,
         **_: Any,
     ) -> dict[str, Any]:
-        """Send one operation and return its ``data`` (errors raise, see ``wandbkit.errors``)."""
+        """Send one operation and return its ``data`` (errors raise, see ``wandbkit.errors``).
+
+        ``headers`` (passed through a generated method's ``**kwargs``) are added to the
+        request."""
         return self.transport.graphql(
             query,
             encode_variables(variables),
             operation_name=operation_name,
             is_mutation=is_mutation,
+            headers=headers,
         )
 
     def get_data(self, response: dict[str, Any]) -> dict[str, Any]:

@@ -154,6 +154,7 @@ class Transport:
         *,
         operation_name: str | None = None,
         is_mutation: bool = False,
+        headers: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
         """Send one GraphQL operation and return its ``data``.
 
@@ -165,6 +166,8 @@ class Transport:
             variables: the operation's variables (JSON-able, or pydantic models).
             operation_name: the operation to run; also named in errors.
             is_mutation: whether the operation has side effects (restricts retries).
+            headers: extra request headers (wandbkit's protocol extensions, such as
+                :data:`~wandbkit._lang.summary_merge.SUMMARY_KEYS_HEADER`).
 
         Returns:
             The response's ``data`` object.
@@ -182,6 +185,8 @@ class Transport:
         request = build_graphql_request(
             self.settings, query=query, variables=variables, operation_name=operation_name
         )
+        if headers:
+            request.headers.update(headers)
         client = self.http_client
         response = self._with_retries(
             lambda: client.send(request),

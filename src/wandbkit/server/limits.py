@@ -18,6 +18,10 @@ limit                       value       what it bounds
 ``MAX_QUERY_ALIASES``       500         aliased fields, counted the same way
 ``MAX_IN_VALUES``           10,000      one ``$in``/``$nin`` list (:mod:`wandbkit._lang.filters`;
                                         the client refuses it before sending, too)
+``MAX_RUN_JSON_BYTES``      4 MiB       a run's ``config`` or ``summaryMetrics`` as JSON text
+                                        (``upsertBucket``)
+``MAX_SUMMARY_KEYS``        1,000       keys one summary update names
+                                        (:mod:`wandbkit._lang.summary_merge`)
 ``MAX_REGEX_LENGTH``        1,000       a ``$regex`` pattern (:mod:`~wandbkit.server.run_filters`;
                                         RE2 matches in linear time, so no pattern can stall)
 ==========================  ==========  =====================================================
@@ -46,6 +50,7 @@ MAX_QUERY_TOKENS = 20_000
 MAX_QUERY_DEPTH = 32
 MAX_QUERY_FIELDS = 5_000
 MAX_QUERY_ALIASES = 500
+MAX_RUN_JSON_BYTES = 4 * 1024 * 1024
 
 
 class BodyTooLargeError(ValueError):

@@ -80,14 +80,21 @@ def check_optional_str(value: object, argument: str) -> str | None:
 class AsyncSummary(Mapping[str, Any]):
     """A run's summary: read like a dict, edit locally, persist with ``update()``.
 
+    ``update()`` writes only the keys it is given and the keys set or deleted here since
+    the summary was loaded, into the summary as the server holds it at that moment; keys
+    another writer changed meanwhile are kept (on the local server atomically, on W&B up to
+    one round trip; see :mod:`wandbkit._lang.summary_merge`). ``run.update()`` writes the
+    whole summary, as W&B's own clients do: the last writer wins.
+
     Example:
         >>> run.summary["best_acc"]
-        >>> run.summary.update({"best_acc": 0.93})  # one request; the server keeps it
+        >>> run.summary.update({"best_acc": 0.93})  # the server keeps it; other keys stay
 
     Args:
         run_id: the run's id (for the repr).
         values: the run's current summary dict (loaded first, in the sync flavour).
         merge: merges values into the run's summary and persists it.
+        edits: the run's record of keys set or deleted locally since the last load.
     """
 
     def __init__(
@@ -95,10 +102,12 @@ class AsyncSummary(Mapping[str, Any]):
         run_id: str,
         values: Callable[[], dict[str, Any]],
         merge: Callable[[dict[str, Any]], MaybeAwaitable[None]],
+        edits: set[str],
     ) -> None:
         self._run_id = run_id
         self._values = values
         self._merge = merge
+        self._edits = edits
 
     def __getitem__(self, key: str) -> Any:
         return self._values()[key]
@@ -112,10 +121,12 @@ class AsyncSummary(Mapping[str, Any]):
     def __setitem__(self, key: str, value: Any) -> None:
         """Set a value locally; ``update()`` or ``run.update()`` persists it."""
         self._values()[key] = sanitize_json(value, f"summary[{key!r}]")
+        self._edits.add(key)
 
     def __delitem__(self, key: str) -> None:
         """Remove a key locally; ``update()`` or ``run.update()`` persists it."""
         del self._values()[key]
+        self._edits.add(key)
 
     async def update(self, values: Mapping[str, Any] | None = None, /, **more: Any) -> None:
         """Merge ``values`` (and keyword values) into the summary and persist it at once."""

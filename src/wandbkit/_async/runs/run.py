@@ -21,6 +21,7 @@ from wandbkit._async.runs.fields import (
 from wandbkit._core.errors import UsageError
 from wandbkit._core.flavor_async import MaybeAwaitable, async_sleep, monotonic
 from wandbkit._core.not_found import project_not_found, run_not_found
+from wandbkit._lang.summary_merge import SUMMARY_KEYS_HEADER, encode_summary_keys
 from wandbkit._values.checks import check_keys, sanitize_json
 from wandbkit._values.runs import RunState, join_config, split_config
 
@@ -89,6 +90,8 @@ class AsyncRun(LazyRecord[HeavyFields], AsyncRunContents):
         self._page = page
         self._config: dict[str, Any] | None = None
         self._rawconfig: dict[str, Any] | None = None
+        # Summary keys set or removed locally since the summary was loaded or written.
+        self._summary_edits: set[str] = set()
         self._sweep = sweep
         self._set_light(light)
         if page is not None:
@@ -103,6 +106,7 @@ class AsyncRun(LazyRecord[HeavyFields], AsyncRunContents):
         self._fields = fields
         self._config = None
         self._rawconfig = None
+        self._summary_edits = set()
 
     # -- identity ------------------------------------------------------------------------
 
@@ -300,15 +304,32 @@ class AsyncRun(LazyRecord[HeavyFields], AsyncRunContents):
     def summary(self) -> AsyncSummary:
         """The run's summary metrics (a mapping whose ``update()`` persists)."""
         self._require()
-        return AsyncSummary(self.id, self._summary_values, self._merge_summary)
+        return AsyncSummary(self.id, self._summary_values, self._merge_summary, self._summary_edits)
 
     def _summary_values(self) -> dict[str, Any]:
         return self._require().summary
 
     async def _merge_summary(self, values: dict[str, Any]) -> None:
+        """Write ``values`` and the keys edited locally, and only those, into the summary
+        as the server holds it now (see :mod:`wandbkit._lang.summary_merge`): another
+        writer's keys, written since this run was loaded, are kept."""
         self._require_whole()
-        self._require().summary.update(values)
-        await self._persist(summary=True, fields=False)
+        local = self._require().summary
+        local.update(values)
+        keys = {*values, *self._summary_edits}
+        current = heavy_of(await fetch_run_node(self._ctx, self.entity, self.project, self.id))
+        summary = dict(current.summary)
+        for key in keys:
+            if key in local:
+                summary[key] = local[key]
+            else:
+                summary.pop(key, None)
+        await self._persist(
+            summary=True,
+            fields=False,
+            summary_values=summary,
+            headers={SUMMARY_KEYS_HEADER: encode_summary_keys(keys)},
+        )
 
     @property
     def summary_metrics(self) -> dict[str, Any]:
@@ -372,7 +393,14 @@ class AsyncRun(LazyRecord[HeavyFields], AsyncRunContents):
                 "are partial; `run.load(force=True)` before updating it"
             )
 
-    async def _persist(self, *, summary: bool, fields: bool) -> None:
+    async def _persist(
+        self,
+        *,
+        summary: bool,
+        fields: bool,
+        summary_values: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         from wandbkit._generated.input_types import UpsertBucketInput
 
         self._require_whole()
@@ -390,8 +418,11 @@ class AsyncRun(LazyRecord[HeavyFields], AsyncRunContents):
             if heavy is not None:
                 values["config"] = sanitize_json(join_config(self.config, self.rawconfig), "config")
         if summary and heavy is not None:
-            values["summary_metrics"] = sanitize_json(heavy.summary, "summary")
-        result = await self._ctx.client.upsert_run(input=UpsertBucketInput(**values))
+            whole = heavy.summary if summary_values is None else summary_values
+            values["summary_metrics"] = sanitize_json(whole, "summary")
+        result = await self._ctx.client.upsert_run(
+            input=UpsertBucketInput(**values), headers=headers
+        )
         bucket = result.upsert_bucket.bucket if result.upsert_bucket is not None else None
         if bucket is None:
             raise run_not_found(self.entity, self.project, self.id, "UpsertRun")

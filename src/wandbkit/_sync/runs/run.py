@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from wandbkit._core.errors import UsageError
 from wandbkit._core.flavor_sync import MaybeAwaitable, monotonic, sync_sleep
 from wandbkit._core.not_found import project_not_found, run_not_found
+from wandbkit._lang.summary_merge import SUMMARY_KEYS_HEADER, encode_summary_keys
 from wandbkit._sync.context import ClientContext
 from wandbkit._sync.lazy import LazyRecord
 from wandbkit._sync.runs.contents import RunContents
@@ -91,6 +92,8 @@ class Run(LazyRecord[HeavyFields], RunContents):
         self._page = page
         self._config: dict[str, Any] | None = None
         self._rawconfig: dict[str, Any] | None = None
+        # Summary keys set or removed locally since the summary was loaded or written.
+        self._summary_edits: set[str] = set()
         self._sweep = sweep
         self._set_light(light)
         if page is not None:
@@ -105,6 +108,7 @@ class Run(LazyRecord[HeavyFields], RunContents):
         self._fields = fields
         self._config = None
         self._rawconfig = None
+        self._summary_edits = set()
 
     # -- identity ------------------------------------------------------------------------
 
@@ -302,15 +306,32 @@ class Run(LazyRecord[HeavyFields], RunContents):
     def summary(self) -> Summary:
         """The run's summary metrics (a mapping whose ``update()`` persists)."""
         self._require()
-        return Summary(self.id, self._summary_values, self._merge_summary)
+        return Summary(self.id, self._summary_values, self._merge_summary, self._summary_edits)
 
     def _summary_values(self) -> dict[str, Any]:
         return self._require().summary
 
     def _merge_summary(self, values: dict[str, Any]) -> None:
+        """Write ``values`` and the keys edited locally, and only those, into the summary
+        as the server holds it now (see :mod:`wandbkit._lang.summary_merge`): another
+        writer's keys, written since this run was loaded, are kept."""
         self._require_whole()
-        self._require().summary.update(values)
-        self._persist(summary=True, fields=False)
+        local = self._require().summary
+        local.update(values)
+        keys = {*values, *self._summary_edits}
+        current = heavy_of(fetch_run_node(self._ctx, self.entity, self.project, self.id))
+        summary = dict(current.summary)
+        for key in keys:
+            if key in local:
+                summary[key] = local[key]
+            else:
+                summary.pop(key, None)
+        self._persist(
+            summary=True,
+            fields=False,
+            summary_values=summary,
+            headers={SUMMARY_KEYS_HEADER: encode_summary_keys(keys)},
+        )
 
     @property
     def summary_metrics(self) -> dict[str, Any]:
@@ -374,7 +395,14 @@ class Run(LazyRecord[HeavyFields], RunContents):
                 "are partial; `run.load(force=True)` before updating it"
             )
 
-    def _persist(self, *, summary: bool, fields: bool) -> None:
+    def _persist(
+        self,
+        *,
+        summary: bool,
+        fields: bool,
+        summary_values: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         from wandbkit._generated.input_types import UpsertBucketInput
 
         self._require_whole()
@@ -392,8 +420,9 @@ class Run(LazyRecord[HeavyFields], RunContents):
             if heavy is not None:
                 values["config"] = sanitize_json(join_config(self.config, self.rawconfig), "config")
         if summary and heavy is not None:
-            values["summary_metrics"] = sanitize_json(heavy.summary, "summary")
-        result = self._ctx.client.upsert_run(input=UpsertBucketInput(**values))
+            whole = heavy.summary if summary_values is None else summary_values
+            values["summary_metrics"] = sanitize_json(whole, "summary")
+        result = self._ctx.client.upsert_run(input=UpsertBucketInput(**values), headers=headers)
         bucket = result.upsert_bucket.bucket if result.upsert_bucket is not None else None
         if bucket is None:
             raise run_not_found(self.entity, self.project, self.id, "UpsertRun")

@@ -49,6 +49,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from wandbkit._lang.summary_merge import SUMMARY_KEYS_HEADER, SummaryKeysError, parse_summary_keys
 from wandbkit.server.http.auth import (
     api_key_from_authorization,
     error_response,
@@ -292,6 +293,12 @@ class GraphQLEndpoint:
             operation = _prepare(self.schema, payload)
         except _RequestError as exc:
             return JSONResponse({"errors": [e.formatted for e in exc.errors]}, status_code=400)
+        summary_keys: frozenset[str] | None = None
+        if (header := request.headers.get(SUMMARY_KEYS_HEADER)) is not None:
+            try:
+                summary_keys = parse_summary_keys(header)
+            except SummaryKeysError as exc:
+                return error_response(str(exc), 400)
 
         # Every resolver is synchronous and reads SQLite: execute on a worker thread, so a
         # slow request (a big page, a costly filter) never holds the event loop, and health
@@ -307,7 +314,10 @@ class GraphQLEndpoint:
             query_document=operation.document,
             query_validator=_already_validated,
             context_value=RequestContext(
-                store=self.store, viewer=viewer, base_url=str(request.base_url).rstrip("/")
+                store=self.store,
+                viewer=viewer,
+                base_url=str(request.base_url).rstrip("/"),
+                summary_keys=summary_keys,
             ),
             debug=self.debug,
             logger=self._error_log,

@@ -112,11 +112,15 @@ class RequestContext:
         viewer: the authenticated user.
         base_url: the URL the request came in on, without a trailing slash; file URLs are
             built on it so they work behind any host and port.
+        summary_keys: the summary keys an ``upsertBucket`` of this request sets or removes
+            (wandbkit's :mod:`~wandbkit._lang.summary_merge` header), or ``None`` when the
+            request replaces the whole summary as W&B does.
     """
 
     store: Store
     viewer: UserRow
     base_url: str = "http://localhost"
+    summary_keys: frozenset[str] | None = None
     _memos: dict[object, Memo[Any, Any]] = field(default_factory=dict, repr=False)
     _users: dict[int, UserRow | None] = field(default_factory=dict, repr=False)
     _expected_users: set[int] = field(default_factory=set, repr=False)

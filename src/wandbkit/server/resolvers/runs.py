@@ -35,6 +35,7 @@ from wandbkit.server.ids import (
     encode_cursor,
     encode_id,
 )
+from wandbkit.server.limits import MAX_RUN_JSON_BYTES
 from wandbkit.server.resolvers.common import (
     MAX_PAGE_SIZE,
     ClientError,
@@ -412,9 +413,15 @@ def _run_changes(input: dict[str, Any]) -> dict[str, Any]:
         "commit_hash": input.get("commit"),
     }
     for key in ("config", "summary"):
+        field = "config" if key == "config" else "summaryMetrics"
         if changes[key] is not None and not isinstance(changes[key], dict):
-            field = "config" if key == "config" else "summaryMetrics"
             raise ClientError(f"upsertBucket: input.{field} must be a JSON object")
+        if changes[key] is not None and len(dumps_json(changes[key])) > MAX_RUN_JSON_BYTES:
+            raise ClientError(
+                f"upsertBucket: input.{field} is larger than {MAX_RUN_JSON_BYTES // 2**20} MiB"
+                " of JSON; keep large values in files or artifacts",
+                code="LIMIT_EXCEEDED",
+            )
     return {key: value for key, value in changes.items() if value is not None}
 
 
@@ -425,8 +432,8 @@ def resolve_upsert_bucket(_: Any, info: GraphQLResolveInfo, *, input: dict[str, 
     (default: a new random 8-character name) in project ``input.modelName`` (default
     ``uncategorized``, created if missing, as W&B does) of entity ``input.entityName``
     (default: the viewer's) is updated if it exists and created if not. ``summaryMetrics``
-    and ``config`` replace the stored ones whole. The viewer must be able to write to the
-    entity.
+    and ``config`` replace the stored ones whole (but see :func:`_update` for wandbkit's
+    summary-keys header). The viewer must be able to write to the entity.
     """
     ctx = context(info)
     changes = _run_changes(input)
@@ -438,7 +445,7 @@ def resolve_upsert_bucket(_: Any, info: GraphQLResolveInfo, *, input: dict[str, 
                 if input.get("name") and input["name"] != run.name:
                     raise ClientError("upsertBucket: a run's name (its id) cannot be changed")
                 require_writable_run(ctx, run, "change runs")
-                return _payload(ctx, ctx.store.runs.update(run.pk, **changes), inserted=False)
+                return _payload(ctx, _update(ctx, run.pk, changes), inserted=False)
             return _create_or_update(ctx, input, changes)
         except UnknownRowError:  # pragma: no cover - deleted between two statements
             raise NotFound("upsertBucket: the run was deleted meanwhile") from None
@@ -459,9 +466,21 @@ def _create_or_update(ctx: RequestContext, input: dict[str, Any], changes: dict[
         project, _ = ctx.store.projects.upsert(entity.pk, project_name, creator_pk=ctx.viewer.pk)
     existing = ctx.store.runs.get(project.pk, name) if name else None
     if existing is not None:
-        return _payload(ctx, ctx.store.runs.update(existing.pk, **changes), inserted=False)
+        return _payload(ctx, _update(ctx, existing.pk, changes), inserted=False)
     run = ctx.store.runs.create(project.pk, name, user_pk=ctx.viewer.pk, **changes)
     return _payload(ctx, run, inserted=True)
+
+
+def _update(ctx: RequestContext, pk: int, changes: dict[str, Any]) -> RunRow:
+    """Apply ``changes`` to run ``pk``. With wandbkit's summary-keys header (see
+    :mod:`wandbkit._lang.summary_merge`) only the named summary keys change, atomically;
+    without it the summary is replaced whole, as on W&B."""
+    keys = ctx.summary_keys
+    summary = changes.pop("summary", None) if keys is not None else None
+    run = ctx.store.runs.update(pk, **changes)
+    if summary is not None and keys is not None:
+        run = ctx.store.runs.merge_summary(pk, summary, keys)
+    return run
 
 
 def _payload(ctx: RequestContext, run: RunRow, *, inserted: bool) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -357,6 +357,33 @@ class Runs:
             # Column names come from the fixed keys above, never from the caller.
             assignments = ", ".join(f"{column} = ?" for column in changes)
             conn.execute(f"UPDATE runs SET {assignments} WHERE pk = ?", (*changes.values(), pk))
+            run = self.get_by_pk(pk)
+        assert run is not None
+        return run
+
+    def merge_summary(self, pk: int, values: Mapping[str, Any], keys: Collection[str]) -> RunRow:
+        """Change only ``keys`` of a run's stored summary, atomically: a key in ``values``
+        takes its value there, a key missing from ``values`` is removed; every other key
+        stays as stored (so concurrent writers of different keys keep each other's).
+
+        Raises:
+            UnknownRowError: no run has that id.
+            StoreError: the merged summary is not a JSON object.
+        """
+        with self._db.transaction() as conn:
+            run = self.get_by_pk(pk)
+            if run is None:
+                raise UnknownRowError("run not found")
+            merged = json.loads(run.summary)
+            for key in keys:
+                if key in values:
+                    merged[key] = values[key]
+                else:
+                    merged.pop(key, None)
+            conn.execute(
+                "UPDATE runs SET summary = ?, updated_at = ? WHERE pk = ?",
+                (json_object_text(merged, "summary"), self._db.stamp(), pk),
+            )
             run = self.get_by_pk(pk)
         assert run is not None
         return run
