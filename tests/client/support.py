@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import inspect
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -20,10 +20,18 @@ BASE_URL = "http://wandbkit.test"
 
 
 class _Recorder:
-    """The requests a transport passed on, in order."""
+    """The requests a transport passed on, in order; and a switch that corrupts the bodies of
+    signed downloads (their first byte), to show what a client does with a damaged file."""
 
     def __init__(self) -> None:
         self.requests: list[httpx.Request] = []
+        self.corrupt_downloads = False
+
+    def _corrupted(self, request: httpx.Request, body: bytes) -> bytes:
+        """``body`` with its first byte replaced when ``request`` is a download to corrupt."""
+        if self.corrupt_downloads and "/signed/files/" in request.url.path:
+            return b"X" + body[1:]
+        return body
 
     @property
     def operations(self) -> list[str | None]:
@@ -45,16 +53,13 @@ class RecordingTransport(_Recorder, httpx.AsyncBaseTransport):
     def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
         super().__init__()
         self.inner = inner
-        self.corrupt_downloads = False
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
         response = await self.inner.handle_async_request(request)
         if self.corrupt_downloads and "/signed/files/" in request.url.path:
-            body = await response.aread()
-            return httpx.Response(
-                response.status_code, headers=response.headers, content=b"X" + body[1:]
-            )
+            body = self._corrupted(request, await response.aread())
+            return httpx.Response(response.status_code, headers=response.headers, content=body)
         return response
 
 
@@ -90,7 +95,7 @@ class SyncRecordingTransport(_Recorder, httpx.BaseTransport):
             return response.status_code, response.headers, raw
 
         status, headers, raw = self._portal.call(send)
-        return httpx.Response(status, headers=headers, content=raw)
+        return httpx.Response(status, headers=headers, content=self._corrupted(request, raw))
 
 
 @dataclass
@@ -121,6 +126,49 @@ class Flavor:
         if self.is_async:
             return [item async for item in paginator]
         return list(paginator)
+
+    async def iterate(self, iterable: Any) -> AsyncIterator[Any]:
+        """The items of ``iterable`` one by one, as the flavour iterates; closing this (say by
+        ``contextlib.aclosing`` after a ``break``) closes the flavour's iterator at once."""
+        if self.is_async:
+            async_items = aiter(iterable)
+            try:
+                async for item in async_items:
+                    yield item
+            finally:
+                await _close(async_items)
+            return
+        items = iter(iterable)
+        try:
+            for item in items:
+                yield item
+        finally:
+            await _close(items)
+
+    @asynccontextmanager
+    async def connect(self, **options: Any) -> AsyncIterator[Any]:
+        """Another client of this flavour on the same server and recording transport, built
+        with ``options`` (``api_key`` defaults to the seed's; pass ``api_key=None`` for none)."""
+        options.setdefault("api_key", self.seed.api_key)
+        if self.is_async:
+            async with wandbkit.AsyncApi(
+                base_url=BASE_URL, transport=self.transport, **options
+            ) as api:
+                yield api
+            return
+        with wandbkit.Api(base_url=BASE_URL, transport=self.transport, **options) as sync_api:
+            yield sync_api
+
+
+async def _close(iterator: Iterable[Any] | AsyncIterator[Any]) -> None:
+    """Close a generator-like iterator (sync or async) if it can be closed."""
+    aclose = getattr(iterator, "aclose", None)
+    if aclose is not None:
+        await aclose()
+        return
+    close = getattr(iterator, "close", None)
+    if close is not None:
+        close()
 
 
 @asynccontextmanager
