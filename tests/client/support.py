@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import inspect
 import json
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +15,7 @@ import httpx
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 
 import wandbkit
+from wandbkit.server.testing import make_seeded_app
 
 BASE_URL = "http://wandbkit.test"
 
@@ -184,3 +185,19 @@ async def flavored_api(app: Any, seed: Any, name: str) -> AsyncIterator[Flavor]:
             api_key=seed.api_key, base_url=BASE_URL, transport=sync_transport
         ) as sync_api:
             yield Flavor(name, sync_api, sync_transport, seed)
+
+
+def seeded_once(seed: Callable[[Flavor, Any], Awaitable[object]]) -> tuple[Any, Any]:
+    """A fresh seeded app, ``(app, seed)``, with ``seed(flavor, app)`` run on it once through
+    ``AsyncApi`` on an event loop of its own: the server state of a module-scoped fixture,
+    which the tests that only read share (each with a client of its own, see the
+    ``shared_flavor`` fixture)."""
+    app, result = make_seeded_app()
+
+    async def run() -> None:
+        async with flavored_api(app, result, "async") as flavor:
+            await seed(flavor, app)
+
+    with start_blocking_portal() as portal:
+        portal.call(run)
+    return app, result

@@ -19,17 +19,15 @@ from wandbkit.errors import GraphQLError, NotFoundError, UsageError
 from wandbkit.server.ids import decode_int_id
 from wandbkit.server.testing import ServerHandle
 
-from ..support import Flavor
+from ..support import Flavor, seeded_once
 
 LINES = 2500
 
 
-@pytest.fixture
-async def env(flavor: Flavor, seeded_app: tuple[Any, Any]) -> tuple[Flavor, Any, Any, Any, Any]:
-    """A run "talky" with LINES console lines (every 100th on stderr, from rank1), and a
-    quiet run "mute": ``(flavor, api, transport, talky, store)``."""
-    store = seeded_app[0].state.store
-    api, transport = flavor.api, flavor.transport
+async def _seed_console(flavor: Flavor, app: Any) -> None:
+    """A run "talky" in demo/console with LINES console lines (every 100th on stderr, from
+    rank1), and a quiet run "mute"."""
+    api = flavor.api
     run = await flavor(api.create_run(run_id="talky", project="console"))
     await flavor(api.create_run(run_id="mute", project="console"))
     lines: list[Any] = []
@@ -39,9 +37,36 @@ async def env(flavor: Flavor, seeded_app: tuple[Any, Any]) -> tuple[Flavor, Any,
         else:
             stamp = datetime(2025, 3, 1, tzinfo=timezone.utc).timestamp() + i
             lines.append({"line": f"step {i}", "timestamp": _iso(stamp)})
-    store.console.append(decode_int_id(run.storage_id, "Run"), lines)
-    transport.clear()
-    return flavor, api, transport, run, store
+    app.state.store.console.append(decode_int_id(run.storage_id, "Run"), lines)
+
+
+async def _env_of(flavor: Flavor, app: Any) -> tuple[Flavor, Any, Any, Any, Any]:
+    run = await flavor(flavor.api.run("demo/console/talky"))
+    flavor.transport.clear()
+    return flavor, flavor.api, flavor.transport, run, app.state.store
+
+
+@pytest.fixture(scope="module")
+def shared_app() -> tuple[Any, Any]:
+    """The server of ``_seed_console``, seeded once for the tests that only read it."""
+    return seeded_once(_seed_console)
+
+
+@pytest.fixture
+async def env(
+    shared_flavor: Flavor, shared_app: tuple[Any, Any]
+) -> tuple[Flavor, Any, Any, Any, Any]:
+    """``(flavor, api, transport, talky, store)`` on the shared server of ``_seed_console``."""
+    return await _env_of(shared_flavor, shared_app[0])
+
+
+@pytest.fixture
+async def fresh_env(
+    flavor: Flavor, seeded_app: tuple[Any, Any]
+) -> tuple[Flavor, Any, Any, Any, Any]:
+    """``env`` on a server of its own, for a test that changes it."""
+    await _seed_console(flavor, seeded_app[0])
+    return await _env_of(flavor, seeded_app[0])
 
 
 def _iso(stamp: float) -> str:
@@ -84,8 +109,8 @@ async def test_a_tail_longer_than_the_server_gives_is_cut_to_the_newest(env: Any
     assert len(lines) == 1000 and lines[-1].number == LINES - 1
 
 
-async def test_a_quiet_run_has_no_lines_and_a_missing_run_is_not_found(env: Any) -> None:
-    flavor, api, _, _, _ = env
+async def test_a_quiet_run_has_no_lines_and_a_missing_run_is_not_found(fresh_env: Any) -> None:
+    flavor, api, _, _, _ = fresh_env
     mute = await flavor(api.run("demo/console/mute"))
     assert await flavor(mute.console_logs().to_list()) == []
     assert await flavor(mute.console_logs(last=10).to_list()) == []
@@ -124,9 +149,9 @@ def test_console_timestamps_are_read_leniently_as_utc(
 
 
 async def test_update_state_requeues_a_crashed_run_and_refuses_what_the_server_refuses(
-    env: Any,
+    fresh_env: Any,
 ) -> None:
-    flavor, api, transport, run, store = env
+    flavor, api, transport, run, store = fresh_env
     store.runs.update(decode_int_id(run.storage_id, "Run"), state="crashed")
     assert await flavor(run.update_state("pending")) is True
     assert run.state is RunState.PENDING
@@ -144,8 +169,8 @@ async def test_update_state_takes_only_pending_or_failed(env: Any, state: Any) -
     assert transport.requests == []
 
 
-async def test_stop_flags_the_run_and_the_emulator_ends_it_killed(env: Any) -> None:
-    flavor, api, transport, run, _ = env
+async def test_stop_flags_the_run_and_the_emulator_ends_it_killed(fresh_env: Any) -> None:
+    flavor, api, transport, run, _ = fresh_env
     await flavor(run.stop())
     assert transport.operations == ["StopRun"]
     assert await flavor(run.wait_until_finished(poll_interval=0.01)) is RunState.KILLED

@@ -19,7 +19,7 @@ import wandbkit
 from wandbkit.errors import IntegrityError, NotFoundError, UsageError
 from wandbkit.server.ids import decode_int_id
 
-from ..support import Flavor
+from ..support import Flavor, seeded_once
 
 STEPS = 2500
 
@@ -31,15 +31,13 @@ def _row(step: int) -> dict[str, Any]:
     return row
 
 
-@pytest.fixture
-async def env(flavor: Flavor, seeded_app: tuple[Any, Any]) -> tuple[Flavor, Any, Any, Any, Any]:
-    """Two runs with histories of STEPS rows (loss every step, val_acc every 10th) and files:
-    ``(flavor, api, transport, h1, store)``."""
-    store = seeded_app[0].state.store
-    api, transport = flavor.api, flavor.transport
+async def _seed_hist(flavor: Flavor, app: Any) -> None:
+    """Two runs h1, h2 in demo/hist with histories of STEPS rows (loss every step, val_acc
+    every 10th) and five system events each; h1 has three files."""
+    store = app.state.store
     runs = []
     for run_id in ("h1", "h2"):
-        run = await flavor(api.create_run(run_id=run_id, project="hist"))
+        run = await flavor(flavor.api.create_run(run_id=run_id, project="hist"))
         pk = decode_int_id(run.storage_id, "Run")
         store.history.append(pk, [_row(step) for step in range(STEPS)])
         store.history.append_events(
@@ -50,8 +48,35 @@ async def env(flavor: Flavor, seeded_app: tuple[Any, Any]) -> tuple[Flavor, Any,
     store.run_files.put(pk, "config.yaml", b"lr: 0.001\n")
     store.run_files.put(pk, "media/plot.png", bytes(range(256)) * 64)
     store.run_files.put(pk, "wandb-metadata.json", json.dumps({"host": "gpu-7"}).encode())
-    transport.clear()
-    return flavor, api, transport, runs[0], store
+
+
+async def _env_of(flavor: Flavor, app: Any) -> tuple[Flavor, Any, Any, Any, Any]:
+    run = await flavor(flavor.api.run("demo/hist/h1"))
+    flavor.transport.clear()
+    return flavor, flavor.api, flavor.transport, run, app.state.store
+
+
+@pytest.fixture(scope="module")
+def shared_app() -> tuple[Any, Any]:
+    """The server of ``_seed_hist``, seeded once for the tests that only read it."""
+    return seeded_once(_seed_hist)
+
+
+@pytest.fixture
+async def env(
+    shared_flavor: Flavor, shared_app: tuple[Any, Any]
+) -> tuple[Flavor, Any, Any, Any, Any]:
+    """``(flavor, api, transport, h1, store)`` on the shared server of ``_seed_hist``."""
+    return await _env_of(shared_flavor, shared_app[0])
+
+
+@pytest.fixture
+async def fresh_env(
+    flavor: Flavor, seeded_app: tuple[Any, Any]
+) -> tuple[Flavor, Any, Any, Any, Any]:
+    """``env`` on a server of its own, for a test that changes it."""
+    await _seed_hist(flavor, seeded_app[0])
+    return await _env_of(flavor, seeded_app[0])
 
 
 async def test_history_with_keys_is_sampled_by_the_server(env: Any) -> None:
@@ -230,8 +255,8 @@ async def test_a_corrupted_download_leaves_nothing_behind(env: Any, tmp_path: Pa
     assert list(tmp_path.iterdir()) == []
 
 
-async def test_upload_then_read_back_then_delete(env: Any, tmp_path: Path) -> None:
-    flavor, _, _, run, _ = env
+async def test_upload_then_read_back_then_delete(fresh_env: Any, tmp_path: Path) -> None:
+    flavor, _, _, run, _ = fresh_env
     local = tmp_path / "out" / "weights.bin"
     local.parent.mkdir()
     local.write_bytes(b"\x00\x01" * 300_000)
@@ -255,8 +280,8 @@ async def test_metadata_and_html_view(env: Any) -> None:
         run.to_html(height=0)
 
 
-async def test_waiting_for_a_run_returns_its_final_state_or_times_out(env: Any) -> None:
-    flavor, _, _, run, store = env
+async def test_waiting_for_a_run_returns_its_final_state_or_times_out(fresh_env: Any) -> None:
+    flavor, _, _, run, store = fresh_env
     with pytest.raises(TimeoutError, match="still running"):
         await flavor(run.wait_until_finished(poll_interval=0.01, timeout=0.02))
     store.runs.update(decode_int_id(run.storage_id, "Run"), state="finished")

@@ -15,7 +15,7 @@ from wandbkit.errors import NotFoundError, NotLoadedError, UsageError
 from wandbkit.server.ids import decode_int_id
 from wandbkit.server.testing import ServerHandle
 
-from ..support import Flavor
+from ..support import Flavor, seeded_once
 
 RUNS = [
     # (run id, display name, state, config, summary, tags)
@@ -43,9 +43,22 @@ async def _seed_runs(flavor: Flavor, app: Any) -> str:
     return f"{flavor.seed.entity}/proj"
 
 
+@pytest.fixture(scope="module")
+def shared_app() -> tuple[Any, Any]:
+    """A server holding project demo/proj with the five RUNS above, seeded once for the tests
+    that only read it."""
+    return seeded_once(_seed_runs)
+
+
 @pytest.fixture
-async def runs_of(flavor: Flavor, seeded_app: tuple[Any, Any]) -> tuple[Flavor, str]:
-    """``flavor`` on a server holding project demo/proj with the five RUNS above."""
+def runs_of(shared_flavor: Flavor) -> tuple[Flavor, str]:
+    """A client on the shared server with the five RUNS, and their project's path."""
+    return shared_flavor, f"{shared_flavor.seed.entity}/proj"
+
+
+@pytest.fixture
+async def fresh_runs_of(flavor: Flavor, seeded_app: tuple[Any, Any]) -> tuple[Flavor, str]:
+    """``runs_of`` on a server of its own, for a test that changes it."""
     return flavor, await _seed_runs(flavor, seeded_app[0])
 
 
@@ -124,8 +137,8 @@ async def test_one_run_by_path_is_typed_and_fully_loaded(runs_of: Any) -> None:
     assert same == run
 
 
-async def test_editing_a_run_persists_every_field_in_one_request(runs_of: Any) -> None:
-    flavor, path = runs_of
+async def test_editing_a_run_persists_every_field_in_one_request(fresh_runs_of: Any) -> None:
+    flavor, path = fresh_runs_of
     api, transport = flavor.api, flavor.transport
     run = await flavor(api.run(f"{path}/run-a"))
     transport.clear()
@@ -149,8 +162,8 @@ async def test_editing_a_run_persists_every_field_in_one_request(runs_of: Any) -
     assert again.config["epochs"] == 10 and again.summary["best"] == 1
 
 
-async def test_deleting_a_run_makes_it_not_found(runs_of: Any) -> None:
-    flavor, path = runs_of
+async def test_deleting_a_run_makes_it_not_found(fresh_runs_of: Any) -> None:
+    flavor, path = fresh_runs_of
     api = flavor.api
     run = await flavor(api.run(f"{path}/run-c"))
     await flavor(run.delete())

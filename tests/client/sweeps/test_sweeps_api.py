@@ -16,7 +16,7 @@ from wandbkit.errors import GraphQLError, NotFoundError, NotLoadedError, UsageEr
 from wandbkit.server.ids import decode_int_id
 from wandbkit.server.testing import ServerHandle
 
-from ..support import Flavor, flavored_api
+from ..support import Flavor, flavored_api, seeded_once
 
 GRID = """\
 name: lr-grid
@@ -40,9 +40,10 @@ RUNS: dict[str, tuple[str | None, float, float]] = {
 }
 
 
-async def _seed_tune(flavor: Flavor, store: Any) -> None:
+async def _seed_tune(flavor: Flavor, app: Any) -> None:
     """Project demo/tune: a grid sweep of three runs, a Bayesian sweep of one, an empty
     random sweep, and a run of no sweep; made through ``flavor`` and the store."""
+    store = app.state.store
     api, transport = flavor.api, flavor.transport
     for run_id, (sweep, loss, acc) in RUNS.items():
         run = await flavor(api.create_run(run_id=run_id, project="tune"))
@@ -65,10 +66,22 @@ async def _seed_tune(flavor: Flavor, store: Any) -> None:
     transport.clear()
 
 
+@pytest.fixture(scope="module")
+def shared_app() -> tuple[Any, Any]:
+    """The server of ``_seed_tune``, seeded once for the tests that only read it."""
+    return seeded_once(_seed_tune)
+
+
 @pytest.fixture
-async def env(flavor: Flavor, seeded_app: tuple[Any, Any]) -> tuple[Flavor, Any, Any]:
-    """``(flavor, api, transport)`` on a server holding project demo/tune (``_seed_tune``)."""
-    await _seed_tune(flavor, seeded_app[0].state.store)
+def env(shared_flavor: Flavor) -> tuple[Flavor, Any, Any]:
+    """``(flavor, api, transport)`` on the shared server holding project demo/tune."""
+    return shared_flavor, shared_flavor.api, shared_flavor.transport
+
+
+@pytest.fixture
+async def fresh_env(flavor: Flavor, seeded_app: tuple[Any, Any]) -> tuple[Flavor, Any, Any]:
+    """``env`` on a server of its own, for a test that changes it."""
+    await _seed_tune(flavor, seeded_app[0])
     return flavor, flavor.api, flavor.transport
 
 
@@ -169,9 +182,9 @@ async def test_runs_listed_with_include_sweeps_come_with_their_sweeps(env: Any) 
 
 
 async def test_a_run_naming_an_unknown_sweep_still_lists(
-    env: Any, seeded_app: tuple[Any, Any]
+    fresh_env: Any, seeded_app: tuple[Any, Any]
 ) -> None:
-    flavor, api, _ = env
+    flavor, api, _ = fresh_env
     store = seeded_app[0].state.store
     orphan = await flavor(api.create_run(run_id="orphan", project="tune"))
     store.runs.update(decode_int_id(orphan.storage_id, "Run"), sweep_name="gone9")
@@ -182,9 +195,9 @@ async def test_a_run_naming_an_unknown_sweep_still_lists(
 
 
 async def test_a_config_that_is_not_yaml_fails_clearly_but_keeps_the_name(
-    env: Any, seeded_app: tuple[Any, Any]
+    fresh_env: Any, seeded_app: tuple[Any, Any]
 ) -> None:
-    flavor, api, _ = env
+    flavor, api, _ = fresh_env
     store = seeded_app[0].state.store
     project = store.projects.get(store.entities.get("demo").pk, "tune")
     store.sweeps.create(project.pk, "broken4", config="method: [unclosed", method="grid")
@@ -197,10 +210,9 @@ async def test_a_config_that_is_not_yaml_fails_clearly_but_keeps_the_name(
         _ = (await flavor(api.sweep("demo/tune/list5"))).config
 
 
-async def test_an_unloaded_sweep_says_so(seeded_app: tuple[Any, Any]) -> None:
-    app, seed = seeded_app
+async def test_an_unloaded_sweep_says_so(shared_app: tuple[Any, Any]) -> None:
+    app, seed = shared_app
     async with flavored_api(app, seed, "async") as flavor:
-        await _seed_tune(flavor, app.state.store)
         api = flavor.api
         from wandbkit._async.sweeps import AsyncSweep
 
