@@ -1,6 +1,7 @@
 """What the end-to-end tests share: transports that record what the client sends (one per
-flavour), an ``AsyncApi`` that sends through one to the in-process server, and the ``Flavor``
-that lets one behaviour test run on ``AsyncApi`` and on ``Api``."""
+flavour), an ``AsyncApi`` that sends through one to the in-process server, the ``Flavor``
+that lets one behaviour test run on ``AsyncApi`` and on ``Api``, and ``seeded_once`` for a
+server that a module's read-only tests share."""
 
 from __future__ import annotations
 
