@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 __all__ = ["LazyExports"]
 
 
-@dataclass(frozen=True)
 class LazyExports:
     """A package's public names and where each lives.
 
@@ -30,10 +28,18 @@ class LazyExports:
         extra: public names the package defines itself (``__version__``).
     """
 
-    package: str
-    namespace: dict[str, Any]
-    public: Mapping[str, Iterable[str]]
-    extra: tuple[str, ...] = ()
+    # A plain class, not a dataclass: ``import wandbkit`` should not pay for ``dataclasses``.
+    def __init__(
+        self,
+        package: str,
+        namespace: dict[str, Any],
+        public: Mapping[str, Iterable[str]],
+        extra: tuple[str, ...] = (),
+    ) -> None:
+        self.package = package
+        self.namespace = namespace
+        self.public = public
+        self.extra = extra
 
     @property
     def lazy(self) -> dict[str, str]:
