@@ -64,6 +64,7 @@ class CreateArtifactInput(BaseModel):
     sequence_client_id: Optional[str] = Field(alias="sequenceClientID", default=None)
     client_mutation_id: Optional[str] = Field(alias="clientMutationId", default=None)
     tags: Optional[list["TagInput"]] = None
+    storage_region: Optional[str] = Field(alias="storageRegion", default=None)
 
 
 class DeleteAliasesInput(BaseModel):
