@@ -35,6 +35,7 @@ if TYPE_CHECKING:
         AsyncArtifactManifestEntry as AsyncArtifactManifestEntry,
     )
     from wandbkit._async.artifacts.files import AsyncArtifactFiles as AsyncArtifactFiles
+    from wandbkit._async.artifacts.publish import AsyncArtifactDraft as AsyncArtifactDraft
     from wandbkit._async.artifacts.versions import AsyncArtifacts as AsyncArtifacts
     from wandbkit._async.artifacts.versions import AsyncRunArtifacts as AsyncRunArtifacts
     from wandbkit._async.console import AsyncConsoleLogs as AsyncConsoleLogs
@@ -62,6 +63,7 @@ if TYPE_CHECKING:
     from wandbkit._sync.artifacts.collection import ArtifactCollection as ArtifactCollection
     from wandbkit._sync.artifacts.contents import ArtifactManifestEntry as ArtifactManifestEntry
     from wandbkit._sync.artifacts.files import ArtifactFiles as ArtifactFiles
+    from wandbkit._sync.artifacts.publish import ArtifactDraft as ArtifactDraft
     from wandbkit._sync.artifacts.versions import Artifacts as Artifacts
     from wandbkit._sync.artifacts.versions import RunArtifacts as RunArtifacts
     from wandbkit._sync.console import ConsoleLogs as ConsoleLogs
@@ -112,6 +114,7 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
         "AsyncProjectArtifactCollections",
     ),
     "wandbkit._async.artifacts.files": ("AsyncArtifactFiles",),
+    "wandbkit._async.artifacts.publish": ("AsyncArtifactDraft",),
     "wandbkit._async.artifacts.versions": ("AsyncArtifacts", "AsyncRunArtifacts"),
     "wandbkit._async.console": ("AsyncConsoleLogs",),
     "wandbkit._async.files": ("AsyncFile", "AsyncFiles"),
@@ -137,6 +140,7 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
         "ProjectArtifactCollections",
     ),
     "wandbkit._sync.artifacts.files": ("ArtifactFiles",),
+    "wandbkit._sync.artifacts.publish": ("ArtifactDraft",),
     "wandbkit._sync.artifacts.versions": ("Artifacts", "RunArtifacts"),
     "wandbkit._sync.console": ("ConsoleLogs",),
     "wandbkit._sync.files": ("File", "Files"),

@@ -13,6 +13,10 @@ if TYPE_CHECKING:
     from .add_artifact_aliases import AddArtifactAliases
     from .add_artifact_collection_tags import AddArtifactCollectionTags
     from .base_model import UnsetType
+    from .commit_artifact import CommitArtifact
+    from .create_artifact_files import CreateArtifactFiles
+    from .create_artifact_manifest import CreateArtifactManifest
+    from .create_artifact_version import CreateArtifactVersion
     from .create_project import CreateProject
     from .create_run_files import CreateRunFiles
     from .create_team import CreateTeam
@@ -69,6 +73,7 @@ if TYPE_CHECKING:
     from .input_types import (
         AddAliasesInput,
         CreateArtifactCollectionTagAssignmentsInput,
+        CreateArtifactFilesInput,
         CreateArtifactInput,
         DeleteAliasesInput,
         DeleteArtifactCollectionTagAssignmentsInput,
@@ -1136,6 +1141,149 @@ class WandbClient(BaseClient):
         return self.parse_result(
             DeleteArtifactCollectionTags, data, operation_name="DeleteArtifactCollectionTags"
         )
+
+    def create_artifact_version(
+        self, input: "CreateArtifactInput", **kwargs: Any
+    ) -> "CreateArtifactVersion":
+        from .create_artifact_version import CreateArtifactVersion
+
+        query = gql("""
+            mutation CreateArtifactVersion($input: CreateArtifactInput!) {
+              createArtifact(input: $input) {
+                artifact {
+                  id
+                  state
+                  artifactSequence {
+                    latestArtifact {
+                      id
+                    }
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = self.execute(
+            query=query,
+            operation_name="CreateArtifactVersion",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(
+            CreateArtifactVersion, data, operation_name="CreateArtifactVersion"
+        )
+
+    def create_artifact_manifest(
+        self,
+        artifact_id: str,
+        name: str,
+        digest: str,
+        entity_name: str,
+        project_name: str,
+        run_name: str,
+        include_upload: bool,
+        base_artifact_id: Union[Optional[str], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "CreateArtifactManifest":
+        from .create_artifact_manifest import CreateArtifactManifest
+
+        query = gql("""
+            mutation CreateArtifactManifest($artifactID: ID!, $baseArtifactID: ID, $name: String!, $digest: String!, $entityName: String!, $projectName: String!, $runName: String!, $includeUpload: Boolean!) {
+              createArtifactManifest(
+                input: {artifactID: $artifactID, baseArtifactID: $baseArtifactID, name: $name, digest: $digest, entityName: $entityName, projectName: $projectName, runName: $runName, type: FULL}
+              ) {
+                artifactManifest {
+                  id
+                  file {
+                    id
+                    uploadUrl @include(if: $includeUpload)
+                    uploadHeaders @include(if: $includeUpload)
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "artifactID": artifact_id,
+            "baseArtifactID": base_artifact_id,
+            "name": name,
+            "digest": digest,
+            "entityName": entity_name,
+            "projectName": project_name,
+            "runName": run_name,
+            "includeUpload": include_upload,
+        }
+        response = self.execute(
+            query=query,
+            operation_name="CreateArtifactManifest",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(
+            CreateArtifactManifest, data, operation_name="CreateArtifactManifest"
+        )
+
+    def create_artifact_files(
+        self, input: "CreateArtifactFilesInput", **kwargs: Any
+    ) -> "CreateArtifactFiles":
+        from .create_artifact_files import CreateArtifactFiles
+
+        query = gql("""
+            mutation CreateArtifactFiles($input: CreateArtifactFilesInput!) {
+              createArtifactFiles(input: $input) {
+                files {
+                  edges {
+                    node {
+                      storagePath
+                      uploadUrl
+                      uploadHeaders
+                      artifact {
+                        id
+                      }
+                    }
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = self.execute(
+            query=query,
+            operation_name="CreateArtifactFiles",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(CreateArtifactFiles, data, operation_name="CreateArtifactFiles")
+
+    def commit_artifact(self, artifact_id: str, **kwargs: Any) -> "CommitArtifact":
+        from .commit_artifact import CommitArtifact
+
+        query = gql("""
+            mutation CommitArtifact($artifactID: ID!) {
+              commitArtifact(input: {artifactID: $artifactID}) {
+                artifact {
+                  id
+                  digest
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"artifactID": artifact_id}
+        response = self.execute(
+            query=query,
+            operation_name="CommitArtifact",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(CommitArtifact, data, operation_name="CommitArtifact")
 
     def get_artifact_membership(
         self, entity: str, project: str, name: str, **kwargs: Any

@@ -14,3 +14,8 @@ class ArtifactState(str, Enum):
     PENDING = "PENDING"
     COMMITTED = "COMMITTED"
     DELETED = "DELETED"
+
+
+class ArtifactStorageLayout(str, Enum):
+    V1 = "V1"
+    V2 = "V2"

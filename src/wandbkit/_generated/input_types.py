@@ -9,7 +9,7 @@ from pydantic import Field, PlainSerializer
 from wandbkit._core.scalars import serialize_json_string
 
 from .base_model import BaseModel
-from .enums import ArtifactDigestAlgorithm
+from .enums import ArtifactDigestAlgorithm, ArtifactStorageLayout
 
 
 class AddAliasesInput(BaseModel):
@@ -36,6 +36,30 @@ class CreateArtifactCollectionTagAssignmentsInput(BaseModel):
     artifact_collection_name: str = Field(alias="artifactCollectionName")
     tags: list["TagInput"]
     client_mutation_id: Optional[str] = Field(alias="clientMutationID", default=None)
+
+
+class CreateArtifactFileSpecInput(BaseModel):
+    artifact_id: str = Field(alias="artifactID")
+    name: str
+    md_5: str = Field(alias="md5")
+    mimetype: Optional[str] = None
+    artifact_manifest_id: Optional[str] = Field(alias="artifactManifestID", default=None)
+    upload_parts_input: Optional[list["UploadPartsInput"]] = Field(
+        alias="uploadPartsInput", default=None
+    )
+    digest: Optional[str] = None
+
+
+class CreateArtifactFilesInput(BaseModel):
+    artifact_files: list["CreateArtifactFileSpecInput"] = Field(alias="artifactFiles")
+    storage_layout: ArtifactStorageLayout = Field(
+        alias="storageLayout", default=ArtifactStorageLayout.V1
+    )
+    cloud_region_id: Optional[str] = Field(alias="cloudRegionID", default=None)
+    client_mutation_id: Optional[str] = Field(alias="clientMutationId", default=None)
+    digest_algorithm: Optional[ArtifactDigestAlgorithm] = Field(
+        alias="digestAlgorithm", default=None
+    )
 
 
 class CreateArtifactInput(BaseModel):
@@ -154,6 +178,11 @@ class UpdateArtifactSequenceInput(BaseModel):
     client_mutation_id: Optional[str] = Field(alias="clientMutationId", default=None)
 
 
+class UploadPartsInput(BaseModel):
+    part_number: int = Field(alias="partNumber")
+    hex_md_5: str = Field(alias="hexMD5")
+
+
 class UpsertBucketInput(BaseModel):
     name: Optional[str] = None
     group_name: Optional[str] = Field(alias="groupName", default=None)
@@ -228,6 +257,8 @@ class ProjectIconInput(BaseModel):
 
 AddAliasesInput.model_rebuild()
 CreateArtifactCollectionTagAssignmentsInput.model_rebuild()
+CreateArtifactFileSpecInput.model_rebuild()
+CreateArtifactFilesInput.model_rebuild()
 CreateArtifactInput.model_rebuild()
 DeleteAliasesInput.model_rebuild()
 DeleteArtifactCollectionTagAssignmentsInput.model_rebuild()

@@ -4,12 +4,14 @@ with ``wandb.Api``'s names, arguments and defaults. Artifacts load on first use.
 from __future__ import annotations
 
 import warnings
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from wandbkit._core.errors import NotFoundError, UsageError
 from wandbkit.paths import check_name, parse_collection_path
 
 if TYPE_CHECKING:
+    from datetime import timedelta
+
     from wandbkit._async.artifacts.artifact import AsyncArtifact
     from wandbkit._async.artifacts.artifact_types import (
         AsyncArtifactCollections,
@@ -17,6 +19,7 @@ if TYPE_CHECKING:
         AsyncArtifactTypes,
     )
     from wandbkit._async.artifacts.collection import AsyncArtifactCollection
+    from wandbkit._async.artifacts.publish import AsyncArtifactDraft
     from wandbkit._async.artifacts.versions import AsyncArtifacts
     from wandbkit._async.context import ClientContext
 
@@ -199,3 +202,40 @@ class AsyncArtifactsMethods:
         from wandbkit._async.artifacts.resolve import Where
 
         return AsyncArtifactTypes(self._ctx, Where.project(project), start=start)
+
+    def create_artifact(
+        self,
+        name: str,
+        type: str,
+        *,
+        description: str | None = None,
+        metadata: dict[str, Any] | None = None,
+        aliases: list[str] | None = None,
+        tags: list[str] | None = None,
+        ttl: timedelta | None = None,
+        run: str | None = None,
+    ) -> AsyncArtifactDraft:
+        """A new version of ``[entity/]project/collection``, to fill and ``publish()``
+        (nothing is sent before; ``wandb.Api`` has no such method: it needs a run).
+
+        Example:
+            >>> draft = api.create_artifact("team/mnist/dataset", type="dataset")
+            >>> draft.add_dir("data/")
+            >>> art = draft.publish()  # `await draft.publish()` with AsyncApi
+
+        Raises:
+            UsageError: a malformed name, type, alias, tag or metadata (before any request).
+        """
+        from wandbkit._async.artifacts.publish import AsyncArtifactDraft
+
+        return AsyncArtifactDraft(
+            self._ctx,
+            name,
+            type,
+            description=description,
+            metadata=metadata,
+            aliases=aliases,
+            tags=tags,
+            ttl=ttl,
+            run=run,
+        )

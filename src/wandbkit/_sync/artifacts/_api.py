@@ -6,12 +6,14 @@ with ``wandb.Api``'s names, arguments and defaults. Artifacts load on first use.
 from __future__ import annotations
 
 import warnings
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from wandbkit._core.errors import NotFoundError, UsageError
 from wandbkit.paths import check_name, parse_collection_path
 
 if TYPE_CHECKING:
+    from datetime import timedelta
+
     from wandbkit._sync.artifacts.artifact import Artifact
     from wandbkit._sync.artifacts.artifact_types import (
         ArtifactCollections,
@@ -19,6 +21,7 @@ if TYPE_CHECKING:
         ArtifactTypes,
     )
     from wandbkit._sync.artifacts.collection import ArtifactCollection
+    from wandbkit._sync.artifacts.publish import ArtifactDraft
     from wandbkit._sync.artifacts.versions import Artifacts
     from wandbkit._sync.context import ClientContext
 
@@ -199,3 +202,40 @@ class ArtifactsMethods:
         from wandbkit._sync.artifacts.resolve import Where
 
         return ArtifactTypes(self._ctx, Where.project(project), start=start)
+
+    def create_artifact(
+        self,
+        name: str,
+        type: str,
+        *,
+        description: str | None = None,
+        metadata: dict[str, Any] | None = None,
+        aliases: list[str] | None = None,
+        tags: list[str] | None = None,
+        ttl: timedelta | None = None,
+        run: str | None = None,
+    ) -> ArtifactDraft:
+        """A new version of ``[entity/]project/collection``, to fill and ``publish()``
+        (nothing is sent before; ``wandb.Api`` has no such method: it needs a run).
+
+        Example:
+            >>> draft = api.create_artifact("team/mnist/dataset", type="dataset")
+            >>> draft.add_dir("data/")
+            >>> art = draft.publish()  # `await draft.publish()` with AsyncApi
+
+        Raises:
+            UsageError: a malformed name, type, alias, tag or metadata (before any request).
+        """
+        from wandbkit._sync.artifacts.publish import ArtifactDraft
+
+        return ArtifactDraft(
+            self._ctx,
+            name,
+            type,
+            description=description,
+            metadata=metadata,
+            aliases=aliases,
+            tags=tags,
+            ttl=ttl,
+            run=run,
+        )
