@@ -15,6 +15,7 @@ portfolio it is linked into), with its own version index and aliases:
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,6 +46,7 @@ CREATE TABLE IF NOT EXISTS artifacts (
     description          TEXT,
     metadata             TEXT NOT NULL DEFAULT '{}',
     ttl_duration_seconds INTEGER,
+    ttl_is_inherited     INTEGER NOT NULL DEFAULT 1,
     history_step         INTEGER,
     size                 INTEGER NOT NULL DEFAULT 0,
     file_count           INTEGER NOT NULL DEFAULT 0,
@@ -77,7 +79,8 @@ DIGEST_ALGORITHMS = ("MANIFEST_MD5", "MANIFEST_XXH128")
 
 @dataclass(frozen=True)
 class ArtifactRow:
-    """One artifact version. ``ttl_duration_seconds`` is ``None`` when it never expires."""
+    """One artifact version. ``ttl_duration_seconds`` is ``None`` when it never expires;
+    ``ttl_is_inherited`` when no TTL was set on it (the project's policy applies: none here)."""
 
     pk: int
     project_pk: int
@@ -89,6 +92,7 @@ class ArtifactRow:
     description: str | None
     metadata: str
     ttl_duration_seconds: int | None
+    ttl_is_inherited: bool
     history_step: int | None
     size: int
     file_count: int
@@ -141,12 +145,12 @@ class Artifacts:
     def get_by_pk(self, pk: int) -> ArtifactRow | None:
         """The artifact with row id ``pk`` (any state), or ``None``."""
         row = self._db.one("SELECT * FROM artifacts WHERE pk = ?", (pk,))
-        return ArtifactRow(**dict(row)) if row else None
+        return _artifact(row) if row else None
 
     def get_by_pks(self, pks: Sequence[int]) -> dict[int, ArtifactRow]:
         """The artifacts with these row ids that exist, by row id."""
         rows = self._db.rows_by_pks("SELECT * FROM artifacts WHERE pk IN", pks)
-        return {row["pk"]: ArtifactRow(**dict(row)) for row in rows}
+        return {row["pk"]: _artifact(row) for row in rows}
 
     def committed_with_digest(self, sequence_pk: int, digest: str) -> ArtifactRow | None:
         """The committed version of a sequence with this digest (for deduplication)."""
@@ -155,7 +159,7 @@ class Artifacts:
             " ORDER BY pk LIMIT 1",
             (sequence_pk, digest),
         )
-        return ArtifactRow(**dict(row)) if row else None
+        return _artifact(row) if row else None
 
     def tags(self, artifact_pk: int) -> list[str]:
         """A version's tags, by name."""
@@ -216,9 +220,10 @@ class Artifacts:
             now = self._db.stamp()
             cur = conn.execute(
                 "INSERT INTO artifacts (project_pk, sequence_pk, type_pk, digest,"
-                " digest_algorithm, description, metadata, ttl_duration_seconds, history_step,"
-                " created_by_run_pk, created_by_user_pk, pending_aliases, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " digest_algorithm, description, metadata, ttl_duration_seconds,"
+                " ttl_is_inherited, history_step, created_by_run_pk, created_by_user_pk,"
+                " pending_aliases, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     project_pk,
                     sequence.pk,
@@ -227,7 +232,7 @@ class Artifacts:
                     digest_algorithm,
                     description,
                     metadata_text,
-                    ttl_duration_seconds,
+                    *ttl_columns(ttl_duration_seconds),
                     history_step,
                     run_pk,
                     user_pk,
@@ -300,9 +305,9 @@ class Artifacts:
                 entries = version.entries
                 cur = conn.execute(
                     "INSERT INTO artifacts (project_pk, sequence_pk, type_pk, state, digest,"
-                    " description, metadata, ttl_duration_seconds, history_step, size,"
-                    " file_count, created_by_run_pk, created_at, updated_at)"
-                    " VALUES (?, ?, ?, 'COMMITTED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " description, metadata, ttl_duration_seconds, ttl_is_inherited,"
+                    " history_step, size, file_count, created_by_run_pk, created_at, updated_at)"
+                    " VALUES (?, ?, ?, 'COMMITTED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         project_pk,
                         sequence.pk,
@@ -310,7 +315,7 @@ class Artifacts:
                         version.digest,
                         version.description,
                         json_object_text(version.metadata, "metadata"),
-                        version.ttl_duration_seconds,
+                        *ttl_columns(version.ttl_duration_seconds),
                         version.history_step,
                         sum(e.size for e in entries),
                         len(entries),
@@ -340,10 +345,9 @@ class Artifacts:
         description: str | None = None,
         metadata: Mapping[str, Any] | str | None = None,
         ttl_duration_seconds: int | None = None,
-        clear_ttl: bool = False,
     ) -> ArtifactRow:
-        """Change a version's description, metadata or TTL (``None`` leaves a value alone;
-        ``clear_ttl`` or a TTL of zero or less removes the TTL).
+        """Change a version's description, metadata or TTL (``None`` leaves a value alone; a
+        TTL of ``-1`` inherits, ``-2`` disables, see :func:`ttl_columns`).
 
         Raises:
             UnknownRowError: no live artifact has that id.
@@ -353,19 +357,18 @@ class Artifacts:
             current = self.get_by_pk(pk)
             if current is None or current.state == "DELETED":
                 raise UnknownRowError("artifact not found")
-            ttl = current.ttl_duration_seconds
+            ttl, inherited = current.ttl_duration_seconds, current.ttl_is_inherited
             if ttl_duration_seconds is not None:
-                ttl = ttl_duration_seconds if ttl_duration_seconds > 0 else None
-            if clear_ttl:
-                ttl = None
+                ttl, inherited = ttl_columns(ttl_duration_seconds)
             conn.execute(
                 "UPDATE artifacts SET description = COALESCE(?, description),"
-                " metadata = COALESCE(?, metadata), ttl_duration_seconds = ?, updated_at = ?"
-                " WHERE pk = ?",
+                " metadata = COALESCE(?, metadata), ttl_duration_seconds = ?,"
+                " ttl_is_inherited = ?, updated_at = ? WHERE pk = ?",
                 (
                     description,
                     json_object_text(metadata, "metadata") if metadata is not None else None,
                     ttl,
+                    int(inherited),
                     self._db.stamp(),
                     pk,
                 ),
@@ -513,7 +516,7 @@ class Artifacts:
             " AND pk > ? ORDER BY pk LIMIT ?",
             (run_pk, after_pk, limit),
         )
-        return [ArtifactRow(**dict(row)) for row in rows]
+        return [_artifact(row) for row in rows]
 
     def count_logged_by_run(self, run_pk: int) -> int:
         """How many committed versions a run logged."""
@@ -530,7 +533,7 @@ class Artifacts:
             " ORDER BY u.artifact_pk LIMIT ?",
             (run_pk, after_pk, limit),
         )
-        return [ArtifactRow(**dict(row)) for row in rows]
+        return [_artifact(row) for row in rows]
 
     def count_used_by_run(self, run_pk: int) -> int:
         """How many live versions a run used."""
@@ -551,3 +554,25 @@ class Artifacts:
             (md5_b64, entity_pk),
         )
         return [row["project_pk"] for row in rows]
+
+
+#: ``ttlDurationSeconds`` values that are not durations (the official client's convention).
+TTL_INHERIT = -1
+TTL_DISABLED = -2
+
+
+def ttl_columns(ttl_duration_seconds: int | None) -> tuple[int | None, bool]:
+    """``(ttl_duration_seconds, ttl_is_inherited)`` to store for a ``ttlDurationSeconds``
+    input: a positive number of seconds sets the TTL, ``-1`` inherits the project's policy,
+    ``-2`` (or zero) disables it; ``None`` inherits."""
+    if ttl_duration_seconds is None or ttl_duration_seconds == TTL_INHERIT:
+        return None, True
+    if ttl_duration_seconds > 0:
+        return ttl_duration_seconds, False
+    return None, False
+
+
+def _artifact(row: sqlite3.Row) -> ArtifactRow:
+    values = dict(row)
+    values["ttl_is_inherited"] = bool(values["ttl_is_inherited"])
+    return ArtifactRow(**values)
