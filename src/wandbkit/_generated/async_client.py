@@ -615,6 +615,7 @@ class AsyncWandbClient(AsyncBaseClient):
                 id
                 alias
                 artifactCollection {
+                  __typename
                   name
                   project {
                     ...ArtifactProjectInfo
@@ -760,6 +761,7 @@ class AsyncWandbClient(AsyncBaseClient):
                 alias
               }
               artifactCollection {
+                __typename
                 id
                 name
                 project {
@@ -1347,6 +1349,7 @@ class AsyncWandbClient(AsyncBaseClient):
                 alias
               }
               artifactCollection {
+                __typename
                 id
                 name
                 project {
@@ -1439,6 +1442,7 @@ class AsyncWandbClient(AsyncBaseClient):
                 id
                 alias
                 artifactCollection {
+                  __typename
                   name
                   project {
                     ...ArtifactProjectInfo
@@ -1686,6 +1690,7 @@ class AsyncWandbClient(AsyncBaseClient):
                 id
                 alias
                 artifactCollection {
+                  __typename
                   name
                   project {
                     ...ArtifactProjectInfo
@@ -1791,6 +1796,7 @@ class AsyncWandbClient(AsyncBaseClient):
                 id
                 alias
                 artifactCollection {
+                  __typename
                   name
                   project {
                     ...ArtifactProjectInfo
@@ -1898,6 +1904,7 @@ class AsyncWandbClient(AsyncBaseClient):
                 id
                 alias
                 artifactCollection {
+                  __typename
                   name
                   project {
                     ...ArtifactProjectInfo
@@ -2068,6 +2075,7 @@ class AsyncWandbClient(AsyncBaseClient):
                 alias
               }
               artifactCollection {
+                __typename
                 id
                 name
                 project {

@@ -613,6 +613,7 @@ class WandbClient(BaseClient):
                 id
                 alias
                 artifactCollection {
+                  __typename
                   name
                   project {
                     ...ArtifactProjectInfo
@@ -754,6 +755,7 @@ class WandbClient(BaseClient):
                 alias
               }
               artifactCollection {
+                __typename
                 id
                 name
                 project {
@@ -1339,6 +1341,7 @@ class WandbClient(BaseClient):
                 alias
               }
               artifactCollection {
+                __typename
                 id
                 name
                 project {
@@ -1431,6 +1434,7 @@ class WandbClient(BaseClient):
                 id
                 alias
                 artifactCollection {
+                  __typename
                   name
                   project {
                     ...ArtifactProjectInfo
@@ -1678,6 +1682,7 @@ class WandbClient(BaseClient):
                 id
                 alias
                 artifactCollection {
+                  __typename
                   name
                   project {
                     ...ArtifactProjectInfo
@@ -1783,6 +1788,7 @@ class WandbClient(BaseClient):
                 id
                 alias
                 artifactCollection {
+                  __typename
                   name
                   project {
                     ...ArtifactProjectInfo
@@ -1890,6 +1896,7 @@ class WandbClient(BaseClient):
                 id
                 alias
                 artifactCollection {
+                  __typename
                   name
                   project {
                     ...ArtifactProjectInfo
@@ -2060,6 +2067,7 @@ class WandbClient(BaseClient):
                 alias
               }
               artifactCollection {
+                __typename
                 id
                 name
                 project {
