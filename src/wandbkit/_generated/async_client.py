@@ -1564,7 +1564,7 @@ class AsyncWandbClient(AsyncBaseClient):
                       }
                       edges {
                         node {
-                          ...RunFileFields
+                          ...ArtifactFileFields
                         }
                       }
                     }
@@ -1573,9 +1573,9 @@ class AsyncWandbClient(AsyncBaseClient):
               }
             }
 
-            fragment RunFileFields on File {
+            fragment ArtifactFileFields on File {
               id
-              name
+              name: displayName
               url
               directUrl
               sizeBytes

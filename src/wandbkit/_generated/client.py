@@ -1556,7 +1556,7 @@ class WandbClient(BaseClient):
                       }
                       edges {
                         node {
-                          ...RunFileFields
+                          ...ArtifactFileFields
                         }
                       }
                     }
@@ -1565,9 +1565,9 @@ class WandbClient(BaseClient):
               }
             }
 
-            fragment RunFileFields on File {
+            fragment ArtifactFileFields on File {
               id
-              name
+              name: displayName
               url
               directUrl
               sizeBytes

@@ -163,6 +163,7 @@ class AsyncArtifactLineage:
             version=self.source_version,
             collection_id=None,
             collection_kind="ArtifactSequence",
+            asked=None,
         )
         found = await self._ctx.client.get_artifact_by_id(id=self.id)
         if found.artifact is None:
@@ -272,7 +273,8 @@ class AsyncArtifactLineage:
             if found.artifact is None:
                 raise NotFoundError(f"artifact {self.qualified_name!r} not found")
             fields = found.artifact
-            self._set(fields, place_in(fields, self.entity, self.project, self._place.collection))
+            listed = place_in(fields, self.entity, self.project, self._place.collection)
+            self._set(fields, replace(self._place, aliases=listed.aliases))
         return self
 
     # -- lineage -------------------------------------------------------------------------

@@ -127,7 +127,11 @@ class Artifact(ArtifactContents, ArtifactLineage):
                 f"artifact '{entity}/{project}/{member}' not found",
                 operation_name="GetArtifactMembership",
             )
-        return cls.from_membership(ctx, membership, organization=organization)
+        found = cls.from_membership(ctx, membership, organization=organization)
+        _, _, asked = member.partition(":")
+        if asked and asked != found._place.version:
+            found._place = replace(found._place, asked=asked)
+        return found
 
     # -- identity ------------------------------------------------------------------------
 
@@ -148,8 +152,9 @@ class Artifact(ArtifactContents, ArtifactLineage):
 
     @property
     def name(self) -> str:
-        """``<collection>:<version>``, e.g. ``"dataset:v3"``."""
-        return f"{self._place.collection}:{self._place.version}"
+        """``<collection>:<version>``, e.g. ``"dataset:v3"``; fetched by an alias, the alias
+        (``"dataset:latest"``), as ``wandb`` names it."""
+        return f"{self._place.collection}:{self._place.asked or self._place.version}"
 
     @property
     def qualified_name(self) -> str:
@@ -456,7 +461,8 @@ class Artifact(ArtifactContents, ArtifactLineage):
                 f"artifact {self.qualified_name!r} not found", operation_name="UpdateArtifact"
             )
         fields = result.update_artifact.artifact
-        self._set(fields, place_in(fields, self.entity, self.project, self._place.collection))
+        listed = place_in(fields, self.entity, self.project, self._place.collection)
+        self._set(fields, replace(self._place, aliases=listed.aliases))
 
     def json_encode(self) -> dict[str, Any]:
         """The reference W&B puts in a run's config for an artifact it used."""
