@@ -32,6 +32,7 @@ from wandbkit.paths import parse_artifact_path
 
 if TYPE_CHECKING:
     from wandbkit._generated.fragments import ArtifactFields, ArtifactMembershipFields
+    from wandbkit._values.artifacts import ArtifactManifest
 
 
 class CollectionHandle(Protocol):
@@ -53,6 +54,18 @@ class CollectionHandle(Protocol):
 
 #: The key the Api provides the collection handles under.
 COLLECTION_HANDLE: LoaderKey[CollectionHandle] = LoaderKey("artifact collections")
+
+
+class DraftMaker(Protocol):
+    """Makes the ``ArtifactDraft`` of a new version from an existing one; drafts publish
+    versions, so they sit above them and the Api provides this under :data:`NEW_DRAFT`."""
+
+    def __call__(self, artifact: AsyncArtifact, manifest: ArtifactManifest, /) -> Any:
+        """A draft with the version's entries, type, description and metadata."""
+
+
+#: The key the Api provides the draft maker under.
+NEW_DRAFT: LoaderKey[DraftMaker] = LoaderKey("artifact drafts")
 
 
 class AsyncArtifact(AsyncArtifactContents, AsyncArtifactLineage):
@@ -386,6 +399,13 @@ class AsyncArtifact(AsyncArtifactContents, AsyncArtifactLineage):
         return make(
             self._ctx, self.source_entity, self.source_project, sequence.name, self.type, None
         )
+
+    async def new_draft(self) -> Any:
+        """An ``ArtifactDraft`` of the next version of the collection that logged this one,
+        holding its entries, description and metadata: add or remove files, then
+        ``publish()`` (content the server stores already is not uploaded again)."""
+        manifest = await self.get_manifest()
+        return self._ctx.loader(NEW_DRAFT)(self, manifest)
 
     # -- changes -------------------------------------------------------------------------
 
