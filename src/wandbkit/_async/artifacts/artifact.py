@@ -497,13 +497,18 @@ class AsyncArtifact(AsyncArtifactContents, AsyncArtifactLineage):
 
     # -- display -------------------------------------------------------------------------
 
+    def _key(self) -> tuple[str, str, str, str]:
+        place = self._place
+        return (self.id, place.entity, place.project, place.collection)
+
     def __eq__(self, other: object) -> bool:
+        """The same version in the same collection (whichever alias found it)."""
         if not isinstance(other, AsyncArtifact):
             return NotImplemented
-        return (other.id, other.qualified_name) == (self.id, self.qualified_name)
+        return other._key() == self._key()
 
     def __hash__(self) -> int:
-        return hash(("Artifact", self.id, self.qualified_name))
+        return hash(("Artifact", *self._key()))
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.qualified_name} ({self.type})>"
