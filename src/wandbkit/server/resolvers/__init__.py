@@ -12,6 +12,7 @@ from ariadne.types import SchemaBindable
 
 from wandbkit.server.resolvers import (
     artifact_collections,
+    artifact_mutations,
     artifacts,
     entities,
     projects,
@@ -36,6 +37,7 @@ DOMAINS: tuple[Callable[[], Sequence[SchemaBindable]], ...] = (
     sweeps.bindables,
     artifacts.bindables,
     artifact_collections.bindables,
+    artifact_mutations.bindables,
     teams.bindables,
     server_info.bindables,
 )

@@ -64,6 +64,7 @@ from wandbkit.server.store.entities import Entities, EntityRow, OrganizationRow
 from wandbkit.server.store.errors import (
     InvalidNameError,
     NameConflictError,
+    RefusedError,
     StoreError,
     UnknownRowError,
     UnknownSnapshotError,
@@ -94,6 +95,7 @@ __all__ = [
     "NewRun",
     "OrganizationRow",
     "ProjectRow",
+    "RefusedError",
     "RunFileRow",
     "RunRow",
     "RunsPage",

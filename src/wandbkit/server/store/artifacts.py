@@ -30,7 +30,7 @@ from wandbkit.server.store.artifact_collections import (
 )
 from wandbkit.server.store.artifact_manifests import ArtifactManifests, NewEntry, artifact_digest
 from wandbkit.server.store.artifact_memberships import ArtifactMemberships, check_alias
-from wandbkit.server.store.errors import StoreError, UnknownRowError
+from wandbkit.server.store.errors import RefusedError, StoreError, UnknownRowError
 from wandbkit.server.store.text import json_object_text
 
 #: Part of migration 7 ("artifacts").
@@ -265,7 +265,7 @@ class Artifacts:
                 return artifact
             missing = self._manifests.missing_content(pk)
             if missing:
-                raise StoreError(
+                raise RefusedError(
                     "cannot commit: the bytes of these files have not been uploaded: "
                     + ", ".join(missing)
                 )
@@ -273,7 +273,7 @@ class Artifacts:
             if verify_digest and artifact.digest_algorithm == "MANIFEST_MD5":
                 actual = artifact_digest((e.path, e.digest) for e in entries)
                 if actual != artifact.digest:
-                    raise StoreError(
+                    raise RefusedError(
                         f"cannot commit: the manifest's digest is {actual}, "
                         f"not the artifact's {artifact.digest}"
                     )
@@ -413,7 +413,7 @@ class Artifacts:
             aliases = self._memberships.aliases_of_artifact(pk)
             if aliases and not delete_aliases:
                 names = ", ".join(sorted({alias.alias for alias in aliases}))
-                raise StoreError(
+                raise RefusedError(
                     f"the artifact has aliases ({names}); delete them first or pass deleteAliases"
                 )
             conn.execute(
