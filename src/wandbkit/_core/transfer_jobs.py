@@ -8,6 +8,7 @@ from several threads; none does I/O of its own (the progress bar writes to the t
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import threading
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ENV_PROGRESS",
+    "Directories",
     "LocalFile",
     "RemoteFile",
     "Totals",
@@ -152,6 +154,38 @@ class WorkQueue(Generic[_Job]):
         """Raise the first recorded failure, if any."""
         if self._failure is not None:
             raise self._failure
+
+
+class Directories:
+    """Creates the parent directories of destinations, remembering the ones it created, so
+    that a failed batch can remove those left empty (and only those)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._created: list[Path] = []
+
+    def make(self, directory: Path) -> None:
+        """Create ``directory`` and its missing parents (a no-op when it exists)."""
+        missing: list[Path] = []
+        current = directory
+        while not current.is_dir() and current != current.parent:
+            missing.append(current)
+            current = current.parent
+        for path in reversed(missing):
+            try:
+                os.mkdir(path)
+            except FileExistsError:
+                continue  # another worker made it (or it is a file: the write will say so)
+            with self._lock:
+                self._created.append(path)
+
+    def remove_empty(self) -> None:
+        """Remove the directories this created that are empty now, deepest first."""
+        with self._lock:
+            created, self._created = self._created, []
+        for path in sorted(created, key=lambda p: len(p.parts), reverse=True):
+            with contextlib.suppress(OSError):
+                os.rmdir(path)
 
 
 class Totals:

@@ -254,8 +254,45 @@ async def test_a_md5_mismatch_raises_and_leaves_nothing(
     with pytest.raises(IntegrityError, match=r"'deep/dir/model\.bin'.*md5"):
         await download(side, storage, [bad], root, cache=cache)
 
-    assert tree(root) == {}
+    assert not root.exists()  # nor the directories made for it
     assert cache.size() == 0
+
+
+async def test_directories_that_were_there_stay(
+    side: Side, storage: Storage, tmp_path: Path
+) -> None:
+    bad = stored(storage, "kept/new/f.bin", os.urandom(50))
+    storage.corrupt.add(bad.url)
+    (tmp_path / "root" / "kept").mkdir(parents=True)
+
+    with pytest.raises(IntegrityError):
+        await download(side, storage, [bad], tmp_path / "root")
+
+    assert [p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")] == [
+        "root",
+        "root/kept",
+    ]
+
+
+async def test_an_unwritable_cache_is_warned_about_and_skipped(
+    side: Side, storage: Storage, tmp_path: Path
+) -> None:
+    (tmp_path / "cache-is-a-file").write_bytes(b"")
+    cache = ArtifactCache(tmp_path / "cache-is-a-file")
+    contents = {"a": b"1", "b/c": b"22"}
+
+    with pytest.warns(RuntimeWarning, match="cannot be used"):
+        report = await download(
+            side,
+            storage,
+            files_of(storage, contents),
+            tmp_path / "root",
+            cache=cache,
+            max_workers=1,
+        )
+
+    assert tree(tmp_path / "root") == contents
+    assert report.bytes_downloaded == 3
 
 
 async def test_a_size_mismatch_raises(side: Side, storage: Storage, tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +43,7 @@ from wandbkit._core.errors import IntegrityError, NotFoundError, UsageError
 from wandbkit._core.flavor_sync import gather_limited, monotonic
 from wandbkit._core.transfer import Transfer, md5_digest_of, verify_transfer
 from wandbkit._core.transfer_jobs import (
+    Directories,
     LocalFile,
     RemoteFile,
     Totals,
@@ -167,47 +169,78 @@ def _fetch(transport: Transport, job: _Download, sink: IO[bytes]) -> Transfer:
     )
 
 
-def _download_one(
-    transport: Transport,
-    job: _Download,
-    cache: ArtifactCache | None,
-    totals: Totals,
-    *,
-    allow_missing_references: bool,
-) -> bool:
-    """Put one file in place; False when it is a missing reference that may be skipped."""
+@dataclass
+class _Batch:
+    """What the workers of one download share."""
+
+    transport: Transport
+    cache: ArtifactCache | None
+    totals: Totals
+    directories: Directories
+    allow_missing_references: bool
+    cache_failed: bool = False
+
+    def cache_failure(self, exc: OSError) -> None:
+        """The cache is an optimization: a cache that cannot be written is warned about
+        (once per batch) and then left out, and the download goes on."""
+        if not self.cache_failed:
+            self.cache_failed = True
+            warnings.warn(
+                f"the artifact cache {self.cache!r} cannot be used "
+                f"({type(exc).__name__}: {exc}); downloading without it",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+
+    def from_cache(self, job: _Download) -> bool:
+        if self.cache is None or job.digest is None or self.cache_failed:
+            return False
+        try:
+            return self.cache.materialize(job.file.md5_b64, job.file.size, job.dest)
+        except OSError as exc:
+            self.cache_failure(exc)
+            return False
+
+    def add_to_cache(self, job: _Download, temp: Path) -> None:
+        if self.cache is None or job.digest is None or self.cache_failed:
+            return
+        try:
+            # The md5 was computed from these very bytes while they were written.
+            self.cache.add(temp, job.file.md5_b64, verify=False)
+        except OSError as exc:
+            self.cache_failure(exc)
+
+
+def _download_one(batch: _Batch, job: _Download) -> None:
+    """Put one file in place (a missing reference that may be skipped is left out)."""
     file = job.file
     if _already_present(job):
-        totals.count(already_present=True)
-        return True
-    cacheable = cache is not None and job.digest is not None
-    if cache is not None and cacheable and cache.materialize(file.md5_b64, file.size, job.dest):
-        totals.count(from_cache=file.size)
-        return True
-    job.dest.parent.mkdir(parents=True, exist_ok=True)
+        batch.totals.count(already_present=True)
+        return
+    batch.directories.make(job.dest.parent)
+    if batch.from_cache(job):
+        batch.totals.count(from_cache=file.size)
+        return
     handle, temp_name = tempfile.mkstemp(prefix=".wk-", suffix=".part", dir=job.dest.parent)
     description = f"download of {file.path!r}"
     try:
         try:
             with os.fdopen(handle, "w+b") as sink:
-                got = _fetch(transport, job, sink)
+                got = _fetch(batch.transport, job, sink)
         except NotFoundError:
-            if file.is_reference and allow_missing_references:
+            if file.is_reference and batch.allow_missing_references:
                 os.unlink(temp_name)
-                return False
+                return
             raise
         expected_md5 = file.md5_b64 if job.digest is not None else None
         verify_transfer(file.size, expected_md5, got, description=description)
-        if cache is not None and cacheable:
-            # The md5 was computed from these very bytes while they were written.
-            cache.add(Path(temp_name), file.md5_b64, verify=False)
+        batch.add_to_cache(job, Path(temp_name))
         os.replace(temp_name, job.dest)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp_name)
         raise
-    totals.count(transferred=got.size)
-    return True
+    batch.totals.count(transferred=got.size)
 
 
 def download_files(
@@ -248,29 +281,36 @@ def download_files(
     _check_workers(max_workers)
     root = Path(root)
     jobs = _plan_downloads(files, root, allow_missing_references=allow_missing_references)
-    transport = context.transport  # created once, before the workers share it
+    batch = _Batch(
+        transport=context.transport,  # created once, before the workers share it
+        cache=cache,
+        totals=Totals(),
+        directories=Directories(),
+        allow_missing_references=allow_missing_references,
+    )
     queue = WorkQueue(jobs)
-    totals = Totals()
     total_bytes = sum(job.file.size for job in jobs)
-    with TransferProgress("downloading", total_bytes, enabled=progress_enabled(progress)) as bar:
+    try:
+        batch.directories.make(root)
+        with TransferProgress(
+            "downloading", total_bytes, enabled=progress_enabled(progress)
+        ) as bar:
 
-        def worker() -> None:
-            while (job := queue.next()) is not None:
-                try:
-                    _download_one(
-                        transport,
-                        job,
-                        cache,
-                        totals,
-                        allow_missing_references=allow_missing_references,
-                    )
-                except Exception as exc:  # raised once every worker is done
-                    queue.fail(exc)
-                else:
-                    bar.advance(job.file.size)
+            def worker() -> None:
+                while (job := queue.next()) is not None:
+                    try:
+                        _download_one(batch, job)
+                    except Exception as exc:  # raised once every worker is done
+                        queue.fail(exc)
+                    else:
+                        bar.advance(job.file.size)
 
-        gather_limited([worker] * min(max_workers, len(jobs)), max_workers)
-    queue.raise_failure()
+            gather_limited([worker] * min(max_workers, len(jobs)), max_workers)
+        queue.raise_failure()
+    except BaseException:
+        batch.directories.remove_empty()
+        raise
+    totals = batch.totals
     return TransferReport(
         files=totals.files,
         bytes_downloaded=totals.bytes_transferred,
