@@ -52,6 +52,10 @@ class RemoteFile:
         size: bytes.
         url: the server's signed direct URL, or a reference URL (``http(s)://``, ``file://``).
         is_reference: whether the entry is a reference (its bytes live outside W&B).
+        authenticate: send the API key with the request, for a URL that needs it (the
+            server's fallback file routes). Signed URLs carry their own authorization and
+            get no key by default; references get it only on the base URL's origin. The key
+            never goes to another origin, whatever this says.
     """
 
     path: str
@@ -59,6 +63,7 @@ class RemoteFile:
     size: int
     url: str
     is_reference: bool = False
+    authenticate: bool = False
 
 
 @dataclass(frozen=True)

@@ -494,25 +494,30 @@ async def test_one_failure_stops_handing_out_new_files(
 # -- where the key goes, and references ----------------------------------------------------
 
 
-async def test_the_key_goes_only_to_the_base_url_origin(
+async def test_the_key_goes_only_where_it_is_needed_on_the_base_url_origin(
     side: Side, storage: Storage, tmp_path: Path
 ) -> None:
-    on_base = stored(storage, "a", b"on the server")
-    elsewhere = stored(storage, "b", b"on a storage host", host=OTHER)
+    signed = stored(storage, "signed", b"a signed URL on the server")
+    fallback_url = storage.add(f"{BASE}/artifacts/entity/abc", b"fallback route")
+    fallback = RemoteFile("fallback", md5_b64(b"fallback route"), 14, fallback_url, False, True)
+    elsewhere_url = storage.add(f"{OTHER}/x", b"storage host")
+    elsewhere = RemoteFile("elsewhere", md5_b64(b"storage host"), 12, elsewhere_url, False, True)
     data = b"referenced bytes"
-    ref = RemoteFile(
-        "ref.txt", md5_b64(data), len(data), storage.add(f"{OTHER}/ref.txt", data), True
-    )
-    other_port = stored(storage, "c", b"same host, other port", host="http://wandbkit.test:8081")
+    ref = RemoteFile("ref.txt", md5_b64(data), len(data), storage.add(f"{OTHER}/r", data), True)
+    ref_on_base = RemoteFile("ref2", md5_b64(data), len(data), storage.add(f"{BASE}/r", data), True)
+    port_url = storage.add("http://wandbkit.test:8081/r", data)
+    other_port = RemoteFile("ref3", md5_b64(data), len(data), port_url, True, True)
 
-    await download(side, storage, [on_base, elsewhere, ref, other_port], tmp_path / "root")
+    files = [signed, fallback, elsewhere, ref, ref_on_base, other_port]
+    await download(side, storage, files, tmp_path / "root")
 
     assert tree(tmp_path / "root")["ref.txt"] == data
     by_url = {str(r.url): r for r in storage.requests}
-    assert "authorization" in by_url[on_base.url].headers
-    for url in (elsewhere.url, ref.url, other_port.url):
-        assert "authorization" not in by_url[url].headers
-        assert SECRET not in str(by_url[url].headers)
+    for keyed in (fallback, ref_on_base):
+        assert "authorization" in by_url[keyed.url].headers
+    for unkeyed in (signed, elsewhere, ref, other_port):
+        assert "authorization" not in by_url[unkeyed.url].headers
+        assert SECRET not in str(by_url[unkeyed.url].headers)
 
 
 @pytest.mark.parametrize("url", ["s3://bucket/key.bin", "gs://bucket/key", "ftp://host/x"])

@@ -11,8 +11,8 @@
   are streamed from the server into a temporary file beside the destination with their md5
   computed on the way, checked against the manifest, added to the cache and renamed into
   place (``os.replace``). A mismatch raises :class:`IntegrityError` and leaves no file;
-* requests go through the transport's one retry loop, and the API key only ever goes to the
-  base URL's origin (signed storage URLs and references elsewhere never see it);
+* requests go through the transport's one retry loop; signed URLs get no API key, and the
+  key only ever goes to the base URL's origin (references elsewhere never see it);
 * up to ``max_workers`` files move at once (coroutines here; threads in the sync twin), one
   chunk per file in memory, so memory does not grow with file size.
 
@@ -162,9 +162,9 @@ def _fetch(transport: Transport, job: _Download, sink: IO[bytes]) -> Transfer:
     return transport.download(
         job.file.url,
         sink,
-        # The key goes only to the base URL's origin (auth_header_for): never to a signed
-        # storage URL or a reference on another host.
-        authenticate=True,
+        # A signed URL needs no key. Otherwise the key goes only to the base URL's origin
+        # (auth_header_for): never to a storage host or a reference on another host.
+        authenticate=job.file.authenticate or job.file.is_reference,
         description=f"download of {job.file.path!r}",
     )
 
