@@ -470,6 +470,13 @@ async def test_max_workers_is_checked(
         await download(side, storage, [], tmp_path / "root", max_workers=bad)
 
 
+async def test_the_root_must_be_a_directory(side: Side, storage: Storage, tmp_path: Path) -> None:
+    (tmp_path / "file").write_bytes(b"")
+    with pytest.raises(UsageError, match="root must be a directory"):
+        await download(side, storage, [stored(storage, "a", b"1")], tmp_path / "file")
+    assert storage.requests == []
+
+
 async def test_nothing_to_download(side: Side, storage: Storage, tmp_path: Path) -> None:
     report = await download(side, storage, [], tmp_path / "root")
     assert (report.files, report.bytes_downloaded) == (0, 0)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 import warnings
 from collections.abc import Sequence
@@ -134,7 +135,7 @@ def _already_present(job: _Download) -> bool:
         return False  # nothing to check it against: fetch again
     try:
         info = job.dest.stat()
-        if not os.path.isfile(job.dest) or info.st_size != job.file.size:
+        if not stat.S_ISREG(info.st_mode) or info.st_size != job.file.size:
             return False
         got = file_md5(job.dest)
     except OSError:
@@ -279,6 +280,8 @@ async def download_files(
     _check_workers(max_workers)
     root = Path(root)
     jobs = _plan_downloads(files, root, allow_missing_references=allow_missing_references)
+    if root.exists() and not root.is_dir():
+        raise UsageError(f"root must be a directory, but {str(root)!r} is a file")
     batch = _Batch(
         transport=context.transport,  # created once, before the workers share it
         cache=cache,
