@@ -1,9 +1,13 @@
-"""Bookkeeping of a batch of file transfers, shared by both flavours of the artifact engine.
+"""The values and bookkeeping of a batch of file transfers, shared by both flavours of the
+artifact engine.
 
-The engine (``_async/artifacts/transfer.py`` and its sync twin) runs a few workers that take
-jobs from one :class:`WorkQueue` (coroutines on one event loop, or threads), counts what they
-did in :class:`Totals` and shows it with :class:`TransferProgress`. All three are safe to use
-from several threads; none does I/O of its own (the progress bar writes to the terminal).
+The values (:class:`RemoteFile`, :class:`LocalFile`, :class:`UploadTarget`,
+:class:`TransferReport`) are defined once here, so ``AsyncApi`` and ``Api`` hand out the same
+classes; ``wandbkit._async.artifacts.transfer`` (and its sync twin) re-export them. The engine
+runs a few workers that take jobs from one :class:`WorkQueue` (coroutines on one event loop, or
+threads), creates directories through :class:`Directories`, counts what they did in
+:class:`Totals` and shows it with :class:`TransferProgress`. All of these are safe to use from
+several threads; only :class:`Directories` touches the file system.
 """
 
 from __future__ import annotations
@@ -12,11 +16,11 @@ import contextlib
 import os
 import sys
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Generic, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TextIO, TypeVar
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -32,6 +36,7 @@ __all__ = [
     "UploadTarget",
     "WorkQueue",
     "progress_enabled",
+    "run_threads",
 ]
 
 #: Environment variable that turns progress bars off (``0``, ``false``, ``no``, ``off``).
@@ -134,14 +139,20 @@ class WorkQueue(Generic[_Job]):
         self._jobs: Iterator[_Job] = iter(jobs)
         self._lock = threading.Lock()
         self._failure: Exception | None = None
+        self._stopped = False
         self.failures = 0
 
     def next(self) -> _Job | None:
-        """The next job, or None when there is none left or a job failed."""
+        """The next job, or None when there is none left, a job failed, or it was stopped."""
         with self._lock:
-            if self._failure is not None:
+            if self._failure is not None or self._stopped:
                 return None
             return next(self._jobs, None)
+
+    def stop(self) -> None:
+        """Hand out no more jobs (the caller was interrupted)."""
+        with self._lock:
+            self._stopped = True
 
     def fail(self, exc: Exception) -> None:
         """Record a job's failure: the first one is raised, later ones are counted."""
@@ -159,6 +170,30 @@ class WorkQueue(Generic[_Job]):
         """Raise the first recorded failure, if any."""
         if self._failure is not None:
             raise self._failure
+
+
+def run_threads(worker: Callable[[], object], count: int, queue: WorkQueue[Any]) -> None:
+    """Run ``worker`` on ``count`` threads until ``queue`` is empty (the sync engine's pool).
+
+    Unlike a ``ThreadPoolExecutor`` leaving its ``with`` block, an interrupted caller
+    (Ctrl-C) stops the queue first: each thread finishes, or cleans up, the file it is on and
+    takes no new one, and only then is the interruption raised.
+    """
+    if count <= 1:
+        worker()
+        return
+    threads: list[threading.Thread] = []
+    try:
+        for i in range(count):
+            threads.append(threading.Thread(target=worker, name=f"wandbkit-transfer-{i}"))
+            threads[-1].start()
+        for thread in threads:
+            thread.join()
+    except BaseException:
+        queue.stop()
+        for thread in threads:
+            thread.join()
+        raise
 
 
 class Directories:

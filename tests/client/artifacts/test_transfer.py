@@ -11,6 +11,7 @@ import asyncio
 import base64
 import hashlib
 import os
+import signal
 import threading
 import time
 import tracemalloc
@@ -496,6 +497,31 @@ async def test_one_failure_stops_handing_out_new_files(
     left = tree(tmp_path / "root")
     assert all(not name.startswith(".") for name in left)  # only verified files stay
     assert all(left[f.path] == storage.blobs[f.url] for f in rest if f.path in left)
+
+
+def test_an_interrupted_sync_download_stops_taking_files(storage: Storage, tmp_path: Path) -> None:
+    files = [stored(storage, f"dir/f{i}", os.urandom(2000)) for i in range(300)]
+    answer = storage.answer
+
+    def interrupt_on_the_fifth(request: httpx.Request) -> httpx.Response:
+        if len(storage.requests) == 4:
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C, while the main thread waits
+        return answer(request)
+
+    storage.answer = interrupt_on_the_fifth  # type: ignore[method-assign]
+    ctx = SyncContext(settings(), transport=httpx.MockTransport(storage))
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            sync_transfer.download_files(
+                ctx, files, tmp_path / "root", cache=None, progress=False, max_workers=4
+            )
+    finally:
+        ctx.close()
+
+    assert len(storage.requests) < 40  # the threads took no new file after the interruption
+    left = tree(tmp_path / "root")
+    assert all(not name.split("/")[-1].startswith(".") for name in left)
+    assert all(data == storage.blobs[f.url] for f in files if (data := left.get(f.path)))
 
 
 # -- where the key goes, and references ----------------------------------------------------

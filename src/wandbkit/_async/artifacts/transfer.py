@@ -24,10 +24,10 @@ import os
 import stat
 import tempfile
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from wandbkit._async.context import ClientContext
 from wandbkit._async.transport import AsyncTransport
@@ -41,7 +41,7 @@ from wandbkit._core.artifact_paths import (
     source_kind,
 )
 from wandbkit._core.errors import IntegrityError, NotFoundError, UsageError
-from wandbkit._core.flavor_async import gather_limited, monotonic
+from wandbkit._core.flavor_async import IS_ASYNC, MaybeAwaitable, gather_limited, monotonic
 from wandbkit._core.transfer import Transfer, md5_digest_of, verify_transfer
 from wandbkit._core.transfer_jobs import (
     Directories,
@@ -53,6 +53,7 @@ from wandbkit._core.transfer_jobs import (
     UploadTarget,
     WorkQueue,
     progress_enabled,
+    run_threads,
 )
 
 __all__ = [
@@ -84,6 +85,17 @@ class _Download:
     kind: SourceKind
     #: The md5 to check, or None for a reference whose digest is not an md5 (an ETag...).
     digest: bytes | None
+
+
+async def _run_workers(
+    worker: Callable[[], MaybeAwaitable[None]], count: int, queue: WorkQueue[Any]
+) -> None:
+    """``count`` copies of ``worker`` at once: coroutines here, threads in the sync twin
+    (where an interrupted caller stops the queue before waiting for the threads)."""
+    if IS_ASYNC:
+        await gather_limited([worker] * count, max(count, 1))
+    else:
+        run_threads(worker, count, queue)
 
 
 def _check_workers(max_workers: int) -> None:
@@ -306,7 +318,7 @@ async def download_files(
                     else:
                         bar.advance(job.file.size)
 
-            await gather_limited([worker] * min(max_workers, len(jobs)), max_workers)
+            await _run_workers(worker, min(max_workers, len(jobs)), queue)
         queue.raise_failure()
     except BaseException:
         batch.directories.remove_empty()
@@ -395,7 +407,7 @@ async def upload_files(
                 else:
                     bar.advance(target.file.size)
 
-        await gather_limited([worker] * min(max_workers, len(targets)), max_workers)
+        await _run_workers(worker, min(max_workers, len(targets)), queue)
     queue.raise_failure()
     return TransferReport(
         files=totals.files,
