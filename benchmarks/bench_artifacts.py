@@ -84,10 +84,17 @@ class _Traced:
 
 
 def _counting_transport() -> Any:
-    """An httpx transport that counts the bytes of every response that is not GraphQL."""
+    """An httpx transport that counts the bytes of file downloads: every response that is
+    neither GraphQL nor the manifest."""
     import httpx
 
     from wandbkit._async.transport import DEFAULT_LIMITS
+    from wandbkit.server.urls import GRAPHQL_PATH, SIGNED_ARTIFACT_MANIFEST_PATH
+
+    def is_file(url: httpx.URL) -> bool:
+        return not (
+            url.path.endswith(GRAPHQL_PATH) or url.path.startswith(SIGNED_ARTIFACT_MANIFEST_PATH)
+        )
 
     class Counting(httpx.HTTPTransport):
         file_bytes = 0
@@ -96,7 +103,7 @@ def _counting_transport() -> Any:
 
         def handle_request(self, request: httpx.Request) -> httpx.Response:
             response = super().handle_request(request)
-            if request.url.path.endswith("/graphql"):
+            if not is_file(request.url):
                 return response
             inner = response.stream
             owner = self
@@ -308,22 +315,27 @@ def seed(db: Path, args: argparse.Namespace) -> tuple[dict[str, str], dict[str, 
         ) from None
     store = Store(db)
     account = seed_basic(store)
+    entity = store.entities.get(account.entity)
+    user = store.accounts.get_user(account.username)
+    assert entity is not None and user is not None
+    project, _ = store.projects.upsert(entity.pk, PROJECT, creator_pk=user.pk)
     started = time.perf_counter()
     seeded = seed_artifacts_benchmark(
         store,
-        project=PROJECT,
+        project,
         small_files=args.small_files,
-        big_files=args.big_files,
-        big_bytes=args.big_mb * 2**20,
+        large_files=args.big_files,
+        large_file_size=args.big_mb * 2**20,
         versions=args.versions,
     )
     print(f"seeded the artifact benchmark in {time.perf_counter() - started:.1f} s", flush=True)
     store.close()
+    path = f"{seeded.entity}/{seeded.project}"
     names = {
-        "small": seeded.small_name,
-        "big": seeded.big_name,
-        "versions_type": seeded.versions_type,
-        "versions_collection": seeded.versions_collection,
+        "small": f"{path}/{seeded.small}:v0",
+        "big": f"{path}/{seeded.large}:v0",
+        "versions_type": "model",
+        "versions_collection": f"{path}/{seeded.many}",
     }
     return names, {"WANDB_API_KEY": account.api_key}
 
