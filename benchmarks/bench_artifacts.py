@@ -245,6 +245,48 @@ def child_urls(name: str, out: str) -> dict[str, Any]:
     return {"files": len(entries)}
 
 
+def child_seed(
+    db: str, small_files: int, big_files: int, big_mb: int, versions: int
+) -> dict[str, Any]:
+    """Seed the benchmark data set (in a child, so that the parent stays small: a child's
+    ru_maxrss starts from its parent's size at the fork)."""
+    from wandbkit.server import Store, seed_basic
+
+    try:
+        from wandbkit.server.seed import seed_artifacts_benchmark  # type: ignore[attr-defined]
+    except ImportError:
+        raise SystemExit(
+            "bench_artifacts needs the local server's artifact benchmark seed "
+            "(wandbkit.server.seed.seed_artifacts_benchmark, the aserver branch of issue 10)"
+        ) from None
+    store = Store(Path(db))
+    account = seed_basic(store)
+    entity = store.entities.get(account.entity)
+    user = store.accounts.get_user(account.username)
+    assert entity is not None and user is not None
+    project, _ = store.projects.upsert(entity.pk, PROJECT, creator_pk=user.pk)
+    started = time.perf_counter()
+    seeded = seed_artifacts_benchmark(
+        store,
+        project,
+        small_files=small_files,
+        large_files=big_files,
+        large_file_size=big_mb * 2**20,
+        versions=versions,
+    )
+    seconds = time.perf_counter() - started
+    store.close()
+    path = f"{seeded.entity}/{seeded.project}"
+    return {
+        "seconds": seconds,
+        "api_key": account.api_key,
+        "small": f"{path}/{seeded.small}:v0",
+        "big": f"{path}/{seeded.large}:v0",
+        "versions_type": "model",
+        "versions_collection": f"{path}/{seeded.many}",
+    }
+
+
 CHILDREN: dict[str, Callable[..., dict[str, Any]]] = {
     "kit_download": child_kit_download,
     "official_download": child_official_download,
@@ -254,6 +296,7 @@ CHILDREN: dict[str, Callable[..., dict[str, Any]]] = {
     "kit_versions": child_kit_versions,
     "official_versions": child_official_versions,
     "urls": child_urls,
+    "seed": child_seed,
 }
 
 
@@ -300,44 +343,6 @@ class Bench:
         if done.returncode != 0:
             raise SystemExit(f"{case} failed:\n{done.stderr[-3000:]}")
         return dict(json.loads(done.stdout.strip().splitlines()[-1]))
-
-
-def seed(db: Path, args: argparse.Namespace) -> tuple[dict[str, str], dict[str, str]]:
-    """Seed the benchmark data set; returns the artifact names and the environment secret."""
-    from wandbkit.server import Store, seed_basic
-
-    try:
-        from wandbkit.server.seed import seed_artifacts_benchmark  # type: ignore[attr-defined]
-    except ImportError:
-        raise SystemExit(
-            "bench_artifacts needs the local server's artifact benchmark seed "
-            "(wandbkit.server.seed.seed_artifacts_benchmark, the aserver branch of issue 10)"
-        ) from None
-    store = Store(db)
-    account = seed_basic(store)
-    entity = store.entities.get(account.entity)
-    user = store.accounts.get_user(account.username)
-    assert entity is not None and user is not None
-    project, _ = store.projects.upsert(entity.pk, PROJECT, creator_pk=user.pk)
-    started = time.perf_counter()
-    seeded = seed_artifacts_benchmark(
-        store,
-        project,
-        small_files=args.small_files,
-        large_files=args.big_files,
-        large_file_size=args.big_mb * 2**20,
-        versions=args.versions,
-    )
-    print(f"seeded the artifact benchmark in {time.perf_counter() - started:.1f} s", flush=True)
-    store.close()
-    path = f"{seeded.entity}/{seeded.project}"
-    names = {
-        "small": f"{path}/{seeded.small}:v0",
-        "big": f"{path}/{seeded.large}:v0",
-        "versions_type": "model",
-        "versions_collection": f"{path}/{seeded.many}",
-    }
-    return names, {"WANDB_API_KEY": account.api_key}
 
 
 def _alternated(bench: Bench, *sides: tuple[Any, ...]) -> list[dict[str, Any]]:
@@ -464,7 +469,12 @@ def main() -> int:
     home = tmp / "home"
     home.mkdir()
     try:
-        names, secret = seed(tmp / "bench.db", args)
+        seeding = Bench(dict(os.environ), tmp)
+        names = seeding.measure(
+            "seed", tmp / "bench.db", args.small_files, args.big_files, args.big_mb, args.versions
+        )
+        print(f"seeded the artifact benchmark in {names['seconds']:.1f} s", flush=True)
+        secret = {"WANDB_API_KEY": names.pop("api_key")}
         port = _free_port()
         base_url = f"http://127.0.0.1:{port}"
         server = subprocess.Popen(
@@ -512,7 +522,7 @@ def main() -> int:
     return 0
 
 
-def report(bench: Bench, names: dict[str, str], args: argparse.Namespace) -> None:
+def report(bench: Bench, names: dict[str, Any], args: argparse.Namespace) -> None:
     print(f"\n{'case':<36} {'wandbkit':>10} | {'other':<27} | ratio", flush=True)
     if "small" in args.only:
         report_download(bench, "small", names["small"], args.workers, args.small_files)
