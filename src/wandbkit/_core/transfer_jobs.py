@@ -182,18 +182,60 @@ def run_threads(worker: Callable[[], object], count: int, queue: WorkQueue[Any])
     if count <= 1:
         worker()
         return
+    busy = _Busy()
     threads: list[threading.Thread] = []
     try:
         for i in range(count):
-            threads.append(threading.Thread(target=worker, name=f"wandbkit-transfer-{i}"))
+            threads.append(
+                threading.Thread(target=busy.running(worker), name=f"wandbkit-transfer-{i}")
+            )
             threads[-1].start()
         for thread in threads:
             thread.join()
     except BaseException:
         queue.stop()
-        for thread in threads:
-            thread.join()
+        busy.wait_idle()
         raise
+
+
+class _Busy:
+    """Counts the workers that are running, so an interrupted caller can wait for them.
+
+    ``Thread.join`` is not used for that: a join interrupted by Ctrl-C can leave a live
+    thread marked as finished (CPython 3.11 and older), after which ``join`` returns at once.
+    A thread that starts after the queue stopped finds no job, so it need not be waited for.
+    """
+
+    def __init__(self) -> None:
+        self._idle = threading.Condition()
+        self._running = 0
+
+    def running(self, worker: Callable[[], object]) -> Callable[[], None]:
+        """``worker``, counted while it runs."""
+
+        def run() -> None:
+            with self._idle:
+                self._running += 1
+            try:
+                worker()
+            finally:
+                with self._idle:
+                    self._running -= 1
+                    self._idle.notify_all()
+
+        return run
+
+    def wait_idle(self) -> None:
+        """Wait until no worker runs; a second interruption does not abandon them (each is
+        finishing or cleaning up its one file)."""
+        while True:
+            try:
+                with self._idle:
+                    while self._running:
+                        self._idle.wait()
+                return
+            except KeyboardInterrupt:
+                continue
 
 
 class Directories:

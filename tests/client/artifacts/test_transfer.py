@@ -502,10 +502,21 @@ async def test_one_failure_stops_handing_out_new_files(
 def test_an_interrupted_sync_download_stops_taking_files(storage: Storage, tmp_path: Path) -> None:
     files = [stored(storage, f"dir/f{i}", os.urandom(2000)) for i in range(300)]
     answer = storage.answer
+    interrupted = threading.Event()
+    once = threading.Lock()
 
     def interrupt_on_the_fifth(request: httpx.Request) -> httpx.Response:
-        if len(storage.requests) == 4:
-            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C, while the main thread waits
+        # Exactly one Ctrl-C (two workers may see the fifth request at once; a second
+        # Ctrl-C during the clean-up would rightly abandon it), while the main thread waits.
+        with once:
+            fire = len(storage.requests) >= 4 and not interrupted.is_set()
+            if fire:
+                interrupted.set()
+        if fire:
+            # To the main thread, as a terminal's Ctrl-C reaches it: a process-wide kill from
+            # this worker thread may be taken by the worker itself, and the main thread would
+            # notice it only after its join returns.
+            signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
         return answer(request)
 
     storage.answer = interrupt_on_the_fifth  # type: ignore[method-assign]
