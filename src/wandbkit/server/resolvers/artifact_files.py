@@ -76,7 +76,8 @@ class ArtifactFile:
 
     @property
     def display_name(self) -> str:
-        return posixpath.basename(self.entry.path)
+        # The whole path: an artifact's files are listed (and downloaded) by their path.
+        return self.entry.path
 
     @property
     def size_bytes(self) -> int:
