@@ -76,8 +76,8 @@ class ArtifactFile:
 
     @property
     def display_name(self) -> str:
-        # The whole path: an artifact's files are listed (and downloaded) by their path.
-        return self.entry.path
+        # The base name, as for run files (``name`` holds the whole path).
+        return posixpath.basename(self.entry.path)
 
     @property
     def size_bytes(self) -> int:
