@@ -10,6 +10,7 @@ import hashlib
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -321,3 +322,31 @@ async def test_publishing_needs_write_access(publisher: Publisher) -> None:
             },
         )
     assert commit.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+async def test_signed_download_urls_expire_and_die_with_their_version(
+    publisher: Publisher,
+) -> None:
+    created, _ = await publisher.publish(FILES)
+    query = """query($id: ID!) { artifact(id: $id) { currentManifest { file { directUrl } } } }"""
+    answer = data_of(
+        await publisher.client.post(
+            "/graphql", json={"query": query, "variables": {"id": created["id"]}}
+        )
+    )
+    manifest_url = answer["artifact"]["currentManifest"]["file"]["directUrl"]
+    assert (await publisher.anonymous.get(manifest_url)).status_code == 200
+    now = publisher.store.now()
+    publisher.store.clock = lambda: now + timedelta(hours=2)
+    expired = await publisher.anonymous.get(manifest_url)
+    assert expired.status_code == 403 and "expired" in expired.text
+    publisher.store.clock = lambda: now
+    deleted = await publisher.client.post(
+        "/graphql",
+        json={
+            "query": official_document("DeleteArtifact"),
+            "variables": {"input": {"artifactID": created["id"], "deleteAliases": True}},
+        },
+    )
+    assert "errors" not in deleted.json()
+    assert (await publisher.anonymous.get(manifest_url)).status_code == 404
