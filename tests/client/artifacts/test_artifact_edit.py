@@ -137,5 +137,10 @@ async def test_registry_names(
     assert f"/orgs/{org}/registry/model?selectionPath=" in link.url
     found = await flavor(flavor.api.artifact(f"{org}/wandb-registry-model/prod-classifiers:prod"))
     assert found.id == model.id and found.source_name == "classifier:v1"
+    registry = f"{org}/wandb-registry-model"
+    listed = await flavor.list(flavor.api.artifact_collections(registry, "model"))
+    assert [c.name for c in listed] == ["prod-classifiers"] and not listed[0].is_sequence()
+    versions = await flavor.list(flavor.api.artifacts("model", f"{registry}/prod-classifiers"))
+    assert [v.id for v in versions] == [model.id] and versions[0].is_link
     with pytest.raises(UsageError, match="registry name after 'wandb-registry-' is empty"):
         await flavor(flavor.api.artifact(f"{org}/wandb-registry-/x:v0"))
