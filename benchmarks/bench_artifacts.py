@@ -57,9 +57,13 @@ ROUNDS = 3
 def _result(started: float, root: str | None = None, **extra: Any) -> dict[str, Any]:
     seconds = time.perf_counter() - started
     files = sum(1 for p in Path(root).rglob("*") if p.is_file()) if root else 0
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     return {
         "seconds": seconds,
-        "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "maxrss_mb": usage.ru_maxrss / 1024,
+        # The client's own CPU (every thread, imports included): what it costs beside the
+        # server's share, which a loaded machine does not blur as much as wall time.
+        "cpu_seconds": usage.ru_utime + usage.ru_stime,
         "files": files,
         **extra,
     }
@@ -387,7 +391,9 @@ def report_download(bench: Bench, label: str, name: str, workers: int, files: in
     )
     print(
         f"  {'':<34} max RSS: wandbkit {kit['maxrss_mb']:.0f} MB, official "
-        f"{official['maxrss_mb']:.0f} MB, raw {raw['maxrss_mb']:.0f} MB",
+        f"{official['maxrss_mb']:.0f} MB, raw {raw['maxrss_mb']:.0f} MB; client CPU: "
+        f"wandbkit {kit['cpu_seconds']:.2f} s, official {official['cpu_seconds']:.2f} s, "
+        f"raw {raw['cpu_seconds']:.2f} s",
         flush=True,
     )
 
