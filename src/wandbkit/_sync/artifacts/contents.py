@@ -365,9 +365,8 @@ class ArtifactContents:
             raise UsageError(f"multipart must be a bool or None, got {multipart!r}")
         target = Path(root) if root is not None else self._default_root()
         manifest = self.get_manifest()
-        prefix = None if path_prefix is None else Path(path_prefix).as_posix()
-        if prefix is not None and isinstance(path_prefix, str):
-            prefix = path_prefix
+        # A prefix of manifest paths (POSIX); a trailing '/' is kept (Path would drop it).
+        prefix = None if path_prefix is None else os.fspath(path_prefix).replace(os.sep, "/")
         entries = [
             entry
             for path, entry in manifest.entries.items()
