@@ -141,6 +141,17 @@ async def test_collections_and_types(flavor: Flavor, arts: ArtifactSeed) -> None
     assert not await flavor(flavor.api.artifact_collection_exists(path(arts, "nope"), "dataset"))
     with pytest.raises(NotFoundError, match="artifact type 'nope' not found"):
         await flavor(flavor.api.artifact_type("nope", project))
+    with pytest.raises(NotFoundError, match="artifact type 'nope' not found"):
+        await flavor.list(flavor.api.artifact_collections(project, "nope"))
+    with pytest.raises(NotFoundError, match=f"project '{arts.entity}/missing' not found"):
+        await flavor.list(flavor.api.artifact_types(f"{arts.entity}/missing"))
+    with pytest.raises(
+        NotFoundError,
+        match=rf"artifact collection '{path(arts, 'nope')}' of type 'dataset' not found",
+    ):
+        await flavor(flavor.api.artifact_collection("dataset", path(arts, "nope")))
+    with pytest.raises(UsageError, match="no ':version' part"):
+        flavor.api.artifacts("dataset", path(arts, "images:v0"))
     every = await flavor.list(flavor.api.project(arts.project, arts.entity).collections())
     assert {c.name for c in every} >= {arts.dataset, arts.model, arts.portfolio}
     kinds_of_project = flavor.api.project(arts.project, arts.entity).artifacts_types()

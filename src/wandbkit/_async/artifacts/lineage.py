@@ -9,8 +9,6 @@ from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING
 
-from typing_extensions import Self
-
 from wandbkit._async.artifacts.place import ArtifactPlace, check_aliases, place_in
 from wandbkit._async.artifacts.resolve import fetch_collection, resolve_collection_target
 from wandbkit._async.context import ClientContext
@@ -18,6 +16,8 @@ from wandbkit._core.errors import APIError, NotFoundError, UsageError
 from wandbkit._core.flavor_async import MaybeAwaitable, async_sleep, gather_limited, monotonic
 
 if TYPE_CHECKING:
+    from typing_extensions import Self
+
     from wandbkit._async.runs.run import AsyncRun
     from wandbkit._generated.fragments import (
         ArtifactFields,

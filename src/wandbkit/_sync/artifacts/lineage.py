@@ -11,8 +11,6 @@ from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING
 
-from typing_extensions import Self
-
 from wandbkit._core.errors import APIError, NotFoundError, UsageError
 from wandbkit._core.flavor_sync import MaybeAwaitable, gather_limited, monotonic, sync_sleep
 from wandbkit._sync.artifacts.place import ArtifactPlace, check_aliases, place_in
@@ -20,6 +18,8 @@ from wandbkit._sync.artifacts.resolve import fetch_collection, resolve_collectio
 from wandbkit._sync.context import ClientContext
 
 if TYPE_CHECKING:
+    from typing_extensions import Self
+
     from wandbkit._generated.fragments import (
         ArtifactFields,
         ArtifactMembershipFields,
