@@ -177,22 +177,44 @@ def run_threads(worker: Callable[[], object], count: int, queue: WorkQueue[Any])
 
     Unlike a ``ThreadPoolExecutor`` leaving its ``with`` block, an interrupted caller
     (Ctrl-C) stops the queue first: each thread finishes, or cleans up, the file it is on and
-    takes no new one, and only then is the interruption raised.
+    takes no new one, and only then is the interruption raised (a second Ctrl-C stops the
+    waiting; the threads still clean up after themselves).
     """
     if count <= 1:
         worker()
         return
+    done = threading.Condition()
+    finished = 0
+
+    def run() -> None:
+        nonlocal finished
+        try:
+            worker()
+        finally:
+            with done:
+                finished += 1
+                done.notify_all()
+
+    def wait(started: int) -> None:
+        # Not Thread.join(): on Python < 3.13 a join interrupted by Ctrl-C marks the thread
+        # as stopped while it still runs (bpo-45274), and a second join returns at once.
+        with done:
+            while finished < started:
+                done.wait()
+
     threads: list[threading.Thread] = []
     try:
         for i in range(count):
-            threads.append(threading.Thread(target=worker, name=f"wandbkit-transfer-{i}"))
-            threads[-1].start()
-        for thread in threads:
-            thread.join()
+            threads.append(threading.Thread(target=run, name=f"wandbkit-transfer-{i}"))
+            try:
+                threads[-1].start()
+            except RuntimeError:  # no thread was started: nothing to wait for
+                threads.pop()
+                raise
+        wait(len(threads))
     except BaseException:
         queue.stop()
-        for thread in threads:
-            thread.join()
+        wait(len(threads))
         raise
 
 

@@ -502,10 +502,15 @@ async def test_one_failure_stops_handing_out_new_files(
 def test_an_interrupted_sync_download_stops_taking_files(storage: Storage, tmp_path: Path) -> None:
     files = [stored(storage, f"dir/f{i}", os.urandom(2000)) for i in range(300)]
     answer = storage.answer
+    once = threading.Event()
 
     def interrupt_on_the_fifth(request: httpx.Request) -> httpx.Response:
-        if len(storage.requests) == 4:
-            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C, while the main thread waits
+        with storage.lock:
+            first = len(storage.requests) >= 4 and not once.is_set()
+            if first:
+                once.set()
+        if first:  # one Ctrl-C (a second one would mean: stop waiting for the threads)
+            os.kill(os.getpid(), signal.SIGINT)
         return answer(request)
 
     storage.answer = interrupt_on_the_fifth  # type: ignore[method-assign]
@@ -520,7 +525,7 @@ def test_an_interrupted_sync_download_stops_taking_files(storage: Storage, tmp_p
 
     assert len(storage.requests) < 40  # the threads took no new file after the interruption
     left = tree(tmp_path / "root")
-    assert all(not name.split("/")[-1].startswith(".") for name in left)
+    assert [n for n in left if n.split("/")[-1].startswith(".")] == []
     assert all(data == storage.blobs[f.url] for f in files if (data := left.get(f.path)))
 
 
