@@ -1,6 +1,7 @@
 """The local server's ASGI app: the wiring of ``POST /graphql``
 (:mod:`wandbkit.server.http.graphql_endpoint`), ``GET /healthz``, the run file endpoints
-(:mod:`wandbkit.server.http.file_routes`) and the fault-injection middleware.
+(:mod:`wandbkit.server.http.file_routes`), the artifact endpoints
+(:mod:`wandbkit.server.http.artifact_routes`) and the fault-injection middleware.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from wandbkit.server.faults import FaultMiddleware, Faults
+from wandbkit.server.http.artifact_routes import ArtifactRoutes
 from wandbkit.server.http.file_routes import FileRoutes
 from wandbkit.server.http.graphql_endpoint import GraphQLEndpoint
 from wandbkit.server.schema import build_executable_schema
@@ -46,6 +48,7 @@ def create_app(store: Store, *, debug: bool = False, faults: Faults | None = Non
     """
     endpoint = GraphQLEndpoint(store, build_executable_schema(), debug=debug)
     files = FileRoutes(store, endpoint.authenticate)
+    artifacts = ArtifactRoutes(store, endpoint.authenticate)
     faults = faults if faults is not None else Faults()
     app = Starlette(
         debug=False,
@@ -54,6 +57,7 @@ def create_app(store: Store, *, debug: bool = False, faults: Faults | None = Non
             Route(GRAPHQL_PATH, endpoint.handle, methods=["POST"]),
             Route(HEALTH_PATH, healthz, methods=["GET"]),
             *files.routes(),
+            *artifacts.routes(),
         ],
     )
     app.state.store = store
