@@ -19,7 +19,9 @@ Cases:
   big        the same for 5 files of 50 MB; peak memory: ru_maxrss of the timed run, and the
              Python heap peak (tracemalloc) of a separate run per side
   again      wandbkit: a second download into the same root (file bytes over the network,
-             counted by the client's transport: must be 0) and into a new root (from the cache)
+             counted by the client's transport: must be 0) and into a new root (from the cache).
+             wandbkit re-verifies every file it keeps or links by md5; the official client
+             compares modification times only, so for 250 MB it does less and knows less
   versions   listing every version of a 1,000-version collection (api.artifacts(type, name))
 """
 
