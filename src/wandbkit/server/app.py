@@ -13,6 +13,7 @@ from starlette.routing import Route
 
 from wandbkit.server.faults import FaultMiddleware, Faults
 from wandbkit.server.http.file_routes import FileRoutes
+from wandbkit.server.http.file_stream import FileStreamRoute
 from wandbkit.server.http.graphql_endpoint import GraphQLEndpoint
 from wandbkit.server.schema import build_executable_schema
 from wandbkit.server.store import Store
@@ -53,6 +54,7 @@ def create_app(store: Store, *, debug: bool = False, faults: Faults | None = Non
         routes=[
             Route(GRAPHQL_PATH, endpoint.handle, methods=["POST"]),
             Route(HEALTH_PATH, healthz, methods=["GET"]),
+            *FileStreamRoute(store, endpoint.authenticate).routes(),
             *files.routes(),
         ],
     )

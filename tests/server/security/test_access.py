@@ -38,6 +38,9 @@ PROBES: dict[str, str] = {
             files { edges { node { name directUrl url } } }
             history(samples: 10) sampledHistory(specs: ["{\\"keys\\": [\\"_step\\"]}"])
         } } } } }""",
+    "model": """{ model(name: "tops3cret-models", entityName: "victor-team") {
+        name bucket(name: "r1", missingOk: true) { config summaryMetrics historyTail
+            eventsTail wandbConfig(keys: ["t"]) } } }""",
     "serverInfo": "{ serverInfo { pollingOK } }",
     "organization": """{ organization(name: "victor-org") { name
         orgEntity { projects { edges { node { name } } } } } }""",
@@ -45,7 +48,7 @@ PROBES: dict[str, str] = {
     "artifactCollection": '{ artifactCollection(id: "QXJ0aWZhY3RDb2xsZWN0aW9uOjE=") { id } }',
 }
 #: Probes whose answer holds the secret for its owner (the others never return project data).
-REACHES_THE_SECRET = {"models", "viewer", "entity", "project", "organization"}
+REACHES_THE_SECRET = {"models", "model", "viewer", "entity", "project", "organization"}
 
 
 @dataclass

@@ -299,6 +299,28 @@ class History:
             rows.extend(split_rows(joined))
         return plan.pick(rows)
 
+    def tail(self, run_pk: int, last: int) -> list[str]:
+        """A run's last ``last`` history rows as stored JSON text, in step order."""
+        if last <= 0:
+            return []
+        blocks = self._db.all(
+            "SELECT rows FROM history_blocks WHERE run_pk = ? ORDER BY seq DESC LIMIT ?",
+            (run_pk, last // BLOCK_ROWS + 2),
+        )
+        rows: list[str] = []
+        for (joined,) in reversed(blocks):
+            rows.extend(split_rows(joined))
+        return rows[-last:]
+
+    def event_tail(self, run_pk: int, last: int) -> list[str]:
+        """A run's last ``last`` system-metric rows as stored JSON text, oldest first."""
+        rows = self._db.all(
+            "SELECT row FROM (SELECT seq, row FROM run_events WHERE run_pk = ?"
+            " ORDER BY seq DESC LIMIT ?) ORDER BY seq",
+            (run_pk, max(0, last)),
+        )
+        return [row[0] for row in rows]
+
     def steps(self, run_pk: int) -> list[int]:
         """Every logged step of a run, in order."""
         blocks = self._db.all(
@@ -323,6 +345,10 @@ class History:
             values = [(run_pk, first + i, dumps_json(row)) for i, row in enumerate(rows)]
             conn.executemany("INSERT INTO run_events (run_pk, seq, row) VALUES (?, ?, ?)", values)
         return len(values)
+
+    def event_count(self, run_pk: int) -> int:
+        """How many system-metric rows a run has."""
+        return self._db.count("SELECT COUNT(*) FROM run_events WHERE run_pk = ?", (run_pk,))
 
     def event_rows(self, run_pk: int) -> list[str]:
         """A run's system-metric rows as stored JSON text, oldest first."""

@@ -14,6 +14,7 @@ from wandbkit.server.store._db import SERVER_SECRETS_SQL, Migration, script
 from wandbkit.server.store.accounts import ACCOUNTS_SQL
 from wandbkit.server.store.console import LOG_LINES_SQL
 from wandbkit.server.store.entities import ENTITIES_SQL, MEMBERS_SQL
+from wandbkit.server.store.file_stream import RUN_STREAMS_SQL
 from wandbkit.server.store.history import HISTORY_BLOCKS_SQL, HISTORY_V3_SQL, history_into_blocks
 from wandbkit.server.store.projects import PROJECTS_SQL
 from wandbkit.server.store.run_files import RUN_FILES_SQL
@@ -32,4 +33,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "history blocks", HISTORY_BLOCKS_SQL, history_into_blocks),
     Migration(5, "console logs", LOG_LINES_SQL),
     Migration(6, "sweeps", script(SWEEPS_SQL, RUNS_SWEEP_INDEX_SQL)),
+    Migration(7, "file streams", RUN_STREAMS_SQL),
 )
