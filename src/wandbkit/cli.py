@@ -79,7 +79,7 @@ def run_server(args: argparse.Namespace) -> int:
             host=args.host,
             port=args.port,
             log_level=args.log_level,
-            lifespan="off",
+            lifespan="on",  # crashes runs whose writer went silent (server/run_watch.py)
         )
     finally:
         store.close()

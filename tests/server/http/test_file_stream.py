@@ -283,3 +283,39 @@ async def test_an_unknown_run_is_404(server_app: ServerApp, client: httpx.AsyncC
     response = await post(client, stream_url(server_app, "nope"), {})
     assert response.status_code == 404
     assert "upsertBucket" in response.json()["errors"][0]["message"]
+
+
+def test_a_running_server_crashes_a_silent_streamed_run() -> None:
+    import time
+
+    import httpx as sync_httpx
+
+    from wandbkit.server.testing import running_server
+
+    with running_server(run_silence_limit=0.3) as server:
+        headers = basic_auth_header(server.api_key)
+        with sync_httpx.Client(base_url=server.base_url, headers=headers) as client:
+            answer = client.post(
+                "/graphql", json={"query": UPSERT, "variables": {"name": "gone", "project": "p"}}
+            )
+            assert answer.status_code == 200, answer.text
+            url = f"/files/{server.seed.entity}/p/gone/file_stream"
+            assert client.post(url, json={}).status_code == 200
+            deadline = time.monotonic() + 10
+            state = "running"
+            while state == "running" and time.monotonic() < deadline:
+                time.sleep(0.05)
+                run = server.store.runs.find(server.seed.entity, "p", "gone")
+                assert run is not None
+                state = run.state
+    assert state == "crashed"
+
+
+def test_the_run_watcher_checks_nothing_without_a_limit() -> None:
+    from wandbkit.server import Store
+    from wandbkit.server.run_watch import RunWatcher
+
+    with Store() as store:
+        assert RunWatcher(store, None).check() == []
+        with pytest.raises(ValueError, match="silence_limit"):
+            RunWatcher(store, 0)
