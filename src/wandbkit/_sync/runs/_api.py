@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wandbkit._core.errors import UsageError
@@ -200,4 +201,41 @@ class RunsMethods:
             max_rows=max_rows,
             flush_every=flush_every,
             retry=retry,
+        )
+
+    def sync_tensorboard(
+        self,
+        root_dir: str | Path,
+        run_id: str | None = None,
+        project: str | None = None,
+        entity: str | None = None,
+    ) -> Run:
+        """Write the TensorBoard scalars under ``root_dir`` as a new run's history.
+
+        Every event file below ``root_dir`` is read (TensorBoard's own reader: install
+        ``wandbkit[tensorboard]``); tags of files in sub-directories are prefixed with the
+        directory (``train/loss``). One row per TensorBoard step, with ``global_step``.
+
+        Args:
+            root_dir: a TensorBoard log directory (or one event file).
+            run_id: the new run's id (default: the server picks one).
+            project: the project; default ``WANDB_PROJECT``, else ``uncategorized``.
+            entity: the entity; default ``WANDB_ENTITY``, else the viewer's.
+
+        Returns:
+            The run, finished, with every field loaded.
+
+        Raises:
+            UsageError: no event files, ``tensorboard`` not installed, or an existing
+                ``run_id`` (checked before any history is sent).
+        """
+        from wandbkit._sync.runs.tensorboard import sync_tensorboard
+
+        return sync_tensorboard(
+            self._ctx,
+            self._load_sweep,
+            root_dir,
+            run_id=run_id,
+            project=project or self._ctx.settings.project or "uncategorized",
+            entity=entity if entity is not None else self._ctx.settings.entity,
         )
