@@ -68,7 +68,10 @@ def encode_row(row: Mapping[str, Any], where: str = "row") -> str:
     for key in row:
         if not isinstance(key, str):
             raise UsageError(f"{where} keys must be text, got {key!r}")
-    return json.dumps(_plain(row, where), separators=(",", ":"), allow_nan=True)
+    try:  # plain JSON data, the usual case: the C encoder alone
+        return json.dumps(row, separators=(",", ":"), allow_nan=True)
+    except (TypeError, ValueError):
+        return json.dumps(_plain(row, where), separators=(",", ":"), allow_nan=True)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ gets. The rules follow what W&B's clients rely on (see the official client's wir
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -159,13 +160,24 @@ def merge_history_keys(
     for key, info in dict(history_keys.get("keys") or {}).items():
         counts[key] = {entry["type"]: int(entry["count"]) for entry in info.get("typeCounts", [])}
     fast = _FAST_TYPES  # seeding calls this for every logged value: skip isinstance chains
-    for row in rows:
-        for key, value in row.items():
-            per_type = counts.get(key)
-            if per_type is None:
-                per_type = counts[key] = {}
-            name = fast.get(type(value)) or value_type(value)
-            per_type[name] = per_type.get(name, 0) + 1
+    # Rows of one writer mostly share their keys and value types: count each such shape once
+    # (building and hashing the tuples runs in C), then add its counts times its frequency.
+    # Counter keeps first appearances in order, so each key's types stay in first-seen order.
+    listed = list(rows)
+    shapes = Counter(
+        zip(map(tuple, listed), [tuple(map(type, r.values())) for r in listed], strict=True)
+    )
+    if all(kind in fast for _, kinds in shapes for kind in kinds):
+        for shape, times in shapes.items():
+            _count_shape(counts, shape, times)
+    else:  # media, maps, lists or None: the type name depends on the value
+        for row in listed:
+            for key, value in row.items():
+                per_type = counts.get(key)
+                if per_type is None:
+                    per_type = counts[key] = {}
+                name = fast.get(type(value)) or value_type(value)
+                per_type[name] = per_type.get(name, 0) + 1
     return {
         "lastStep": last_step,
         "keys": {
@@ -173,6 +185,19 @@ def merge_history_keys(
             for key, per_type in counts.items()
         },
     }
+
+
+def _count_shape(
+    counts: dict[str, dict[str, int]],
+    shape: tuple[tuple[str, ...], tuple[type, ...]],
+    times: int,
+) -> None:
+    for key, kind in zip(*shape, strict=True):
+        per_type = counts.get(key)
+        if per_type is None:
+            per_type = counts[key] = {}
+        name = _FAST_TYPES[kind]
+        per_type[name] = per_type.get(name, 0) + times
 
 
 def dumps_json(value: Any) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import math
 from datetime import timedelta
 from typing import Any
 
@@ -319,3 +320,17 @@ def test_the_run_watcher_checks_nothing_without_a_limit() -> None:
         assert RunWatcher(store, None).check() == []
         with pytest.raises(ValueError, match="silence_limit"):
             RunWatcher(store, 0)
+
+
+async def test_nan_infinities_and_big_integers_are_stored_as_sent(
+    server_app: ServerApp, client: httpx.AsyncClient, run: RunRow
+) -> None:
+    lines = [
+        '{"_step":0,"x":NaN,"_runtime":0,"_timestamp":1}',
+        '{"_step":1,"y":Infinity,"big":' + str(2**70) + "}",
+    ]
+    body = {"files": {"wandb-history.jsonl": {"offset": 0, "content": lines}}}
+    assert (await post(client, stream_url(server_app), body)).status_code == 200
+    stored_rows = [json.loads(r) for r in server_app.store.history.rows(run.pk)]
+    assert math.isnan(stored_rows[0]["x"]) and stored_rows[1]["y"] == math.inf
+    assert stored_rows[1]["big"] == 2**70

@@ -28,6 +28,7 @@ import zlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import orjson
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -161,6 +162,16 @@ async def _read_body(request: Request) -> bytes:
     return body
 
 
+def _loads(data: bytes | str) -> Any:
+    """JSON text parsed: by orjson (several times faster, which is most of the ingest cost),
+    or by the standard library for what orjson refuses but W&B's writers send (``NaN`` and
+    infinities, integers past 64 bits); raises ``ValueError`` for text that is not JSON."""
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return json.loads(data)
+
+
 def parse_stream_request(body: bytes) -> StreamRequest:
     """Check a ``file_stream`` body and parse its lines.
 
@@ -168,7 +179,7 @@ def parse_stream_request(body: bytes) -> StreamRequest:
         BadStreamRequest: not a JSON object of that shape; the message names the bad part.
     """
     try:
-        payload = json.loads(body) if body.strip() else {}
+        payload = _loads(body) if body.strip() else {}
     except (ValueError, RecursionError):
         raise BadStreamRequest("the body is not JSON") from None
     if not isinstance(payload, dict):
@@ -223,10 +234,27 @@ def _chunk(name: Any, spec: Any) -> Chunk:
     if name == OUTPUT_FILE:
         rows: tuple[Any, ...] = tuple(console_line(line) for line in content)
     elif name in (HISTORY_FILE, EVENTS_FILE, SUMMARY_FILE):
-        rows = tuple(_json_object(line, where, i) for i, line in enumerate(content))
+        rows = _json_objects(content, where)
     else:  # another file: kept out of the run, as W&B ignores what it does not know
         rows = ()
     return Chunk(offset=offset, texts=tuple(content), rows=rows)
+
+
+def _json_objects(lines: list[str], where: str) -> tuple[dict[str, Any], ...]:
+    """Every line parsed as a JSON object; one parse of all the lines when they are fine (much
+    faster than one per line), line by line to name the first bad one otherwise."""
+    try:
+        parsed = _loads("[" + ",".join(lines) + "]") if lines else []
+    except (ValueError, RecursionError):
+        parsed = None
+    # A line such as '1},{"a":2' could pass joined; the count and types catch it.
+    if (
+        isinstance(parsed, list)
+        and len(parsed) == len(lines)
+        and all(type(row) is dict for row in parsed)
+    ):
+        return tuple(parsed)
+    return tuple(_json_object(line, where, i) for i, line in enumerate(lines))
 
 
 def _json_object(line: str, where: str, index: int) -> dict[str, Any]:

@@ -139,7 +139,8 @@ class FileStreams:
                 rows, skip = _new_part(request.history, offsets[HISTORY_FILE])
                 skipped += skip
                 if rows:
-                    self._history.append(run_pk, rows)
+                    texts = request.history.texts[skip:]
+                    self._history.append(run_pk, rows, texts=texts)
                     history_added = len(rows)
                 offsets[HISTORY_FILE] = max(
                     offsets[HISTORY_FILE], request.history.offset + len(request.history.rows)

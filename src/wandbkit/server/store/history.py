@@ -108,7 +108,12 @@ class History:
         self._runs = runs
 
     def append(
-        self, run_pk: int, rows: Iterable[Mapping[str, Any]], *, update_summary: bool = False
+        self,
+        run_pk: int,
+        rows: Iterable[Mapping[str, Any]],
+        *,
+        update_summary: bool = False,
+        texts: Sequence[str] | None = None,
     ) -> RunRow:
         """Log history rows to a run, keeping ``historyKeys``, ``lastStep`` and the line count.
 
@@ -121,6 +126,8 @@ class History:
             rows: the rows, in step order.
             update_summary: also merge each row into the run's summary (as ``wandb.log``
                 does), so the summary holds the last logged values.
+            texts: the rows' JSON texts as received (``file_stream`` lines), one per row: a
+                row that needs nothing filled in is stored as this text, not re-encoded.
 
         Returns:
             The updated run.
@@ -136,30 +143,34 @@ class History:
             started = parse_timestamp(run.created_at).timestamp()
             now = self._db.now().timestamp()
             last_step = run.last_step
-            prepared: list[dict[str, Any]] = []
-            for given in rows:
-                row = dict(given)
-                step = row.get("_step", last_step + 1)
-                if isinstance(step, bool) or not isinstance(step, int) or step <= last_step:
+            prepared: list[Mapping[str, Any]] = []
+            encoded: list[str] = []
+            for index, given in enumerate(rows):
+                step = given.get("_step", last_step + 1)
+                if type(step) is not int or step <= last_step:
                     raise StoreError(
                         f"history _step must be an integer above {last_step}, got {step!r}"
                     )
-                row["_step"] = step
-                row.setdefault("_timestamp", now)
-                row.setdefault("_runtime", max(0.0, float(row["_timestamp"]) - started))
-                prepared.append(row)
+                if texts is not None and "_timestamp" in given and "_runtime" in given:
+                    prepared.append(given)  # complete as received: store the text as is
+                    encoded.append(texts[index])
+                else:
+                    row: dict[str, Any] = dict(given)
+                    row["_step"] = step
+                    row.setdefault("_timestamp", now)
+                    row.setdefault("_runtime", max(0.0, float(row["_timestamp"]) - started))
+                    prepared.append(row)
+                    encoded.append(dumps_json(row))
                 last_step = step
             if not prepared:
                 return run
-            self._append_texts(
-                conn, run_pk, [row["_step"] for row in prepared], [dumps_json(r) for r in prepared]
-            )
+            self._append_texts(conn, run_pk, [row["_step"] for row in prepared], encoded)
             keys = merge_history_keys(json.loads(run.history_keys or "{}"), prepared, last_step)
             summary = run.summary
             if update_summary:
                 merged = json.loads(summary)
-                for row in prepared:
-                    merged.update(row)
+                for done in prepared:
+                    merged.update(done)
                 summary = dumps_json(merged)
             self._runs.record_history(
                 run_pk,
