@@ -56,6 +56,7 @@ print(json.dumps({{
     "tags": got.tags, "notes": got.notes, "config": got.config,
     "summary": dict(got.summary), "history": history,
     "scan": list(got.scan_history(page_size=300)),
+    "events": got.history(stream="system", pandas=False),
     "files": sorted(f.name for f in got.files()),
     "model": got.file("model.txt").download(root="dl", replace=True).read(),
 }}, default=lambda o: dict(o) if hasattr(o, "keys") else str(o)))
@@ -171,6 +172,8 @@ def test_a_training_script_reads_back_the_same_through_both_clients(
         assert list(run.scan_history()) == out["history"]
         assert run.history(samples=5000, pandas=False) == out["history"]
         assert sorted(f.name for f in run.files()) == out["files"]
+        assert out["events"] and run.history(stream="system", pandas=False) == out["events"]
+        assert any(key.startswith("system.") for key in out["events"][0])
         console = [line.content for line in run.console_logs()]
         assert "training done" in console
     stored = sdk_server.store.runs.find(out["entity"], PROJECT, out["id"])

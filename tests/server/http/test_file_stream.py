@@ -334,3 +334,13 @@ async def test_nan_infinities_and_big_integers_are_stored_as_sent(
     stored_rows = [json.loads(r) for r in server_app.store.history.rows(run.pk)]
     assert math.isnan(stored_rows[0]["x"]) and stored_rows[1]["y"] == math.inf
     assert stored_rows[1]["big"] == 2**70
+
+
+def test_the_cli_run_timeout_defaults_to_the_servers_limit() -> None:
+    from wandbkit.cli import DEFAULT_RUN_TIMEOUT, build_parser
+    from wandbkit.server.run_watch import DEFAULT_SILENCE_LIMIT
+
+    assert DEFAULT_RUN_TIMEOUT == DEFAULT_SILENCE_LIMIT
+    assert build_parser().parse_args(["server", "--run-timeout", "2.5"]).run_timeout == 2.5
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["server", "--run-timeout", "0"])
