@@ -1,6 +1,7 @@
 """The local server's ASGI app: the wiring of ``POST /graphql``
 (:mod:`wandbkit.server.http.graphql_endpoint`), ``GET /healthz``, the run file endpoints
-(:mod:`wandbkit.server.http.file_routes`) and the fault-injection middleware.
+(:mod:`wandbkit.server.http.file_routes`), the artifact endpoints
+(:mod:`wandbkit.server.http.artifact_routes`) and the fault-injection middleware.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from wandbkit.server.faults import FaultMiddleware, Faults
+from wandbkit.server.http.artifact_routes import ArtifactRoutes
 from wandbkit.server.http.file_routes import FileRoutes
 from wandbkit.server.http.file_stream import FileStreamRoute
 from wandbkit.server.http.graphql_endpoint import GraphQLEndpoint
@@ -56,6 +58,7 @@ def create_app(
     """
     endpoint = GraphQLEndpoint(store, build_executable_schema(), debug=debug)
     files = FileRoutes(store, endpoint.authenticate)
+    artifacts = ArtifactRoutes(store, endpoint.authenticate)
     faults = faults if faults is not None else Faults()
     app = Starlette(
         debug=False,
@@ -66,6 +69,7 @@ def create_app(
             Route(HEALTH_PATH, healthz, methods=["GET"]),
             *FileStreamRoute(store, endpoint.authenticate).routes(),
             *files.routes(),
+            *artifacts.routes(),
         ],
     )
     app.state.store = store

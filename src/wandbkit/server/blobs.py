@@ -4,7 +4,9 @@ The database holds a file's name, size and md5; the bytes live under a root dire
 ``<db>.files/`` next to a database file, or a private temporary directory for an in-memory
 store (created on first use, removed when the store closes or is garbage collected).
 
-Layout: ``runs/<run pk>/<file pk>``. Row ids, not file names, name the blobs: run file names
+Layout: ``runs/<run pk>/<file pk>`` for run files; ``blobs/<md5 hex[:2]>/<md5 hex>`` for
+artifact files, which are content-addressed (stored once, shared by every version holding
+them). Row ids, not file names, name the blobs: run file names
 may contain ``/`` or characters a file system dislikes, and a deleted-then-recreated file
 gets a new id, so a stale signed URL can never serve the new bytes.
 
@@ -24,6 +26,21 @@ import threading
 import weakref
 from pathlib import Path
 from types import TracebackType
+
+
+def md5_hex(md5_b64: str) -> str:
+    """The hex form of a base64 md5 (W&B's manifest digest form).
+
+    Raises:
+        ValueError: not the base64 of a 16-byte digest.
+    """
+    try:
+        raw = base64.b64decode(md5_b64.encode("ascii"), validate=True)
+    except (UnicodeError, ValueError):
+        raise ValueError(f"{md5_b64!r} is not a base64 md5") from None
+    if len(raw) != 16:
+        raise ValueError(f"{md5_b64!r} is not a base64 md5")
+    return raw.hex()
 
 
 class BlobWriter:
@@ -120,6 +137,17 @@ class BlobStore:
     def path(self, run_pk: int, file_pk: int) -> Path:
         """Where the bytes of file ``file_pk`` of run ``run_pk`` are (or will be)."""
         return self.root / "runs" / str(run_pk) / str(file_pk)
+
+    def digest_path(self, md5_b64: str) -> Path:
+        """Where the content-addressed bytes with this base64 md5 are (or will be): artifact
+        files, stored once by digest whichever artifacts hold them
+        (``blobs/<md5 hex[:2]>/<md5 hex>``).
+
+        Raises:
+            ValueError: not the base64 of a 16-byte md5.
+        """
+        hexdigest = md5_hex(md5_b64)
+        return self.root / "blobs" / hexdigest[:2] / hexdigest
 
     def writer(self) -> BlobWriter:
         """A writer for new bytes; commit it to a :meth:`path`."""

@@ -441,7 +441,7 @@ def _condition(cond: FieldCond) -> _Q:
         assert isinstance(operand, bool)
         return _exists(field, operand)
     assert op == "$regex" and isinstance(operand, str)
-    _check_regex(operand)  # also warms the cache REGEXP() reads
+    check_regex(operand)  # also warms the cache REGEXP() reads
     return _regex(field, operand)
 
 
@@ -556,7 +556,8 @@ def _compiled(pattern: str) -> _Pattern:
     return compiled
 
 
-def _check_regex(pattern: str) -> None:
+def check_regex(pattern: str) -> None:
+    """Raise :class:`FilterError` for a ``$regex`` pattern too long or refused by RE2."""
     if len(pattern) > MAX_REGEX_LENGTH:
         raise FilterError(
             f"filters: a $regex pattern may be at most {MAX_REGEX_LENGTH} characters, "

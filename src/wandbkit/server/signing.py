@@ -24,6 +24,12 @@ UPLOAD_URL_TTL = timedelta(hours=1)
 #: Token purposes; a download token cannot be used to upload, nor the other way round.
 DOWNLOAD = "download"
 UPLOAD = "upload"
+#: Artifact tokens: a manifest entry's bytes, a version's manifest, a blob's upload (keyed by
+#: the blob, so the bytes must have its md5), a version's manifest upload.
+ARTIFACT_FILE = "artifact-file"
+ARTIFACT_MANIFEST = "artifact-manifest"
+ARTIFACT_UPLOAD = "artifact-upload"
+ARTIFACT_MANIFEST_UPLOAD = "artifact-manifest-upload"
 
 
 #: The whole token: two ASCII decimal numbers of at most 19 digits (a SQLite row id and Unix

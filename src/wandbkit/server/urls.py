@@ -16,3 +16,15 @@ HEALTH_PATH = "/healthz"
 FILES_PATH = "/files"
 SIGNED_DOWNLOAD_PATH = "/signed/files"
 SIGNED_UPLOAD_PATH = "/signed/upload"
+
+#: Paths of the artifact file endpoints (see :mod:`wandbkit.server.http.artifact_routes`): signed
+#: downloads of a file and of a version's manifest, signed uploads of content and of a manifest.
+SIGNED_ARTIFACT_FILE_PATH = "/signed/artifact-files"
+SIGNED_ARTIFACT_MANIFEST_PATH = "/signed/artifact-manifests"
+SIGNED_ARTIFACT_UPLOAD_PATH = "/signed/artifact-upload"
+SIGNED_ARTIFACT_MANIFEST_UPLOAD_PATH = "/signed/artifact-manifest-upload"
+#: The official client's authenticated fallbacks when a signed URL fails: storage layout V2
+#: (``/artifactsV2/{region}/{entity}/{project}/{collection}/{artifactId}/{birthId}/{md5hex}/
+#: {name}``) and V1 (``/artifacts/{entity}/{md5hex}``).
+ARTIFACTS_V2_PATH = "/artifactsV2"
+ARTIFACTS_V1_PATH = "/artifacts"

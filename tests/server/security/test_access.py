@@ -8,6 +8,7 @@ probe runs twice: as the owner (a positive control: the secret is there) and as 
 
 from __future__ import annotations
 
+import base64
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -16,7 +17,8 @@ import pytest
 from graphql import GraphQLObjectType
 
 from wandbkit.server.schema import build_executable_schema
-from wandbkit.server.store import Store
+from wandbkit.server.store import NewArtifact, NewEntry, Store
+from wandbkit.server.store.artifact_manifests import artifact_digest
 from wandbkit.server.testing import add_run, asgi_transport, basic_auth_header
 
 from ..conftest import BASE_URL, ServerApp
@@ -44,11 +46,24 @@ PROBES: dict[str, str] = {
     "serverInfo": "{ serverInfo { pollingOK } }",
     "organization": """{ organization(name: "victor-org") { name
         orgEntity { projects { edges { node { name } } } } } }""",
-    "artifact": '{ artifact(id: "QXJ0aWZhY3Q6MQ==") { id } }',
-    "artifactCollection": '{ artifactCollection(id: "QXJ0aWZhY3RDb2xsZWN0aW9uOjE=") { id } }',
+    "artifact": """{ artifact(id: "QXJ0aWZhY3Q6MQ==") { id description metadata
+        artifactSequence { name } aliases { alias } currentManifest { file { directUrl } }
+        usedBy { edges { node { name } } } createdBy { ... on Run { name } } } }""",
+    "artifactCollection": """{ artifactCollection(id: "QXJ0aWZhY3RTZXF1ZW5jZTox") { id name
+        aliases { edges { node { alias } } } artifacts { edges { node { metadata } } }
+        artifactMembership(aliasName: "latest") { files { edges { node { name } } } } } }""",
 }
 #: Probes whose answer holds the secret for its owner (the others never return project data).
-REACHES_THE_SECRET = {"models", "model", "viewer", "entity", "project", "organization"}
+REACHES_THE_SECRET = {
+    "models",
+    "model",
+    "viewer",
+    "entity",
+    "project",
+    "organization",
+    "artifact",
+    "artifactCollection",
+}
 
 
 @dataclass
@@ -77,9 +92,35 @@ def plant_secrets(store: Store) -> None:
         files={f"{SECRET}.txt": SECRET.encode()},
         logs=[f"{SECRET} log line"],
     )
+    plant_artifact(store)
     store.projects.upsert(team.pk, "showcase", creator_pk=victor.pk, access="USER_READ")
     add_run(store, f"victor/{SECRET}-personal", "r2", config={"key": SECRET})
     add_run(store, f"victor-org/{SECRET}-org", "r3", config={"key": SECRET})
+
+
+def plant_artifact(store: Store) -> None:
+    """A version (artifact 1, sequence 1) in the private project, with the secret in its
+    metadata, description, collection name and file."""
+    project = store.projects.find("victor-team", f"{SECRET}-models")
+    run = store.runs.find("victor-team", f"{SECRET}-models", "r1")
+    assert project is not None and run is not None
+    blob = store.artifact_manifests.put_blob(SECRET.encode())
+    entries = [NewEntry(f"{SECRET}.txt", blob.md5, len(SECRET))]
+    (pk,) = store.artifacts.bulk_create(
+        project.pk,
+        "dataset",
+        f"{SECRET}-data",
+        [
+            NewArtifact(
+                artifact_digest((e.path, e.digest) for e in entries),
+                entries,
+                description=SECRET,
+                metadata={"key": SECRET},
+                created_by_run_pk=run.pk,
+            )
+        ],
+    )
+    store.artifacts.use(pk, run.pk)
 
 
 @pytest.fixture
@@ -170,3 +211,23 @@ async def test_a_run_of_a_private_project_cannot_be_changed_or_deleted_by_an_out
     )
     assert SECRET not in answer.text
     assert answer.json()["errors"][0]["extensions"]["code"] == "PERMISSION_DENIED"
+
+
+async def test_the_artifact_fallback_routes_answer_an_outsider_as_if_the_file_did_not_exist(
+    parties: Parties,
+) -> None:
+    query = f"""{{ project(name: "{SECRET}-models", entityName: "victor-team") {{
+        artifactCollection(name: "{SECRET}-data") {{ artifactMembership(aliasName: "v0") {{
+            files {{ edges {{ node {{ url md5 }} }} }} }} }} }} }}"""
+    owner = (await parties.owner.post("/graphql", json={"query": query})).json()
+    node = owner["data"]["project"]["artifactCollection"]["artifactMembership"]["files"]["edges"][
+        0
+    ]["node"]
+    md5hex = base64.b64decode(node["md5"]).hex()
+    for path in (node["url"].removeprefix(BASE_URL), f"/artifacts/victor-team/{md5hex}"):
+        outsider = await parties.outsider.get(path)
+        assert outsider.status_code == 404 and SECRET not in outsider.text
+        answer = await parties.owner.get(path)
+        assert answer.status_code == 200 and answer.content == SECRET.encode()
+    listing = await parties.outsider.post("/graphql", json={"query": query})
+    assert listing.json()["data"] == {"project": None}

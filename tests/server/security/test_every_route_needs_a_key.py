@@ -14,7 +14,15 @@ from ..conftest import BASE_URL
 
 APP, SEED = make_seeded_app()
 #: Routes that authenticate by something else: readiness, and signed URLs (the token).
-OPEN = {"/healthz", "/signed/files/{token}", "/signed/upload/{token}"}
+OPEN = {
+    "/healthz",
+    "/signed/files/{token}",
+    "/signed/upload/{token}",
+    "/signed/artifact-files/{token}",
+    "/signed/artifact-manifests/{token}",
+    "/signed/artifact-upload/{token}",
+    "/signed/artifact-manifest-upload/{token}",
+}
 ROUTES = [
     (route.path, method)
     for route in APP.routes
@@ -40,6 +48,8 @@ def concrete(path: str) -> str:
 def test_the_app_has_authenticated_routes() -> None:
     assert {"/graphql"} <= {path for path, _ in ROUTES}
     assert any(path.startswith("/files/") for path, _ in ROUTES)
+    assert any(path.startswith("/artifactsV2/") for path, _ in ROUTES)
+    assert any(path.startswith("/artifacts/") for path, _ in ROUTES)
 
 
 @pytest.mark.parametrize("credentials", list(BAD_CREDENTIALS), ids=list(BAD_CREDENTIALS))

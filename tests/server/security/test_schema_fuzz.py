@@ -29,6 +29,14 @@ schemathesis.graphql.scalar(
     ),
 )
 
+# Int64: sizes, steps and TTLs (the SDK's upload parts carry them), in and out of range.
+schemathesis.graphql.scalar(
+    "Int64",
+    st.integers(min_value=-(2**63), max_value=2**63 - 1).map(
+        lambda n: graphql.IntValueNode(value=str(n))
+    ),
+)
+
 APP, SEED = make_seeded_app()
 AUTH = basic_auth_header(SEED.api_key)
 SCHEMA = schemathesis.graphql.from_asgi("/graphql", APP, headers=AUTH)

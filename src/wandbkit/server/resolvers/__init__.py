@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from ariadne import ObjectType
+from ariadne.types import SchemaBindable
 
 from wandbkit.server.resolvers import (
+    artifact_collections,
+    artifact_mutations,
+    artifact_publish,
+    artifacts,
     entities,
     projects,
     run_files,
@@ -26,7 +30,7 @@ from wandbkit.server.resolvers.common import ClientError, RequestContext, String
 __all__ = ["DOMAINS", "ClientError", "RequestContext", "Strings", "all_bindables"]
 
 #: The ``bindables()`` function of every domain module.
-DOMAINS: tuple[Callable[[], Sequence[ObjectType]], ...] = (
+DOMAINS: tuple[Callable[[], Sequence[SchemaBindable]], ...] = (
     users.bindables,
     entities.bindables,
     projects.bindables,
@@ -34,11 +38,15 @@ DOMAINS: tuple[Callable[[], Sequence[ObjectType]], ...] = (
     run_files.bindables,
     run_resume.bindables,
     sweeps.bindables,
+    artifacts.bindables,
+    artifact_collections.bindables,
+    artifact_mutations.bindables,
+    artifact_publish.bindables,
     teams.bindables,
     server_info.bindables,
 )
 
 
-def all_bindables() -> list[ObjectType]:
+def all_bindables() -> list[SchemaBindable]:
     """Fresh bindables of every domain (Query, Mutation and object types)."""
     return [bindable for domain in DOMAINS for bindable in domain()]

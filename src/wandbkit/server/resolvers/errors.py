@@ -4,9 +4,9 @@ The store and the filter compiler raise plain exceptions (:class:`~wandbkit.serv
 InvalidNameError`, :class:`~wandbkit.server.run_filters.FilterError`, ...) that know nothing of
 GraphQL. A resolver marks the code whose errors are the client's fault with
 :func:`client_errors`, as a ``with`` block or a decorator; those errors then reach the client
-as a :class:`~wandbkit.server.resolvers.common.ClientError` (code ``BAD_USER_INPUT``, logged
-quietly) with the same message, prefixed by the operation when one is named. Anything else
-stays a bug and is logged loudly.
+as a :class:`~wandbkit.server.resolvers.common.ClientError` (the store error's ``code``,
+else ``BAD_USER_INPUT``; logged quietly) with the same message, prefixed by the operation
+when one is named. Anything else stays a bug and is logged loudly.
 """
 
 from __future__ import annotations
@@ -16,13 +16,16 @@ from contextlib import contextmanager
 
 from wandbkit.server.resolvers.common import ClientError
 from wandbkit.server.run_filters import FilterError
-from wandbkit.server.store import InvalidNameError, NameConflictError
+from wandbkit.server.store import InvalidNameError, NameConflictError, StoreError
 
-__all__ = ["INPUT_ERRORS", "client_errors"]
+__all__ = ["INPUT_ERRORS", "STORE_ERRORS", "client_errors"]
 
 #: What a client's input makes the store or the filter compiler refuse: a bad or taken name,
 #: a filter or order that cannot be compiled.
 INPUT_ERRORS: tuple[type[Exception], ...] = (InvalidNameError, NameConflictError, FilterError)
+#: Every refusal of the store or the filter compiler; each store error carries its GraphQL
+#: code (``BAD_USER_INPUT``, ``NOT_FOUND``, ``FAILED_PRECONDITION``).
+STORE_ERRORS: tuple[type[Exception], ...] = (StoreError, FilterError)
 
 
 @contextmanager
@@ -48,4 +51,4 @@ def client_errors(
         yield
     except errors as exc:
         prefix = f"{operation}: " if operation else ""
-        raise ClientError(f"{prefix}{exc}") from None
+        raise ClientError(f"{prefix}{exc}", code=getattr(exc, "code", None)) from None

@@ -232,8 +232,9 @@ def bindables() -> list[QueryType | MutationType | ObjectType]:
     project.set_field("readOnly", resolve_project_read_only)
     # runs, runCount and run are resolved by the runs domain (resolvers/runs.py); sweep,
     # sweeps and totalSweeps by the sweeps domain (resolvers/sweeps.py).
-    for connection_field in ("artifactTypes", "allViews"):
-        project.set_field(connection_field, resolve_empty_connection)
+    # Artifact fields (artifactTypes, artifactCollections, ...) are resolved by the artifact
+    # domains (resolvers/artifact_collections.py, resolvers/artifacts.py).
+    project.set_field("allViews", resolve_empty_connection)
     for field_name, value in PROJECT_DEFAULTS.items():
         project.set_field(field_name, constant(value))
     return [query, mutation, project]

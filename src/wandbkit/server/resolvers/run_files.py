@@ -17,6 +17,7 @@ ones that appear once uploaded.
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -29,6 +30,7 @@ from wandbkit.server.resolvers.common import (
     NotFound,
     PermissionDenied,
     RequestContext,
+    constant,
     context,
     non_null,
     paginate_by_pk,
@@ -222,6 +224,18 @@ def resolve_delete_files(_: Any, info: GraphQLResolveInfo, *, input: dict[str, A
     return {"success": True}
 
 
+def run_file_field(resolver: Callable[..., Any], attribute: str) -> Callable[..., Any]:
+    """A ``File`` field resolver for run files; other files (an artifact's entries and
+    manifests) are objects whose ``attribute`` is the answer."""
+
+    def resolve(file: Any, info: GraphQLResolveInfo, **kwargs: Any) -> Any:
+        if isinstance(file, RunFileRow):
+            return resolver(file, info, **kwargs)
+        return getattr(file, attribute)
+
+    return resolve
+
+
 def bindables() -> list[ObjectType]:
     """The Run file fields, the File type and the file mutations."""
     run = ObjectType("Run")
@@ -229,14 +243,16 @@ def bindables() -> list[ObjectType]:
     run.set_field("fileCount", resolve_run_file_count)
 
     file = ObjectType("File")
-    file.set_field("id", resolve_file_id)
-    file.set_field("displayName", resolve_file_display_name)
-    file.set_field("storagePath", resolve_file_storage_path)
-    file.set_field("md5", resolve_file_md5)
-    file.set_field("digest", resolve_file_md5)
-    file.set_field("url", resolve_file_url)
-    file.set_field("directUrl", resolve_file_direct_url)
-    file.set_field("uploadUrl", resolve_file_upload_url)
+    file.set_field("id", run_file_field(resolve_file_id, "id"))
+    file.set_field("displayName", run_file_field(resolve_file_display_name, "display_name"))
+    file.set_field("storagePath", run_file_field(resolve_file_storage_path, "storage_path"))
+    file.set_field("md5", run_file_field(resolve_file_md5, "md5"))
+    file.set_field("digest", run_file_field(resolve_file_md5, "digest"))
+    file.set_field("url", run_file_field(resolve_file_url, "url"))
+    file.set_field("directUrl", run_file_field(resolve_file_direct_url, "direct_url"))
+    file.set_field("uploadUrl", run_file_field(resolve_file_upload_url, "upload_url"))
+    # Run file uploads need no extra headers; artifact files say their own.
+    file.set_field("uploadHeaders", run_file_field(constant([]), "upload_headers"))
 
     mutation = MutationType()
     mutation.set_field("createRunFiles", resolve_create_run_files)

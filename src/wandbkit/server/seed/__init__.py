@@ -16,6 +16,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timezone
 
+from wandbkit.server.seed.artifacts import (
+    ArtifactBenchmarkSeed,
+    ArtifactSeed,
+    seed_artifacts_benchmark,
+    seed_basic_artifacts,
+    seed_demo_artifacts,
+)
 from wandbkit.server.seed.basic import seed_basic, seed_demo_projects
 from wandbkit.server.seed.benchmark import BenchmarkSeed, seed_runs_benchmark
 from wandbkit.server.seed.catalog import DEMO_PROJECTS, DemoContext, DemoProject, SeedResult
@@ -25,19 +32,28 @@ from wandbkit.server.store import Store
 __all__ = [
     "DEMO_PROJECTS",
     "DEMO_STEPS",
+    "ArtifactBenchmarkSeed",
+    "ArtifactSeed",
     "BenchmarkSeed",
     "DemoContext",
     "DemoProject",
     "SeedResult",
+    "seed_artifacts_benchmark",
     "seed_basic",
+    "seed_basic_artifacts",
     "seed_demo",
+    "seed_demo_artifacts",
     "seed_demo_projects",
     "seed_demo_runs",
     "seed_runs_benchmark",
 ]
 
 #: The steps of :func:`seed_demo`, in order. Artifacts and registries append theirs.
-DEMO_STEPS: list[Callable[[DemoContext], None]] = [seed_demo_projects, seed_demo_runs]
+DEMO_STEPS: list[Callable[[DemoContext], None]] = [
+    seed_demo_projects,
+    seed_demo_runs,
+    seed_demo_artifacts,
+]
 
 
 def seed_demo(

@@ -17,6 +17,10 @@ tables and asks the owning repository everything else:
 ``store.file_streams``    what ``file_stream`` requests write, and streamed runs' liveness
 ``store.sweeps``          sweeps
 ``store.run_files``       run files and their bytes on disk
+``store.artifact_collections``  artifact types, sequences and portfolios, collection tags
+``store.artifact_memberships``  versions in collections: version indexes, aliases, ``latest``
+``store.artifact_manifests``    manifest entries and content-addressed blobs
+``store.artifacts``       artifact versions: publish, commit, edit, delete, lineage
 ========================  ==================================================================
 
 Design notes:
@@ -44,11 +48,24 @@ from wandbkit.server.blobs import BlobStore
 from wandbkit.server.store import migrations
 from wandbkit.server.store._db import Database
 from wandbkit.server.store.accounts import Accounts, ApiKeyRow, Membership, UserRow
+from wandbkit.server.store.artifact_collections import (
+    ArtifactCollectionRow,
+    ArtifactCollections,
+    ArtifactTypeRow,
+)
+from wandbkit.server.store.artifact_manifests import ArtifactManifests, BlobRow, EntryRow, NewEntry
+from wandbkit.server.store.artifact_memberships import (
+    AliasRow,
+    ArtifactMemberships,
+    MembershipRow,
+)
+from wandbkit.server.store.artifacts import ArtifactRow, Artifacts, NewArtifact
 from wandbkit.server.store.console import Console, LogLineRow
 from wandbkit.server.store.entities import Entities, EntityRow, OrganizationRow
 from wandbkit.server.store.errors import (
     InvalidNameError,
     NameConflictError,
+    RefusedError,
     StoreError,
     UnknownRowError,
     UnknownSnapshotError,
@@ -62,15 +79,25 @@ from wandbkit.server.store.runs import NewRun, RunRow, Runs
 from wandbkit.server.store.sweeps import SweepRow, Sweeps
 
 __all__ = [
+    "AliasRow",
     "ApiKeyRow",
+    "ArtifactCollectionRow",
+    "ArtifactRow",
+    "ArtifactTypeRow",
+    "BlobRow",
     "EntityRow",
+    "EntryRow",
     "InvalidNameError",
     "LogLineRow",
     "Membership",
+    "MembershipRow",
     "NameConflictError",
+    "NewArtifact",
+    "NewEntry",
     "NewRun",
     "OrganizationRow",
     "ProjectRow",
+    "RefusedError",
     "RunFileRow",
     "RunRow",
     "RunsPage",
@@ -115,6 +142,12 @@ class Store:
         self.console = Console(self.db, self.runs)
         self.file_streams = FileStreams(self.db, self.runs, self.history, self.console)
         self.sweeps = Sweeps(self.db, self.projects)
+        self.artifact_collections = ArtifactCollections(self.db)
+        self.artifact_memberships = ArtifactMemberships(self.db)
+        self.artifact_manifests = ArtifactManifests(self.db, blobs)
+        self.artifacts = Artifacts(
+            self.db, self.artifact_collections, self.artifact_memberships, self.artifact_manifests
+        )
 
     @property
     def path(self) -> str:

@@ -34,7 +34,7 @@ from wandbkit.server.store.history import History
 from wandbkit.server.store.runs import RunRow, Runs
 from wandbkit.server.store.text import dumps_json, precise_timestamp
 
-#: Migration 7 ("file streams").
+#: Migration 8 ("file streams").
 RUN_STREAMS_SQL = """
 CREATE TABLE IF NOT EXISTS run_streams (
     run_pk    INTEGER PRIMARY KEY REFERENCES runs(pk) ON DELETE CASCADE,

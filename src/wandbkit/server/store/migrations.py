@@ -12,6 +12,10 @@ from __future__ import annotations
 
 from wandbkit.server.store._db import SERVER_SECRETS_SQL, Migration, script
 from wandbkit.server.store.accounts import ACCOUNTS_SQL
+from wandbkit.server.store.artifact_collections import ARTIFACT_COLLECTIONS_SQL
+from wandbkit.server.store.artifact_manifests import ARTIFACT_MANIFESTS_SQL
+from wandbkit.server.store.artifact_memberships import ARTIFACT_MEMBERSHIPS_SQL
+from wandbkit.server.store.artifacts import ARTIFACTS_SQL
 from wandbkit.server.store.console import LOG_LINES_SQL
 from wandbkit.server.store.entities import ENTITIES_SQL, MEMBERS_SQL
 from wandbkit.server.store.file_stream import RUN_STREAMS_SQL
@@ -33,5 +37,15 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "history blocks", HISTORY_BLOCKS_SQL, history_into_blocks),
     Migration(5, "console logs", LOG_LINES_SQL),
     Migration(6, "sweeps", script(SWEEPS_SQL, RUNS_SWEEP_INDEX_SQL)),
-    Migration(7, "file streams", RUN_STREAMS_SQL),
+    Migration(
+        7,
+        "artifacts",
+        script(
+            ARTIFACT_COLLECTIONS_SQL,
+            ARTIFACTS_SQL,
+            ARTIFACT_MEMBERSHIPS_SQL,
+            ARTIFACT_MANIFESTS_SQL,
+        ),
+    ),
+    Migration(8, "file streams", RUN_STREAMS_SQL),
 )
