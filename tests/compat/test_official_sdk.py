@@ -104,6 +104,54 @@ done = subprocess.run([sys.executable, "-m", "wandb", "sync", os.path.dirname(ru
 print(json.dumps({{"rc": done.returncode, "err": done.stderr[-2000:]}}))
 """
 
+ARTIFACTS = """
+import hashlib, json, os
+import wandb
+
+os.makedirs("data/sub", exist_ok=True)
+files = {{"a.txt": b"alpha\\n", "data/b.txt": b"bravo\\n", "data/sub/c.bin": os.urandom(3 << 20)}}
+for name, content in files.items():
+    with open(name, "wb") as f:
+        f.write(content)
+digests = {{name: hashlib.md5(content).hexdigest() for name, content in files.items()}}
+
+def dataset():
+    art = wandb.Artifact("ds", "dataset", description="three files", metadata={{"rows": 3}})
+    art.add_file("a.txt")
+    art.add_dir("data", name="data")
+    return art
+
+producer = wandb.init(project={project!r}, job_type="producer")
+first = producer.log_artifact(dataset(), aliases=["best"])
+first.wait()
+again = producer.log_artifact(dataset())
+again.wait()
+producer.finish()
+
+consumer = wandb.init(project={project!r}, job_type="consumer")
+used = consumer.use_artifact("ds:latest")
+root = used.download(root="dl", skip_cache=True)
+downloaded = {{}}
+for name in files:
+    with open(os.path.join(root, name), "rb") as f:
+        downloaded[name] = hashlib.md5(f.read()).hexdigest()
+target = f"{{consumer.entity}}/{project}/linked-ds"
+consumer.link_artifact(used, target_path=target, aliases=["prod"])
+consumer.finish()
+
+api = wandb.Api()
+stored = api.artifact(f"{{consumer.entity}}/{project}/ds:v0")
+linked = api.artifact(f"{{consumer.entity}}/{project}/linked-ds:prod")
+print(json.dumps({{
+    "versions": [first.version, again.version], "ids": [first.id, again.id],
+    "digests": digests, "downloaded": downloaded,
+    "aliases": sorted(stored.aliases), "metadata": stored.metadata,
+    "logged_by": stored.logged_by().id, "used_by": [r.id for r in stored.used_by()],
+    "producer": producer.id, "consumer": consumer.id,
+    "linked_digest": linked.digest, "digest": stored.digest,
+}}))
+"""
+
 RETRIED = """
 import json
 import wandb
@@ -210,3 +258,21 @@ def test_resume_offline_sync_and_file_stream_retries(
     assert [json.loads(r)["y"] for r in store.history.rows(retried.pk)] == list(range(20))
     injected = [f for f in sdk_server.faults.injected if f.path == stream_route]
     assert len(injected) == 5
+
+
+def test_artifacts_logged_used_linked_deduplicated_and_downloaded_byte_exact(
+    sdk_server: ServerHandle, tmp_path: Path
+) -> None:
+    # Every artifact content upload is recorded (a zero-delay fault matches and passes it on).
+    uploads = "/signed/artifact-upload/*"
+    sdk_server.faults.add(Fault.latency(0.0), route=uploads, method="PUT")
+    out = run_script(sdk_server, tmp_path, ARTIFACTS.format(project=PROJECT))
+    assert out["versions"] == ["v0", "v0"] and out["ids"][0] == out["ids"][1]
+    assert out["downloaded"] == out["digests"]
+    assert out["aliases"] == ["best", "latest"] and out["metadata"] == {"rows": 3}
+    assert out["logged_by"] == out["producer"] and out["used_by"] == [out["consumer"]]
+    assert out["linked_digest"] == out["digest"]
+    puts = [
+        f for f in sdk_server.faults.injected if f.method == "PUT" and "artifact-upload" in f.path
+    ]
+    assert len(puts) == 3  # the second, unchanged log uploaded nothing
