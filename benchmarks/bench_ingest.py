@@ -183,6 +183,9 @@ def main() -> int:
     parser.add_argument("--skip-sdk", action="store_true")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="wandbkit-ingest-"))
+    # Other work on the machine shows in every number below: say how busy it was.
+    load = os.getloadavg()[0]
+    print(f"machine: {os.cpu_count()} cores, load average {load:.1f} at the start")
     try:
         with server_process(tmp / "ingest.db") as (base_url, api_key, entity):
             rate = bench_ingest(base_url, api_key, entity, args.rows, args.batch)
