@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from wandbkit._async.runs.fields import AsyncSummary as AsyncSummary
     from wandbkit._async.runs.listing import AsyncRuns as AsyncRuns
     from wandbkit._async.runs.run import AsyncRun as AsyncRun
+    from wandbkit._async.runs.writer import AsyncRunWriter as AsyncRunWriter
     from wandbkit._async.sweeps import AsyncSweep as AsyncSweep
     from wandbkit._async.sweeps import AsyncSweeps as AsyncSweeps
     from wandbkit._async.teams import AsyncMember as AsyncMember
@@ -75,6 +76,7 @@ if TYPE_CHECKING:
     from wandbkit._sync.runs.fields import Summary as Summary
     from wandbkit._sync.runs.listing import Runs as Runs
     from wandbkit._sync.runs.run import Run as Run
+    from wandbkit._sync.runs.writer import RunWriter as RunWriter
     from wandbkit._sync.sweeps import Sweep as Sweep
     from wandbkit._sync.sweeps import Sweeps as Sweeps
     from wandbkit._sync.teams import Member as Member
@@ -125,6 +127,7 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     "wandbkit._async.runs.run": ("AsyncRun",),
     "wandbkit._async.sweeps": ("AsyncSweep", "AsyncSweeps"),
     "wandbkit._async.teams": ("AsyncMember", "AsyncTeam"),
+    "wandbkit._async.runs.writer": ("AsyncRunWriter",),
     "wandbkit._core.config": ("Settings",),
     "wandbkit._values.artifacts": ("ArtifactManifest",),
     "wandbkit._values.console": ("ConsoleLogLine",),
@@ -151,6 +154,7 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     "wandbkit._sync.runs.run": ("Run",),
     "wandbkit._sync.sweeps": ("Sweep", "Sweeps"),
     "wandbkit._sync.teams": ("Member", "Team"),
+    "wandbkit._sync.runs.writer": ("RunWriter",),
     "wandbkit.errors": (
         "APIConnectionError",
         "APIError",

@@ -39,6 +39,9 @@ Handler = Callable[[argparse.Namespace], int]
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
 DEFAULT_DB = "./wandbkit-server.db"
+#: ``--run-timeout``: the server's ``run_watch.DEFAULT_SILENCE_LIMIT`` (not imported: the CLI
+#: loads without the server extra).
+DEFAULT_RUN_TIMEOUT = 300.0
 
 
 def _missing_server_extra(exc: ImportError) -> int:
@@ -75,11 +78,11 @@ def run_server(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         uvicorn.run(
-            create_app(store),
+            create_app(store, run_silence_limit=args.run_timeout),
             host=args.host,
             port=args.port,
             log_level=args.log_level,
-            lifespan="off",
+            lifespan="on",  # crashes runs whose writer went silent (server/run_watch.py)
         )
     finally:
         store.close()
@@ -142,7 +145,8 @@ def register_server_commands(commands: _SubParsers) -> None:
         help="run the local W&B-compatible server",
         # argparse would show the optional `seed` as required ("COMMAND ...").
         usage=(
-            "wandbkit server [-h] [--host HOST] [--port PORT] [--db PATH] [--log-level LEVEL]\n"
+            "wandbkit server [-h] [--host HOST] [--port PORT] [--db PATH] [--log-level LEVEL]"
+            " [--run-timeout SECONDS]\n"
             "       wandbkit server seed --db PATH [options]"
         ),
         description="Run the local W&B-compatible server (GraphQL at /graphql).",
@@ -163,6 +167,16 @@ def register_server_commands(commands: _SubParsers) -> None:
         metavar="LEVEL",
         choices=["critical", "error", "warning", "info", "debug"],
         help="uvicorn log level: critical, error, warning, info, debug (default: %(default)s)",
+    )
+    server.add_argument(
+        "--run-timeout",
+        type=_positive_seconds,
+        default=DEFAULT_RUN_TIMEOUT,
+        metavar="SECONDS",
+        help=(
+            "a running run whose writer sends nothing to file_stream for this long becomes "
+            "crashed (default: %(default)s)"
+        ),
     )
     server.set_defaults(handler=run_server)
 
@@ -247,6 +261,16 @@ COMMAND_GROUPS: list[Callable[[_SubParsers], None]] = [
     register_server_commands,
     register_schema_commands,
 ]
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds > 0, got {text!r}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -8,7 +8,10 @@ Fixtures:
     * ``wandb_server`` → :class:`WandbServer`: the local server on a loopback port with a
       temporary database, seeded with an account (user ``demo``, team ``demo-team``), torn down
       after the test. Seed it with ``wandb_server.seed(projects=..., runs=...)``,
-      ``wandb_server.seed_file("seed.yaml")`` or the ``wandb_seed`` marker.
+      ``wandb_server.seed_file("seed.yaml")`` or the ``wandb_seed`` marker. For the test, the
+      official SDK points at it too (``WANDB_BASE_URL``, ``WANDB_API_KEY``, a temporary
+      ``WANDB_DIR``, online mode; restored after): code under test that calls
+      ``wandb.init()`` writes its run to this server (:mod:`wandbkit.server.sdk_env`).
     * ``wandb_api`` → ``wandbkit.Api`` and ``wandb_async_api`` → ``wandbkit.AsyncApi`` (the
       latter needs pytest-asyncio), bound to ``wandb_server`` and closed after the test.
     * ``wandb_vcr_config`` → the ``vcr_config`` for pytest-recording: GraphQL-aware matching,
@@ -445,9 +448,11 @@ def _apply_seed_markers(server: WandbServer, request: pytest.FixtureRequest) -> 
 def wandb_server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[WandbServer]:
-    """The local W&B server on a loopback port with a temporary database, for one test."""
+    """The local W&B server on a loopback port with a temporary database, for one test; the
+    official SDK (``wandb.init()``) writes to it while the test runs."""
     try:
         from wandbkit.server import Store
+        from wandbkit.server.sdk_env import official_sdk_pointed_at
         from wandbkit.server.testing import running_server
     except ImportError as exc:
         pytest.fail(
@@ -458,7 +463,12 @@ def wandb_server(
     store = Store(tmp_path_factory.mktemp("wandb-server") / "server.db")
     try:
         # running_server seeds the account (seed_basic); a store passed in stays open.
-        with running_server(store) as handle:
+        with (
+            running_server(store) as handle,
+            official_sdk_pointed_at(
+                handle.base_url, handle.api_key, tmp_path_factory.mktemp("wandb-sdk")
+            ),
+        ):
             server = WandbServer(handle, base_dir=Path(request.path).parent)
             _apply_seed_markers(server, request)
             _apply_fault_markers(server, request)  # after seeding, which must not fail

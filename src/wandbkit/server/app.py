@@ -15,7 +15,9 @@ from starlette.routing import Route
 from wandbkit.server.faults import FaultMiddleware, Faults
 from wandbkit.server.http.artifact_routes import ArtifactRoutes
 from wandbkit.server.http.file_routes import FileRoutes
+from wandbkit.server.http.file_stream import FileStreamRoute
 from wandbkit.server.http.graphql_endpoint import GraphQLEndpoint
+from wandbkit.server.run_watch import DEFAULT_SILENCE_LIMIT, RunWatcher
 from wandbkit.server.schema import build_executable_schema
 from wandbkit.server.store import Store
 from wandbkit.server.urls import GRAPHQL_PATH, HEALTH_PATH
@@ -28,7 +30,13 @@ async def healthz(_: Request) -> Response:
     return JSONResponse({"ok": True})
 
 
-def create_app(store: Store, *, debug: bool = False, faults: Faults | None = None) -> Starlette:
+def create_app(
+    store: Store,
+    *,
+    debug: bool = False,
+    faults: Faults | None = None,
+    run_silence_limit: float | None = DEFAULT_SILENCE_LIMIT,
+) -> Starlette:
     """Create the local W&B server as an ASGI app.
 
     Args:
@@ -36,6 +44,8 @@ def create_app(store: Store, *, debug: bool = False, faults: Faults | None = Non
         debug: add exception details to GraphQL errors (for local debugging only).
         faults: a fault-injection plan (:mod:`wandbkit.server.faults`); default an empty one,
             which rules can be added to while the app runs.
+        run_silence_limit: seconds without a ``file_stream`` request after which a running
+            run becomes ``crashed`` (checked while the app's lifespan runs; ``None``: never).
 
     Returns:
         A Starlette app; ``app.state.store`` is ``store`` and ``app.state.faults`` the plan.
@@ -53,9 +63,11 @@ def create_app(store: Store, *, debug: bool = False, faults: Faults | None = Non
     app = Starlette(
         debug=False,
         middleware=[Middleware(FaultMiddleware, faults=faults)],
+        lifespan=RunWatcher(store, run_silence_limit).lifespan,
         routes=[
             Route(GRAPHQL_PATH, endpoint.handle, methods=["POST"]),
             Route(HEALTH_PATH, healthz, methods=["GET"]),
+            *FileStreamRoute(store, endpoint.authenticate).routes(),
             *files.routes(),
             *artifacts.routes(),
         ],

@@ -13,8 +13,10 @@ gets. The rules follow what W&B's clients rely on (see the official client's wir
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -159,13 +161,45 @@ def merge_history_keys(
     for key, info in dict(history_keys.get("keys") or {}).items():
         counts[key] = {entry["type"]: int(entry["count"]) for entry in info.get("typeCounts", [])}
     fast = _FAST_TYPES  # seeding calls this for every logged value: skip isinstance chains
-    for row in rows:
-        for key, value in row.items():
-            per_type = counts.get(key)
-            if per_type is None:
-                per_type = counts[key] = {}
-            name = fast.get(type(value)) or value_type(value)
-            per_type[name] = per_type.get(name, 0) + 1
+    listed = list(rows)
+    key_shapes = Counter(map(tuple, listed))
+    if len(key_shapes) == 1:
+        # One writer's batch: every row has the same keys. Count each key's value types in C
+        # (Counter over the values' types), in first-seen order.
+        for key in next(iter(key_shapes)):
+            values = list(map(itemgetter(key), listed))
+            kinds = Counter(map(type, values))
+            of_key = counts.setdefault(key, {})
+            if all(kind in fast for kind in kinds):
+                for kind, times in kinds.items():
+                    name = fast[kind]
+                    of_key[name] = of_key.get(name, 0) + times
+                continue
+            for value in values:  # media, maps, lists or None: the name depends on the value
+                name = fast.get(type(value)) or value_type(value)
+                of_key[name] = of_key.get(name, 0) + 1
+        return _history_keys(counts, last_step)
+    # Rows that differ in keys mostly share a few shapes of keys and value types: count each
+    # shape once, then add its counts times its frequency. Counter keeps first appearances in
+    # order, so each key's types stay in first-seen order.
+    shapes = Counter(
+        zip(map(tuple, listed), [tuple(map(type, r.values())) for r in listed], strict=True)
+    )
+    if all(kind in fast for _, kinds in shapes for kind in kinds):
+        for shape, times in shapes.items():
+            _count_shape(counts, shape, times)
+    else:  # media, maps, lists or None: the type name depends on the value
+        for row in listed:
+            for key, value in row.items():
+                per_type = counts.get(key)
+                if per_type is None:
+                    per_type = counts[key] = {}
+                name = fast.get(type(value)) or value_type(value)
+                per_type[name] = per_type.get(name, 0) + 1
+    return _history_keys(counts, last_step)
+
+
+def _history_keys(counts: dict[str, dict[str, int]], last_step: int) -> dict[str, Any]:
     return {
         "lastStep": last_step,
         "keys": {
@@ -173,6 +207,19 @@ def merge_history_keys(
             for key, per_type in counts.items()
         },
     }
+
+
+def _count_shape(
+    counts: dict[str, dict[str, int]],
+    shape: tuple[tuple[str, ...], tuple[type, ...]],
+    times: int,
+) -> None:
+    for key, kind in zip(*shape, strict=True):
+        per_type = counts.get(key)
+        if per_type is None:
+            per_type = counts[key] = {}
+        name = _FAST_TYPES[kind]
+        per_type[name] = per_type.get(name, 0) + times
 
 
 def dumps_json(value: Any) -> str:

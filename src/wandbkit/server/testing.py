@@ -28,6 +28,7 @@ from starlette.applications import Starlette
 
 from wandbkit.server.app import create_app
 from wandbkit.server.faults import Faults
+from wandbkit.server.run_watch import DEFAULT_SILENCE_LIMIT
 from wandbkit.server.seed import SeedResult, seed_basic
 from wandbkit.server.store import RunRow, Store, StoreError
 from wandbkit.server.store.runs import wrap_config
@@ -182,6 +183,7 @@ def running_server(
     port: int = 0,
     seed: SeedResult | None = None,
     faults: Faults | None = None,
+    run_silence_limit: float | None = DEFAULT_SILENCE_LIMIT,
 ) -> Iterator[ServerHandle]:
     """Run the server with uvicorn in a background thread for the duration of a block.
 
@@ -193,6 +195,8 @@ def running_server(
         seed: the seed to report in the handle; default :func:`seed_basic` on ``store``
             (which reuses existing users and adds a key).
         faults: a fault-injection plan; default an empty one (``handle.faults``).
+        run_silence_limit: seconds without a ``file_stream`` request after which a running
+            run becomes ``crashed`` (``None``: never); see :mod:`wandbkit.server.run_watch`.
 
     Yields:
         A :class:`ServerHandle` once ``/healthz`` answers 200.
@@ -209,11 +213,11 @@ def running_server(
     base_url = f"http://{url_host}:{bound_port}"
     faults = faults if faults is not None else Faults()
     config = uvicorn.Config(
-        create_app(store, faults=faults),
+        create_app(store, faults=faults, run_silence_limit=run_silence_limit),
         log_config=None,  # leave the host process's logging (pytest's capture) alone
         log_level="warning",
         access_log=False,
-        lifespan="off",
+        lifespan="on",  # the run watcher (see create_app)
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(

@@ -40,6 +40,9 @@ PROBES: dict[str, str] = {
             files { edges { node { name directUrl url } } }
             history(samples: 10) sampledHistory(specs: ["{\\"keys\\": [\\"_step\\"]}"])
         } } } } }""",
+    "model": """{ model(name: "tops3cret-models", entityName: "victor-team") {
+        name bucket(name: "r1", missingOk: true) { config summaryMetrics historyTail
+            eventsTail wandbConfig(keys: ["t"]) } } }""",
     "serverInfo": "{ serverInfo { pollingOK } }",
     "organization": """{ organization(name: "victor-org") { name
         orgEntity { projects { edges { node { name } } } } } }""",
@@ -53,6 +56,7 @@ PROBES: dict[str, str] = {
 #: Probes whose answer holds the secret for its owner (the others never return project data).
 REACHES_THE_SECRET = {
     "models",
+    "model",
     "viewer",
     "entity",
     "project",

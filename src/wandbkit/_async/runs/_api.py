@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wandbkit._async.runs.fields import heavy_of
@@ -13,6 +14,8 @@ from wandbkit.paths import check_name, parse_project_path, parse_run_path
 
 if TYPE_CHECKING:
     from wandbkit._async.context import ClientContext
+    from wandbkit._async.runs.writer import AsyncRunWriter
+    from wandbkit._core.retry import RetryPolicy
 
 
 class AsyncRunsMethods:
@@ -132,4 +135,105 @@ class AsyncRunsMethods:
         # bucket is RunLightFields and RunHeavyFields: the run comes with every field.
         return AsyncRun(
             self._ctx, owner, project, bucket, load_sweep=self._load_sweep, heavy=heavy_of(bucket)
+        )
+
+    def write_run(
+        self,
+        *,
+        project: str | None = None,
+        entity: str | None = None,
+        run_id: str | None = None,
+        config: Mapping[str, Any] | None = None,
+        name: str | None = None,
+        notes: str | None = None,
+        tags: Sequence[str] | None = None,
+        group: str | None = None,
+        job_type: str | None = None,
+        resume: bool = False,
+        max_rows: int = 5000,
+        flush_every: float = 5.0,
+        retry: RetryPolicy | None = None,
+    ) -> AsyncRunWriter:
+        """A writer for a new run (or, with ``resume``, an existing one): use it as a context
+        manager that logs history, summary, config, console output and files through the same
+        endpoints as the official SDK, and ends the run ``finished`` (``failed`` when the block
+        raises). Nothing is sent until the block is entered.
+
+        Args:
+            project: the project; default ``WANDB_PROJECT``, else ``uncategorized``.
+            entity: the entity; default ``WANDB_ENTITY``, else the viewer's.
+            run_id: the run's id (default: the server picks one).
+            config: the run's config (plain values; sent in W&B's ``{"k": {"value": v}}`` form).
+            name: the display name.
+            notes: the run's notes.
+            tags: the run's tags.
+            group: the run's group.
+            job_type: the run's job type.
+            resume: continue the run ``run_id`` if it exists (its history, console lines,
+                summary and config); without it an existing ``run_id`` is a ``UsageError``.
+            max_rows: send once this many history rows wait.
+            flush_every: send at the first call this many seconds after the last send.
+            retry: how a ``file_stream`` request is retried (default: like wandb-core, for up to
+                15 minutes; chunks carry line offsets, so a re-sent one is not stored twice).
+
+        Example:
+            >>> with api.write_run(project="mnist", config={"lr": 0.1}) as run:  # doctest: +SKIP
+            ...     run.log({"loss": 0.5})
+            ...     run.summary["best"] = 0.5
+        """
+        from wandbkit._async.runs.writer import AsyncRunWriter
+
+        return AsyncRunWriter(
+            self._ctx,
+            self._load_sweep,
+            project=project or self._ctx.settings.project or "uncategorized",
+            entity=entity if entity is not None else self._ctx.settings.entity,
+            run_id=run_id,
+            config=config,
+            name=name,
+            notes=notes,
+            tags=tags,
+            group=group,
+            job_type=job_type,
+            resume=resume,
+            max_rows=max_rows,
+            flush_every=flush_every,
+            retry=retry,
+        )
+
+    async def sync_tensorboard(
+        self,
+        root_dir: str | Path,
+        run_id: str | None = None,
+        project: str | None = None,
+        entity: str | None = None,
+    ) -> AsyncRun:
+        """Write the TensorBoard scalars under ``root_dir`` as a new run's history.
+
+        Every event file below ``root_dir`` is read (TensorBoard's own reader: install
+        ``wandbkit[tensorboard]``); tags of files in sub-directories are prefixed with the
+        directory (``train/loss``). One row per TensorBoard step, with ``global_step``.
+
+        Args:
+            root_dir: a TensorBoard log directory (or one event file).
+            run_id: the new run's id (default: the server picks one).
+            project: the project; default ``WANDB_PROJECT``, else ``uncategorized``.
+            entity: the entity; default ``WANDB_ENTITY``, else the viewer's.
+
+        Returns:
+            The run, finished, with every field loaded.
+
+        Raises:
+            UsageError: no event files, ``tensorboard`` not installed, or an existing
+                ``run_id`` (checked before any history is sent).
+        """
+        from wandbkit._async.runs.tensorboard import sync_tensorboard
+
+        return await sync_tensorboard(
+            self._ctx,
+            self._load_sweep,
+            root_dir,
+            run_id=run_id,
+            project=project or self._ctx.settings.project or "uncategorized",
+            entity=entity if entity is not None else self._ctx.settings.entity,
         )

@@ -14,6 +14,7 @@ tables and asks the owning repository everything else:
 ``store.run_listing``     filtered, ordered, paged run listings with stable cursors
 ``store.history``         history rows and system-metric events
 ``store.console``         console output
+``store.file_streams``    what ``file_stream`` requests write, and streamed runs' liveness
 ``store.sweeps``          sweeps
 ``store.run_files``       run files and their bytes on disk
 ``store.artifact_collections``  artifact types, sequences and portfolios, collection tags
@@ -69,6 +70,7 @@ from wandbkit.server.store.errors import (
     UnknownRowError,
     UnknownSnapshotError,
 )
+from wandbkit.server.store.file_stream import FileStreams
 from wandbkit.server.store.history import History
 from wandbkit.server.store.projects import ProjectRow, Projects
 from wandbkit.server.store.run_files import RunFileRow, RunFiles
@@ -138,6 +140,7 @@ class Store:
         self.run_listing = RunListing(self.db, self.runs)
         self.history = History(self.db, self.runs)
         self.console = Console(self.db, self.runs)
+        self.file_streams = FileStreams(self.db, self.runs, self.history, self.console)
         self.sweeps = Sweeps(self.db, self.projects)
         self.artifact_collections = ArtifactCollections(self.db)
         self.artifact_memberships = ArtifactMemberships(self.db)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -79,6 +79,30 @@ class Console:
                 values.append((run_pk, seq, *_log_line_values(given)))
             conn.executemany(
                 "INSERT INTO run_log_lines (run_pk, seq, timestamp, level, label, line)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                values,
+            )
+        return len(values)
+
+    def put(self, run_pk: int, offset: int, lines: Sequence[str | Mapping[str, Any]]) -> int:
+        """Write lines at line numbers ``offset``, ``offset + 1``, ... (from 0), replacing
+        lines already stored there (a console line that a carriage return rewrote is sent
+        again at its number); returns how many were written.
+
+        Raises:
+            UnknownRowError: no run has that id.
+            StoreError: a negative offset, or a bad line (see :meth:`append`).
+        """
+        if offset < 0:
+            raise StoreError(f"console line offset must be zero or more, got {offset}")
+        values = [
+            (run_pk, offset + 1 + i, *_log_line_values(given)) for i, given in enumerate(lines)
+        ]
+        with self._db.transaction() as conn:
+            if self._runs.get_by_pk(run_pk) is None:
+                raise UnknownRowError("run not found")
+            conn.executemany(
+                "INSERT OR REPLACE INTO run_log_lines (run_pk, seq, timestamp, level, label, line)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
                 values,
             )

@@ -76,6 +76,18 @@ def history_into_blocks(conn: sqlite3.Connection) -> None:
     conn.execute("DROP TABLE history")
 
 
+def _complete_and_increasing(rows: Sequence[Mapping[str, Any]], last_step: int) -> bool:
+    """Whether every row has an integer ``_step`` (rising, above ``last_step``), a
+    ``_timestamp`` and a ``_runtime``: then nothing needs filling in."""
+    steps = [row.get("_step") for row in rows]
+    if not all(type(step) is int for step in steps):
+        return False
+    previous = [last_step, *steps[:-1]]
+    return all(a < b for a, b in zip(previous, steps, strict=True)) and all(  # type: ignore[operator]
+        "_timestamp" in row and "_runtime" in row for row in rows
+    )
+
+
 def _block(row: sqlite3.Row) -> Block:
     return Block(
         seq=row["seq"],
@@ -108,7 +120,12 @@ class History:
         self._runs = runs
 
     def append(
-        self, run_pk: int, rows: Iterable[Mapping[str, Any]], *, update_summary: bool = False
+        self,
+        run_pk: int,
+        rows: Iterable[Mapping[str, Any]],
+        *,
+        update_summary: bool = False,
+        texts: Sequence[str] | None = None,
     ) -> RunRow:
         """Log history rows to a run, keeping ``historyKeys``, ``lastStep`` and the line count.
 
@@ -121,6 +138,8 @@ class History:
             rows: the rows, in step order.
             update_summary: also merge each row into the run's summary (as ``wandb.log``
                 does), so the summary holds the last logged values.
+            texts: the rows' JSON texts as received (``file_stream`` lines), one per row: a
+                row that needs nothing filled in is stored as this text, not re-encoded.
 
         Returns:
             The updated run.
@@ -136,30 +155,41 @@ class History:
             started = parse_timestamp(run.created_at).timestamp()
             now = self._db.now().timestamp()
             last_step = run.last_step
-            prepared: list[dict[str, Any]] = []
-            for given in rows:
-                row = dict(given)
-                step = row.get("_step", last_step + 1)
-                if isinstance(step, bool) or not isinstance(step, int) or step <= last_step:
+            given_rows = list(rows)
+            prepared: list[Mapping[str, Any]] = []
+            encoded: list[str] = []
+            if texts is not None and _complete_and_increasing(given_rows, last_step):
+                # A writer's batch as received: every row complete, steps rising; no row to
+                # touch, the texts go in as sent.
+                prepared, encoded = given_rows, list(texts)
+                given_rows = []
+                last_step = prepared[-1]["_step"] if prepared else last_step
+            for index, given in enumerate(given_rows):
+                step = given.get("_step", last_step + 1)
+                if type(step) is not int or step <= last_step:
                     raise StoreError(
                         f"history _step must be an integer above {last_step}, got {step!r}"
                     )
-                row["_step"] = step
-                row.setdefault("_timestamp", now)
-                row.setdefault("_runtime", max(0.0, float(row["_timestamp"]) - started))
-                prepared.append(row)
+                if texts is not None and "_timestamp" in given and "_runtime" in given:
+                    prepared.append(given)  # complete as received: store the text as is
+                    encoded.append(texts[index])
+                else:
+                    row: dict[str, Any] = dict(given)
+                    row["_step"] = step
+                    row.setdefault("_timestamp", now)
+                    row.setdefault("_runtime", max(0.0, float(row["_timestamp"]) - started))
+                    prepared.append(row)
+                    encoded.append(dumps_json(row))
                 last_step = step
             if not prepared:
                 return run
-            self._append_texts(
-                conn, run_pk, [row["_step"] for row in prepared], [dumps_json(r) for r in prepared]
-            )
+            self._append_texts(conn, run_pk, [row["_step"] for row in prepared], encoded)
             keys = merge_history_keys(json.loads(run.history_keys or "{}"), prepared, last_step)
             summary = run.summary
             if update_summary:
                 merged = json.loads(summary)
-                for row in prepared:
-                    merged.update(row)
+                for done in prepared:
+                    merged.update(done)
                 summary = dumps_json(merged)
             self._runs.record_history(
                 run_pk,
@@ -299,6 +329,28 @@ class History:
             rows.extend(split_rows(joined))
         return plan.pick(rows)
 
+    def tail(self, run_pk: int, last: int) -> list[str]:
+        """A run's last ``last`` history rows as stored JSON text, in step order."""
+        if last <= 0:
+            return []
+        blocks = self._db.all(
+            "SELECT rows FROM history_blocks WHERE run_pk = ? ORDER BY seq DESC LIMIT ?",
+            (run_pk, last // BLOCK_ROWS + 2),
+        )
+        rows: list[str] = []
+        for (joined,) in reversed(blocks):
+            rows.extend(split_rows(joined))
+        return rows[-last:]
+
+    def event_tail(self, run_pk: int, last: int) -> list[str]:
+        """A run's last ``last`` system-metric rows as stored JSON text, oldest first."""
+        rows = self._db.all(
+            "SELECT row FROM (SELECT seq, row FROM run_events WHERE run_pk = ?"
+            " ORDER BY seq DESC LIMIT ?) ORDER BY seq",
+            (run_pk, max(0, last)),
+        )
+        return [row[0] for row in rows]
+
     def steps(self, run_pk: int) -> list[int]:
         """Every logged step of a run, in order."""
         blocks = self._db.all(
@@ -323,6 +375,10 @@ class History:
             values = [(run_pk, first + i, dumps_json(row)) for i, row in enumerate(rows)]
             conn.executemany("INSERT INTO run_events (run_pk, seq, row) VALUES (?, ?, ?)", values)
         return len(values)
+
+    def event_count(self, run_pk: int) -> int:
+        """How many system-metric rows a run has."""
+        return self._db.count("SELECT COUNT(*) FROM run_events WHERE run_pk = ?", (run_pk,))
 
     def event_rows(self, run_pk: int) -> list[str]:
         """A run's system-metric rows as stored JSON text, oldest first."""

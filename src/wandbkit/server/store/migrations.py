@@ -18,6 +18,7 @@ from wandbkit.server.store.artifact_memberships import ARTIFACT_MEMBERSHIPS_SQL
 from wandbkit.server.store.artifacts import ARTIFACTS_SQL
 from wandbkit.server.store.console import LOG_LINES_SQL
 from wandbkit.server.store.entities import ENTITIES_SQL, MEMBERS_SQL
+from wandbkit.server.store.file_stream import RUN_STREAMS_SQL
 from wandbkit.server.store.history import HISTORY_BLOCKS_SQL, HISTORY_V3_SQL, history_into_blocks
 from wandbkit.server.store.projects import PROJECTS_SQL
 from wandbkit.server.store.run_files import RUN_FILES_SQL
@@ -46,4 +47,5 @@ MIGRATIONS: tuple[Migration, ...] = (
             ARTIFACT_MANIFESTS_SQL,
         ),
     ),
+    Migration(8, "file streams", RUN_STREAMS_SQL),
 )
