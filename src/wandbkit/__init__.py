@@ -19,6 +19,25 @@ from wandbkit._version import __version__ as __version__
 if TYPE_CHECKING:
     # "X as X" marks an explicit re-export for type checkers (``__all__`` is computed).
     from wandbkit._async.api import AsyncApi as AsyncApi
+    from wandbkit._async.artifacts.artifact import AsyncArtifact as AsyncArtifact
+    from wandbkit._async.artifacts.artifact_types import (
+        AsyncArtifactCollections as AsyncArtifactCollections,
+    )
+    from wandbkit._async.artifacts.artifact_types import AsyncArtifactType as AsyncArtifactType
+    from wandbkit._async.artifacts.artifact_types import AsyncArtifactTypes as AsyncArtifactTypes
+    from wandbkit._async.artifacts.artifact_types import (
+        AsyncProjectArtifactCollections as AsyncProjectArtifactCollections,
+    )
+    from wandbkit._async.artifacts.collection import (
+        AsyncArtifactCollection as AsyncArtifactCollection,
+    )
+    from wandbkit._async.artifacts.contents import (
+        AsyncArtifactManifestEntry as AsyncArtifactManifestEntry,
+    )
+    from wandbkit._async.artifacts.files import AsyncArtifactFiles as AsyncArtifactFiles
+    from wandbkit._async.artifacts.publish import AsyncArtifactDraft as AsyncArtifactDraft
+    from wandbkit._async.artifacts.versions import AsyncArtifacts as AsyncArtifacts
+    from wandbkit._async.artifacts.versions import AsyncRunArtifacts as AsyncRunArtifacts
     from wandbkit._async.console import AsyncConsoleLogs as AsyncConsoleLogs
     from wandbkit._async.files import AsyncFile as AsyncFile
     from wandbkit._async.files import AsyncFiles as AsyncFiles
@@ -34,6 +53,19 @@ if TYPE_CHECKING:
     from wandbkit._async.teams import AsyncTeam as AsyncTeam
     from wandbkit._core.config import Settings as Settings
     from wandbkit._sync.api import Api as Api
+    from wandbkit._sync.artifacts.artifact import Artifact as Artifact
+    from wandbkit._sync.artifacts.artifact_types import ArtifactCollections as ArtifactCollections
+    from wandbkit._sync.artifacts.artifact_types import ArtifactType as ArtifactType
+    from wandbkit._sync.artifacts.artifact_types import ArtifactTypes as ArtifactTypes
+    from wandbkit._sync.artifacts.artifact_types import (
+        ProjectArtifactCollections as ProjectArtifactCollections,
+    )
+    from wandbkit._sync.artifacts.collection import ArtifactCollection as ArtifactCollection
+    from wandbkit._sync.artifacts.contents import ArtifactManifestEntry as ArtifactManifestEntry
+    from wandbkit._sync.artifacts.files import ArtifactFiles as ArtifactFiles
+    from wandbkit._sync.artifacts.publish import ArtifactDraft as ArtifactDraft
+    from wandbkit._sync.artifacts.versions import Artifacts as Artifacts
+    from wandbkit._sync.artifacts.versions import RunArtifacts as RunArtifacts
     from wandbkit._sync.console import ConsoleLogs as ConsoleLogs
     from wandbkit._sync.files import File as File
     from wandbkit._sync.files import Files as Files
@@ -47,6 +79,7 @@ if TYPE_CHECKING:
     from wandbkit._sync.sweeps import Sweeps as Sweeps
     from wandbkit._sync.teams import Member as Member
     from wandbkit._sync.teams import Team as Team
+    from wandbkit._values.artifacts import ArtifactManifest as ArtifactManifest
     from wandbkit._values.console import ConsoleLogLine as ConsoleLogLine
     from wandbkit._values.runs import RunState as RunState
     from wandbkit.errors import APIConnectionError as APIConnectionError
@@ -71,6 +104,18 @@ if TYPE_CHECKING:
 #: (``tests/unit/test_public_names.py`` checks that the two agree); ``__all__`` follows.
 _PUBLIC: dict[str, tuple[str, ...]] = {
     "wandbkit._async.api": ("AsyncApi",),
+    "wandbkit._async.artifacts.artifact": ("AsyncArtifact",),
+    "wandbkit._async.artifacts.collection": ("AsyncArtifactCollection",),
+    "wandbkit._async.artifacts.contents": ("AsyncArtifactManifestEntry",),
+    "wandbkit._async.artifacts.artifact_types": (
+        "AsyncArtifactCollections",
+        "AsyncArtifactType",
+        "AsyncArtifactTypes",
+        "AsyncProjectArtifactCollections",
+    ),
+    "wandbkit._async.artifacts.files": ("AsyncArtifactFiles",),
+    "wandbkit._async.artifacts.publish": ("AsyncArtifactDraft",),
+    "wandbkit._async.artifacts.versions": ("AsyncArtifacts", "AsyncRunArtifacts"),
     "wandbkit._async.console": ("AsyncConsoleLogs",),
     "wandbkit._async.files": ("AsyncFile", "AsyncFiles"),
     "wandbkit._async.history": ("AsyncHistoryScan",),
@@ -81,9 +126,22 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     "wandbkit._async.sweeps": ("AsyncSweep", "AsyncSweeps"),
     "wandbkit._async.teams": ("AsyncMember", "AsyncTeam"),
     "wandbkit._core.config": ("Settings",),
+    "wandbkit._values.artifacts": ("ArtifactManifest",),
     "wandbkit._values.console": ("ConsoleLogLine",),
     "wandbkit._values.runs": ("RunState",),
     "wandbkit._sync.api": ("Api",),
+    "wandbkit._sync.artifacts.artifact": ("Artifact",),
+    "wandbkit._sync.artifacts.collection": ("ArtifactCollection",),
+    "wandbkit._sync.artifacts.contents": ("ArtifactManifestEntry",),
+    "wandbkit._sync.artifacts.artifact_types": (
+        "ArtifactCollections",
+        "ArtifactType",
+        "ArtifactTypes",
+        "ProjectArtifactCollections",
+    ),
+    "wandbkit._sync.artifacts.files": ("ArtifactFiles",),
+    "wandbkit._sync.artifacts.publish": ("ArtifactDraft",),
+    "wandbkit._sync.artifacts.versions": ("Artifacts", "RunArtifacts"),
     "wandbkit._sync.console": ("ConsoleLogs",),
     "wandbkit._sync.files": ("File", "Files"),
     "wandbkit._sync.history": ("HistoryScan",),

@@ -19,6 +19,12 @@ from typing import Literal
 from urllib.parse import unquote, urlsplit
 
 from wandbkit._core.errors import UsageError
+from wandbkit._lang.artifact_names import (
+    ArtifactName,
+    ArtifactNameError,
+    parse_artifact_name,
+    parse_collection_name,
+)
 from wandbkit._lang.names import MAX_NAME_LENGTH, NameFault, name_fault
 
 PathKind = Literal["project", "run", "sweep", "report"]
@@ -210,3 +216,28 @@ def check_name(value: object, argument: str) -> str:
         )
     assert isinstance(value, str)
     return value
+
+
+def parse_artifact_path(name: str, *, argument: str = "name") -> ArtifactName:
+    """Parse an artifact version name (``[entity/]project/name[:version|:alias]`` or a
+    registry name), as :func:`wandbkit._lang.artifact_names.parse_artifact_name` does.
+
+    Raises:
+        UsageError: the name is malformed; the message names the expected form.
+    """
+    try:
+        return parse_artifact_name(name, argument=argument)
+    except ArtifactNameError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def parse_collection_path(name: str, *, argument: str = "name") -> ArtifactName:
+    """Parse an artifact collection name (``[entity/]project/name`` or a registry one).
+
+    Raises:
+        UsageError: the name is malformed or carries a ``:version``.
+    """
+    try:
+        return parse_collection_name(name, argument=argument)
+    except ArtifactNameError as exc:
+        raise UsageError(str(exc)) from None

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from wandbkit._async.artifacts._api import AsyncArtifactsMethods
+from wandbkit._async.artifacts.links import wire_artifacts
 from wandbkit._async.context import ClientContext
 from wandbkit._async.projects import AsyncProject
 from wandbkit._async.projects_api import AsyncProjectsMethods
@@ -34,11 +36,17 @@ _OVERRIDE_KEYS = frozenset({"base_url", "entity", "project", "organization"})
 _IGNORED_OVERRIDE_KEYS = frozenset({"run", "_proxies"})
 
 
-class AsyncApi(AsyncProjectsMethods, AsyncRunsMethods, AsyncSweepsMethods, AsyncTeamsMethods):
+class AsyncApi(
+    AsyncProjectsMethods,
+    AsyncRunsMethods,
+    AsyncSweepsMethods,
+    AsyncTeamsMethods,
+    AsyncArtifactsMethods,
+):
     """A client for the W&B public API, with the surface of ``wandb.Api``.
 
     Its methods come in one group per domain (``projects_api``, ``runs/_api``, ``sweeps_api``,
-    ``teams_api``); this class holds the configuration and wires the groups together.
+    ``teams_api``, ``artifacts/_api``); this class holds the configuration and wires them.
 
     Nothing is sent until a method needs the server. Configuration comes from the arguments,
     then the environment (``WANDB_API_KEY``, ``WANDB_BASE_URL``, ``WANDB_ENTITY``,
@@ -94,8 +102,8 @@ class AsyncApi(AsyncProjectsMethods, AsyncRunsMethods, AsyncSweepsMethods, Async
         self._default_organization: str | None = given.get("organization")
         self._ctx = ClientContext(settings, http_client=http_client, transport=transport)
         # The loaders that let a lower domain hand out a higher one's objects.
-        self._load_sweep = load_sweep_on_demand
-        self._list_sweeps = list_sweeps_on_demand
+        self._load_sweep, self._list_sweeps = load_sweep_on_demand, list_sweeps_on_demand
+        wire_artifacts(self._ctx, organization=self._default_organization)
         self._features: dict[str, bool] | None = None
 
     # -- configuration -------------------------------------------------------------------
@@ -154,8 +162,7 @@ class AsyncApi(AsyncProjectsMethods, AsyncRunsMethods, AsyncSweepsMethods, Async
         ``entity/project/sweeps/<id>`` a loaded ``Sweep``.
 
         Raises:
-            UsageError: the path is malformed, or names a report (not yet supported by this
-                version of wandbkit).
+            UsageError: the path is malformed, or names a report (not supported yet).
         """
         parsed = parse_path(path)
         if parsed.kind == "run":
@@ -170,10 +177,8 @@ class AsyncApi(AsyncProjectsMethods, AsyncRunsMethods, AsyncSweepsMethods, Async
         return self.project(str(parsed.project), parsed.entity)
 
     def flush(self) -> None:
-        """Forget cached answers (viewer, default entity, server features).
-
-        Runs are never cached: every ``runs()``/``run()`` call reads the server afresh.
-        """
+        """Forget cached answers (viewer, default entity, server features); runs are never
+        cached: every ``runs()``/``run()`` call reads the server afresh."""
         self._ctx.forget()
         self._features = None
 

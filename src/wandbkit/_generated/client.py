@@ -10,25 +10,54 @@ from .base_client import BaseClient
 from .base_model import UNSET
 
 if TYPE_CHECKING:
+    from .add_artifact_aliases import AddArtifactAliases
+    from .add_artifact_collection_tags import AddArtifactCollectionTags
     from .base_model import UnsetType
+    from .commit_artifact import CommitArtifact
+    from .create_artifact_files import CreateArtifactFiles
+    from .create_artifact_manifest import CreateArtifactManifest
+    from .create_artifact_version import CreateArtifactVersion
     from .create_project import CreateProject
     from .create_run_files import CreateRunFiles
     from .create_team import CreateTeam
+    from .delete_artifact import DeleteArtifact
+    from .delete_artifact_aliases import DeleteArtifactAliases
+    from .delete_artifact_collection_tags import DeleteArtifactCollectionTags
+    from .delete_artifact_portfolio import DeleteArtifactPortfolio
+    from .delete_artifact_sequence import DeleteArtifactSequence
     from .delete_files import DeleteFiles
     from .delete_run import DeleteRun
+    from .get_artifact_by_id import GetArtifactById
+    from .get_artifact_collection import GetArtifactCollection
+    from .get_artifact_collection_aliases import GetArtifactCollectionAliases
+    from .get_artifact_collection_any_type import GetArtifactCollectionAnyType
+    from .get_artifact_collections import GetArtifactCollections
+    from .get_artifact_created_by import GetArtifactCreatedBy
+    from .get_artifact_file_urls import GetArtifactFileUrls
+    from .get_artifact_files import GetArtifactFiles
+    from .get_artifact_manifest import GetArtifactManifest
+    from .get_artifact_membership import GetArtifactMembership
+    from .get_artifact_memberships import GetArtifactMemberships
+    from .get_artifact_type import GetArtifactType
+    from .get_artifact_types import GetArtifactTypes
+    from .get_artifact_used_by import GetArtifactUsedBy
+    from .get_artifacts import GetArtifacts
     from .get_default_entity import GetDefaultEntity
     from .get_entity_organization import GetEntityOrganization
     from .get_organization import GetOrganization
     from .get_project import GetProject
+    from .get_project_artifact_collections import GetProjectArtifactCollections
     from .get_projects import GetProjects
     from .get_run import GetRun
     from .get_run_events import GetRunEvents
     from .get_run_files import GetRunFiles
     from .get_run_history import GetRunHistory
     from .get_run_history_keys import GetRunHistoryKeys
+    from .get_run_input_artifacts import GetRunInputArtifacts
     from .get_run_log_lines import GetRunLogLines
     from .get_run_log_tail import GetRunLogTail
     from .get_run_names import GetRunNames
+    from .get_run_output_artifacts import GetRunOutputArtifacts
     from .get_run_sampled_history import GetRunSampledHistory
     from .get_run_state import GetRunState
     from .get_runs import GetRuns
@@ -41,13 +70,40 @@ if TYPE_CHECKING:
     from .get_sweeps import GetSweeps
     from .get_team import GetTeam
     from .get_viewer import GetViewer
-    from .input_types import UpsertBucketInput, UpsertModelInput
+    from .input_types import (
+        AddAliasesInput,
+        CreateArtifactCollectionTagAssignmentsInput,
+        CreateArtifactFilesInput,
+        CreateArtifactInput,
+        DeleteAliasesInput,
+        DeleteArtifactCollectionTagAssignmentsInput,
+        DeleteArtifactInput,
+        DeleteArtifactPortfolioInput,
+        DeleteArtifactSequenceInput,
+        LinkArtifactInput,
+        MoveArtifactSequenceInput,
+        UnlinkArtifactInput,
+        UpdateArtifactInput,
+        UpdateArtifactPortfolioInput,
+        UpdateArtifactSequenceInput,
+        UpsertBucketInput,
+        UpsertModelInput,
+        UseArtifactInput,
+    )
     from .invite_team_member import InviteTeamMember
+    from .link_artifact import LinkArtifact
+    from .log_existing_artifact import LogExistingArtifact
+    from .move_artifact_sequence import MoveArtifactSequence
     from .remove_team_member import RemoveTeamMember
     from .server_features import ServerFeatures
     from .stop_run import StopRun
+    from .unlink_artifact import UnlinkArtifact
+    from .update_artifact import UpdateArtifact
+    from .update_artifact_portfolio import UpdateArtifactPortfolio
+    from .update_artifact_sequence import UpdateArtifactSequence
     from .update_run_state import UpdateRunState
     from .upsert_run import UpsertRun
+    from .use_artifact import UseArtifact
 
 
 def gql(q: str) -> str:
@@ -55,6 +111,1995 @@ def gql(q: str) -> str:
 
 
 class WandbClient(BaseClient):
+    def get_artifact_types(
+        self,
+        entity: str,
+        project: str,
+        cursor: Union[Optional[str], "UnsetType"] = UNSET,
+        per_page: Union[Optional[int], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "GetArtifactTypes":
+        from .get_artifact_types import GetArtifactTypes
+
+        query = gql("""
+            query GetArtifactTypes($entity: String!, $project: String!, $cursor: String, $perPage: Int) {
+              project(name: $project, entityName: $entity) {
+                artifactTypes(after: $cursor, first: $perPage) {
+                  edges {
+                    node {
+                      ...ArtifactTypeFields
+                    }
+                  }
+                  pageInfo {
+                    ...RunPageInfo
+                  }
+                }
+              }
+            }
+
+            fragment ArtifactTypeFields on ArtifactType {
+              id
+              name
+              description
+              createdAt
+            }
+
+            fragment RunPageInfo on PageInfo {
+              endCursor
+              hasNextPage
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "cursor": cursor,
+            "perPage": per_page,
+        }
+        response = self.execute(
+            query=query,
+            operation_name="GetArtifactTypes",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetArtifactTypes, data, operation_name="GetArtifactTypes")
+
+    def get_artifact_type(
+        self, entity: str, project: str, type_: str, **kwargs: Any
+    ) -> "GetArtifactType":
+        from .get_artifact_type import GetArtifactType
+
+        query = gql("""
+            query GetArtifactType($entity: String!, $project: String!, $type: String!) {
+              project(entityName: $entity, name: $project) {
+                artifactType(name: $type) {
+                  ...ArtifactTypeFields
+                }
+              }
+            }
+
+            fragment ArtifactTypeFields on ArtifactType {
+              id
+              name
+              description
+              createdAt
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "type": type_,
+        }
+        response = self.execute(
+            query=query, operation_name="GetArtifactType", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetArtifactType, data, operation_name="GetArtifactType")
+
+    def get_artifact_collection(
+        self, entity: str, project: str, type_: str, name: str, **kwargs: Any
+    ) -> "GetArtifactCollection":
+        from .get_artifact_collection import GetArtifactCollection
+
+        query = gql("""
+            query GetArtifactCollection($entity: String!, $project: String!, $type: String!, $name: String!) {
+              project(entityName: $entity, name: $project) {
+                artifactType(name: $type) {
+                  artifactCollection(name: $name) {
+                    __typename
+                    ...ArtifactCollectionFields
+                  }
+                }
+              }
+            }
+
+            fragment ArtifactCollectionFields on ArtifactCollection {
+              __typename
+              id
+              name
+              description
+              createdAt
+              updatedAt
+              project {
+                ...ArtifactProjectInfo
+              }
+              type: defaultArtifactType {
+                name
+              }
+              tags {
+                edges {
+                  node {
+                    id
+                    name
+                  }
+                }
+              }
+            }
+
+            fragment ArtifactProjectInfo on Project {
+              id
+              internalId
+              name
+              entity {
+                name
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "type": type_,
+            "name": name,
+        }
+        response = self.execute(
+            query=query,
+            operation_name="GetArtifactCollection",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(
+            GetArtifactCollection, data, operation_name="GetArtifactCollection"
+        )
+
+    def get_artifact_collection_any_type(
+        self, entity: str, project: str, name: str, **kwargs: Any
+    ) -> "GetArtifactCollectionAnyType":
+        from .get_artifact_collection_any_type import GetArtifactCollectionAnyType
+
+        query = gql("""
+            query GetArtifactCollectionAnyType($entity: String!, $project: String!, $name: String!) {
+              project(entityName: $entity, name: $project) {
+                artifactCollection(name: $name) {
+                  __typename
+                  ...ArtifactCollectionFields
+                }
+              }
+            }
+
+            fragment ArtifactCollectionFields on ArtifactCollection {
+              __typename
+              id
+              name
+              description
+              createdAt
+              updatedAt
+              project {
+                ...ArtifactProjectInfo
+              }
+              type: defaultArtifactType {
+                name
+              }
+              tags {
+                edges {
+                  node {
+                    id
+                    name
+                  }
+                }
+              }
+            }
+
+            fragment ArtifactProjectInfo on Project {
+              id
+              internalId
+              name
+              entity {
+                name
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "name": name,
+        }
+        response = self.execute(
+            query=query,
+            operation_name="GetArtifactCollectionAnyType",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(
+            GetArtifactCollectionAnyType, data, operation_name="GetArtifactCollectionAnyType"
+        )
+
+    def get_artifact_collections(
+        self,
+        entity: str,
+        project: str,
+        type_: str,
+        cursor: Union[Optional[str], "UnsetType"] = UNSET,
+        per_page: Union[Optional[int], "UnsetType"] = UNSET,
+        filters: Union[Optional[Any], "UnsetType"] = UNSET,
+        order: Union[Optional[str], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "GetArtifactCollections":
+        from .get_artifact_collections import GetArtifactCollections
+
+        query = gql("""
+            query GetArtifactCollections($entity: String!, $project: String!, $type: String!, $cursor: String, $perPage: Int, $filters: JSONString, $order: String) {
+              project(entityName: $entity, name: $project) {
+                artifactType(name: $type) {
+                  artifactCollections(
+                    after: $cursor
+                    first: $perPage
+                    filters: $filters
+                    order: $order
+                  ) {
+                    totalCount
+                    pageInfo {
+                      ...RunPageInfo
+                    }
+                    edges {
+                      node {
+                        __typename
+                        ...ArtifactCollectionFields
+                      }
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment ArtifactCollectionFields on ArtifactCollection {
+              __typename
+              id
+              name
+              description
+              createdAt
+              updatedAt
+              project {
+                ...ArtifactProjectInfo
+              }
+              type: defaultArtifactType {
+                name
+              }
+              tags {
+                edges {
+                  node {
+                    id
+                    name
+                  }
+                }
+              }
+            }
+
+            fragment ArtifactProjectInfo on Project {
+              id
+              internalId
+              name
+              entity {
+                name
+              }
+            }
+
+            fragment RunPageInfo on PageInfo {
+              endCursor
+              hasNextPage
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "type": type_,
+            "cursor": cursor,
+            "perPage": per_page,
+            "filters": serialize_json_string(filters),
+            "order": order,
+        }
+        response = self.execute(
+            query=query,
+            operation_name="GetArtifactCollections",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(
+            GetArtifactCollections, data, operation_name="GetArtifactCollections"
+        )
+
+    def get_project_artifact_collections(
+        self,
+        entity: str,
+        project: str,
+        cursor: Union[Optional[str], "UnsetType"] = UNSET,
+        per_page: Union[Optional[int], "UnsetType"] = UNSET,
+        filters: Union[Optional[Any], "UnsetType"] = UNSET,
+        order: Union[Optional[str], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "GetProjectArtifactCollections":
+        from .get_project_artifact_collections import GetProjectArtifactCollections
+
+        query = gql("""
+            query GetProjectArtifactCollections($entity: String!, $project: String!, $cursor: String, $perPage: Int, $filters: JSONString, $order: String) {
+              project(entityName: $entity, name: $project) {
+                artifactCollections(
+                  after: $cursor
+                  first: $perPage
+                  filters: $filters
+                  order: $order
+                ) {
+                  totalCount
+                  pageInfo {
+                    ...RunPageInfo
+                  }
+                  edges {
+                    node {
+                      __typename
+                      ...ArtifactCollectionFields
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment ArtifactCollectionFields on ArtifactCollection {
+              __typename
+              id
+              name
+              description
+              createdAt
+              updatedAt
+              project {
+                ...ArtifactProjectInfo
+              }
+              type: defaultArtifactType {
+                name
+              }
+              tags {
+                edges {
+                  node {
+                    id
+                    name
+                  }
+                }
+              }
+            }
+
+            fragment ArtifactProjectInfo on Project {
+              id
+              internalId
+              name
+              entity {
+                name
+              }
+            }
+
+            fragment RunPageInfo on PageInfo {
+              endCursor
+              hasNextPage
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "cursor": cursor,
+            "perPage": per_page,
+            "filters": serialize_json_string(filters),
+            "order": order,
+        }
+        response = self.execute(
+            query=query,
+            operation_name="GetProjectArtifactCollections",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(
+            GetProjectArtifactCollections, data, operation_name="GetProjectArtifactCollections"
+        )
+
+    def get_artifact_collection_aliases(
+        self,
+        id: str,
+        cursor: Union[Optional[str], "UnsetType"] = UNSET,
+        per_page: Union[Optional[int], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "GetArtifactCollectionAliases":
+        from .get_artifact_collection_aliases import GetArtifactCollectionAliases
+
+        query = gql("""
+            query GetArtifactCollectionAliases($id: ID!, $cursor: String, $perPage: Int = 1000) {
+              artifactCollection(id: $id) {
+                __typename
+                aliases(after: $cursor, first: $perPage) {
+                  pageInfo {
+                    ...RunPageInfo
+                  }
+                  edges {
+                    node {
+                      id
+                      alias
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment RunPageInfo on PageInfo {
+              endCursor
+              hasNextPage
+            }
+            """)
+        variables: dict[str, object] = {"id": id, "cursor": cursor, "perPage": per_page}
+        response = self.execute(
+            query=query,
+            operation_name="GetArtifactCollectionAliases",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(
+            GetArtifactCollectionAliases, data, operation_name="GetArtifactCollectionAliases"
+        )
+
+    def update_artifact(self, input: "UpdateArtifactInput", **kwargs: Any) -> "UpdateArtifact":
+        from .update_artifact import UpdateArtifact
+
+        query = gql("""
+            mutation UpdateArtifact($input: UpdateArtifactInput!) {
+              updateArtifact(input: $input) {
+                artifact {
+                  ...ArtifactWithAliases
+                }
+              }
+            }
+
+            fragment ArtifactFields on Artifact {
+              id
+              artifactSequence {
+                name
+                project {
+                  ...ArtifactProjectInfo
+                }
+              }
+              versionIndex
+              artifactType {
+                name
+              }
+              description
+              metadata
+              ttlDurationSeconds
+              ttlIsInherited
+              tags {
+                id
+                name
+              }
+              historyStep
+              state
+              size
+              digest
+              digestAlgorithm
+              commitHash
+              fileCount
+              createdAt
+              updatedAt
+            }
+
+            fragment ArtifactProjectInfo on Project {
+              id
+              internalId
+              name
+              entity {
+                name
+              }
+            }
+
+            fragment ArtifactWithAliases on Artifact {
+              ...ArtifactFields
+              aliases {
+                id
+                alias
+                artifactCollection {
+                  __typename
+                  name
+                  project {
+                    ...ArtifactProjectInfo
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = self.execute(
+            query=query,
+            operation_name="UpdateArtifact",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(UpdateArtifact, data, operation_name="UpdateArtifact")
+
+    def add_artifact_aliases(self, input: "AddAliasesInput", **kwargs: Any) -> "AddArtifactAliases":
+        from .add_artifact_aliases import AddArtifactAliases
+
+        query = gql("""
+            mutation AddArtifactAliases($input: AddAliasesInput!) {
+              addAliases(input: $input) {
+                success
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = self.execute(
+            query=query,
+            operation_name="AddArtifactAliases",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(AddArtifactAliases, data, operation_name="AddArtifactAliases")
+
+    def delete_artifact_aliases(
+        self, input: "DeleteAliasesInput", **kwargs: Any
+    ) -> "DeleteArtifactAliases":
+        from .delete_artifact_aliases import DeleteArtifactAliases
+
+        query = gql("""
+            mutation DeleteArtifactAliases($input: DeleteAliasesInput!) {
+              deleteAliases(input: $input) {
+                success
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = self.execute(
+            query=query,
+            operation_name="DeleteArtifactAliases",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(
+            DeleteArtifactAliases, data, operation_name="DeleteArtifactAliases"
+        )
+
+    def delete_artifact(self, input: "DeleteArtifactInput", **kwargs: Any) -> "DeleteArtifact":
+        from .delete_artifact import DeleteArtifact
+
+        query = gql("""
+            mutation DeleteArtifact($input: DeleteArtifactInput!) {
+              deleteArtifact(input: $input) {
+                artifact {
+                  id
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = self.execute(
+            query=query,
+            operation_name="DeleteArtifact",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(DeleteArtifact, data, operation_name="DeleteArtifact")
+
+    def link_artifact(self, input: "LinkArtifactInput", **kwargs: Any) -> "LinkArtifact":
+        from .link_artifact import LinkArtifact
+
+        query = gql("""
+            mutation LinkArtifact($input: LinkArtifactInput!) {
+              linkArtifact(input: $input) {
+                versionIndex
+                artifactMembership {
+                  ...ArtifactMembershipFields
+                }
+              }
+            }
+
+            fragment ArtifactFields on Artifact {
+              id
+              artifactSequence {
+                name
+                project {
+                  ...ArtifactProjectInfo
+                }
+              }
+              versionIndex
+              artifactType {
+                name
+              }
+              description
+              metadata
+              ttlDurationSeconds
+              ttlIsInherited
+              tags {
+                id
+                name
+              }
+              historyStep
+              state
+              size
+              digest
+              digestAlgorithm
+              commitHash
+              fileCount
+              createdAt
+              updatedAt
+            }
+
+            fragment ArtifactMembershipFields on ArtifactCollectionMembership {
+              id
+              versionIndex
+              createdAt
+              aliases {
+                id
+                alias
+              }
+              artifactCollection {
+                __typename
+                id
+                name
+                project {
+                  ...ArtifactProjectInfo
+                }
+              }
+              artifact {
+                ...ArtifactFields
+              }
+            }
+
+            fragment ArtifactProjectInfo on Project {
+              id
+              internalId
+              name
+              entity {
+                name
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = self.execute(
+            query=query,
+            operation_name="LinkArtifact",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(LinkArtifact, data, operation_name="LinkArtifact")
+
+    def unlink_artifact(self, input: "UnlinkArtifactInput", **kwargs: Any) -> "UnlinkArtifact":
+        from .unlink_artifact import UnlinkArtifact
+
+        query = gql("""
+            mutation UnlinkArtifact($input: UnlinkArtifactInput!) {
+              unlinkArtifact(input: $input) {
+                success
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = self.execute(
+            query=query,
+            operation_name="UnlinkArtifact",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(UnlinkArtifact, data, operation_name="UnlinkArtifact")
+
+    def use_artifact(self, input: "UseArtifactInput", **kwargs: Any) -> "UseArtifact":
+        from .use_artifact import UseArtifact
+
+        query = gql("""
+            mutation UseArtifact($input: UseArtifactInput!) {
+              useArtifact(input: $input) {
+                artifact {
+                  id
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = self.execute(
+            query=query,
+            operation_name="UseArtifact",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(UseArtifact, data, operation_name="UseArtifact")
+
+    def log_existing_artifact(
+        self, input: "CreateArtifactInput", **kwargs: Any
+    ) -> "LogExistingArtifact":
+        from .log_existing_artifact import LogExistingArtifact
+
+        query = gql("""
+            mutation LogExistingArtifact($input: CreateArtifactInput!) {
+              createArtifact(input: $input) {
+                artifact {
+                  id
+                  state
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = self.execute(
+            query=query,
+            operation_name="LogExistingArtifact",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(LogExistingArtifact, data, operation_name="LogExistingArtifact")
+
+    def update_artifact_sequence(
+        self, input: "UpdateArtifactSequenceInput", **kwargs: Any
+    ) -> "UpdateArtifactSequence":
+        from .update_artifact_sequence import UpdateArtifactSequence
+
+        query = gql("""
+            mutation UpdateArtifactSequence($input: UpdateArtifactSequenceInput!) {
+              updateArtifactSequence(input: $input) {
+                artifactCollection {
+                  __typename
+                  ...ArtifactCollectionFields
+                }
+              }
+            }
+
+            fragment ArtifactCollectionFields on ArtifactCollection {
+              __typename
+              id
+              name
+              description
+              createdAt
+              updatedAt
+              project {
+                ...ArtifactProjectInfo
+              }
+              type: defaultArtifactType {
+                name
+              }
+              tags {
+                edges {
+                  node {
+                    id
+                    name
+                  }
+                }
+              }
+            }
+
+            fragment ArtifactProjectInfo on Project {
+              id
+              internalId
+              name
+              entity {
+                name
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = self.execute(
+            query=query,
+            operation_name="UpdateArtifactSequence",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(
+            UpdateArtifactSequence, data, operation_name="UpdateArtifactSequence"
+        )
+
+    def update_artifact_portfolio(
+        self, input: "UpdateArtifactPortfolioInput", **kwargs: Any
+    ) -> "UpdateArtifactPortfolio":
+        from .update_artifact_portfolio import UpdateArtifactPortfolio
+
+        query = gql("""
+            mutation UpdateArtifactPortfolio($input: UpdateArtifactPortfolioInput!) {
+              updateArtifactPortfolio(input: $input) {
+                artifactCollection {
+                  __typename
+                  ...ArtifactCollectionFields
+                }
+              }
+            }
+
+            fragment ArtifactCollectionFields on ArtifactCollection {
+              __typename
+              id
+              name
+              description
+              createdAt
+              updatedAt
+              project {
+                ...ArtifactProjectInfo
+              }
+              type: defaultArtifactType {
+                name
+              }
+              tags {
+                edges {
+                  node {
+                    id
+                    name
+                  }
+                }
+              }
+            }
+
+            fragment ArtifactProjectInfo on Project {
+              id
+              internalId
+              name
+              entity {
+                name
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = self.execute(
+            query=query,
+            operation_name="UpdateArtifactPortfolio",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(
+            UpdateArtifactPortfolio, data, operation_name="UpdateArtifactPortfolio"
+        )
+
+    def move_artifact_sequence(
+        self, input: "MoveArtifactSequenceInput", **kwargs: Any
+    ) -> "MoveArtifactSequence":
+        from .move_artifact_sequence import MoveArtifactSequence
+
+        query = gql("""
+            mutation MoveArtifactSequence($input: MoveArtifactSequenceInput!) {
+              moveArtifactSequence(input: $input) {
+                artifactCollection {
+                  __typename
+                  ...ArtifactCollectionFields
+                }
+              }
+            }
+
+            fragment ArtifactCollectionFields on ArtifactCollection {
+              __typename
+              id
+              name
+              description
+              createdAt
+              updatedAt
+              project {
+                ...ArtifactProjectInfo
+              }
+              type: defaultArtifactType {
+                name
+              }
+              tags {
+                edges {
+                  node {
+                    id
+                    name
+                  }
+                }
+              }
+            }
+
+            fragment ArtifactProjectInfo on Project {
+              id
+              internalId
+              name
+              entity {
+                name
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = self.execute(
+            query=query,
+            operation_name="MoveArtifactSequence",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(MoveArtifactSequence, data, operation_name="MoveArtifactSequence")
+
+    def delete_artifact_sequence(
+        self, input: "DeleteArtifactSequenceInput", **kwargs: Any
+    ) -> "DeleteArtifactSequence":
+        from .delete_artifact_sequence import DeleteArtifactSequence
+
+        query = gql("""
+            mutation DeleteArtifactSequence($input: DeleteArtifactSequenceInput!) {
+              deleteArtifactSequence(input: $input) {
+                artifactCollection {
+                  __typename
+                  id
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = self.execute(
+            query=query,
+            operation_name="DeleteArtifactSequence",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(
+            DeleteArtifactSequence, data, operation_name="DeleteArtifactSequence"
+        )
+
+    def delete_artifact_portfolio(
+        self, input: "DeleteArtifactPortfolioInput", **kwargs: Any
+    ) -> "DeleteArtifactPortfolio":
+        from .delete_artifact_portfolio import DeleteArtifactPortfolio
+
+        query = gql("""
+            mutation DeleteArtifactPortfolio($input: DeleteArtifactPortfolioInput!) {
+              deleteArtifactPortfolio(input: $input) {
+                artifactCollection {
+                  __typename
+                  id
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = self.execute(
+            query=query,
+            operation_name="DeleteArtifactPortfolio",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(
+            DeleteArtifactPortfolio, data, operation_name="DeleteArtifactPortfolio"
+        )
+
+    def add_artifact_collection_tags(
+        self, input: "CreateArtifactCollectionTagAssignmentsInput", **kwargs: Any
+    ) -> "AddArtifactCollectionTags":
+        from .add_artifact_collection_tags import AddArtifactCollectionTags
+
+        query = gql("""
+            mutation AddArtifactCollectionTags($input: CreateArtifactCollectionTagAssignmentsInput!) {
+              createArtifactCollectionTagAssignments(input: $input) {
+                tags {
+                  id
+                  name
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = self.execute(
+            query=query,
+            operation_name="AddArtifactCollectionTags",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(
+            AddArtifactCollectionTags, data, operation_name="AddArtifactCollectionTags"
+        )
+
+    def delete_artifact_collection_tags(
+        self, input: "DeleteArtifactCollectionTagAssignmentsInput", **kwargs: Any
+    ) -> "DeleteArtifactCollectionTags":
+        from .delete_artifact_collection_tags import DeleteArtifactCollectionTags
+
+        query = gql("""
+            mutation DeleteArtifactCollectionTags($input: DeleteArtifactCollectionTagAssignmentsInput!) {
+              deleteArtifactCollectionTagAssignments(input: $input) {
+                success
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = self.execute(
+            query=query,
+            operation_name="DeleteArtifactCollectionTags",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(
+            DeleteArtifactCollectionTags, data, operation_name="DeleteArtifactCollectionTags"
+        )
+
+    def create_artifact_version(
+        self, input: "CreateArtifactInput", **kwargs: Any
+    ) -> "CreateArtifactVersion":
+        from .create_artifact_version import CreateArtifactVersion
+
+        query = gql("""
+            mutation CreateArtifactVersion($input: CreateArtifactInput!) {
+              createArtifact(input: $input) {
+                artifact {
+                  id
+                  state
+                  artifactSequence {
+                    latestArtifact {
+                      id
+                    }
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = self.execute(
+            query=query,
+            operation_name="CreateArtifactVersion",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(
+            CreateArtifactVersion, data, operation_name="CreateArtifactVersion"
+        )
+
+    def create_artifact_manifest(
+        self,
+        artifact_id: str,
+        name: str,
+        digest: str,
+        entity_name: str,
+        project_name: str,
+        run_name: str,
+        include_upload: bool,
+        base_artifact_id: Union[Optional[str], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "CreateArtifactManifest":
+        from .create_artifact_manifest import CreateArtifactManifest
+
+        query = gql("""
+            mutation CreateArtifactManifest($artifactID: ID!, $baseArtifactID: ID, $name: String!, $digest: String!, $entityName: String!, $projectName: String!, $runName: String!, $includeUpload: Boolean!) {
+              createArtifactManifest(
+                input: {artifactID: $artifactID, baseArtifactID: $baseArtifactID, name: $name, digest: $digest, entityName: $entityName, projectName: $projectName, runName: $runName, type: FULL}
+              ) {
+                artifactManifest {
+                  id
+                  file {
+                    id
+                    uploadUrl @include(if: $includeUpload)
+                    uploadHeaders @include(if: $includeUpload)
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "artifactID": artifact_id,
+            "baseArtifactID": base_artifact_id,
+            "name": name,
+            "digest": digest,
+            "entityName": entity_name,
+            "projectName": project_name,
+            "runName": run_name,
+            "includeUpload": include_upload,
+        }
+        response = self.execute(
+            query=query,
+            operation_name="CreateArtifactManifest",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(
+            CreateArtifactManifest, data, operation_name="CreateArtifactManifest"
+        )
+
+    def create_artifact_files(
+        self, input: "CreateArtifactFilesInput", **kwargs: Any
+    ) -> "CreateArtifactFiles":
+        from .create_artifact_files import CreateArtifactFiles
+
+        query = gql("""
+            mutation CreateArtifactFiles($input: CreateArtifactFilesInput!) {
+              createArtifactFiles(input: $input) {
+                files {
+                  edges {
+                    node {
+                      storagePath
+                      uploadUrl
+                      uploadHeaders
+                      artifact {
+                        id
+                      }
+                    }
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = self.execute(
+            query=query,
+            operation_name="CreateArtifactFiles",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(CreateArtifactFiles, data, operation_name="CreateArtifactFiles")
+
+    def commit_artifact(self, artifact_id: str, **kwargs: Any) -> "CommitArtifact":
+        from .commit_artifact import CommitArtifact
+
+        query = gql("""
+            mutation CommitArtifact($artifactID: ID!) {
+              commitArtifact(input: {artifactID: $artifactID}) {
+                artifact {
+                  id
+                  digest
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"artifactID": artifact_id}
+        response = self.execute(
+            query=query,
+            operation_name="CommitArtifact",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(CommitArtifact, data, operation_name="CommitArtifact")
+
+    def get_artifact_membership(
+        self, entity: str, project: str, name: str, **kwargs: Any
+    ) -> "GetArtifactMembership":
+        from .get_artifact_membership import GetArtifactMembership
+
+        query = gql("""
+            query GetArtifactMembership($entity: String!, $project: String!, $name: String!) {
+              project(name: $project, entityName: $entity) {
+                artifactCollectionMembership(name: $name) {
+                  ...ArtifactMembershipFields
+                }
+              }
+            }
+
+            fragment ArtifactFields on Artifact {
+              id
+              artifactSequence {
+                name
+                project {
+                  ...ArtifactProjectInfo
+                }
+              }
+              versionIndex
+              artifactType {
+                name
+              }
+              description
+              metadata
+              ttlDurationSeconds
+              ttlIsInherited
+              tags {
+                id
+                name
+              }
+              historyStep
+              state
+              size
+              digest
+              digestAlgorithm
+              commitHash
+              fileCount
+              createdAt
+              updatedAt
+            }
+
+            fragment ArtifactMembershipFields on ArtifactCollectionMembership {
+              id
+              versionIndex
+              createdAt
+              aliases {
+                id
+                alias
+              }
+              artifactCollection {
+                __typename
+                id
+                name
+                project {
+                  ...ArtifactProjectInfo
+                }
+              }
+              artifact {
+                ...ArtifactFields
+              }
+            }
+
+            fragment ArtifactProjectInfo on Project {
+              id
+              internalId
+              name
+              entity {
+                name
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "name": name,
+        }
+        response = self.execute(
+            query=query,
+            operation_name="GetArtifactMembership",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(
+            GetArtifactMembership, data, operation_name="GetArtifactMembership"
+        )
+
+    def get_artifact_by_id(self, id: str, **kwargs: Any) -> "GetArtifactById":
+        from .get_artifact_by_id import GetArtifactById
+
+        query = gql("""
+            query GetArtifactById($id: ID!) {
+              artifact(id: $id) {
+                ...ArtifactWithAliases
+              }
+            }
+
+            fragment ArtifactFields on Artifact {
+              id
+              artifactSequence {
+                name
+                project {
+                  ...ArtifactProjectInfo
+                }
+              }
+              versionIndex
+              artifactType {
+                name
+              }
+              description
+              metadata
+              ttlDurationSeconds
+              ttlIsInherited
+              tags {
+                id
+                name
+              }
+              historyStep
+              state
+              size
+              digest
+              digestAlgorithm
+              commitHash
+              fileCount
+              createdAt
+              updatedAt
+            }
+
+            fragment ArtifactProjectInfo on Project {
+              id
+              internalId
+              name
+              entity {
+                name
+              }
+            }
+
+            fragment ArtifactWithAliases on Artifact {
+              ...ArtifactFields
+              aliases {
+                id
+                alias
+                artifactCollection {
+                  __typename
+                  name
+                  project {
+                    ...ArtifactProjectInfo
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = self.execute(
+            query=query, operation_name="GetArtifactById", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetArtifactById, data, operation_name="GetArtifactById")
+
+    def get_artifact_manifest(self, id: str, **kwargs: Any) -> "GetArtifactManifest":
+        from .get_artifact_manifest import GetArtifactManifest
+
+        query = gql("""
+            query GetArtifactManifest($id: ID!) {
+              artifact(id: $id) {
+                currentManifest {
+                  file {
+                    directUrl
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = self.execute(
+            query=query,
+            operation_name="GetArtifactManifest",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetArtifactManifest, data, operation_name="GetArtifactManifest")
+
+    def get_artifact_file_urls(
+        self,
+        entity: str,
+        project: str,
+        collection: str,
+        alias: str,
+        cursor: Union[Optional[str], "UnsetType"] = UNSET,
+        per_page: Union[Optional[int], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "GetArtifactFileUrls":
+        from .get_artifact_file_urls import GetArtifactFileUrls
+
+        query = gql("""
+            query GetArtifactFileUrls($entity: String!, $project: String!, $collection: String!, $alias: String!, $cursor: String, $perPage: Int) {
+              project(name: $project, entityName: $entity) {
+                artifactCollection(name: $collection) {
+                  __typename
+                  artifactMembership(aliasName: $alias) {
+                    files(after: $cursor, first: $perPage) {
+                      pageInfo {
+                        ...RunPageInfo
+                      }
+                      edges {
+                        node {
+                          name
+                          directUrl
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment RunPageInfo on PageInfo {
+              endCursor
+              hasNextPage
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "collection": collection,
+            "alias": alias,
+            "cursor": cursor,
+            "perPage": per_page,
+        }
+        response = self.execute(
+            query=query,
+            operation_name="GetArtifactFileUrls",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetArtifactFileUrls, data, operation_name="GetArtifactFileUrls")
+
+    def get_artifact_files(
+        self,
+        entity: str,
+        project: str,
+        collection: str,
+        alias: str,
+        file_names: Union[Optional[list[str]], "UnsetType"] = UNSET,
+        cursor: Union[Optional[str], "UnsetType"] = UNSET,
+        per_page: Union[Optional[int], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "GetArtifactFiles":
+        from .get_artifact_files import GetArtifactFiles
+
+        query = gql("""
+            query GetArtifactFiles($entity: String!, $project: String!, $collection: String!, $alias: String!, $fileNames: [String!], $cursor: String, $perPage: Int = 50) {
+              project(name: $project, entityName: $entity) {
+                artifactCollection(name: $collection) {
+                  __typename
+                  artifactMembership(aliasName: $alias) {
+                    files(names: $fileNames, after: $cursor, first: $perPage) {
+                      totalCount
+                      pageInfo {
+                        ...RunPageInfo
+                      }
+                      edges {
+                        node {
+                          ...RunFileFields
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment RunFileFields on File {
+              id
+              name
+              url
+              directUrl
+              sizeBytes
+              mimetype
+              updatedAt
+              md5
+            }
+
+            fragment RunPageInfo on PageInfo {
+              endCursor
+              hasNextPage
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "collection": collection,
+            "alias": alias,
+            "fileNames": file_names,
+            "cursor": cursor,
+            "perPage": per_page,
+        }
+        response = self.execute(
+            query=query,
+            operation_name="GetArtifactFiles",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetArtifactFiles, data, operation_name="GetArtifactFiles")
+
+    def get_artifacts(
+        self,
+        entity: str,
+        project: str,
+        type_: str,
+        collection: str,
+        cursor: Union[Optional[str], "UnsetType"] = UNSET,
+        per_page: Union[Optional[int], "UnsetType"] = UNSET,
+        order: Union[Optional[str], "UnsetType"] = UNSET,
+        filters: Union[Optional[Any], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "GetArtifacts":
+        from .get_artifacts import GetArtifacts
+
+        query = gql("""
+            query GetArtifacts($entity: String!, $project: String!, $type: String!, $collection: String!, $cursor: String, $perPage: Int = 50, $order: String, $filters: JSONString) {
+              project(entityName: $entity, name: $project) {
+                artifactType(name: $type) {
+                  artifactCollection(name: $collection) {
+                    __typename
+                    artifacts(after: $cursor, first: $perPage, order: $order, filters: $filters) {
+                      totalCount
+                      pageInfo {
+                        ...RunPageInfo
+                      }
+                      edges {
+                        version
+                        node {
+                          ...ArtifactWithAliases
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment ArtifactFields on Artifact {
+              id
+              artifactSequence {
+                name
+                project {
+                  ...ArtifactProjectInfo
+                }
+              }
+              versionIndex
+              artifactType {
+                name
+              }
+              description
+              metadata
+              ttlDurationSeconds
+              ttlIsInherited
+              tags {
+                id
+                name
+              }
+              historyStep
+              state
+              size
+              digest
+              digestAlgorithm
+              commitHash
+              fileCount
+              createdAt
+              updatedAt
+            }
+
+            fragment ArtifactProjectInfo on Project {
+              id
+              internalId
+              name
+              entity {
+                name
+              }
+            }
+
+            fragment ArtifactWithAliases on Artifact {
+              ...ArtifactFields
+              aliases {
+                id
+                alias
+                artifactCollection {
+                  __typename
+                  name
+                  project {
+                    ...ArtifactProjectInfo
+                  }
+                }
+              }
+            }
+
+            fragment RunPageInfo on PageInfo {
+              endCursor
+              hasNextPage
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "type": type_,
+            "collection": collection,
+            "cursor": cursor,
+            "perPage": per_page,
+            "order": order,
+            "filters": serialize_json_string(filters),
+        }
+        response = self.execute(
+            query=query, operation_name="GetArtifacts", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetArtifacts, data, operation_name="GetArtifacts")
+
+    def get_run_output_artifacts(
+        self,
+        entity: str,
+        project: str,
+        run: str,
+        cursor: Union[Optional[str], "UnsetType"] = UNSET,
+        per_page: Union[Optional[int], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "GetRunOutputArtifacts":
+        from .get_run_output_artifacts import GetRunOutputArtifacts
+
+        query = gql("""
+            query GetRunOutputArtifacts($entity: String!, $project: String!, $run: String!, $cursor: String, $perPage: Int) {
+              project(entityName: $entity, name: $project) {
+                run(name: $run) {
+                  outputArtifacts(after: $cursor, first: $perPage) {
+                    totalCount
+                    pageInfo {
+                      ...RunPageInfo
+                    }
+                    edges {
+                      node {
+                        ...ArtifactWithAliases
+                      }
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment ArtifactFields on Artifact {
+              id
+              artifactSequence {
+                name
+                project {
+                  ...ArtifactProjectInfo
+                }
+              }
+              versionIndex
+              artifactType {
+                name
+              }
+              description
+              metadata
+              ttlDurationSeconds
+              ttlIsInherited
+              tags {
+                id
+                name
+              }
+              historyStep
+              state
+              size
+              digest
+              digestAlgorithm
+              commitHash
+              fileCount
+              createdAt
+              updatedAt
+            }
+
+            fragment ArtifactProjectInfo on Project {
+              id
+              internalId
+              name
+              entity {
+                name
+              }
+            }
+
+            fragment ArtifactWithAliases on Artifact {
+              ...ArtifactFields
+              aliases {
+                id
+                alias
+                artifactCollection {
+                  __typename
+                  name
+                  project {
+                    ...ArtifactProjectInfo
+                  }
+                }
+              }
+            }
+
+            fragment RunPageInfo on PageInfo {
+              endCursor
+              hasNextPage
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "run": run,
+            "cursor": cursor,
+            "perPage": per_page,
+        }
+        response = self.execute(
+            query=query,
+            operation_name="GetRunOutputArtifacts",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(
+            GetRunOutputArtifacts, data, operation_name="GetRunOutputArtifacts"
+        )
+
+    def get_run_input_artifacts(
+        self,
+        entity: str,
+        project: str,
+        run: str,
+        cursor: Union[Optional[str], "UnsetType"] = UNSET,
+        per_page: Union[Optional[int], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "GetRunInputArtifacts":
+        from .get_run_input_artifacts import GetRunInputArtifacts
+
+        query = gql("""
+            query GetRunInputArtifacts($entity: String!, $project: String!, $run: String!, $cursor: String, $perPage: Int) {
+              project(entityName: $entity, name: $project) {
+                run(name: $run) {
+                  inputArtifacts(after: $cursor, first: $perPage) {
+                    totalCount
+                    pageInfo {
+                      ...RunPageInfo
+                    }
+                    edges {
+                      node {
+                        ...ArtifactWithAliases
+                      }
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment ArtifactFields on Artifact {
+              id
+              artifactSequence {
+                name
+                project {
+                  ...ArtifactProjectInfo
+                }
+              }
+              versionIndex
+              artifactType {
+                name
+              }
+              description
+              metadata
+              ttlDurationSeconds
+              ttlIsInherited
+              tags {
+                id
+                name
+              }
+              historyStep
+              state
+              size
+              digest
+              digestAlgorithm
+              commitHash
+              fileCount
+              createdAt
+              updatedAt
+            }
+
+            fragment ArtifactProjectInfo on Project {
+              id
+              internalId
+              name
+              entity {
+                name
+              }
+            }
+
+            fragment ArtifactWithAliases on Artifact {
+              ...ArtifactFields
+              aliases {
+                id
+                alias
+                artifactCollection {
+                  __typename
+                  name
+                  project {
+                    ...ArtifactProjectInfo
+                  }
+                }
+              }
+            }
+
+            fragment RunPageInfo on PageInfo {
+              endCursor
+              hasNextPage
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "run": run,
+            "cursor": cursor,
+            "perPage": per_page,
+        }
+        response = self.execute(
+            query=query,
+            operation_name="GetRunInputArtifacts",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetRunInputArtifacts, data, operation_name="GetRunInputArtifacts")
+
+    def get_artifact_created_by(self, id: str, **kwargs: Any) -> "GetArtifactCreatedBy":
+        from .get_artifact_created_by import GetArtifactCreatedBy
+
+        query = gql("""
+            query GetArtifactCreatedBy($id: ID!) {
+              artifact(id: $id) {
+                createdBy {
+                  __typename
+                  ... on Run {
+                    ...ArtifactRunInfo
+                  }
+                }
+              }
+            }
+
+            fragment ArtifactProjectInfo on Project {
+              id
+              internalId
+              name
+              entity {
+                name
+              }
+            }
+
+            fragment ArtifactRunInfo on Run {
+              id
+              name
+              project {
+                ...ArtifactProjectInfo
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = self.execute(
+            query=query,
+            operation_name="GetArtifactCreatedBy",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetArtifactCreatedBy, data, operation_name="GetArtifactCreatedBy")
+
+    def get_artifact_used_by(self, id: str, **kwargs: Any) -> "GetArtifactUsedBy":
+        from .get_artifact_used_by import GetArtifactUsedBy
+
+        query = gql("""
+            query GetArtifactUsedBy($id: ID!) {
+              artifact(id: $id) {
+                usedBy {
+                  edges {
+                    node {
+                      ...ArtifactRunInfo
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment ArtifactProjectInfo on Project {
+              id
+              internalId
+              name
+              entity {
+                name
+              }
+            }
+
+            fragment ArtifactRunInfo on Run {
+              id
+              name
+              project {
+                ...ArtifactProjectInfo
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = self.execute(
+            query=query,
+            operation_name="GetArtifactUsedBy",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetArtifactUsedBy, data, operation_name="GetArtifactUsedBy")
+
+    def get_artifact_memberships(self, id: str, **kwargs: Any) -> "GetArtifactMemberships":
+        from .get_artifact_memberships import GetArtifactMemberships
+
+        query = gql("""
+            query GetArtifactMemberships($id: ID!) {
+              artifact(id: $id) {
+                artifactMemberships {
+                  edges {
+                    node {
+                      ...ArtifactMembershipFields
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment ArtifactFields on Artifact {
+              id
+              artifactSequence {
+                name
+                project {
+                  ...ArtifactProjectInfo
+                }
+              }
+              versionIndex
+              artifactType {
+                name
+              }
+              description
+              metadata
+              ttlDurationSeconds
+              ttlIsInherited
+              tags {
+                id
+                name
+              }
+              historyStep
+              state
+              size
+              digest
+              digestAlgorithm
+              commitHash
+              fileCount
+              createdAt
+              updatedAt
+            }
+
+            fragment ArtifactMembershipFields on ArtifactCollectionMembership {
+              id
+              versionIndex
+              createdAt
+              aliases {
+                id
+                alias
+              }
+              artifactCollection {
+                __typename
+                id
+                name
+                project {
+                  ...ArtifactProjectInfo
+                }
+              }
+              artifact {
+                ...ArtifactFields
+              }
+            }
+
+            fragment ArtifactProjectInfo on Project {
+              id
+              internalId
+              name
+              entity {
+                name
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = self.execute(
+            query=query,
+            operation_name="GetArtifactMemberships",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(
+            GetArtifactMemberships, data, operation_name="GetArtifactMemberships"
+        )
+
     def get_run_log_lines(
         self,
         entity: str,

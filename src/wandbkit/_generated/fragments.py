@@ -3,7 +3,7 @@
 # Fix problems in codegen.toml, tools/codegen/ or the .graphql sources, never here.
 
 from datetime import datetime
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, Literal, Optional
 
 from pydantic import BeforeValidator, Field
 
@@ -13,6 +13,168 @@ from wandbkit._core.scalars import (
 )
 
 from .base_model import BaseModel
+from .enums import ArtifactDigestAlgorithm, ArtifactState
+
+
+class ArtifactProjectInfo(BaseModel):
+    id: str
+    internal_id: str = Field(alias="internalId")
+    name: str
+    entity: "ArtifactProjectInfoEntity"
+
+
+class ArtifactProjectInfoEntity(BaseModel):
+    name: str
+
+
+class ArtifactCollectionFields(BaseModel):
+    typename__: str = Field(alias="__typename")
+    id: str
+    name: str
+    description: Optional[str]
+    created_at: Annotated[datetime, BeforeValidator(parse_datetime)] = Field(alias="createdAt")
+    updated_at: Optional[Annotated[datetime, BeforeValidator(parse_datetime)]] = Field(
+        alias="updatedAt"
+    )
+    project: "ArtifactCollectionFieldsProject"
+    type_: "ArtifactCollectionFieldsType" = Field(alias="type")
+    tags: "ArtifactCollectionFieldsTags"
+
+
+class ArtifactCollectionFieldsProject(ArtifactProjectInfo):
+    pass
+
+
+class ArtifactCollectionFieldsType(BaseModel):
+    name: str
+
+
+class ArtifactCollectionFieldsTags(BaseModel):
+    edges: list["ArtifactCollectionFieldsTagsEdges"]
+
+
+class ArtifactCollectionFieldsTagsEdges(BaseModel):
+    node: "ArtifactCollectionFieldsTagsEdgesNode"
+
+
+class ArtifactCollectionFieldsTagsEdgesNode(BaseModel):
+    id: str
+    name: str
+
+
+class ArtifactFields(BaseModel):
+    id: str
+    artifact_sequence: "ArtifactFieldsArtifactSequence" = Field(alias="artifactSequence")
+    version_index: Optional[int] = Field(alias="versionIndex")
+    artifact_type: "ArtifactFieldsArtifactType" = Field(alias="artifactType")
+    description: Optional[str]
+    metadata: Optional[Annotated[Any, BeforeValidator(parse_json_string)]]
+    ttl_duration_seconds: int = Field(alias="ttlDurationSeconds")
+    ttl_is_inherited: bool = Field(alias="ttlIsInherited")
+    tags: list["ArtifactFieldsTags"]
+    history_step: Optional[int] = Field(alias="historyStep")
+    state: ArtifactState
+    size: int
+    digest: str
+    digest_algorithm: Optional[ArtifactDigestAlgorithm] = Field(alias="digestAlgorithm")
+    commit_hash: Optional[str] = Field(alias="commitHash")
+    file_count: int = Field(alias="fileCount")
+    created_at: Annotated[datetime, BeforeValidator(parse_datetime)] = Field(alias="createdAt")
+    updated_at: Optional[Annotated[datetime, BeforeValidator(parse_datetime)]] = Field(
+        alias="updatedAt"
+    )
+
+
+class ArtifactFieldsArtifactSequence(BaseModel):
+    name: str
+    project: "ArtifactFieldsArtifactSequenceProject"
+
+
+class ArtifactFieldsArtifactSequenceProject(ArtifactProjectInfo):
+    pass
+
+
+class ArtifactFieldsArtifactType(BaseModel):
+    name: str
+
+
+class ArtifactFieldsTags(BaseModel):
+    id: str
+    name: str
+
+
+class ArtifactMembershipFields(BaseModel):
+    id: str
+    version_index: Optional[int] = Field(alias="versionIndex")
+    created_at: Annotated[datetime, BeforeValidator(parse_datetime)] = Field(alias="createdAt")
+    aliases: list["ArtifactMembershipFieldsAliases"]
+    artifact_collection: Optional["ArtifactMembershipFieldsArtifactCollection"] = Field(
+        alias="artifactCollection"
+    )
+    artifact: Optional["ArtifactMembershipFieldsArtifact"]
+
+
+class ArtifactMembershipFieldsAliases(BaseModel):
+    id: str
+    alias: str
+
+
+class ArtifactMembershipFieldsArtifactCollection(BaseModel):
+    typename__: Literal["ArtifactCollection", "ArtifactPortfolio", "ArtifactSequence"] = Field(
+        alias="__typename"
+    )
+    id: str
+    name: str
+    project: "ArtifactMembershipFieldsArtifactCollectionProject"
+
+
+class ArtifactMembershipFieldsArtifactCollectionProject(ArtifactProjectInfo):
+    pass
+
+
+class ArtifactMembershipFieldsArtifact(ArtifactFields):
+    pass
+
+
+class ArtifactRunInfo(BaseModel):
+    id: str
+    name: str
+    project: Optional["ArtifactRunInfoProject"]
+
+
+class ArtifactRunInfoProject(ArtifactProjectInfo):
+    pass
+
+
+class ArtifactTypeFields(BaseModel):
+    id: str
+    name: str
+    description: Optional[str]
+    created_at: Annotated[datetime, BeforeValidator(parse_datetime)] = Field(alias="createdAt")
+
+
+class ArtifactWithAliases(ArtifactFields):
+    aliases: list["ArtifactWithAliasesAliases"]
+
+
+class ArtifactWithAliasesAliases(BaseModel):
+    id: str
+    alias: str
+    artifact_collection: Optional["ArtifactWithAliasesAliasesArtifactCollection"] = Field(
+        alias="artifactCollection"
+    )
+
+
+class ArtifactWithAliasesAliasesArtifactCollection(BaseModel):
+    typename__: Literal["ArtifactCollection", "ArtifactPortfolio", "ArtifactSequence"] = Field(
+        alias="__typename"
+    )
+    name: str
+    project: "ArtifactWithAliasesAliasesArtifactCollectionProject"
+
+
+class ArtifactWithAliasesAliasesArtifactCollectionProject(ArtifactProjectInfo):
+    pass
 
 
 class UserFields(BaseModel):
@@ -173,6 +335,13 @@ class TeamFieldsMembers(TeamMember):
     pass
 
 
+ArtifactProjectInfo.model_rebuild()
+ArtifactCollectionFields.model_rebuild()
+ArtifactFields.model_rebuild()
+ArtifactMembershipFields.model_rebuild()
+ArtifactRunInfo.model_rebuild()
+ArtifactTypeFields.model_rebuild()
+ArtifactWithAliases.model_rebuild()
 UserFields.model_rebuild()
 ProjectFields.model_rebuild()
 RunFileFields.model_rebuild()

@@ -9,6 +9,178 @@ from pydantic import Field, PlainSerializer
 from wandbkit._core.scalars import serialize_json_string
 
 from .base_model import BaseModel
+from .enums import ArtifactDigestAlgorithm, ArtifactStorageLayout
+
+
+class AddAliasesInput(BaseModel):
+    aliases: list["ArtifactCollectionAliasInput"]
+    artifact_id: str = Field(alias="artifactID")
+    client_mutation_id: Optional[str] = Field(alias="clientMutationId", default=None)
+
+
+class ArtifactAliasInput(BaseModel):
+    artifact_collection_name: str = Field(alias="artifactCollectionName")
+    alias: str
+
+
+class ArtifactCollectionAliasInput(BaseModel):
+    alias: str
+    entity_name: str = Field(alias="entityName")
+    project_name: str = Field(alias="projectName")
+    artifact_collection_name: str = Field(alias="artifactCollectionName")
+
+
+class CreateArtifactCollectionTagAssignmentsInput(BaseModel):
+    entity_name: str = Field(alias="entityName")
+    project_name: str = Field(alias="projectName")
+    artifact_collection_name: str = Field(alias="artifactCollectionName")
+    tags: list["TagInput"]
+    client_mutation_id: Optional[str] = Field(alias="clientMutationID", default=None)
+
+
+class CreateArtifactFileSpecInput(BaseModel):
+    artifact_id: str = Field(alias="artifactID")
+    name: str
+    md_5: str = Field(alias="md5")
+    mimetype: Optional[str] = None
+    artifact_manifest_id: Optional[str] = Field(alias="artifactManifestID", default=None)
+    upload_parts_input: Optional[list["UploadPartsInput"]] = Field(
+        alias="uploadPartsInput", default=None
+    )
+    digest: Optional[str] = None
+
+
+class CreateArtifactFilesInput(BaseModel):
+    artifact_files: list["CreateArtifactFileSpecInput"] = Field(alias="artifactFiles")
+    storage_layout: ArtifactStorageLayout = Field(
+        alias="storageLayout", default=ArtifactStorageLayout.V1
+    )
+    cloud_region_id: Optional[str] = Field(alias="cloudRegionID", default=None)
+    client_mutation_id: Optional[str] = Field(alias="clientMutationId", default=None)
+    digest_algorithm: Optional[ArtifactDigestAlgorithm] = Field(
+        alias="digestAlgorithm", default=None
+    )
+
+
+class CreateArtifactInput(BaseModel):
+    entity_name: str = Field(alias="entityName")
+    project_name: str = Field(alias="projectName")
+    artifact_type_name: str = Field(alias="artifactTypeName")
+    artifact_collection_name: Optional[str] = Field(alias="artifactCollectionName", default=None)
+    artifact_collection_names: Optional[list[str]] = Field(
+        alias="artifactCollectionNames", default=None
+    )
+    run_name: Optional[str] = Field(alias="runName", default=None)
+    "deprecated"
+    digest: str
+    digest_algorithm: ArtifactDigestAlgorithm = Field(alias="digestAlgorithm")
+    description: Optional[str] = None
+    labels: Optional[Annotated[Any, PlainSerializer(serialize_json_string)]] = None
+    aliases: Optional[list["ArtifactAliasInput"]] = None
+    metadata: Optional[Annotated[Any, PlainSerializer(serialize_json_string)]] = None
+    ttl_duration_seconds: Optional[int] = Field(alias="ttlDurationSeconds", default=None)
+    history_step: Optional[int] = Field(alias="historyStep", default=None)
+    enable_digest_deduplication: Optional[bool] = Field(
+        alias="enableDigestDeduplication", default=False
+    )
+    distributed_id: Optional[str] = Field(alias="distributedID", default=None)
+    client_id: Optional[str] = Field(alias="clientID", default=None)
+    sequence_client_id: Optional[str] = Field(alias="sequenceClientID", default=None)
+    client_mutation_id: Optional[str] = Field(alias="clientMutationId", default=None)
+    tags: Optional[list["TagInput"]] = None
+    storage_region: Optional[str] = Field(alias="storageRegion", default=None)
+
+
+class DeleteAliasesInput(BaseModel):
+    aliases: list["ArtifactCollectionAliasInput"]
+    artifact_id: str = Field(alias="artifactID")
+    client_mutation_id: Optional[str] = Field(alias="clientMutationId", default=None)
+
+
+class DeleteArtifactCollectionTagAssignmentsInput(BaseModel):
+    entity_name: str = Field(alias="entityName")
+    project_name: str = Field(alias="projectName")
+    artifact_collection_name: str = Field(alias="artifactCollectionName")
+    tags: list["TagInput"]
+    client_mutation_id: Optional[str] = Field(alias="clientMutationID", default=None)
+
+
+class DeleteArtifactInput(BaseModel):
+    artifact_id: str = Field(alias="artifactID")
+    delete_aliases: Optional[bool] = Field(alias="deleteAliases", default=False)
+    client_mutation_id: Optional[str] = Field(alias="clientMutationId", default=None)
+
+
+class DeleteArtifactPortfolioInput(BaseModel):
+    artifact_portfolio_id: str = Field(alias="artifactPortfolioID")
+    client_mutation_id: Optional[str] = Field(alias="clientMutationId", default=None)
+
+
+class DeleteArtifactSequenceInput(BaseModel):
+    artifact_sequence_id: str = Field(alias="artifactSequenceID")
+    client_mutation_id: Optional[str] = Field(alias="clientMutationId", default=None)
+
+
+class LinkArtifactInput(BaseModel):
+    artifact_id: Optional[str] = Field(alias="artifactID", default=None)
+    artifact_portfolio_id: Optional[str] = Field(alias="artifactPortfolioID", default=None)
+    artifact_portfolio_name: Optional[str] = Field(alias="artifactPortfolioName", default=None)
+    entity_name: Optional[str] = Field(alias="entityName", default=None)
+    project_name: Optional[str] = Field(alias="projectName", default=None)
+    aliases: Optional[list["ArtifactAliasInput"]] = None
+    client_id: Optional[str] = Field(alias="clientID", default=None)
+    client_mutation_id: Optional[str] = Field(alias="clientMutationId", default=None)
+
+
+class MoveArtifactSequenceInput(BaseModel):
+    artifact_sequence_id: str = Field(alias="artifactSequenceID")
+    destination_artifact_type_name: str = Field(alias="destinationArtifactTypeName")
+    client_mutation_id: Optional[str] = Field(alias="clientMutationId", default=None)
+
+
+class TagInput(BaseModel):
+    tag_category_name: Optional[str] = Field(alias="tagCategoryName", default=None)
+    tag_name: str = Field(alias="tagName")
+    "new tag category name, allows alphanumeric chars, hyphens, underscores and spaces"
+    attributes: Optional[Annotated[Any, PlainSerializer(serialize_json_string)]] = None
+    "new tag name, allows alphanumeric chars, hyphens, underscores and spaces"
+
+
+class UnlinkArtifactInput(BaseModel):
+    artifact_id: str = Field(alias="artifactID")
+    artifact_portfolio_id: str = Field(alias="artifactPortfolioID")
+    client_mutation_id: Optional[str] = Field(alias="clientMutationId", default=None)
+
+
+class UpdateArtifactInput(BaseModel):
+    artifact_id: str = Field(alias="artifactID")
+    description: Optional[str] = None
+    labels: Optional[Annotated[Any, PlainSerializer(serialize_json_string)]] = None
+    aliases: Optional[list["ArtifactAliasInput"]] = None
+    metadata: Optional[Annotated[Any, PlainSerializer(serialize_json_string)]] = None
+    ttl_duration_seconds: Optional[int] = Field(alias="ttlDurationSeconds", default=None)
+    client_mutation_id: Optional[str] = Field(alias="clientMutationId", default=None)
+    tags_to_add: Optional[list["TagInput"]] = Field(alias="tagsToAdd", default=None)
+    tags_to_delete: Optional[list["TagInput"]] = Field(alias="tagsToDelete", default=None)
+
+
+class UpdateArtifactPortfolioInput(BaseModel):
+    artifact_portfolio_id: str = Field(alias="artifactPortfolioID")
+    name: Optional[str] = None
+    description: Optional[str] = None
+    client_mutation_id: Optional[str] = Field(alias="clientMutationId", default=None)
+
+
+class UpdateArtifactSequenceInput(BaseModel):
+    artifact_sequence_id: str = Field(alias="artifactSequenceID")
+    name: Optional[str] = None
+    description: Optional[str] = None
+    client_mutation_id: Optional[str] = Field(alias="clientMutationId", default=None)
+
+
+class UploadPartsInput(BaseModel):
+    part_number: int = Field(alias="partNumber")
+    hex_md_5: str = Field(alias="hexMD5")
 
 
 class UpsertBucketInput(BaseModel):
@@ -62,6 +234,17 @@ class UpsertModelInput(BaseModel):
     owner: Optional[str] = None
 
 
+class UseArtifactInput(BaseModel):
+    entity_name: str = Field(alias="entityName")
+    project_name: str = Field(alias="projectName")
+    run_name: str = Field(alias="runName")
+    artifact_id: str = Field(alias="artifactID")
+    used_as: Optional[str] = Field(alias="usedAs", default=None)
+    client_mutation_id: Optional[str] = Field(alias="clientMutationId", default=None)
+    artifact_entity_name: Optional[str] = Field(alias="artifactEntityName", default=None)
+    artifact_project_name: Optional[str] = Field(alias="artifactProjectName", default=None)
+
+
 class ArtifactTypeInput(BaseModel):
     name: str
     description: Optional[str] = None
@@ -72,4 +255,13 @@ class ProjectIconInput(BaseModel):
     color: str
 
 
+AddAliasesInput.model_rebuild()
+CreateArtifactCollectionTagAssignmentsInput.model_rebuild()
+CreateArtifactFileSpecInput.model_rebuild()
+CreateArtifactFilesInput.model_rebuild()
+CreateArtifactInput.model_rebuild()
+DeleteAliasesInput.model_rebuild()
+DeleteArtifactCollectionTagAssignmentsInput.model_rebuild()
+LinkArtifactInput.model_rebuild()
+UpdateArtifactInput.model_rebuild()
 UpsertModelInput.model_rebuild()

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 from wandbkit._core.config import Settings, resolve_settings
 from wandbkit._core.errors import UsageError
 from wandbkit._core.flavor_sync import MaybeAwaitable
+from wandbkit._sync.artifacts._api import ArtifactsMethods
+from wandbkit._sync.artifacts.links import wire_artifacts
 from wandbkit._sync.context import ClientContext
 from wandbkit._sync.projects import Project
 from wandbkit._sync.projects_api import ProjectsMethods
@@ -36,11 +38,17 @@ _OVERRIDE_KEYS = frozenset({"base_url", "entity", "project", "organization"})
 _IGNORED_OVERRIDE_KEYS = frozenset({"run", "_proxies"})
 
 
-class Api(ProjectsMethods, RunsMethods, SweepsMethods, TeamsMethods):
+class Api(
+    ProjectsMethods,
+    RunsMethods,
+    SweepsMethods,
+    TeamsMethods,
+    ArtifactsMethods,
+):
     """A client for the W&B public API, with the surface of ``wandb.Api``.
 
     Its methods come in one group per domain (``projects_api``, ``runs/_api``, ``sweeps_api``,
-    ``teams_api``); this class holds the configuration and wires the groups together.
+    ``teams_api``, ``artifacts/_api``); this class holds the configuration and wires them.
 
     Nothing is sent until a method needs the server. Configuration comes from the arguments,
     then the environment (``WANDB_API_KEY``, ``WANDB_BASE_URL``, ``WANDB_ENTITY``,
@@ -96,8 +104,8 @@ class Api(ProjectsMethods, RunsMethods, SweepsMethods, TeamsMethods):
         self._default_organization: str | None = given.get("organization")
         self._ctx = ClientContext(settings, http_client=http_client, transport=transport)
         # The loaders that let a lower domain hand out a higher one's objects.
-        self._load_sweep = load_sweep_on_demand
-        self._list_sweeps = list_sweeps_on_demand
+        self._load_sweep, self._list_sweeps = load_sweep_on_demand, list_sweeps_on_demand
+        wire_artifacts(self._ctx, organization=self._default_organization)
         self._features: dict[str, bool] | None = None
 
     # -- configuration -------------------------------------------------------------------
@@ -156,8 +164,7 @@ class Api(ProjectsMethods, RunsMethods, SweepsMethods, TeamsMethods):
         ``entity/project/sweeps/<id>`` a loaded ``Sweep``.
 
         Raises:
-            UsageError: the path is malformed, or names a report (not yet supported by this
-                version of wandbkit).
+            UsageError: the path is malformed, or names a report (not supported yet).
         """
         parsed = parse_path(path)
         if parsed.kind == "run":
@@ -172,10 +179,8 @@ class Api(ProjectsMethods, RunsMethods, SweepsMethods, TeamsMethods):
         return self.project(str(parsed.project), parsed.entity)
 
     def flush(self) -> None:
-        """Forget cached answers (viewer, default entity, server features).
-
-        Runs are never cached: every ``runs()``/``run()`` call reads the server afresh.
-        """
+        """Forget cached answers (viewer, default entity, server features); runs are never
+        cached: every ``runs()``/``run()`` call reads the server afresh."""
         self._ctx.forget()
         self._features = None
 

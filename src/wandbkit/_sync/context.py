@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
 from wandbkit._core.config import Settings
@@ -25,6 +25,27 @@ def app_url(base_url: str) -> str:
     if host.startswith("api."):
         host = host[len("api.") :]
     return f"{parts.scheme}://{host}{parts.path}".rstrip("/")
+
+
+LoaderT = TypeVar("LoaderT")
+
+
+class LoaderKey(Generic[LoaderT]):
+    """Names a loader a lower domain needs from a higher one (runs need artifacts, say).
+
+    The lower domain declares the key with the loader's protocol; the Api, which sees every
+    domain, provides the loader (``ctx.provide(key, loader)``); the lower domain then asks the
+    context for it (``ctx.loader(key)``) and never imports the higher domain.
+
+    Args:
+        what: what the loader gives, for the error when none was provided.
+    """
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+
+    def __repr__(self) -> str:
+        return f"LoaderKey({self.what!r})"
 
 
 def _no_viewer(operation: str) -> NotFoundError:
@@ -57,6 +78,25 @@ class ClientContext:
         self._client: WandbClient | None = None
         self._viewer: User | None = None
         self._default_entity: str | None = None
+        self._loaders: dict[LoaderKey[Any], Any] = {}
+        #: The organization registry names without one mean (``overrides["organization"]``).
+        self.default_organization: str | None = None
+
+    def provide(self, key: LoaderKey[LoaderT], loader: LoaderT) -> None:
+        """Make ``loader`` the one ``key`` names (the Api wires its domains this way)."""
+        self._loaders[key] = loader
+
+    def loader(self, key: LoaderKey[LoaderT]) -> LoaderT:
+        """The loader ``key`` names.
+
+        Raises:
+            UsageError: nothing provided it (an object built without an Api).
+        """
+        try:
+            found: LoaderT = self._loaders[key]
+        except KeyError:
+            raise UsageError(f"no loader of {key.what} is wired into this client") from None
+        return found
 
     @property
     def transport(self) -> Transport:

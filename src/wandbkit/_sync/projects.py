@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from wandbkit._core.errors import NotFoundError, UsageError
 from wandbkit._core.not_found import project_not_found
-from wandbkit._sync.context import ClientContext
+from wandbkit._sync.context import ClientContext, LoaderKey
 from wandbkit._sync.lazy import LazyRecord
 from wandbkit._sync.pagination import Page, RelayPaginator
 from wandbkit.paths import check_name
@@ -35,6 +35,32 @@ class SweepsLister(Protocol):
         filters: Mapping[str, Any] | None,
     ) -> Sweeps:
         """The sweeps of ``entity/project``, lazily."""
+
+
+class ProjectArtifactsLister(Protocol):
+    """Lists a project's artifact types and collections; projects sit below artifacts, so
+    the Api provides this under :data:`PROJECT_ARTIFACTS`."""
+
+    def types(
+        self, ctx: ClientContext, entity: str | None, project: str, per_page: int, /
+    ) -> RelayPaginator[Any]:
+        """The project's artifact types, lazily."""
+
+    def collections(
+        self,
+        ctx: ClientContext,
+        entity: str | None,
+        project: str,
+        filters: Mapping[str, Any] | None,
+        order: str | None,
+        per_page: int,
+        /,
+    ) -> RelayPaginator[Any]:
+        """The project's artifact collections of every type, lazily."""
+
+
+#: The key the Api provides the projects' artifacts lister under.
+PROJECT_ARTIFACTS: LoaderKey[ProjectArtifactsLister] = LoaderKey("a project's artifacts")
 
 
 class Project(LazyRecord["ProjectFields"]):
@@ -155,6 +181,22 @@ class Project(LazyRecord["ProjectFields"]):
         return self._list_sweeps(
             self._ctx, self._entity, self.name, per_page=per_page, filters=filters
         )
+
+    def artifacts_types(self, per_page: int = 50) -> RelayPaginator[Any]:
+        """The project's artifact types, lazily (``wandb`` spells the name so)."""
+        lister = self._ctx.loader(PROJECT_ARTIFACTS)
+        return lister.types(self._ctx, self._entity, self.name, per_page)
+
+    def collections(
+        self,
+        filters: Mapping[str, Any] | None = None,
+        order: str | None = None,
+        per_page: int = 50,
+    ) -> RelayPaginator[Any]:
+        """The project's artifact collections of every type, lazily (``len()`` is the
+        server's count)."""
+        lister = self._ctx.loader(PROJECT_ARTIFACTS)
+        return lister.collections(self._ctx, self._entity, self.name, filters, order, per_page)
 
     def to_dict(self) -> dict[str, Any]:
         """The project's fields as JSON-ready values, keyed as the server names them."""

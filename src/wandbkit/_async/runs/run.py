@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from wandbkit._async.context import ClientContext
 from wandbkit._async.lazy import LazyRecord
+from wandbkit._async.runs.artifact_links import AsyncRunArtifactLinks
 from wandbkit._async.runs.contents import AsyncRunContents
 from wandbkit._async.runs.fields import (
     AsyncSummary,
@@ -57,7 +58,7 @@ class SweepLoader(Protocol):
         """
 
 
-class AsyncRun(LazyRecord[HeavyFields], AsyncRunContents):
+class AsyncRun(LazyRecord[HeavyFields], AsyncRunContents, AsyncRunArtifactLinks):
     """One W&B run, typed.
 
     Light fields (id, name, state, tags, times, ...) arrive with the listing. Heavy fields

@@ -1,3 +1,13 @@
 # Generated from src/wandbkit/_async/artifacts/__init__.py by tools/codegen.py (unasync) — DO NOT EDIT.
 # Edit the async source and run `make codegen`; `make codegen-check` fails on drift.
-"""Artifacts: versions, collections, types, manifests, downloads and publishing."""
+"""Artifacts: versions, collections, types, manifests, downloads and publishing.
+
+Modules, lowest first (a module imports only those before it; the Api wires the way back up):
+``place`` (where a version was fetched from), ``resolve`` (names to the server's keys),
+``files`` (``ArtifactFiles``), ``contents`` (manifest, entries, download, verify, checkout;
+the transfer engine is ``transfer``), ``lineage`` (links, deletion, runs), ``artifact``
+(``Artifact``), ``versions`` (``Artifacts``, ``RunArtifacts``), ``collection``
+(``ArtifactCollection``), ``artifact_types`` (``ArtifactType`` and the listings of types and
+collections), ``links`` (the loaders wired into runs and projects) and ``_api`` (the Api's
+methods).
+"""

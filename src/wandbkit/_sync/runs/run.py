@@ -16,6 +16,7 @@ from wandbkit._core.not_found import project_not_found, run_not_found
 from wandbkit._lang.summary_merge import SUMMARY_KEYS_HEADER, encode_summary_keys
 from wandbkit._sync.context import ClientContext
 from wandbkit._sync.lazy import LazyRecord
+from wandbkit._sync.runs.artifact_links import RunArtifactLinks
 from wandbkit._sync.runs.contents import RunContents
 from wandbkit._sync.runs.fields import (
     HeavyFields,
@@ -59,7 +60,7 @@ class SweepLoader(Protocol):
         """
 
 
-class Run(LazyRecord[HeavyFields], RunContents):
+class Run(LazyRecord[HeavyFields], RunContents, RunArtifactLinks):
     """One W&B run, typed.
 
     Light fields (id, name, state, tags, times, ...) arrive with the listing. Heavy fields

@@ -1,0 +1,68 @@
+"""A version's stored files, listed page by page (``ArtifactFiles``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from wandbkit._async.artifacts.place import ArtifactPlace
+from wandbkit._async.context import ClientContext
+from wandbkit._async.files import AsyncFile
+from wandbkit._async.pagination import AsyncRelayPaginator, Page
+from wandbkit._core.errors import NotFoundError, UsageError
+
+
+class AsyncArtifactFiles(AsyncRelayPaginator[AsyncFile]):
+    """The stored files of a version, page by page (``len()`` is the server's count); each
+    is a ``File``, downloaded verified."""
+
+    def __init__(
+        self,
+        ctx: ClientContext,
+        place: ArtifactPlace,
+        *,
+        names: Sequence[str] | None = None,
+        per_page: int = 50,
+        start: str | None = None,
+    ) -> None:
+        super().__init__(per_page=per_page, start=start)
+        if names is not None and (
+            isinstance(names, str) or not all(isinstance(n, str) and n for n in names)
+        ):
+            raise UsageError(f"names must be a list of file paths, got {names!r}")
+        self._ctx = ctx
+        self._place = place
+        self.names = list(names) if names is not None else None
+
+    @property
+    def path(self) -> list[str]:
+        """``[entity, project, collection:version]`` of the version."""
+        place = self._place
+        return [place.entity, place.project, f"{place.collection}:{place.version}"]
+
+    async def _fetch(self, cursor: str | None) -> Page[AsyncFile]:
+        place = self._place
+        result = await self._ctx.client.get_artifact_files(
+            entity=place.entity,
+            project=place.project,
+            collection=place.collection,
+            alias=place.version,
+            file_names=self.names,
+            cursor=cursor,
+            per_page=self.per_page,
+        )
+        collection = result.project.artifact_collection if result.project is not None else None
+        membership = collection.artifact_membership if collection is not None else None
+        if membership is None:
+            raise NotFoundError(
+                f"artifact '{'/'.join(self.path)}' not found", operation_name="GetArtifactFiles"
+            )
+        connection = membership.files
+        if connection is None:
+            return Page([], None, False, 0)
+        items = [
+            AsyncFile(self._ctx, self.path, edge.node)
+            for edge in connection.edges
+            if edge.node is not None
+        ]
+        info = connection.page_info
+        return Page(items, info.end_cursor, info.has_next_page, connection.total_count)

@@ -1,0 +1,415 @@
+"""Publishing a new artifact version without the SDK (``wandb.Api`` cannot: it needs a run).
+
+``api.create_artifact("team/proj/dataset", type="dataset")`` gives an ``ArtifactDraft``; add
+files, directories and references, metadata, aliases and tags, then ``publish()`` sends the
+SDK's sequence: ``createArtifact`` (the server answers an existing version of the same digest:
+nothing more is sent) → ``createArtifactManifest`` → ``createArtifactFiles`` (no upload URL
+for content the server already stores) → the uploads, in parallel, each checked → the
+manifest, with every entry's birth artifact → ``commitArtifact``. Until the commit the version
+is pending and nobody sees it, so an interrupted publish leaves no half version; publishing
+again does the whole sequence again and uploads what is still missing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import tempfile
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
+
+from wandbkit._async.artifacts.artifact import AsyncArtifact
+from wandbkit._async.artifacts.place import check_aliases, check_metadata, place_in
+from wandbkit._async.artifacts.resolve import Where
+from wandbkit._async.context import ClientContext
+from wandbkit._core.errors import APIError, NotFoundError, UsageError
+from wandbkit._core.transfer import parse_upload_headers
+from wandbkit._values.artifacts import (
+    ArtifactManifest,
+    ManifestEntry,
+    check_tags,
+    manifest_path_problem,
+    ttl_to_seconds,
+)
+from wandbkit.paths import check_name, parse_collection_path
+
+if TYPE_CHECKING:
+    from wandbkit._async.artifacts.transfer import UploadTarget
+
+#: The name the manifest is stored under (as the SDK names it).
+MANIFEST_NAME = "wandb_manifest.json"
+#: Reference schemes a draft can hold (the download side fetches the same ones).
+REFERENCE_SCHEMES = frozenset({"http", "https", "file"})
+#: Files moving at once while publishing, unless ``max_workers`` says otherwise.
+DEFAULT_MAX_WORKERS = 16
+
+
+def _entry_name(name: str | None, default: str) -> str:
+    path = default if name is None else str(name).replace(os.sep, "/")
+    problem = manifest_path_problem(path)
+    if problem is not None:
+        raise UsageError(f"name: the artifact {problem}")
+    return path
+
+
+class AsyncArtifactDraft:
+    """A new artifact version being put together; ``publish()`` sends it.
+
+    Nothing is sent until ``publish()``. Files are read (their md5 computed) when added.
+
+    Args:
+        ctx: the client context.
+        name: ``[entity/]project/collection`` (a new collection is created on publish).
+        type: the artifact type (``dataset``, ``model``, ...).
+        description: the version's description.
+        metadata: JSON metadata (at most 100 keys).
+        aliases: aliases besides ``latest`` (which always moves to a new version).
+        tags: the version's tags.
+        ttl: how long the version is kept (``None``: the team's default).
+        run: the id of a run of the same project that logs the version (its lineage).
+    """
+
+    def __init__(
+        self,
+        ctx: ClientContext,
+        name: str,
+        type: str,
+        *,
+        description: str | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        aliases: Sequence[str] | None = None,
+        tags: Sequence[str] | None = None,
+        ttl: timedelta | None = None,
+        run: str | None = None,
+    ) -> None:
+        self._ctx = ctx
+        parsed = parse_collection_path(name)
+        self._where = Where(parsed)
+        self.collection_name = parsed.collection
+        self.type = check_name(type, "type")
+        if description is not None and not isinstance(description, str):
+            raise UsageError(f"description must be a string or None, got {description!r}")
+        self.description = description
+        self.metadata = check_metadata(dict(metadata or {}))
+        self.aliases = check_aliases(aliases or [])
+        self.tags = check_tags(tags or [])
+        self._ttl_seconds = None if ttl is None else ttl_to_seconds(ttl, inherit=False)
+        self.run = check_name(run, "run") if run is not None else None
+        self._entries: dict[str, ManifestEntry] = {}
+        self._sources: dict[str, Path] = {}
+
+    # -- contents ------------------------------------------------------------------------
+
+    def _add(self, entry: ManifestEntry, source: Path | None) -> None:
+        if entry.path in self._entries:
+            raise UsageError(f"the draft already has an entry at path {entry.path!r}")
+        self._entries[entry.path] = entry
+        if source is not None:
+            self._sources[entry.path] = source
+
+    def add_file(self, local_path: str | os.PathLike[str], name: str | None = None) -> str:
+        """Add a local file at ``name`` (default: its file name); returns the entry's path.
+
+        Raises:
+            UsageError: not a file, an unsafe name, or a path already in the draft.
+        """
+        from wandbkit._async.artifacts.transfer import file_md5_b64
+
+        source = Path(local_path)
+        if not source.is_file():
+            raise UsageError(f"local_path {str(source)!r} is not a file")
+        path = _entry_name(name, source.name)
+        digest, size = file_md5_b64(source)
+        self._add(ManifestEntry(path, digest, size, local_path=str(source)), source)
+        return path
+
+    def add_dir(self, local_path: str | os.PathLike[str], name: str | None = None) -> list[str]:
+        """Add every file under a local directory, under ``name/`` (default: at the root);
+        returns the entries' paths.
+
+        Raises:
+            UsageError: not a directory, or a path already in the draft.
+        """
+        root = Path(local_path)
+        if not root.is_dir():
+            raise UsageError(f"local_path {str(root)!r} is not a directory")
+        prefix = None if name is None else _entry_name(name, "")
+        added = []
+        for directory, subdirs, files in os.walk(root):
+            subdirs.sort()
+            for file_name in sorted(files):
+                source = Path(directory) / file_name
+                relative = source.relative_to(root).as_posix()
+                path = relative if prefix is None else f"{prefix}/{relative}"
+                added.append(self.add_file(source, name=path))
+        return added
+
+    def add_reference(
+        self,
+        uri: str,
+        name: str | None = None,
+        checksum: bool = True,
+        max_objects: int | None = None,
+    ) -> list[str]:
+        """Add a reference to content outside W&B: an ``http(s)://`` URL, or a ``file://``
+        file or directory (every file under it, at most ``max_objects``); returns the
+        entries' paths. A ``file://`` reference records its md5 (with ``checksum``); an HTTP
+        one its URL as its digest.
+
+        Raises:
+            UsageError: another scheme (``s3://``, ``gs://``...), or a missing local path.
+        """
+        parts = urlsplit(uri) if isinstance(uri, str) else None
+        if parts is None or parts.scheme not in REFERENCE_SCHEMES:
+            scheme = parts.scheme if parts is not None else type(uri).__name__
+            raise UsageError(
+                f"uri: references with scheme {scheme!r} are not supported; use http(s):// "
+                "or file://"
+            )
+        if parts.scheme != "file":
+            default = PurePosixPath(unquote(parts.path)).name or parts.netloc
+            path = _entry_name(name, default)
+            self._add(ManifestEntry(path, uri, None, ref=uri), None)
+            return [path]
+        local = Path(unquote(parts.path))
+        if local.is_dir():
+            files = sorted(p for p in local.rglob("*") if p.is_file())
+            if max_objects is not None and len(files) > max_objects:
+                raise UsageError(f"{uri!r} holds {len(files)} files, more than max_objects")
+            paths = []
+            for file in files:
+                relative = file.relative_to(local).as_posix()
+                paths.extend(
+                    self.add_reference(
+                        file.as_uri(), f"{name}/{relative}" if name else relative, checksum
+                    )
+                )
+            return paths
+        if not local.is_file():
+            raise UsageError(f"uri: {uri!r} names no local file or directory")
+        from wandbkit._async.artifacts.transfer import file_md5_b64
+
+        digest, size = file_md5_b64(local) if checksum else (uri, local.stat().st_size)
+        path = _entry_name(name, local.name)
+        self._add(ManifestEntry(path, digest, size, ref=local.as_uri()), None)
+        return [path]
+
+    @property
+    def manifest(self) -> ArtifactManifest:
+        """The manifest the draft would publish (birth artifacts are given on publish)."""
+        return ArtifactManifest.from_entries(self._entries.values())
+
+    @property
+    def digest(self) -> str:
+        """The version's digest: the same content gives the same digest, and the server then
+        answers the existing version instead of making a new one."""
+        return self.manifest.digest()
+
+    # -- publishing ----------------------------------------------------------------------
+
+    async def publish(
+        self, *, max_workers: int = DEFAULT_MAX_WORKERS, progress: bool | None = None
+    ) -> AsyncArtifact:
+        """Send the draft and commit it as the collection's next version (``latest`` moves to
+        it); returns the committed version.
+
+        Raises:
+            UsageError: the draft is empty.
+            GraphQLError: the server refused (no write access, a type mismatch...).
+            IntegrityError: an upload's size or md5 differed (nothing is committed).
+        """
+        if not self._entries:
+            raise UsageError("the draft holds no files: add_file/add_dir/add_reference first")
+        entity, project, _ = await self._where.locate(self._ctx)
+        manifest = self.manifest
+        created = await self._create(entity, project, manifest.digest())
+        artifact_id = created.id
+        if created.state.value == "COMMITTED":
+            return await self._fetch(artifact_id, entity, project)
+        latest = created.artifact_sequence.latest_artifact
+        base_id = latest.id if latest is not None and latest.id != artifact_id else None
+        first = await self._manifest(artifact_id, base_id, entity, project, "", upload=False)
+        births = await self._upload_files(artifact_id, first.id, max_workers, progress)
+        contents = {
+            path: ManifestEntry(
+                e.path, e.digest, e.size, e.ref, births.get(path, artifact_id), e.extra
+            )
+            for path, e in manifest.entries.items()
+        }
+        final = ArtifactManifest(contents, manifest.storage_policy, manifest.storage_policy_config)
+        await self._upload_manifest(final, artifact_id, base_id, entity, project)
+        committed = await self._ctx.client.commit_artifact(artifact_id=artifact_id)
+        if committed.commit_artifact is None:
+            raise APIError("the server committed nothing", operation_name="CommitArtifact")
+        return await self._fetch(artifact_id, entity, project)
+
+    async def _create(self, entity: str, project: str, digest: str) -> Any:
+        from wandbkit._generated.enums import ArtifactDigestAlgorithm
+        from wandbkit._generated.input_types import (
+            ArtifactAliasInput,
+            CreateArtifactInput,
+            TagInput,
+        )
+
+        collection = self.collection_name
+        aliases = ["latest", *[a for a in self.aliases if a != "latest"]]
+        values: dict[str, Any] = {
+            "entity_name": entity,
+            "project_name": project,
+            "artifact_type_name": self.type,
+            "artifact_collection_name": collection,
+            "digest": digest,
+            "digest_algorithm": ArtifactDigestAlgorithm.MANIFEST_MD5,
+            "aliases": [
+                ArtifactAliasInput(artifact_collection_name=collection, alias=a) for a in aliases
+            ],
+            "metadata": self.metadata or None,
+            "tags": [TagInput(tag_name=t) for t in self.tags],
+            "enable_digest_deduplication": True,
+            "client_id": secrets.token_hex(32),
+            "sequence_client_id": secrets.token_hex(32),
+        }
+        if self.description is not None:
+            values["description"] = self.description
+        if self._ttl_seconds is not None:
+            values["ttl_duration_seconds"] = self._ttl_seconds
+        if self.run is not None:
+            values["run_name"] = self.run
+        result = await self._ctx.client.create_artifact_version(input=CreateArtifactInput(**values))
+        if result.create_artifact is None:
+            raise APIError("the server created no artifact", operation_name="CreateArtifactVersion")
+        return result.create_artifact.artifact
+
+    async def _manifest(
+        self,
+        artifact_id: str,
+        base_id: str | None,
+        entity: str,
+        project: str,
+        digest: str,
+        *,
+        upload: bool,
+    ) -> Any:
+        result = await self._ctx.client.create_artifact_manifest(
+            artifact_id=artifact_id,
+            base_artifact_id=base_id,
+            name=MANIFEST_NAME,
+            digest=digest,
+            entity_name=entity,
+            project_name=project,
+            run_name=self.run or "",
+            include_upload=upload,
+        )
+        if result.create_artifact_manifest is None:
+            raise APIError("the server made no manifest", operation_name="CreateArtifactManifest")
+        return result.create_artifact_manifest.artifact_manifest
+
+    async def _upload_files(
+        self, artifact_id: str, manifest_id: str, max_workers: int, progress: bool | None
+    ) -> dict[str, str]:
+        """Upload what the server lacks; returns each stored file's birth artifact id."""
+        from wandbkit._async.artifacts.transfer import LocalFile, UploadTarget, upload_files
+        from wandbkit._generated.enums import ArtifactStorageLayout
+        from wandbkit._generated.input_types import (
+            CreateArtifactFilesInput,
+            CreateArtifactFileSpecInput,
+        )
+
+        stored = [e for e in self._entries.values() if not e.is_reference]
+        if not stored:
+            return {}
+        specs = [
+            CreateArtifactFileSpecInput(
+                artifact_id=artifact_id,
+                artifact_manifest_id=manifest_id,
+                name=entry.path,
+                md_5=entry.digest,
+                digest=entry.digest,
+            )
+            for entry in stored
+        ]
+        result = await self._ctx.client.create_artifact_files(
+            input=CreateArtifactFilesInput(
+                artifact_files=specs, storage_layout=ArtifactStorageLayout.V2
+            )
+        )
+        edges = result.create_artifact_files.files.edges if result.create_artifact_files else []
+        if len(edges) != len(stored):
+            raise APIError(
+                f"the server answered {len(edges)} upload slots for {len(stored)} files",
+                operation_name="CreateArtifactFiles",
+            )
+        births: dict[str, str] = {}
+        targets: list[UploadTarget] = []
+        for entry, edge in zip(stored, edges, strict=True):
+            node = edge.node
+            if node is None:
+                raise APIError(
+                    f"no upload slot for {entry.path!r}", operation_name="CreateArtifactFiles"
+                )
+            if node.artifact is not None:
+                births[entry.path] = node.artifact.id
+            if node.upload_url is not None:
+                local = LocalFile(
+                    entry.path, self._sources[entry.path], entry.digest, entry.size or 0
+                )
+                headers = parse_upload_headers(node.upload_headers)
+                targets.append(UploadTarget(local, node.upload_url, headers))
+        if targets:
+            await upload_files(self._ctx, targets, max_workers=max_workers, progress=progress)
+        return births
+
+    async def _upload_manifest(
+        self,
+        manifest: ArtifactManifest,
+        artifact_id: str,
+        base_id: str | None,
+        entity: str,
+        project: str,
+    ) -> None:
+        from wandbkit._async.artifacts.transfer import (
+            LocalFile,
+            UploadTarget,
+            file_md5_b64,
+            upload_files,
+        )
+
+        body = json.dumps(manifest.to_json(), separators=(",", ":"), sort_keys=True).encode()
+        handle, name = tempfile.mkstemp(prefix=".wk-manifest-", suffix=".json")
+        try:
+            with os.fdopen(handle, "wb") as sink:
+                sink.write(body)
+            digest, size = file_md5_b64(Path(name))
+            answer = await self._manifest(
+                artifact_id, base_id, entity, project, digest, upload=True
+            )
+            url = answer.file.upload_url
+            if url is None:
+                raise APIError(
+                    "the server gave no manifest upload URL",
+                    operation_name="CreateArtifactManifest",
+                )
+            local = LocalFile(MANIFEST_NAME, Path(name), digest, size)
+            target = UploadTarget(
+                local, url, parse_upload_headers(answer.file.upload_headers or [])
+            )
+            await upload_files(self._ctx, [target], max_workers=1, progress=False)
+        finally:
+            os.unlink(name)
+
+    async def _fetch(self, artifact_id: str, entity: str, project: str) -> AsyncArtifact:
+        found = await self._ctx.client.get_artifact_by_id(id=artifact_id)
+        if found.artifact is None:
+            raise NotFoundError(f"artifact {artifact_id!r} not found after publishing")
+        place = place_in(found.artifact, entity, project, self.collection_name)
+        return AsyncArtifact(self._ctx, found.artifact, place)
+
+    def __repr__(self) -> str:
+        return (
+            f"<{type(self).__name__} {self.collection_name} ({self.type}), "
+            f"{len(self._entries)} entries>"
+        )

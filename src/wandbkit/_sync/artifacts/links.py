@@ -1,0 +1,194 @@
+# Generated from src/wandbkit/_async/artifacts/links.py by tools/codegen.py (unasync) — DO NOT EDIT.
+# Edit the async source and run `make codegen`; `make codegen-check` fails on drift.
+"""The loaders the Api wires into lower domains: a run's artifacts (``Run.logged_artifacts``,
+``use_artifact``, ``log_artifact``) and a project's (``Project.artifacts_types``,
+``collections``). Importing this module loads none of the artifacts code."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from typing import TYPE_CHECKING, Any, Literal
+
+from wandbkit._core.errors import APIError, UsageError
+from wandbkit._sync.artifacts.artifact import COLLECTION_HANDLE
+from wandbkit._sync.projects import PROJECT_ARTIFACTS
+from wandbkit._sync.runs.artifact_links import RUN_ARTIFACTS
+
+if TYPE_CHECKING:
+    from wandbkit._sync.artifacts.artifact import Artifact
+    from wandbkit._sync.artifacts.artifact_types import (
+        ArtifactTypes,
+        ProjectArtifactCollections,
+    )
+    from wandbkit._sync.artifacts.collection import ArtifactCollection
+    from wandbkit._sync.artifacts.versions import RunArtifacts
+    from wandbkit._sync.context import ClientContext
+
+
+def _artifact_of(ctx: ClientContext, artifact: Any, argument: str) -> Artifact:
+    from wandbkit._sync.artifacts.artifact import Artifact, fetch_artifact_by_name
+
+    if isinstance(artifact, Artifact):
+        return artifact
+    if isinstance(artifact, str):
+        return fetch_artifact_by_name(ctx, artifact, argument=argument)
+    raise UsageError(
+        f"{argument} must be an Artifact from api.artifact() or an artifact name, got "
+        f"{type(artifact).__name__}"
+    )
+
+
+class RunArtifactsOnDemand:
+    """The ``RunArtifactsLoader`` the Api wires into runs."""
+
+    def listed(
+        self,
+        ctx: ClientContext,
+        entity: str,
+        project: str,
+        run_id: str,
+        mode: Literal["logged", "used"],
+        per_page: int,
+        /,
+    ) -> RunArtifacts:
+        """The versions the run logged or used, lazily."""
+        from wandbkit._sync.artifacts.versions import RunArtifacts
+
+        return RunArtifacts(ctx, entity, project, run_id, mode, per_page)
+
+    def use(
+        self,
+        ctx: ClientContext,
+        entity: str,
+        project: str,
+        run_id: str,
+        artifact: Any,
+        use_as: str | None,
+        /,
+    ) -> Artifact:
+        """``useArtifact``: the version becomes an input of the run."""
+        from wandbkit._generated.input_types import UseArtifactInput
+
+        if use_as is not None and not isinstance(use_as, str):
+            raise UsageError(f"use_as must be a string or None, got {type(use_as).__name__}")
+        found = _artifact_of(ctx, artifact, "artifact")
+        values: dict[str, Any] = {
+            "entity_name": entity,
+            "project_name": project,
+            "run_name": run_id,
+            "artifact_id": found.id,
+        }
+        if use_as is not None:
+            values["used_as"] = use_as
+        if (found.source_entity, found.source_project) != (entity, project):
+            values["artifact_entity_name"] = found.source_entity
+            values["artifact_project_name"] = found.source_project
+        ctx.client.use_artifact(input=UseArtifactInput(**values))
+        return found
+
+    def log(
+        self,
+        ctx: ClientContext,
+        entity: str,
+        project: str,
+        run_id: str,
+        artifact: Any,
+        aliases: Collection[str] | None,
+        tags: Collection[str] | None,
+        /,
+    ) -> Artifact:
+        """``createArtifact`` with the version's digest: the server answers the existing
+        version, now also an output of the run, with the aliases and tags added."""
+        from wandbkit._generated.enums import ArtifactDigestAlgorithm
+        from wandbkit._generated.input_types import (
+            ArtifactAliasInput,
+            CreateArtifactInput,
+            TagInput,
+        )
+        from wandbkit._sync.artifacts.artifact import Artifact
+        from wandbkit._sync.artifacts.place import check_aliases
+        from wandbkit._values.artifacts import check_tags
+
+        if not isinstance(artifact, Artifact):
+            raise UsageError(
+                f"artifact must be an Artifact from api.artifact(), got {type(artifact).__name__}"
+            )
+        if (artifact.source_entity, artifact.source_project) != (entity, project):
+            raise UsageError("a run can't log an artifact to a different project")
+        collection = artifact.source_name.split(":", 1)[0]
+        result = ctx.client.log_existing_artifact(
+            input=CreateArtifactInput(
+                entity_name=entity,
+                project_name=project,
+                artifact_type_name=artifact.type,
+                artifact_collection_names=[collection],
+                run_name=run_id,
+                digest=artifact.digest,
+                digest_algorithm=ArtifactDigestAlgorithm.MANIFEST_MD5,
+                aliases=[
+                    ArtifactAliasInput(artifact_collection_name=collection, alias=alias)
+                    for alias in check_aliases(aliases or [])
+                ],
+                tags=[TagInput(tag_name=tag) for tag in check_tags(tags or [])],
+                enable_digest_deduplication=True,
+            )
+        )
+        if result.create_artifact is None:
+            raise APIError("the server created no artifact", operation_name="LogExistingArtifact")
+        return artifact
+
+
+class ProjectArtifactsOnDemand:
+    """The ``ProjectArtifactsLister`` the Api wires into projects."""
+
+    def types(
+        self, ctx: ClientContext, entity: str | None, project: str, per_page: int, /
+    ) -> ArtifactTypes:
+        """The project's artifact types, lazily."""
+        from wandbkit._lang.artifact_names import ArtifactName
+        from wandbkit._sync.artifacts.artifact_types import ArtifactTypes
+        from wandbkit._sync.artifacts.resolve import Where
+
+        return ArtifactTypes(ctx, Where(ArtifactName(entity, project, "")), per_page)
+
+    def collections(
+        self,
+        ctx: ClientContext,
+        entity: str | None,
+        project: str,
+        filters: Mapping[str, Any] | None,
+        order: str | None,
+        per_page: int,
+        /,
+    ) -> ProjectArtifactCollections:
+        """The project's collections of every type, lazily."""
+        from wandbkit._lang.artifact_names import ArtifactName
+        from wandbkit._sync.artifacts.artifact_types import ProjectArtifactCollections
+        from wandbkit._sync.artifacts.resolve import Where
+
+        where = Where(ArtifactName(entity, project, ""))
+        return ProjectArtifactCollections(ctx, where, filters, order, per_page)
+
+
+def collection_on_demand(
+    ctx: ClientContext,
+    entity: str,
+    project: str,
+    name: str,
+    type: str,
+    organization: str | None,
+    /,
+) -> ArtifactCollection:
+    """The ``CollectionHandle`` the Api wires into versions: a lazy collection."""
+    from wandbkit._sync.artifacts.collection import ArtifactCollection
+
+    return ArtifactCollection(ctx, entity, project, name, type, organization=organization)
+
+
+def wire_artifacts(ctx: ClientContext, *, organization: str | None) -> None:
+    """Give ``ctx`` the artifacts loaders runs and projects ask for, and the default
+    organization registry names mean."""
+    ctx.provide(COLLECTION_HANDLE, collection_on_demand)
+    ctx.provide(RUN_ARTIFACTS, RunArtifactsOnDemand())
+    ctx.provide(PROJECT_ARTIFACTS, ProjectArtifactsOnDemand())
+    ctx.default_organization = organization

@@ -1,0 +1,365 @@
+# Generated from src/wandbkit/_async/artifacts/transfer.py by tools/codegen.py (unasync) — DO NOT EDIT.
+# Edit the async source and run `make codegen`; `make codegen-check` fails on drift.
+"""The artifact transfer engine: many files at once, each streamed, verified, renamed into place.
+
+:func:`download_files` puts every file of a manifest under a root:
+
+* the paths are checked first (:func:`safe_destination`), and so are the URLs' schemes: a
+  hostile manifest is refused before any I/O, and nothing is ever written outside the root;
+* a file already in the root with the right md5 is left alone; else a cache hit is
+  materialized from the :class:`ArtifactCache` (hard link or copy, verified); else the bytes
+  are streamed from the server into a temporary file beside the destination with their md5
+  computed on the way, checked against the manifest, added to the cache and renamed into
+  place (``os.replace``). A mismatch raises :class:`IntegrityError` and leaves no file;
+* requests go through the transport's one retry loop, and the API key only ever goes to the
+  base URL's origin (signed storage URLs and references elsewhere never see it);
+* up to ``max_workers`` files move at once (coroutines here; threads in the sync twin), one
+  chunk per file in memory, so memory does not grow with file size.
+
+:func:`upload_files` PUTs files to the signed URLs of ``createArtifactFiles`` the same way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from wandbkit._core.artifact_cache import ArtifactCache, file_md5, stream_hashing
+from wandbkit._core.artifact_paths import (
+    SourceKind,
+    check_layout,
+    file_url_path,
+    reference_scheme,
+    safe_destination,
+    source_kind,
+)
+from wandbkit._core.errors import IntegrityError, NotFoundError, UsageError
+from wandbkit._core.flavor_sync import gather_limited, monotonic
+from wandbkit._core.transfer import Transfer, md5_digest_of, verify_transfer
+from wandbkit._core.transfer_jobs import (
+    LocalFile,
+    RemoteFile,
+    Totals,
+    TransferProgress,
+    TransferReport,
+    UploadTarget,
+    WorkQueue,
+    progress_enabled,
+)
+from wandbkit._sync.context import ClientContext
+from wandbkit._sync.transport import Transport
+
+__all__ = [
+    "LocalFile",
+    "RemoteFile",
+    "TransferReport",
+    "UploadTarget",
+    "download_files",
+    "file_md5_b64",
+    "safe_destination",
+    "upload_files",
+]
+
+
+def file_md5_b64(path: Path) -> tuple[str, int]:
+    """The md5 (base64, W&B's form) and size of the file at ``path``, read in chunks.
+
+    Raises:
+        OSError: the file cannot be read.
+    """
+    got = file_md5(Path(path))
+    return got.md5, got.size
+
+
+@dataclass(frozen=True)
+class _Download:
+    file: RemoteFile
+    dest: Path
+    kind: SourceKind
+    #: The md5 to check, or None for a reference whose digest is not an md5 (an ETag...).
+    digest: bytes | None
+
+
+def _check_workers(max_workers: int) -> None:
+    if isinstance(max_workers, bool) or not isinstance(max_workers, int) or max_workers < 1:
+        raise UsageError(f"max_workers must be an int >= 1, got {max_workers!r}")
+
+
+def _plan_downloads(
+    files: Sequence[RemoteFile], root: Path, *, allow_missing_references: bool
+) -> list[_Download]:
+    """Check every path and URL (no I/O) and drop duplicates and skipped references."""
+    jobs: dict[str, _Download] = {}
+    for file in files:
+        if not isinstance(file, RemoteFile):
+            raise UsageError(f"files must be RemoteFile values, got {type(file).__name__}")
+        dest = safe_destination(root, file.path)
+        if isinstance(file.size, bool) or not isinstance(file.size, int) or file.size < 0:
+            raise IntegrityError(f"artifact file {file.path!r} has an invalid size {file.size!r}")
+        kind = source_kind(file.url, is_reference=file.is_reference)
+        if kind is None:
+            if allow_missing_references:
+                continue
+            raise UsageError(
+                f"reference {file.url!r} of artifact file {file.path!r} uses the scheme "
+                f"{reference_scheme(file.url)!r}, which wandbkit cannot download (only "
+                "http://, https:// and file:// references); pass "
+                "allow_missing_references=True to skip it"
+            )
+        digest = md5_digest_of(file.md5_b64) if isinstance(file.md5_b64, str) else None
+        if digest is None and not file.is_reference:
+            raise IntegrityError(
+                f"artifact file {file.path!r} has digest {file.md5_b64!r}, which is not an md5"
+            )
+        earlier = jobs.get(file.path)
+        if earlier is not None:
+            if (earlier.digest, earlier.file.size) != (digest, file.size):
+                raise UsageError(
+                    f"artifact file path {file.path!r} appears twice with different contents"
+                )
+            continue
+        jobs[file.path] = _Download(file, dest, kind, digest)
+    check_layout(jobs)
+    return list(jobs.values())
+
+
+def _already_present(job: _Download) -> bool:
+    """Whether the destination already holds exactly these bytes."""
+    if job.digest is None:
+        return False  # nothing to check it against: fetch again
+    try:
+        info = job.dest.stat()
+        if not os.path.isfile(job.dest) or info.st_size != job.file.size:
+            return False
+        got = file_md5(job.dest)
+    except OSError:
+        return False
+    return md5_digest_of(got.md5) == job.digest
+
+
+def _read_local(job: _Download, sink: IO[bytes]) -> Transfer:
+    path = file_url_path(job.file.url)
+    try:
+        reader = path.open("rb")
+    except FileNotFoundError:
+        raise NotFoundError(
+            f"reference {job.file.url!r} of artifact file {job.file.path!r} does not exist"
+        ) from None
+    with reader:
+        return stream_hashing(reader, sink)
+
+
+def _fetch(transport: Transport, job: _Download, sink: IO[bytes]) -> Transfer:
+    if job.kind == "file":
+        return _read_local(job, sink)
+    return transport.download(
+        job.file.url,
+        sink,
+        # The key goes only to the base URL's origin (auth_header_for): never to a signed
+        # storage URL or a reference on another host.
+        authenticate=True,
+        description=f"download of {job.file.path!r}",
+    )
+
+
+def _download_one(
+    transport: Transport,
+    job: _Download,
+    cache: ArtifactCache | None,
+    totals: Totals,
+    *,
+    allow_missing_references: bool,
+) -> bool:
+    """Put one file in place; False when it is a missing reference that may be skipped."""
+    file = job.file
+    if _already_present(job):
+        totals.count(already_present=True)
+        return True
+    cacheable = cache is not None and job.digest is not None
+    if cache is not None and cacheable and cache.materialize(file.md5_b64, file.size, job.dest):
+        totals.count(from_cache=file.size)
+        return True
+    job.dest.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(prefix=".wk-", suffix=".part", dir=job.dest.parent)
+    description = f"download of {file.path!r}"
+    try:
+        try:
+            with os.fdopen(handle, "w+b") as sink:
+                got = _fetch(transport, job, sink)
+        except NotFoundError:
+            if file.is_reference and allow_missing_references:
+                os.unlink(temp_name)
+                return False
+            raise
+        expected_md5 = file.md5_b64 if job.digest is not None else None
+        verify_transfer(file.size, expected_md5, got, description=description)
+        if cache is not None and cacheable:
+            # The md5 was computed from these very bytes while they were written.
+            cache.add(Path(temp_name), file.md5_b64, verify=False)
+        os.replace(temp_name, job.dest)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp_name)
+        raise
+    totals.count(transferred=got.size)
+    return True
+
+
+def download_files(
+    context: ClientContext,
+    files: Sequence[RemoteFile],
+    root: Path,
+    *,
+    cache: ArtifactCache | None,
+    max_workers: int = 16,
+    progress: bool | None = None,
+    allow_missing_references: bool = False,
+) -> TransferReport:
+    """Download ``files`` under ``root``, every byte verified, at most ``max_workers`` at once.
+
+    Args:
+        context: the client's context (its transport does the sending and retrying).
+        files: the entries; a path listed twice with the same digest is fetched once.
+        root: the directory to download into (created as needed).
+        cache: the content-addressed cache to read from and add to; None for none.
+        max_workers: files moving at once.
+        progress: show a progress bar (None: only on a terminal, unless
+            ``WANDBKIT_PROGRESS=0``).
+        allow_missing_references: skip references that cannot be fetched (unsupported
+            scheme, or not found) instead of raising.
+
+    Returns:
+        What was done; a skipped reference counts nowhere.
+
+    Raises:
+        UsageError: a hostile path, conflicting paths, an unsupported reference scheme, or a
+            bad argument (before any I/O).
+        IntegrityError: a file's size or md5 differ from the manifest (no file is left).
+        NotFoundError: a reference does not exist.
+        APIConnectionError: no answer after the retries.
+        APIStatusError: a non-2xx answer.
+    """
+    started = monotonic()
+    _check_workers(max_workers)
+    root = Path(root)
+    jobs = _plan_downloads(files, root, allow_missing_references=allow_missing_references)
+    transport = context.transport  # created once, before the workers share it
+    queue = WorkQueue(jobs)
+    totals = Totals()
+    total_bytes = sum(job.file.size for job in jobs)
+    with TransferProgress("downloading", total_bytes, enabled=progress_enabled(progress)) as bar:
+
+        def worker() -> None:
+            while (job := queue.next()) is not None:
+                try:
+                    _download_one(
+                        transport,
+                        job,
+                        cache,
+                        totals,
+                        allow_missing_references=allow_missing_references,
+                    )
+                except Exception as exc:  # raised once every worker is done
+                    queue.fail(exc)
+                else:
+                    bar.advance(job.file.size)
+
+        gather_limited([worker] * min(max_workers, len(jobs)), max_workers)
+    queue.raise_failure()
+    return TransferReport(
+        files=totals.files,
+        bytes_downloaded=totals.bytes_transferred,
+        bytes_from_cache=totals.bytes_from_cache,
+        files_already_present=totals.files_already_present,
+        elapsed_seconds=monotonic() - started,
+    )
+
+
+def _check_upload(target: UploadTarget) -> None:
+    if not isinstance(target, UploadTarget):
+        raise UsageError(f"targets must be UploadTarget values, got {type(target).__name__}")
+    safe_destination(Path("."), target.file.path)
+    source_kind(target.url, is_reference=False)
+    if md5_digest_of(target.file.md5_b64) is None:
+        raise UsageError(
+            f"the md5 of {target.file.path!r} must be base64 of an md5, got {target.file.md5_b64!r}"
+        )
+
+
+def _upload_one(transport: Transport, target: UploadTarget, totals: Totals) -> None:
+    file = target.file
+    description = f"upload of {file.path!r}"
+    size = file.source.stat().st_size
+    if size != file.size:
+        raise IntegrityError(
+            f"{description}: {str(file.source)!r} has {size} bytes, not the {file.size} "
+            "it had when it was hashed (was it changed?)"
+        )
+    sent = transport.upload(
+        target.url, file.source, headers=dict(target.headers), description=description
+    )
+    verify_transfer(file.size, file.md5_b64, sent, description=description)
+    totals.count(transferred=sent.size)
+
+
+def upload_files(
+    context: ClientContext,
+    targets: Sequence[UploadTarget],
+    *,
+    max_workers: int = 16,
+    progress: bool | None = None,
+) -> TransferReport:
+    """PUT each file to its signed upload URL, at most ``max_workers`` at once.
+
+    Bodies are streamed from the files; failed attempts are retried by the transport's retry
+    loop; the API key is never sent (upload URLs carry their own authorization). What was sent
+    is checked against each file's recorded size and md5.
+
+    Args:
+        context: the client's context.
+        targets: the files with their upload URLs and headers.
+        max_workers: uploads at once.
+        progress: show a progress bar (as for :func:`download_files`).
+
+    Returns:
+        What was sent (``bytes_downloaded`` counts the bytes sent).
+
+    Raises:
+        UsageError: a bad path, URL, md5 or argument (before any I/O).
+        IntegrityError: a file changed since it was hashed.
+        APIConnectionError: no answer after the retries.
+        APIStatusError: the server refused an upload.
+    """
+    started = monotonic()
+    _check_workers(max_workers)
+    for target in targets:
+        _check_upload(target)
+    transport = context.transport
+    queue = WorkQueue(targets)
+    totals = Totals()
+    total_bytes = sum(target.file.size for target in targets)
+    with TransferProgress("uploading", total_bytes, enabled=progress_enabled(progress)) as bar:
+
+        def worker() -> None:
+            while (target := queue.next()) is not None:
+                try:
+                    _upload_one(transport, target, totals)
+                except Exception as exc:
+                    queue.fail(exc)
+                else:
+                    bar.advance(target.file.size)
+
+        gather_limited([worker] * min(max_workers, len(targets)), max_workers)
+    queue.raise_failure()
+    return TransferReport(
+        files=totals.files,
+        bytes_downloaded=totals.bytes_transferred,
+        bytes_from_cache=0,
+        files_already_present=0,
+        elapsed_seconds=monotonic() - started,
+    )

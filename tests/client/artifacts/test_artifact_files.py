@@ -1,0 +1,137 @@
+"""An artifact version's files end to end, on ``AsyncApi`` and ``Api``: the manifest and its
+entries, the files listing, downloads through the engine and the cache (verified, atomic, a
+second download moving nothing), ``verify``, ``file`` and ``checkout``."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+
+from wandbkit.errors import IntegrityError, UsageError
+from wandbkit.server.seed import ArtifactSeed
+
+from ..support import Flavor
+
+
+def md5_b64(data: bytes) -> str:
+    return base64.b64encode(hashlib.md5(data).digest()).decode()
+
+
+def path(arts: ArtifactSeed, name: str) -> str:
+    return f"{arts.entity}/{arts.project}/{name}"
+
+
+def download_gets(flavor: Flavor) -> list[str]:
+    return [r.url.path for r in flavor.transport.requests if "/signed/artifact-files" in r.url.path]
+
+
+async def test_manifest_entries_and_files(flavor: Flavor, arts: ArtifactSeed) -> None:
+    model = await flavor(flavor.api.artifact(path(arts, "classifier:v1")))
+    manifest = await flavor(model.manifest)
+    assert list(manifest.entries) == ["config.json", "weights/part-0.bin", "weights/part-1.bin"]
+    assert manifest.digest() == model.digest
+    assert manifest.size() == model.size
+    entry = await flavor(model.get_entry("weights/part-1.bin"))
+    assert entry.size == 1024 and entry.ref is None and entry.birth_artifact_id
+    assert entry.ref_url() == f"wandb-artifact://{model.id}/weights/part-1.bin"
+    with pytest.raises(KeyError):
+        await flavor(model.get_entry("nope.bin"))
+    with pytest.warns(DeprecationWarning):
+        assert (await flavor(model.get_path("config.json"))).path == "config.json"
+    files = model.files(per_page=2)
+    listed = await flavor.list(files)
+    assert sorted(f.name for f in listed) == sorted(manifest.entries)
+    assert len(files) == 3 and files.path == [arts.entity, arts.project, "classifier:v1"]
+    only = await flavor.list(model.files(names=["config.json"]))
+    assert [f.name for f in only] == ["config.json"]
+    config = await flavor(only[0].read_bytes())
+    assert md5_b64(config) == manifest.entries["config.json"].digest
+
+
+async def test_download_verify_and_the_cache(
+    flavor: Flavor, arts: ArtifactSeed, tmp_path: Path
+) -> None:
+    dataset = await flavor(flavor.api.artifact(path(arts, "images:v2")))
+    manifest = await flavor(dataset.manifest)
+    root = tmp_path / "one"
+    flavor.transport.clear()
+    assert await flavor(dataset.download(root=str(root), max_workers=4)) == str(root)
+    assert len(download_gets(flavor)) == len(manifest.entries)
+    for name, entry in manifest.entries.items():
+        assert md5_b64((root / name).read_bytes()) == entry.digest
+    await flavor(dataset.verify(root=str(root)))
+    # Into the same root again: every file is there and right, so nothing moves.
+    flavor.transport.clear()
+    await flavor(dataset.download(root=str(root)))
+    assert download_gets(flavor) == []
+    # Into another root: the cache provides every file.
+    other = tmp_path / "two"
+    await flavor(dataset.download(root=str(other)))
+    assert download_gets(flavor) == []
+    await flavor(dataset.verify(root=str(other)))
+    # skip_cache fetches them again.
+    await flavor(dataset.download(root=str(tmp_path / "three"), skip_cache=True))
+    assert len(download_gets(flavor)) == len(manifest.entries)
+
+
+async def test_path_prefix_and_default_root(
+    flavor: Flavor, arts: ArtifactSeed, tmp_path: Path
+) -> None:
+    dataset = await flavor(flavor.api.artifact(path(arts, "images:v0")))
+    root = Path(await flavor(dataset.download(path_prefix="test/")))
+    assert root == tmp_path / "artifacts" / "images:v0"
+    names = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+    assert names and all(name.startswith("test/") for name in names)
+
+
+async def test_verify_finds_changes_and_strangers(
+    flavor: Flavor, arts: ArtifactSeed, tmp_path: Path
+) -> None:
+    model = await flavor(flavor.api.artifact(path(arts, "classifier:v0")))
+    root = tmp_path / "m"
+    await flavor(model.download(root=str(root)))
+    (root / "stranger.txt").write_text("x")
+    with pytest.raises(IntegrityError, match="not in artifact"):
+        await flavor(model.verify(root=str(root)))
+    (root / "stranger.txt").unlink()
+    target = root / "config.json"
+    target.unlink()  # files may be hard links into the cache: replace, never write in place
+    target.write_text("{}")
+    with pytest.raises(IntegrityError, match=r"digest mismatch for file: 'config\.json'"):
+        await flavor(model.verify(root=str(root)))
+    # checkout puts the root back to exactly the artifact: strangers go, changes are undone.
+    (root / "stranger.txt").write_text("x")
+    await flavor(model.checkout(root=str(root)))
+    assert not (root / "stranger.txt").exists()
+    await flavor(model.verify(root=str(root)))
+
+
+async def test_a_corrupt_blob_is_an_integrity_error_and_leaves_no_file(
+    flavor: Flavor, arts: ArtifactSeed, tmp_path: Path, seeded_app: tuple[object, object]
+) -> None:
+    model = await flavor(flavor.api.artifact(path(arts, "classifier:v0")))
+    entry = (await flavor(model.manifest)).entries["config.json"]
+    store = seeded_app[0].state.store  # type: ignore[attr-defined]
+    blob = Path(store.artifact_manifests.blob_path(entry.digest))
+    os.chmod(blob, 0o644)
+    blob.write_bytes(b"X" + blob.read_bytes()[1:])
+    root = tmp_path / "bad"
+    with pytest.raises(IntegrityError):
+        await flavor(model.download(root=str(root), skip_cache=True))
+    assert not (root / "config.json").exists()
+    assert not [p for p in root.rglob("*.part")]
+
+
+async def test_file_of_a_single_file_artifact(
+    flavor: Flavor, arts: ArtifactSeed, tmp_path: Path
+) -> None:
+    model = await flavor(flavor.api.artifact(path(arts, "classifier:v0")))
+    with pytest.raises(UsageError, match="holds 3 files"):
+        await flavor(model.file(root=str(tmp_path)))
+    entry = await flavor(model.get_entry("config.json"))
+    written = await flavor(entry.download(root=str(tmp_path / "one")))
+    assert Path(written).read_bytes().startswith(b"{")
