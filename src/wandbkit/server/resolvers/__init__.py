@@ -16,6 +16,8 @@ from wandbkit.server.resolvers import (
     artifacts,
     entities,
     projects,
+    registries,
+    registry_mutations,
     run_files,
     runs,
     server_info,
@@ -40,6 +42,9 @@ DOMAINS: tuple[Callable[[], Sequence[SchemaBindable]], ...] = (
     artifact_mutations.bindables,
     teams.bindables,
     server_info.bindables,
+    # After projects and artifacts: these answer the registry cases of their fields.
+    registries.bindables,
+    registry_mutations.bindables,
 )
 
 

@@ -20,6 +20,8 @@ SERVER_FEATURES: dict[str, bool] = {
     "ARTIFACT_V2_DOWNLOAD_HANDLER_SUPPORTS_ARTIFACT_ID": True,
     "ARTIFACT_COLLECTIONS_FILTERING_SORTING": True,
     "TOTAL_COUNT_IN_FILE_CONNECTION": True,
+    # Registry.save() and Api.create_registry() in the official client need it.
+    "INCLUDE_ARTIFACT_TYPES_IN_REGISTRY_CREATION": True,
 }
 
 
