@@ -29,8 +29,8 @@ from wandbkit._lang.filters import FilterSyntaxError, parse
 __all__ = [
     "ADVANCED",
     "BASIC",
-    "EITHER",
     "COLLECTION_ORDERS",
+    "EITHER",
     "REGISTRY_ORDERS",
     "SERVER_LEVELS",
     "VERSION_ORDERS",
