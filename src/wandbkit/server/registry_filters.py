@@ -247,9 +247,12 @@ class _Compiler:
         return f"EXISTS ({select} AND REGEXP({pattern}, {column}))"
 
     def document(self, field: Field, op: str, operand: object) -> str:
+        # The path is a SQL string literal (quotes doubled), not a parameter: the value and
+        # type expressions appear several times in one condition, each needing its own copy.
         path = "$" + "".join(f".{json.dumps(key)}" for key in field.keys)
-        value = f"json_extract(a.metadata, {self.bind(path)})"
-        kind = f"json_type(a.metadata, {self.bind(path)})"
+        literal = "'" + path.replace("'", "''") + "'"
+        value = f"json_extract(a.metadata, {literal})"
+        kind = f"json_type(a.metadata, {literal})"
         if op == "$exists":
             return f"({kind} IS {'NOT ' if operand else ''}NULL)"
         if op in ("$eq", "$ne"):

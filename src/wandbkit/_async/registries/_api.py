@@ -93,7 +93,7 @@ class AsyncRegistriesMethods:
 
         short = check_registry_name(name)
         access = check_visibility(visibility)
-        types = check_artifact_types(list(artifact_types)) if artifact_types else []
+        types = check_artifact_types(artifact_types) if artifact_types is not None else []
         if description is not None and not isinstance(description, str):
             raise UsageError(f"description must be a string, got {type(description).__name__}")
         org = await resolve_org(self._ctx, organization)

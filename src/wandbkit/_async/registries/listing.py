@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from wandbkit._async.artifacts.artifact import AsyncArtifact
 from wandbkit._async.artifacts.collection import AsyncArtifactCollection
+from wandbkit._async.artifacts.resolve import organization_name
 from wandbkit._async.pagination import AsyncRelayPaginator, Page
-from wandbkit._async.registries.orgs import organization_name
 from wandbkit._core.errors import NotFoundError, UsageError
 from wandbkit._lang.filters import FilterSyntaxError
 from wandbkit._lang.registry_fields import (
@@ -193,11 +193,11 @@ class AsyncRegistryCollections(AsyncRelayPaginator[AsyncArtifactCollection]):
         self._ctx = ctx
         self._owner = owner
         self.organization = organization
-        self._raw = (dict(registry_filter or {}) or None, dict(collection_filter or {}) or None)
         self.registry_filter = check_filter(registry_filter, BASIC["registries"], "registry_filter")
         self.collection_filter = check_filter(
             collection_filter, BASIC["collections"], "collection_filter"
         )
+        self._raw = (dict(registry_filter or {}) or None, dict(collection_filter or {}) or None)
         self.order = check_order(order, COLLECTION_ORDERS, "collections")
 
     async def _org(self) -> str:
@@ -292,13 +292,14 @@ class AsyncRegistryVersions(AsyncRelayPaginator[AsyncArtifact]):
         self._ctx = ctx
         self._owner = owner
         self.organization = organization
-        self._raw: dict[LevelName, dict[str, Any] | None] = {
-            "registries": dict(registry_filter) if registry_filter else None,
-            "collections": dict(collection_filter) if collection_filter else None,
-            "versions": dict(artifact_filter) if artifact_filter else None,
+        given: dict[LevelName, Filter | None] = {
+            "registries": registry_filter,
+            "collections": collection_filter,
+            "versions": artifact_filter,
         }
-        for level, value in self._raw.items():
+        for level, value in given.items():
             check_filter(value, EITHER[level], _ARGUMENTS[level])
+        self._raw = {level: dict(value) if value else None for level, value in given.items()}
         self.order = check_order(order, VERSION_ORDERS, "versions")
         self._sent: dict[str, Any] | None = None
 

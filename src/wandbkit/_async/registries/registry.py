@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from wandbkit._async.artifacts.resolve import organization_name
 from wandbkit._async.context import ClientContext
 from wandbkit._async.lazy import LazyRecord
 from wandbkit._async.pagination import AsyncRelayPaginator, Page
@@ -34,7 +35,6 @@ from wandbkit._async.registries.members import (
     member_id,
     split_members,
 )
-from wandbkit._async.registries.orgs import organization_name
 from wandbkit._async.registries.settings import (
     ArtifactTypes,
     Visibility,
@@ -389,7 +389,7 @@ class AsyncRegistry(LazyRecord["RegistryFields"]):
         return registry_not_found(self._organization, self._saved_name, operation)
 
     def __repr__(self) -> str:
-        return f"<Registry {self._organization}/{self.name}>"
+        return f"<{type(self).__name__} {self._organization}/{self.name}>"
 
 
 def registry_not_found(organization: str, name: str, operation: str) -> NotFoundError:
@@ -431,8 +431,8 @@ class AsyncRegistries(AsyncRelayPaginator[AsyncRegistry]):
         self._ctx = ctx
         #: The organization (resolved on the first page when not given).
         self.organization = organization
-        self._raw_filter = dict(filter) if filter else None
         self.filter = check_filter(filter, BASIC["registries"])
+        self._raw_filter = dict(filter) if filter else None
         self.order = check_order(order, REGISTRY_ORDERS, "registries")
 
     async def _org(self) -> str:

@@ -32,8 +32,8 @@ from wandbkit._lang.registry_fields import (
 )
 from wandbkit._sync.artifacts.artifact import Artifact
 from wandbkit._sync.artifacts.collection import ArtifactCollection
+from wandbkit._sync.artifacts.resolve import organization_name
 from wandbkit._sync.pagination import Page, RelayPaginator
-from wandbkit._sync.registries.orgs import organization_name
 
 if TYPE_CHECKING:
     from wandbkit._sync.context import ClientContext
@@ -195,11 +195,11 @@ class RegistryCollections(RelayPaginator[ArtifactCollection]):
         self._ctx = ctx
         self._owner = owner
         self.organization = organization
-        self._raw = (dict(registry_filter or {}) or None, dict(collection_filter or {}) or None)
         self.registry_filter = check_filter(registry_filter, BASIC["registries"], "registry_filter")
         self.collection_filter = check_filter(
             collection_filter, BASIC["collections"], "collection_filter"
         )
+        self._raw = (dict(registry_filter or {}) or None, dict(collection_filter or {}) or None)
         self.order = check_order(order, COLLECTION_ORDERS, "collections")
 
     def _org(self) -> str:
@@ -294,13 +294,14 @@ class RegistryVersions(RelayPaginator[Artifact]):
         self._ctx = ctx
         self._owner = owner
         self.organization = organization
-        self._raw: dict[LevelName, dict[str, Any] | None] = {
-            "registries": dict(registry_filter) if registry_filter else None,
-            "collections": dict(collection_filter) if collection_filter else None,
-            "versions": dict(artifact_filter) if artifact_filter else None,
+        given: dict[LevelName, Filter | None] = {
+            "registries": registry_filter,
+            "collections": collection_filter,
+            "versions": artifact_filter,
         }
-        for level, value in self._raw.items():
+        for level, value in given.items():
             check_filter(value, EITHER[level], _ARGUMENTS[level])
+        self._raw = {level: dict(value) if value else None for level, value in given.items()}
         self.order = check_order(order, VERSION_ORDERS, "versions")
         self._sent: dict[str, Any] | None = None
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from wandbkit._core.errors import NotFoundError, UsageError
+from wandbkit._core.errors import NotFoundError
+from wandbkit._sync.artifacts.resolve import organization_name
 from wandbkit.paths import check_name
 
 if TYPE_CHECKING:
@@ -23,43 +24,16 @@ class OrgRef:
     entity: str
 
 
-def organization_name(ctx: ClientContext, organization: str | None) -> str:
-    """The organization's name: ``organization``, else the configured default, else the one
-    the viewer's entity belongs to.
-
-    Raises:
-        UsageError: a malformed name; or none given and the entity is in no organization or
-            in several (the message names them: pass one as ``organization=``).
-    """
-    if organization is not None:
-        return check_name(organization, "organization")
-    if ctx.default_organization is not None:
-        return ctx.default_organization
-    entity = ctx.resolve_entity(ctx.settings.entity)
-    found = ctx.client.get_org_info_from_entity(entity=entity)
-    owner = found.entity
-    if owner is not None and owner.organization is not None:
-        return owner.organization.name
-    names = sorted(
-        {org.name for org in owner.user.organizations} if owner and owner.user else set()
-    )
-    if len(names) == 1:
-        return names[0]
-    if not names:
-        raise UsageError(f"organization is required: entity {entity!r} belongs to no organization")
-    raise UsageError(
-        f"organization is required: entity {entity!r} belongs to several organizations "
-        f"({', '.join(repr(n) for n in names)}); pass one as organization="
-    )
-
-
 def resolve_org(ctx: ClientContext, organization: str | None) -> OrgRef:
     """The organization and its entity (``FetchOrganization``).
 
     Raises:
-        UsageError: see :func:`organization_name`.
+        UsageError: a malformed name; or none given and the viewer's entity is in no
+            organization or in several (see ``artifacts.resolve.organization_name``).
         NotFoundError: no organization of that name.
     """
+    if organization is not None:
+        check_name(organization, "organization")
     name = organization_name(ctx, organization)
     result = ctx.client.get_organization(name=name)
     found = result.organization

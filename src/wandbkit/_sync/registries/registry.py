@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from wandbkit._core.errors import APIError, NotFoundError, UsageError
 from wandbkit._lang.artifact_names import REGISTRY_PREFIX
 from wandbkit._lang.registry_fields import BASIC, COLLECTION_ORDERS, EITHER, REGISTRY_ORDERS
+from wandbkit._sync.artifacts.resolve import organization_name
 from wandbkit._sync.context import ClientContext
 from wandbkit._sync.lazy import LazyRecord
 from wandbkit._sync.pagination import Page, RelayPaginator
@@ -39,7 +40,6 @@ from wandbkit._sync.registries.members import (
     member_id,
     split_members,
 )
-from wandbkit._sync.registries.orgs import organization_name
 from wandbkit._sync.registries.settings import (
     ArtifactTypes,
     Visibility,
@@ -387,7 +387,7 @@ class Registry(LazyRecord["RegistryFields"]):
         return registry_not_found(self._organization, self._saved_name, operation)
 
     def __repr__(self) -> str:
-        return f"<Registry {self._organization}/{self.name}>"
+        return f"<{type(self).__name__} {self._organization}/{self.name}>"
 
 
 def registry_not_found(organization: str, name: str, operation: str) -> NotFoundError:
@@ -429,8 +429,8 @@ class Registries(RelayPaginator[Registry]):
         self._ctx = ctx
         #: The organization (resolved on the first page when not given).
         self.organization = organization
-        self._raw_filter = dict(filter) if filter else None
         self.filter = check_filter(filter, BASIC["registries"])
+        self._raw_filter = dict(filter) if filter else None
         self.order = check_order(order, REGISTRY_ORDERS, "registries")
 
     def _org(self) -> str:

@@ -13,6 +13,7 @@ project listing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ariadne import ObjectType
@@ -30,7 +31,14 @@ from wandbkit.server.resolvers.common import (
 )
 from wandbkit.server.resolvers.entities import member_dict, resolve_entity_projects
 from wandbkit.server.resolvers.errors import client_errors
-from wandbkit.server.store import EntityRow, Membership, ProjectRow, RegistryQuery
+from wandbkit.server.store import (
+    ArtifactCollectionRow,
+    EntityRow,
+    Membership,
+    MembershipRow,
+    ProjectRow,
+    RegistryQuery,
+)
 from wandbkit.server.store.registries import is_registry_name
 
 __all__ = ["bindables", "search_query"]
@@ -64,6 +72,7 @@ def _search(
     before: str | None,
     node_of: Any,
     count: bool = False,
+    prime: Callable[[list[int]], None] | None = None,
 ) -> dict[str, Any]:
     limit = limit_of(first, last, before)
     if query is None:
@@ -80,6 +89,9 @@ def _search(
             level, query, order=order, after=position, limit=limit + 1
         )
         extra = {"total_count": ctx.store.registry_search.count(level, query)} if count else None
+
+    if prime is not None:
+        prime([pk for pk, _ in rows[:limit]])
 
     def cursor_of(row: tuple[int, Any]) -> tuple[Any, ...]:
         return (row[1], row[0]) if keyed else (row[0],)
@@ -164,8 +176,9 @@ def resolve_entity_artifact_collections(
         after=after,
         last=last,
         before=before,
-        node_of=lambda pk: ctx.store.artifact_collections.get_by_pk(pk),
+        node_of=lambda pk: _collection(ctx, pk),
         count=True,
+        prime=lambda pks: _remember_collections(ctx, set(pks)),
     )
 
 
@@ -184,7 +197,22 @@ def resolve_entity_artifact_memberships(
 ) -> dict[str, Any]:
     """The versions linked into an organization's registries (RegistryVersions)."""
     ctx = context(info)
-    memberships = ctx.store.artifact_memberships
+    rows: dict[int, MembershipRow] = {}
+
+    def prime(pks: list[int]) -> None:
+        # One query per table for the page, remembered where the artifact resolvers look.
+        rows.update(ctx.store.registry_search.memberships(pks))
+        artifacts = ctx.memo(ctx.store.artifacts.get_by_pk)
+        for pk, row in ctx.store.artifacts.get_by_pks(
+            [m.artifact_pk for m in rows.values()]
+        ).items():
+            artifacts.remember(pk, row)
+        wanted = {m.collection_pk for m in rows.values()}
+        wanted |= {
+            a.sequence_pk for a in map(artifacts, [m.artifact_pk for m in rows.values()]) if a
+        }
+        _remember_collections(ctx, wanted)
+
     return _search(
         ctx,
         "versions",
@@ -200,8 +228,22 @@ def resolve_entity_artifact_memberships(
         after=after,
         last=last,
         before=before,
-        node_of=memberships.get_by_pk,
+        node_of=lambda pk: rows.get(pk) or ctx.store.artifact_memberships.get_by_pk(pk),
+        prime=prime,
     )
+
+
+def _remember_collections(ctx: RequestContext, pks: set[int]) -> None:
+    """Load a page's collections (and their projects) in one query each, into the memos the
+    artifact resolvers read."""
+    collections = ctx.memo(ctx.store.artifact_collections.get_by_pk)
+    for pk, row in ctx.store.artifact_collections.get_by_pks(sorted(pks)).items():
+        if row.state == "READY":
+            collections.remember(pk, row)
+
+
+def _collection(ctx: RequestContext, pk: int) -> ArtifactCollectionRow | None:
+    return ctx.memo(ctx.store.artifact_collections.get_by_pk)(pk)
 
 
 def resolve_advanced_registry_features(_: Any, __: GraphQLResolveInfo) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from wandbkit.server.registry_filters import (
     default_order_column,
 )
 from wandbkit.server.store._db import Database
+from wandbkit.server.store.artifact_memberships import MembershipRow
 
 __all__ = ["RegistryQuery", "RegistrySearch"]
 
@@ -154,3 +155,11 @@ class RegistrySearch:
         )
         rows = self._db.all(sql, (*params, limit))
         return [(int(row[0]), row[1]) for row in rows]
+
+    def memberships(self, pks: Sequence[int]) -> dict[int, MembershipRow]:
+        """The memberships with these row ids, by row id (one query for a page)."""
+        rows = self._db.rows_by_pks("SELECT * FROM artifact_memberships WHERE pk IN", pks)
+        return {
+            int(row["pk"]): MembershipRow(**{**dict(row), "live": bool(row["live"])})
+            for row in rows
+        }
