@@ -26,7 +26,8 @@ out["by_name"] = [r.name for r in api.registries(organization=org, filter={"name
 out["by_list"] = sorted(
     r.name for r in api.registries(organization=org, filter={"name": {"$in": ["model", "x"]}})
 )
-out["by_regex"] = [r.name for r in api.registries(organization=org, filter={"name": {"$regex": "set$"}})]
+regex = {"name": {"$regex": "set$"}}
+out["by_regex"] = [r.name for r in api.registries(organization=org, filter=regex)]
 out["ordered"] = [r.name for r in api.registries(organization=org, order="-name")]
 collections = api.registries(organization=org).collections(filter={"tag": "vision"})
 out["collections"] = sorted(c.name for c in collections)
@@ -71,7 +72,9 @@ made.save()
 out["saved"] = [made.full_name, made.description, made.visibility]
 made.add_members("READER_ID")
 made.update_member("READER_ID", "viewer")
-out["members"] = sorted([m.user.username, str(getattr(m.role, "value", m.role))] for m in made.user_members())
+out["members"] = sorted(
+    [m.user.username, str(getattr(m.role, "value", m.role))] for m in made.user_members()
+)
 made.remove_members("READER_ID")
 out["members_after"] = sorted(m.user.username for m in made.user_members())
 source = api.artifact("demo/cifar10-augment/classifier:latest")
