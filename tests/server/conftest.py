@@ -18,6 +18,8 @@ BASE_URL = "http://wandbkit.test"
 REFERENCE = Path(__file__).resolve().parents[2] / ".." / "shared" / "reference"
 #: The documents the official client sends, one ``<name>.graphql`` each.
 OFFICIAL_OPS = (REFERENCE / "official-ops").resolve()
+#: The documents the official SDK (wandb-core) sends when a script writes (artifact publishing).
+SDK_OPS = (REFERENCE / "official-sdk-wire" / "ops").resolve()
 
 PostGraphQL = Callable[..., Awaitable[httpx.Response]]
 Data = Callable[[httpx.Response], dict[str, Any]]
@@ -108,5 +110,15 @@ def official_document(name: str) -> str:
     present fails it (a renamed or dropped document must not pass silently).
     """
     path = require_official_ops() / f"{name}.graphql"
+    assert path.is_file(), f"{path} is missing from the reference material"
+    return path.read_text()
+
+
+def sdk_document(name: str) -> str:
+    """The official SDK's document ``name`` (``CreateArtifactFiles``); skips without the
+    reference material, fails if it is present but lacks the document."""
+    if not SDK_OPS.is_dir():
+        pytest.skip(f"reference material not present at {SDK_OPS}")
+    path = SDK_OPS / f"{name}.graphql"
     assert path.is_file(), f"{path} is missing from the reference material"
     return path.read_text()

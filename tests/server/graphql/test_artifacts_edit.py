@@ -12,6 +12,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from wandbkit.server.ids import encode_id
 from wandbkit.server.seed import ArtifactSeed, SeedResult, seed_basic_artifacts
 from wandbkit.server.store import Store
 from wandbkit.server.testing import asgi_transport, basic_auth_header, make_seeded_app
@@ -288,3 +289,24 @@ async def test_a_reader_cannot_edit_and_an_outsider_cannot_see(world: World) -> 
         delete = {"input": {"artifactID": artifact["id"], "deleteAliases": True}}
         assert code_of(await world.send("DeleteArtifact", delete, other)) == "PERMISSION_DENIED"
     assert (await world.membership("images:latest"))["artifact"]["description"] != "vandalised"
+
+
+@pytest.mark.parametrize("delete_artifacts", [True, False])
+async def test_deleting_a_run_deletes_its_artifacts_only_when_asked(
+    world: World, delete_artifacts: bool
+) -> None:
+    project = world.store.projects.find(world.artifacts.entity, world.artifacts.project)
+    assert project is not None
+    producer = world.store.runs.get(project.pk, world.artifacts.producer)
+    assert producer is not None
+    artifact = (await world.membership("images:latest"))["artifact"]
+    variables = {"id": encode_id("Run", producer.pk), "deleteArtifacts": delete_artifacts}
+    assert "errors" not in await world.send("DeleteRun_2", variables)
+    left = await world.data("ArtifactByID", {"id": artifact["id"]})
+    if delete_artifacts:
+        assert left == {"artifact": None}
+        assert await world.membership("classifier:production") is None
+    else:
+        assert left["artifact"]["id"] == artifact["id"]
+        created = await world.data("ArtifactCreatedBy", {"id": artifact["id"]})
+        assert created == {"artifact": {"createdBy": None}}

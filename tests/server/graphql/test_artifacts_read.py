@@ -306,3 +306,50 @@ async def test_lineage_and_links_follow_the_runs_and_portfolios(
 
     read_only = await official(client, "IsProjectReadOnly", where(world))
     assert read_only == {"project": {"readOnly": False}}
+
+
+@pytest.mark.parametrize(
+    ("filters", "order", "cursor"),
+    [
+        ("[1, 2]", None, None),
+        (json.dumps({"name": 5}), None, None),
+        (json.dumps({"$or": "name"}), None, None),
+        (json.dumps({"size": {"$gt": 1}}), None, None),
+        (json.dumps({"name": {"$regex": "(" * 2000}}), None, None),
+        (None, "-name; DROP TABLE artifacts", None),
+        (None, "+versionIndex", None),
+        (None, None, "bm90IGEgY3Vyc29y"),
+        (None, None, "Y3Vyc29yOlsieCJd"),
+    ],
+)
+async def test_bad_listing_arguments_are_client_errors_never_server_errors(
+    client: httpx.AsyncClient,
+    world: World,
+    filters: str | None,
+    order: str | None,
+    cursor: str | None,
+) -> None:
+    for name, extra in (
+        ("ProjectArtifactCollections", {}),
+        ("ProjectArtifacts", {"type": "dataset", "collection": "images"}),
+    ):
+        response = await client.post(
+            "/graphql",
+            json={
+                "query": official_document(name),
+                "variables": {
+                    **where(world),
+                    **extra,
+                    "filters": filters,
+                    "order": order,
+                    "cursor": cursor,
+                },
+                "operationName": "",
+            },
+        )
+        assert response.status_code == 200, response.text
+        errors = response.json().get("errors", [])
+        assert all(e["extensions"]["code"] in ("BAD_USER_INPUT", "INVALID_CURSOR") for e in errors)
+        # "+versionIndex" is a valid order of versions (oldest first), not of collections.
+        valid = name == "ProjectArtifacts" and order == "+versionIndex"
+        assert bool(errors) is not valid, errors

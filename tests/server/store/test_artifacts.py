@@ -9,6 +9,7 @@ import time
 import pytest
 
 from wandbkit.server.run_filters import FilterError
+from wandbkit.server.seed import seed_artifacts_benchmark, seed_basic, seed_basic_artifacts
 from wandbkit.server.store import (
     InvalidNameError,
     NameConflictError,
@@ -312,3 +313,48 @@ def test_a_thousand_versions_bulk_load_and_page_fast(store: Store, project: Proj
     assert seen == 1000
     assert time.perf_counter() - started < 5
     assert store.artifact_memberships.resolve(sequence.pk, "latest").version_index == 999  # type: ignore[union-attr]
+
+
+def test_the_benchmark_seed_bulk_loads_its_three_collections(
+    store: Store, project: ProjectRow
+) -> None:
+    bench = seed_artifacts_benchmark(
+        store, project, small_files=30, large_files=2, large_file_size=3 << 20, versions=40
+    )
+    collections = store.artifact_collections
+    small, large, many = (
+        collections.get(project.pk, name) for name in (bench.small, bench.large, bench.many)
+    )
+    assert small is not None and large is not None and many is not None
+    (small_member,) = store.artifact_memberships.versions(small.pk, limit=5)
+    small_row = store.artifacts.get_by_pk(small_member.artifact_pk)
+    assert small_row is not None and small_row.file_count == 30
+    assert all(
+        1024 <= e.size <= 20 * 1024 for e in store.artifact_manifests.all_entries(small_row.pk)
+    )
+    (large_member,) = store.artifact_memberships.versions(large.pk, limit=5)
+    sizes = [e.size for e in store.artifact_manifests.all_entries(large_member.artifact_pk)]
+    assert sizes == [3 << 20, 3 << 20]
+    assert store.artifact_memberships.count_versions(many.pk) == 40
+
+
+def test_the_basic_seed_gives_versions_aliases_tags_lineage_and_a_link(store: Store) -> None:
+    seed = seed_basic(store)
+    made = seed_basic_artifacts(store, seed)
+    assert seed_basic_artifacts(store, seed) == made  # a second call adds nothing
+    project = store.projects.find(made.entity, made.project)
+    assert project is not None
+    dataset = store.artifact_collections.get(project.pk, made.dataset)
+    model = store.artifact_collections.get(project.pk, made.model)
+    portfolio = store.artifact_collections.get(project.pk, made.portfolio)
+    assert dataset is not None and model is not None and portfolio is not None
+    assert not portfolio.is_sequence
+    memberships = store.artifact_memberships
+    assert memberships.count_versions(dataset.pk) == made.dataset_versions
+    production = memberships.resolve(model.pk, "production")
+    assert production is not None and production.version_index == made.model_versions - 1
+    assert memberships.resolve(dataset.pk, "best") is not None
+    assert memberships.resolve(portfolio.pk, "latest").artifact_pk == production.artifact_pk  # type: ignore[union-attr]
+    consumer = store.runs.get(project.pk, made.consumer)
+    assert consumer is not None
+    assert len(store.artifacts.used_by_run(consumer.pk, after_pk=0, limit=9)) == 2

@@ -13,6 +13,7 @@ from ariadne.types import SchemaBindable
 from wandbkit.server.resolvers import (
     artifact_collections,
     artifact_mutations,
+    artifact_publish,
     artifacts,
     entities,
     projects,
@@ -40,6 +41,7 @@ DOMAINS: tuple[Callable[[], Sequence[SchemaBindable]], ...] = (
     artifacts.bindables,
     artifact_collections.bindables,
     artifact_mutations.bindables,
+    artifact_publish.bindables,
     teams.bindables,
     server_info.bindables,
     # After projects and artifacts: these answer the registry cases of their fields.

@@ -76,6 +76,7 @@ class ArtifactFile:
 
     @property
     def display_name(self) -> str:
+        # The base name, as for run files (``name`` holds the whole path).
         return posixpath.basename(self.entry.path)
 
     @property

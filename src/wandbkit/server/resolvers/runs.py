@@ -488,14 +488,15 @@ def _payload(ctx: RequestContext, run: RunRow, *, inserted: bool) -> dict[str, A
 
 
 def resolve_delete_run(_: Any, info: GraphQLResolveInfo, *, input: dict[str, Any]) -> Any:
-    """Delete a run with its history, files and their bytes.
-
-    ``deleteArtifacts`` is accepted; the emulator has no run artifacts to delete yet.
-    """
+    """Delete a run with its history and files; with ``deleteArtifacts`` also the artifact
+    versions it logged (otherwise they stay, without their logging run)."""
     ctx = context(info)
     run = run_from_id(ctx, input["id"], "deleteRun")
     require_writable_run(ctx, run, "delete runs")
-    ctx.store.runs.delete(run.pk)
+    with ctx.store.transaction():
+        if input.get("delete_artifacts"):
+            ctx.store.artifacts.delete_logged_by_run(run.pk)
+        ctx.store.runs.delete(run.pk)
     ctx.forget_run(run.pk)
     return {"client_mutation_id": input.get("client_mutation_id")}
 

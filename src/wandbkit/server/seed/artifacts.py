@@ -15,8 +15,10 @@ content in two versions costs its bytes once.
 
 from __future__ import annotations
 
+import functools
 import json
 import random
+import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -53,9 +55,27 @@ class ArtifactSeed:
     model_versions: int
 
 
+#: Files larger than this are tiled from one random block (generating 250 MB of random bytes
+#: would take longer than everything else the benchmark seed does).
+_TILE = 1 << 20
+
+
+@functools.lru_cache(maxsize=1)
+def _tile() -> bytes:
+    return random.Random(0).randbytes(_TILE)
+
+
 def generated_bytes(seed: int, size: int) -> bytes:
-    """``size`` pseudo-random bytes, the same for the same ``seed``."""
-    return random.Random(seed).randbytes(size)
+    """``size`` pseudo-random bytes, the same for the same ``seed``: random up to 1 MiB;
+    larger, 1 MiB random tiles each stamped with the seed and its position, so no two files
+    and no two tiles of a file are alike."""
+    if size <= _TILE:
+        return random.Random(seed).randbytes(size)
+    data = bytearray(_tile() * -(-size // _TILE))
+    for offset in range(0, len(data), _TILE):
+        data[offset : offset + 16] = struct.pack(">qq", seed, offset)
+    del data[size:]
+    return bytes(data)
 
 
 def store_files(store: Store, files: dict[str, bytes]) -> list[NewEntry]:
@@ -279,13 +299,15 @@ def seed_artifacts_benchmark(
     store.artifacts.bulk_create(
         project.pk, "dataset", bench.small, [version(store_files(store, small))]
     )
-    large = {
-        f"shard-{i}.bin": generated_bytes(90_000 + i, large_file_size) for i in range(large_files)
-    }
-    store.artifacts.bulk_create(
-        project.pk, "model", bench.large, [version(store_files(store, large))]
-    )
-    del large
+    # One large file in memory at a time.
+    large = [
+        entry
+        for i in range(large_files)
+        for entry in store_files(
+            store, {f"shard-{i}.bin": generated_bytes(90_000 + i, large_file_size)}
+        )
+    ]
+    store.artifacts.bulk_create(project.pk, "model", bench.large, [version(large)])
     entries = store_files(store, {"value.txt": b"0"})
     many = [
         version(entries, metadata={"step": i}, description=f"version {i}") for i in range(versions)

@@ -14,6 +14,7 @@ The manifest W&B clients download is built from the entries on request, in W&B's
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Sequence
@@ -297,7 +298,12 @@ class ArtifactManifests:
     def put_blob(
         self, data: bytes, *, birth_artifact_pk: int | None = None, fsync: bool = True
     ) -> BlobRow:
-        """Store bytes by their md5 in one call (seeds and tests); existing bytes are kept."""
+        """Store bytes by their md5 in one call (seeds and tests); existing bytes are kept
+        (and not written again)."""
+        md5 = base64.b64encode(hashlib.md5(data, usedforsecurity=False).digest()).decode()
+        known = self.blob(md5)
+        if known is not None and known.stored:
+            return known
         with self.blobs.writer() as writer:
             writer.write(data)
             blob = self.expect_blob(writer.md5, birth_artifact_pk)

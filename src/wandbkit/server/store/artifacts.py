@@ -425,6 +425,18 @@ class Artifacts:
         assert deleted is not None
         return deleted
 
+    def delete_logged_by_run(self, run_pk: int) -> int:
+        """Delete every live version a run logged, aliases and all (``deleteRun`` with
+        ``deleteArtifacts``); returns how many."""
+        with self._db.transaction():
+            rows = self._db.all(
+                "SELECT pk FROM artifacts WHERE created_by_run_pk = ? AND state != 'DELETED'",
+                (run_pk,),
+            )
+            for row in rows:
+                self.delete(row["pk"], delete_aliases=True)
+        return len(rows)
+
     def delete_collection(self, collection: ArtifactCollectionRow) -> ArtifactCollectionRow:
         """Delete a collection: a sequence takes its versions with it; a portfolio only
         drops its links.
