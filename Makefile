@@ -49,6 +49,7 @@ bench: install
 	$(PY) benchmarks/bench_import.py
 	$(PY) benchmarks/bench_runs.py
 	$(PY) benchmarks/bench_load.py
+	$(PY) benchmarks/bench_artifacts.py
 
 server: install
 	$(VENV)/bin/wandbkit server --host 127.0.0.1 --port 8080 --db .wandbkit-server.db

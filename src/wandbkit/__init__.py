@@ -11,9 +11,9 @@ Example:
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from wandbkit._lang.exports import LazyExports
 from wandbkit._version import __version__ as __version__
 
 if TYPE_CHECKING:
@@ -190,20 +190,9 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     "wandbkit.users": ("Organization", "User"),
 }
 
+_EXPORTS = LazyExports(__name__, globals(), _PUBLIC, extra=("__version__",))
 #: Public name -> the module it is loaded from on first use.
-_LAZY: dict[str, str] = {name: module for module, names in _PUBLIC.items() for name in names}
-
-__all__ = sorted([*_LAZY, "__version__"])
-
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'wandbkit' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+_LAZY: dict[str, str] = _EXPORTS.lazy
+__all__ = _EXPORTS.all
+__getattr__ = _EXPORTS.getattr
+__dir__ = _EXPORTS.dir

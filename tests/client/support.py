@@ -1,12 +1,13 @@
 """What the end-to-end tests share: transports that record what the client sends (one per
-flavour), an ``AsyncApi`` that sends through one to the in-process server, and the ``Flavor``
-that lets one behaviour test run on ``AsyncApi`` and on ``Api``."""
+flavour), an ``AsyncApi`` that sends through one to the in-process server, the ``Flavor``
+that lets one behaviour test run on ``AsyncApi`` and on ``Api``, and ``seeded_once`` for a
+server that a module's read-only tests share."""
 
 from __future__ import annotations
 
 import inspect
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -15,15 +16,24 @@ import httpx
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 
 import wandbkit
+from wandbkit.server.testing import make_seeded_app
 
 BASE_URL = "http://wandbkit.test"
 
 
 class _Recorder:
-    """The requests a transport passed on, in order."""
+    """The requests a transport passed on, in order; and a switch that corrupts the bodies of
+    signed downloads (their first byte), to show what a client does with a damaged file."""
 
     def __init__(self) -> None:
         self.requests: list[httpx.Request] = []
+        self.corrupt_downloads = False
+
+    def _corrupted(self, request: httpx.Request, body: bytes) -> bytes:
+        """``body`` with its first byte replaced when ``request`` is a download to corrupt."""
+        if self.corrupt_downloads and "/signed/files/" in request.url.path:
+            return b"X" + body[1:]
+        return body
 
     @property
     def operations(self) -> list[str | None]:
@@ -45,16 +55,13 @@ class RecordingTransport(_Recorder, httpx.AsyncBaseTransport):
     def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
         super().__init__()
         self.inner = inner
-        self.corrupt_downloads = False
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
         response = await self.inner.handle_async_request(request)
         if self.corrupt_downloads and "/signed/files/" in request.url.path:
-            body = await response.aread()
-            return httpx.Response(
-                response.status_code, headers=response.headers, content=b"X" + body[1:]
-            )
+            body = self._corrupted(request, await response.aread())
+            return httpx.Response(response.status_code, headers=response.headers, content=body)
         return response
 
 
@@ -90,7 +97,7 @@ class SyncRecordingTransport(_Recorder, httpx.BaseTransport):
             return response.status_code, response.headers, raw
 
         status, headers, raw = self._portal.call(send)
-        return httpx.Response(status, headers=headers, content=raw)
+        return httpx.Response(status, headers=headers, content=self._corrupted(request, raw))
 
 
 @dataclass
@@ -122,6 +129,49 @@ class Flavor:
             return [item async for item in paginator]
         return list(paginator)
 
+    async def iterate(self, iterable: Any) -> AsyncIterator[Any]:
+        """The items of ``iterable`` one by one, as the flavour iterates; closing this (say by
+        ``contextlib.aclosing`` after a ``break``) closes the flavour's iterator at once."""
+        if self.is_async:
+            async_items = aiter(iterable)
+            try:
+                async for item in async_items:
+                    yield item
+            finally:
+                await _close(async_items)
+            return
+        items = iter(iterable)
+        try:
+            for item in items:
+                yield item
+        finally:
+            await _close(items)
+
+    @asynccontextmanager
+    async def connect(self, **options: Any) -> AsyncIterator[Any]:
+        """Another client of this flavour on the same server and recording transport, built
+        with ``options`` (``api_key`` defaults to the seed's; pass ``api_key=None`` for none)."""
+        options.setdefault("api_key", self.seed.api_key)
+        if self.is_async:
+            async with wandbkit.AsyncApi(
+                base_url=BASE_URL, transport=self.transport, **options
+            ) as api:
+                yield api
+            return
+        with wandbkit.Api(base_url=BASE_URL, transport=self.transport, **options) as sync_api:
+            yield sync_api
+
+
+async def _close(iterator: Iterable[Any] | AsyncIterator[Any]) -> None:
+    """Close a generator-like iterator (sync or async) if it can be closed."""
+    aclose = getattr(iterator, "aclose", None)
+    if aclose is not None:
+        await aclose()
+        return
+    close = getattr(iterator, "close", None)
+    if close is not None:
+        close()
+
 
 @asynccontextmanager
 async def flavored_api(app: Any, seed: Any, name: str) -> AsyncIterator[Flavor]:
@@ -136,3 +186,19 @@ async def flavored_api(app: Any, seed: Any, name: str) -> AsyncIterator[Flavor]:
             api_key=seed.api_key, base_url=BASE_URL, transport=sync_transport
         ) as sync_api:
             yield Flavor(name, sync_api, sync_transport, seed)
+
+
+def seeded_once(seed: Callable[[Flavor, Any], Awaitable[object]]) -> tuple[Any, Any]:
+    """A fresh seeded app, ``(app, seed)``, with ``seed(flavor, app)`` run on it once through
+    ``AsyncApi`` on an event loop of its own: the server state of a module-scoped fixture,
+    which the tests that only read share (each with a client of its own, see the
+    ``shared_flavor`` fixture)."""
+    app, result = make_seeded_app()
+
+    async def run() -> None:
+        async with flavored_api(app, result, "async") as flavor:
+            await seed(flavor, app)
+
+    with start_blocking_portal() as portal:
+        portal.call(run)
+    return app, result

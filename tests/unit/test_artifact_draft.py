@@ -89,3 +89,16 @@ def test_bad_entries(api: wandbkit.Api, tmp_path: Path) -> None:
 def test_an_empty_draft_is_not_published(api: wandbkit.Api) -> None:
     with pytest.raises(UsageError, match="holds no files"):
         api.create_artifact("e/p/d", type="t").publish()
+
+
+def test_new_file_and_remove(api: wandbkit.Api, tmp_path: Path) -> None:
+    draft = api.create_artifact("e/p/notes", type="text")
+    with draft.new_file("docs/readme.txt", mode="w") as handle:
+        handle.write("hello")
+    assert draft.manifest.entries["docs/readme.txt"].digest == md5_b64(b"hello")
+    (tmp_path / "x").write_bytes(b"x")
+    draft.add_file(tmp_path / "x")
+    draft.remove("x")
+    assert list(draft.manifest.entries) == ["docs/readme.txt"]
+    with pytest.raises(UsageError, match="no entry at path 'x'"):
+        draft.remove("x")

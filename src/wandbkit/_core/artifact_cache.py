@@ -28,8 +28,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import stat
-import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -86,11 +86,11 @@ def stream_hashing(reader: IO[bytes], writer: IO[bytes]) -> Transfer:
 
 
 def copy_hashing(source: Path, target: Path) -> Transfer:
-    """Copy ``source`` to ``target`` (created or truncated) and return what was copied.
+    """Copy ``source`` to ``target`` (which must not exist) and return what was copied.
 
     The md5 is of the bytes written, so verifying the result verifies the copy.
     """
-    with source.open("rb") as reader, target.open("wb") as writer:
+    with source.open("rb") as reader, target.open("xb") as writer:
         return stream_hashing(reader, writer)
 
 
@@ -311,17 +311,18 @@ class ArtifactCache:
 
     @staticmethod
     def _temp_name(beside: Path) -> Path:
-        # A unique name in the target's directory (one file system, so os.replace is atomic).
-        handle, name = tempfile.mkstemp(prefix=".wk-", suffix=_TEMP_SUFFIX, dir=beside.parent)
-        os.close(handle)
-        return Path(name)
+        # A name nobody else will pick, in the target's directory (one file system, so
+        # os.replace is atomic). Not created here: os.link and open("xb") both refuse an
+        # existing name, so two writers can never share a temporary.
+        return beside.parent / f".wk-{secrets.token_hex(8)}{_TEMP_SUFFIX}"
 
     @staticmethod
     def _try_link(source: Path, temp: Path) -> bool:
         """Make ``temp`` a hard link to ``source``; False when the file system cannot."""
-        _unlink_quietly(temp)  # os.link will not replace the placeholder
         try:
             os.link(source, temp)
+        except FileExistsError:
+            raise
         except OSError:
             return False
         return True

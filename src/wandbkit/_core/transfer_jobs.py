@@ -1,27 +1,33 @@
-"""Bookkeeping of a batch of file transfers, shared by both flavours of the artifact engine.
+"""The values and bookkeeping of a batch of file transfers, shared by both flavours of the
+artifact engine.
 
-The engine (``_async/artifacts/transfer.py`` and its sync twin) runs a few workers that take
-jobs from one :class:`WorkQueue` (coroutines on one event loop, or threads), counts what they
-did in :class:`Totals` and shows it with :class:`TransferProgress`. All three are safe to use
-from several threads; none does I/O of its own (the progress bar writes to the terminal).
+The values (:class:`RemoteFile`, :class:`LocalFile`, :class:`UploadTarget`,
+:class:`TransferReport`) are defined once here, so ``AsyncApi`` and ``Api`` hand out the same
+classes; ``wandbkit._async.artifacts.transfer`` (and its sync twin) re-export them. The engine
+runs a few workers that take jobs from one :class:`WorkQueue` (coroutines on one event loop, or
+threads), creates directories through :class:`Directories`, counts what they did in
+:class:`Totals` and shows it with :class:`TransferProgress`. All of these are safe to use from
+several threads; only :class:`Directories` touches the file system.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Generic, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TextIO, TypeVar
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
 __all__ = [
     "ENV_PROGRESS",
+    "Directories",
     "LocalFile",
     "RemoteFile",
     "Totals",
@@ -30,6 +36,7 @@ __all__ = [
     "UploadTarget",
     "WorkQueue",
     "progress_enabled",
+    "run_threads",
 ]
 
 #: Environment variable that turns progress bars off (``0``, ``false``, ``no``, ``off``).
@@ -50,6 +57,10 @@ class RemoteFile:
         size: bytes.
         url: the server's signed direct URL, or a reference URL (``http(s)://``, ``file://``).
         is_reference: whether the entry is a reference (its bytes live outside W&B).
+        authenticate: send the API key with the request, for a URL that needs it (the
+            server's fallback file routes). Signed URLs carry their own authorization and
+            get no key by default; references get it only on the base URL's origin. The key
+            never goes to another origin, whatever this says.
     """
 
     path: str
@@ -57,6 +68,7 @@ class RemoteFile:
     size: int
     url: str
     is_reference: bool = False
+    authenticate: bool = False
 
 
 @dataclass(frozen=True)
@@ -127,14 +139,20 @@ class WorkQueue(Generic[_Job]):
         self._jobs: Iterator[_Job] = iter(jobs)
         self._lock = threading.Lock()
         self._failure: Exception | None = None
+        self._stopped = False
         self.failures = 0
 
     def next(self) -> _Job | None:
-        """The next job, or None when there is none left or a job failed."""
+        """The next job, or None when there is none left, a job failed, or it was stopped."""
         with self._lock:
-            if self._failure is not None:
+            if self._failure is not None or self._stopped:
                 return None
             return next(self._jobs, None)
+
+    def stop(self) -> None:
+        """Hand out no more jobs (the caller was interrupted)."""
+        with self._lock:
+            self._stopped = True
 
     def fail(self, exc: Exception) -> None:
         """Record a job's failure: the first one is raised, later ones are counted."""
@@ -152,6 +170,62 @@ class WorkQueue(Generic[_Job]):
         """Raise the first recorded failure, if any."""
         if self._failure is not None:
             raise self._failure
+
+
+def run_threads(worker: Callable[[], object], count: int, queue: WorkQueue[Any]) -> None:
+    """Run ``worker`` on ``count`` threads until ``queue`` is empty (the sync engine's pool).
+
+    Unlike a ``ThreadPoolExecutor`` leaving its ``with`` block, an interrupted caller
+    (Ctrl-C) stops the queue first: each thread finishes, or cleans up, the file it is on and
+    takes no new one, and only then is the interruption raised.
+    """
+    if count <= 1:
+        worker()
+        return
+    threads: list[threading.Thread] = []
+    try:
+        for i in range(count):
+            threads.append(threading.Thread(target=worker, name=f"wandbkit-transfer-{i}"))
+            threads[-1].start()
+        for thread in threads:
+            thread.join()
+    except BaseException:
+        queue.stop()
+        for thread in threads:
+            thread.join()
+        raise
+
+
+class Directories:
+    """Creates the parent directories of destinations, remembering the ones it created, so
+    that a failed batch can remove those left empty (and only those)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._created: list[Path] = []
+
+    def make(self, directory: Path) -> None:
+        """Create ``directory`` and its missing parents (a no-op when it exists)."""
+        missing: list[Path] = []
+        current = directory
+        while not current.is_dir() and current != current.parent:
+            missing.append(current)
+            current = current.parent
+        for path in reversed(missing):
+            try:
+                os.mkdir(path)
+            except FileExistsError:
+                continue  # another worker made it (or it is a file: the write will say so)
+            with self._lock:
+                self._created.append(path)
+
+    def remove_empty(self) -> None:
+        """Remove the directories this created that are empty now, deepest first."""
+        with self._lock:
+            created, self._created = self._created, []
+        for path in sorted(created, key=lambda p: len(p.parts), reverse=True):
+            with contextlib.suppress(OSError):
+                os.rmdir(path)
 
 
 class Totals:

@@ -1585,7 +1585,7 @@ class AsyncWandbClient(AsyncBaseClient):
                       }
                       edges {
                         node {
-                          ...RunFileFields
+                          ...ArtifactFileFields
                         }
                       }
                     }
@@ -1594,9 +1594,9 @@ class AsyncWandbClient(AsyncBaseClient):
               }
             }
 
-            fragment RunFileFields on File {
+            fragment ArtifactFileFields on File {
               id
-              name
+              name: displayName
               url
               directUrl
               sizeBytes

@@ -1577,7 +1577,7 @@ class WandbClient(BaseClient):
                       }
                       edges {
                         node {
-                          ...RunFileFields
+                          ...ArtifactFileFields
                         }
                       }
                     }
@@ -1586,9 +1586,9 @@ class WandbClient(BaseClient):
               }
             }
 
-            fragment RunFileFields on File {
+            fragment ArtifactFileFields on File {
               id
-              name
+              name: displayName
               url
               directUrl
               sizeBytes

@@ -103,6 +103,19 @@ class ArtifactFieldsTags(BaseModel):
     name: str
 
 
+class ArtifactFileFields(BaseModel):
+    id: str
+    name: str
+    url: Optional[str]
+    direct_url: str = Field(alias="directUrl")
+    size_bytes: int = Field(alias="sizeBytes")
+    mimetype: Optional[str]
+    updated_at: Optional[Annotated[datetime, BeforeValidator(parse_datetime)]] = Field(
+        alias="updatedAt"
+    )
+    md_5: Optional[str] = Field(alias="md5")
+
+
 class ArtifactMembershipFields(BaseModel):
     id: str
     version_index: Optional[int] = Field(alias="versionIndex")
@@ -379,6 +392,7 @@ class TeamFieldsMembers(TeamMember):
 ArtifactProjectInfo.model_rebuild()
 ArtifactCollectionFields.model_rebuild()
 ArtifactFields.model_rebuild()
+ArtifactFileFields.model_rebuild()
 ArtifactMembershipFields.model_rebuild()
 ArtifactRunInfo.model_rebuild()
 ArtifactTypeFields.model_rebuild()

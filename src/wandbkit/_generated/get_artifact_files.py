@@ -7,7 +7,7 @@ from typing import Literal, Optional
 from pydantic import Field
 
 from .base_model import BaseModel
-from .fragments import RunFileFields, RunPageInfo
+from .fragments import ArtifactFileFields, RunPageInfo
 
 
 class GetArtifactFiles(BaseModel):
@@ -48,7 +48,7 @@ class GetArtifactFilesProjectArtifactCollectionArtifactMembershipFilesEdges(Base
     node: Optional["GetArtifactFilesProjectArtifactCollectionArtifactMembershipFilesEdgesNode"]
 
 
-GetArtifactFilesProjectArtifactCollectionArtifactMembershipFilesEdgesNode = RunFileFields
+GetArtifactFilesProjectArtifactCollectionArtifactMembershipFilesEdgesNode = ArtifactFileFields
 GetArtifactFiles.model_rebuild()
 GetArtifactFilesProject.model_rebuild()
 GetArtifactFilesProjectArtifactCollection.model_rebuild()

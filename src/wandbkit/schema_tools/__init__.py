@@ -18,50 +18,32 @@ Example:
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from wandbkit._lang.exports import LazyExports
 
 if TYPE_CHECKING:
-    from wandbkit.schema_tools.check import DocumentError, check_documents, load_schema
-    from wandbkit.schema_tools.diff import SchemaChange, SchemaDiff, diff_schemas
-    from wandbkit.schema_tools.errors import SchemaToolError
-    from wandbkit.schema_tools.pull import pull_schema, sdl_from_introspection, stable_sdl
+    # "X as X" marks an explicit re-export for type checkers (``__all__`` is computed).
+    from wandbkit.schema_tools.check import DocumentError as DocumentError
+    from wandbkit.schema_tools.check import check_documents as check_documents
+    from wandbkit.schema_tools.check import load_schema as load_schema
+    from wandbkit.schema_tools.diff import SchemaChange as SchemaChange
+    from wandbkit.schema_tools.diff import SchemaDiff as SchemaDiff
+    from wandbkit.schema_tools.diff import diff_schemas as diff_schemas
+    from wandbkit.schema_tools.errors import SchemaToolError as SchemaToolError
+    from wandbkit.schema_tools.pull import pull_schema as pull_schema
+    from wandbkit.schema_tools.pull import sdl_from_introspection as sdl_from_introspection
+    from wandbkit.schema_tools.pull import stable_sdl as stable_sdl
 
-_LAZY: dict[str, str] = {
-    "DocumentError": "wandbkit.schema_tools.check",
-    "check_documents": "wandbkit.schema_tools.check",
-    "load_schema": "wandbkit.schema_tools.check",
-    "SchemaChange": "wandbkit.schema_tools.diff",
-    "SchemaDiff": "wandbkit.schema_tools.diff",
-    "diff_schemas": "wandbkit.schema_tools.diff",
-    "SchemaToolError": "wandbkit.schema_tools.errors",
-    "pull_schema": "wandbkit.schema_tools.pull",
-    "sdl_from_introspection": "wandbkit.schema_tools.pull",
-    "stable_sdl": "wandbkit.schema_tools.pull",
+#: Where each public name lives, grouped by module like the ``TYPE_CHECKING`` imports above.
+_PUBLIC: dict[str, tuple[str, ...]] = {
+    "wandbkit.schema_tools.check": ("DocumentError", "check_documents", "load_schema"),
+    "wandbkit.schema_tools.diff": ("SchemaChange", "SchemaDiff", "diff_schemas"),
+    "wandbkit.schema_tools.errors": ("SchemaToolError",),
+    "wandbkit.schema_tools.pull": ("pull_schema", "sdl_from_introspection", "stable_sdl"),
 }
-
-__all__ = [
-    "DocumentError",
-    "SchemaChange",
-    "SchemaDiff",
-    "SchemaToolError",
-    "check_documents",
-    "diff_schemas",
-    "load_schema",
-    "pull_schema",
-    "sdl_from_introspection",
-    "stable_sdl",
-]
-
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'wandbkit.schema_tools' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+_EXPORTS = LazyExports(__name__, globals(), _PUBLIC)
+_LAZY: dict[str, str] = _EXPORTS.lazy
+__all__ = _EXPORTS.all
+__getattr__ = _EXPORTS.getattr
+__dir__ = _EXPORTS.dir

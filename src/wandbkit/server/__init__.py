@@ -19,8 +19,9 @@ Example:
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from wandbkit._lang.exports import LazyExports
 
 if TYPE_CHECKING:
     # "X as X" marks an explicit re-export for type checkers (``__all__`` is computed).
@@ -37,19 +38,8 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     "wandbkit.server.seed": ("SeedResult", "seed_basic", "seed_demo", "seed_runs_benchmark"),
     "wandbkit.server.store": ("Store",),
 }
-_LAZY: dict[str, str] = {name: module for module, names in _PUBLIC.items() for name in names}
-
-__all__ = sorted(_LAZY)
-
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'wandbkit.server' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+_EXPORTS = LazyExports(__name__, globals(), _PUBLIC)
+_LAZY: dict[str, str] = _EXPORTS.lazy
+__all__ = _EXPORTS.all
+__getattr__ = _EXPORTS.getattr
+__dir__ = _EXPORTS.dir

@@ -44,7 +44,8 @@ async def test_manifest_entries_and_files(flavor: Flavor, arts: ArtifactSeed) ->
         assert (await flavor(model.get_path("config.json"))).path == "config.json"
     files = model.files(per_page=2)
     listed = await flavor.list(files)
-    assert sorted(f.name for f in listed) == sorted(manifest.entries)
+    # Files are named by their base name, as wandb names them.
+    assert sorted(f.name for f in listed) == sorted(p.rsplit("/", 1)[-1] for p in manifest.entries)
     assert len(files) == 3 and files.path == [arts.entity, arts.project, "classifier:v1"]
     only = await flavor.list(model.files(names=["config.json"]))
     assert [f.name for f in only] == ["config.json"]
@@ -135,3 +136,32 @@ async def test_file_of_a_single_file_artifact(
     entry = await flavor(model.get_entry("config.json"))
     written = await flavor(entry.download(root=str(tmp_path / "one")))
     assert Path(written).read_bytes().startswith(b"{")
+
+
+async def test_failed_signed_urls_fall_back_to_the_keyed_routes(
+    flavor: Flavor, arts: ArtifactSeed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wandbkit._async.artifacts.contents import AsyncArtifactContents
+    from wandbkit._sync.artifacts.contents import ArtifactContents
+
+    model = await flavor(flavor.api.artifact(path(arts, "classifier:v0")))
+    names = list((await flavor(model.manifest)).entries)
+    bogus = {name: "http://wandbkit.test/signed/artifact-files/expired" for name in names}
+
+    async def expired_async(self: object) -> dict[str, str]:
+        return bogus
+
+    def expired_sync(self: object) -> dict[str, str]:
+        return bogus
+
+    monkeypatch.setattr(AsyncArtifactContents, "_file_urls", expired_async)
+    monkeypatch.setattr(ArtifactContents, "_file_urls", expired_sync)
+    flavor.transport.clear()
+    root = tmp_path / "fallback"
+    await flavor(model.download(root=str(root), skip_cache=True))
+    await flavor(model.verify(root=str(root)))
+    fallbacks = [r for r in flavor.transport.requests if r.url.path.startswith("/artifactsV2/")]
+    assert len(fallbacks) == len(names)
+    assert all(r.headers.get("authorization") for r in fallbacks)
+    signed = [r for r in flavor.transport.requests if "/signed/" in r.url.path]
+    assert signed and not any(r.headers.get("authorization") for r in signed)

@@ -11,6 +11,7 @@ import asyncio
 import base64
 import hashlib
 import os
+import signal
 import threading
 import time
 import tracemalloc
@@ -254,8 +255,45 @@ async def test_a_md5_mismatch_raises_and_leaves_nothing(
     with pytest.raises(IntegrityError, match=r"'deep/dir/model\.bin'.*md5"):
         await download(side, storage, [bad], root, cache=cache)
 
-    assert tree(root) == {}
+    assert not root.exists()  # nor the directories made for it
     assert cache.size() == 0
+
+
+async def test_directories_that_were_there_stay(
+    side: Side, storage: Storage, tmp_path: Path
+) -> None:
+    bad = stored(storage, "kept/new/f.bin", os.urandom(50))
+    storage.corrupt.add(bad.url)
+    (tmp_path / "root" / "kept").mkdir(parents=True)
+
+    with pytest.raises(IntegrityError):
+        await download(side, storage, [bad], tmp_path / "root")
+
+    assert [p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")] == [
+        "root",
+        "root/kept",
+    ]
+
+
+async def test_an_unwritable_cache_is_warned_about_and_skipped(
+    side: Side, storage: Storage, tmp_path: Path
+) -> None:
+    (tmp_path / "cache-is-a-file").write_bytes(b"")
+    cache = ArtifactCache(tmp_path / "cache-is-a-file")
+    contents = {"a": b"1", "b/c": b"22"}
+
+    with pytest.warns(RuntimeWarning, match="cannot be used"):
+        report = await download(
+            side,
+            storage,
+            files_of(storage, contents),
+            tmp_path / "root",
+            cache=cache,
+            max_workers=1,
+        )
+
+    assert tree(tmp_path / "root") == contents
+    assert report.bytes_downloaded == 3
 
 
 async def test_a_size_mismatch_raises(side: Side, storage: Storage, tmp_path: Path) -> None:
@@ -433,6 +471,13 @@ async def test_max_workers_is_checked(
         await download(side, storage, [], tmp_path / "root", max_workers=bad)
 
 
+async def test_the_root_must_be_a_directory(side: Side, storage: Storage, tmp_path: Path) -> None:
+    (tmp_path / "file").write_bytes(b"")
+    with pytest.raises(UsageError, match="root must be a directory"):
+        await download(side, storage, [stored(storage, "a", b"1")], tmp_path / "file")
+    assert storage.requests == []
+
+
 async def test_nothing_to_download(side: Side, storage: Storage, tmp_path: Path) -> None:
     report = await download(side, storage, [], tmp_path / "root")
     assert (report.files, report.bytes_downloaded) == (0, 0)
@@ -454,28 +499,58 @@ async def test_one_failure_stops_handing_out_new_files(
     assert all(left[f.path] == storage.blobs[f.url] for f in rest if f.path in left)
 
 
+def test_an_interrupted_sync_download_stops_taking_files(storage: Storage, tmp_path: Path) -> None:
+    files = [stored(storage, f"dir/f{i}", os.urandom(2000)) for i in range(300)]
+    answer = storage.answer
+
+    def interrupt_on_the_fifth(request: httpx.Request) -> httpx.Response:
+        if len(storage.requests) == 4:
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C, while the main thread waits
+        return answer(request)
+
+    storage.answer = interrupt_on_the_fifth  # type: ignore[method-assign]
+    ctx = SyncContext(settings(), transport=httpx.MockTransport(storage))
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            sync_transfer.download_files(
+                ctx, files, tmp_path / "root", cache=None, progress=False, max_workers=4
+            )
+    finally:
+        ctx.close()
+
+    assert len(storage.requests) < 40  # the threads took no new file after the interruption
+    left = tree(tmp_path / "root")
+    assert all(not name.split("/")[-1].startswith(".") for name in left)
+    assert all(data == storage.blobs[f.url] for f in files if (data := left.get(f.path)))
+
+
 # -- where the key goes, and references ----------------------------------------------------
 
 
-async def test_the_key_goes_only_to_the_base_url_origin(
+async def test_the_key_goes_only_where_it_is_needed_on_the_base_url_origin(
     side: Side, storage: Storage, tmp_path: Path
 ) -> None:
-    on_base = stored(storage, "a", b"on the server")
-    elsewhere = stored(storage, "b", b"on a storage host", host=OTHER)
+    signed = stored(storage, "signed", b"a signed URL on the server")
+    fallback_url = storage.add(f"{BASE}/artifacts/entity/abc", b"fallback route")
+    fallback = RemoteFile("fallback", md5_b64(b"fallback route"), 14, fallback_url, False, True)
+    elsewhere_url = storage.add(f"{OTHER}/x", b"storage host")
+    elsewhere = RemoteFile("elsewhere", md5_b64(b"storage host"), 12, elsewhere_url, False, True)
     data = b"referenced bytes"
-    ref = RemoteFile(
-        "ref.txt", md5_b64(data), len(data), storage.add(f"{OTHER}/ref.txt", data), True
-    )
-    other_port = stored(storage, "c", b"same host, other port", host="http://wandbkit.test:8081")
+    ref = RemoteFile("ref.txt", md5_b64(data), len(data), storage.add(f"{OTHER}/r", data), True)
+    ref_on_base = RemoteFile("ref2", md5_b64(data), len(data), storage.add(f"{BASE}/r", data), True)
+    port_url = storage.add("http://wandbkit.test:8081/r", data)
+    other_port = RemoteFile("ref3", md5_b64(data), len(data), port_url, True, True)
 
-    await download(side, storage, [on_base, elsewhere, ref, other_port], tmp_path / "root")
+    files = [signed, fallback, elsewhere, ref, ref_on_base, other_port]
+    await download(side, storage, files, tmp_path / "root")
 
     assert tree(tmp_path / "root")["ref.txt"] == data
     by_url = {str(r.url): r for r in storage.requests}
-    assert "authorization" in by_url[on_base.url].headers
-    for url in (elsewhere.url, ref.url, other_port.url):
-        assert "authorization" not in by_url[url].headers
-        assert SECRET not in str(by_url[url].headers)
+    for keyed in (fallback, ref_on_base):
+        assert "authorization" in by_url[keyed.url].headers
+    for unkeyed in (signed, elsewhere, ref, other_port):
+        assert "authorization" not in by_url[unkeyed.url].headers
+        assert SECRET not in str(by_url[unkeyed.url].headers)
 
 
 @pytest.mark.parametrize("url", ["s3://bucket/key.bin", "gs://bucket/key", "ftp://host/x"])

@@ -1,28 +1,21 @@
-"""Api and AsyncApi against the local server: viewer, projects, errors — end to end."""
+"""Api and AsyncApi against the local server: viewer, projects, errors — end to end.
+
+Every test runs on both flavours (``flavor``) but two: ``test_sync_viewer_and_default_entity_
+over_real_http`` is the sync ``Api`` over real HTTP to a live server, and
+``test_the_sync_twin_has_the_same_public_surface_as_the_async_api`` compares the two classes
+(no server)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
 import pytest
 
 import wandbkit
 from wandbkit.errors import AuthenticationError, NotFoundError, NotLoadedError, UsageError
 from wandbkit.server.testing import ServerHandle
 
-from ..support import Flavor, RecordingTransport, recording_api
-
-
-@pytest.fixture
-async def counted(
-    seeded_app: tuple[Any, Any],
-) -> AsyncIterator[tuple[wandbkit.AsyncApi, RecordingTransport, Any]]:
-    app, seed = seeded_app
-    async with recording_api(app, seed.api_key) as (api, transport):
-        yield api, transport, seed
-
+from ..support import Flavor
 
 # -- the viewer ---------------------------------------------------------------------------
 
@@ -125,10 +118,10 @@ async def test_a_missing_project_is_not_found_naming_its_path(flavor: Flavor) ->
         await flavor(api.project("nope", entity=seed.team).load())
 
 
-async def test_from_path_gives_the_same_project_as_project(counted: Any) -> None:
-    api, _, seed = counted
-    assert await api.from_path(f"{seed.team}/x") == api.project("x", entity=seed.team)
-    assert await api.from_path(f"https://wandb.ai/{seed.team}/x/workspace") == api.project(
+async def test_from_path_gives_the_same_project_as_project(flavor: Flavor) -> None:
+    api, seed = flavor.api, flavor.seed
+    assert await flavor(api.from_path(f"{seed.team}/x")) == api.project("x", entity=seed.team)
+    assert await flavor(api.from_path(f"https://wandb.ai/{seed.team}/x/workspace")) == api.project(
         f"{seed.team}/x"
     )
 
@@ -146,41 +139,35 @@ async def test_from_path_gives_the_same_project_as_project(counted: Any) -> None
         (lambda api: api.from_path("e/p/reports/Title--r1").send(None), "names a report"),
     ],
 )
-async def test_bad_input_fails_before_any_request(counted: Any, call: Any, message: str) -> None:
-    api, transport, _ = counted
+async def test_bad_input_fails_before_any_request(flavor: Flavor, call: Any, message: str) -> None:
+    api, transport = flavor.api, flavor.transport
     with pytest.raises(UsageError, match=message):
         call(api)
     assert transport.operations == []
 
 
-async def test_a_bad_project_name_fails_before_the_mutation(counted: Any) -> None:
-    api, transport, _ = counted
+async def test_a_bad_project_name_fails_before_the_mutation(flavor: Flavor) -> None:
+    api, transport = flavor.api, flavor.transport
     with pytest.raises(UsageError, match="name must be a name"):
-        await api.create_project("bad/name")
+        await flavor(api.create_project("bad/name"))
     assert transport.operations == []
 
 
-async def test_no_api_key_is_an_authentication_error_before_any_request(
-    seeded_app: tuple[Any, Any],
-) -> None:
-    app, _ = seeded_app
-    transport = RecordingTransport(httpx.ASGITransport(app=app))
-    async with wandbkit.AsyncApi(base_url="http://wandbkit.test", transport=transport) as api:
+async def test_no_api_key_is_an_authentication_error_before_any_request(flavor: Flavor) -> None:
+    transport = flavor.transport
+    async with flavor.connect(api_key=None) as api:
         with pytest.raises(AuthenticationError, match="no API key"):
-            await api.viewer
+            await flavor(api.viewer)
     assert transport.operations == []
 
 
 async def test_a_wrong_api_key_is_an_authentication_error_that_never_shows_the_key(
-    seeded_app: tuple[Any, Any],
+    flavor: Flavor,
 ) -> None:
-    app, _ = seeded_app
     wrong = "f" * 40
-    async with wandbkit.AsyncApi(
-        api_key=wrong, base_url="http://wandbkit.test", transport=httpx.ASGITransport(app=app)
-    ) as api:
+    async with flavor.connect(api_key=wrong) as api:
         with pytest.raises(AuthenticationError) as info:
-            await api.viewer
+            await flavor(api.viewer)
         assert info.value.status_code == 401
         assert wrong not in str(info.value) and wrong not in repr(info.value)
         assert wrong not in repr(api) and wrong not in repr(api.settings)

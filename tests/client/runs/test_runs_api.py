@@ -1,8 +1,10 @@
-"""Runs end to end against the local server: list, filter, order, page, read, edit, delete."""
+"""Runs end to end against the local server: list, filter, order, page, read, edit, delete.
+
+Every test runs on both flavours (``flavor``) but one: ``test_sync_runs_over_real_http`` is the
+sync ``Api`` over real HTTP to a live server (no in-process transport)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -13,7 +15,7 @@ from wandbkit.errors import NotFoundError, NotLoadedError, UsageError
 from wandbkit.server.ids import decode_int_id
 from wandbkit.server.testing import ServerHandle
 
-from ..support import Flavor, RecordingTransport, flavored_api
+from ..support import Flavor, seeded_once
 
 RUNS = [
     # (run id, display name, state, config, summary, tags)
@@ -41,20 +43,22 @@ async def _seed_runs(flavor: Flavor, app: Any) -> str:
     return f"{flavor.seed.entity}/proj"
 
 
-@pytest.fixture
-async def runs_env(
-    seeded_app: tuple[Any, Any],
-) -> AsyncIterator[tuple[wandbkit.AsyncApi, RecordingTransport, str]]:
-    """An AsyncApi on a server holding project demo/proj with the five RUNS above."""
-    app, seed = seeded_app
-    async with flavored_api(app, seed, "async") as flavor:
-        path = await _seed_runs(flavor, app)
-        yield flavor.api, flavor.transport, path
+@pytest.fixture(scope="module")
+def shared_app() -> tuple[Any, Any]:
+    """A server holding project demo/proj with the five RUNS above, seeded once for the tests
+    that only read it."""
+    return seeded_once(_seed_runs)
 
 
 @pytest.fixture
-async def runs_of(flavor: Flavor, seeded_app: tuple[Any, Any]) -> tuple[Flavor, str]:
-    """``flavor`` on a server holding project demo/proj with the five RUNS above."""
+def runs_of(shared_flavor: Flavor) -> tuple[Flavor, str]:
+    """A client on the shared server with the five RUNS, and their project's path."""
+    return shared_flavor, f"{shared_flavor.seed.entity}/proj"
+
+
+@pytest.fixture
+async def fresh_runs_of(flavor: Flavor, seeded_app: tuple[Any, Any]) -> tuple[Flavor, str]:
+    """``runs_of`` on a server of its own, for a test that changes it."""
     return flavor, await _seed_runs(flavor, seeded_app[0])
 
 
@@ -69,14 +73,15 @@ async def test_listing_runs_lazily_pages_and_counts(runs_of: Any) -> None:
     assert transport.operations == ["GetRuns"] * 3
 
 
-async def test_filters_and_order_are_evaluated_by_the_server(runs_env: Any) -> None:
-    api, _, path = runs_env
+async def test_filters_and_order_are_evaluated_by_the_server(runs_of: Any) -> None:
+    flavor, path = runs_of
+    api = flavor.api
     runs = api.runs(path, {"config.lr": {"$gte": 0.05}}, order="-summary_metrics.acc")
-    assert [run.id async for run in runs] == ["run-d", "run-b", "run-e", "run-a"]
+    assert [run.id for run in await flavor.list(runs)] == ["run-d", "run-b", "run-e", "run-a"]
     tagged = api.runs(path, {"tags": "base"}, order="+config.lr")
-    assert [run.id async for run in tagged] == ["run-d", "run-a"]
+    assert [run.id for run in await flavor.list(tagged)] == ["run-d", "run-a"]
     either = api.runs(path, {"$or": [{"display_name": "best"}, {"summary_metrics.loss": 0.9}]})
-    assert sorted([run.id async for run in either]) == ["run-c", "run-d"]
+    assert sorted([run.id for run in await flavor.list(either)]) == ["run-c", "run-d"]
 
 
 async def test_lazy_runs_load_config_for_the_whole_page_in_one_request(runs_of: Any) -> None:
@@ -107,13 +112,16 @@ async def test_full_listing_brings_config_and_summary_along(runs_of: Any) -> Non
     assert best.name == "best" and best.tags == ["base"]
 
 
-async def test_server_side_key_selection_keeps_only_the_named_keys(runs_env: Any) -> None:
-    api, _, path = runs_env
-    runs = await api.runs(path, lazy=False, config_keys=["lr"], summary_keys=["acc"]).to_list()
+async def test_server_side_key_selection_keeps_only_the_named_keys(runs_of: Any) -> None:
+    flavor, path = runs_of
+    api = flavor.api
+    runs = await flavor(
+        api.runs(path, lazy=False, config_keys=["lr"], summary_keys=["acc"]).to_list()
+    )
     assert runs[0].config == {"lr": 0.1}
     assert dict(runs[0].summary) == {"acc": 0.80}
     with pytest.raises(UsageError, match="partial"):
-        await runs[0].update()
+        await flavor(runs[0].update())
 
 
 async def test_one_run_by_path_is_typed_and_fully_loaded(runs_of: Any) -> None:
@@ -129,9 +137,10 @@ async def test_one_run_by_path_is_typed_and_fully_loaded(runs_of: Any) -> None:
     assert same == run
 
 
-async def test_editing_a_run_persists_every_field_in_one_request(runs_env: Any) -> None:
-    api, transport, path = runs_env
-    run = await api.run(f"{path}/run-a")
+async def test_editing_a_run_persists_every_field_in_one_request(fresh_runs_of: Any) -> None:
+    flavor, path = fresh_runs_of
+    api, transport = flavor.api, flavor.transport
+    run = await flavor(api.run(f"{path}/run-a"))
     transport.clear()
     run.name = "renamed"
     run.tags.append("promoted")
@@ -140,9 +149,9 @@ async def test_editing_a_run_persists_every_field_in_one_request(runs_env: Any) 
     run.job_type = "train"
     run.config["epochs"] = 10
     run.summary["best"] = 1
-    await run.update()
+    await flavor(run.update())
     assert transport.operations == ["UpsertRun"]
-    again = await api.run(f"{path}/run-a")
+    again = await flavor(api.run(f"{path}/run-a"))
     assert (again.name, again.tags, again.notes, again.group, again.job_type) == (
         "renamed",
         ["base", "promoted"],
@@ -153,13 +162,14 @@ async def test_editing_a_run_persists_every_field_in_one_request(runs_env: Any) 
     assert again.config["epochs"] == 10 and again.summary["best"] == 1
 
 
-async def test_deleting_a_run_makes_it_not_found(runs_env: Any) -> None:
-    api, _, path = runs_env
-    run = await api.run(f"{path}/run-c")
-    await run.delete()
+async def test_deleting_a_run_makes_it_not_found(fresh_runs_of: Any) -> None:
+    flavor, path = fresh_runs_of
+    api = flavor.api
+    run = await flavor(api.run(f"{path}/run-c"))
+    await flavor(run.delete())
     with pytest.raises(NotFoundError, match=f"run '{path}/run-c' not found"):
-        await api.run(f"{path}/run-c")
-    assert len(await api.runs(path).load()) == 4
+        await flavor(api.run(f"{path}/run-c"))
+    assert len(await flavor(api.runs(path).load())) == 4
 
 
 @pytest.mark.parametrize(
@@ -175,22 +185,24 @@ async def test_deleting_a_run_makes_it_not_found(runs_env: Any) -> None:
     ],
 )
 async def test_bad_runs_arguments_fail_before_any_request(
-    runs_env: Any, kwargs: dict[str, Any], message: str
+    runs_of: Any, kwargs: dict[str, Any], message: str
 ) -> None:
-    api, transport, path = runs_env
+    flavor, path = runs_of
+    api, transport = flavor.api, flavor.transport
     call = {"path": path, **kwargs}
     with pytest.raises(UsageError, match=message):
         api.runs(**call)
     assert transport.operations == []
 
 
-async def test_missing_project_and_run_are_not_found(runs_env: Any) -> None:
-    api, _, path = runs_env
+async def test_missing_project_and_run_are_not_found(runs_of: Any) -> None:
+    flavor, path = runs_of
+    api = flavor.api
     entity = path.split("/")[0]
     with pytest.raises(NotFoundError, match=f"project '{entity}/nope' not found"):
-        await api.runs(f"{entity}/nope").load()
+        await flavor(api.runs(f"{entity}/nope").load())
     with pytest.raises(NotFoundError, match=f"run '{path}/zzz' not found"):
-        await api.run(f"{path}/zzz")
+        await flavor(api.run(f"{path}/zzz"))
 
 
 def test_sync_runs_over_real_http(api: wandbkit.Api, live_server: ServerHandle) -> None:

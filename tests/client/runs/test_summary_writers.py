@@ -1,7 +1,10 @@
 """Two writers of one run's summary (issue 9): ``run.summary.update(...)`` changes only the
 keys it names (and the keys set or deleted locally), on the summary as the server holds it, so
 writers of different keys keep each other's keys; ``run.update()`` writes the whole summary
-and the last writer wins, as on W&B."""
+and the last writer wins, as on W&B.
+
+Every test runs on both flavours (``flavor``) but one: ``test_fifty_concurrent_async_writers_
+lose_no_key`` is about ``AsyncApi`` concurrency (fifty updates in one ``asyncio.gather``)."""
 
 from __future__ import annotations
 

@@ -32,6 +32,7 @@ from wandbkit.paths import parse_artifact_path
 
 if TYPE_CHECKING:
     from wandbkit._generated.fragments import ArtifactFields, ArtifactMembershipFields
+    from wandbkit._values.artifacts import ArtifactManifest
 
 
 class CollectionHandle(Protocol):
@@ -53,6 +54,18 @@ class CollectionHandle(Protocol):
 
 #: The key the Api provides the collection handles under.
 COLLECTION_HANDLE: LoaderKey[CollectionHandle] = LoaderKey("artifact collections")
+
+
+class DraftMaker(Protocol):
+    """Makes the ``ArtifactDraft`` of a new version from an existing one; drafts publish
+    versions, so they sit above them and the Api provides this under :data:`NEW_DRAFT`."""
+
+    def __call__(self, artifact: AsyncArtifact, manifest: ArtifactManifest, /) -> Any:
+        """A draft with the version's entries, type, description and metadata."""
+
+
+#: The key the Api provides the draft maker under.
+NEW_DRAFT: LoaderKey[DraftMaker] = LoaderKey("artifact drafts")
 
 
 class AsyncArtifact(AsyncArtifactContents, AsyncArtifactLineage):
@@ -127,7 +140,11 @@ class AsyncArtifact(AsyncArtifactContents, AsyncArtifactLineage):
                 f"artifact '{entity}/{project}/{member}' not found",
                 operation_name="GetArtifactMembership",
             )
-        return cls.from_membership(ctx, membership, organization=organization)
+        found = cls.from_membership(ctx, membership, organization=organization)
+        _, _, asked = member.partition(":")
+        if asked and asked != found._place.version:
+            found._place = replace(found._place, asked=asked)
+        return found
 
     # -- identity ------------------------------------------------------------------------
 
@@ -148,8 +165,9 @@ class AsyncArtifact(AsyncArtifactContents, AsyncArtifactLineage):
 
     @property
     def name(self) -> str:
-        """``<collection>:<version>``, e.g. ``"dataset:v3"``."""
-        return f"{self._place.collection}:{self._place.version}"
+        """``<collection>:<version>``, e.g. ``"dataset:v3"``; fetched by an alias, the alias
+        (``"dataset:latest"``), as ``wandb`` names it."""
+        return f"{self._place.collection}:{self._place.asked or self._place.version}"
 
     @property
     def qualified_name(self) -> str:
@@ -382,6 +400,13 @@ class AsyncArtifact(AsyncArtifactContents, AsyncArtifactLineage):
             self._ctx, self.source_entity, self.source_project, sequence.name, self.type, None
         )
 
+    async def new_draft(self) -> Any:
+        """An ``ArtifactDraft`` of the next version of the collection that logged this one,
+        holding its entries, description and metadata: add or remove files, then
+        ``publish()`` (content the server stores already is not uploaded again)."""
+        manifest = await self.get_manifest()
+        return self._ctx.loader(NEW_DRAFT)(self, manifest)
+
     # -- changes -------------------------------------------------------------------------
 
     async def save(self, project: str | None = None, settings: Any = None) -> None:
@@ -456,7 +481,8 @@ class AsyncArtifact(AsyncArtifactContents, AsyncArtifactLineage):
                 f"artifact {self.qualified_name!r} not found", operation_name="UpdateArtifact"
             )
         fields = result.update_artifact.artifact
-        self._set(fields, place_in(fields, self.entity, self.project, self._place.collection))
+        listed = place_in(fields, self.entity, self.project, self._place.collection)
+        self._set(fields, replace(self._place, aliases=listed.aliases))
 
     def json_encode(self) -> dict[str, Any]:
         """The reference W&B puts in a run's config for an artifact it used."""
@@ -471,13 +497,18 @@ class AsyncArtifact(AsyncArtifactContents, AsyncArtifactLineage):
 
     # -- display -------------------------------------------------------------------------
 
+    def _key(self) -> tuple[str, str, str, str]:
+        place = self._place
+        return (self.id, place.entity, place.project, place.collection)
+
     def __eq__(self, other: object) -> bool:
+        """The same version in the same collection (whichever alias found it)."""
         if not isinstance(other, AsyncArtifact):
             return NotImplemented
-        return (other.id, other.qualified_name) == (self.id, self.qualified_name)
+        return other._key() == self._key()
 
     def __hash__(self) -> int:
-        return hash(("Artifact", self.id, self.qualified_name))
+        return hash(("Artifact", *self._key()))
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.qualified_name} ({self.type})>"

@@ -16,7 +16,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from wandbkit._core.errors import APIError, IntegrityError, NotFoundError, UsageError
+from wandbkit._core.errors import (
+    APIError,
+    IntegrityError,
+    NotFoundError,
+    PermissionDeniedError,
+    UsageError,
+)
 from wandbkit._core.flavor_async import MaybeAwaitable
 from wandbkit._values.artifacts import ArtifactManifest, ManifestEntry
 
@@ -287,30 +293,38 @@ class AsyncArtifactContents:
 
         manifest = await self.get_manifest()
         urls = await self._file_urls() if any(not e.is_reference for e in entries) else {}
-        files: list[RemoteFile] = []
-        for entry in entries:
+
+        def remote(entry: ManifestEntry, *, fallback: bool) -> RemoteFile:
             if entry.ref is not None:
-                url = entry.ref
-            else:
-                url = urls.get(entry.path) or self._fallback_url(manifest, entry)
-            files.append(
-                RemoteFile(
-                    path=entry.path,
-                    md5_b64=entry.digest,
-                    size=entry.size or 0,
-                    url=url,
-                    is_reference=entry.is_reference,
-                )
+                return RemoteFile(entry.path, entry.digest, entry.size or 0, entry.ref, True)
+            signed = None if fallback else urls.get(entry.path)
+            url = signed or self._fallback_url(manifest, entry)
+            # The fallback routes need the key (sent only to the base URL's origin).
+            return RemoteFile(
+                entry.path, entry.digest, entry.size or 0, url, authenticate=signed is None
             )
-        return await download_files(
-            self._ctx,
-            files,
-            root,
-            cache=None if skip_cache else ArtifactCache.default(),
-            max_workers=max_workers,
-            progress=progress,
-            allow_missing_references=allow_missing,
-        )
+
+        cache = None if skip_cache else ArtifactCache.default()
+
+        async def send(files: list[RemoteFile]) -> TransferReport:
+            return await download_files(
+                self._ctx,
+                files,
+                root,
+                cache=cache,
+                max_workers=max_workers,
+                progress=progress,
+                allow_missing_references=allow_missing,
+            )
+
+        try:
+            return await send([remote(entry, fallback=False) for entry in entries])
+        except (NotFoundError, PermissionDeniedError) as exc:
+            # As the official client does when a signed URL fails (gone, expired): the
+            # server's keyed storage routes. Files already in place are not fetched again.
+            if exc.response is None:
+                raise  # a missing reference, not an answer of the server
+            return await send([remote(entry, fallback=True) for entry in entries])
 
     async def download(
         self,
@@ -351,9 +365,8 @@ class AsyncArtifactContents:
             raise UsageError(f"multipart must be a bool or None, got {multipart!r}")
         target = Path(root) if root is not None else self._default_root()
         manifest = await self.get_manifest()
-        prefix = None if path_prefix is None else Path(path_prefix).as_posix()
-        if prefix is not None and isinstance(path_prefix, str):
-            prefix = path_prefix
+        # A prefix of manifest paths (POSIX); a trailing '/' is kept (Path would drop it).
+        prefix = None if path_prefix is None else os.fspath(path_prefix).replace(os.sep, "/")
         entries = [
             entry
             for path, entry in manifest.entries.items()

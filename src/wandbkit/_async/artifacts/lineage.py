@@ -9,8 +9,6 @@ from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING
 
-from typing_extensions import Self
-
 from wandbkit._async.artifacts.place import ArtifactPlace, check_aliases, place_in
 from wandbkit._async.artifacts.resolve import fetch_collection, resolve_collection_target
 from wandbkit._async.context import ClientContext
@@ -18,6 +16,8 @@ from wandbkit._core.errors import APIError, NotFoundError, UsageError
 from wandbkit._core.flavor_async import MaybeAwaitable, async_sleep, gather_limited, monotonic
 
 if TYPE_CHECKING:
+    from typing_extensions import Self
+
     from wandbkit._async.runs.run import AsyncRun
     from wandbkit._generated.fragments import (
         ArtifactFields,
@@ -163,6 +163,7 @@ class AsyncArtifactLineage:
             version=self.source_version,
             collection_id=None,
             collection_kind="ArtifactSequence",
+            asked=None,
         )
         found = await self._ctx.client.get_artifact_by_id(id=self.id)
         if found.artifact is None:
@@ -272,7 +273,8 @@ class AsyncArtifactLineage:
             if found.artifact is None:
                 raise NotFoundError(f"artifact {self.qualified_name!r} not found")
             fields = found.artifact
-            self._set(fields, place_in(fields, self.entity, self.project, self._place.collection))
+            listed = place_in(fields, self.entity, self.project, self._place.collection)
+            self._set(fields, replace(self._place, aliases=listed.aliases))
         return self
 
     # -- lineage -------------------------------------------------------------------------

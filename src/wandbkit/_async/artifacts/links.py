@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
-from wandbkit._async.artifacts.artifact import COLLECTION_HANDLE
+from wandbkit._async.artifacts.artifact import COLLECTION_HANDLE, NEW_DRAFT
 from wandbkit._async.projects import PROJECT_ARTIFACTS
 from wandbkit._async.runs.artifact_links import RUN_ARTIFACTS
 from wandbkit._core.errors import APIError, UsageError
@@ -19,8 +19,10 @@ if TYPE_CHECKING:
         AsyncProjectArtifactCollections,
     )
     from wandbkit._async.artifacts.collection import AsyncArtifactCollection
+    from wandbkit._async.artifacts.publish import AsyncArtifactDraft
     from wandbkit._async.artifacts.versions import AsyncRunArtifacts
     from wandbkit._async.context import ClientContext
+    from wandbkit._values.artifacts import ArtifactManifest
 
 
 async def _artifact_of(ctx: ClientContext, artifact: Any, argument: str) -> AsyncArtifact:
@@ -183,10 +185,18 @@ def collection_on_demand(
     return AsyncArtifactCollection(ctx, entity, project, name, type, organization=organization)
 
 
+def draft_on_demand(artifact: AsyncArtifact, manifest: ArtifactManifest, /) -> AsyncArtifactDraft:
+    """The ``DraftMaker`` the Api wires into versions."""
+    from wandbkit._async.artifacts.publish import AsyncArtifactDraft
+
+    return AsyncArtifactDraft.from_artifact(artifact, manifest)
+
+
 def wire_artifacts(ctx: ClientContext, *, organization: str | None) -> None:
     """Give ``ctx`` the artifacts loaders runs and projects ask for, and the default
     organization registry names mean."""
     ctx.provide(COLLECTION_HANDLE, collection_on_demand)
+    ctx.provide(NEW_DRAFT, draft_on_demand)
     ctx.provide(RUN_ARTIFACTS, RunArtifactsOnDemand())
     ctx.provide(PROJECT_ARTIFACTS, ProjectArtifactsOnDemand())
     ctx.default_organization = organization

@@ -31,6 +31,8 @@ class ArtifactPlace:
         collection_id: the collection's id, when the answer gave it.
         collection_kind: ``ArtifactSequence`` or ``ArtifactPortfolio``, when known.
         organization: the organization, when the name was a registry name.
+        asked: the alias it was asked for by (``latest``), which its name then keeps, as in
+            ``wandb``; ``None`` when fetched otherwise.
     """
 
     entity: str
@@ -41,6 +43,7 @@ class ArtifactPlace:
     collection_id: str | None = None
     collection_kind: str | None = None
     organization: str | None = None
+    asked: str | None = None
 
 
 def place_of_membership(

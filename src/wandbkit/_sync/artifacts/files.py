@@ -61,8 +61,15 @@ class ArtifactFiles(RelayPaginator[File]):
         connection = membership.files
         if connection is None:
             return Page([], None, False, 0)
+        from wandbkit._generated.fragments import RunFileFields
+
+        # The same fields as a run's files (the name is the file's base name, as in wandb).
         items = [
-            File(self._ctx, self.path, edge.node)
+            File(
+                self._ctx,
+                self.path,
+                RunFileFields.model_validate(edge.node.model_dump(by_alias=True)),
+            )
             for edge in connection.edges
             if edge.node is not None
         ]

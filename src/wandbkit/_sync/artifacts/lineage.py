@@ -11,8 +11,6 @@ from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING
 
-from typing_extensions import Self
-
 from wandbkit._core.errors import APIError, NotFoundError, UsageError
 from wandbkit._core.flavor_sync import MaybeAwaitable, gather_limited, monotonic, sync_sleep
 from wandbkit._sync.artifacts.place import ArtifactPlace, check_aliases, place_in
@@ -20,6 +18,8 @@ from wandbkit._sync.artifacts.resolve import fetch_collection, resolve_collectio
 from wandbkit._sync.context import ClientContext
 
 if TYPE_CHECKING:
+    from typing_extensions import Self
+
     from wandbkit._generated.fragments import (
         ArtifactFields,
         ArtifactMembershipFields,
@@ -165,6 +165,7 @@ class ArtifactLineage:
             version=self.source_version,
             collection_id=None,
             collection_kind="ArtifactSequence",
+            asked=None,
         )
         found = self._ctx.client.get_artifact_by_id(id=self.id)
         if found.artifact is None:
@@ -274,7 +275,8 @@ class ArtifactLineage:
             if found.artifact is None:
                 raise NotFoundError(f"artifact {self.qualified_name!r} not found")
             fields = found.artifact
-            self._set(fields, place_in(fields, self.entity, self.project, self._place.collection))
+            listed = place_in(fields, self.entity, self.project, self._place.collection)
+            self._set(fields, replace(self._place, aliases=listed.aliases))
         return self
 
     # -- lineage -------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from wandbkit._core.errors import APIError, UsageError
-from wandbkit._sync.artifacts.artifact import COLLECTION_HANDLE
+from wandbkit._sync.artifacts.artifact import COLLECTION_HANDLE, NEW_DRAFT
 from wandbkit._sync.projects import PROJECT_ARTIFACTS
 from wandbkit._sync.runs.artifact_links import RUN_ARTIFACTS
 
@@ -21,8 +21,10 @@ if TYPE_CHECKING:
         ProjectArtifactCollections,
     )
     from wandbkit._sync.artifacts.collection import ArtifactCollection
+    from wandbkit._sync.artifacts.publish import ArtifactDraft
     from wandbkit._sync.artifacts.versions import RunArtifacts
     from wandbkit._sync.context import ClientContext
+    from wandbkit._values.artifacts import ArtifactManifest
 
 
 def _artifact_of(ctx: ClientContext, artifact: Any, argument: str) -> Artifact:
@@ -185,10 +187,18 @@ def collection_on_demand(
     return ArtifactCollection(ctx, entity, project, name, type, organization=organization)
 
 
+def draft_on_demand(artifact: Artifact, manifest: ArtifactManifest, /) -> ArtifactDraft:
+    """The ``DraftMaker`` the Api wires into versions."""
+    from wandbkit._sync.artifacts.publish import ArtifactDraft
+
+    return ArtifactDraft.from_artifact(artifact, manifest)
+
+
 def wire_artifacts(ctx: ClientContext, *, organization: str | None) -> None:
     """Give ``ctx`` the artifacts loaders runs and projects ask for, and the default
     organization registry names mean."""
     ctx.provide(COLLECTION_HANDLE, collection_on_demand)
+    ctx.provide(NEW_DRAFT, draft_on_demand)
     ctx.provide(RUN_ARTIFACTS, RunArtifactsOnDemand())
     ctx.provide(PROJECT_ARTIFACTS, ProjectArtifactsOnDemand())
     ctx.default_organization = organization

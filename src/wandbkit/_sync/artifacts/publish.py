@@ -14,14 +14,15 @@ again does the whole sequence again and uploads what is still missing.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import timedelta
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from wandbkit._core.errors import APIError, NotFoundError, UsageError
@@ -103,6 +104,23 @@ class ArtifactDraft:
         self.run = check_name(run, "run") if run is not None else None
         self._entries: dict[str, ManifestEntry] = {}
         self._sources: dict[str, Path] = {}
+        self._scratch: tempfile.TemporaryDirectory[str] | None = None
+
+    @classmethod
+    def from_artifact(cls, artifact: Artifact, manifest: ArtifactManifest) -> ArtifactDraft:
+        """A draft of the next version of ``artifact``'s source collection, with its entries
+        (their content stays on the server), type, description and metadata."""
+        draft = cls(
+            artifact._ctx,
+            f"{artifact.source_entity}/{artifact.source_project}/"
+            f"{artifact.source_name.split(':', 1)[0]}",
+            artifact.type,
+            description=artifact.description,
+            metadata=artifact.metadata,
+        )
+        for entry in manifest.entries.values():
+            draft._add(ManifestEntry(entry.path, entry.digest, entry.size, entry.ref), None)
+        return draft
 
     # -- contents ------------------------------------------------------------------------
 
@@ -199,6 +217,37 @@ class ArtifactDraft:
         path = _entry_name(name, local.name)
         self._add(ManifestEntry(path, digest, size, ref=local.as_uri()), None)
         return [path]
+
+    @contextlib.contextmanager
+    def new_file(
+        self, name: str, mode: str = "x", encoding: str | None = None
+    ) -> Iterator[IO[Any]]:
+        """Write a new file into the draft at ``name``: the file is added when the block ends.
+
+        Example:
+            >>> with draft.new_file("notes.txt", mode="w") as f:
+            ...     f.write("hello")
+        """
+        path = _entry_name(name, name)
+        if self._scratch is None:
+            self._scratch = tempfile.TemporaryDirectory(prefix="wandbkit-draft-")
+        local = Path(self._scratch.name) / path
+        local.parent.mkdir(parents=True, exist_ok=True)
+        with open(local, mode, encoding=encoding) as handle:
+            yield handle
+        self.add_file(local, name=path)
+
+    def remove(self, item: str | ManifestEntry) -> None:
+        """Take the entry at a path (or the entry given) out of the draft.
+
+        Raises:
+            UsageError: no such entry.
+        """
+        path = item.path if isinstance(item, ManifestEntry) else item
+        if path not in self._entries:
+            raise UsageError(f"the draft has no entry at path {path!r}")
+        del self._entries[path]
+        self._sources.pop(path, None)
 
     @property
     def manifest(self) -> ArtifactManifest:
@@ -356,6 +405,12 @@ class ArtifactDraft:
             if node.artifact is not None:
                 births[entry.path] = node.artifact.id
             if node.upload_url is not None:
+                if entry.path not in self._sources:
+                    raise APIError(
+                        f"the server no longer stores the content of {entry.path!r}: add the "
+                        "file to the draft again",
+                        operation_name="CreateArtifactFiles",
+                    )
                 local = LocalFile(
                     entry.path, self._sources[entry.path], entry.digest, entry.size or 0
                 )

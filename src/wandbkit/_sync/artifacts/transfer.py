@@ -11,8 +11,8 @@
   are streamed from the server into a temporary file beside the destination with their md5
   computed on the way, checked against the manifest, added to the cache and renamed into
   place (``os.replace``). A mismatch raises :class:`IntegrityError` and leaves no file;
-* requests go through the transport's one retry loop, and the API key only ever goes to the
-  base URL's origin (signed storage URLs and references elsewhere never see it);
+* requests go through the transport's one retry loop; signed URLs get no API key, and the
+  key only ever goes to the base URL's origin (references elsewhere never see it);
 * up to ``max_workers`` files move at once (coroutines here; threads in the sync twin), one
   chunk per file in memory, so memory does not grow with file size.
 
@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from wandbkit._core.artifact_cache import ArtifactCache, file_md5, stream_hashing
 from wandbkit._core.artifact_paths import (
@@ -39,9 +41,10 @@ from wandbkit._core.artifact_paths import (
     source_kind,
 )
 from wandbkit._core.errors import IntegrityError, NotFoundError, UsageError
-from wandbkit._core.flavor_sync import gather_limited, monotonic
+from wandbkit._core.flavor_sync import IS_ASYNC, MaybeAwaitable, gather_limited, monotonic
 from wandbkit._core.transfer import Transfer, md5_digest_of, verify_transfer
 from wandbkit._core.transfer_jobs import (
+    Directories,
     LocalFile,
     RemoteFile,
     Totals,
@@ -50,6 +53,7 @@ from wandbkit._core.transfer_jobs import (
     UploadTarget,
     WorkQueue,
     progress_enabled,
+    run_threads,
 )
 from wandbkit._sync.context import ClientContext
 from wandbkit._sync.transport import Transport
@@ -83,6 +87,17 @@ class _Download:
     kind: SourceKind
     #: The md5 to check, or None for a reference whose digest is not an md5 (an ETag...).
     digest: bytes | None
+
+
+def _run_workers(
+    worker: Callable[[], MaybeAwaitable[None]], count: int, queue: WorkQueue[Any]
+) -> None:
+    """``count`` copies of ``worker`` at once: coroutines here, threads in the sync twin
+    (where an interrupted caller stops the queue before waiting for the threads)."""
+    if IS_ASYNC:
+        gather_limited([worker] * count, max(count, 1))
+    else:
+        run_threads(worker, count, queue)
 
 
 def _check_workers(max_workers: int) -> None:
@@ -134,7 +149,7 @@ def _already_present(job: _Download) -> bool:
         return False  # nothing to check it against: fetch again
     try:
         info = job.dest.stat()
-        if not os.path.isfile(job.dest) or info.st_size != job.file.size:
+        if not stat.S_ISREG(info.st_mode) or info.st_size != job.file.size:
             return False
         got = file_md5(job.dest)
     except OSError:
@@ -160,54 +175,85 @@ def _fetch(transport: Transport, job: _Download, sink: IO[bytes]) -> Transfer:
     return transport.download(
         job.file.url,
         sink,
-        # The key goes only to the base URL's origin (auth_header_for): never to a signed
-        # storage URL or a reference on another host.
-        authenticate=True,
+        # A signed URL needs no key. Otherwise the key goes only to the base URL's origin
+        # (auth_header_for): never to a storage host or a reference on another host.
+        authenticate=job.file.authenticate or job.file.is_reference,
         description=f"download of {job.file.path!r}",
     )
 
 
-def _download_one(
-    transport: Transport,
-    job: _Download,
-    cache: ArtifactCache | None,
-    totals: Totals,
-    *,
-    allow_missing_references: bool,
-) -> bool:
-    """Put one file in place; False when it is a missing reference that may be skipped."""
+@dataclass
+class _Batch:
+    """What the workers of one download share."""
+
+    transport: Transport
+    cache: ArtifactCache | None
+    totals: Totals
+    directories: Directories
+    allow_missing_references: bool
+    cache_failed: bool = False
+
+    def cache_failure(self, exc: OSError) -> None:
+        """The cache is an optimization: a cache that cannot be written is warned about
+        (once per batch) and then left out, and the download goes on."""
+        if not self.cache_failed:
+            self.cache_failed = True
+            warnings.warn(
+                f"the artifact cache {self.cache!r} cannot be used "
+                f"({type(exc).__name__}: {exc}); downloading without it",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+
+    def from_cache(self, job: _Download) -> bool:
+        if self.cache is None or job.digest is None or self.cache_failed:
+            return False
+        try:
+            return self.cache.materialize(job.file.md5_b64, job.file.size, job.dest)
+        except OSError as exc:
+            self.cache_failure(exc)
+            return False
+
+    def add_to_cache(self, job: _Download, temp: Path) -> None:
+        if self.cache is None or job.digest is None or self.cache_failed:
+            return
+        try:
+            # The md5 was computed from these very bytes while they were written.
+            self.cache.add(temp, job.file.md5_b64, verify=False)
+        except OSError as exc:
+            self.cache_failure(exc)
+
+
+def _download_one(batch: _Batch, job: _Download) -> None:
+    """Put one file in place (a missing reference that may be skipped is left out)."""
     file = job.file
     if _already_present(job):
-        totals.count(already_present=True)
-        return True
-    cacheable = cache is not None and job.digest is not None
-    if cache is not None and cacheable and cache.materialize(file.md5_b64, file.size, job.dest):
-        totals.count(from_cache=file.size)
-        return True
-    job.dest.parent.mkdir(parents=True, exist_ok=True)
+        batch.totals.count(already_present=True)
+        return
+    batch.directories.make(job.dest.parent)
+    if batch.from_cache(job):
+        batch.totals.count(from_cache=file.size)
+        return
     handle, temp_name = tempfile.mkstemp(prefix=".wk-", suffix=".part", dir=job.dest.parent)
     description = f"download of {file.path!r}"
     try:
         try:
             with os.fdopen(handle, "w+b") as sink:
-                got = _fetch(transport, job, sink)
+                got = _fetch(batch.transport, job, sink)
         except NotFoundError:
-            if file.is_reference and allow_missing_references:
+            if file.is_reference and batch.allow_missing_references:
                 os.unlink(temp_name)
-                return False
+                return
             raise
         expected_md5 = file.md5_b64 if job.digest is not None else None
         verify_transfer(file.size, expected_md5, got, description=description)
-        if cache is not None and cacheable:
-            # The md5 was computed from these very bytes while they were written.
-            cache.add(Path(temp_name), file.md5_b64, verify=False)
+        batch.add_to_cache(job, Path(temp_name))
         os.replace(temp_name, job.dest)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp_name)
         raise
-    totals.count(transferred=got.size)
-    return True
+    batch.totals.count(transferred=got.size)
 
 
 def download_files(
@@ -248,29 +294,38 @@ def download_files(
     _check_workers(max_workers)
     root = Path(root)
     jobs = _plan_downloads(files, root, allow_missing_references=allow_missing_references)
-    transport = context.transport  # created once, before the workers share it
+    if root.exists() and not root.is_dir():
+        raise UsageError(f"root must be a directory, but {str(root)!r} is a file")
+    batch = _Batch(
+        transport=context.transport,  # created once, before the workers share it
+        cache=cache,
+        totals=Totals(),
+        directories=Directories(),
+        allow_missing_references=allow_missing_references,
+    )
     queue = WorkQueue(jobs)
-    totals = Totals()
     total_bytes = sum(job.file.size for job in jobs)
-    with TransferProgress("downloading", total_bytes, enabled=progress_enabled(progress)) as bar:
+    try:
+        batch.directories.make(root)
+        with TransferProgress(
+            "downloading", total_bytes, enabled=progress_enabled(progress)
+        ) as bar:
 
-        def worker() -> None:
-            while (job := queue.next()) is not None:
-                try:
-                    _download_one(
-                        transport,
-                        job,
-                        cache,
-                        totals,
-                        allow_missing_references=allow_missing_references,
-                    )
-                except Exception as exc:  # raised once every worker is done
-                    queue.fail(exc)
-                else:
-                    bar.advance(job.file.size)
+            def worker() -> None:
+                while (job := queue.next()) is not None:
+                    try:
+                        _download_one(batch, job)
+                    except Exception as exc:  # raised once every worker is done
+                        queue.fail(exc)
+                    else:
+                        bar.advance(job.file.size)
 
-        gather_limited([worker] * min(max_workers, len(jobs)), max_workers)
-    queue.raise_failure()
+            _run_workers(worker, min(max_workers, len(jobs)), queue)
+        queue.raise_failure()
+    except BaseException:
+        batch.directories.remove_empty()
+        raise
+    totals = batch.totals
     return TransferReport(
         files=totals.files,
         bytes_downloaded=totals.bytes_transferred,
@@ -354,7 +409,7 @@ def upload_files(
                 else:
                     bar.advance(target.file.size)
 
-        gather_limited([worker] * min(max_workers, len(targets)), max_workers)
+        _run_workers(worker, min(max_workers, len(targets)), queue)
     queue.raise_failure()
     return TransferReport(
         files=totals.files,
