@@ -44,6 +44,17 @@ if TYPE_CHECKING:
     from wandbkit._async.history import AsyncHistoryScan as AsyncHistoryScan
     from wandbkit._async.projects import AsyncProject as AsyncProject
     from wandbkit._async.projects import AsyncProjects as AsyncProjects
+    from wandbkit._async.registries.listing import (
+        AsyncRegistryCollections as AsyncRegistryCollections,
+    )
+    from wandbkit._async.registries.listing import (
+        AsyncRegistryVersions as AsyncRegistryVersions,
+    )
+    from wandbkit._async.registries.members import MemberRole as MemberRole
+    from wandbkit._async.registries.members import TeamMember as TeamMember
+    from wandbkit._async.registries.members import UserMember as UserMember
+    from wandbkit._async.registries.registry import AsyncRegistries as AsyncRegistries
+    from wandbkit._async.registries.registry import AsyncRegistry as AsyncRegistry
     from wandbkit._async.runs.fields import AsyncSummary as AsyncSummary
     from wandbkit._async.runs.listing import AsyncRuns as AsyncRuns
     from wandbkit._async.runs.run import AsyncRun as AsyncRun
@@ -73,6 +84,10 @@ if TYPE_CHECKING:
     from wandbkit._sync.history import HistoryScan as HistoryScan
     from wandbkit._sync.projects import Project as Project
     from wandbkit._sync.projects import Projects as Projects
+    from wandbkit._sync.registries.listing import RegistryCollections as RegistryCollections
+    from wandbkit._sync.registries.listing import RegistryVersions as RegistryVersions
+    from wandbkit._sync.registries.registry import Registries as Registries
+    from wandbkit._sync.registries.registry import Registry as Registry
     from wandbkit._sync.runs.fields import Summary as Summary
     from wandbkit._sync.runs.listing import Runs as Runs
     from wandbkit._sync.runs.run import Run as Run
@@ -122,6 +137,9 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     "wandbkit._async.files": ("AsyncFile", "AsyncFiles"),
     "wandbkit._async.history": ("AsyncHistoryScan",),
     "wandbkit._async.projects": ("AsyncProject", "AsyncProjects"),
+    "wandbkit._async.registries.listing": ("AsyncRegistryCollections", "AsyncRegistryVersions"),
+    "wandbkit._async.registries.members": ("MemberRole", "TeamMember", "UserMember"),
+    "wandbkit._async.registries.registry": ("AsyncRegistries", "AsyncRegistry"),
     "wandbkit._async.runs.fields": ("AsyncSummary",),
     "wandbkit._async.runs.listing": ("AsyncRuns",),
     "wandbkit._async.runs.run": ("AsyncRun",),
@@ -149,6 +167,8 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     "wandbkit._sync.files": ("File", "Files"),
     "wandbkit._sync.history": ("HistoryScan",),
     "wandbkit._sync.projects": ("Project", "Projects"),
+    "wandbkit._sync.registries.listing": ("RegistryCollections", "RegistryVersions"),
+    "wandbkit._sync.registries.registry": ("Registries", "Registry"),
     "wandbkit._sync.runs.fields": ("Summary",),
     "wandbkit._sync.runs.listing": ("Runs",),
     "wandbkit._sync.runs.run": ("Run",),

@@ -11,6 +11,7 @@ from wandbkit._async.artifacts.links import wire_artifacts
 from wandbkit._async.context import ClientContext
 from wandbkit._async.projects import AsyncProject
 from wandbkit._async.projects_api import AsyncProjectsMethods
+from wandbkit._async.registries._api import AsyncRegistriesMethods
 from wandbkit._async.runs._api import AsyncRunsMethods
 from wandbkit._async.sweeps_api import (
     AsyncSweepsMethods,
@@ -42,11 +43,13 @@ class AsyncApi(
     AsyncSweepsMethods,
     AsyncTeamsMethods,
     AsyncArtifactsMethods,
+    AsyncRegistriesMethods,
 ):
     """A client for the W&B public API, with the surface of ``wandb.Api``.
 
     Its methods come in one group per domain (``projects_api``, ``runs/_api``, ``sweeps_api``,
-    ``teams_api``, ``artifacts/_api``); this class holds the configuration and wires them.
+    ``teams_api``, ``artifacts/_api``, ``registries/_api``); this class holds the configuration
+    and wires them.
 
     Nothing is sent until a method needs the server. Configuration comes from the arguments,
     then the environment (``WANDB_API_KEY``, ``WANDB_BASE_URL``, ``WANDB_ENTITY``,

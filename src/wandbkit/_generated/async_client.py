@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from .create_artifact_manifest import CreateArtifactManifest
     from .create_artifact_version import CreateArtifactVersion
     from .create_project import CreateProject
+    from .create_registry_members import CreateRegistryMembers
     from .create_run_files import CreateRunFiles
     from .create_team import CreateTeam
     from .delete_artifact import DeleteArtifact
@@ -26,7 +27,11 @@ if TYPE_CHECKING:
     from .delete_artifact_portfolio import DeleteArtifactPortfolio
     from .delete_artifact_sequence import DeleteArtifactSequence
     from .delete_files import DeleteFiles
+    from .delete_registry import DeleteRegistry
+    from .delete_registry_members import DeleteRegistryMembers
     from .delete_run import DeleteRun
+    from .enums import ArtifactCollectionType
+    from .get_advanced_registry_features import GetAdvancedRegistryFeatures
     from .get_artifact_by_id import GetArtifactById
     from .get_artifact_collection import GetArtifactCollection
     from .get_artifact_collection_aliases import GetArtifactCollectionAliases
@@ -44,10 +49,17 @@ if TYPE_CHECKING:
     from .get_artifacts import GetArtifacts
     from .get_default_entity import GetDefaultEntity
     from .get_entity_organization import GetEntityOrganization
+    from .get_org_info_from_entity import GetOrgInfoFromEntity
     from .get_organization import GetOrganization
     from .get_project import GetProject
     from .get_project_artifact_collections import GetProjectArtifactCollections
     from .get_projects import GetProjects
+    from .get_registries import GetRegistries
+    from .get_registry import GetRegistry
+    from .get_registry_collections import GetRegistryCollections
+    from .get_registry_team_members import GetRegistryTeamMembers
+    from .get_registry_user_members import GetRegistryUserMembers
+    from .get_registry_versions import GetRegistryVersions
     from .get_run import GetRun
     from .get_run_events import GetRunEvents
     from .get_run_files import GetRunFiles
@@ -75,17 +87,22 @@ if TYPE_CHECKING:
         CreateArtifactCollectionTagAssignmentsInput,
         CreateArtifactFilesInput,
         CreateArtifactInput,
+        CreateProjectMembersInput,
         DeleteAliasesInput,
         DeleteArtifactCollectionTagAssignmentsInput,
         DeleteArtifactInput,
         DeleteArtifactPortfolioInput,
         DeleteArtifactSequenceInput,
+        DeleteProjectMembersInput,
         LinkArtifactInput,
         MoveArtifactSequenceInput,
+        RenameProjectInput,
         UnlinkArtifactInput,
         UpdateArtifactInput,
         UpdateArtifactPortfolioInput,
         UpdateArtifactSequenceInput,
+        UpdateProjectMemberInput,
+        UpdateProjectTeamMemberInput,
         UpsertBucketInput,
         UpsertModelInput,
         UseArtifactInput,
@@ -95,6 +112,7 @@ if TYPE_CHECKING:
     from .log_existing_artifact import LogExistingArtifact
     from .move_artifact_sequence import MoveArtifactSequence
     from .remove_team_member import RemoveTeamMember
+    from .rename_registry import RenameRegistry
     from .server_features import ServerFeatures
     from .stop_run import StopRun
     from .unlink_artifact import UnlinkArtifact
@@ -102,6 +120,9 @@ if TYPE_CHECKING:
     from .update_artifact_portfolio import UpdateArtifactPortfolio
     from .update_artifact_sequence import UpdateArtifactSequence
     from .update_run_state import UpdateRunState
+    from .update_team_registry_role import UpdateTeamRegistryRole
+    from .update_user_registry_role import UpdateUserRegistryRole
+    from .upsert_registry import UpsertRegistry
     from .upsert_run import UpsertRun
     from .use_artifact import UseArtifact
 
@@ -2754,6 +2775,681 @@ class AsyncWandbClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return self.parse_result(CreateProject, data, operation_name="CreateProject")
+
+    async def get_registries(
+        self,
+        organization: str,
+        filters: Union[Optional[Any], "UnsetType"] = UNSET,
+        cursor: Union[Optional[str], "UnsetType"] = UNSET,
+        per_page: Union[Optional[int], "UnsetType"] = UNSET,
+        order: Union[Optional[str], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "GetRegistries":
+        from .get_registries import GetRegistries
+
+        query = gql("""
+            query GetRegistries($organization: String!, $filters: JSONString, $cursor: String, $perPage: Int, $order: String) {
+              organization(name: $organization) {
+                orgEntity {
+                  projects(filters: $filters, after: $cursor, first: $perPage, order: $order) {
+                    pageInfo {
+                      endCursor
+                      hasNextPage
+                    }
+                    edges {
+                      node {
+                        ...RegistryFields
+                      }
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment RegistryFields on Project {
+              __typename
+              id
+              internalId
+              name
+              entity {
+                name
+                organization {
+                  name
+                }
+              }
+              description
+              createdAt
+              updatedAt
+              access
+              allowAllArtifactTypes: allowAllArtifactTypesInRegistry
+              artifactTypes(includeAll: true) {
+                edges {
+                  node {
+                    name
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "organization": organization,
+            "filters": serialize_json_string(filters),
+            "cursor": cursor,
+            "perPage": per_page,
+            "order": order,
+        }
+        response = await self.execute(
+            query=query, operation_name="GetRegistries", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetRegistries, data, operation_name="GetRegistries")
+
+    async def get_registry(self, entity: str, name: str, **kwargs: Any) -> "GetRegistry":
+        from .get_registry import GetRegistry
+
+        query = gql("""
+            query GetRegistry($entity: String!, $name: String!) {
+              entity(name: $entity) {
+                project(name: $name) {
+                  ...RegistryFields
+                }
+              }
+            }
+
+            fragment RegistryFields on Project {
+              __typename
+              id
+              internalId
+              name
+              entity {
+                name
+                organization {
+                  name
+                }
+              }
+              description
+              createdAt
+              updatedAt
+              access
+              allowAllArtifactTypes: allowAllArtifactTypesInRegistry
+              artifactTypes(includeAll: true) {
+                edges {
+                  node {
+                    name
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"entity": entity, "name": name}
+        response = await self.execute(
+            query=query, operation_name="GetRegistry", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetRegistry, data, operation_name="GetRegistry")
+
+    async def get_registry_collections(
+        self,
+        organization: str,
+        registry_filter: Union[Optional[Any], "UnsetType"] = UNSET,
+        collection_filter: Union[Optional[Any], "UnsetType"] = UNSET,
+        collection_types: Union[Optional[list["ArtifactCollectionType"]], "UnsetType"] = UNSET,
+        cursor: Union[Optional[str], "UnsetType"] = UNSET,
+        per_page: Union[Optional[int], "UnsetType"] = UNSET,
+        order: Union[Optional[str], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "GetRegistryCollections":
+        from .get_registry_collections import GetRegistryCollections
+
+        query = gql("""
+            query GetRegistryCollections($organization: String!, $registryFilter: JSONString, $collectionFilter: JSONString, $collectionTypes: [ArtifactCollectionType!] = [PORTFOLIO], $cursor: String, $perPage: Int, $order: String) {
+              organization(name: $organization) {
+                orgEntity {
+                  name
+                  artifactCollections(
+                    projectFilters: $registryFilter
+                    filters: $collectionFilter
+                    collectionTypes: $collectionTypes
+                    after: $cursor
+                    first: $perPage
+                    order: $order
+                  ) {
+                    totalCount
+                    pageInfo {
+                      endCursor
+                      hasNextPage
+                    }
+                    edges {
+                      node {
+                        __typename
+                        ...ArtifactCollectionFields
+                      }
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment ArtifactCollectionFields on ArtifactCollection {
+              __typename
+              id
+              name
+              description
+              createdAt
+              updatedAt
+              project {
+                ...ArtifactProjectInfo
+              }
+              type: defaultArtifactType {
+                name
+              }
+              tags {
+                edges {
+                  node {
+                    id
+                    name
+                  }
+                }
+              }
+            }
+
+            fragment ArtifactProjectInfo on Project {
+              id
+              internalId
+              name
+              entity {
+                name
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "organization": organization,
+            "registryFilter": serialize_json_string(registry_filter),
+            "collectionFilter": serialize_json_string(collection_filter),
+            "collectionTypes": collection_types,
+            "cursor": cursor,
+            "perPage": per_page,
+            "order": order,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="GetRegistryCollections",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(
+            GetRegistryCollections, data, operation_name="GetRegistryCollections"
+        )
+
+    async def get_registry_versions(
+        self,
+        organization: str,
+        registry_filter: Union[Optional[Any], "UnsetType"] = UNSET,
+        collection_filter: Union[Optional[Any], "UnsetType"] = UNSET,
+        artifact_filter: Union[Optional[Any], "UnsetType"] = UNSET,
+        cursor: Union[Optional[str], "UnsetType"] = UNSET,
+        per_page: Union[Optional[int], "UnsetType"] = UNSET,
+        order: Union[Optional[str], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "GetRegistryVersions":
+        from .get_registry_versions import GetRegistryVersions
+
+        query = gql("""
+            query GetRegistryVersions($organization: String!, $registryFilter: JSONString, $collectionFilter: JSONString, $artifactFilter: JSONString, $cursor: String, $perPage: Int, $order: String) {
+              organization(name: $organization) {
+                orgEntity {
+                  name
+                  artifactMemberships(
+                    projectFilters: $registryFilter
+                    collectionFilters: $collectionFilter
+                    filters: $artifactFilter
+                    after: $cursor
+                    first: $perPage
+                    order: $order
+                  ) {
+                    pageInfo {
+                      endCursor
+                      hasNextPage
+                    }
+                    edges {
+                      node {
+                        ...ArtifactMembershipFields
+                      }
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment ArtifactFields on Artifact {
+              id
+              artifactSequence {
+                name
+                project {
+                  ...ArtifactProjectInfo
+                }
+              }
+              versionIndex
+              artifactType {
+                name
+              }
+              description
+              metadata
+              ttlDurationSeconds
+              ttlIsInherited
+              tags {
+                id
+                name
+              }
+              historyStep
+              state
+              size
+              digest
+              digestAlgorithm
+              commitHash
+              fileCount
+              createdAt
+              updatedAt
+            }
+
+            fragment ArtifactMembershipFields on ArtifactCollectionMembership {
+              id
+              versionIndex
+              createdAt
+              aliases {
+                id
+                alias
+              }
+              artifactCollection {
+                __typename
+                id
+                name
+                project {
+                  ...ArtifactProjectInfo
+                }
+              }
+              artifact {
+                ...ArtifactFields
+              }
+            }
+
+            fragment ArtifactProjectInfo on Project {
+              id
+              internalId
+              name
+              entity {
+                name
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "organization": organization,
+            "registryFilter": serialize_json_string(registry_filter),
+            "collectionFilter": serialize_json_string(collection_filter),
+            "artifactFilter": serialize_json_string(artifact_filter),
+            "cursor": cursor,
+            "perPage": per_page,
+            "order": order,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="GetRegistryVersions",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetRegistryVersions, data, operation_name="GetRegistryVersions")
+
+    async def get_advanced_registry_features(
+        self, organization: str, **kwargs: Any
+    ) -> "GetAdvancedRegistryFeatures":
+        from .get_advanced_registry_features import GetAdvancedRegistryFeatures
+
+        query = gql("""
+            query GetAdvancedRegistryFeatures($organization: String!) {
+              organization(name: $organization) {
+                advancedRegistryFeatures {
+                  advancedSearch
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"organization": organization}
+        response = await self.execute(
+            query=query,
+            operation_name="GetAdvancedRegistryFeatures",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(
+            GetAdvancedRegistryFeatures, data, operation_name="GetAdvancedRegistryFeatures"
+        )
+
+    async def get_org_info_from_entity(self, entity: str, **kwargs: Any) -> "GetOrgInfoFromEntity":
+        from .get_org_info_from_entity import GetOrgInfoFromEntity
+
+        query = gql("""
+            query GetOrgInfoFromEntity($entity: String!) {
+              entity(name: $entity) {
+                organization {
+                  name
+                  orgEntity {
+                    name
+                  }
+                }
+                user {
+                  organizations {
+                    name
+                    orgEntity {
+                      name
+                    }
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"entity": entity}
+        response = await self.execute(
+            query=query,
+            operation_name="GetOrgInfoFromEntity",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetOrgInfoFromEntity, data, operation_name="GetOrgInfoFromEntity")
+
+    async def upsert_registry(self, input: "UpsertModelInput", **kwargs: Any) -> "UpsertRegistry":
+        from .upsert_registry import UpsertRegistry
+
+        query = gql("""
+            mutation UpsertRegistry($input: UpsertModelInput!) {
+              upsertModel(input: $input) {
+                inserted
+                project {
+                  ...RegistryFields
+                }
+              }
+            }
+
+            fragment RegistryFields on Project {
+              __typename
+              id
+              internalId
+              name
+              entity {
+                name
+                organization {
+                  name
+                }
+              }
+              description
+              createdAt
+              updatedAt
+              access
+              allowAllArtifactTypes: allowAllArtifactTypesInRegistry
+              artifactTypes(includeAll: true) {
+                edges {
+                  node {
+                    name
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query,
+            operation_name="UpsertRegistry",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(UpsertRegistry, data, operation_name="UpsertRegistry")
+
+    async def rename_registry(self, input: "RenameProjectInput", **kwargs: Any) -> "RenameRegistry":
+        from .rename_registry import RenameRegistry
+
+        query = gql("""
+            mutation RenameRegistry($input: RenameProjectInput!) {
+              renameProject(input: $input) {
+                inserted
+                project {
+                  ...RegistryFields
+                }
+              }
+            }
+
+            fragment RegistryFields on Project {
+              __typename
+              id
+              internalId
+              name
+              entity {
+                name
+                organization {
+                  name
+                }
+              }
+              description
+              createdAt
+              updatedAt
+              access
+              allowAllArtifactTypes: allowAllArtifactTypesInRegistry
+              artifactTypes(includeAll: true) {
+                edges {
+                  node {
+                    name
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query,
+            operation_name="RenameRegistry",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(RenameRegistry, data, operation_name="RenameRegistry")
+
+    async def delete_registry(self, id: str, **kwargs: Any) -> "DeleteRegistry":
+        from .delete_registry import DeleteRegistry
+
+        query = gql("""
+            mutation DeleteRegistry($id: String!) {
+              deleteModel(input: {id: $id}) {
+                success
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = await self.execute(
+            query=query,
+            operation_name="DeleteRegistry",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(DeleteRegistry, data, operation_name="DeleteRegistry")
+
+    async def get_registry_user_members(
+        self, project: str, entity: str, **kwargs: Any
+    ) -> "GetRegistryUserMembers":
+        from .get_registry_user_members import GetRegistryUserMembers
+
+        query = gql("""
+            query GetRegistryUserMembers($project: String!, $entity: String!) {
+              project(name: $project, entityName: $entity) {
+                members {
+                  id
+                  name
+                  username
+                  email
+                  role {
+                    ...RegistryRoleFields
+                  }
+                }
+              }
+            }
+
+            fragment RegistryRoleFields on Role {
+              name
+            }
+            """)
+        variables: dict[str, object] = {"project": project, "entity": entity}
+        response = await self.execute(
+            query=query,
+            operation_name="GetRegistryUserMembers",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(
+            GetRegistryUserMembers, data, operation_name="GetRegistryUserMembers"
+        )
+
+    async def get_registry_team_members(
+        self, project: str, entity: str, **kwargs: Any
+    ) -> "GetRegistryTeamMembers":
+        from .get_registry_team_members import GetRegistryTeamMembers
+
+        query = gql("""
+            query GetRegistryTeamMembers($project: String!, $entity: String!) {
+              project(name: $project, entityName: $entity) {
+                teamMembers {
+                  team {
+                    id
+                    name
+                  }
+                  role {
+                    ...RegistryRoleFields
+                  }
+                }
+              }
+            }
+
+            fragment RegistryRoleFields on Role {
+              name
+            }
+            """)
+        variables: dict[str, object] = {"project": project, "entity": entity}
+        response = await self.execute(
+            query=query,
+            operation_name="GetRegistryTeamMembers",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(
+            GetRegistryTeamMembers, data, operation_name="GetRegistryTeamMembers"
+        )
+
+    async def create_registry_members(
+        self, input: "CreateProjectMembersInput", **kwargs: Any
+    ) -> "CreateRegistryMembers":
+        from .create_registry_members import CreateRegistryMembers
+
+        query = gql("""
+            mutation CreateRegistryMembers($input: CreateProjectMembersInput!) {
+              result: createProjectMembers(input: $input) {
+                success
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query,
+            operation_name="CreateRegistryMembers",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(
+            CreateRegistryMembers, data, operation_name="CreateRegistryMembers"
+        )
+
+    async def delete_registry_members(
+        self, input: "DeleteProjectMembersInput", **kwargs: Any
+    ) -> "DeleteRegistryMembers":
+        from .delete_registry_members import DeleteRegistryMembers
+
+        query = gql("""
+            mutation DeleteRegistryMembers($input: DeleteProjectMembersInput!) {
+              result: deleteProjectMembers(input: $input) {
+                success
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query,
+            operation_name="DeleteRegistryMembers",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(
+            DeleteRegistryMembers, data, operation_name="DeleteRegistryMembers"
+        )
+
+    async def update_user_registry_role(
+        self, input: "UpdateProjectMemberInput", **kwargs: Any
+    ) -> "UpdateUserRegistryRole":
+        from .update_user_registry_role import UpdateUserRegistryRole
+
+        query = gql("""
+            mutation UpdateUserRegistryRole($input: UpdateProjectMemberInput!) {
+              result: updateProjectMember(input: $input) {
+                success
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query,
+            operation_name="UpdateUserRegistryRole",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(
+            UpdateUserRegistryRole, data, operation_name="UpdateUserRegistryRole"
+        )
+
+    async def update_team_registry_role(
+        self, input: "UpdateProjectTeamMemberInput", **kwargs: Any
+    ) -> "UpdateTeamRegistryRole":
+        from .update_team_registry_role import UpdateTeamRegistryRole
+
+        query = gql("""
+            mutation UpdateTeamRegistryRole($input: UpdateProjectTeamMemberInput!) {
+              result: updateProjectTeamMember(input: $input) {
+                success
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query,
+            operation_name="UpdateTeamRegistryRole",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(
+            UpdateTeamRegistryRole, data, operation_name="UpdateTeamRegistryRole"
+        )
 
     async def get_runs(
         self,

@@ -5,6 +5,11 @@
 from enum import Enum
 
 
+class ArtifactCollectionType(str, Enum):
+    SEQUENCE = "SEQUENCE"
+    PORTFOLIO = "PORTFOLIO"
+
+
 class ArtifactDigestAlgorithm(str, Enum):
     MANIFEST_MD5 = "MANIFEST_MD5"
     MANIFEST_XXH128 = "MANIFEST_XXH128"

@@ -236,6 +236,47 @@ class ProjectFieldsUser(UserFields):
     pass
 
 
+class RegistryFields(BaseModel):
+    typename__: str = Field(alias="__typename")
+    id: str
+    internal_id: str = Field(alias="internalId")
+    name: str
+    entity: "RegistryFieldsEntity"
+    description: Optional[str]
+    created_at: Annotated[datetime, BeforeValidator(parse_datetime)] = Field(alias="createdAt")
+    updated_at: Optional[Annotated[datetime, BeforeValidator(parse_datetime)]] = Field(
+        alias="updatedAt"
+    )
+    access: Optional[str]
+    allow_all_artifact_types: bool = Field(alias="allowAllArtifactTypes")
+    artifact_types: "RegistryFieldsArtifactTypes" = Field(alias="artifactTypes")
+
+
+class RegistryFieldsEntity(BaseModel):
+    name: str
+    organization: Optional["RegistryFieldsEntityOrganization"]
+
+
+class RegistryFieldsEntityOrganization(BaseModel):
+    name: str
+
+
+class RegistryFieldsArtifactTypes(BaseModel):
+    edges: list["RegistryFieldsArtifactTypesEdges"]
+
+
+class RegistryFieldsArtifactTypesEdges(BaseModel):
+    node: Optional["RegistryFieldsArtifactTypesEdgesNode"]
+
+
+class RegistryFieldsArtifactTypesEdgesNode(BaseModel):
+    name: str
+
+
+class RegistryRoleFields(BaseModel):
+    name: str
+
+
 class RunFileFields(BaseModel):
     id: str
     name: str
@@ -358,6 +399,8 @@ ArtifactTypeFields.model_rebuild()
 ArtifactWithAliases.model_rebuild()
 UserFields.model_rebuild()
 ProjectFields.model_rebuild()
+RegistryFields.model_rebuild()
+RegistryRoleFields.model_rebuild()
 RunFileFields.model_rebuild()
 RunHeavyFields.model_rebuild()
 RunLightFields.model_rebuild()

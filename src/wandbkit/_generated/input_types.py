@@ -138,6 +138,13 @@ class MoveArtifactSequenceInput(BaseModel):
     client_mutation_id: Optional[str] = Field(alias="clientMutationId", default=None)
 
 
+class RenameProjectInput(BaseModel):
+    entity_name: str = Field(alias="entityName")
+    old_project_name: str = Field(alias="oldProjectName")
+    new_project_name: str = Field(alias="newProjectName")
+    client_mutation_id: Optional[str] = Field(alias="clientMutationId", default=None)
+
+
 class TagInput(BaseModel):
     tag_category_name: Optional[str] = Field(alias="tagCategoryName", default=None)
     tag_name: str = Field(alias="tagName")
@@ -243,6 +250,32 @@ class UseArtifactInput(BaseModel):
     client_mutation_id: Optional[str] = Field(alias="clientMutationId", default=None)
     artifact_entity_name: Optional[str] = Field(alias="artifactEntityName", default=None)
     artifact_project_name: Optional[str] = Field(alias="artifactProjectName", default=None)
+
+
+class CreateProjectMembersInput(BaseModel):
+    project_id: str = Field(alias="projectId")
+    user_ids: Optional[list[str]] = Field(alias="userIds", default=None)
+    team_ids: Optional[list[str]] = Field(alias="teamIds", default=None)
+
+
+class DeleteProjectMembersInput(BaseModel):
+    project_id: str = Field(alias="projectId")
+    user_ids: Optional[list[str]] = Field(alias="userIds", default=None)
+    team_ids: Optional[list[str]] = Field(alias="teamIds", default=None)
+
+
+class UpdateProjectMemberInput(BaseModel):
+    project_id: str = Field(alias="projectId")
+    user_id: str = Field(alias="userId")
+    user_project_role: str = Field(alias="userProjectRole")
+    client_mutation_id: Optional[str] = Field(alias="clientMutationId", default=None)
+
+
+class UpdateProjectTeamMemberInput(BaseModel):
+    project_id: str = Field(alias="projectId")
+    team_id: str = Field(alias="teamId")
+    team_project_role: str = Field(alias="teamProjectRole")
+    client_mutation_id: Optional[str] = Field(alias="clientMutationId", default=None)
 
 
 class ArtifactTypeInput(BaseModel):

@@ -16,6 +16,7 @@ from wandbkit._sync.artifacts.links import wire_artifacts
 from wandbkit._sync.context import ClientContext
 from wandbkit._sync.projects import Project
 from wandbkit._sync.projects_api import ProjectsMethods
+from wandbkit._sync.registries._api import RegistriesMethods
 from wandbkit._sync.runs._api import RunsMethods
 from wandbkit._sync.sweeps_api import (
     SweepsMethods,
@@ -44,11 +45,13 @@ class Api(
     SweepsMethods,
     TeamsMethods,
     ArtifactsMethods,
+    RegistriesMethods,
 ):
     """A client for the W&B public API, with the surface of ``wandb.Api``.
 
     Its methods come in one group per domain (``projects_api``, ``runs/_api``, ``sweeps_api``,
-    ``teams_api``, ``artifacts/_api``); this class holds the configuration and wires them.
+    ``teams_api``, ``artifacts/_api``, ``registries/_api``); this class holds the configuration
+    and wires them.
 
     Nothing is sent until a method needs the server. Configuration comes from the arguments,
     then the environment (``WANDB_API_KEY``, ``WANDB_BASE_URL``, ``WANDB_ENTITY``,

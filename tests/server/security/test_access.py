@@ -18,6 +18,7 @@ from graphql import GraphQLObjectType
 
 from wandbkit.server.schema import build_executable_schema
 from wandbkit.server.store import NewArtifact, NewEntry, Store
+from wandbkit.server.store.artifact_collections import PORTFOLIO
 from wandbkit.server.store.artifact_manifests import artifact_digest
 from wandbkit.server.testing import add_run, asgi_transport, basic_auth_header
 
@@ -66,11 +67,63 @@ REACHES_THE_SECRET = {
 }
 
 
+#: The restricted registry victor made in victor-org; its name, collection, alias and
+#: description hold REGISTRY_MARKERS (victor-org's plain projects may hold SECRET itself). Its
+#: version is born in victor-org/shared, which every member of victor-org reads, so only the
+#: registry's own access can hide the link.
+SECRET_REGISTRY = f"wandb-registry-{SECRET}"
+_SHARED_ARTIFACT = base64.b64encode(b"Artifact:2").decode()
+_SECRET_PORTFOLIO = base64.b64encode(b"ArtifactPortfolio:3").decode()
+_REGISTRY_SEARCH = """projects { edges { node { name description } } }
+    artifactCollections { edges { node { name } } }
+    artifactMemberships { edges { node { aliases { alias } artifactCollection { name } } } }"""
+
+#: Every root query field, with a document that would carry SECRET if a restricted registry
+#: leaked to a member of its organization who is not a member of the registry.
+REGISTRY_PROBES: dict[str, str] = {
+    "models": '{ models(entityName: "victor-org") { edges { node { name description } } } }',
+    "viewer": '{ viewer(entityName: "victor-org") { projects { edges { node { name } } } } }',
+    "entity": f"""{{ entity(name: "victor-org") {{
+        project(name: "{SECRET_REGISTRY}") {{ name description }} {_REGISTRY_SEARCH} }} }}""",
+    "users": """{ users(usernames: ["victor"]) { edges { node {
+        projects { edges { node { name } } } } } } }""",
+    "project": f"""{{ project(name: "{SECRET_REGISTRY}", entityName: "victor-org") {{
+        name description members {{ username }}
+        artifactCollections {{ edges {{ node {{ name }} }} }} }} }}""",
+    "serverInfo": "{ serverInfo { pollingOK } }",
+    "organization": f"""{{ organization(name: "victor-org") {{
+        orgEntity {{ {_REGISTRY_SEARCH} }} }} }}""",
+    "artifact": f"""{{ artifact(id: "{_SHARED_ARTIFACT}") {{ id
+        aliases {{ alias artifactCollection {{ name }} }}
+        artifactMemberships {{ edges {{ node {{ aliases {{ alias }}
+            artifactCollection {{ name }} }} }} }} }} }}""",
+    "artifactCollection": f"""{{ artifactCollection(id: "{_SECRET_PORTFOLIO}") {{ name
+        aliases {{ edges {{ node {{ alias }} }} }} }} }}""",
+}
+#: What only the restricted registry holds.
+REGISTRY_MARKERS = (
+    SECRET_REGISTRY,
+    f"{SECRET}-portfolio",
+    f"{SECRET}-alias",
+    f"{SECRET}-description",
+)
+#: Registry probes whose answer holds the secret for the registry's admin.
+REGISTRY_REACHES_THE_SECRET = {
+    "models",
+    "entity",
+    "project",
+    "organization",
+    "artifact",
+    "artifactCollection",
+}
+
+
 @dataclass
 class Parties:
     owner: httpx.AsyncClient
     outsider: httpx.AsyncClient
     admin: httpx.AsyncClient
+    member: httpx.AsyncClient  # in victor-org, not in its restricted registry
     store: Store
 
 
@@ -93,6 +146,7 @@ def plant_secrets(store: Store) -> None:
         logs=[f"{SECRET} log line"],
     )
     plant_artifact(store)
+    plant_registry(store)
     store.projects.upsert(team.pk, "showcase", creator_pk=victor.pk, access="USER_READ")
     add_run(store, f"victor/{SECRET}-personal", "r2", config={"key": SECRET})
     add_run(store, f"victor-org/{SECRET}-org", "r3", config={"key": SECRET})
@@ -123,6 +177,39 @@ def plant_artifact(store: Store) -> None:
     store.artifacts.use(pk, run.pk)
 
 
+def plant_registry(store: Store) -> None:
+    """Artifact 2 (sequence 2) in victor-org/shared, linked into portfolio 3 of the restricted
+    registry; rita is a member of victor-org but not of the registry."""
+    victor = store.accounts.get_user("victor")
+    org = store.entities.get_organization("victor-org")
+    org_entity = store.entities.get("victor-org")
+    assert victor is not None and org is not None and org_entity is not None
+    shared, _ = store.projects.upsert(org_entity.pk, "shared", creator_pk=victor.pk)
+    blob = store.artifact_manifests.put_blob(b"weights")
+    entries = [NewEntry("weights.bin", blob.md5, 7)]
+    (pk,) = store.artifacts.bulk_create(
+        shared.pk,
+        "model",
+        "weights",
+        [NewArtifact(artifact_digest((e.path, e.digest) for e in entries), entries)],
+    )
+    registry = store.registries.create(
+        org_entity,
+        SECRET_REGISTRY,
+        creator=victor,
+        access="RESTRICTED",
+        description=f"{SECRET}-description",
+    )
+    portfolio = store.artifact_collections.ensure(
+        registry.pk, "model", f"{SECRET}-portfolio", kind=PORTFOLIO
+    )
+    assert (pk, portfolio.pk) == (2, 3)
+    store.artifact_memberships.add(portfolio.pk, pk)
+    store.artifact_memberships.set_aliases(portfolio.pk, pk, [f"{SECRET}-alias"])
+    rita = store.accounts.create_user("rita")
+    store.entities.add_organization_member(org.pk, rita.pk, role="member")
+
+
 @pytest.fixture
 async def parties(server_app: ServerApp) -> AsyncIterator[Parties]:
     store = server_app.store
@@ -130,13 +217,14 @@ async def parties(server_app: ServerApp) -> AsyncIterator[Parties]:
     owner_key, _ = store.accounts.create_api_key(store.accounts.get_user("victor").pk)  # type: ignore[union-attr]
     admin = store.accounts.create_user("root", admin=True)
     admin_key, _ = store.accounts.create_api_key(admin.pk)
+    member_key, _ = store.accounts.create_api_key(store.accounts.get_user("rita").pk)  # type: ignore[union-attr]
     clients = [
         httpx.AsyncClient(
             transport=asgi_transport(server_app.app),
             base_url=BASE_URL,
             headers=basic_auth_header(key),
         )
-        for key in (owner_key, server_app.seed.api_key, admin_key)
+        for key in (owner_key, server_app.seed.api_key, admin_key, member_key)
     ]
     yield Parties(*clients, store=store)
     for client in clients:
@@ -146,7 +234,21 @@ async def parties(server_app: ServerApp) -> AsyncIterator[Parties]:
 def test_every_root_field_has_an_access_probe() -> None:
     query = build_executable_schema().get_type("Query")
     assert isinstance(query, GraphQLObjectType)
-    assert set(query.fields) == set(PROBES)
+    assert set(query.fields) == set(PROBES) == set(REGISTRY_PROBES)
+
+
+@pytest.mark.parametrize("field", sorted(REGISTRY_PROBES))
+async def test_no_root_field_shows_a_restricted_registry_to_an_organization_member_outside_it(
+    parties: Parties, field: str
+) -> None:
+    for client in (parties.member, parties.outsider):
+        answer = await client.post("/graphql", json={"query": REGISTRY_PROBES[field]})
+        assert answer.status_code == 200, answer.text
+        assert not any(marker in answer.text for marker in REGISTRY_MARKERS), answer.text
+    owner = await parties.owner.post("/graphql", json={"query": REGISTRY_PROBES[field]})
+    assert owner.status_code == 200, owner.text
+    reached = any(marker in owner.text for marker in REGISTRY_MARKERS)
+    assert reached is (field in REGISTRY_REACHES_THE_SECRET), owner.text
 
 
 @pytest.mark.parametrize("field", sorted(PROBES))

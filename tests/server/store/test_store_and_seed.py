@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from wandbkit.server import SeedResult, Store, seed_basic, seed_demo
-from wandbkit.server.seed import DEMO_PROJECTS
+from wandbkit.server.seed import DEMO_PROJECTS, DEMO_REGISTRIES
 from wandbkit.server.store import InvalidNameError, NameConflictError, StoreError
 from wandbkit.server.store.migrations import MIGRATIONS
 from wandbkit.server.store.text import hash_api_key, utc_timestamp
@@ -123,7 +123,7 @@ def test_seed_demo_spreads_projects_over_the_user_and_the_team() -> None:
     assert created[0] < utc_timestamp(now) and len(set(created)) == len(created)
     # Idempotent: a second run adds no projects.
     seed_demo(store, now=now)
-    assert store.counts()["projects"] == len(DEMO_PROJECTS)
+    assert store.counts()["projects"] == len(DEMO_PROJECTS) + len(DEMO_REGISTRIES)
 
 
 @pytest.mark.parametrize("name", ["", "a b", "a/b", "é", "x" * 129, ".", ".."])

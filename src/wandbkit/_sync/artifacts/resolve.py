@@ -21,6 +21,37 @@ if TYPE_CHECKING:
 DEFAULT_PROJECT = "uncategorized"
 
 
+def organization_name(ctx: ClientContext, organization: str | None) -> str:
+    """The organization's name: ``organization``, else the configured default, else the one
+    the viewer's entity belongs to (a team's organization, or the user's only one).
+
+    Raises:
+        UsageError: none given, and the entity belongs to no organization or to several (the
+            message names them: pass one explicitly).
+    """
+    if organization is not None:
+        return organization
+    if ctx.default_organization is not None:
+        return ctx.default_organization
+    entity = ctx.resolve_entity(ctx.settings.entity)
+    found = ctx.client.get_org_info_from_entity(entity=entity)
+    owner = found.entity
+    if owner is not None and owner.organization is not None:
+        return owner.organization.name
+    names = sorted({o.name for o in owner.user.organizations} if owner and owner.user else ())
+    if len(names) == 1:
+        return names[0]
+    if not names:
+        raise UsageError(
+            f"organization is required: entity {entity!r} belongs to no organization (for a "
+            "registry name, write 'organization/wandb-registry-<registry>/...')"
+        )
+    raise UsageError(
+        f"organization is required: entity {entity!r} belongs to several organizations "
+        f"({', '.join(repr(n) for n in names)}); name one"
+    )
+
+
 def org_entity(ctx: ClientContext, organization: str | None) -> tuple[str, str]:
     """The entity that holds an organization's registries, and the organization's name.
 
@@ -31,17 +62,7 @@ def org_entity(ctx: ClientContext, organization: str | None) -> tuple[str, str]:
         UsageError: no organization given and the default entity is in none.
         NotFoundError: no such organization.
     """
-    name = organization or ctx.default_organization
-    if name is None:
-        entity = ctx.resolve_entity(ctx.settings.entity)
-        owner = ctx.client.get_entity_organization(entity=entity)
-        org = owner.entity.organization if owner.entity is not None else None
-        if org is None:
-            raise UsageError(
-                f"a registry name needs an organization: entity {entity!r} is in none; write "
-                "'organization/wandb-registry-<registry>/<collection>'"
-            )
-        name = org.name
+    name = organization or organization_name(ctx, None)
     found = ctx.client.get_organization(name=name)
     if found.organization is not None and found.organization.org_entity is not None:
         return found.organization.org_entity.name, found.organization.name

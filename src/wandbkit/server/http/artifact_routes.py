@@ -31,7 +31,7 @@ from starlette.routing import Route
 
 from wandbkit.server.http.auth import error_response, unauthorized_response
 from wandbkit.server.ids import InvalidIdError, decode_int_id, encode_id
-from wandbkit.server.permissions import project_readable
+from wandbkit.server.permissions import RESTRICTED_ACCESS, project_readable
 from wandbkit.server.signing import (
     ARTIFACT_FILE,
     ARTIFACT_MANIFEST,
@@ -210,7 +210,10 @@ class ArtifactRoutes:
         if project is None or entity is None:
             return False
         member = self.store.accounts.can_write(viewer, entity)
-        return project_readable(project.access, member=member)
+        restricted = project.access == RESTRICTED_ACCESS and (
+            self.store.registries.can_read_restricted(project, viewer)
+        )
+        return project_readable(project.access, member=member, restricted_member=restricted)
 
     async def v2_download(self, request: Request) -> Response:
         """``GET /artifactsV2/...``: an entry's bytes by artifact id and md5, with a key."""

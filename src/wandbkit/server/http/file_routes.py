@@ -21,7 +21,7 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from wandbkit.server.http.auth import error_response, unauthorized_response
-from wandbkit.server.permissions import project_readable
+from wandbkit.server.permissions import RESTRICTED_ACCESS, project_readable
 from wandbkit.server.signing import DOWNLOAD, UPLOAD, InvalidSignatureError, UrlSigner
 from wandbkit.server.store import RunFileRow, Store, UnknownRowError, UserRow
 from wandbkit.server.urls import FILES_PATH, SIGNED_DOWNLOAD_PATH, SIGNED_UPLOAD_PATH
@@ -75,7 +75,10 @@ class FileRoutes:
         if entity is None or project is None:
             return False
         member = self.store.accounts.can_write(viewer, entity)
-        return project_readable(project.access, member=member)
+        restricted = project.access == RESTRICTED_ACCESS and (
+            self.store.registries.can_read_restricted(project, viewer)
+        )
+        return project_readable(project.access, member=member, restricted_member=restricted)
 
     async def signed_download(self, request: Request) -> Response:
         """``GET /signed/files/{token}``: the file a valid, unexpired token names."""

@@ -17,6 +17,8 @@ from wandbkit.server.resolvers import (
     artifacts,
     entities,
     projects,
+    registries,
+    registry_mutations,
     run_files,
     run_resume,
     runs,
@@ -44,6 +46,9 @@ DOMAINS: tuple[Callable[[], Sequence[SchemaBindable]], ...] = (
     artifact_publish.bindables,
     teams.bindables,
     server_info.bindables,
+    # After projects and artifacts: these answer the registry cases of their fields.
+    registries.bindables,
+    registry_mutations.bindables,
 )
 
 

@@ -103,7 +103,8 @@ def resolve_artifact_aliases(
     """The version's aliases in every live collection (or only the named one)."""
     ctx = context(info)
     aliases = ctx.store.artifact_memberships.aliases_of_artifact(row.pk)
-    live = [alias for alias in aliases if collection(ctx, alias.collection_pk) is not None]
+    # Only collections the viewer may read: a restricted registry's aliases stay hidden.
+    live = [a for a in aliases if readable_collection(ctx, a.collection_pk) is not None]
     if artifact_collection_name is None:
         return live
     return [a for a in live if collection(ctx, a.collection_pk).name == artifact_collection_name]  # type: ignore[union-attr]

@@ -15,7 +15,7 @@ from typing import Any, Generic, TypeVar, cast
 from graphql import GraphQLError, GraphQLResolveInfo
 
 from wandbkit.server.ids import InvalidCursorError, decode_row_cursor, encode_cursor
-from wandbkit.server.permissions import project_readable
+from wandbkit.server.permissions import RESTRICTED_ACCESS, project_readable
 from wandbkit.server.signing import UrlSigner
 from wandbkit.server.store import EntityRow, ProjectRow, RunRow, Store, UserRow
 
@@ -219,7 +219,24 @@ class RequestContext:
         """Whether the viewer may read ``project`` and everything in it
         (:mod:`wandbkit.server.permissions`)."""
         member = self.can_write(self.required_entity(project.entity_pk))
-        return project_readable(project.access, member=member)
+        restricted = project.access == RESTRICTED_ACCESS and self.memo(
+            self._viewer_reads_restricted
+        )(project.pk)
+        return project_readable(project.access, member=member, restricted_member=restricted)
+
+    def readable_restricted(self, entity: EntityRow) -> list[int]:
+        """The ids of the restricted registries of ``entity`` the viewer may read (all of
+        them for an organization admin)."""
+        org_pk = entity.organization_pk if entity.kind == "organization" else None
+        if org_pk is not None and self.store.registries.is_org_admin(org_pk, self.viewer.pk):
+            return self.store.registries.restricted_of(entity.pk)
+        return self.store.registries.readable_restricted(entity.pk, self.viewer.pk)
+
+    def _viewer_reads_restricted(self, project_pk: int) -> bool:
+        project = self.project(project_pk)
+        return project is not None and self.store.registries.can_read_restricted(
+            project, self.viewer
+        )
 
     def readable(self, project: ProjectRow | None) -> ProjectRow | None:
         """``project`` if the viewer may read it, else ``None`` (as if it did not exist)."""

@@ -36,10 +36,8 @@ from wandbkit.server.store.text import check_name, dumps_json
 PROJECT_DEFAULTS: dict[str, Any] = {
     "runQueues": [],
     "triggers": [],
-    # Registry fields (a registry is a project): no registries on this server yet.
-    "allowAllArtifactTypesInRegistry": False,
-    "members": [],
-    "teamMembers": [],
+    # Registry fields (allowAllArtifactTypesInRegistry, members, teamMembers) are resolved
+    # by the registries domain (resolvers/registries.py).
 }
 
 
@@ -59,10 +57,21 @@ def projects_connection(
     ``Entity.projects``, ``User.projects``): all of them for a member of the entity, only the
     public and open ones for anyone else."""
     store = ctx.store
-    access_in = None if ctx.can_write(ctx.required_entity(entity_pk)) else PUBLIC_ACCESS
+    entity = ctx.required_entity(entity_pk)
+    access_in = None if ctx.can_write(entity) else PUBLIC_ACCESS
+    # Restricted registries: only those the viewer is a member of.
+    restricted_in = (
+        ctx.readable_restricted(entity) if access_in is None and not ctx.viewer.admin else None
+    )
 
     def fetch(after_pk: int, limit: int) -> list[ProjectRow]:
-        return store.projects.list(entity_pk, after_pk=after_pk, limit=limit, access_in=access_in)
+        return store.projects.list(
+            entity_pk,
+            after_pk=after_pk,
+            limit=limit,
+            access_in=access_in,
+            restricted_in=restricted_in,
+        )
 
     return paginate_by_pk(fetch, lambda p: p.pk, first=first, after=after, last=last, before=before)
 

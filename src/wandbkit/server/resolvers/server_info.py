@@ -22,6 +22,8 @@ SERVER_FEATURES: dict[str, bool] = {
     "TOTAL_COUNT_IN_FILE_CONNECTION": True,
     # wandb-core then streams console lines as {"ts", "content", "level", "label"} JSON.
     "STRUCTURED_CONSOLE_LOGS": True,
+    # Registry.save() and Api.create_registry() in the official client need it.
+    "INCLUDE_ARTIFACT_TYPES_IN_REGISTRY_CREATION": True,
 }
 
 

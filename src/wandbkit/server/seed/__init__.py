@@ -27,10 +27,16 @@ from wandbkit.server.seed.basic import seed_basic, seed_demo_projects
 from wandbkit.server.seed.benchmark import BenchmarkSeed, seed_runs_benchmark
 from wandbkit.server.seed.catalog import DEMO_PROJECTS, DemoContext, DemoProject, SeedResult
 from wandbkit.server.seed.demo_runs import seed_demo_runs
+from wandbkit.server.seed.registries import (
+    DEMO_REGISTRIES,
+    seed_basic_registries,
+    seed_demo_registries,
+)
 from wandbkit.server.store import Store
 
 __all__ = [
     "DEMO_PROJECTS",
+    "DEMO_REGISTRIES",
     "DEMO_STEPS",
     "ArtifactBenchmarkSeed",
     "ArtifactSeed",
@@ -41,6 +47,7 @@ __all__ = [
     "seed_artifacts_benchmark",
     "seed_basic",
     "seed_basic_artifacts",
+    "seed_basic_registries",
     "seed_demo",
     "seed_demo_artifacts",
     "seed_demo_projects",
@@ -53,6 +60,7 @@ DEMO_STEPS: list[Callable[[DemoContext], None]] = [
     seed_demo_projects,
     seed_demo_runs,
     seed_demo_artifacts,
+    seed_demo_registries,
 ]
 
 

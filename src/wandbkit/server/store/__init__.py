@@ -21,6 +21,8 @@ tables and asks the owning repository everything else:
 ``store.artifact_memberships``  versions in collections: version indexes, aliases, ``latest``
 ``store.artifact_manifests``    manifest entries and content-addressed blobs
 ``store.artifacts``       artifact versions: publish, commit, edit, delete, lineage
+``store.registries``      registries' settings, members and roles
+``store.registry_search`` registries, their collections and versions, searched in SQL
 ========================  ==================================================================
 
 Design notes:
@@ -73,6 +75,8 @@ from wandbkit.server.store.errors import (
 from wandbkit.server.store.file_stream import FileStreams
 from wandbkit.server.store.history import History
 from wandbkit.server.store.projects import ProjectRow, Projects
+from wandbkit.server.store.registries import Registries, RegistryMember, RegistrySettings
+from wandbkit.server.store.registry_search import RegistryQuery, RegistrySearch
 from wandbkit.server.store.run_files import RunFileRow, RunFiles
 from wandbkit.server.store.run_listing import RunListing, RunsPage
 from wandbkit.server.store.runs import NewRun, RunRow, Runs
@@ -98,6 +102,9 @@ __all__ = [
     "OrganizationRow",
     "ProjectRow",
     "RefusedError",
+    "RegistryMember",
+    "RegistryQuery",
+    "RegistrySettings",
     "RunFileRow",
     "RunRow",
     "RunsPage",
@@ -148,6 +155,8 @@ class Store:
         self.artifacts = Artifacts(
             self.db, self.artifact_collections, self.artifact_memberships, self.artifact_manifests
         )
+        self.registries = Registries(self.db, self.entities, self.projects)
+        self.registry_search = RegistrySearch(self.db)
 
     @property
     def path(self) -> str:

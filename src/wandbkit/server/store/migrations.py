@@ -21,6 +21,7 @@ from wandbkit.server.store.entities import ENTITIES_SQL, MEMBERS_SQL
 from wandbkit.server.store.file_stream import RUN_STREAMS_SQL
 from wandbkit.server.store.history import HISTORY_BLOCKS_SQL, HISTORY_V3_SQL, history_into_blocks
 from wandbkit.server.store.projects import PROJECTS_SQL
+from wandbkit.server.store.registries import REGISTRIES_SQL
 from wandbkit.server.store.run_files import RUN_FILES_SQL
 from wandbkit.server.store.run_listing import RUN_SNAPSHOTS_SQL
 from wandbkit.server.store.runs import RUNS_SQL, RUNS_SWEEP_INDEX_SQL
@@ -48,4 +49,5 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
     ),
     Migration(8, "file streams", RUN_STREAMS_SQL),
+    Migration(9, "registries", REGISTRIES_SQL),
 )

@@ -203,17 +203,23 @@ class Projects:
         after_pk: int = 0,
         limit: int,
         access_in: Collection[str] | None = None,
+        restricted_in: Collection[int] | None = None,
     ) -> list[ProjectRow]:
         """An entity's projects in creation order (row id), starting after ``after_pk``.
 
         Keyset paging on the row id: a project created while a caller pages through the list
         lands at the end, so no project is skipped or repeated. ``access_in`` keeps only
-        projects with one of these access values (what a non-member may see).
+        projects with one of these access values (what a non-member may see);
+        ``restricted_in`` keeps only those ``RESTRICTED`` projects (restricted registries) whose
+        ids it holds.
         """
         if access_in is None:
+            restricted = json.dumps(None if restricted_in is None else sorted(restricted_in))
             rows = self._db.all(
-                "SELECT * FROM projects WHERE entity_id = ? AND id > ? ORDER BY id LIMIT ?",
-                (entity_pk, after_pk, limit),
+                "SELECT * FROM projects WHERE entity_id = ? AND id > ?"
+                " AND (access != 'RESTRICTED' OR json(?) = 'null'"
+                " OR id IN (SELECT value FROM json_each(?))) ORDER BY id LIMIT ?",
+                (entity_pk, after_pk, restricted, restricted, limit),
             )
         else:
             rows = self._db.all(
