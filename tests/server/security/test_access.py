@@ -90,6 +90,8 @@ REGISTRY_PROBES: dict[str, str] = {
     "project": f"""{{ project(name: "{SECRET_REGISTRY}", entityName: "victor-org") {{
         name description members {{ username }}
         artifactCollections {{ edges {{ node {{ name }} }} }} }} }}""",
+    "model": f"""{{ model(name: "{SECRET_REGISTRY}", entityName: "victor-org") {{
+        name description }} }}""",
     "serverInfo": "{ serverInfo { pollingOK } }",
     "organization": f"""{{ organization(name: "victor-org") {{
         orgEntity {{ {_REGISTRY_SEARCH} }} }} }}""",
@@ -110,6 +112,7 @@ REGISTRY_MARKERS = (
 #: Registry probes whose answer holds the secret for the registry's admin.
 REGISTRY_REACHES_THE_SECRET = {
     "models",
+    "model",
     "entity",
     "project",
     "organization",
