@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from wandbkit._async.sweeps import AsyncSweeps as AsyncSweeps
     from wandbkit._async.teams import AsyncMember as AsyncMember
     from wandbkit._async.teams import AsyncTeam as AsyncTeam
+    from wandbkit._async.users import AsyncUser as AsyncUser
     from wandbkit._core.config import Settings as Settings
     from wandbkit._sync.api import Api as Api
     from wandbkit._sync.console import ConsoleLogs as ConsoleLogs
@@ -80,6 +81,7 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     "wandbkit._async.runs.run": ("AsyncRun",),
     "wandbkit._async.sweeps": ("AsyncSweep", "AsyncSweeps"),
     "wandbkit._async.teams": ("AsyncMember", "AsyncTeam"),
+    "wandbkit._async.users": ("AsyncUser",),
     "wandbkit._core.config": ("Settings",),
     "wandbkit._values.console": ("ConsoleLogLine",),
     "wandbkit._values.runs": ("RunState",),

@@ -20,14 +20,22 @@ if TYPE_CHECKING:
         CreateRunFilesCreateRunFiles,
         CreateRunFilesCreateRunFilesFiles,
     )
+    from .create_service_account import (
+        CreateServiceAccount,
+        CreateServiceAccountCreateServiceAccount,
+        CreateServiceAccountCreateServiceAccountUser,
+    )
     from .create_team import (
         CreateTeam,
         CreateTeamCreateTeam,
         CreateTeamCreateTeamEntity,
     )
+    from .create_user import CreateUser, CreateUserCreateUser, CreateUserCreateUserUser
+    from .delete_api_key import DeleteApiKey, DeleteApiKeyDeleteApiKey
     from .delete_files import DeleteFiles, DeleteFilesDeleteFiles
     from .delete_run import DeleteRun, DeleteRunDeleteRun
     from .fragments import (
+        ApiKeyFields,
         ProjectFields,
         ProjectFieldsUser,
         RunFileFields,
@@ -41,9 +49,17 @@ if TYPE_CHECKING:
         TeamFieldsMembers,
         TeamMember,
         UserFields,
+        UserFieldsApiKeys,
+        UserFieldsApiKeysEdges,
+        UserFieldsApiKeysEdgesNode,
         UserFieldsTeams,
         UserFieldsTeamsEdges,
         UserFieldsTeamsEdgesNode,
+    )
+    from .generate_api_key import (
+        GenerateApiKey,
+        GenerateApiKeyGenerateApiKey,
+        GenerateApiKeyGenerateApiKeyApiKey,
     )
     from .get_default_entity import GetDefaultEntity, GetDefaultEntityViewer
     from .get_entity_organization import (
@@ -187,6 +203,12 @@ if TYPE_CHECKING:
         InviteTeamMemberCreateInviteInvite,
     )
     from .remove_team_member import RemoveTeamMember, RemoveTeamMemberDeleteInvite
+    from .search_users import (
+        SearchUsers,
+        SearchUsersUsers,
+        SearchUsersUsersEdges,
+        SearchUsersUsersEdgesNode,
+    )
     from .server_features import (
         ServerFeatures,
         ServerFeaturesServerInfo,
@@ -201,6 +223,7 @@ if TYPE_CHECKING:
         UpsertRunUpsertBucketBucketProject,
     )
 _LAZY_IMPORTS = {
+    "ApiKeyFields": ".fragments",
     "ArtifactTypeInput": ".input_types",
     "AsyncBaseClient": ".async_base_client",
     "WandbClient": ".client",
@@ -212,13 +235,24 @@ _LAZY_IMPORTS = {
     "CreateRunFiles": ".create_run_files",
     "CreateRunFilesCreateRunFiles": ".create_run_files",
     "CreateRunFilesCreateRunFilesFiles": ".create_run_files",
+    "CreateServiceAccount": ".create_service_account",
+    "CreateServiceAccountCreateServiceAccount": ".create_service_account",
+    "CreateServiceAccountCreateServiceAccountUser": ".create_service_account",
     "CreateTeam": ".create_team",
     "CreateTeamCreateTeam": ".create_team",
     "CreateTeamCreateTeamEntity": ".create_team",
+    "CreateUser": ".create_user",
+    "CreateUserCreateUser": ".create_user",
+    "CreateUserCreateUserUser": ".create_user",
+    "DeleteApiKey": ".delete_api_key",
+    "DeleteApiKeyDeleteApiKey": ".delete_api_key",
     "DeleteFiles": ".delete_files",
     "DeleteFilesDeleteFiles": ".delete_files",
     "DeleteRun": ".delete_run",
     "DeleteRunDeleteRun": ".delete_run",
+    "GenerateApiKey": ".generate_api_key",
+    "GenerateApiKeyGenerateApiKey": ".generate_api_key",
+    "GenerateApiKeyGenerateApiKeyApiKey": ".generate_api_key",
     "GetDefaultEntity": ".get_default_entity",
     "GetDefaultEntityViewer": ".get_default_entity",
     "GetEntityOrganization": ".get_entity_organization",
@@ -337,6 +371,10 @@ _LAZY_IMPORTS = {
     "RunLightFieldsUser": ".fragments",
     "RunLogLine": ".fragments",
     "RunPageInfo": ".fragments",
+    "SearchUsers": ".search_users",
+    "SearchUsersUsers": ".search_users",
+    "SearchUsersUsersEdges": ".search_users",
+    "SearchUsersUsersEdgesNode": ".search_users",
     "ServerFeatures": ".server_features",
     "ServerFeaturesServerInfo": ".server_features",
     "ServerFeaturesServerInfoFeatures": ".server_features",
@@ -355,6 +393,9 @@ _LAZY_IMPORTS = {
     "UpsertRunUpsertBucketBucket": ".upsert_run",
     "UpsertRunUpsertBucketBucketProject": ".upsert_run",
     "UserFields": ".fragments",
+    "UserFieldsApiKeys": ".fragments",
+    "UserFieldsApiKeysEdges": ".fragments",
+    "UserFieldsApiKeysEdgesNode": ".fragments",
     "UserFieldsTeams": ".fragments",
     "UserFieldsTeamsEdges": ".fragments",
     "UserFieldsTeamsEdgesNode": ".fragments",
@@ -376,6 +417,7 @@ def __dir__():
 
 
 __all__ = [
+    "ApiKeyFields",
     "ArtifactTypeInput",
     "AsyncBaseClient",
     "AsyncWandbClient",
@@ -386,13 +428,24 @@ __all__ = [
     "CreateRunFiles",
     "CreateRunFilesCreateRunFiles",
     "CreateRunFilesCreateRunFilesFiles",
+    "CreateServiceAccount",
+    "CreateServiceAccountCreateServiceAccount",
+    "CreateServiceAccountCreateServiceAccountUser",
     "CreateTeam",
     "CreateTeamCreateTeam",
     "CreateTeamCreateTeamEntity",
+    "CreateUser",
+    "CreateUserCreateUser",
+    "CreateUserCreateUserUser",
+    "DeleteApiKey",
+    "DeleteApiKeyDeleteApiKey",
     "DeleteFiles",
     "DeleteFilesDeleteFiles",
     "DeleteRun",
     "DeleteRunDeleteRun",
+    "GenerateApiKey",
+    "GenerateApiKeyGenerateApiKey",
+    "GenerateApiKeyGenerateApiKeyApiKey",
     "GetDefaultEntity",
     "GetDefaultEntityViewer",
     "GetEntityOrganization",
@@ -511,6 +564,10 @@ __all__ = [
     "RunLightFieldsUser",
     "RunLogLine",
     "RunPageInfo",
+    "SearchUsers",
+    "SearchUsersUsers",
+    "SearchUsersUsersEdges",
+    "SearchUsersUsersEdgesNode",
     "ServerFeatures",
     "ServerFeaturesServerInfo",
     "ServerFeaturesServerInfoFeatures",
@@ -529,6 +586,9 @@ __all__ = [
     "UpsertRunUpsertBucketBucket",
     "UpsertRunUpsertBucketBucketProject",
     "UserFields",
+    "UserFieldsApiKeys",
+    "UserFieldsApiKeysEdges",
+    "UserFieldsApiKeysEdgesNode",
     "UserFieldsTeams",
     "UserFieldsTeamsEdges",
     "UserFieldsTeamsEdgesNode",

@@ -13,9 +13,13 @@ if TYPE_CHECKING:
     from .base_model import UnsetType
     from .create_project import CreateProject
     from .create_run_files import CreateRunFiles
+    from .create_service_account import CreateServiceAccount
     from .create_team import CreateTeam
+    from .create_user import CreateUser
+    from .delete_api_key import DeleteApiKey
     from .delete_files import DeleteFiles
     from .delete_run import DeleteRun
+    from .generate_api_key import GenerateApiKey
     from .get_default_entity import GetDefaultEntity
     from .get_entity_organization import GetEntityOrganization
     from .get_organization import GetOrganization
@@ -44,6 +48,7 @@ if TYPE_CHECKING:
     from .input_types import UpsertBucketInput, UpsertModelInput
     from .invite_team_member import InviteTeamMember
     from .remove_team_member import RemoveTeamMember
+    from .search_users import SearchUsers
     from .server_features import ServerFeatures
     from .stop_run import StopRun
     from .update_run_state import UpdateRunState
@@ -533,6 +538,12 @@ class WandbClient(BaseClient):
               }
             }
 
+            fragment ApiKeyFields on ApiKey {
+              id
+              name
+              description
+            }
+
             fragment ProjectFields on Project {
               id
               internalId
@@ -558,6 +569,13 @@ class WandbClient(BaseClient):
               flags
               entity
               deletedAt
+              apiKeys {
+                edges {
+                  node {
+                    ...ApiKeyFields
+                  }
+                }
+              }
               teams {
                 edges {
                   node {
@@ -599,6 +617,12 @@ class WandbClient(BaseClient):
               }
             }
 
+            fragment ApiKeyFields on ApiKey {
+              id
+              name
+              description
+            }
+
             fragment ProjectFields on Project {
               id
               internalId
@@ -624,6 +648,13 @@ class WandbClient(BaseClient):
               flags
               entity
               deletedAt
+              apiKeys {
+                edges {
+                  node {
+                    ...ApiKeyFields
+                  }
+                }
+              }
               teams {
                 edges {
                   node {
@@ -657,6 +688,12 @@ class WandbClient(BaseClient):
               }
             }
 
+            fragment ApiKeyFields on ApiKey {
+              id
+              name
+              description
+            }
+
             fragment ProjectFields on Project {
               id
               internalId
@@ -682,6 +719,13 @@ class WandbClient(BaseClient):
               flags
               entity
               deletedAt
+              apiKeys {
+                edges {
+                  node {
+                    ...ApiKeyFields
+                  }
+                }
+              }
               teams {
                 edges {
                   node {
@@ -1294,6 +1338,7 @@ class WandbClient(BaseClient):
               privateOnly
               codeSavingEnabled
               defaultAccess
+              storageBytes
               isPaid
               members {
                 ...TeamMember
@@ -1309,6 +1354,7 @@ class WandbClient(BaseClient):
               name
               photoUrl
               accountType
+              apiKey
             }
             """)
         variables: dict[str, object] = {"name": name}
@@ -1347,6 +1393,7 @@ class WandbClient(BaseClient):
               privateOnly
               codeSavingEnabled
               defaultAccess
+              storageBytes
               isPaid
               members {
                 ...TeamMember
@@ -1362,6 +1409,7 @@ class WandbClient(BaseClient):
               name
               photoUrl
               accountType
+              apiKey
             }
             """)
         variables: dict[str, object] = {
@@ -1437,6 +1485,31 @@ class WandbClient(BaseClient):
         data = self.get_data(response)
         return self.parse_result(RemoveTeamMember, data, operation_name="RemoveTeamMember")
 
+    def create_service_account(
+        self, entity: str, description: str, **kwargs: Any
+    ) -> "CreateServiceAccount":
+        from .create_service_account import CreateServiceAccount
+
+        query = gql("""
+            mutation CreateServiceAccount($entity: String!, $description: String!) {
+              createServiceAccount(input: {description: $description, entityName: $entity}) {
+                user {
+                  id
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"entity": entity, "description": description}
+        response = self.execute(
+            query=query,
+            operation_name="CreateServiceAccount",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(CreateServiceAccount, data, operation_name="CreateServiceAccount")
+
     def get_viewer(self, **kwargs: Any) -> "GetViewer":
         from .get_viewer import GetViewer
 
@@ -1445,6 +1518,12 @@ class WandbClient(BaseClient):
               viewer {
                 ...UserFields
               }
+            }
+
+            fragment ApiKeyFields on ApiKey {
+              id
+              name
+              description
             }
 
             fragment UserFields on User {
@@ -1456,6 +1535,13 @@ class WandbClient(BaseClient):
               flags
               entity
               deletedAt
+              apiKeys {
+                edges {
+                  node {
+                    ...ApiKeyFields
+                  }
+                }
+              }
               teams {
                 edges {
                   node {
@@ -1539,3 +1625,168 @@ class WandbClient(BaseClient):
         return self.parse_result(
             GetEntityOrganization, data, operation_name="GetEntityOrganization"
         )
+
+    def search_users(
+        self, query: Union[Optional[str], "UnsetType"] = UNSET, **kwargs: Any
+    ) -> "SearchUsers":
+        from .search_users import SearchUsers
+
+        _query = gql("""
+            query SearchUsers($query: String) {
+              users(query: $query) {
+                edges {
+                  node {
+                    ...UserFields
+                  }
+                }
+              }
+            }
+
+            fragment ApiKeyFields on ApiKey {
+              id
+              name
+              description
+            }
+
+            fragment UserFields on User {
+              id
+              name
+              username
+              email
+              admin
+              flags
+              entity
+              deletedAt
+              apiKeys {
+                edges {
+                  node {
+                    ...ApiKeyFields
+                  }
+                }
+              }
+              teams {
+                edges {
+                  node {
+                    name
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"query": query}
+        response = self.execute(
+            query=_query, operation_name="SearchUsers", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.parse_result(SearchUsers, data, operation_name="SearchUsers")
+
+    def create_user(
+        self,
+        email: str,
+        admin: Union[Optional[bool], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "CreateUser":
+        from .create_user import CreateUser
+
+        query = gql("""
+            mutation CreateUser($email: String!, $admin: Boolean) {
+              createUser(input: {email: $email, admin: $admin}) {
+                user {
+                  ...UserFields
+                }
+              }
+            }
+
+            fragment ApiKeyFields on ApiKey {
+              id
+              name
+              description
+            }
+
+            fragment UserFields on User {
+              id
+              name
+              username
+              email
+              admin
+              flags
+              entity
+              deletedAt
+              apiKeys {
+                edges {
+                  node {
+                    ...ApiKeyFields
+                  }
+                }
+              }
+              teams {
+                edges {
+                  node {
+                    name
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"email": email, "admin": admin}
+        response = self.execute(
+            query=query,
+            operation_name="CreateUser",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(CreateUser, data, operation_name="CreateUser")
+
+    def generate_api_key(
+        self, description: Union[Optional[str], "UnsetType"] = UNSET, **kwargs: Any
+    ) -> "GenerateApiKey":
+        from .generate_api_key import GenerateApiKey
+
+        query = gql("""
+            mutation GenerateApiKey($description: String) {
+              generateApiKey(input: {description: $description}) {
+                apiKey {
+                  ...ApiKeyFields
+                }
+              }
+            }
+
+            fragment ApiKeyFields on ApiKey {
+              id
+              name
+              description
+            }
+            """)
+        variables: dict[str, object] = {"description": description}
+        response = self.execute(
+            query=query,
+            operation_name="GenerateApiKey",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(GenerateApiKey, data, operation_name="GenerateApiKey")
+
+    def delete_api_key(self, id: str, **kwargs: Any) -> "DeleteApiKey":
+        from .delete_api_key import DeleteApiKey
+
+        query = gql("""
+            mutation DeleteApiKey($id: String!) {
+              deleteApiKey(input: {id: $id}) {
+                success
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = self.execute(
+            query=query,
+            operation_name="DeleteApiKey",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(DeleteApiKey, data, operation_name="DeleteApiKey")

@@ -15,6 +15,12 @@ from wandbkit._core.scalars import (
 from .base_model import BaseModel
 
 
+class ApiKeyFields(BaseModel):
+    id: str
+    name: str
+    description: Optional[str]
+
+
 class UserFields(BaseModel):
     id: str
     name: str
@@ -26,7 +32,20 @@ class UserFields(BaseModel):
     deleted_at: Optional[Annotated[datetime, BeforeValidator(parse_datetime)]] = Field(
         alias="deletedAt"
     )
+    api_keys: Optional["UserFieldsApiKeys"] = Field(alias="apiKeys")
     teams: Optional["UserFieldsTeams"]
+
+
+class UserFieldsApiKeys(BaseModel):
+    edges: list["UserFieldsApiKeysEdges"]
+
+
+class UserFieldsApiKeysEdges(BaseModel):
+    node: Optional["UserFieldsApiKeysEdgesNode"]
+
+
+class UserFieldsApiKeysEdgesNode(ApiKeyFields):
+    pass
 
 
 class UserFieldsTeams(BaseModel):
@@ -151,6 +170,7 @@ class TeamMember(BaseModel):
     name: str
     photo_url: Optional[str] = Field(alias="photoUrl")
     account_type: Optional[str] = Field(alias="accountType")
+    api_key: Optional[str] = Field(alias="apiKey")
 
 
 class TeamFields(BaseModel):
@@ -165,6 +185,7 @@ class TeamFields(BaseModel):
     private_only: bool = Field(alias="privateOnly")
     code_saving_enabled: bool = Field(alias="codeSavingEnabled")
     default_access: str = Field(alias="defaultAccess")
+    storage_bytes: int = Field(alias="storageBytes")
     is_paid: Optional[bool] = Field(alias="isPaid")
     members: list["TeamFieldsMembers"]
 
@@ -173,6 +194,7 @@ class TeamFieldsMembers(TeamMember):
     pass
 
 
+ApiKeyFields.model_rebuild()
 UserFields.model_rebuild()
 ProjectFields.model_rebuild()
 RunFileFields.model_rebuild()

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from wandbkit._core.config import Settings, resolve_settings
 from wandbkit._core.errors import UsageError
-from wandbkit._core.flavor_sync import MaybeAwaitable
 from wandbkit._sync.context import ClientContext
 from wandbkit._sync.projects import Project
 from wandbkit._sync.projects_api import ProjectsMethods
@@ -21,9 +20,9 @@ from wandbkit._sync.sweeps_api import (
     load_sweep_on_demand,
 )
 from wandbkit._sync.teams_api import TeamsMethods
+from wandbkit._sync.users_api import UsersMethods
 from wandbkit._version import USER_AGENT
 from wandbkit.paths import parse_path
-from wandbkit.users import User
 
 if TYPE_CHECKING:
     import httpx
@@ -36,11 +35,17 @@ _OVERRIDE_KEYS = frozenset({"base_url", "entity", "project", "organization"})
 _IGNORED_OVERRIDE_KEYS = frozenset({"run", "_proxies"})
 
 
-class Api(ProjectsMethods, RunsMethods, SweepsMethods, TeamsMethods):
+class Api(
+    ProjectsMethods,
+    RunsMethods,
+    SweepsMethods,
+    TeamsMethods,
+    UsersMethods,
+):
     """A client for the W&B public API, with the surface of ``wandb.Api``.
 
     Its methods come in one group per domain (``projects_api``, ``runs/_api``, ``sweeps_api``,
-    ``teams_api``); this class holds the configuration and wires the groups together.
+    ``teams_api``, ``users_api``); this class holds the configuration and wires the groups together.
 
     Nothing is sent until a method needs the server. Configuration comes from the arguments,
     then the environment (``WANDB_API_KEY``, ``WANDB_BASE_URL``, ``WANDB_ENTITY``,
@@ -117,25 +122,7 @@ class Api(ProjectsMethods, RunsMethods, SweepsMethods, TeamsMethods):
         """The ``User-Agent`` header wandbkit sends."""
         return USER_AGENT
 
-    # -- the viewer ----------------------------------------------------------------------
-
-    def get_viewer(self) -> User:
-        """Fetch (once, then cached) the user the API key belongs to."""
-        return self._ctx.viewer()
-
-    @property
-    def viewer(self) -> MaybeAwaitable[User]:
-        """The authenticated user (``await api.viewer`` with ``AsyncApi``)."""
-        return self.get_viewer()
-
-    def get_default_entity(self) -> str | None:
-        """Fetch (once, then cached) the viewer's default entity."""
-        return self._ctx.default_entity()
-
-    @property
-    def default_entity(self) -> MaybeAwaitable[str | None]:
-        """The viewer's default entity (``await api.default_entity`` with ``AsyncApi``)."""
-        return self.get_default_entity()
+    # -- the server ----------------------------------------------------------------------
 
     def server_features(self) -> dict[str, bool]:
         """The server's feature flags (``serverInfo.features``), fetched once."""

@@ -9,6 +9,7 @@ tables and asks the owning repository everything else:
 ``store.db``              the connection: queries, transactions, clock, URL signing secret
 ``store.entities``        entities, organizations, teams and memberships
 ``store.accounts``        users, API keys, member lists, who may write where
+``store.service_accounts`` teams' service accounts and their keys
 ``store.projects``        projects
 ``store.runs``            runs one by one, and bulk inserts for seeding
 ``store.run_listing``     filtered, ordered, paged run listings with stable cursors
@@ -57,6 +58,7 @@ from wandbkit.server.store.projects import ProjectRow, Projects
 from wandbkit.server.store.run_files import RunFileRow, RunFiles
 from wandbkit.server.store.run_listing import RunListing, RunsPage
 from wandbkit.server.store.runs import NewRun, RunRow, Runs
+from wandbkit.server.store.service_accounts import ServiceAccountRow, ServiceAccounts
 from wandbkit.server.store.sweeps import SweepRow, Sweeps
 
 __all__ = [
@@ -72,6 +74,7 @@ __all__ = [
     "RunFileRow",
     "RunRow",
     "RunsPage",
+    "ServiceAccountRow",
     "Store",
     "StoreError",
     "SweepRow",
@@ -105,6 +108,7 @@ class Store:
         blobs = BlobStore(None if self.db.in_memory else Path(self.db.path + ".files"))
         self.entities = Entities(self.db)
         self.accounts = Accounts(self.db, self.entities)
+        self.service_accounts = ServiceAccounts(self.db, self.entities, self.accounts)
         self.projects = Projects(self.db, self.entities)
         self.run_files = RunFiles(self.db, blobs)
         self.runs = Runs(self.db, self.projects, self.run_files)

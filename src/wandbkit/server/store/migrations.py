@@ -19,6 +19,7 @@ from wandbkit.server.store.projects import PROJECTS_SQL
 from wandbkit.server.store.run_files import RUN_FILES_SQL
 from wandbkit.server.store.run_listing import RUN_SNAPSHOTS_SQL
 from wandbkit.server.store.runs import RUNS_SQL, RUNS_SWEEP_INDEX_SQL
+from wandbkit.server.store.service_accounts import SERVICE_ACCOUNTS_SQL
 from wandbkit.server.store.sweeps import SWEEPS_SQL
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -32,4 +33,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "history blocks", HISTORY_BLOCKS_SQL, history_into_blocks),
     Migration(5, "console logs", LOG_LINES_SQL),
     Migration(6, "sweeps", script(SWEEPS_SQL, RUNS_SWEEP_INDEX_SQL)),
+    Migration(7, "people", SERVICE_ACCOUNTS_SQL),
 )
