@@ -11,8 +11,10 @@ from collections.abc import Callable, Sequence
 from ariadne import ObjectType
 
 from wandbkit.server.resolvers import (
+    agents,
     entities,
     projects,
+    reports,
     run_files,
     runs,
     server_info,
@@ -32,6 +34,8 @@ DOMAINS: tuple[Callable[[], Sequence[ObjectType]], ...] = (
     runs.bindables,
     run_files.bindables,
     sweeps.bindables,
+    agents.bindables,
+    reports.bindables,
     teams.bindables,
     server_info.bindables,
 )

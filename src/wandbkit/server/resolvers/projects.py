@@ -231,8 +231,9 @@ def bindables() -> list[QueryType | MutationType | ObjectType]:
     project.set_field("user", resolve_project_user)
     project.set_field("readOnly", resolve_project_read_only)
     # runs, runCount and run are resolved by the runs domain (resolvers/runs.py); sweep,
-    # sweeps and totalSweeps by the sweeps domain (resolvers/sweeps.py).
-    for connection_field in ("artifactTypes", "allViews"):
+    # sweeps and totalSweeps by the sweeps domain (resolvers/sweeps.py); allViews by the
+    # reports domain (resolvers/reports.py).
+    for connection_field in ("artifactTypes",):
         project.set_field(connection_field, resolve_empty_connection)
     for field_name, value in PROJECT_DEFAULTS.items():
         project.set_field(field_name, constant(value))

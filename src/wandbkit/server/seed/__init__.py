@@ -20,6 +20,11 @@ from wandbkit.server.seed.basic import seed_basic, seed_demo_projects
 from wandbkit.server.seed.benchmark import BenchmarkSeed, seed_runs_benchmark
 from wandbkit.server.seed.catalog import DEMO_PROJECTS, DemoContext, DemoProject, SeedResult
 from wandbkit.server.seed.demo_runs import seed_demo_runs
+from wandbkit.server.seed.people import (
+    seed_demo_agents,
+    seed_demo_reports,
+    seed_demo_service_account,
+)
 from wandbkit.server.store import Store
 
 __all__ = [
@@ -37,7 +42,13 @@ __all__ = [
 ]
 
 #: The steps of :func:`seed_demo`, in order. Artifacts and registries append theirs.
-DEMO_STEPS: list[Callable[[DemoContext], None]] = [seed_demo_projects, seed_demo_runs]
+DEMO_STEPS: list[Callable[[DemoContext], None]] = [
+    seed_demo_projects,
+    seed_demo_runs,
+    seed_demo_reports,
+    seed_demo_agents,
+    seed_demo_service_account,
+]
 
 
 def seed_demo(

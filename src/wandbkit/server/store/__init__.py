@@ -16,6 +16,8 @@ tables and asks the owning repository everything else:
 ``store.history``         history rows and system-metric events
 ``store.console``         console output
 ``store.sweeps``          sweeps
+``store.agents``          sweep agents, their heartbeats and runs
+``store.reports``         reports (views) and custom chart presets
 ``store.run_files``       run files and their bytes on disk
 ========================  ==================================================================
 
@@ -44,6 +46,7 @@ from wandbkit.server.blobs import BlobStore
 from wandbkit.server.store import migrations
 from wandbkit.server.store._db import Database
 from wandbkit.server.store.accounts import Accounts, ApiKeyRow, Membership, UserRow
+from wandbkit.server.store.agents import AgentRow, Agents
 from wandbkit.server.store.console import Console, LogLineRow
 from wandbkit.server.store.entities import Entities, EntityRow, OrganizationRow
 from wandbkit.server.store.errors import (
@@ -55,6 +58,7 @@ from wandbkit.server.store.errors import (
 )
 from wandbkit.server.store.history import History
 from wandbkit.server.store.projects import ProjectRow, Projects
+from wandbkit.server.store.reports import CustomChartRow, Reports, ViewRow
 from wandbkit.server.store.run_files import RunFileRow, RunFiles
 from wandbkit.server.store.run_listing import RunListing, RunsPage
 from wandbkit.server.store.runs import NewRun, RunRow, Runs
@@ -62,7 +66,9 @@ from wandbkit.server.store.service_accounts import ServiceAccountRow, ServiceAcc
 from wandbkit.server.store.sweeps import SweepRow, Sweeps
 
 __all__ = [
+    "AgentRow",
     "ApiKeyRow",
+    "CustomChartRow",
     "EntityRow",
     "InvalidNameError",
     "LogLineRow",
@@ -81,6 +87,7 @@ __all__ = [
     "UnknownRowError",
     "UnknownSnapshotError",
     "UserRow",
+    "ViewRow",
 ]
 
 
@@ -116,6 +123,8 @@ class Store:
         self.history = History(self.db, self.runs)
         self.console = Console(self.db, self.runs)
         self.sweeps = Sweeps(self.db, self.projects)
+        self.agents = Agents(self.db)
+        self.reports = Reports(self.db)
 
     @property
     def path(self) -> str:

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from wandbkit.server.store._db import SERVER_SECRETS_SQL, Migration, script
 from wandbkit.server.store.accounts import ACCOUNTS_SQL
+from wandbkit.server.store.agents import AGENTS_SQL
 from wandbkit.server.store.console import LOG_LINES_SQL
 from wandbkit.server.store.entities import ENTITIES_SQL, MEMBERS_SQL
 from wandbkit.server.store.history import HISTORY_BLOCKS_SQL, HISTORY_V3_SQL, history_into_blocks
 from wandbkit.server.store.projects import PROJECTS_SQL
+from wandbkit.server.store.reports import REPORTS_SQL
 from wandbkit.server.store.run_files import RUN_FILES_SQL
 from wandbkit.server.store.run_listing import RUN_SNAPSHOTS_SQL
 from wandbkit.server.store.runs import RUNS_SQL, RUNS_SWEEP_INDEX_SQL
@@ -33,5 +35,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "history blocks", HISTORY_BLOCKS_SQL, history_into_blocks),
     Migration(5, "console logs", LOG_LINES_SQL),
     Migration(6, "sweeps", script(SWEEPS_SQL, RUNS_SWEEP_INDEX_SQL)),
-    Migration(7, "people", SERVICE_ACCOUNTS_SQL),
+    Migration(
+        7, "people, reports and agents", script(SERVICE_ACCOUNTS_SQL, REPORTS_SQL, AGENTS_SQL)
+    ),
 )

@@ -18,7 +18,7 @@ from wandbkit.server.store.accounts import Accounts, UserRow
 from wandbkit.server.store.entities import Entities
 from wandbkit.server.store.errors import StoreError
 
-#: Part of migration 7 ("people").
+#: Part of migration 7 ("people, reports and agents").
 SERVICE_ACCOUNTS_SQL = """
 CREATE TABLE IF NOT EXISTS service_accounts (
     user_id     INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
