@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from wandbkit._async.history import AsyncHistoryScan as AsyncHistoryScan
     from wandbkit._async.projects import AsyncProject as AsyncProject
     from wandbkit._async.projects import AsyncProjects as AsyncProjects
+    from wandbkit._async.reports import AsyncBetaReport as AsyncBetaReport
+    from wandbkit._async.reports import AsyncReports as AsyncReports
     from wandbkit._async.runs.fields import AsyncSummary as AsyncSummary
     from wandbkit._async.runs.listing import AsyncRuns as AsyncRuns
     from wandbkit._async.runs.run import AsyncRun as AsyncRun
@@ -41,6 +43,8 @@ if TYPE_CHECKING:
     from wandbkit._sync.history import HistoryScan as HistoryScan
     from wandbkit._sync.projects import Project as Project
     from wandbkit._sync.projects import Projects as Projects
+    from wandbkit._sync.reports import BetaReport as BetaReport
+    from wandbkit._sync.reports import Reports as Reports
     from wandbkit._sync.runs.fields import Summary as Summary
     from wandbkit._sync.runs.listing import Runs as Runs
     from wandbkit._sync.runs.run import Run as Run
@@ -49,6 +53,12 @@ if TYPE_CHECKING:
     from wandbkit._sync.teams import Member as Member
     from wandbkit._sync.teams import Team as Team
     from wandbkit._values.console import ConsoleLogLine as ConsoleLogLine
+    from wandbkit._values.report_queries import PanelMetricsHelper as PanelMetricsHelper
+    from wandbkit._values.report_queries import (
+        PythonMongoishQueryGenerator as PythonMongoishQueryGenerator,
+    )
+    from wandbkit._values.report_queries import QueryGenerator as QueryGenerator
+    from wandbkit._values.reports import ReportUser as ReportUser
     from wandbkit._values.runs import RunState as RunState
     from wandbkit.errors import APIConnectionError as APIConnectionError
     from wandbkit.errors import APIError as APIError
@@ -76,6 +86,7 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     "wandbkit._async.files": ("AsyncFile", "AsyncFiles"),
     "wandbkit._async.history": ("AsyncHistoryScan",),
     "wandbkit._async.projects": ("AsyncProject", "AsyncProjects"),
+    "wandbkit._async.reports": ("AsyncBetaReport", "AsyncReports"),
     "wandbkit._async.runs.fields": ("AsyncSummary",),
     "wandbkit._async.runs.listing": ("AsyncRuns",),
     "wandbkit._async.runs.run": ("AsyncRun",),
@@ -84,12 +95,19 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     "wandbkit._async.users": ("AsyncUser",),
     "wandbkit._core.config": ("Settings",),
     "wandbkit._values.console": ("ConsoleLogLine",),
+    "wandbkit._values.report_queries": (
+        "PanelMetricsHelper",
+        "PythonMongoishQueryGenerator",
+        "QueryGenerator",
+    ),
+    "wandbkit._values.reports": ("ReportUser",),
     "wandbkit._values.runs": ("RunState",),
     "wandbkit._sync.api": ("Api",),
     "wandbkit._sync.console": ("ConsoleLogs",),
     "wandbkit._sync.files": ("File", "Files"),
     "wandbkit._sync.history": ("HistoryScan",),
     "wandbkit._sync.projects": ("Project", "Projects"),
+    "wandbkit._sync.reports": ("BetaReport", "Reports"),
     "wandbkit._sync.runs.fields": ("Summary",),
     "wandbkit._sync.runs.listing": ("Runs",),
     "wandbkit._sync.runs.run": ("Run",),

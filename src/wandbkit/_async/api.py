@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from wandbkit._async.context import ClientContext
 from wandbkit._async.projects import AsyncProject
 from wandbkit._async.projects_api import AsyncProjectsMethods
+from wandbkit._async.reports_api import AsyncReportsMethods, report_from_path
 from wandbkit._async.runs._api import AsyncRunsMethods
 from wandbkit._async.sweeps_api import (
     AsyncSweepsMethods,
@@ -25,6 +26,7 @@ from wandbkit.paths import parse_path
 if TYPE_CHECKING:
     import httpx
 
+    from wandbkit._async.reports import AsyncBetaReport
     from wandbkit._async.runs.run import AsyncRun
     from wandbkit._async.sweeps import AsyncSweep
 
@@ -35,6 +37,7 @@ _IGNORED_OVERRIDE_KEYS = frozenset({"run", "_proxies"})
 
 class AsyncApi(
     AsyncProjectsMethods,
+    AsyncReportsMethods,
     AsyncRunsMethods,
     AsyncSweepsMethods,
     AsyncTeamsMethods,
@@ -43,7 +46,8 @@ class AsyncApi(
     """A client for the W&B public API, with the surface of ``wandb.Api``.
 
     Its methods come in one group per domain (``projects_api``, ``runs/_api``, ``sweeps_api``,
-    ``teams_api``, ``users_api``); this class holds the configuration and wires the groups together.
+    ``teams_api``, ``users_api``, ``reports_api``); this class holds the configuration and
+    wires the groups together.
 
     Nothing is sent until a method needs the server. Configuration comes from the arguments,
     then the environment (``WANDB_API_KEY``, ``WANDB_BASE_URL``, ``WANDB_ENTITY``,
@@ -133,27 +137,25 @@ class AsyncApi(
 
     # -- paths -------------------------------------------------------------------------
 
-    async def from_path(self, path: str) -> AsyncProject | AsyncRun | AsyncSweep:
+    async def from_path(self, path: str) -> AsyncProject | AsyncRun | AsyncSweep | AsyncBetaReport:
         """The object a W&B path or app URL names.
 
         ``project`` and ``entity/project`` (and their URLs) give a lazy ``Project``;
         ``entity/project/run_id`` (``.../runs/<id>``) gives a loaded ``Run``;
-        ``entity/project/sweeps/<id>`` a loaded ``Sweep``.
+        ``entity/project/sweeps/<id>`` a loaded ``Sweep``; ``entity/project/reports/
+        <Title>--<id>`` a lazy ``BetaReport`` (its title and id from the path, the rest on
+        first need).
 
         Raises:
-            UsageError: the path is malformed, or names a report (not yet supported by this
-                version of wandbkit).
+            UsageError: the path is malformed.
         """
         parsed = parse_path(path)
         if parsed.kind == "run":
             return await self.run(path)
         if parsed.kind == "sweep":
             return await self.sweep(path)
-        if parsed.kind != "project":
-            raise UsageError(
-                f"path {path!r} names a {parsed.kind}; this version of wandbkit resolves "
-                "project, run and sweep paths"
-            )
+        if parsed.kind == "report":
+            return report_from_path(self._ctx, str(parsed.entity), str(parsed.project), path)
         return self.project(str(parsed.project), parsed.entity)
 
     def flush(self) -> None:

@@ -10,6 +10,11 @@ if TYPE_CHECKING:
     from .async_client import AsyncWandbClient
     from .base_model import BaseModel
     from .client import WandbClient
+    from .create_custom_chart import (
+        CreateCustomChart,
+        CreateCustomChartCreateCustomChart,
+        CreateCustomChartCreateCustomChartChart,
+    )
     from .create_project import (
         CreateProject,
         CreateProjectUpsertModel,
@@ -38,6 +43,8 @@ if TYPE_CHECKING:
         ApiKeyFields,
         ProjectFields,
         ProjectFieldsUser,
+        ReportFields,
+        ReportFieldsUser,
         RunFileFields,
         RunHeavyFields,
         RunLightFields,
@@ -79,6 +86,14 @@ if TYPE_CHECKING:
         GetProjectsModelsEdges,
         GetProjectsModelsEdgesNode,
         GetProjectsModelsPageInfo,
+    )
+    from .get_reports import (
+        GetReports,
+        GetReportsProject,
+        GetReportsProjectAllViews,
+        GetReportsProjectAllViewsEdges,
+        GetReportsProjectAllViewsEdgesNode,
+        GetReportsProjectAllViewsPageInfo,
     )
     from .get_run import GetRun, GetRunProject, GetRunProjectRun
     from .get_run_events import (
@@ -229,6 +244,9 @@ _LAZY_IMPORTS = {
     "WandbClient": ".client",
     "AsyncWandbClient": ".async_client",
     "BaseModel": ".base_model",
+    "CreateCustomChart": ".create_custom_chart",
+    "CreateCustomChartCreateCustomChart": ".create_custom_chart",
+    "CreateCustomChartCreateCustomChartChart": ".create_custom_chart",
     "CreateProject": ".create_project",
     "CreateProjectUpsertModel": ".create_project",
     "CreateProjectUpsertModelProject": ".create_project",
@@ -268,6 +286,12 @@ _LAZY_IMPORTS = {
     "GetProjectsModelsEdges": ".get_projects",
     "GetProjectsModelsEdgesNode": ".get_projects",
     "GetProjectsModelsPageInfo": ".get_projects",
+    "GetReports": ".get_reports",
+    "GetReportsProject": ".get_reports",
+    "GetReportsProjectAllViews": ".get_reports",
+    "GetReportsProjectAllViewsEdges": ".get_reports",
+    "GetReportsProjectAllViewsEdgesNode": ".get_reports",
+    "GetReportsProjectAllViewsPageInfo": ".get_reports",
     "GetRun": ".get_run",
     "GetRunEvents": ".get_run_events",
     "GetRunEventsProject": ".get_run_events",
@@ -365,6 +389,8 @@ _LAZY_IMPORTS = {
     "ProjectIconInput": ".input_types",
     "RemoveTeamMember": ".remove_team_member",
     "RemoveTeamMemberDeleteInvite": ".remove_team_member",
+    "ReportFields": ".fragments",
+    "ReportFieldsUser": ".fragments",
     "RunFileFields": ".fragments",
     "RunHeavyFields": ".fragments",
     "RunLightFields": ".fragments",
@@ -422,6 +448,9 @@ __all__ = [
     "AsyncBaseClient",
     "AsyncWandbClient",
     "BaseModel",
+    "CreateCustomChart",
+    "CreateCustomChartCreateCustomChart",
+    "CreateCustomChartCreateCustomChartChart",
     "CreateProject",
     "CreateProjectUpsertModel",
     "CreateProjectUpsertModelProject",
@@ -461,6 +490,12 @@ __all__ = [
     "GetProjectsModelsEdges",
     "GetProjectsModelsEdgesNode",
     "GetProjectsModelsPageInfo",
+    "GetReports",
+    "GetReportsProject",
+    "GetReportsProjectAllViews",
+    "GetReportsProjectAllViewsEdges",
+    "GetReportsProjectAllViewsEdgesNode",
+    "GetReportsProjectAllViewsPageInfo",
     "GetRun",
     "GetRunEvents",
     "GetRunEventsProject",
@@ -558,6 +593,8 @@ __all__ = [
     "ProjectIconInput",
     "RemoveTeamMember",
     "RemoveTeamMemberDeleteInvite",
+    "ReportFields",
+    "ReportFieldsUser",
     "RunFileFields",
     "RunHeavyFields",
     "RunLightFields",

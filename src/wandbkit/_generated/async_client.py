@@ -11,6 +11,7 @@ from .base_model import UNSET
 
 if TYPE_CHECKING:
     from .base_model import UnsetType
+    from .create_custom_chart import CreateCustomChart
     from .create_project import CreateProject
     from .create_run_files import CreateRunFiles
     from .create_service_account import CreateServiceAccount
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from .get_organization import GetOrganization
     from .get_project import GetProject
     from .get_projects import GetProjects
+    from .get_reports import GetReports
     from .get_run import GetRun
     from .get_run_events import GetRunEvents
     from .get_run_files import GetRunFiles
@@ -745,6 +747,104 @@ class AsyncWandbClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return self.parse_result(CreateProject, data, operation_name="CreateProject")
+
+    async def get_reports(
+        self,
+        entity: str,
+        project: str,
+        per_page: int,
+        name: Union[Optional[str], "UnsetType"] = UNSET,
+        cursor: Union[Optional[str], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "GetReports":
+        from .get_reports import GetReports
+
+        query = gql("""
+            query GetReports($entity: String!, $project: String!, $name: String, $cursor: String, $perPage: Int!) {
+              project(name: $project, entityName: $entity) {
+                allViews(viewType: "runs", viewName: $name, first: $perPage, after: $cursor) {
+                  edges {
+                    cursor
+                    node {
+                      ...ReportFields
+                    }
+                  }
+                  pageInfo {
+                    endCursor
+                    hasNextPage
+                  }
+                }
+              }
+            }
+
+            fragment ReportFields on View {
+              id
+              name
+              displayName
+              description
+              spec
+              createdAt
+              updatedAt
+              user {
+                username
+                photoUrl
+                email
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "name": name,
+            "cursor": cursor,
+            "perPage": per_page,
+        }
+        response = await self.execute(
+            query=query, operation_name="GetReports", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetReports, data, operation_name="GetReports")
+
+    async def create_custom_chart(
+        self,
+        entity: str,
+        chart_name: str,
+        display_name: str,
+        chart_type: str,
+        access: str,
+        spec: Any,
+        **kwargs: Any,
+    ) -> "CreateCustomChart":
+        from .create_custom_chart import CreateCustomChart
+
+        query = gql("""
+            mutation CreateCustomChart($entity: String!, $chartName: String!, $displayName: String!, $chartType: String!, $access: String!, $spec: JSONString!) {
+              createCustomChart(
+                input: {entity: $entity, name: $chartName, displayName: $displayName, type: $chartType, access: $access, spec: $spec}
+              ) {
+                chart {
+                  id
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "chartName": chart_name,
+            "displayName": display_name,
+            "chartType": chart_type,
+            "access": access,
+            "spec": serialize_json_string(spec),
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="CreateCustomChart",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(CreateCustomChart, data, operation_name="CreateCustomChart")
 
     async def get_runs(
         self,

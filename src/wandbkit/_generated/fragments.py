@@ -80,6 +80,25 @@ class ProjectFieldsUser(UserFields):
     pass
 
 
+class ReportFields(BaseModel):
+    id: str
+    name: Optional[str]
+    display_name: Optional[str] = Field(alias="displayName")
+    description: Optional[str]
+    spec: Optional[Annotated[Any, BeforeValidator(parse_json_string)]]
+    created_at: Annotated[datetime, BeforeValidator(parse_datetime)] = Field(alias="createdAt")
+    updated_at: Optional[Annotated[datetime, BeforeValidator(parse_datetime)]] = Field(
+        alias="updatedAt"
+    )
+    user: Optional["ReportFieldsUser"]
+
+
+class ReportFieldsUser(BaseModel):
+    username: Optional[str]
+    photo_url: Optional[str] = Field(alias="photoUrl")
+    email: Optional[str]
+
+
 class RunFileFields(BaseModel):
     id: str
     name: str
@@ -197,6 +216,7 @@ class TeamFieldsMembers(TeamMember):
 ApiKeyFields.model_rebuild()
 UserFields.model_rebuild()
 ProjectFields.model_rebuild()
+ReportFields.model_rebuild()
 RunFileFields.model_rebuild()
 RunHeavyFields.model_rebuild()
 RunLightFields.model_rebuild()

@@ -13,6 +13,7 @@ from wandbkit._core.errors import UsageError
 from wandbkit._sync.context import ClientContext
 from wandbkit._sync.projects import Project
 from wandbkit._sync.projects_api import ProjectsMethods
+from wandbkit._sync.reports_api import ReportsMethods, report_from_path
 from wandbkit._sync.runs._api import RunsMethods
 from wandbkit._sync.sweeps_api import (
     SweepsMethods,
@@ -27,6 +28,7 @@ from wandbkit.paths import parse_path
 if TYPE_CHECKING:
     import httpx
 
+    from wandbkit._sync.reports import BetaReport
     from wandbkit._sync.runs.run import Run
     from wandbkit._sync.sweeps import Sweep
 
@@ -37,6 +39,7 @@ _IGNORED_OVERRIDE_KEYS = frozenset({"run", "_proxies"})
 
 class Api(
     ProjectsMethods,
+    ReportsMethods,
     RunsMethods,
     SweepsMethods,
     TeamsMethods,
@@ -45,7 +48,8 @@ class Api(
     """A client for the W&B public API, with the surface of ``wandb.Api``.
 
     Its methods come in one group per domain (``projects_api``, ``runs/_api``, ``sweeps_api``,
-    ``teams_api``, ``users_api``); this class holds the configuration and wires the groups together.
+    ``teams_api``, ``users_api``, ``reports_api``); this class holds the configuration and
+    wires the groups together.
 
     Nothing is sent until a method needs the server. Configuration comes from the arguments,
     then the environment (``WANDB_API_KEY``, ``WANDB_BASE_URL``, ``WANDB_ENTITY``,
@@ -135,27 +139,25 @@ class Api(
 
     # -- paths -------------------------------------------------------------------------
 
-    def from_path(self, path: str) -> Project | Run | Sweep:
+    def from_path(self, path: str) -> Project | Run | Sweep | BetaReport:
         """The object a W&B path or app URL names.
 
         ``project`` and ``entity/project`` (and their URLs) give a lazy ``Project``;
         ``entity/project/run_id`` (``.../runs/<id>``) gives a loaded ``Run``;
-        ``entity/project/sweeps/<id>`` a loaded ``Sweep``.
+        ``entity/project/sweeps/<id>`` a loaded ``Sweep``; ``entity/project/reports/
+        <Title>--<id>`` a lazy ``BetaReport`` (its title and id from the path, the rest on
+        first need).
 
         Raises:
-            UsageError: the path is malformed, or names a report (not yet supported by this
-                version of wandbkit).
+            UsageError: the path is malformed.
         """
         parsed = parse_path(path)
         if parsed.kind == "run":
             return self.run(path)
         if parsed.kind == "sweep":
             return self.sweep(path)
-        if parsed.kind != "project":
-            raise UsageError(
-                f"path {path!r} names a {parsed.kind}; this version of wandbkit resolves "
-                "project, run and sweep paths"
-            )
+        if parsed.kind == "report":
+            return report_from_path(self._ctx, str(parsed.entity), str(parsed.project), path)
         return self.project(str(parsed.project), parsed.entity)
 
     def flush(self) -> None:
