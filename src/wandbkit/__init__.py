@@ -18,6 +18,8 @@ from wandbkit._version import __version__ as __version__
 
 if TYPE_CHECKING:
     # "X as X" marks an explicit re-export for type checkers (``__all__`` is computed).
+    from wandbkit._async.agents import AsyncAgent as AsyncAgent
+    from wandbkit._async.agents import AsyncAgentRuns as AsyncAgentRuns
     from wandbkit._async.api import AsyncApi as AsyncApi
     from wandbkit._async.console import AsyncConsoleLogs as AsyncConsoleLogs
     from wandbkit._async.files import AsyncFile as AsyncFile
@@ -36,6 +38,8 @@ if TYPE_CHECKING:
     from wandbkit._async.teams import AsyncTeam as AsyncTeam
     from wandbkit._async.users import AsyncUser as AsyncUser
     from wandbkit._core.config import Settings as Settings
+    from wandbkit._sync.agents import Agent as Agent
+    from wandbkit._sync.agents import AgentRuns as AgentRuns
     from wandbkit._sync.api import Api as Api
     from wandbkit._sync.console import ConsoleLogs as ConsoleLogs
     from wandbkit._sync.files import File as File
@@ -81,6 +85,7 @@ if TYPE_CHECKING:
 #: Where each public name lives, grouped by module like the ``TYPE_CHECKING`` imports above
 #: (``tests/unit/test_public_names.py`` checks that the two agree); ``__all__`` follows.
 _PUBLIC: dict[str, tuple[str, ...]] = {
+    "wandbkit._async.agents": ("AsyncAgent", "AsyncAgentRuns"),
     "wandbkit._async.api": ("AsyncApi",),
     "wandbkit._async.console": ("AsyncConsoleLogs",),
     "wandbkit._async.files": ("AsyncFile", "AsyncFiles"),
@@ -102,6 +107,7 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     ),
     "wandbkit._values.reports": ("ReportUser",),
     "wandbkit._values.runs": ("RunState",),
+    "wandbkit._sync.agents": ("Agent", "AgentRuns"),
     "wandbkit._sync.api": ("Api",),
     "wandbkit._sync.console": ("ConsoleLogs",),
     "wandbkit._sync.files": ("File", "Files"),

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from .delete_files import DeleteFiles, DeleteFilesDeleteFiles
     from .delete_run import DeleteRun, DeleteRunDeleteRun
     from .fragments import (
+        AgentFields,
         ApiKeyFields,
         ProjectFields,
         ProjectFieldsUser,
@@ -67,6 +68,16 @@ if TYPE_CHECKING:
         GenerateApiKey,
         GenerateApiKeyGenerateApiKey,
         GenerateApiKeyGenerateApiKeyApiKey,
+    )
+    from .get_agent_runs import (
+        GetAgentRuns,
+        GetAgentRunsProject,
+        GetAgentRunsProjectSweep,
+        GetAgentRunsProjectSweepAgent,
+        GetAgentRunsProjectSweepAgentRuns,
+        GetAgentRunsProjectSweepAgentRunsEdges,
+        GetAgentRunsProjectSweepAgentRunsEdgesNode,
+        GetAgentRunsProjectSweepAgentRunsPageInfo,
     )
     from .get_default_entity import GetDefaultEntity, GetDefaultEntityViewer
     from .get_entity_organization import (
@@ -196,6 +207,20 @@ if TYPE_CHECKING:
         GetRunsSampledHistoriesProjectRunsEdgesNode,
     )
     from .get_sweep import GetSweep, GetSweepProject, GetSweepProjectSweep
+    from .get_sweep_agent import (
+        GetSweepAgent,
+        GetSweepAgentProject,
+        GetSweepAgentProjectSweep,
+        GetSweepAgentProjectSweepAgent,
+    )
+    from .get_sweep_agents import (
+        GetSweepAgents,
+        GetSweepAgentsProject,
+        GetSweepAgentsProjectSweep,
+        GetSweepAgentsProjectSweepAgents,
+        GetSweepAgentsProjectSweepAgentsEdges,
+        GetSweepAgentsProjectSweepAgentsEdgesNode,
+    )
     from .get_sweeps import (
         GetSweeps,
         GetSweepsProject,
@@ -238,6 +263,7 @@ if TYPE_CHECKING:
         UpsertRunUpsertBucketBucketProject,
     )
 _LAZY_IMPORTS = {
+    "AgentFields": ".fragments",
     "ApiKeyFields": ".fragments",
     "ArtifactTypeInput": ".input_types",
     "AsyncBaseClient": ".async_base_client",
@@ -271,6 +297,14 @@ _LAZY_IMPORTS = {
     "GenerateApiKey": ".generate_api_key",
     "GenerateApiKeyGenerateApiKey": ".generate_api_key",
     "GenerateApiKeyGenerateApiKeyApiKey": ".generate_api_key",
+    "GetAgentRuns": ".get_agent_runs",
+    "GetAgentRunsProject": ".get_agent_runs",
+    "GetAgentRunsProjectSweep": ".get_agent_runs",
+    "GetAgentRunsProjectSweepAgent": ".get_agent_runs",
+    "GetAgentRunsProjectSweepAgentRuns": ".get_agent_runs",
+    "GetAgentRunsProjectSweepAgentRunsEdges": ".get_agent_runs",
+    "GetAgentRunsProjectSweepAgentRunsEdgesNode": ".get_agent_runs",
+    "GetAgentRunsProjectSweepAgentRunsPageInfo": ".get_agent_runs",
     "GetDefaultEntity": ".get_default_entity",
     "GetDefaultEntityViewer": ".get_default_entity",
     "GetEntityOrganization": ".get_entity_organization",
@@ -369,6 +403,16 @@ _LAZY_IMPORTS = {
     "GetRunsSampledHistoriesProjectRunsEdges": ".get_runs_sampled_histories",
     "GetRunsSampledHistoriesProjectRunsEdgesNode": ".get_runs_sampled_histories",
     "GetSweep": ".get_sweep",
+    "GetSweepAgent": ".get_sweep_agent",
+    "GetSweepAgentProject": ".get_sweep_agent",
+    "GetSweepAgentProjectSweep": ".get_sweep_agent",
+    "GetSweepAgentProjectSweepAgent": ".get_sweep_agent",
+    "GetSweepAgents": ".get_sweep_agents",
+    "GetSweepAgentsProject": ".get_sweep_agents",
+    "GetSweepAgentsProjectSweep": ".get_sweep_agents",
+    "GetSweepAgentsProjectSweepAgents": ".get_sweep_agents",
+    "GetSweepAgentsProjectSweepAgentsEdges": ".get_sweep_agents",
+    "GetSweepAgentsProjectSweepAgentsEdgesNode": ".get_sweep_agents",
     "GetSweepProject": ".get_sweep",
     "GetSweepProjectSweep": ".get_sweep",
     "GetSweeps": ".get_sweeps",
@@ -443,6 +487,7 @@ def __dir__():
 
 
 __all__ = [
+    "AgentFields",
     "ApiKeyFields",
     "ArtifactTypeInput",
     "AsyncBaseClient",
@@ -475,6 +520,14 @@ __all__ = [
     "GenerateApiKey",
     "GenerateApiKeyGenerateApiKey",
     "GenerateApiKeyGenerateApiKeyApiKey",
+    "GetAgentRuns",
+    "GetAgentRunsProject",
+    "GetAgentRunsProjectSweep",
+    "GetAgentRunsProjectSweepAgent",
+    "GetAgentRunsProjectSweepAgentRuns",
+    "GetAgentRunsProjectSweepAgentRunsEdges",
+    "GetAgentRunsProjectSweepAgentRunsEdgesNode",
+    "GetAgentRunsProjectSweepAgentRunsPageInfo",
     "GetDefaultEntity",
     "GetDefaultEntityViewer",
     "GetEntityOrganization",
@@ -573,6 +626,16 @@ __all__ = [
     "GetRunsSampledHistoriesProjectRunsEdges",
     "GetRunsSampledHistoriesProjectRunsEdgesNode",
     "GetSweep",
+    "GetSweepAgent",
+    "GetSweepAgentProject",
+    "GetSweepAgentProjectSweep",
+    "GetSweepAgentProjectSweepAgent",
+    "GetSweepAgents",
+    "GetSweepAgentsProject",
+    "GetSweepAgentsProjectSweep",
+    "GetSweepAgentsProjectSweepAgents",
+    "GetSweepAgentsProjectSweepAgentsEdges",
+    "GetSweepAgentsProjectSweepAgentsEdgesNode",
     "GetSweepProject",
     "GetSweepProjectSweep",
     "GetSweeps",

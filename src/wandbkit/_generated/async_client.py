@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .delete_files import DeleteFiles
     from .delete_run import DeleteRun
     from .generate_api_key import GenerateApiKey
+    from .get_agent_runs import GetAgentRuns
     from .get_default_entity import GetDefaultEntity
     from .get_entity_organization import GetEntityOrganization
     from .get_organization import GetOrganization
@@ -44,6 +45,8 @@ if TYPE_CHECKING:
     from .get_runs_histories import GetRunsHistories
     from .get_runs_sampled_histories import GetRunsSampledHistories
     from .get_sweep import GetSweep
+    from .get_sweep_agent import GetSweepAgent
+    from .get_sweep_agents import GetSweepAgents
     from .get_sweeps import GetSweeps
     from .get_team import GetTeam
     from .get_viewer import GetViewer
@@ -62,6 +65,163 @@ def gql(q: str) -> str:
 
 
 class AsyncWandbClient(AsyncBaseClient):
+    async def get_sweep_agents(
+        self, entity: str, project: str, sweep: str, **kwargs: Any
+    ) -> "GetSweepAgents":
+        from .get_sweep_agents import GetSweepAgents
+
+        query = gql("""
+            query GetSweepAgents($entity: String!, $project: String!, $sweep: String!) {
+              project(name: $project, entityName: $entity) {
+                sweep(sweepName: $sweep) {
+                  agents {
+                    edges {
+                      node {
+                        ...AgentFields
+                      }
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment AgentFields on Agent {
+              id
+              name
+              host
+              state
+              totalRuns
+              createdAt
+              heartbeatAt
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "sweep": sweep,
+        }
+        response = await self.execute(
+            query=query, operation_name="GetSweepAgents", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetSweepAgents, data, operation_name="GetSweepAgents")
+
+    async def get_sweep_agent(
+        self, entity: str, project: str, sweep: str, agent: str, **kwargs: Any
+    ) -> "GetSweepAgent":
+        from .get_sweep_agent import GetSweepAgent
+
+        query = gql("""
+            query GetSweepAgent($entity: String!, $project: String!, $sweep: String!, $agent: String!) {
+              project(name: $project, entityName: $entity) {
+                sweep(sweepName: $sweep) {
+                  agent(agentName: $agent) {
+                    ...AgentFields
+                  }
+                }
+              }
+            }
+
+            fragment AgentFields on Agent {
+              id
+              name
+              host
+              state
+              totalRuns
+              createdAt
+              heartbeatAt
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "sweep": sweep,
+            "agent": agent,
+        }
+        response = await self.execute(
+            query=query, operation_name="GetSweepAgent", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetSweepAgent, data, operation_name="GetSweepAgent")
+
+    async def get_agent_runs(
+        self,
+        entity: str,
+        project: str,
+        sweep: str,
+        agent: str,
+        cursor: Union[Optional[str], "UnsetType"] = UNSET,
+        per_page: Union[Optional[int], "UnsetType"] = UNSET,
+        order: Union[Optional[str], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "GetAgentRuns":
+        from .get_agent_runs import GetAgentRuns
+
+        query = gql("""
+            query GetAgentRuns($entity: String!, $project: String!, $sweep: String!, $agent: String!, $cursor: String, $perPage: Int = 50, $order: String) {
+              project(name: $project, entityName: $entity) {
+                sweep(sweepName: $sweep) {
+                  agent(agentName: $agent) {
+                    totalRuns
+                    runs(after: $cursor, first: $perPage, order: $order) {
+                      edges {
+                        cursor
+                        node {
+                          ...RunLightFields
+                        }
+                      }
+                      pageInfo {
+                        ...RunPageInfo
+                      }
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment RunLightFields on Run {
+              id
+              name
+              displayName
+              state
+              tags
+              group
+              jobType
+              sweepName
+              commit
+              readOnly
+              createdAt
+              heartbeatAt
+              description
+              notes
+              historyLineCount
+              projectId
+              user {
+                name
+                username
+              }
+            }
+
+            fragment RunPageInfo on PageInfo {
+              endCursor
+              hasNextPage
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "sweep": sweep,
+            "agent": agent,
+            "cursor": cursor,
+            "perPage": per_page,
+            "order": order,
+        }
+        response = await self.execute(
+            query=query, operation_name="GetAgentRuns", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetAgentRuns, data, operation_name="GetAgentRuns")
+
     async def get_run_log_lines(
         self,
         entity: str,

@@ -15,6 +15,18 @@ from wandbkit._core.scalars import (
 from .base_model import BaseModel
 
 
+class AgentFields(BaseModel):
+    id: str
+    name: str
+    host: str
+    state: Optional[str]
+    total_runs: int = Field(alias="totalRuns")
+    created_at: Annotated[datetime, BeforeValidator(parse_datetime)] = Field(alias="createdAt")
+    heartbeat_at: Optional[Annotated[datetime, BeforeValidator(parse_datetime)]] = Field(
+        alias="heartbeatAt"
+    )
+
+
 class ApiKeyFields(BaseModel):
     id: str
     name: str
@@ -213,6 +225,7 @@ class TeamFieldsMembers(TeamMember):
     pass
 
 
+AgentFields.model_rebuild()
 ApiKeyFields.model_rebuild()
 UserFields.model_rebuild()
 ProjectFields.model_rebuild()
