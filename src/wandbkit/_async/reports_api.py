@@ -78,7 +78,7 @@ class AsyncReportsMethods:
         access: str,
         spec: str | Mapping[str, Any],
     ) -> str:
-        """Save a custom chart preset (a Vega-Lite spec) in an entity; returns
+        """Save a custom chart preset (a Vega-Lite spec) in an entity; returns its id,
         ``"entity/name"``, what ``wandb.plot_table`` takes as ``vega_spec_name``.
 
         Args:
@@ -123,4 +123,4 @@ class AsyncReportsMethods:
             raise NotFoundError(
                 f"the server saved no chart {entity}/{name}", operation_name="CreateCustomChart"
             )
-        return f"{entity}/{name}"
+        return result.create_custom_chart.chart.id

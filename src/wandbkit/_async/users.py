@@ -7,7 +7,7 @@ or a run's user is); this class adds the key management, which needs the server.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from wandbkit._core.errors import NotFoundError, UsageError
 from wandbkit.users import User as BaseUser
@@ -28,6 +28,12 @@ def check_email(email: object) -> str:
     if not at or not local or not domain or any(c.isspace() for c in text):
         raise UsageError(f"email must look like 'name@example.com', got {email!r}")
     return text
+
+
+class _HasContext(Protocol):
+    """What ``User.create`` needs of an Api: its client context."""
+
+    _ctx: ClientContext
 
 
 class AsyncUser(BaseUser):
@@ -51,14 +57,16 @@ class AsyncUser(BaseUser):
         )
 
     @classmethod
-    async def create(cls, ctx: ClientContext, email: str, admin: bool = False) -> AsyncUser:
-        """Create a user by e-mail address (instance admins only; ``Api.create_user``).
+    async def create(cls, api: _HasContext, email: str, admin: bool = False) -> AsyncUser:
+        """Create a user by e-mail address (instance admins only; ``Api.create_user`` is the
+        usual way): ``User.create(api, "ada@example.com")``.
 
         Raises:
             UsageError: a malformed address or a non-bool ``admin`` (before any request).
             PermissionDeniedError: you are not an instance admin.
             GraphQLError: the server refused (the address is taken, ...).
         """
+        ctx = api._ctx
         address = check_email(email)
         if not isinstance(admin, bool):
             raise UsageError(f"admin must be a bool, got {admin!r}")

@@ -83,4 +83,4 @@ class AsyncUsersMethods:
             PermissionDeniedError: you are not an instance admin.
             GraphQLError: the server refused (a user has this address already, ...).
         """
-        return await AsyncUser.create(self._ctx, email, admin)
+        return await AsyncUser.create(self, email, admin)

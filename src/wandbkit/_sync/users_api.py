@@ -85,4 +85,4 @@ class UsersMethods:
             PermissionDeniedError: you are not an instance admin.
             GraphQLError: the server refused (a user has this address already, ...).
         """
-        return User.create(self._ctx, email, admin)
+        return User.create(self, email, admin)

@@ -94,6 +94,8 @@ async def test_an_admin_creates_users(flavor: Flavor, root_key: str) -> None:
         assert made.deleted_at is None and made.entity == "new-person" and made.api_keys == []
         with pytest.raises(wandbkit.GraphQLError, match="already exists"):
             await flavor(admin.create_user("NEW.person@lab.org"))
+        other = await flavor(type(made).create(admin, "other@lab.org"))
+        assert other.username == "other" and other.admin is False
         flavor.transport.clear()
         with pytest.raises(UsageError, match="email must look like"):
             await flavor(admin.create_user("not an address"))

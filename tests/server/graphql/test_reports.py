@@ -111,7 +111,7 @@ async def test_custom_charts_are_created_once_where_you_may_write(
     made = data(
         await gql(CHART, {"e": "demo", "n": "my-chart", "t": "vega2", "a": "private", "s": spec})
     )
-    assert made["createCustomChart"]["chart"]["id"]
+    assert made["createCustomChart"]["chart"]["id"] == "demo/my-chart"
     chart = server_app.store.reports.get_chart(server_app.store.entities.get("demo").pk, "my-chart")
     assert chart is not None and chart.access == "PRIVATE" and json.loads(chart.spec)
     again = error_of(

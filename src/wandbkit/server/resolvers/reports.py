@@ -90,7 +90,8 @@ def resolve_create_custom_chart(
             spec=input.get("spec") or {},
             creator_pk=ctx.viewer.pk,
         )
-    return {"chart": {"id": encode_id("CustomChart", chart.pk)}}
+    # W&B's chart ids read "entity/name": what wandb.plot_table takes as vega_spec_name.
+    return {"chart": {"id": f"{entity.name}/{chart.name}"}}
 
 
 def bindables() -> list[ObjectType]:

@@ -151,4 +151,6 @@ def seed_demo_agents(ctx: DemoContext) -> None:
 def seed_demo_service_account(ctx: DemoContext) -> None:
     """A service account in the demo team, unless it has one."""
     if not ctx.store.service_accounts.of_team(ctx.team.pk):
-        ctx.store.service_accounts.create(ctx.team.pk, SERVICE_ACCOUNT_DESCRIPTION)
+        ctx.store.service_accounts.create(
+            ctx.team.pk, SERVICE_ACCOUNT_DESCRIPTION, username=f"{ctx.team.name}-ci"
+        )

@@ -50,11 +50,19 @@ class ServiceAccounts:
         self._entities = entities
         self._accounts = accounts
 
-    def create(self, team_pk: int, description: str) -> ServiceAccountRow:
+    def create(
+        self, team_pk: int, description: str, *, username: str | None = None
+    ) -> ServiceAccountRow:
         """Create a service account in a team, with an API key that works at once.
+
+        Args:
+            team_pk: the team.
+            description: what the account is for (also its display name).
+            username: the account's username (default: ``<team>-service-<8 hex>``).
 
         Raises:
             StoreError: ``team_pk`` is not a team, or the description is empty.
+            NameConflictError: ``username`` is taken.
         """
         team = self._entities.get_by_pk(team_pk)
         if team is None or team.kind != "team":
@@ -62,7 +70,7 @@ class ServiceAccounts:
         if not description.strip():
             raise StoreError("a service account needs a description")
         with self._db.transaction() as conn:
-            username = f"{team.name[:100]}-service-{secrets.token_hex(4)}"
+            username = username or f"{team.name[:100]}-service-{secrets.token_hex(4)}"
             user = self._accounts.create_user(username, name=description.strip()[:128])
             self._entities.add_team_member(team_pk, user.pk, role="member")
             key, _ = self._accounts.create_api_key(
