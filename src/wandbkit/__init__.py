@@ -18,6 +18,8 @@ from wandbkit._version import __version__ as __version__
 
 if TYPE_CHECKING:
     # "X as X" marks an explicit re-export for type checkers (``__all__`` is computed).
+    from wandbkit._async.agents import AsyncAgent as AsyncAgent
+    from wandbkit._async.agents import AsyncAgentRuns as AsyncAgentRuns
     from wandbkit._async.api import AsyncApi as AsyncApi
     from wandbkit._async.artifacts.artifact import AsyncArtifact as AsyncArtifact
     from wandbkit._async.artifacts.artifact_types import (
@@ -55,6 +57,8 @@ if TYPE_CHECKING:
     from wandbkit._async.registries.members import UserMember as UserMember
     from wandbkit._async.registries.registry import AsyncRegistries as AsyncRegistries
     from wandbkit._async.registries.registry import AsyncRegistry as AsyncRegistry
+    from wandbkit._async.reports import AsyncBetaReport as AsyncBetaReport
+    from wandbkit._async.reports import AsyncReports as AsyncReports
     from wandbkit._async.runs.fields import AsyncSummary as AsyncSummary
     from wandbkit._async.runs.listing import AsyncRuns as AsyncRuns
     from wandbkit._async.runs.run import AsyncRun as AsyncRun
@@ -63,7 +67,10 @@ if TYPE_CHECKING:
     from wandbkit._async.sweeps import AsyncSweeps as AsyncSweeps
     from wandbkit._async.teams import AsyncMember as AsyncMember
     from wandbkit._async.teams import AsyncTeam as AsyncTeam
+    from wandbkit._async.users import AsyncUser as AsyncUser
     from wandbkit._core.config import Settings as Settings
+    from wandbkit._sync.agents import Agent as Agent
+    from wandbkit._sync.agents import AgentRuns as AgentRuns
     from wandbkit._sync.api import Api as Api
     from wandbkit._sync.artifacts.artifact import Artifact as Artifact
     from wandbkit._sync.artifacts.artifact_types import ArtifactCollections as ArtifactCollections
@@ -88,6 +95,8 @@ if TYPE_CHECKING:
     from wandbkit._sync.registries.listing import RegistryVersions as RegistryVersions
     from wandbkit._sync.registries.registry import Registries as Registries
     from wandbkit._sync.registries.registry import Registry as Registry
+    from wandbkit._sync.reports import BetaReport as BetaReport
+    from wandbkit._sync.reports import Reports as Reports
     from wandbkit._sync.runs.fields import Summary as Summary
     from wandbkit._sync.runs.listing import Runs as Runs
     from wandbkit._sync.runs.run import Run as Run
@@ -98,6 +107,12 @@ if TYPE_CHECKING:
     from wandbkit._sync.teams import Team as Team
     from wandbkit._values.artifacts import ArtifactManifest as ArtifactManifest
     from wandbkit._values.console import ConsoleLogLine as ConsoleLogLine
+    from wandbkit._values.report_queries import PanelMetricsHelper as PanelMetricsHelper
+    from wandbkit._values.report_queries import (
+        PythonMongoishQueryGenerator as PythonMongoishQueryGenerator,
+    )
+    from wandbkit._values.report_queries import QueryGenerator as QueryGenerator
+    from wandbkit._values.reports import ReportUser as ReportUser
     from wandbkit._values.runs import RunState as RunState
     from wandbkit.errors import APIConnectionError as APIConnectionError
     from wandbkit.errors import APIError as APIError
@@ -120,6 +135,7 @@ if TYPE_CHECKING:
 #: Where each public name lives, grouped by module like the ``TYPE_CHECKING`` imports above
 #: (``tests/unit/test_public_names.py`` checks that the two agree); ``__all__`` follows.
 _PUBLIC: dict[str, tuple[str, ...]] = {
+    "wandbkit._async.agents": ("AsyncAgent", "AsyncAgentRuns"),
     "wandbkit._async.api": ("AsyncApi",),
     "wandbkit._async.artifacts.artifact": ("AsyncArtifact",),
     "wandbkit._async.artifacts.collection": ("AsyncArtifactCollection",),
@@ -140,16 +156,25 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     "wandbkit._async.registries.listing": ("AsyncRegistryCollections", "AsyncRegistryVersions"),
     "wandbkit._async.registries.members": ("MemberRole", "TeamMember", "UserMember"),
     "wandbkit._async.registries.registry": ("AsyncRegistries", "AsyncRegistry"),
+    "wandbkit._async.reports": ("AsyncBetaReport", "AsyncReports"),
     "wandbkit._async.runs.fields": ("AsyncSummary",),
     "wandbkit._async.runs.listing": ("AsyncRuns",),
     "wandbkit._async.runs.run": ("AsyncRun",),
     "wandbkit._async.sweeps": ("AsyncSweep", "AsyncSweeps"),
     "wandbkit._async.teams": ("AsyncMember", "AsyncTeam"),
     "wandbkit._async.runs.writer": ("AsyncRunWriter",),
+    "wandbkit._async.users": ("AsyncUser",),
     "wandbkit._core.config": ("Settings",),
     "wandbkit._values.artifacts": ("ArtifactManifest",),
     "wandbkit._values.console": ("ConsoleLogLine",),
+    "wandbkit._values.report_queries": (
+        "PanelMetricsHelper",
+        "PythonMongoishQueryGenerator",
+        "QueryGenerator",
+    ),
+    "wandbkit._values.reports": ("ReportUser",),
     "wandbkit._values.runs": ("RunState",),
+    "wandbkit._sync.agents": ("Agent", "AgentRuns"),
     "wandbkit._sync.api": ("Api",),
     "wandbkit._sync.artifacts.artifact": ("Artifact",),
     "wandbkit._sync.artifacts.collection": ("ArtifactCollection",),
@@ -169,6 +194,7 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     "wandbkit._sync.projects": ("Project", "Projects"),
     "wandbkit._sync.registries.listing": ("RegistryCollections", "RegistryVersions"),
     "wandbkit._sync.registries.registry": ("Registries", "Registry"),
+    "wandbkit._sync.reports": ("BetaReport", "Reports"),
     "wandbkit._sync.runs.fields": ("Summary",),
     "wandbkit._sync.runs.listing": ("Runs",),
     "wandbkit._sync.runs.run": ("Run",),

@@ -115,6 +115,10 @@ def register_matchers(vcr: Any) -> None:
     vcr.register_matcher(GRAPHQL_MATCHER, graphql_matcher)
 
 
+#: A service account's key as ``Member.apiKey`` returns it to a team admin: never recorded.
+_API_KEY_FIELD = re.compile(r'("apiKey"\s*:\s*)"[^"]*"')
+
+
 def _clean_text(content: Any, secrets: Sequence[str]) -> Any:
     """Secrets redacted and signed URLs normalized, in ``str`` or UTF-8 ``bytes`` content."""
     if isinstance(content, bytes):
@@ -129,6 +133,7 @@ def _clean_text(content: Any, secrets: Sequence[str]) -> Any:
     if isinstance(content, str):
         for secret in secrets:
             content = content.replace(secret, REDACTED)
+        content = _API_KEY_FIELD.sub(rf'\1"{REDACTED}"', content)
         return normalize_signed_urls(content)
     return content
 

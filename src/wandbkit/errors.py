@@ -18,6 +18,8 @@
         │   ├── RateLimitError (429, with ``retry_after``)
         │   └── InternalServerError (5xx)
         ├── GraphQLError: the server answered with ``errors`` (keeps path and partial data)
+        │   └── GraphQLPermissionDeniedError: all of them PERMISSION_DENIED (also a
+        │       PermissionDeniedError)
         ├── IntegrityError: a download's size or md5 did not match (nothing is kept)
         └── ResponseValidationError: the answer did not match the generated model
 """
@@ -31,6 +33,7 @@ from wandbkit._core.errors import (
     BadRequestError,
     ConflictError,
     GraphQLError,
+    GraphQLPermissionDeniedError,
     IntegrityError,
     InternalServerError,
     NotFoundError,
@@ -52,6 +55,7 @@ __all__ = [
     "BadRequestError",
     "ConflictError",
     "GraphQLError",
+    "GraphQLPermissionDeniedError",
     "IntegrityError",
     "InternalServerError",
     "NotFoundError",

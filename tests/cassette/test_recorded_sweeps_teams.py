@@ -31,10 +31,13 @@ def test_a_projects_sweeps_their_runs_and_best_runs_replay(cassette_api: wandbki
 @pytest.mark.vcr
 def test_a_team_with_its_members_replays(cassette_api: wandbkit.Api) -> None:
     team = cassette_api.team("demo-team")
-    assert [(m.username, m.role) for m in team.members] == [
-        ("demo", "admin"),
-        ("jordan", "member"),
+    assert [(m.username, m.role, m.account_type) for m in team.members] == [
+        ("demo", "admin", "USER"),
+        ("jordan", "member", "USER"),
+        ("demo-team-ci", "member", "SERVICE"),
     ]
+    # The service account's key the admin was shown is never written to a cassette.
+    assert team.members[2].api_key == "<REDACTED>"
 
 
 def test_sweep_and_team_cassettes_exist_and_hold_no_credentials() -> None:

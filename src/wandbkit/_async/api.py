@@ -12,6 +12,7 @@ from wandbkit._async.context import ClientContext
 from wandbkit._async.projects import AsyncProject
 from wandbkit._async.projects_api import AsyncProjectsMethods
 from wandbkit._async.registries._api import AsyncRegistriesMethods
+from wandbkit._async.reports_api import AsyncReportsMethods, report_from_path
 from wandbkit._async.runs._api import AsyncRunsMethods
 from wandbkit._async.sweeps_api import (
     AsyncSweepsMethods,
@@ -19,16 +20,16 @@ from wandbkit._async.sweeps_api import (
     load_sweep_on_demand,
 )
 from wandbkit._async.teams_api import AsyncTeamsMethods
+from wandbkit._async.users_api import AsyncUsersMethods
 from wandbkit._core.config import Settings, resolve_settings
 from wandbkit._core.errors import UsageError
-from wandbkit._core.flavor_async import MaybeAwaitable
 from wandbkit._version import USER_AGENT
 from wandbkit.paths import parse_path
-from wandbkit.users import User
 
 if TYPE_CHECKING:
     import httpx
 
+    from wandbkit._async.reports import AsyncBetaReport
     from wandbkit._async.runs.run import AsyncRun
     from wandbkit._async.sweeps import AsyncSweep
 
@@ -42,14 +43,16 @@ class AsyncApi(
     AsyncRunsMethods,
     AsyncSweepsMethods,
     AsyncTeamsMethods,
+    AsyncUsersMethods,
+    AsyncReportsMethods,
     AsyncArtifactsMethods,
     AsyncRegistriesMethods,
 ):
     """A client for the W&B public API, with the surface of ``wandb.Api``.
 
     Its methods come in one group per domain (``projects_api``, ``runs/_api``, ``sweeps_api``,
-    ``teams_api``, ``artifacts/_api``, ``registries/_api``); this class holds the configuration
-    and wires them.
+    ``teams_api``, ``users_api``, ``reports_api``, ``artifacts/_api``, ``registries/_api``);
+    this class holds the configuration and wires the groups together.
 
     Nothing is sent until a method needs the server. Configuration comes from the arguments,
     then the environment (``WANDB_API_KEY``, ``WANDB_BASE_URL``, ``WANDB_ENTITY``,
@@ -126,25 +129,7 @@ class AsyncApi(
         """The ``User-Agent`` header wandbkit sends."""
         return USER_AGENT
 
-    # -- the viewer ----------------------------------------------------------------------
-
-    async def get_viewer(self) -> User:
-        """Fetch (once, then cached) the user the API key belongs to."""
-        return await self._ctx.viewer()
-
-    @property
-    def viewer(self) -> MaybeAwaitable[User]:
-        """The authenticated user (``await api.viewer`` with ``AsyncApi``)."""
-        return self.get_viewer()
-
-    async def get_default_entity(self) -> str | None:
-        """Fetch (once, then cached) the viewer's default entity."""
-        return await self._ctx.default_entity()
-
-    @property
-    def default_entity(self) -> MaybeAwaitable[str | None]:
-        """The viewer's default entity (``await api.default_entity`` with ``AsyncApi``)."""
-        return self.get_default_entity()
+    # -- the server ----------------------------------------------------------------------
 
     async def server_features(self) -> dict[str, bool]:
         """The server's feature flags (``serverInfo.features``), fetched once."""
@@ -157,26 +142,25 @@ class AsyncApi(
 
     # -- paths -------------------------------------------------------------------------
 
-    async def from_path(self, path: str) -> AsyncProject | AsyncRun | AsyncSweep:
+    async def from_path(self, path: str) -> AsyncProject | AsyncRun | AsyncSweep | AsyncBetaReport:
         """The object a W&B path or app URL names.
 
         ``project`` and ``entity/project`` (and their URLs) give a lazy ``Project``;
         ``entity/project/run_id`` (``.../runs/<id>``) gives a loaded ``Run``;
-        ``entity/project/sweeps/<id>`` a loaded ``Sweep``.
+        ``entity/project/sweeps/<id>`` a loaded ``Sweep``; ``entity/project/reports/
+        <Title>--<id>`` a lazy ``BetaReport`` (its title and id from the path, the rest on
+        first need).
 
         Raises:
-            UsageError: the path is malformed, or names a report (not supported yet).
+            UsageError: the path is malformed.
         """
         parsed = parse_path(path)
         if parsed.kind == "run":
             return await self.run(path)
         if parsed.kind == "sweep":
             return await self.sweep(path)
-        if parsed.kind != "project":
-            raise UsageError(
-                f"path {path!r} names a {parsed.kind}; this version of wandbkit resolves "
-                "project, run and sweep paths"
-            )
+        if parsed.kind == "report":
+            return report_from_path(self._ctx, str(parsed.entity), str(parsed.project), path)
         return self.project(str(parsed.project), parsed.entity)
 
     def flush(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -17,6 +18,10 @@ from wandbkit.users import User
 if TYPE_CHECKING:
     from wandbkit._async.sweeps import AsyncSweeps
     from wandbkit._generated.fragments import ProjectFields
+
+
+#: The spellings of creation order ``Project.sweeps(order=...)`` accepts without a warning.
+CREATION_ORDERS = ("+created_at", "created_at", "+createdAt", "createdAt")
 
 
 class SweepsLister(Protocol):
@@ -162,6 +167,40 @@ class AsyncProject(LazyRecord["ProjectFields"]):
         owner = self._require().user
         return User(owner) if owner is not None else None
 
+    @property
+    def owner(self) -> User:
+        """The project's owner (the user who created it), as ``wandb``'s ``Project.owner``.
+
+        Raises:
+            NotFoundError: the server names no owner.
+        """
+        owner = self.user
+        if owner is None:
+            raise NotFoundError(f"project '{self.entity}/{self.name}' has no owner")
+        return owner
+
+    @property
+    def entity_name(self) -> str:
+        """The owning entity's name (``wandb``'s ``entity_name``; the same as ``entity``)."""
+        return self.entity
+
+    def to_html(self, height: int = 420, hidden: bool = False) -> str:
+        """HTML that embeds the project's workspace (for notebooks), from a template."""
+        from wandbkit._html import render
+
+        if isinstance(height, bool) or not isinstance(height, int) or height <= 0:
+            raise UsageError(f"height must be a positive int of pixels, got {height!r}")
+        return render("project.html.j2", url=self.url, height=height, hidden=hidden, project=self)
+
+    def display(self, height: int = 420, hidden: bool = False) -> bool:
+        """Show the project in a Jupyter notebook; False (with a warning) elsewhere."""
+        from wandbkit._html import display_html
+
+        return display_html(self.to_html(height, hidden), "project")
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
     def sweeps(
         self,
         per_page: int = 50,
@@ -170,12 +209,24 @@ class AsyncProject(LazyRecord["ProjectFields"]):
     ) -> AsyncSweeps:
         """The project's sweeps, oldest first, lazily (``len()`` is the server's count).
 
+        Args:
+            per_page: sweeps per request.
+            filters: a run-style filter of the sweeps (this server accepts only ``{}``).
+            order: accepted as ``wandb`` accepts it (any string); the server lists sweeps in
+                creation order only, so an order other than that warns that it is not applied
+                (``wandb`` ignores it silently).
+
         Raises:
-            UsageError: an ``order`` other than creation order (the only one wandbkit asks
-                the server for).
+            UsageError: an ``order`` that is not a string.
         """
-        if order not in (None, "+created_at"):
-            raise UsageError(f"order must be None or '+created_at', got {order!r}")
+        if order is not None and not isinstance(order, str):
+            raise UsageError(f"order must be a string or None, got {order!r}")
+        if order not in (None, "", *CREATION_ORDERS):
+            warnings.warn(
+                f"Project.sweeps(order={order!r}): sweeps are listed oldest first; the order "
+                "is not applied",
+                stacklevel=2,
+            )
         return self._list_sweeps(
             self._ctx, self._entity, self.name, per_page=per_page, filters=filters
         )

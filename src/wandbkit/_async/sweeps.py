@@ -3,20 +3,23 @@ and a lazy paginator over a project's sweeps."""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
+from wandbkit._async.agents import AsyncAgent, agent_not_found
 from wandbkit._async.pagination import AsyncRelayPaginator, Page
 from wandbkit._async.runs.listing import AsyncRuns
 from wandbkit._async.sweep_record import AsyncSweepRecord
 from wandbkit._core.errors import UsageError
-from wandbkit._core.not_found import project_not_found
+from wandbkit._core.not_found import project_not_found, sweep_not_found
 from wandbkit.paths import check_name
 
 if TYPE_CHECKING:
     from wandbkit._async.context import ClientContext
     from wandbkit._async.runs.run import AsyncRun
-    from wandbkit._generated.fragments import SweepFields
+    from wandbkit._generated.fragments import AgentFields, SweepFields
+    from wandbkit._generated.get_sweep_agents import GetSweepAgentsProjectSweep
 
 #: Runs per page of ``Sweep.runs``, as ``wandb`` lists them.
 SWEEP_RUNS_PER_PAGE = 10
@@ -69,6 +72,120 @@ class AsyncSweep(AsyncSweepRecord):
         first = self._runs(chosen, 1)
         await first.load()
         return first.objects[0] if first.objects else None
+
+    @classmethod
+    async def get(
+        cls,
+        api: _HasContext,
+        entity: str | None = None,
+        project: str | None = None,
+        sid: str | None = None,
+        order: str | None = None,
+        query: str | None = None,
+        **kwargs: Any,
+    ) -> AsyncSweep:
+        """Load a sweep (``wandb``'s classmethod; ``Api.sweep()`` is the usual way).
+
+        Args:
+            api: the Api to ask with.
+            entity: the sweep's entity (default: the Api's default entity).
+            project: its project (default: ``WANDB_PROJECT``).
+            sid: the sweep id.
+            order: the runs order of ``runs`` (default: oldest first).
+            query: a custom GraphQL document; not supported (wandbkit sends only its own
+                typed operations), so giving one raises.
+
+        Raises:
+            UsageError: no ``sid`` or project, ``query`` or extra keyword arguments given.
+            NotFoundError: no such sweep.
+        """
+        if query is not None or kwargs:
+            raise UsageError(
+                "Sweep.get accepts no custom query or query variables; wandbkit sends its own "
+                "typed GetSweep"
+            )
+        if not sid:
+            raise UsageError("sid is required: the sweep id")
+        ctx = api._ctx
+        chosen_project = project or ctx.settings.project
+        if chosen_project is None:
+            raise UsageError("project is required: pass project=..., or set WANDB_PROJECT")
+        sweep = cls(ctx, await ctx.resolve_entity(entity), chosen_project, sid)
+        await sweep.load()
+        if order is not None:
+            sweep.runs = sweep._runs(order, SWEEP_RUNS_PER_PAGE)
+        return sweep
+
+    async def agent(self, agent_id: str) -> AsyncAgent:
+        """One agent of the sweep, by its name.
+
+        Raises:
+            UsageError: a malformed name (before any request).
+            NotFoundError: the sweep has no such agent (or there is no such sweep).
+        """
+        check_name(agent_id, "agent_id")
+        result = await self._ctx.client.get_sweep_agent(
+            entity=self.entity, project=self.project, sweep=self.id, agent=agent_id
+        )
+        if result.project is None:
+            raise project_not_found(self.entity, self.project, "GetSweepAgent")
+        if result.project.sweep is None:
+            raise sweep_not_found(self.entity, self.project, self.id, "GetSweepAgent")
+        if result.project.sweep.agent is None:
+            raise agent_not_found(self.entity, self.project, self.id, agent_id)
+        return self._agent(result.project.sweep.agent)
+
+    async def agents(self) -> list[AsyncAgent]:
+        """Every agent of the sweep, oldest first.
+
+        Raises:
+            NotFoundError: no such sweep (``wandb`` answers ``[]``).
+        """
+        result = await self._ctx.client.get_sweep_agents(
+            entity=self.entity, project=self.project, sweep=self.id
+        )
+        if result.project is None:
+            raise project_not_found(self.entity, self.project, "GetSweepAgents")
+        sweep: GetSweepAgentsProjectSweep | None = result.project.sweep
+        if sweep is None:
+            raise sweep_not_found(self.entity, self.project, self.id, "GetSweepAgents")
+        return [self._agent(edge.node) for edge in sweep.agents.edges]
+
+    def _agent(self, fields: AgentFields) -> AsyncAgent:
+        return AsyncAgent(
+            self._ctx, self.entity, self.project, self.id, fields, load_sweep=load_sweep
+        )
+
+    @property
+    def username(self) -> str:
+        """Deprecated: the sweep's entity (``wandb`` keeps this name, and warns)."""
+        warnings.warn(
+            "Sweep.username is deprecated; use Sweep.entity", DeprecationWarning, stacklevel=2
+        )
+        return self.entity
+
+    def to_html(self, height: int = 420, hidden: bool = False) -> str:
+        """HTML that embeds the sweep's page (for notebooks), rendered from a template."""
+        from wandbkit._html import render
+
+        if isinstance(height, bool) or not isinstance(height, int) or height <= 0:
+            raise UsageError(f"height must be a positive int of pixels, got {height!r}")
+        return render("sweep.html.j2", url=self.url, height=height, hidden=hidden, sweep=self)
+
+    def display(self, height: int = 420, hidden: bool = False) -> bool:
+        """Show the sweep in a Jupyter notebook; False (with a warning) elsewhere."""
+        from wandbkit._html import display_html
+
+        return display_html(self.to_html(height, hidden), "sweep")
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+
+class _HasContext(Protocol):
+    """What ``Sweep.get`` needs of an Api: its client context."""
+
+    _ctx: ClientContext
 
 
 async def load_sweep(ctx: ClientContext, entity: str, project: str, sweep_id: str, /) -> AsyncSweep:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from wandbkit._core.errors import NotFoundError, UsageError
 from wandbkit.paths import check_name
@@ -10,6 +10,12 @@ from wandbkit.paths import check_name
 if TYPE_CHECKING:
     from wandbkit._async.context import ClientContext
     from wandbkit._generated.fragments import TeamFields, TeamMember
+
+
+class _TeamCreator(Protocol):
+    """What ``AsyncTeam.create`` needs of an Api: its ``create_team``."""
+
+    async def create_team(self, team: str, admin_username: str | None = None) -> AsyncTeam: ...
 
 
 class AsyncMember:
@@ -68,6 +74,11 @@ class AsyncMember:
     def photo_url(self) -> str | None:
         """The member's picture."""
         return self._fields.photo_url
+
+    @property
+    def api_key(self) -> str | None:
+        """A service account's API key, shown to the team's admins; ``None`` otherwise."""
+        return self._fields.api_key
 
     async def delete(self) -> bool:
         """Take the member out of the team; returns whether they were a member.
@@ -158,6 +169,63 @@ class AsyncTeam:
     def photo_url(self) -> str | None:
         """The team's picture."""
         return self._fields.photo_url
+
+    @property
+    def available(self) -> bool | None:
+        """Whether the name is free (W&B asks this of a name before creating a team)."""
+        return self._fields.available
+
+    @property
+    def read_only_admin(self) -> bool:
+        """Whether the team's admins may only read."""
+        return bool(self._fields.read_only_admin)
+
+    @property
+    def storage_bytes(self) -> int:
+        """How many bytes the team's files take on the server."""
+        return int(self._fields.storage_bytes or 0)
+
+    @property
+    def is_paid(self) -> bool | None:
+        """Whether the team is on a paid plan, when the server says."""
+        return self._fields.is_paid
+
+    @classmethod
+    async def create(
+        cls, api: _TeamCreator, team: str, admin_username: str | None = None
+    ) -> AsyncTeam:
+        """Create a team (``Api.create_team``): ``AsyncTeam.create(api, "vision")``.
+
+        Raises:
+            UsageError: a malformed name (before any request).
+            GraphQLError: the server refused (the name is taken, ...).
+        """
+        return await api.create_team(team, admin_username)
+
+    async def create_service_account(self, description: str) -> AsyncMember:
+        """Add a service account to the team (team admins only) and return it as a member;
+        its ``api_key`` works at once.
+
+        Unlike ``wandb``, which answers ``None``, a refusal raises with the server's reason.
+
+        Raises:
+            UsageError: an empty description (before any request).
+            PermissionDeniedError: you are not an admin of the team.
+        """
+        if not isinstance(description, str) or not description.strip():
+            raise UsageError(f"description must be a non-empty string, got {description!r}")
+        result = await self._ctx.client.create_service_account(
+            entity=self.name, description=description
+        )
+        made = result.create_service_account.user if result.create_service_account else None
+        await self.load(force=True)
+        member = next((m for m in self.members if made is not None and m.id == made.id), None)
+        if member is None:
+            raise NotFoundError(
+                f"the new service account is not a member of team {self.name!r}",
+                operation_name="CreateServiceAccount",
+            )
+        return member
 
     async def invite(self, username_or_email: str, admin: bool = False) -> bool:
         """Add a user to the team by username, or by e-mail address (anything with an ``@``).

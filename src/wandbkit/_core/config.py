@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import netrc
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal
 from urllib.parse import urlsplit
@@ -51,12 +51,19 @@ ENV_NETRC = "NETRC"
 ApiKeySource = Literal["argument", "environment", "netrc"]
 
 
+#: The keys ``settings["..."]`` reads, as ``wandb``'s ``api.settings`` dict has them (the API
+#: key is not among them).
+SETTINGS_KEYS = ("base_url", "entity", "project", "timeout")
+
+
 @dataclass(frozen=True)
-class Settings:
+class Settings(Mapping[str, object]):
     """Everything the transport needs to reach the server; immutable once built.
 
     Prefer :func:`resolve_settings`, which also reads the environment and ``~/.netrc``.
-    Constructing directly validates the values the same way.
+    Constructing directly validates the values the same way. It also reads like ``wandb``'s
+    ``api.settings`` dict: ``settings["entity"]``, ``settings.get("project")``, ``dict(settings)``
+    (the keys of :data:`SETTINGS_KEYS`; never the API key).
 
     Attributes:
         base_url: the server's root URL, without a trailing slash.
@@ -98,6 +105,17 @@ class Settings:
             f"max_retries={self.max_retries!r}, retry={self.retry!r}, "
             f"api_key_source={self.api_key_source!r})"
         )
+
+    def __getitem__(self, key: str) -> object:
+        if key not in SETTINGS_KEYS:
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(SETTINGS_KEYS)
+
+    def __len__(self) -> int:
+        return len(SETTINGS_KEYS)
 
     @property
     def graphql_url(self) -> str:

@@ -24,6 +24,7 @@ __all__ = [
     "BadRequestError",
     "ConflictError",
     "GraphQLError",
+    "GraphQLPermissionDeniedError",
     "IntegrityError",
     "InternalServerError",
     "NotFoundError",
@@ -34,6 +35,7 @@ __all__ = [
     "UnprocessableEntityError",
     "UsageError",
     "WandbkitError",
+    "is_permission_denied",
     "redact",
     "request_of",
 ]
@@ -348,6 +350,42 @@ class GraphQLError(APIError):
         if self.path:
             text += f" (at {'.'.join(str(item) for item in self.path)})"
         return text
+
+
+class GraphQLPermissionDeniedError(GraphQLError, PermissionDeniedError):
+    """GraphQL ``errors`` that all say ``PERMISSION_DENIED``: the key is valid, the action is
+    not allowed (an admin-only call by a non-admin, say). Both a :class:`GraphQLError` (with
+    the server's reason, path and partial data) and a :class:`PermissionDeniedError`, whose
+    ``status_code`` is that of the GraphQL answer (200).
+
+    Args:
+        errors: the response's ``errors`` list (already redacted by the caller).
+        response: the HTTP response that carried them.
+        data: the partial ``data``, if any.
+        operation_name: the GraphQL operation involved, when known.
+    """
+
+    def __init__(
+        self,
+        errors: list[dict[str, Any]],
+        *,
+        response: httpx.Response,
+        data: dict[str, Any] | None = None,
+        operation_name: str | None = None,
+    ) -> None:
+        self._init_status(_first_error_message(errors), response, None, None, operation_name)
+        self.errors = errors
+        self.path = _first_error_path(errors)
+        self.data = data
+
+
+def is_permission_denied(errors: list[dict[str, Any]]) -> bool:
+    """Whether every GraphQL error says ``extensions.code == "PERMISSION_DENIED"``."""
+    return bool(errors) and all(
+        isinstance(error.get("extensions"), dict)
+        and error["extensions"].get("code") == "PERMISSION_DENIED"
+        for error in errors
+    )
 
 
 class IntegrityError(APIError):

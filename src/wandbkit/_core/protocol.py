@@ -23,12 +23,14 @@ from wandbkit._core.errors import (
     BadRequestError,
     ConflictError,
     GraphQLError,
+    GraphQLPermissionDeniedError,
     InternalServerError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
     UnprocessableEntityError,
     UsageError,
+    is_permission_denied,
     redact,
     request_of,
 )
@@ -326,8 +328,16 @@ def parse_graphql_response(
     data = body.get("data")
     errors = body.get("errors")
     if errors:
+        scrubbed = _scrub_json(_normalize_errors(errors), api_key)
+        if is_permission_denied(scrubbed):
+            raise GraphQLPermissionDeniedError(
+                scrubbed,
+                response=response,
+                data=data if isinstance(data, dict) else None,
+                operation_name=operation_name,
+            )
         raise GraphQLError(
-            _scrub_json(_normalize_errors(errors), api_key),
+            scrubbed,
             data=data if isinstance(data, dict) else None,
             request=request,
             operation_name=operation_name,

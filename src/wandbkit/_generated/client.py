@@ -17,10 +17,14 @@ if TYPE_CHECKING:
     from .create_artifact_files import CreateArtifactFiles
     from .create_artifact_manifest import CreateArtifactManifest
     from .create_artifact_version import CreateArtifactVersion
+    from .create_custom_chart import CreateCustomChart
     from .create_project import CreateProject
     from .create_registry_members import CreateRegistryMembers
     from .create_run_files import CreateRunFiles
+    from .create_service_account import CreateServiceAccount
     from .create_team import CreateTeam
+    from .create_user import CreateUser
+    from .delete_api_key import DeleteApiKey
     from .delete_artifact import DeleteArtifact
     from .delete_artifact_aliases import DeleteArtifactAliases
     from .delete_artifact_collection_tags import DeleteArtifactCollectionTags
@@ -31,7 +35,9 @@ if TYPE_CHECKING:
     from .delete_registry_members import DeleteRegistryMembers
     from .delete_run import DeleteRun
     from .enums import ArtifactCollectionType
+    from .generate_api_key import GenerateApiKey
     from .get_advanced_registry_features import GetAdvancedRegistryFeatures
+    from .get_agent_runs import GetAgentRuns
     from .get_artifact_by_id import GetArtifactById
     from .get_artifact_collection import GetArtifactCollection
     from .get_artifact_collection_aliases import GetArtifactCollectionAliases
@@ -60,6 +66,7 @@ if TYPE_CHECKING:
     from .get_registry_team_members import GetRegistryTeamMembers
     from .get_registry_user_members import GetRegistryUserMembers
     from .get_registry_versions import GetRegistryVersions
+    from .get_reports import GetReports
     from .get_run import GetRun
     from .get_run_events import GetRunEvents
     from .get_run_files import GetRunFiles
@@ -79,6 +86,8 @@ if TYPE_CHECKING:
     from .get_runs_histories import GetRunsHistories
     from .get_runs_sampled_histories import GetRunsSampledHistories
     from .get_sweep import GetSweep
+    from .get_sweep_agent import GetSweepAgent
+    from .get_sweep_agents import GetSweepAgents
     from .get_sweeps import GetSweeps
     from .get_team import GetTeam
     from .get_viewer import GetViewer
@@ -113,6 +122,7 @@ if TYPE_CHECKING:
     from .move_artifact_sequence import MoveArtifactSequence
     from .remove_team_member import RemoveTeamMember
     from .rename_registry import RenameRegistry
+    from .search_users import SearchUsers
     from .server_features import ServerFeatures
     from .stop_run import StopRun
     from .unlink_artifact import UnlinkArtifact
@@ -132,6 +142,163 @@ def gql(q: str) -> str:
 
 
 class WandbClient(BaseClient):
+    def get_sweep_agents(
+        self, entity: str, project: str, sweep: str, **kwargs: Any
+    ) -> "GetSweepAgents":
+        from .get_sweep_agents import GetSweepAgents
+
+        query = gql("""
+            query GetSweepAgents($entity: String!, $project: String!, $sweep: String!) {
+              project(name: $project, entityName: $entity) {
+                sweep(sweepName: $sweep) {
+                  agents {
+                    edges {
+                      node {
+                        ...AgentFields
+                      }
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment AgentFields on Agent {
+              id
+              name
+              host
+              state
+              totalRuns
+              createdAt
+              heartbeatAt
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "sweep": sweep,
+        }
+        response = self.execute(
+            query=query, operation_name="GetSweepAgents", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetSweepAgents, data, operation_name="GetSweepAgents")
+
+    def get_sweep_agent(
+        self, entity: str, project: str, sweep: str, agent: str, **kwargs: Any
+    ) -> "GetSweepAgent":
+        from .get_sweep_agent import GetSweepAgent
+
+        query = gql("""
+            query GetSweepAgent($entity: String!, $project: String!, $sweep: String!, $agent: String!) {
+              project(name: $project, entityName: $entity) {
+                sweep(sweepName: $sweep) {
+                  agent(agentName: $agent) {
+                    ...AgentFields
+                  }
+                }
+              }
+            }
+
+            fragment AgentFields on Agent {
+              id
+              name
+              host
+              state
+              totalRuns
+              createdAt
+              heartbeatAt
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "sweep": sweep,
+            "agent": agent,
+        }
+        response = self.execute(
+            query=query, operation_name="GetSweepAgent", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetSweepAgent, data, operation_name="GetSweepAgent")
+
+    def get_agent_runs(
+        self,
+        entity: str,
+        project: str,
+        sweep: str,
+        agent: str,
+        cursor: Union[Optional[str], "UnsetType"] = UNSET,
+        per_page: Union[Optional[int], "UnsetType"] = UNSET,
+        order: Union[Optional[str], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "GetAgentRuns":
+        from .get_agent_runs import GetAgentRuns
+
+        query = gql("""
+            query GetAgentRuns($entity: String!, $project: String!, $sweep: String!, $agent: String!, $cursor: String, $perPage: Int = 50, $order: String) {
+              project(name: $project, entityName: $entity) {
+                sweep(sweepName: $sweep) {
+                  agent(agentName: $agent) {
+                    totalRuns
+                    runs(after: $cursor, first: $perPage, order: $order) {
+                      edges {
+                        cursor
+                        node {
+                          ...RunLightFields
+                        }
+                      }
+                      pageInfo {
+                        ...RunPageInfo
+                      }
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment RunLightFields on Run {
+              id
+              name
+              displayName
+              state
+              tags
+              group
+              jobType
+              sweepName
+              commit
+              readOnly
+              createdAt
+              heartbeatAt
+              description
+              notes
+              historyLineCount
+              projectId
+              user {
+                name
+                username
+              }
+            }
+
+            fragment RunPageInfo on PageInfo {
+              endCursor
+              hasNextPage
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "sweep": sweep,
+            "agent": agent,
+            "cursor": cursor,
+            "perPage": per_page,
+            "order": order,
+        }
+        response = self.execute(
+            query=query, operation_name="GetAgentRuns", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetAgentRuns, data, operation_name="GetAgentRuns")
+
     def get_artifact_types(
         self,
         entity: str,
@@ -2599,6 +2766,12 @@ class WandbClient(BaseClient):
               }
             }
 
+            fragment ApiKeyFields on ApiKey {
+              id
+              name
+              description
+            }
+
             fragment ProjectFields on Project {
               id
               internalId
@@ -2624,6 +2797,13 @@ class WandbClient(BaseClient):
               flags
               entity
               deletedAt
+              apiKeys {
+                edges {
+                  node {
+                    ...ApiKeyFields
+                  }
+                }
+              }
               teams {
                 edges {
                   node {
@@ -2665,6 +2845,12 @@ class WandbClient(BaseClient):
               }
             }
 
+            fragment ApiKeyFields on ApiKey {
+              id
+              name
+              description
+            }
+
             fragment ProjectFields on Project {
               id
               internalId
@@ -2690,6 +2876,13 @@ class WandbClient(BaseClient):
               flags
               entity
               deletedAt
+              apiKeys {
+                edges {
+                  node {
+                    ...ApiKeyFields
+                  }
+                }
+              }
               teams {
                 edges {
                   node {
@@ -2723,6 +2916,12 @@ class WandbClient(BaseClient):
               }
             }
 
+            fragment ApiKeyFields on ApiKey {
+              id
+              name
+              description
+            }
+
             fragment ProjectFields on Project {
               id
               internalId
@@ -2748,6 +2947,13 @@ class WandbClient(BaseClient):
               flags
               entity
               deletedAt
+              apiKeys {
+                edges {
+                  node {
+                    ...ApiKeyFields
+                  }
+                }
+              }
               teams {
                 edges {
                   node {
@@ -3443,6 +3649,104 @@ class WandbClient(BaseClient):
             UpdateTeamRegistryRole, data, operation_name="UpdateTeamRegistryRole"
         )
 
+    def get_reports(
+        self,
+        entity: str,
+        project: str,
+        per_page: int,
+        name: Union[Optional[str], "UnsetType"] = UNSET,
+        cursor: Union[Optional[str], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "GetReports":
+        from .get_reports import GetReports
+
+        query = gql("""
+            query GetReports($entity: String!, $project: String!, $name: String, $cursor: String, $perPage: Int!) {
+              project(name: $project, entityName: $entity) {
+                allViews(viewType: "runs", viewName: $name, first: $perPage, after: $cursor) {
+                  edges {
+                    cursor
+                    node {
+                      ...ReportFields
+                    }
+                  }
+                  pageInfo {
+                    endCursor
+                    hasNextPage
+                  }
+                }
+              }
+            }
+
+            fragment ReportFields on View {
+              id
+              name
+              displayName
+              description
+              spec
+              createdAt
+              updatedAt
+              user {
+                username
+                photoUrl
+                email
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "name": name,
+            "cursor": cursor,
+            "perPage": per_page,
+        }
+        response = self.execute(
+            query=query, operation_name="GetReports", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetReports, data, operation_name="GetReports")
+
+    def create_custom_chart(
+        self,
+        entity: str,
+        chart_name: str,
+        display_name: str,
+        chart_type: str,
+        access: str,
+        spec: Any,
+        **kwargs: Any,
+    ) -> "CreateCustomChart":
+        from .create_custom_chart import CreateCustomChart
+
+        query = gql("""
+            mutation CreateCustomChart($entity: String!, $chartName: String!, $displayName: String!, $chartType: String!, $access: String!, $spec: JSONString!) {
+              createCustomChart(
+                input: {entity: $entity, name: $chartName, displayName: $displayName, type: $chartType, access: $access, spec: $spec}
+              ) {
+                chart {
+                  id
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "chartName": chart_name,
+            "displayName": display_name,
+            "chartType": chart_type,
+            "access": access,
+            "spec": serialize_json_string(spec),
+        }
+        response = self.execute(
+            query=query,
+            operation_name="CreateCustomChart",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(CreateCustomChart, data, operation_name="CreateCustomChart")
+
     def get_runs(
         self,
         entity: str,
@@ -4035,6 +4339,7 @@ class WandbClient(BaseClient):
               privateOnly
               codeSavingEnabled
               defaultAccess
+              storageBytes
               isPaid
               members {
                 ...TeamMember
@@ -4050,6 +4355,7 @@ class WandbClient(BaseClient):
               name
               photoUrl
               accountType
+              apiKey
             }
             """)
         variables: dict[str, object] = {"name": name}
@@ -4088,6 +4394,7 @@ class WandbClient(BaseClient):
               privateOnly
               codeSavingEnabled
               defaultAccess
+              storageBytes
               isPaid
               members {
                 ...TeamMember
@@ -4103,6 +4410,7 @@ class WandbClient(BaseClient):
               name
               photoUrl
               accountType
+              apiKey
             }
             """)
         variables: dict[str, object] = {
@@ -4178,6 +4486,31 @@ class WandbClient(BaseClient):
         data = self.get_data(response)
         return self.parse_result(RemoveTeamMember, data, operation_name="RemoveTeamMember")
 
+    def create_service_account(
+        self, entity: str, description: str, **kwargs: Any
+    ) -> "CreateServiceAccount":
+        from .create_service_account import CreateServiceAccount
+
+        query = gql("""
+            mutation CreateServiceAccount($entity: String!, $description: String!) {
+              createServiceAccount(input: {description: $description, entityName: $entity}) {
+                user {
+                  id
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"entity": entity, "description": description}
+        response = self.execute(
+            query=query,
+            operation_name="CreateServiceAccount",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(CreateServiceAccount, data, operation_name="CreateServiceAccount")
+
     def get_viewer(self, **kwargs: Any) -> "GetViewer":
         from .get_viewer import GetViewer
 
@@ -4186,6 +4519,12 @@ class WandbClient(BaseClient):
               viewer {
                 ...UserFields
               }
+            }
+
+            fragment ApiKeyFields on ApiKey {
+              id
+              name
+              description
             }
 
             fragment UserFields on User {
@@ -4197,6 +4536,13 @@ class WandbClient(BaseClient):
               flags
               entity
               deletedAt
+              apiKeys {
+                edges {
+                  node {
+                    ...ApiKeyFields
+                  }
+                }
+              }
               teams {
                 edges {
                   node {
@@ -4280,3 +4626,168 @@ class WandbClient(BaseClient):
         return self.parse_result(
             GetEntityOrganization, data, operation_name="GetEntityOrganization"
         )
+
+    def search_users(
+        self, query: Union[Optional[str], "UnsetType"] = UNSET, **kwargs: Any
+    ) -> "SearchUsers":
+        from .search_users import SearchUsers
+
+        _query = gql("""
+            query SearchUsers($query: String) {
+              users(query: $query) {
+                edges {
+                  node {
+                    ...UserFields
+                  }
+                }
+              }
+            }
+
+            fragment ApiKeyFields on ApiKey {
+              id
+              name
+              description
+            }
+
+            fragment UserFields on User {
+              id
+              name
+              username
+              email
+              admin
+              flags
+              entity
+              deletedAt
+              apiKeys {
+                edges {
+                  node {
+                    ...ApiKeyFields
+                  }
+                }
+              }
+              teams {
+                edges {
+                  node {
+                    name
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"query": query}
+        response = self.execute(
+            query=_query, operation_name="SearchUsers", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.parse_result(SearchUsers, data, operation_name="SearchUsers")
+
+    def create_user(
+        self,
+        email: str,
+        admin: Union[Optional[bool], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "CreateUser":
+        from .create_user import CreateUser
+
+        query = gql("""
+            mutation CreateUser($email: String!, $admin: Boolean) {
+              createUser(input: {email: $email, admin: $admin}) {
+                user {
+                  ...UserFields
+                }
+              }
+            }
+
+            fragment ApiKeyFields on ApiKey {
+              id
+              name
+              description
+            }
+
+            fragment UserFields on User {
+              id
+              name
+              username
+              email
+              admin
+              flags
+              entity
+              deletedAt
+              apiKeys {
+                edges {
+                  node {
+                    ...ApiKeyFields
+                  }
+                }
+              }
+              teams {
+                edges {
+                  node {
+                    name
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"email": email, "admin": admin}
+        response = self.execute(
+            query=query,
+            operation_name="CreateUser",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(CreateUser, data, operation_name="CreateUser")
+
+    def generate_api_key(
+        self, description: Union[Optional[str], "UnsetType"] = UNSET, **kwargs: Any
+    ) -> "GenerateApiKey":
+        from .generate_api_key import GenerateApiKey
+
+        query = gql("""
+            mutation GenerateApiKey($description: String) {
+              generateApiKey(input: {description: $description}) {
+                apiKey {
+                  ...ApiKeyFields
+                }
+              }
+            }
+
+            fragment ApiKeyFields on ApiKey {
+              id
+              name
+              description
+            }
+            """)
+        variables: dict[str, object] = {"description": description}
+        response = self.execute(
+            query=query,
+            operation_name="GenerateApiKey",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(GenerateApiKey, data, operation_name="GenerateApiKey")
+
+    def delete_api_key(self, id: str, **kwargs: Any) -> "DeleteApiKey":
+        from .delete_api_key import DeleteApiKey
+
+        query = gql("""
+            mutation DeleteApiKey($id: String!) {
+              deleteApiKey(input: {id: $id}) {
+                success
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = self.execute(
+            query=query,
+            operation_name="DeleteApiKey",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(DeleteApiKey, data, operation_name="DeleteApiKey")

@@ -16,6 +16,24 @@ from .base_model import BaseModel
 from .enums import ArtifactDigestAlgorithm, ArtifactState
 
 
+class AgentFields(BaseModel):
+    id: str
+    name: str
+    host: str
+    state: Optional[str]
+    total_runs: int = Field(alias="totalRuns")
+    created_at: Annotated[datetime, BeforeValidator(parse_datetime)] = Field(alias="createdAt")
+    heartbeat_at: Optional[Annotated[datetime, BeforeValidator(parse_datetime)]] = Field(
+        alias="heartbeatAt"
+    )
+
+
+class ApiKeyFields(BaseModel):
+    id: str
+    name: str
+    description: Optional[str]
+
+
 class ArtifactProjectInfo(BaseModel):
     id: str
     internal_id: str = Field(alias="internalId")
@@ -201,7 +219,20 @@ class UserFields(BaseModel):
     deleted_at: Optional[Annotated[datetime, BeforeValidator(parse_datetime)]] = Field(
         alias="deletedAt"
     )
+    api_keys: Optional["UserFieldsApiKeys"] = Field(alias="apiKeys")
     teams: Optional["UserFieldsTeams"]
+
+
+class UserFieldsApiKeys(BaseModel):
+    edges: list["UserFieldsApiKeysEdges"]
+
+
+class UserFieldsApiKeysEdges(BaseModel):
+    node: Optional["UserFieldsApiKeysEdgesNode"]
+
+
+class UserFieldsApiKeysEdgesNode(ApiKeyFields):
+    pass
 
 
 class UserFieldsTeams(BaseModel):
@@ -275,6 +306,25 @@ class RegistryFieldsArtifactTypesEdgesNode(BaseModel):
 
 class RegistryRoleFields(BaseModel):
     name: str
+
+
+class ReportFields(BaseModel):
+    id: str
+    name: Optional[str]
+    display_name: Optional[str] = Field(alias="displayName")
+    description: Optional[str]
+    spec: Optional[Annotated[Any, BeforeValidator(parse_json_string)]]
+    created_at: Annotated[datetime, BeforeValidator(parse_datetime)] = Field(alias="createdAt")
+    updated_at: Optional[Annotated[datetime, BeforeValidator(parse_datetime)]] = Field(
+        alias="updatedAt"
+    )
+    user: Optional["ReportFieldsUser"]
+
+
+class ReportFieldsUser(BaseModel):
+    username: Optional[str]
+    photo_url: Optional[str] = Field(alias="photoUrl")
+    email: Optional[str]
 
 
 class RunFileFields(BaseModel):
@@ -367,6 +417,7 @@ class TeamMember(BaseModel):
     name: str
     photo_url: Optional[str] = Field(alias="photoUrl")
     account_type: Optional[str] = Field(alias="accountType")
+    api_key: Optional[str] = Field(alias="apiKey")
 
 
 class TeamFields(BaseModel):
@@ -381,6 +432,7 @@ class TeamFields(BaseModel):
     private_only: bool = Field(alias="privateOnly")
     code_saving_enabled: bool = Field(alias="codeSavingEnabled")
     default_access: str = Field(alias="defaultAccess")
+    storage_bytes: int = Field(alias="storageBytes")
     is_paid: Optional[bool] = Field(alias="isPaid")
     members: list["TeamFieldsMembers"]
 
@@ -389,6 +441,8 @@ class TeamFieldsMembers(TeamMember):
     pass
 
 
+AgentFields.model_rebuild()
+ApiKeyFields.model_rebuild()
 ArtifactProjectInfo.model_rebuild()
 ArtifactCollectionFields.model_rebuild()
 ArtifactFields.model_rebuild()
@@ -401,6 +455,7 @@ UserFields.model_rebuild()
 ProjectFields.model_rebuild()
 RegistryFields.model_rebuild()
 RegistryRoleFields.model_rebuild()
+ReportFields.model_rebuild()
 RunFileFields.model_rebuild()
 RunHeavyFields.model_rebuild()
 RunLightFields.model_rebuild()

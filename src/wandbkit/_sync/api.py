@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING, Any
 
 from wandbkit._core.config import Settings, resolve_settings
 from wandbkit._core.errors import UsageError
-from wandbkit._core.flavor_sync import MaybeAwaitable
 from wandbkit._sync.artifacts._api import ArtifactsMethods
 from wandbkit._sync.artifacts.links import wire_artifacts
 from wandbkit._sync.context import ClientContext
 from wandbkit._sync.projects import Project
 from wandbkit._sync.projects_api import ProjectsMethods
 from wandbkit._sync.registries._api import RegistriesMethods
+from wandbkit._sync.reports_api import ReportsMethods, report_from_path
 from wandbkit._sync.runs._api import RunsMethods
 from wandbkit._sync.sweeps_api import (
     SweepsMethods,
@@ -24,13 +24,14 @@ from wandbkit._sync.sweeps_api import (
     load_sweep_on_demand,
 )
 from wandbkit._sync.teams_api import TeamsMethods
+from wandbkit._sync.users_api import UsersMethods
 from wandbkit._version import USER_AGENT
 from wandbkit.paths import parse_path
-from wandbkit.users import User
 
 if TYPE_CHECKING:
     import httpx
 
+    from wandbkit._sync.reports import BetaReport
     from wandbkit._sync.runs.run import Run
     from wandbkit._sync.sweeps import Sweep
 
@@ -44,14 +45,16 @@ class Api(
     RunsMethods,
     SweepsMethods,
     TeamsMethods,
+    UsersMethods,
+    ReportsMethods,
     ArtifactsMethods,
     RegistriesMethods,
 ):
     """A client for the W&B public API, with the surface of ``wandb.Api``.
 
     Its methods come in one group per domain (``projects_api``, ``runs/_api``, ``sweeps_api``,
-    ``teams_api``, ``artifacts/_api``, ``registries/_api``); this class holds the configuration
-    and wires them.
+    ``teams_api``, ``users_api``, ``reports_api``, ``artifacts/_api``, ``registries/_api``);
+    this class holds the configuration and wires the groups together.
 
     Nothing is sent until a method needs the server. Configuration comes from the arguments,
     then the environment (``WANDB_API_KEY``, ``WANDB_BASE_URL``, ``WANDB_ENTITY``,
@@ -128,25 +131,7 @@ class Api(
         """The ``User-Agent`` header wandbkit sends."""
         return USER_AGENT
 
-    # -- the viewer ----------------------------------------------------------------------
-
-    def get_viewer(self) -> User:
-        """Fetch (once, then cached) the user the API key belongs to."""
-        return self._ctx.viewer()
-
-    @property
-    def viewer(self) -> MaybeAwaitable[User]:
-        """The authenticated user (``await api.viewer`` with ``AsyncApi``)."""
-        return self.get_viewer()
-
-    def get_default_entity(self) -> str | None:
-        """Fetch (once, then cached) the viewer's default entity."""
-        return self._ctx.default_entity()
-
-    @property
-    def default_entity(self) -> MaybeAwaitable[str | None]:
-        """The viewer's default entity (``await api.default_entity`` with ``AsyncApi``)."""
-        return self.get_default_entity()
+    # -- the server ----------------------------------------------------------------------
 
     def server_features(self) -> dict[str, bool]:
         """The server's feature flags (``serverInfo.features``), fetched once."""
@@ -159,26 +144,25 @@ class Api(
 
     # -- paths -------------------------------------------------------------------------
 
-    def from_path(self, path: str) -> Project | Run | Sweep:
+    def from_path(self, path: str) -> Project | Run | Sweep | BetaReport:
         """The object a W&B path or app URL names.
 
         ``project`` and ``entity/project`` (and their URLs) give a lazy ``Project``;
         ``entity/project/run_id`` (``.../runs/<id>``) gives a loaded ``Run``;
-        ``entity/project/sweeps/<id>`` a loaded ``Sweep``.
+        ``entity/project/sweeps/<id>`` a loaded ``Sweep``; ``entity/project/reports/
+        <Title>--<id>`` a lazy ``BetaReport`` (its title and id from the path, the rest on
+        first need).
 
         Raises:
-            UsageError: the path is malformed, or names a report (not supported yet).
+            UsageError: the path is malformed.
         """
         parsed = parse_path(path)
         if parsed.kind == "run":
             return self.run(path)
         if parsed.kind == "sweep":
             return self.sweep(path)
-        if parsed.kind != "project":
-            raise UsageError(
-                f"path {path!r} names a {parsed.kind}; this version of wandbkit resolves "
-                "project, run and sweep paths"
-            )
+        if parsed.kind == "report":
+            return report_from_path(self._ctx, str(parsed.entity), str(parsed.project), path)
         return self.project(str(parsed.project), parsed.entity)
 
     def flush(self) -> None:

@@ -7,10 +7,12 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import tempfile
 from datetime import datetime
 from pathlib import Path, PurePosixPath
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Protocol
+from urllib.parse import unquote, urlsplit
 
 from wandbkit._core.errors import NotFoundError, UsageError
 from wandbkit._core.not_found import run_not_found
@@ -27,6 +29,35 @@ EXISTS_MESSAGE = (
 )
 
 
+#: S3 object URLs: path style (``s3[.-<region>].amazonaws.com/<bucket>/<key>``) and
+#: virtual-hosted style (``<bucket>.s3[.-<region>].amazonaws.com/<key>``).
+_S3_PATH_HOST = re.compile(r"^s3(?:[.-][a-z0-9-]+)?\.amazonaws\.com$")
+_S3_VIRTUAL_HOST = re.compile(
+    r"^(?P<bucket>[a-z0-9][a-z0-9.-]*)\.s3(?:[.-][a-z0-9-]+)?\.amazonaws\.com$"
+)
+
+
+def s3_uri(url: str | None) -> str:
+    """``s3://bucket/key`` for an S3 object URL (path or virtual-hosted style), else ``""``.
+
+    Example:
+        >>> s3_uri("https://bkt.s3.us-east-1.amazonaws.com/a/b.txt?X-Amz-Signature=x")
+        's3://bkt/a/b.txt'
+    """
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    key = unquote(parts.path.lstrip("/"))
+    if _S3_PATH_HOST.match(host):
+        bucket, _, key = key.partition("/")
+    elif (virtual := _S3_VIRTUAL_HOST.match(host)) is not None:
+        bucket = virtual.group("bucket")
+    else:
+        return ""
+    return f"s3://{bucket}/{key}" if bucket and key else ""
+
+
 def safe_relative_name(name: str) -> PurePosixPath:
     """A file name as a relative path that cannot escape the download root.
 
@@ -39,6 +70,22 @@ def safe_relative_name(name: str) -> PurePosixPath:
     return relative
 
 
+class FileRun(Protocol):
+    """The run a file belongs to (``File.run``; a ``Run``)."""
+
+    @property
+    def id(self) -> str:
+        """The run id."""
+
+    @property
+    def entity(self) -> str:
+        """The run's entity."""
+
+    @property
+    def project(self) -> str:
+        """The run's project."""
+
+
 class File:
     """A file saved with a run.
 
@@ -46,10 +93,36 @@ class File:
     its size and md5 against what the server promised.
     """
 
-    def __init__(self, ctx: ClientContext, run_path: list[str], node: RunFileFields) -> None:
+    def __init__(
+        self,
+        ctx: ClientContext,
+        run_path: list[str],
+        node: RunFileFields,
+        *,
+        run: FileRun | None = None,
+    ) -> None:
         self._ctx = ctx
         self.run_path = run_path
         self._node = node
+        self._run = run
+
+    @property
+    def run(self) -> FileRun:
+        """The run the file belongs to (the ``Run`` it was listed from).
+
+        Raises:
+            UsageError: a file made without its run (not one from ``run.files()``,
+                ``run.file()`` or ``run.upload_file()``).
+        """
+        if self._run is None:
+            raise UsageError(f"file {self.name!r} was not listed from a Run")
+        return self._run
+
+    @property
+    def path_uri(self) -> str:
+        """The file's ``s3://bucket/key`` URI when the server stores it in S3 (as ``wandb``'s
+        ``File.path_uri``); ``""`` for any other storage (this local server's, say)."""
+        return s3_uri(self.direct_url)
 
     @property
     def id(self) -> str:
@@ -180,8 +253,10 @@ class Files(RelayPaginator[File]):
         *,
         per_page: int = 50,
         start: str | None = None,
+        run: FileRun | None = None,
     ) -> None:
         super().__init__(per_page=per_page, start=start)
+        self._run = run
         if names is not None and pattern is not None:
             raise UsageError("pass names or pattern, not both")
         if names is not None and (
@@ -213,7 +288,7 @@ class Files(RelayPaginator[File]):
         if run.files is None:
             return Page([], None, False, run.file_count)
         items = [
-            File(self._ctx, self.run_path, edge.node)
+            File(self._ctx, self.run_path, edge.node, run=self._run)
             for edge in run.files.edges
             if edge.node is not None
         ]
@@ -221,9 +296,17 @@ class Files(RelayPaginator[File]):
         return Page(items, info.end_cursor, info.has_next_page, run.file_count)
 
 
-def find_file(ctx: ClientContext, entity: str, project: str, run_id: str, name: str) -> File | None:
+def find_file(
+    ctx: ClientContext,
+    entity: str,
+    project: str,
+    run_id: str,
+    name: str,
+    *,
+    run: FileRun | None = None,
+) -> File | None:
     """The run's file called ``name`` (one request), or ``None``."""
-    files = Files(ctx, entity, project, run_id, names=[name], per_page=1).load()
+    files = Files(ctx, entity, project, run_id, names=[name], per_page=1, run=run).load()
     return next((found for found in files.objects if found.name == name), None)
 
 
@@ -234,6 +317,8 @@ def upload_run_file(
     run_id: str,
     path: str | os.PathLike[str],
     root: str | os.PathLike[str],
+    *,
+    run: FileRun | None = None,
 ) -> File:
     """Upload ``path`` to the run as ``relpath(path, root)``; returns the verified ``File``.
 
@@ -261,7 +346,7 @@ def upload_run_file(
         headers=parse_upload_headers(payload.upload_headers),
         description=description,
     )
-    uploaded = find_file(ctx, entity, project, run_id, name)
+    uploaded = find_file(ctx, entity, project, run_id, name, run=run)
     if uploaded is None:
         raise NotFoundError(f"uploaded file {name!r} is not listed on run {run_id!r}")
     # The server's record of the stored file must match what was sent.

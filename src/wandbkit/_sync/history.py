@@ -191,15 +191,17 @@ def histories_of(
 
 
 class HistoryScan:
-    """Every history row of a run in ``[min_step, max_step)``, in step order.
+    """Every history row of a run in ``[min_step, max_step)`` (``max_step`` as
+    ``scan_history`` takes it), in step order.
 
     Rows arrive one page (``page_size`` steps) per request; while the caller consumes a page,
     the next one is already being fetched, and only those two pages are held in memory.
 
     Attributes:
         min_step: the first step scanned.
-        max_step: the step the scan stops before (``None`` until known: the run's last
-            logged step + 1).
+        stop_step: the step the scan stops before (``None`` until known: the run's last
+            logged step + 1); ``max_step`` is the highest step it can yield, as in
+            ``wandb``.
         keys: the metrics asked for (rows having all of them), or None for whole rows.
         page_size: steps per request.
         pages_read: requests answered so far.
@@ -222,12 +224,19 @@ class HistoryScan:
         self.keys = check_keys(keys)
         self.page_size = check_positive_int(page_size, "page_size")
         self.min_step = check_step(min_step, "min_step") or 0
-        self.max_step = check_step(max_step, "max_step")
-        if self.max_step is not None and self.max_step < self.min_step:
+        self.stop_step = check_step(max_step, "max_step")
+        if self.stop_step is not None and self.stop_step < self.min_step:
             raise UsageError(
-                f"max_step ({self.max_step}) must not be below min_step ({self.min_step})"
+                f"max_step ({self.stop_step}) must not be below min_step ({self.min_step})"
             )
         self.pages_read = 0
+
+    @property
+    def max_step(self) -> int | None:
+        """The highest step the scan can yield (``stop_step - 1``, as ``wandb``'s
+        ``HistoryScan.max_step``); ``None`` until the stop is known (after iterating starts,
+        when ``scan_history`` was given no ``max_step``)."""
+        return self.stop_step - 1 if self.stop_step is not None else None
 
     def _last_step(self) -> int:
         entity, project, run_id = self._path
@@ -277,9 +286,9 @@ class HistoryScan:
         return self._rows()
 
     def _rows(self) -> Iterator[dict[str, Any]]:
-        if self.max_step is None:
-            self.max_step = self._last_step() + 1
-        stop = self.max_step
+        if self.stop_step is None:
+            self.stop_step = self._last_step() + 1
+        stop = self.stop_step
         start = self.min_step
         if start >= stop:
             return
@@ -304,5 +313,5 @@ class HistoryScan:
         entity, project, run_id = self._path
         return (
             f"<{type(self).__name__} {entity}/{project}/{run_id} "
-            f"steps [{self.min_step}, {self.max_step}) keys={self.keys}>"
+            f"steps [{self.min_step}, {self.stop_step}) keys={self.keys}>"
         )

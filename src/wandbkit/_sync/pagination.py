@@ -84,7 +84,15 @@ class RelayPaginator(Generic[ItemT]):
 
     @property
     def length(self) -> int | None:
-        """The server's count of all objects, once a page is loaded; ``None`` if it gives none."""
+        """The server's count of all objects (``None`` if it gives none), as ``wandb``'s
+        ``length``: reading it first loads the first page (with ``AsyncApi``, ``await
+        paginator.load()`` first)."""
+        if self.pages_loaded == 0 and self._more:
+            load_on_demand(
+                self.load,
+                f"{type(self).__name__}.length needs its first page: "
+                "`await paginator.load()` first",
+            )
         return self._total
 
     def _load_next_page(self) -> bool:

@@ -5,18 +5,21 @@ and a lazy paginator over a project's sweeps."""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from wandbkit._core.errors import UsageError
-from wandbkit._core.not_found import project_not_found
+from wandbkit._core.not_found import project_not_found, sweep_not_found
+from wandbkit._sync.agents import Agent, agent_not_found
 from wandbkit._sync.pagination import Page, RelayPaginator
 from wandbkit._sync.runs.listing import Runs
 from wandbkit._sync.sweep_record import SweepRecord
 from wandbkit.paths import check_name
 
 if TYPE_CHECKING:
-    from wandbkit._generated.fragments import SweepFields
+    from wandbkit._generated.fragments import AgentFields, SweepFields
+    from wandbkit._generated.get_sweep_agents import GetSweepAgentsProjectSweep
     from wandbkit._sync.context import ClientContext
     from wandbkit._sync.runs.run import Run
 
@@ -71,6 +74,118 @@ class Sweep(SweepRecord):
         first = self._runs(chosen, 1)
         first.load()
         return first.objects[0] if first.objects else None
+
+    @classmethod
+    def get(
+        cls,
+        api: _HasContext,
+        entity: str | None = None,
+        project: str | None = None,
+        sid: str | None = None,
+        order: str | None = None,
+        query: str | None = None,
+        **kwargs: Any,
+    ) -> Sweep:
+        """Load a sweep (``wandb``'s classmethod; ``Api.sweep()`` is the usual way).
+
+        Args:
+            api: the Api to ask with.
+            entity: the sweep's entity (default: the Api's default entity).
+            project: its project (default: ``WANDB_PROJECT``).
+            sid: the sweep id.
+            order: the runs order of ``runs`` (default: oldest first).
+            query: a custom GraphQL document; not supported (wandbkit sends only its own
+                typed operations), so giving one raises.
+
+        Raises:
+            UsageError: no ``sid`` or project, ``query`` or extra keyword arguments given.
+            NotFoundError: no such sweep.
+        """
+        if query is not None or kwargs:
+            raise UsageError(
+                "Sweep.get accepts no custom query or query variables; wandbkit sends its own "
+                "typed GetSweep"
+            )
+        if not sid:
+            raise UsageError("sid is required: the sweep id")
+        ctx = api._ctx
+        chosen_project = project or ctx.settings.project
+        if chosen_project is None:
+            raise UsageError("project is required: pass project=..., or set WANDB_PROJECT")
+        sweep = cls(ctx, ctx.resolve_entity(entity), chosen_project, sid)
+        sweep.load()
+        if order is not None:
+            sweep.runs = sweep._runs(order, SWEEP_RUNS_PER_PAGE)
+        return sweep
+
+    def agent(self, agent_id: str) -> Agent:
+        """One agent of the sweep, by its name.
+
+        Raises:
+            UsageError: a malformed name (before any request).
+            NotFoundError: the sweep has no such agent (or there is no such sweep).
+        """
+        check_name(agent_id, "agent_id")
+        result = self._ctx.client.get_sweep_agent(
+            entity=self.entity, project=self.project, sweep=self.id, agent=agent_id
+        )
+        if result.project is None:
+            raise project_not_found(self.entity, self.project, "GetSweepAgent")
+        if result.project.sweep is None:
+            raise sweep_not_found(self.entity, self.project, self.id, "GetSweepAgent")
+        if result.project.sweep.agent is None:
+            raise agent_not_found(self.entity, self.project, self.id, agent_id)
+        return self._agent(result.project.sweep.agent)
+
+    def agents(self) -> list[Agent]:
+        """Every agent of the sweep, oldest first.
+
+        Raises:
+            NotFoundError: no such sweep (``wandb`` answers ``[]``).
+        """
+        result = self._ctx.client.get_sweep_agents(
+            entity=self.entity, project=self.project, sweep=self.id
+        )
+        if result.project is None:
+            raise project_not_found(self.entity, self.project, "GetSweepAgents")
+        sweep: GetSweepAgentsProjectSweep | None = result.project.sweep
+        if sweep is None:
+            raise sweep_not_found(self.entity, self.project, self.id, "GetSweepAgents")
+        return [self._agent(edge.node) for edge in sweep.agents.edges]
+
+    def _agent(self, fields: AgentFields) -> Agent:
+        return Agent(self._ctx, self.entity, self.project, self.id, fields, load_sweep=load_sweep)
+
+    @property
+    def username(self) -> str:
+        """Deprecated: the sweep's entity (``wandb`` keeps this name, and warns)."""
+        warnings.warn(
+            "Sweep.username is deprecated; use Sweep.entity", DeprecationWarning, stacklevel=2
+        )
+        return self.entity
+
+    def to_html(self, height: int = 420, hidden: bool = False) -> str:
+        """HTML that embeds the sweep's page (for notebooks), rendered from a template."""
+        from wandbkit._html import render
+
+        if isinstance(height, bool) or not isinstance(height, int) or height <= 0:
+            raise UsageError(f"height must be a positive int of pixels, got {height!r}")
+        return render("sweep.html.j2", url=self.url, height=height, hidden=hidden, sweep=self)
+
+    def display(self, height: int = 420, hidden: bool = False) -> bool:
+        """Show the sweep in a Jupyter notebook; False (with a warning) elsewhere."""
+        from wandbkit._html import display_html
+
+        return display_html(self.to_html(height, hidden), "sweep")
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+
+class _HasContext(Protocol):
+    """What ``Sweep.get`` needs of an Api: its client context."""
+
+    _ctx: ClientContext
 
 
 def load_sweep(ctx: ClientContext, entity: str, project: str, sweep_id: str, /) -> Sweep:

@@ -108,7 +108,7 @@ async def test_scan_history_streams_every_row_in_pages(env: Any) -> None:
     scan = run.scan_history(page_size=1000)
     steps = [row["_step"] for row in await flavor.list(scan)]
     assert steps == list(range(STEPS))
-    assert scan.pages_read == 3 and scan.max_step == STEPS
+    assert scan.pages_read == 3 and scan.stop_step == STEPS and scan.max_step == STEPS - 1
     assert transport.operations == ["GetRunHistoryKeys", *["GetRunHistory"] * 3]
 
 

@@ -128,7 +128,14 @@ class AsyncRunContents:
     ) -> AsyncFiles:
         """The run's files (exact ``names``, or an SQL LIKE ``pattern``; not both)."""
         return AsyncFiles(
-            self._ctx, self.entity, self.project, self.id, names, pattern, per_page=per_page
+            self._ctx,
+            self.entity,
+            self.project,
+            self.id,
+            names,
+            pattern,
+            per_page=per_page,
+            run=self,
         )
 
     async def file(self, name: str) -> AsyncFile:
@@ -139,7 +146,7 @@ class AsyncRunContents:
         """
         if not isinstance(name, str) or not name:
             raise UsageError(f"name must be a file name like 'config.yaml', got {name!r}")
-        found = await find_file(self._ctx, self.entity, self.project, self.id, name)
+        found = await find_file(self._ctx, self.entity, self.project, self.id, name, run=self)
         if found is None:
             path = f"{self.entity}/{self.project}/{self.id}"
             raise NotFoundError(f"run '{path}' has no file {name!r}")
@@ -147,7 +154,9 @@ class AsyncRunContents:
 
     async def upload_file(self, path: str | Path, root: str | Path = ".") -> AsyncFile:
         """Upload a local file; it is named by its path relative to ``root``."""
-        return await upload_run_file(self._ctx, self.entity, self.project, self.id, path, root)
+        return await upload_run_file(
+            self._ctx, self.entity, self.project, self.id, path, root, run=self
+        )
 
     @property
     def metadata(self) -> MaybeAwaitable[dict[str, Any] | None]:

@@ -128,11 +128,63 @@ class AsyncSummary(Mapping[str, Any]):
         del self._values()[key]
         self._edits.add(key)
 
-    async def update(self, values: Mapping[str, Any] | None = None, /, **more: Any) -> None:
-        """Merge ``values`` (and keyword values) into the summary and persist it at once."""
-        merged = {**dict(values or {}), **more}
+    async def update(
+        self, key_vals: Mapping[str, Any] | None = None, overwrite: bool = True, **more: Any
+    ) -> None:
+        """Merge ``key_vals`` (and keyword values) into the summary and persist it at once,
+        with the local edits; only the keys named (and edited) are written, into the summary
+        as the server holds it now.
+
+        Args:
+            key_vals: the values to set (keys are stripped of surrounding spaces, as in
+                ``wandb``).
+            overwrite: with ``False``, only keys the summary (as loaded) lacks are set.
+            **more: more values, as keywords.
+
+        Raises:
+            UsageError: a non-bool ``overwrite`` or values that are not JSON (before any
+                request).
+        """
+        if not isinstance(overwrite, bool):
+            raise UsageError(f"overwrite must be a bool, got {overwrite!r}")
+        merged = {
+            str(key).strip(): value for key, value in {**dict(key_vals or {}), **more}.items()
+        }
+        if not overwrite:
+            present = self._values()
+            merged = {key: value for key, value in merged.items() if key not in present}
         sanitize_json(merged, "summary values")
         await self._merge(merged)
+
+    def _no_h5(self, member: str) -> UsageError:
+        return UsageError(
+            f"Summary.{member}: summaries stored in wandb.h5 files (legacy, for large tensors) "
+            "are not supported by wandbkit; summary values are JSON"
+        )
+
+    def open_h5(self) -> None:
+        """Legacy ``wandb.h5`` summaries are not supported.
+
+        Raises:
+            UsageError: always, saying so.
+        """
+        raise self._no_h5("open_h5")
+
+    def read_h5(self, path: Any, val: Any = None) -> None:
+        """Legacy ``wandb.h5`` summaries are not supported.
+
+        Raises:
+            UsageError: always, saying so.
+        """
+        raise self._no_h5("read_h5")
+
+    def write_h5(self, path: Any, val: Any) -> None:
+        """Legacy ``wandb.h5`` summaries are not supported.
+
+        Raises:
+            UsageError: always, saying so.
+        """
+        raise self._no_h5("write_h5")
 
     def __repr__(self) -> str:
         return f"<Summary of run {self._run_id}: {self._values()!r}>"

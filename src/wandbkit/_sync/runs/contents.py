@@ -130,7 +130,14 @@ class RunContents:
     ) -> Files:
         """The run's files (exact ``names``, or an SQL LIKE ``pattern``; not both)."""
         return Files(
-            self._ctx, self.entity, self.project, self.id, names, pattern, per_page=per_page
+            self._ctx,
+            self.entity,
+            self.project,
+            self.id,
+            names,
+            pattern,
+            per_page=per_page,
+            run=self,
         )
 
     def file(self, name: str) -> File:
@@ -141,7 +148,7 @@ class RunContents:
         """
         if not isinstance(name, str) or not name:
             raise UsageError(f"name must be a file name like 'config.yaml', got {name!r}")
-        found = find_file(self._ctx, self.entity, self.project, self.id, name)
+        found = find_file(self._ctx, self.entity, self.project, self.id, name, run=self)
         if found is None:
             path = f"{self.entity}/{self.project}/{self.id}"
             raise NotFoundError(f"run '{path}' has no file {name!r}")
@@ -149,7 +156,7 @@ class RunContents:
 
     def upload_file(self, path: str | Path, root: str | Path = ".") -> File:
         """Upload a local file; it is named by its path relative to ``root``."""
-        return upload_run_file(self._ctx, self.entity, self.project, self.id, path, root)
+        return upload_run_file(self._ctx, self.entity, self.project, self.id, path, root, run=self)
 
     @property
     def metadata(self) -> MaybeAwaitable[dict[str, Any] | None]:

@@ -60,6 +60,14 @@ class SweepLoader(Protocol):
         """
 
 
+class _RunCreator(Protocol):
+    """What ``Run.create`` needs of an Api: its ``create_run``."""
+
+    def create_run(
+        self, *, run_id: str | None = None, project: str | None = None, entity: str | None = None
+    ) -> Run: ...
+
+
 class Run(LazyRecord[HeavyFields], RunContents, RunArtifactLinks):
     """One W&B run, typed.
 
@@ -504,8 +512,48 @@ class Run(LazyRecord[HeavyFields], RunContents, RunArtifactLinks):
             raise UsageError(f"height must be a positive int of pixels, got {height!r}")
         return render("run.html.j2", url=self.url, height=height, hidden=hidden, run=self)
 
+    def display(self, height: int = 420, hidden: bool = False) -> bool:
+        """Show the run in a Jupyter notebook; False (with a warning) elsewhere."""
+        from wandbkit._html import display_html
+
+        return display_html(self.to_html(height, hidden), "run")
+
     def _repr_html_(self) -> str:
         return self.to_html()
+
+    @property
+    def dir(self) -> str:
+        """The run's local directory, ``<WANDB_DIR or the temp dir>/<entity>/<project>/<id>``
+        (made on first read), where ``wandb`` puts the run's downloads."""
+        import os
+        import tempfile
+
+        root = os.environ.get("WANDB_DIR") or tempfile.gettempdir()
+        path = os.path.join(root, self.entity, self.project, self.id)
+        os.makedirs(path, exist_ok=True)
+        return path
+
+    @classmethod
+    def create(
+        cls,
+        api: _RunCreator,
+        run_id: str | None = None,
+        project: str | None = None,
+        entity: str | None = None,
+        state: str = "running",
+    ) -> Run:
+        """Create a run (``wandb``'s classmethod; ``Api.create_run`` is the usual way),
+        ``running`` or ``pending`` (queued to run later).
+
+        Raises:
+            UsageError: a bad id, project, entity or state (before any request).
+        """
+        if state not in ("running", "pending"):
+            raise UsageError(f"state must be 'running' or 'pending', got {state!r}")
+        run = api.create_run(run_id=run_id, project=project, entity=entity)
+        if state == "pending":
+            run.update_state("pending")
+        return run
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Run):

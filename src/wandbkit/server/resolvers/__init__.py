@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from ariadne.types import SchemaBindable
 
 from wandbkit.server.resolvers import (
+    agents,
     artifact_collections,
     artifact_mutations,
     artifact_publish,
@@ -19,6 +20,7 @@ from wandbkit.server.resolvers import (
     projects,
     registries,
     registry_mutations,
+    reports,
     run_files,
     run_resume,
     runs,
@@ -44,6 +46,8 @@ DOMAINS: tuple[Callable[[], Sequence[SchemaBindable]], ...] = (
     artifact_collections.bindables,
     artifact_mutations.bindables,
     artifact_publish.bindables,
+    agents.bindables,
+    reports.bindables,
     teams.bindables,
     server_info.bindables,
     # After projects and artifacts: these answer the registry cases of their fields.

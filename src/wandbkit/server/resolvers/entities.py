@@ -28,6 +28,9 @@ ENTITY_DEFAULTS: dict[str, Any] = {
     "codeSavingEnabled": False,
     "readOnlyAdmin": False,
     "storageBytes": 0,
+    # An existing entity's name is taken; a local server has no billing plans.
+    "available": False,
+    "isPaid": False,
 }
 
 
@@ -104,20 +107,31 @@ def resolve_entity_project(
 
 def resolve_entity_members(entity: EntityRow, info: GraphQLResolveInfo) -> list[dict[str, Any]]:
     """Team members; a personal entity's only member is its user; an org's are its members."""
-    store = context(info).store
+    ctx = context(info)
+    store = ctx.store
     members: list[Membership]
+    keys: dict[int, str | None] = {}
     if entity.kind == "team":
         members = store.accounts.team_members(entity.pk)
+        # A service account's key is for the team's admins, as on W&B.
+        admin = ctx.viewer.admin or store.entities.team_role(entity.pk, ctx.viewer.pk) == "admin"
+        keys = {
+            sa.user.pk: sa.api_key if admin else None
+            for sa in store.service_accounts.of_team(entity.pk)
+        }
     elif entity.kind == "organization" and entity.organization_pk is not None:
         members = store.accounts.organization_members(entity.organization_pk)
     else:
         owner = store.accounts.get_user_by_entity(entity.pk)
         members = [Membership(owner, "admin")] if owner else []
-    return [member_dict(m) for m in members]
+    return [member_dict(m, service=m.user.pk in keys, api_key=keys.get(m.user.pk)) for m in members]
 
 
-def member_dict(membership: Membership) -> dict[str, Any]:
-    """A ``Member`` (snake_case keys); never carries an API key."""
+def member_dict(
+    membership: Membership, *, service: bool = False, api_key: str | None = None
+) -> dict[str, Any]:
+    """A ``Member`` (snake_case keys): a person (``USER``) or a team's service account
+    (``SERVICE``); ``api_key`` only for a service account, shown to its team's admins."""
     user = membership.user
     return {
         "id": encode_id("User", user.pk),
@@ -127,8 +141,8 @@ def member_dict(membership: Membership) -> dict[str, Any]:
         "role": membership.role,
         "admin": membership.role == "admin",
         "pending": False,
-        "account_type": None,
-        "api_key": None,
+        "account_type": "SERVICE" if service else "USER",
+        "api_key": api_key,
         "photo_url": None,
     }
 

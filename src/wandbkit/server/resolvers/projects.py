@@ -20,7 +20,6 @@ from wandbkit.server.resolvers.common import (
     constant,
     context,
     paginate_by_pk,
-    resolve_empty_connection,
 )
 from wandbkit.server.resolvers.errors import client_errors
 from wandbkit.server.store import (
@@ -240,10 +239,10 @@ def bindables() -> list[QueryType | MutationType | ObjectType]:
     project.set_field("user", resolve_project_user)
     project.set_field("readOnly", resolve_project_read_only)
     # runs, runCount and run are resolved by the runs domain (resolvers/runs.py); sweep,
-    # sweeps and totalSweeps by the sweeps domain (resolvers/sweeps.py).
-    # Artifact fields (artifactTypes, artifactCollections, ...) are resolved by the artifact
-    # domains (resolvers/artifact_collections.py, resolvers/artifacts.py).
-    project.set_field("allViews", resolve_empty_connection)
+    # sweeps and totalSweeps by the sweeps domain (resolvers/sweeps.py); allViews by the
+    # reports domain (resolvers/reports.py). Artifact fields (artifactTypes,
+    # artifactCollections, ...) are resolved by the artifact domains
+    # (resolvers/artifact_collections.py, resolvers/artifacts.py).
     for field_name, value in PROJECT_DEFAULTS.items():
         project.set_field(field_name, constant(value))
     return [query, mutation, project]

@@ -1,8 +1,8 @@
 """Sweeps: ``Project.sweep``/``sweeps``/``totalSweeps`` and the ``Sweep`` type.
 
 A sweep's runs are the project's runs whose ``sweepName`` is the sweep's name (its id); the
-run filter ``{"sweep": name}`` selects them (see :mod:`wandbkit.server.run_filters`). The
-emulator runs no sweep controller or agents: ``agents`` is empty and ``agent`` is ``null``.
+run filter ``{"sweep": name}`` selects them (see :mod:`wandbkit.server.run_filters`). Its
+agents are resolved by :mod:`~wandbkit.server.resolvers.agents`.
 """
 
 from __future__ import annotations
@@ -15,10 +15,8 @@ from graphql import GraphQLResolveInfo
 from wandbkit.server.ids import encode_id
 from wandbkit.server.resolvers.common import (
     ClientError,
-    constant,
     context,
     paginate_by_pk,
-    resolve_empty_connection,
 )
 from wandbkit.server.store import ProjectRow, SweepRow
 
@@ -84,6 +82,4 @@ def bindables() -> list[ObjectType]:
     sweep = ObjectType("Sweep")
     sweep.set_field("id", resolve_sweep_id)
     sweep.set_field("runCount", resolve_sweep_run_count)
-    sweep.set_field("agents", resolve_empty_connection)
-    sweep.set_field("agent", constant(None))
     return [project, sweep]

@@ -114,10 +114,26 @@ def resolve_delete_invite(_: Any, info: GraphQLResolveInfo, *, input: dict[str, 
     return {"success": ctx.store.entities.remove_team_member(team.pk, user_pk)}
 
 
+def resolve_create_service_account(
+    _: Any, info: GraphQLResolveInfo, *, input: dict[str, Any]
+) -> dict[str, Any]:
+    """Create a service account in a team (team admins only); its API key works at once and
+    its team's admins read it as ``Member.apiKey``."""
+    ctx = context(info)
+    team = _team(ctx, input.get("entity_name"), "createServiceAccount")
+    _require_team_admin(ctx, team, "createServiceAccount")
+    description = str(input.get("description") or "").strip()
+    if not description or len(description) > 1024:
+        raise ClientError("createServiceAccount: description must be 1 to 1024 characters")
+    account = ctx.store.service_accounts.create(team.pk, description)
+    return {"user": account.user}
+
+
 def bindables() -> list[ObjectType]:
     """The team mutations."""
     mutation = MutationType()
     mutation.set_field("createTeam", resolve_create_team)
     mutation.set_field("createInvite", resolve_create_invite)
     mutation.set_field("deleteInvite", resolve_delete_invite)
+    mutation.set_field("createServiceAccount", resolve_create_service_account)
     return [mutation]

@@ -27,6 +27,11 @@ from wandbkit.server.seed.basic import seed_basic, seed_demo_projects
 from wandbkit.server.seed.benchmark import BenchmarkSeed, seed_runs_benchmark
 from wandbkit.server.seed.catalog import DEMO_PROJECTS, DemoContext, DemoProject, SeedResult
 from wandbkit.server.seed.demo_runs import seed_demo_runs
+from wandbkit.server.seed.people import (
+    seed_demo_agents,
+    seed_demo_reports,
+    seed_demo_service_account,
+)
 from wandbkit.server.seed.registries import (
     DEMO_REGISTRIES,
     seed_basic_registries,
@@ -61,6 +66,9 @@ DEMO_STEPS: list[Callable[[DemoContext], None]] = [
     seed_demo_runs,
     seed_demo_artifacts,
     seed_demo_registries,
+    seed_demo_reports,
+    seed_demo_agents,
+    seed_demo_service_account,
 ]
 
 

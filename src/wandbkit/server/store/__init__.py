@@ -9,6 +9,7 @@ tables and asks the owning repository everything else:
 ``store.db``              the connection: queries, transactions, clock, URL signing secret
 ``store.entities``        entities, organizations, teams and memberships
 ``store.accounts``        users, API keys, member lists, who may write where
+``store.service_accounts`` teams' service accounts and their keys
 ``store.projects``        projects
 ``store.runs``            runs one by one, and bulk inserts for seeding
 ``store.run_listing``     filtered, ordered, paged run listings with stable cursors
@@ -16,6 +17,8 @@ tables and asks the owning repository everything else:
 ``store.console``         console output
 ``store.file_streams``    what ``file_stream`` requests write, and streamed runs' liveness
 ``store.sweeps``          sweeps
+``store.agents``          sweep agents, their heartbeats and runs
+``store.reports``         reports (views) and custom chart presets
 ``store.run_files``       run files and their bytes on disk
 ``store.artifact_collections``  artifact types, sequences and portfolios, collection tags
 ``store.artifact_memberships``  versions in collections: version indexes, aliases, ``latest``
@@ -50,6 +53,7 @@ from wandbkit.server.blobs import BlobStore
 from wandbkit.server.store import migrations
 from wandbkit.server.store._db import Database
 from wandbkit.server.store.accounts import Accounts, ApiKeyRow, Membership, UserRow
+from wandbkit.server.store.agents import AgentRow, Agents
 from wandbkit.server.store.artifact_collections import (
     ArtifactCollectionRow,
     ArtifactCollections,
@@ -77,18 +81,22 @@ from wandbkit.server.store.history import History
 from wandbkit.server.store.projects import ProjectRow, Projects
 from wandbkit.server.store.registries import Registries, RegistryMember, RegistrySettings
 from wandbkit.server.store.registry_search import RegistryQuery, RegistrySearch
+from wandbkit.server.store.reports import CustomChartRow, Reports, ViewRow
 from wandbkit.server.store.run_files import RunFileRow, RunFiles
 from wandbkit.server.store.run_listing import RunListing, RunsPage
 from wandbkit.server.store.runs import NewRun, RunRow, Runs
+from wandbkit.server.store.service_accounts import ServiceAccountRow, ServiceAccounts
 from wandbkit.server.store.sweeps import SweepRow, Sweeps
 
 __all__ = [
+    "AgentRow",
     "AliasRow",
     "ApiKeyRow",
     "ArtifactCollectionRow",
     "ArtifactRow",
     "ArtifactTypeRow",
     "BlobRow",
+    "CustomChartRow",
     "EntityRow",
     "EntryRow",
     "InvalidNameError",
@@ -108,12 +116,14 @@ __all__ = [
     "RunFileRow",
     "RunRow",
     "RunsPage",
+    "ServiceAccountRow",
     "Store",
     "StoreError",
     "SweepRow",
     "UnknownRowError",
     "UnknownSnapshotError",
     "UserRow",
+    "ViewRow",
 ]
 
 
@@ -141,6 +151,7 @@ class Store:
         blobs = BlobStore(None if self.db.in_memory else Path(self.db.path + ".files"))
         self.entities = Entities(self.db)
         self.accounts = Accounts(self.db, self.entities)
+        self.service_accounts = ServiceAccounts(self.db, self.entities, self.accounts)
         self.projects = Projects(self.db, self.entities)
         self.run_files = RunFiles(self.db, blobs)
         self.runs = Runs(self.db, self.projects, self.run_files)
@@ -157,6 +168,8 @@ class Store:
         )
         self.registries = Registries(self.db, self.entities, self.projects)
         self.registry_search = RegistrySearch(self.db)
+        self.agents = Agents(self.db)
+        self.reports = Reports(self.db)
 
     @property
     def path(self) -> str:

@@ -9,6 +9,7 @@ are stored as SHA-256 hashes only; the plain key exists once, in the return valu
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
@@ -44,6 +45,9 @@ CREATE TABLE IF NOT EXISTS api_keys (
 );
 CREATE INDEX IF NOT EXISTS api_keys_user ON api_keys(user_id);
 """
+
+#: At most this many users answer one search (``Query.users``).
+MAX_SEARCH_RESULTS = 100
 
 
 @dataclass(frozen=True)
@@ -152,6 +156,56 @@ class Accounts:
         )
         return _user(row) if row else None
 
+    def create_user_for_email(self, email: str, *, admin: bool = False) -> UserRow:
+        """Create a user from an e-mail address, as an instance admin does (W&B's
+        ``createUser``): the username is the address's local part, made a valid name, with a
+        number appended when it is taken.
+
+        Raises:
+            StoreError: the address is not ``local@domain``.
+            NameConflictError: a (not deleted) user has this address already.
+        """
+        email = email.strip()
+        local, at, domain = email.partition("@")
+        if not at or not local or not domain or any(c.isspace() for c in email):
+            raise StoreError(f"email must look like 'name@example.com', got {email!r}")
+        if self.get_user_by_email(email) is not None:
+            raise NameConflictError(f"a user with email {email!r} already exists")
+        base = re.sub(r"[^A-Za-z0-9_-]+", "-", local).strip("-")[:100] or "user"
+        username, n = base, 1
+        while self._entities.get(username) is not None:
+            n += 1
+            username = f"{base}-{n}"
+        return self.create_user(username, email=email, admin=admin)
+
+    def search_users(
+        self,
+        query: str | None = None,
+        *,
+        usernames: Sequence[str] | None = None,
+        limit: int = MAX_SEARCH_RESULTS,
+    ) -> list[UserRow]:
+        """Users (not deleted) whose username, e-mail or name contains ``query``
+        (case-insensitive), and, when given, whose username is one of ``usernames``; in
+        creation order, at most ``limit`` (capped at :data:`MAX_SEARCH_RESULTS`)."""
+        where = ["deleted_at IS NULL"]
+        params: list[Any] = []
+        if query:
+            pattern = _contains_pattern(query)
+            where.append(
+                "(username LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\'"
+                " OR name LIKE ? ESCAPE '\\')"
+            )
+            params += [pattern, pattern, pattern]
+        if usernames is not None:
+            where.append(f"username IN ({', '.join('?' for _ in usernames) or 'NULL'})")
+            params += list(usernames)
+        rows = self._db.all(
+            f"SELECT * FROM users WHERE {' AND '.join(where)} ORDER BY id LIMIT ?",
+            (*params, min(limit, MAX_SEARCH_RESULTS)),
+        )
+        return [_user(row) for row in rows]
+
     # -- members and permissions ----------------------------------------------------------
 
     def team_members(self, team_pk: int) -> list[Membership]:
@@ -239,10 +293,21 @@ class Accounts:
         rows = self._db.all("SELECT * FROM api_keys WHERE user_id = ? ORDER BY id", (user_pk,))
         return [_api_key(r) for r in rows]
 
+    def get_api_key(self, pk: int) -> ApiKeyRow | None:
+        """The API key with row id ``pk`` (its public facts), or ``None``."""
+        row = self._db.one("SELECT * FROM api_keys WHERE id = ?", (pk,))
+        return _api_key(row) if row else None
+
     def delete_api_key(self, pk: int) -> bool:
         """Revoke an API key; ``False`` if there was none with that id."""
         with self._db.transaction() as conn:
             return conn.execute("DELETE FROM api_keys WHERE id = ?", (pk,)).rowcount > 0
+
+
+def _contains_pattern(text: str) -> str:
+    """A ``LIKE ... ESCAPE '\\'`` pattern matching any value that contains ``text``."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 def _user(row: sqlite3.Row) -> UserRow:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from wandbkit.server.store._db import SERVER_SECRETS_SQL, Migration, script
 from wandbkit.server.store.accounts import ACCOUNTS_SQL
+from wandbkit.server.store.agents import AGENTS_SQL
 from wandbkit.server.store.artifact_collections import ARTIFACT_COLLECTIONS_SQL
 from wandbkit.server.store.artifact_manifests import ARTIFACT_MANIFESTS_SQL
 from wandbkit.server.store.artifact_memberships import ARTIFACT_MEMBERSHIPS_SQL
@@ -22,9 +23,11 @@ from wandbkit.server.store.file_stream import RUN_STREAMS_SQL
 from wandbkit.server.store.history import HISTORY_BLOCKS_SQL, HISTORY_V3_SQL, history_into_blocks
 from wandbkit.server.store.projects import PROJECTS_SQL
 from wandbkit.server.store.registries import REGISTRIES_SQL
+from wandbkit.server.store.reports import REPORTS_SQL
 from wandbkit.server.store.run_files import RUN_FILES_SQL
 from wandbkit.server.store.run_listing import RUN_SNAPSHOTS_SQL
 from wandbkit.server.store.runs import RUNS_SQL, RUNS_SWEEP_INDEX_SQL
+from wandbkit.server.store.service_accounts import SERVICE_ACCOUNTS_SQL
 from wandbkit.server.store.sweeps import SWEEPS_SQL
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -50,4 +53,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(8, "file streams", RUN_STREAMS_SQL),
     Migration(9, "registries", REGISTRIES_SQL),
+    Migration(
+        10, "people, reports and agents", script(SERVICE_ACCOUNTS_SQL, REPORTS_SQL, AGENTS_SQL)
+    ),
 )

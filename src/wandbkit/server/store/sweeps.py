@@ -141,6 +141,11 @@ class Sweeps:
         )
         return _sweep(row) if row is not None else None
 
+    def get_by_pk(self, pk: int) -> SweepRow | None:
+        """The sweep with row id ``pk``, or ``None``."""
+        row = self._db.one("SELECT * FROM sweeps WHERE pk = ?", (pk,))
+        return _sweep(row) if row is not None else None
+
     def count(self, project_pk: int) -> int:
         """How many sweeps a project has."""
         return self._db.count("SELECT COUNT(*) FROM sweeps WHERE project_pk = ?", (project_pk,))
