@@ -115,7 +115,9 @@ run = list(api.runs(path, per_page=5))[3]
 model = api.artifact(f"{path}/classifier:v0")
 run.use_artifact(model, use_as="init")
 used = [a.name for a in api.run(f"{path}/{{run.id}}").used_artifacts()]
-api.artifact(f"{path}/images:v0").delete()
+# images:v0 is linked into the demo's dataset registry under the alias "golden"; an artifact
+# with aliases is deleted only when asked to delete them too.
+api.artifact(f"{path}/images:v0").delete(delete_aliases=True)
 remaining = [v.version for v in wandb.Api().artifacts("dataset", f"{path}/images")]
 print(json.dumps({{
     "after_edit": after_edit,
