@@ -121,10 +121,12 @@ def test_the_official_client_searches_registries_as_wandbkit_sees_them(
         ]
         assert out["registry_versions"] == sorted(v.version for v in registry.versions())
         artifact = api.artifact(f"{org}/wandb-registry-model/classifier:production")
-        # wandb names a version fetched by alias with that alias; wandbkit by its version.
+        # A version fetched by alias is named with that alias, by wandb and by wandbkit.
         assert out["artifact"][0] == f"{org}/wandb-registry-model/classifier:production"
+        assert artifact.qualified_name == out["artifact"][0]
         assert out["artifact"][1:] == [artifact.version, sorted(artifact.aliases), artifact.type]
-        assert out["artifact_v1"] == artifact.qualified_name
+        by_version = api.artifact(f"{org}/wandb-registry-model/classifier:{artifact.version}")
+        assert out["artifact_v1"] == by_version.qualified_name
 
 
 def test_the_official_client_manages_a_registry_as_wandbkit_sees_it(
