@@ -8,6 +8,8 @@ be written), 2 a usage error (a bad argument, caught before any request), 130 in
 from __future__ import annotations
 
 import functools
+import io
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -188,6 +190,15 @@ def fail(message: str, code: int = EXIT_ERROR) -> click.exceptions.Exit:
     return click.exceptions.Exit(code)
 
 
+def _silence_stdout() -> None:
+    # Python flushes stdout at exit and would report the broken pipe again.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass
+
+
 def handle_errors(command: F) -> F:
     """Turn what ``command`` raises into one line on stderr and an exit status.
 
@@ -201,6 +212,10 @@ def handle_errors(command: F) -> F:
             return command(*args, **kwargs)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except BrokenPipeError:
+            # The reader went away (`wandbkit history ... | head`): stop quietly.
+            _silence_stdout()
+            raise click.exceptions.Exit(EXIT_ERROR) from None
         except (Exception, KeyboardInterrupt) as exc:
             ctx = click.get_current_context(silent=True)
             state = ctx.find_object(Session) if ctx is not None else None

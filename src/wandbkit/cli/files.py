@@ -60,7 +60,9 @@ def files(path: str, pattern: str | None, fmt: str) -> None:
     """List the files of the run at PATH (entity/project/run_id)."""
     api = session(click.get_current_context()).api()
     found = api.run(path)
-    columns = ["name", "size", "mimetype", "updated_at", "md5"]
+    columns = ["name", "size", "mimetype", "updated_at"]
+    if fmt != "table":
+        columns.append("md5")
     rows = (
         {
             "name": f.name,

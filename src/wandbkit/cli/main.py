@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import click
 
 from wandbkit._version import __version__
-from wandbkit.cli import files, runs, schema, server
+from wandbkit.cli import export, files, history, runs, schema, server
 from wandbkit.cli._common import EXIT_USAGE, connection_options
 
 __all__ = ["ArgvParser", "build_parser", "cli", "main"]
@@ -72,7 +72,7 @@ def completion(shell: str) -> None:
 
 cli.add_command(server.server)
 cli.add_command(schema.schema)
-for _command in (*runs.COMMANDS, *files.COMMANDS):
+for _command in (*runs.COMMANDS, *history.COMMANDS, *files.COMMANDS, *export.COMMANDS):
     cli.add_command(_command)
 
 
