@@ -170,16 +170,36 @@ def to_table(
     """
     import pyarrow as pa
 
-    arrays: list[pa.Array] = []
+    columns: dict[str, pa.Array] = {}
     fields: list[pa.Field] = []
     for name, value in (constants or {}).items():
-        arrays.append(pa.array([value] * len(rows), type=pa.string()))
+        columns[name] = pa.array([value] * len(rows), type=pa.string())
         fields.append(pa.field(name, pa.string()))
-    for name, kind in types.items():
-        arrays.append(_column([row.get(name) for row in rows], kind))
-        fields.append(pa.field(name, _arrow_type(kind)))
+    fields.extend(pa.field(name, _arrow_type(kind)) for name, kind in types.items())
+    columns.update(_columns(rows, types))
     schema = pa.schema(fields, metadata=dict(metadata or {}))
-    return pa.Table.from_arrays(arrays, schema=schema)
+    return pa.Table.from_arrays([columns[field.name] for field in fields], schema=schema)
+
+
+def _columns(rows: Sequence[Mapping[str, Any]], types: Mapping[str, str]) -> dict[str, pa.Array]:
+    """The arrays of ``types``' columns: the plain ones converted by Arrow in one pass over
+    the rows (as a struct array: missing keys are nulls, other keys are ignored), each
+    column on its own when a value does not fit; the JSON ones encoded first."""
+    import pyarrow as pa
+
+    plain = {name: kind for name, kind in types.items() if kind != "json"}
+    arrays: dict[str, pa.Array] = {}
+    if plain and rows:
+        struct_type = pa.struct([pa.field(n, _arrow_type(k)) for n, k in plain.items()])
+        try:
+            struct = pa.array(rows, type=struct_type)
+            arrays = {name: struct.field(i) for i, name in enumerate(plain)}
+        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError):
+            arrays = {}
+    for name, kind in types.items():
+        if name not in arrays:
+            arrays[name] = _column([row.get(name) for row in rows], kind)
+    return arrays
 
 
 def write_parquet(table: pa.Table, target: Path) -> int:
