@@ -53,4 +53,4 @@ class Invoker:
     def __call__(self, *args: str, connect: bool = True) -> Result:
         """The command's Result (``exit_code``, ``stdout``, ``stderr``)."""
         options = ["--base-url", self.server.base_url, "--api-key", self.server.api_key]
-        return self.runner.invoke(cli, [*args, *(options if connect else [])])
+        return self.runner.invoke(cli, [*args, *(options if connect else [])], prog_name="wandbkit")

@@ -120,3 +120,38 @@ def test_download_errors(invoke: Invoker, tmp_path: Path) -> None:
     both = invoke("download", f"{PROJECT}/run-a/x", "--pattern", "%", "--root", str(tmp_path))
     assert both.exit_code == 2 and "not both" in both.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_history_plot_writes_a_png(invoke: Invoker, tmp_path: Path) -> None:
+    out = tmp_path / "plots" / "run-a.png"
+    result = invoke("history", f"{PROJECT}/run-a", "--plot", str(out))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""  # the rows go out only with --out
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and out.stat().st_size > 10_000
+    assert "plot of loss, acc, epoch (30 rows)" in result.stderr
+    assert [p.name for p in out.parent.iterdir()] == ["run-a.png"]
+
+
+def test_history_plot_and_rows_together(invoke: Invoker, tmp_path: Path) -> None:
+    png, csv_file = tmp_path / "loss.png", tmp_path / "loss.csv"
+    result = invoke(
+        "history", f"{PROJECT}/run-b", "--keys", "loss", "--plot", str(png), "--out", str(csv_file)
+    )
+    assert result.exit_code == 0, result.output
+    assert png.is_file() and len(csv_file.read_text().splitlines()) == 21
+
+
+def test_history_plot_errors_are_usage_errors(invoke: Invoker, tmp_path: Path) -> None:
+    wrong = invoke("history", f"{PROJECT}/run-a", "--plot", str(tmp_path / "x.svg"))
+    assert wrong.exit_code == 2 and "must end in .png" in wrong.stderr
+    nothing = invoke("history", f"{PROJECT}/run-c", "--plot", str(tmp_path / "x.png"))
+    assert nothing.exit_code == 2 and "no metric with numeric values" in nothing.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_plot_histories_draws_one_line_per_run(tmp_path: Path) -> None:
+    from wandbkit.plots import plot_histories
+
+    rows = {"a": [{"_step": i, "loss": 1 / (i + 1)} for i in range(50)], "b": [{"acc": 1}]}
+    out = plot_histories(rows, "loss", tmp_path / "runs.png", title="loss")
+    assert out.read_bytes()[:4] == b"\x89PNG"

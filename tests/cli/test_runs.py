@@ -111,6 +111,7 @@ def test_a_malformed_path_is_a_usage_error(invoke: Invoke) -> None:
     result = invoke("runs", "a/b/c/d/e")
     assert result.exit_code == 2
     assert result.stderr.startswith("wandbkit: error: path must look like")
+    assert result.stderr.endswith("(see 'wandbkit runs --help')\n")
     assert result.stderr.count("\n") == 1
 
 

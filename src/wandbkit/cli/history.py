@@ -50,6 +50,13 @@ Examples:
 )
 @click.option("--min-step", type=click.IntRange(min=0), help="First step (default: 0).")
 @click.option("--max-step", type=click.IntRange(min=0), help="Stop before this step.")
+@click.option(
+    "--plot",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE.png",
+    help="Draw the metrics (--keys, else up to 6) as a PNG line chart; rows are written "
+    "only with --out then (needs the plots extra, matplotlib).",
+)
 @connection_options
 @handle_errors
 def history(
@@ -59,6 +66,7 @@ def history(
     out: Path | None,
     min_step: int | None,
     max_step: int | None,
+    plot: Path | None,
 ) -> None:
     """Write every history row of the run at PATH (entity/project/run_id), in step order."""
     if fmt == "parquet" and out is None:
@@ -66,7 +74,15 @@ def history(
     metrics = parse_keys(keys)
     api = session(click.get_current_context()).api()
     run = api.run(path)
-    scan = run.scan_history(keys=metrics, min_step=min_step, max_step=max_step)
+    scan: Iterable[dict[str, Any]] = run.scan_history(
+        keys=metrics, min_step=min_step, max_step=max_step
+    )
+    if plot is not None:
+        rows = list(scan)
+        _plot(rows, metrics, plot, path)
+        scan = rows
+        if out is None:
+            return
     if fmt == "parquet":
         assert out is not None
         from wandbkit.export import write_history_parquet
@@ -87,6 +103,28 @@ def history(
         finally:
             temp.unlink(missing_ok=True)
         click.echo(f"{count} rows of {path} written to {out}", err=True)
+
+
+#: Metrics ``--plot`` draws without ``--keys``: the first ones logged, at most this many.
+PLOT_METRICS = 6
+
+
+def _plot(rows: list[dict[str, Any]], keys: list[str] | None, out: Path, path: str) -> None:
+    from wandbkit.plots import plot_metrics
+
+    if keys is None:
+        numeric = [
+            key
+            for key in history_columns(rows)
+            if not key.startswith("_")
+            and any(
+                isinstance(r.get(key), (int, float)) and not isinstance(r.get(key), bool)
+                for r in rows
+            )
+        ]
+        keys = numeric[:PLOT_METRICS]
+    written = plot_metrics(rows, keys, out, title=path)
+    click.echo(f"plot of {', '.join(keys)} ({len(rows)} rows) written to {written}", err=True)
 
 
 def _write(
