@@ -224,3 +224,29 @@ def test_an_export_killed_halfway_resumes(server: ServerHandle, tmp_path: Path) 
     assert runs.height == RUNS
     leftovers = [p.name for p in out.rglob(".*")]
     assert leftovers == []
+
+
+async def test_metadata_comes_along_and_survives_a_resume(
+    server: ServerHandle, tmp_path: Path
+) -> None:
+    document = {"host": "gpu-7", "python": "3.11.7", "gpu_count": 8}
+    run = server.store.runs.find("demo", "exp", "r02")
+    assert run is not None
+    server.store.run_files.put(run.pk, "wandb-metadata.json", json.dumps(document).encode())
+    out = tmp_path / "export"
+
+    def fail_after_six(event: ExportProgress) -> None:
+        if event.phase == "history" and event.runs_done == 6:
+            server.faults.add(Fault.status(400), operation="GetRunHistory", times=1)
+
+    async with _api(server) as api:
+        with pytest.raises(BadRequestError):
+            await export_project(
+                api, PROJECT, out, concurrency=1, metadata=True, on_progress=fail_after_six
+            )
+        result = await export_project(api, PROJECT, out, concurrency=1, metadata=True)
+    assert result.skipped == 6
+    _, runs = _read_back(out)
+    by_run = dict(zip(runs["run_id"].to_list(), runs["metadata"].to_list(), strict=True))
+    assert json.loads(by_run["r02"]) == document  # r02 was exported before the failure
+    assert by_run["r07"] is None

@@ -68,6 +68,12 @@ are skipped, and no half-written .parquet file is ever left.
     show_default=True,
     help="History steps per request.",
 )
+@click.option(
+    "--metadata",
+    is_flag=True,
+    help="Also read each run's wandb-metadata.json (host, Python, GPU; one more request per "
+    "run) into the runs table's metadata column.",
+)
 @connection_options
 @handle_errors
 def export(
@@ -78,13 +84,14 @@ def export(
     keys: str | None,
     concurrency: int,
     page_size: int,
+    metadata: bool,
 ) -> None:
     """Export the runs of ENTITY/PROJECT and their full histories to Parquet in --out."""
     filters = parse_filter_terms(filter_json, terms)
     metrics = parse_keys(keys)
     state = session(click.get_current_context())
     result = asyncio.run(
-        _export(state.async_api(), path, out, filters, metrics, concurrency, page_size)
+        _export(state.async_api(), path, out, filters, metrics, concurrency, page_size, metadata)
     )
     click.echo(str(result.out))
     click.echo(
@@ -103,6 +110,7 @@ async def _export(
     keys: list[str] | None,
     concurrency: int,
     page_size: int,
+    metadata: bool,
 ) -> ExportResult:
     from rich.progress import (
         BarColumn,
@@ -115,6 +123,7 @@ async def _export(
 
     from wandbkit.export import export_project
 
+    console = err_console()
     progress = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -122,8 +131,9 @@ async def _export(
         TextColumn("runs · {task.fields[rows]:,} rows"),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
-        console=err_console(),
+        console=console,
         transient=True,
+        disable=not console.is_terminal,  # no bar (nor a stray blank line) in logs and pipes
     )
     task = progress.add_task("listing runs", total=None, rows=0)
 
@@ -149,6 +159,7 @@ async def _export(
                 concurrency=concurrency,
                 page_size=page_size,
                 on_progress=update,
+                metadata=metadata,
             )
 
 

@@ -122,14 +122,16 @@ def download(run_file: str, root: Path, pattern: str | None, replace: bool) -> N
     chosen = [found.file(name)] if name is not None else list(found.files(pattern=pattern))
     total = sum(f.size for f in chosen)
     kept, written = 0, []
+    console = err_console()
     progress = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         DownloadColumn(),
         TransferSpeedColumn(),
         TimeRemainingColumn(),
-        console=err_console(),
+        console=console,
         transient=True,
+        disable=not console.is_terminal,  # no bar (nor a stray blank line) in logs and pipes
     )
     with progress:
         task = progress.add_task("downloading", total=total)

@@ -24,8 +24,9 @@ Layout of ``OUT/``::
 ``runs/``: ``run_id``, ``name``, ``state``, ``created_at``/``heartbeat_at`` (UTC timestamps),
 ``user``, ``tags`` (list of strings), ``group``, ``job_type``, ``sweep``, ``notes``,
 ``commit``, ``url``, ``history_line_count``, ``last_step``, ``config``/``summary``/
-``system_metrics`` as JSON text; then every scalar config and summary value in a column of its
-own, named ``config.<key>`` / ``summary.<key>`` (nested keys joined with dots).
+``system_metrics`` as JSON text, ``metadata`` (with ``metadata=True`` / ``--metadata``: the
+run's ``wandb-metadata.json``, as JSON text); then every scalar config and summary value in a
+column of its own, named ``config.<key>`` / ``summary.<key>`` (nested keys joined with dots).
 
 ``history/``: ``run_id`` first, then ``_step`` (int64) and one column per metric: numbers are
 double, strings string, booleans bool, anything else (media, lists, dicts, a metric whose type
@@ -39,7 +40,7 @@ folder reads as one table with no schema merging::
     pandas:  pd.read_parquet("OUT/history")
 
 ``manifest.json``: ``format`` (``wandbkit-export/1``), ``source`` (base URL, entity,
-project, filters, keys), ``complete``, ``started_at``/``updated_at``, ``history_columns``
+project, filters, keys, metadata), ``complete``, ``started_at``/``updated_at``, ``history_columns``
 (name -> type), ``runs_table`` (file, rows) and ``runs``: per run id its ``file``, ``rows``,
 ``last_step``, ``bytes`` and ``exported_at``.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
@@ -48,6 +49,7 @@ RUNS_DIR = "runs"
 RUNS_FILE = "part-0.parquet"
 _META_RUN = b"wandbkit.run_id"
 _META_LAST = b"wandbkit.last_step"
+_META_DOC = b"wandbkit.metadata"
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,12 @@ def _check_positive(value: object, name: str) -> int:
 
 
 def _source(
-    base_url: str, entity: str, project: str, filters: Any, keys: Sequence[str] | None
+    base_url: str,
+    entity: str,
+    project: str,
+    filters: Any,
+    keys: Sequence[str] | None,
+    metadata: bool,
 ) -> dict[str, Any]:
     return {
         "base_url": base_url,
@@ -109,7 +116,16 @@ def _source(
         "project": project,
         "filters": filters,
         "keys": list(keys) if keys is not None else None,
+        "metadata": metadata,
     }
+
+
+def _metadata_of_file(path: Path) -> Any:
+    """The run metadata a history file carries (``--metadata``), or None."""
+    import pyarrow.parquet as pq
+
+    stored = (pq.read_schema(path).metadata or {}).get(_META_DOC)
+    return json.loads(stored) if stored else None
 
 
 def _remove_stale_temporaries(out: Path) -> None:
@@ -185,6 +201,7 @@ async def export_project(
     concurrency: int = DEFAULT_CONCURRENCY,
     page_size: int = DEFAULT_PAGE_SIZE,
     on_progress: Callable[[ExportProgress], None] | None = None,
+    metadata: bool = False,
 ) -> ExportResult:
     """Export a project's runs and full histories to a Parquet dataset in ``out``.
 
@@ -200,6 +217,8 @@ async def export_project(
         concurrency: history requests in flight at once.
         page_size: history steps per request.
         on_progress: called as the export advances.
+        metadata: also read each run's ``wandb-metadata.json`` (host, Python, GPU, command;
+            one more request per run) into the runs table's ``metadata`` column.
 
     Raises:
         UsageError: bad arguments, pyarrow missing, or ``out`` holds another export.
@@ -220,7 +239,7 @@ async def export_project(
     report(ExportProgress("listing", 0, 0, 0, 0))
     runs = [run async for run in listing]
     entity, project = str(listing.entity), listing.project
-    source = _source(api.settings.base_url, entity, project, listing.filters, keys)
+    source = _source(api.settings.base_url, entity, project, listing.filters, keys, metadata)
 
     root.mkdir(parents=True, exist_ok=True)
     manifest_path = root / MANIFEST_NAME
@@ -243,6 +262,7 @@ async def export_project(
     manifest.history_columns = columns = merged
 
     todo: deque[wandbkit.AsyncRun] = deque()
+    documents: dict[str, Any] = {}
     skipped = 0
     for run in runs:
         relative = f"{HISTORY_DIR}/{run.id}.parquet"
@@ -252,6 +272,8 @@ async def export_project(
         if entry is not None and entry.last_step == run.last_history_step:
             manifest.runs[run.id] = entry
             skipped += 1
+            if metadata:
+                documents[run.id] = _metadata_of_file(root / relative)
         else:
             manifest.runs.pop(run.id, None)
             todo.append(run)
@@ -269,6 +291,9 @@ async def export_project(
             rows = await _history_rows(run, keys, page_size)
             relative = f"{HISTORY_DIR}/{run.id}.parquet"
             meta = {_META_RUN.decode(): run.id, _META_LAST.decode(): str(run.last_history_step)}
+            if metadata:
+                documents[run.id] = await run.get_metadata()
+                meta[_META_DOC.decode()] = json.dumps(documents[run.id], default=str)
             table = to_table(rows, columns, constants={"run_id": run.id}, metadata=meta)
             size = await asyncio.to_thread(write_parquet, table, root / relative)
             manifest.runs[run.id] = RunEntry(
@@ -293,7 +318,7 @@ async def export_project(
         await asyncio.gather(*tasks, return_exceptions=True)
         manifest.save(manifest_path)
 
-    table = runs_table(runs)
+    table = runs_table(runs, documents if metadata else None)
     write_parquet(table, root / RUNS_DIR / RUNS_FILE)
     manifest.runs_table = {"file": f"{RUNS_DIR}/{RUNS_FILE}", "rows": table.num_rows}
     # Runs no longer selected (deleted, or filtered out since) leave the export.

@@ -74,11 +74,24 @@ def _row(run: wandbkit.AsyncRun) -> dict[str, Any]:
     }
 
 
-def runs_table(runs: Sequence[wandbkit.AsyncRun]) -> pa.Table:
-    """One row per run (runs listed with their heavy fields)."""
+def runs_table(
+    runs: Sequence[wandbkit.AsyncRun], metadata: Mapping[str, Any] | None = None
+) -> pa.Table:
+    """One row per run (runs listed with their heavy fields).
+
+    Args:
+        runs: the runs.
+        metadata: run id -> its ``wandb-metadata.json`` document, for a ``metadata`` column
+            (JSON text) after the fields; ``None``: no such column.
+    """
     rows = [_row(run) for run in runs]
+    fields = dict(FIELD_COLUMNS)
+    if metadata is not None:
+        fields["metadata"] = "json"
+        for row in rows:
+            row["metadata"] = metadata.get(row["run_id"])
     flat = column_types_from_values(
-        {k: v for k, v in row.items() if k not in FIELD_COLUMNS} for row in rows
+        {k: v for k, v in row.items() if k not in fields} for row in rows
     )
-    types = {**FIELD_COLUMNS, **dict(sorted(flat.items()))}
+    types = {**fields, **dict(sorted(flat.items()))}
     return to_table(rows, types)
