@@ -4,16 +4,17 @@ One local server (a separate process, SQLite file) seeded with ``wandbkit server
 --bench-runs`` (default 2,000 runs x 1,000 steps x 5 metrics); both sides export the same
 project in one run, one after the other, each in a fresh interpreter:
 
-  wandbkit   ``wandbkit.export.export_project`` (AsyncApi, 8 history requests in flight):
-             runs table + one Parquet file per run
+  wandbkit   ``wandbkit.export.export_project`` (AsyncApi, at most 8 history requests in
+             flight, 10 runs' histories per request): runs table + one Parquet file per run
   official   the documented recipe with wandb 0.31.0: for each run of ``api.runs(path)``,
              ``pd.DataFrame(run.scan_history())`` then ``df.to_parquet(...)``; and the runs
              table (name, config, summary) as a DataFrame written to Parquet
 
     python benchmarks/bench_export.py [--runs 2000] [--steps 1000] [--metrics 5]
 
-Times start once the client exists and has reached the server (import and construction are
-``bench_import.py``'s job). Both sides' outputs are read back and their row counts compared.
+Times start once the client exists and has reached the server, with each side's libraries
+imported (pandas; wandbkit also pyarrow) — import and construction are ``bench_import.py``'s
+job. Both sides' outputs are read back and their row counts compared.
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ WANDBKIT_CLI = str(Path(sys.executable).parent / "wandbkit")
 
 def child_kit(path: str, out: str) -> dict[str, Any]:
     import asyncio
+
+    import pandas  # noqa: F401  (pyarrow loads it on its first array; the official side imports it too)
+    import pyarrow.parquet  # noqa: F401
 
     import wandbkit
     from wandbkit.export import export_project

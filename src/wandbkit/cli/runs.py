@@ -316,13 +316,22 @@ def _print_run(
         table.add_column("last", justify="right")
         table.add_column("min", justify="right")
         table.add_column("max", justify="right")
-        table.add_column(f"history ({len(history)} samples)")
+        table.add_column(f"history ({len(history)} samples)", no_wrap=True)
         for key, value in sorted(metrics.items()):
             series = [row[key] for row in history if _is_number(row.get(key))]
             low = cell(min(series)) if series else ""
             high = cell(max(series)) if series else ""
-            table.add_row(key, cell(value), low, high, sparkline(series))
+            table.add_row(key, _short(cell(value)), low, high, sparkline(series, SPARK_WIDTH))
         console.print(table)
+
+
+#: Characters of a sparkline in ``wandbkit run``, and of a summary value before it is cut.
+SPARK_WIDTH = 24
+VALUE_WIDTH = 28
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= VALUE_WIDTH else text[: VALUE_WIDTH - 1] + "…"
 
 
 def _is_number(value: Any) -> bool:

@@ -6,7 +6,7 @@ import asyncio
 import json
 import time
 from collections import deque
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,6 +41,14 @@ DEFAULT_CONCURRENCY = 8
 DEFAULT_PAGE_SIZE = 10_000
 #: Runs per listing request (each comes with its config, summary and history keys).
 LIST_PAGE_SIZE = 100
+#: Runs per batched history request (``Runs.histories`` sends this many per request).
+BATCH_RUNS = 10
+#: Runs of at most this many rows are fetched in batched requests; longer ones are scanned.
+BATCH_MAX_STEPS = 2_000
+#: Rows one chunk of batched requests may hold in memory at most.
+CHUNK_MAX_ROWS = 100_000
+#: Chunks of batched requests in flight at once (each with up to concurrency / 2 requests).
+CHUNK_WORKERS = 2
 #: Seconds between checkpoints of the manifest while histories are written.
 CHECKPOINT_SECONDS = 2.0
 
@@ -179,6 +187,72 @@ def write_history_parquet(
     return write_parquet(to_table(rows, columns, constants=constants), Path(out))
 
 
+def _chunks(
+    todo: deque[wandbkit.AsyncRun], keys: Sequence[str] | None, concurrency: int
+) -> deque[list[wandbkit.AsyncRun]]:
+    """Take the runs whose whole history batched requests can bring out of ``todo``, in
+    chunks of ``BATCH_RUNS`` runs per request x the concurrency shared by the chunks in
+    flight (so that no more than ``concurrency`` requests are).
+
+    With ``keys`` every run is scanned (the batched request has no key selection).
+    """
+    chunks: deque[list[wandbkit.AsyncRun]] = deque()
+    if keys is not None:
+        return chunks
+    per_chunk = BATCH_RUNS * max(1, concurrency // _chunk_workers(concurrency))
+    rest: deque[wandbkit.AsyncRun] = deque()
+    current: list[wandbkit.AsyncRun] = []
+    steps = 0
+    for run in todo:
+        count = run.history_line_count
+        if not 0 < count <= BATCH_MAX_STEPS:
+            rest.append(run)  # no history (nothing to fetch), or too long for one answer
+            continue
+        if current and (len(current) >= per_chunk or steps + count > CHUNK_MAX_ROWS):
+            chunks.append(current)
+            current, steps = [], 0
+        current.append(run)
+        steps += count
+    if current:
+        chunks.append(current)
+    todo.clear()
+    todo.extend(rest)
+    return chunks
+
+
+def _chunk_workers(concurrency: int) -> int:
+    return min(CHUNK_WORKERS, concurrency)
+
+
+async def _batched_histories(
+    api: wandbkit.AsyncApi, path: str, chunk: Sequence[wandbkit.AsyncRun]
+) -> dict[str, list[dict[str, Any]]]:
+    """The histories of ``chunk``'s runs, ``BATCH_RUNS`` per request (``Runs.histories``
+    asking for more samples than any of them has rows), by run id."""
+    listing = api.runs(path, {"name": {"$in": [run.id for run in chunk]}})
+    rows = await listing.histories(samples=BATCH_MAX_STEPS)
+    assert isinstance(rows, list)  # format="default"
+    by_run: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_run.setdefault(row.pop("run_id"), []).append(row)
+    return by_run
+
+
+async def _all_of(workers: list[Coroutine[Any, Any, None]]) -> None:
+    """Run ``workers`` together; the first failure cancels the others and is raised."""
+    tasks = [asyncio.ensure_future(worker) for worker in workers]
+    if not tasks:
+        return
+    try:
+        finished, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+        for task in finished:
+            task.result()
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
 async def _history_rows(
     run: wandbkit.AsyncRun, keys: Sequence[str] | None, page_size: int
 ) -> list[dict[str, Any]]:
@@ -285,37 +359,45 @@ async def export_project(
 
     progress("history")
 
-    async def worker() -> None:
+    async def finish(run: wandbkit.AsyncRun, rows: list[dict[str, Any]]) -> None:
+        relative = f"{HISTORY_DIR}/{run.id}.parquet"
+        meta = {_META_RUN.decode(): run.id, _META_LAST.decode(): str(run.last_history_step)}
+        if metadata:
+            documents[run.id] = await run.get_metadata()
+            meta[_META_DOC.decode()] = json.dumps(documents[run.id], default=str)
+        table = to_table(rows, columns, constants={"run_id": run.id}, metadata=meta)
+        size = await asyncio.to_thread(write_parquet, table, root / relative)
+        manifest.runs[run.id] = RunEntry(relative, len(rows), run.last_history_step, size, now())
+        state.done += 1
+        state.rows += len(rows)
+        progress("history")
+        if time.monotonic() - state.checkpoint > CHECKPOINT_SECONDS:
+            state.checkpoint = time.monotonic()
+            manifest.save(manifest_path)
+
+    async def scan_worker() -> None:
         while todo:
             run = todo.popleft()
-            rows = await _history_rows(run, keys, page_size)
-            relative = f"{HISTORY_DIR}/{run.id}.parquet"
-            meta = {_META_RUN.decode(): run.id, _META_LAST.decode(): str(run.last_history_step)}
-            if metadata:
-                documents[run.id] = await run.get_metadata()
-                meta[_META_DOC.decode()] = json.dumps(documents[run.id], default=str)
-            table = to_table(rows, columns, constants={"run_id": run.id}, metadata=meta)
-            size = await asyncio.to_thread(write_parquet, table, root / relative)
-            manifest.runs[run.id] = RunEntry(
-                relative, len(rows), run.last_history_step, size, now()
-            )
-            state.done += 1
-            state.rows += len(rows)
-            progress("history")
-            if time.monotonic() - state.checkpoint > CHECKPOINT_SECONDS:
-                state.checkpoint = time.monotonic()
-                manifest.save(manifest_path)
+            await finish(run, await _history_rows(run, keys, page_size))
 
-    tasks = [asyncio.ensure_future(worker()) for _ in range(min(concurrency, len(todo)))]
+    chunks = _chunks(todo, keys, concurrency)
+
+    async def chunk_worker() -> None:
+        while chunks:
+            chunk = chunks.popleft()
+            by_run = await _batched_histories(api, f"{entity}/{project}", chunk)
+            for run in chunk:
+                rows = by_run.get(run.id, [])
+                if len(rows) == run.history_line_count:
+                    await finish(run, rows)
+                else:  # not every row came: scan this run page by page instead
+                    todo.append(run)
+
     try:
-        if tasks:
-            finished, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
-            for task in finished:
-                task.result()  # the first failure, if any
+        workers = min(_chunk_workers(concurrency), len(chunks))
+        await _all_of([chunk_worker() for _ in range(workers)])
+        await _all_of([scan_worker() for _ in range(min(concurrency, len(todo)))])
     finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
         manifest.save(manifest_path)
 
     table = runs_table(runs, documents if metadata else None)
