@@ -41,7 +41,8 @@ WANDBKIT_CLI = str(Path(sys.executable).parent / "wandbkit")
 def child_kit(path: str, out: str) -> dict[str, Any]:
     import asyncio
 
-    import pandas  # noqa: F401  (pyarrow loads it on its first array; the official side imports it too)
+    # pyarrow loads pandas on its first array; the official side imports pandas too.
+    import pandas  # noqa: F401
     import pyarrow.parquet  # noqa: F401
 
     import wandbkit
