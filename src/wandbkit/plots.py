@@ -29,6 +29,16 @@ __all__ = ["plot_histories", "plot_metrics"]
 _MISSING = "PNG plots need matplotlib: pip install 'wandbkit[plots]'"
 
 
+def _umask() -> int:
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return umask
+
+
+#: What open() would give a new file (0644 under the usual umask), read once at import.
+_FILE_MODE = 0o666 & ~_umask()
+
+
 def _pyplot() -> Any:
     try:
         import matplotlib
@@ -62,6 +72,7 @@ def _save(figure: Any, out: str | os.PathLike[str]) -> Path:
         raise UsageError(f"the plot file must end in .png, got {str(target)!r}")
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(prefix=f".{target.name}.tmp-", suffix=".png", dir=target.parent)
+    os.fchmod(handle, _FILE_MODE)  # mkstemp's 0600 would survive the rename
     os.close(handle)
     try:
         figure.savefig(temp, dpi=110, format="png")

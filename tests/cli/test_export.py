@@ -116,6 +116,10 @@ async def test_the_export_reads_back_in_polars_with_the_servers_row_counts(
     assert {name: e.rows for name, e in manifest.runs.items()} == expected
     assert manifest.runs_table == {"file": "runs/part-0.parquet", "rows": RUNS}
     assert events[-1].phase == "done" and events[-1].runs_done == RUNS
+    umask = os.umask(0o022)
+    os.umask(umask)
+    for written in (out / "manifest.json", out / "runs" / "part-0.parquet"):
+        assert written.stat().st_mode & 0o777 == 0o666 & ~umask  # as open() makes files
 
 
 async def test_an_export_that_fails_halfway_resumes_and_skips_the_finished_runs(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from pathlib import Path
 
 import polars as pl
@@ -155,3 +156,6 @@ def test_plot_histories_draws_one_line_per_run(tmp_path: Path) -> None:
     rows = {"a": [{"_step": i, "loss": 1 / (i + 1)} for i in range(50)], "b": [{"acc": 1}]}
     out = plot_histories(rows, "loss", tmp_path / "runs.png", title="loss")
     assert out.read_bytes()[:4] == b"\x89PNG"
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask  # as open() makes files

@@ -17,6 +17,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from wandbkit.export._manifest import FILE_MODE
+
 if TYPE_CHECKING:
     import pyarrow as pa
 
@@ -214,6 +216,7 @@ def write_parquet(table: pa.Table, target: Path) -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.tmp-", dir=target.parent)
     try:
+        os.fchmod(handle, FILE_MODE)
         with os.fdopen(handle, "wb") as sink:
             pq.write_table(table, sink, compression=COMPRESSION)
             sink.flush()

@@ -20,16 +20,36 @@ from typing import Any
 
 from wandbkit.errors import UsageError
 
-__all__ = ["FORMAT", "MANIFEST_NAME", "Manifest", "RunEntry", "write_text_atomically"]
+__all__ = [
+    "FILE_MODE",
+    "FORMAT",
+    "MANIFEST_NAME",
+    "Manifest",
+    "RunEntry",
+    "write_text_atomically",
+]
 
 FORMAT = "wandbkit-export/1"
 MANIFEST_NAME = "manifest.json"
+
+
+def _file_mode() -> int:
+    # What open() would give a new file: mkstemp makes it 0600, a rename keeps that.
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+#: The permissions of the files an export writes (0644 under the usual umask), read once at
+#: import: os.umask is process-wide and the writers run in threads.
+FILE_MODE = _file_mode()
 
 
 def write_text_atomically(target: Path, text: str) -> None:
     """Write ``text`` to ``target`` through a temporary file and a rename."""
     handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.tmp-", dir=target.parent)
     try:
+        os.fchmod(handle, FILE_MODE)
         with os.fdopen(handle, "w", encoding="utf-8") as sink:
             sink.write(text)
             sink.flush()
