@@ -11,7 +11,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,server]'
+	$(PY) -m pip install --quiet -e '.[dev,server,parquet,plots]'
 	touch $(STAMP)
 
 # schema/ + queries/ + codegen.toml -> src/wandbkit/_generated/ ; then the sync twins.
@@ -51,6 +51,7 @@ bench: install
 	$(PY) benchmarks/bench_load.py
 	$(PY) benchmarks/bench_artifacts.py
 	$(PY) benchmarks/bench_ingest.py
+	$(PY) benchmarks/bench_export.py
 
 server: install
 	$(VENV)/bin/wandbkit server --host 127.0.0.1 --port 8080 --db .wandbkit-server.db

@@ -243,6 +243,49 @@ def show_runs() -> None:
             print(f"  {label:<36} -> UsageError: {exc}")
 
 
+def show_cli_and_plots() -> None:
+    """The command line (runs, export) and PNG plots of the best runs' loss curves."""
+    import wandbkit
+
+    api = wandbkit.Api()
+    path = f"{api.default_entity}/cifar10-augment"
+    env = {**os.environ, "COLUMNS": "110"}
+
+    def wandbkit_cli(*args: str) -> None:
+        print(f"$ wandbkit {' '.join(args)}")
+        subprocess.run([*WANDBKIT, *args], check=True, env=env)
+
+    _title("The command line: the same library, from a shell")
+    wandbkit_cli(
+        "runs", path, "-f", "state=finished", "--order", "-summary.val_acc", "--limit", "5",
+        "--columns", "id,name,config.lr,config.optimizer,summary.val_acc",
+    )  # fmt: skip
+    export_dir = DEMO_DIR / "export"
+    wandbkit_cli("export", path, "--out", str(export_dir.relative_to(ROOT)))
+    files = sorted((export_dir / "history").glob("*.parquet"))
+    print(f"  {len(files)} history files + runs/part-0.parquet + manifest.json in {export_dir}")
+
+    _title("Plots of the best runs' loss curves (matplotlib, the 'plots' extra)")
+    try:
+        from wandbkit.plots import plot_histories
+    except ImportError:  # pragma: no cover - the module itself needs nothing
+        return
+    best = list(api.runs(path, {"state": "finished"}, "-summary_metrics.val_acc", per_page=5))[:5]
+    histories = {f"{run.name} ({run.id})": list(run.scan_history(keys=["loss"])) for run in best}
+    try:
+        chart = plot_histories(
+            histories, "loss", DEMO_DIR / "plots" / "best-runs-loss.png",
+            title=f"loss of the {len(best)} best runs of {path} (by val_acc)",
+        )  # fmt: skip
+    except wandbkit.UsageError as exc:
+        print(f"  skipped: {exc}")
+        return
+    print(f"  wrote {chart}")
+    one = DEMO_DIR / "plots" / f"{best[0].id}.png"
+    wandbkit_cli("history", f"{path}/{best[0].id}", "--plot", str(one.relative_to(ROOT)))
+    print(f"  open {chart} and {one}")
+
+
 async def show_async() -> None:
     """The same surface for asyncio: concurrent pages, awaitable properties."""
     import wandbkit
@@ -317,6 +360,7 @@ def main() -> int:
             os.environ.pop(key, None)
         show_sync()
         show_runs()
+        show_cli_and_plots()
         asyncio.run(show_async())
         asyncio.run(show_hardening())
     print("\nDone. The server has stopped; its data is in .demo/server.db.")

@@ -79,6 +79,16 @@ def test_a_new_import_cycle_breaks_the_acyclic_contract(copy_of_project: Path) -
     assert "No import cycles between sibling modules BROKEN" in result.stdout
 
 
+def test_a_library_module_importing_the_command_line_breaks_a_contract(
+    copy_of_project: Path,
+) -> None:
+    bad = copy_of_project / "src" / "wandbkit" / "_async" / "uses_cli.py"
+    bad.write_text("def _late() -> None:\n    from wandbkit.cli import main  # noqa: F401\n")
+    result = lint_imports(copy_of_project)
+    assert result.returncode == 1
+    assert "Nothing imports the command line BROKEN" in result.stdout
+
+
 def test_the_real_tree_has_no_module_over_its_size_limit() -> None:
     assert check_sizes.breaches(ROOT / "src" / "wandbkit") == []
 
