@@ -38,13 +38,11 @@ class LazyExports:
     ) -> None:
         self.package = package
         self.namespace = namespace
-        self.public = public
         self.extra = extra
-
-    @property
-    def lazy(self) -> dict[str, str]:
-        """Public name -> the module it is loaded from on first use."""
-        return {name: module for module, names in self.public.items() for name in names}
+        #: Public name -> the module it is loaded from on first use.
+        self.lazy: dict[str, str] = {
+            name: module for module, names in public.items() for name in names
+        }
 
     @property
     def all(self) -> list[str]:

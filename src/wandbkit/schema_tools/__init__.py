@@ -43,7 +43,6 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     "wandbkit.schema_tools.pull": ("pull_schema", "sdl_from_introspection", "stable_sdl"),
 }
 _EXPORTS = LazyExports(__name__, globals(), _PUBLIC)
-_LAZY: dict[str, str] = _EXPORTS.lazy
 __all__ = _EXPORTS.all
 __getattr__ = _EXPORTS.getattr
 __dir__ = _EXPORTS.dir

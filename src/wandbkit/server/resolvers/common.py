@@ -86,9 +86,6 @@ class Memo(Generic[K, V]):
             self._values[key] = self._load(key)
         return self._values[key]
 
-    def __contains__(self, key: object) -> bool:
-        return key in self._values
-
     def remember(self, key: K, value: V) -> V:
         """Record ``value`` as the answer for ``key`` (a row just read or written)."""
         self._values[key] = value
