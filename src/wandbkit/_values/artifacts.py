@@ -18,7 +18,6 @@ Nothing here does I/O: the domain code fetches the JSON and hands it to
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from wandbkit._core.errors import APIError, UsageError
+from wandbkit._lang.artifact_digest import artifact_digest
 
 __all__ = [
     "MANIFEST_VERSION",
@@ -41,7 +41,6 @@ __all__ = [
 
 MANIFEST_VERSION = 1
 STORAGE_POLICY = "wandb-storage-policy-v1"
-_DIGEST_HEADER = "wandb-artifact-manifest-v1\n"
 _KNOWN_KEYS = frozenset({"digest", "size", "ref", "birthArtifactID", "local_path"})
 #: W&B's rule for tags: words of letters, digits, '-' and '_' separated by spaces.
 _TAG = re.compile(r"[-\w]+( +[-\w]+)*")
@@ -208,10 +207,7 @@ class ArtifactManifest:
 
     def digest(self) -> str:
         """The artifact digest: hex md5 over every ``path:digest`` line in path order."""
-        md5 = hashlib.md5(_DIGEST_HEADER.encode(), usedforsecurity=False)
-        for path in sorted(self.entries):
-            md5.update(f"{path}:{self.entries[path].digest}\n".encode())
-        return md5.hexdigest()
+        return artifact_digest((path, entry.digest) for path, entry in self.entries.items())
 
     def size(self) -> int:
         """The total size in bytes of every entry that says its size."""

@@ -17,9 +17,9 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from wandbkit._lang.artifact_digest import artifact_digest
 from wandbkit.server.seed import ArtifactSeed, seed_basic_artifacts
 from wandbkit.server.store import Store
-from wandbkit.server.store.artifact_manifests import artifact_digest
 from wandbkit.server.testing import asgi_transport, basic_auth_header, make_seeded_app
 
 from ..conftest import BASE_URL, data_of, official_document, sdk_document

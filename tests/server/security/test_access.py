@@ -16,10 +16,10 @@ import httpx
 import pytest
 from graphql import GraphQLObjectType
 
+from wandbkit._lang.artifact_digest import artifact_digest
 from wandbkit.server.schema import build_executable_schema
 from wandbkit.server.store import NewArtifact, NewEntry, Store
 from wandbkit.server.store.artifact_collections import PORTFOLIO
-from wandbkit.server.store.artifact_manifests import artifact_digest
 from wandbkit.server.testing import add_run, asgi_transport, basic_auth_header
 
 from ..conftest import BASE_URL, ServerApp

@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from wandbkit._lang.artifact_digest import artifact_digest
 from wandbkit.server.run_filters import FilterError
 from wandbkit.server.seed import seed_artifacts_benchmark, seed_basic, seed_basic_artifacts
 from wandbkit.server.store import (
@@ -21,7 +22,7 @@ from wandbkit.server.store import (
     UnknownRowError,
 )
 from wandbkit.server.store.artifact_collections import PORTFOLIO
-from wandbkit.server.store.artifact_manifests import artifact_digest, parse_manifest
+from wandbkit.server.store.artifact_manifests import parse_manifest
 
 
 @pytest.fixture

@@ -22,10 +22,10 @@ import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from wandbkit._lang.artifact_digest import artifact_digest
 from wandbkit.server.seed.catalog import DemoContext, SeedResult
 from wandbkit.server.store import NewArtifact, NewEntry, ProjectRow, RunRow, Store
 from wandbkit.server.store.artifact_collections import PORTFOLIO
-from wandbkit.server.store.artifact_manifests import artifact_digest
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from wandbkit._lang.artifact_digest import artifact_digest
 from wandbkit.server.seed.catalog import DemoContext, SeedResult
 from wandbkit.server.store import NewArtifact, NewEntry, ProjectRow, Store, StoreError, UserRow
 from wandbkit.server.store.artifact_collections import PORTFOLIO
-from wandbkit.server.store.artifact_manifests import artifact_digest
 
 __all__ = [
     "DEMO_REGISTRIES",

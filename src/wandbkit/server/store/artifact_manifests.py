@@ -51,7 +51,6 @@ CREATE TABLE IF NOT EXISTS artifact_manifest_entries (
 """
 
 #: The first line of the text whose md5 is an artifact's digest (W&B's ``manifest_v1``).
-DIGEST_PREAMBLE = "wandb-artifact-manifest-v1\n"
 STORAGE_POLICY = "wandb-storage-policy-v1"
 #: The manifest version the server writes and accepts.
 MANIFEST_VERSION = 1
@@ -124,15 +123,6 @@ def check_md5(md5_b64: str, what: str = "md5") -> str:
     except (ValueError, AttributeError):
         raise InvalidNameError(f"{what} {md5_b64!r} is not a base64 md5") from None
     return md5_b64
-
-
-def artifact_digest(entries: Iterable[tuple[str, str]]) -> str:
-    """An artifact's digest from its ``(path, digest)`` entries: the hex md5 of
-    :data:`DIGEST_PREAMBLE` and ``path:digest`` lines in path order (W&B's rule)."""
-    md5 = hashlib.md5(DIGEST_PREAMBLE.encode(), usedforsecurity=False)
-    for path, digest in sorted(entries):
-        md5.update(f"{path}:{digest}\n".encode())
-    return md5.hexdigest()
 
 
 def manifest_document(

@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from wandbkit._lang.artifact_digest import artifact_digest
 from wandbkit.server.store._db import Database, lastrowid
 from wandbkit.server.store.artifact_collections import (
     SEQUENCE,
@@ -28,7 +29,7 @@ from wandbkit.server.store.artifact_collections import (
     check_artifact_name,
     check_tag_name,
 )
-from wandbkit.server.store.artifact_manifests import ArtifactManifests, NewEntry, artifact_digest
+from wandbkit.server.store.artifact_manifests import ArtifactManifests, NewEntry
 from wandbkit.server.store.artifact_memberships import ArtifactMemberships, check_alias
 from wandbkit.server.store.errors import RefusedError, StoreError, UnknownRowError
 from wandbkit.server.store.text import json_object_text
