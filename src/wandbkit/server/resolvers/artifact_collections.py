@@ -103,15 +103,16 @@ def collections_connection(
     info: GraphQLResolveInfo,
     *,
     type_pk: int | None,
-    after: str | None,
-    first: int | None,
-    last: int | None,
-    before: str | None,
-    order: str | None,
-    filters: Any,
-    collection_types: list[str] | None,
+    after: str | None = None,
+    first: int | None = None,
+    last: int | None = None,
+    before: str | None = None,
+    order: str | None = None,
+    filters: Any = None,
+    collection_types: list[str] | None = None,
 ) -> dict[str, Any]:
-    """A page of a project's live collections (of one type if ``type_pk``)."""
+    """A page of a project's live collections (of one type if ``type_pk``), for
+    ``Project.artifactCollections`` and ``ArtifactType.artifactCollections``."""
     ctx = context(info)
     limit = limit_of(first, last, before)
     keys = keyset_after(after, 2)
@@ -140,30 +141,11 @@ def collections_connection(
 
 
 def resolve_project_artifact_collections(
-    project: ProjectRow,
-    info: GraphQLResolveInfo,
-    *,
-    after: str | None = None,
-    first: int | None = None,
-    last: int | None = None,
-    before: str | None = None,
-    order: str | None = None,
-    filters: Any = None,
-    collection_types: list[str] | None = None,
+    project: ProjectRow, info: GraphQLResolveInfo, **arguments: Any
 ) -> dict[str, Any]:
-    """Every live collection of the project (all types), filtered and ordered."""
-    return collections_connection(
-        project.pk,
-        info,
-        type_pk=None,
-        after=after,
-        first=first,
-        last=last,
-        before=before,
-        order=order,
-        filters=filters,
-        collection_types=collection_types,
-    )
+    """Every live collection of the project (all types), filtered and ordered (the
+    connection's arguments as :func:`collections_connection` takes them)."""
+    return collections_connection(project.pk, info, type_pk=None, **arguments)
 
 
 # -- ArtifactType -----------------------------------------------------------------------------
@@ -182,30 +164,10 @@ def resolve_type_collection(
 
 
 def resolve_type_collections(
-    row: ArtifactTypeRow,
-    info: GraphQLResolveInfo,
-    *,
-    after: str | None = None,
-    first: int | None = None,
-    last: int | None = None,
-    before: str | None = None,
-    order: str | None = None,
-    filters: Any = None,
-    collection_types: list[str] | None = None,
+    row: ArtifactTypeRow, info: GraphQLResolveInfo, **arguments: Any
 ) -> dict[str, Any]:
     """The type's live collections, filtered and ordered."""
-    return collections_connection(
-        row.project_pk,
-        info,
-        type_pk=row.pk,
-        after=after,
-        first=first,
-        last=last,
-        before=before,
-        order=order,
-        filters=filters,
-        collection_types=collection_types,
-    )
+    return collections_connection(row.project_pk, info, type_pk=row.pk, **arguments)
 
 
 # -- ArtifactSequence / ArtifactPortfolio ---------------------------------------------------------
