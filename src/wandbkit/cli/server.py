@@ -19,6 +19,7 @@ the command line works without the ``server`` extra.
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 
@@ -227,34 +228,10 @@ Examples:
     show_default=True,
     help="The benchmark project, in the user's entity.",
 )
-def seed(
-    db: str,
-    base_url: str,
-    demo: bool,
-    api_key: str | None,
-    username: str,
-    team: str,
-    organization: str,
-    bench_runs: int,
-    bench_steps: int,
-    bench_metrics: int,
-    bench_project: str,
-) -> int:
+def seed(**options: Any) -> int:
     """Create a user, team and API key; print WANDB_API_KEY and WANDB_BASE_URL.
 
     Seeds a server database (reusing what exists) and prints two lines for the client's
     environment: WANDB_API_KEY=... and WANDB_BASE_URL=...; everything else goes to stderr.
     """
-    return seed_server(
-        db=db,
-        base_url=base_url,
-        demo=demo,
-        api_key=api_key,
-        username=username,
-        team=team,
-        organization=organization,
-        bench_runs=bench_runs,
-        bench_steps=bench_steps,
-        bench_metrics=bench_metrics,
-        bench_project=bench_project,
-    )
+    return seed_server(**options)
