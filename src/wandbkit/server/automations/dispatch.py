@@ -235,11 +235,30 @@ class Dispatcher:
             artifact = self.store.artifacts.get_by_pk(event.artifact_pk)
             if artifact is None or artifact.state != "COMMITTED":
                 return
-            for membership in self.store.artifact_memberships.of_artifact(event.artifact_pk):
-                for tag in event.tags:
-                    yield from self._artifact_occasion(
-                        kind, membership.collection_pk, event.artifact_pk, tag=[tag]
+            memberships = self.store.artifact_memberships.of_artifact(event.artifact_pk)
+            for tag in event.tags:
+                # One event per tag, looked for in every collection the version is in (its
+                # variables are those of its sequence).
+                occasions = [
+                    occasion
+                    for m in memberships
+                    for occasion in self._artifact_occasion(
+                        kind, m.collection_pk, m.artifact_pk, tag=[tag]
                     )
+                ]
+                if occasions:
+                    first = next(
+                        (
+                            o
+                            for o in occasions
+                            if o.scopes[0] == ("ARTIFACT_COLLECTION", artifact.sequence_pk)
+                        ),
+                        occasions[0],
+                    )
+                    first.scopes = list(
+                        dict.fromkeys(scope for o in occasions for scope in o.scopes)
+                    )
+                    yield first
         elif isinstance(event, CollectionTagsChanged):
             kind = "ADD_COLLECTION_TAG" if event.added else "REMOVE_COLLECTION_TAG"
             collection = self.store.artifact_collections.get_by_pk(event.collection_pk)
