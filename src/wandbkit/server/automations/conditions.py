@@ -25,15 +25,16 @@ Two kinds, as the official client (wandb 0.31.0, ``wandb.automations``) writes t
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-import re2
+import re2  # type: ignore[import-untyped]
 
 from wandbkit.server.run_filters import FilterError, check_regex, compile_run_filters
 
@@ -386,20 +387,35 @@ def matches_mutation_filter(node: Mapping[str, Any], values: Mapping[str, Sequen
     return True
 
 
+class _Pattern(Protocol):
+    """What a compiled RE2 pattern offers here (``google-re2`` ships no type information)."""
+
+    def search(self, text: str) -> object | None: ...
+
+
+@functools.lru_cache(maxsize=256)
+def _pattern(pattern: str) -> _Pattern:
+    compiled: _Pattern = re2.compile(pattern)
+    return compiled
+
+
 def _holds(values: Sequence[str], condition: Any) -> bool:
     if not isinstance(condition, dict):
         return condition in values
-    for op, operand in condition.items():
-        result = {
-            "$eq": lambda: operand in values,
-            "$ne": lambda: operand not in values,
-            "$in": lambda: any(v in operand for v in values),
-            "$nin": lambda: not any(v in operand for v in values),
-            "$regex": lambda: any(re2.compile(operand).search(v) for v in values),
-            "$contains": lambda: any(operand in v for v in values),
-            "$exists": lambda: bool(values) == operand,
-            "$not": lambda: not _holds(values, operand),
-        }[op]()
-        if not result:
-            return False
-    return True
+    return all(_holds_one(values, op, operand) for op, operand in condition.items())
+
+
+def _holds_one(values: Sequence[str], op: str, operand: Any) -> bool:
+    if op == "$eq":
+        return operand in values
+    if op == "$ne":
+        return operand not in values
+    if op in ("$in", "$nin"):
+        return any(v in operand for v in values) == (op == "$in")
+    if op == "$regex":
+        return any(_pattern(operand).search(v) is not None for v in values)
+    if op == "$contains":
+        return any(operand in v for v in values)
+    if op == "$exists":
+        return bool(values) is bool(operand)
+    return not _holds(values, operand)  # $not

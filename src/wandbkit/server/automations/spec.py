@@ -194,8 +194,9 @@ def check_action(action_type: str, config: Mapping[str, Any] | None) -> ActionSp
         payload = spec.get("request_payload")
         if payload is not None and not isinstance(payload, dict):
             raise SpecError("genericWebhookActionInput.requestPayload must be a JSON object")
-        stored = {"request_payload": payload}
-        return ActionSpec(_dumps(stored, "requestPayload"), _id(spec), WEBHOOK)
+        return ActionSpec(
+            _dumps({"request_payload": payload}, "requestPayload"), _id(spec), WEBHOOK
+        )
     if action_type == "NOTIFICATION":
         severity = spec.get("severity") or "INFO"
         if severity not in _SEVERITIES:

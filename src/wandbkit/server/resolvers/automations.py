@@ -325,7 +325,7 @@ def resolve_update_filter_trigger(
         config = _current_config(current)
     values = {
         "name": input.get("name") or current.name,
-        "description": input["description"] if "description" in input else current.description,
+        "description": input.get("description", current.description),
         "enabled": input["enabled"] if input.get("enabled") is not None else current.enabled,
         "scope_type": scope_type,
         "scope_id": scope_id,

@@ -16,7 +16,6 @@ from wandbkit.server.resolvers.common import (
     ClientError,
     constant,
     context,
-    resolve_empty_connection,
 )
 from wandbkit.server.resolvers.projects import projects_connection
 from wandbkit.server.store import EntityRow, Membership, OrganizationRow, ProjectRow, UserRow

@@ -393,8 +393,7 @@ class Artifacts:
                 "INSERT OR IGNORE INTO artifact_tags (artifact_pk, name) VALUES (?, ?)",
                 [(pk, name) for name in checked],
             )
-            added = tuple(name for name in dict.fromkeys(checked) if name not in had)
-            if added:
+            if added := tuple(name for name in dict.fromkeys(checked) if name not in had):
                 self._db.emit(ArtifactTagsChanged(pk, added, added=True))
 
     def remove_tags(self, pk: int, names: Sequence[str]) -> None:
@@ -405,8 +404,7 @@ class Artifacts:
                 "DELETE FROM artifact_tags WHERE artifact_pk = ? AND name = ?",
                 [(pk, name) for name in names],
             )
-            removed = tuple(name for name in dict.fromkeys(names) if name in had)
-            if removed:
+            if removed := tuple(name for name in dict.fromkeys(names) if name in had):
                 self._db.emit(ArtifactTagsChanged(pk, removed, added=False))
 
     def delete(self, pk: int, *, delete_aliases: bool = False) -> ArtifactRow:

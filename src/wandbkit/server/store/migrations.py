@@ -16,8 +16,8 @@ from wandbkit.server.store.agents import AGENTS_SQL
 from wandbkit.server.store.artifact_collections import ARTIFACT_COLLECTIONS_SQL
 from wandbkit.server.store.artifact_manifests import ARTIFACT_MANIFESTS_SQL
 from wandbkit.server.store.artifact_memberships import ARTIFACT_MEMBERSHIPS_SQL
-from wandbkit.server.store.automations import AUTOMATIONS_SQL
 from wandbkit.server.store.artifacts import ARTIFACTS_SQL
+from wandbkit.server.store.automations import AUTOMATIONS_SQL
 from wandbkit.server.store.console import LOG_LINES_SQL
 from wandbkit.server.store.entities import ENTITIES_SQL, MEMBERS_SQL
 from wandbkit.server.store.file_stream import RUN_STREAMS_SQL
