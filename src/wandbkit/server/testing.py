@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import json
 import socket
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
@@ -253,3 +255,53 @@ def _wait_until_healthy(base_url: str, thread: threading.Thread) -> None:
                     f"the local server at {base_url} was not healthy after {STARTUP_TIMEOUT} s"
                 )
             time.sleep(0.02)
+
+
+@dataclass
+class Receiver:
+    """A webhook receiver (:func:`webhook_receiver`): it answers the next of ``codes`` (then
+    200) and keeps every request's JSON body and headers, in arrival order."""
+
+    url: str
+    codes: list[int] = field(default_factory=list)
+    bodies: list[Any] = field(default_factory=list)
+    headers: list[dict[str, str]] = field(default_factory=list)
+
+
+@contextlib.contextmanager
+def webhook_receiver(codes: Sequence[int] = ()) -> Iterator[Receiver]:
+    """A webhook receiver on ``127.0.0.1`` and a free port, for the duration of the block:
+    point an automation's webhook integration at ``receiver.url`` and read what the server
+    sent from ``receiver.bodies``.
+
+    Args:
+        codes: the status codes of the first requests (then 200), to test retries.
+    """
+    state = Receiver(url="", codes=list(codes))
+    lock = threading.Lock()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            with lock:
+                state.bodies.append(json.loads(body))
+                state.headers.append(dict(self.headers))
+                code = state.codes.pop(0) if state.codes else 200
+            self.send_response(code)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *_: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    state.url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)

@@ -1,15 +1,9 @@
-"""Helpers of the automations tests: a webhook receiver on loopback, official-client inputs,
-and waiting for firings to settle."""
+"""Helpers of the automations tests: official-client inputs, waiting for firings to settle
+(the loopback receiver is :func:`wandbkit.server.testing.webhook_receiver`)."""
 
 from __future__ import annotations
 
-import json
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
@@ -18,50 +12,6 @@ from wandbkit.server.ids import encode_id
 from wandbkit.server.store import Store
 
 FIRINGS = "/_wandbkit/automations/firings"
-
-
-@dataclass
-class Receiver:
-    """A webhook receiver: it answers the next codes of ``codes`` (then 200) and keeps every
-    request's JSON body and headers."""
-
-    url: str
-    codes: list[int] = field(default_factory=list)
-    bodies: list[Any] = field(default_factory=list)
-    headers: list[dict[str, str]] = field(default_factory=list)
-
-
-@contextmanager
-def receiver(codes: list[int] | None = None) -> Iterator[Receiver]:
-    """A receiver on ``127.0.0.1`` and a free port, for the duration of the block."""
-    state = Receiver(url="", codes=list(codes or []))
-    lock = threading.Lock()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            with lock:
-                state.bodies.append(json.loads(body))
-                state.headers.append(dict(self.headers))
-                code = state.codes.pop(0) if state.codes else 200
-            self.send_response(code)
-            self.send_header("Content-Length", "2")
-            self.end_headers()
-            self.wfile.write(b"ok")
-
-        def log_message(self, *_: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/hook"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
 
 
 async def settled_firings(

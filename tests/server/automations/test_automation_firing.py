@@ -14,9 +14,10 @@ import pytest
 from wandbkit.server.automations import WebhookPolicy
 from wandbkit.server.ids import encode_id
 from wandbkit.server.testing import add_run
+from wandbkit.server.testing import webhook_receiver as receiver
 
 from ..conftest import Data, PostGraphQL, ServerApp, official_document, sdk_document
-from .support import official_input, project_id, receiver, settled_firings
+from .support import official_input, project_id, settled_firings
 
 pytest.importorskip("wandb.automations")
 
