@@ -1,7 +1,8 @@
 """The local server's ASGI app: the wiring of ``POST /graphql``
 (:mod:`wandbkit.server.http.graphql_endpoint`), ``GET /healthz``, the run file endpoints
 (:mod:`wandbkit.server.http.file_routes`), the artifact endpoints
-(:mod:`wandbkit.server.http.artifact_routes`) and the fault-injection middleware.
+(:mod:`wandbkit.server.http.artifact_routes`), the automations' firings route
+(:mod:`wandbkit.server.http.automation_routes`) and the fault-injection middleware.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from wandbkit.server.automations import Dispatcher, WebhookPolicy
 from wandbkit.server.faults import FaultMiddleware, Faults
 from wandbkit.server.http.artifact_routes import ArtifactRoutes
+from wandbkit.server.http.automation_routes import AutomationRoutes
 from wandbkit.server.http.file_routes import FileRoutes
 from wandbkit.server.http.file_stream import FileStreamRoute
 from wandbkit.server.http.graphql_endpoint import GraphQLEndpoint
@@ -36,6 +39,7 @@ def create_app(
     debug: bool = False,
     faults: Faults | None = None,
     run_silence_limit: float | None = DEFAULT_SILENCE_LIMIT,
+    webhook_policy: WebhookPolicy | None = None,
 ) -> Starlette:
     """Create the local W&B server as an ASGI app.
 
@@ -44,11 +48,15 @@ def create_app(
         debug: add exception details to GraphQL errors (for local debugging only).
         faults: a fault-injection plan (:mod:`wandbkit.server.faults`); default an empty one,
             which rules can be added to while the app runs.
+        webhook_policy: how automations' webhooks are retried (default
+            :class:`~wandbkit.server.automations.WebhookPolicy`: 3 attempts).
         run_silence_limit: seconds without a ``file_stream`` request after which a running
             run becomes ``crashed`` (checked while the app's lifespan runs; ``None``: never).
 
     Returns:
-        A Starlette app; ``app.state.store`` is ``store`` and ``app.state.faults`` the plan.
+        A Starlette app; ``app.state.store`` is ``store``, ``app.state.faults`` the plan and
+        ``app.state.automations`` the :class:`~wandbkit.server.automations.Dispatcher` that
+        runs the store's automations (the latest app over a store runs them).
 
     Example:
         >>> from wandbkit.server import Store, create_app, seed_basic
@@ -70,8 +78,10 @@ def create_app(
             *FileStreamRoute(store, endpoint.authenticate).routes(),
             *files.routes(),
             *artifacts.routes(),
+            *AutomationRoutes(store, endpoint.authenticate).routes(),
         ],
     )
     app.state.store = store
     app.state.faults = faults
+    app.state.automations = Dispatcher(store, webhook_policy).attach()
     return app

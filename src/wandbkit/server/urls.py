@@ -28,3 +28,6 @@ SIGNED_ARTIFACT_MANIFEST_UPLOAD_PATH = "/signed/artifact-manifest-upload"
 #: {name}``) and V1 (``/artifacts/{entity}/{md5hex}``).
 ARTIFACTS_V2_PATH = "/artifactsV2"
 ARTIFACTS_V1_PATH = "/artifacts"
+#: The automations' firings of an entity (``GET ?entity=<name>``, API key; see
+#: :mod:`wandbkit.server.http.automation_routes`).
+AUTOMATION_FIRINGS_PATH = "/_wandbkit/automations/firings"

@@ -323,4 +323,17 @@ class GraphQLEndpoint:
             logger=self._error_log,
             execution_context_class=_ExecutionContext,
         )
-        return _FastJSONResponse(result, status_code=200)
+        return _FastJSONResponse(result, status_code=_status_of(result))
+
+
+#: Error codes whose response is not a 200: a name that is taken is W&B's HTTP 409, which the
+#: official client's ``create_automation(fetch_existing=True)`` recognises.
+_HTTP_STATUS_OF_CODE = {"CONFLICT": 409}
+
+
+def _status_of(result: dict[str, Any]) -> int:
+    for error in result.get("errors") or ():
+        code = (error.get("extensions") or {}).get("code")
+        if code in _HTTP_STATUS_OF_CODE:
+            return _HTTP_STATUS_OF_CODE[code]
+    return 200

@@ -16,6 +16,7 @@ from wandbkit.server.resolvers import (
     artifact_mutations,
     artifact_publish,
     artifacts,
+    automations,
     entities,
     projects,
     registries,
@@ -53,6 +54,7 @@ DOMAINS: tuple[Callable[[], Sequence[SchemaBindable]], ...] = (
     # After projects and artifacts: these answer the registry cases of their fields.
     registries.bindables,
     registry_mutations.bindables,
+    automations.bindables,
 )
 
 

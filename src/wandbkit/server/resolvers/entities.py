@@ -191,8 +191,6 @@ def bindables() -> list[QueryType | ObjectType]:
     entity.set_field("isTeam", resolve_entity_is_team)
     entity.set_field("readOnly", resolve_entity_read_only)
     entity.set_field("entityType", resolve_entity_type)
-    # Automations are not part of this server yet: an entity has none.
-    entity.set_field("triggers", resolve_empty_connection)
     entity.set_field("projects", resolve_entity_projects)
     entity.set_field("project", resolve_entity_project)
     entity.set_field("members", resolve_entity_members)

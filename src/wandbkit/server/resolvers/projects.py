@@ -34,7 +34,6 @@ from wandbkit.server.store.text import check_name, dumps_json
 #: automations) are not implemented yet. Each later domain replaces its entry with a resolver.
 PROJECT_DEFAULTS: dict[str, Any] = {
     "runQueues": [],
-    "triggers": [],
     # Registry fields (allowAllArtifactTypesInRegistry, members, teamMembers) are resolved
     # by the registries domain (resolvers/registries.py).
 }

@@ -24,6 +24,20 @@ SERVER_FEATURES: dict[str, bool] = {
     "STRUCTURED_CONSOLE_LOGS": True,
     # Registry.save() and Api.create_registry() in the official client need it.
     "INCLUDE_ARTIFACT_TYPES_IN_REGISTRY_CREATION": True,
+    # Automations (resolvers/automations.py): the official client gates these events, the
+    # entity scope, the no-op action and Entity.triggers listing on them.
+    "AUTOMATION_EVENT_RUN_METRIC": True,
+    "AUTOMATION_EVENT_RUN_METRIC_CHANGE": True,
+    "AUTOMATION_EVENT_RUN_METRIC_ZSCORE": True,
+    "AUTOMATION_EVENT_RUN_STATE": True,
+    "AUTOMATION_EVENT_ADD_ARTIFACT_TAG": True,
+    "AUTOMATION_EVENT_REMOVE_ARTIFACT_TAG": True,
+    "AUTOMATION_EVENT_ADD_COLLECTION_TAG": True,
+    "AUTOMATION_EVENT_REMOVE_COLLECTION_TAG": True,
+    "AUTOMATION_EVENT_UNLINK_ARTIFACT": True,
+    "AUTOMATION_SCOPE_ENTITY": True,
+    "AUTOMATION_ACTION_NO_OP": True,
+    "QUERY_AUTOMATIONS_ON_ENTITY": True,
 }
 
 

@@ -26,6 +26,7 @@ tables and asks the owning repository everything else:
 ``store.artifacts``       artifact versions: publish, commit, edit, delete, lineage
 ``store.registries``      registries' settings, members and roles
 ``store.registry_search`` registries, their collections and versions, searched in SQL
+``store.automations``     integrations, triggers (automations) and their firings
 ========================  ==================================================================
 
 Design notes:
@@ -66,6 +67,13 @@ from wandbkit.server.store.artifact_memberships import (
     MembershipRow,
 )
 from wandbkit.server.store.artifacts import ArtifactRow, Artifacts, NewArtifact
+from wandbkit.server.store.automations import (
+    Automations,
+    FiringRow,
+    IntegrationRow,
+    TriggerRow,
+    TriggerSpec,
+)
 from wandbkit.server.store.console import Console, LogLineRow
 from wandbkit.server.store.entities import Entities, EntityRow, OrganizationRow
 from wandbkit.server.store.errors import (
@@ -99,6 +107,8 @@ __all__ = [
     "CustomChartRow",
     "EntityRow",
     "EntryRow",
+    "FiringRow",
+    "IntegrationRow",
     "InvalidNameError",
     "LogLineRow",
     "Membership",
@@ -120,6 +130,8 @@ __all__ = [
     "Store",
     "StoreError",
     "SweepRow",
+    "TriggerRow",
+    "TriggerSpec",
     "UnknownRowError",
     "UnknownSnapshotError",
     "UserRow",
@@ -170,6 +182,7 @@ class Store:
         self.registry_search = RegistrySearch(self.db)
         self.agents = Agents(self.db)
         self.reports = Reports(self.db)
+        self.automations = Automations(self.db)
 
     @property
     def path(self) -> str:

@@ -25,6 +25,7 @@ from typing import Any
 from wandbkit.server.run_filters import register_sql_functions
 from wandbkit.server.signing import UrlSigner
 from wandbkit.server.store.errors import StoreError
+from wandbkit.server.store.events import StoreEvent, StoreEvents
 from wandbkit.server.store.text import precise_timestamp, utc_now, utc_timestamp
 
 #: The secret that signs file URLs, made once with the database (part of migration 3).
@@ -94,6 +95,8 @@ class Database:
         self.path = path
         self.clock: Callable[[], datetime] = clock or utc_now
         self.lock = threading.RLock()
+        #: Facts of committed writes, for listeners (the automations dispatcher).
+        self.events = StoreEvents()
         # check_same_thread=False: the server thread and the caller's thread share this
         # connection; the lock serialises every use of it.
         self.connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
@@ -170,8 +173,20 @@ class Database:
                 yield self.connection
             except BaseException:
                 self.connection.execute("ROLLBACK")
+                self.events.discard()
                 raise
             self.connection.execute("COMMIT")
+            committed = self.events.take()
+        # Outside the lock: listeners read the store and may take a while.
+        self.events.deliver(committed)
+
+    def emit(self, event: StoreEvent) -> None:
+        """Note a fact of the open transaction; listeners hear it once the outermost
+        transaction commits (:mod:`wandbkit.server.store.events`)."""
+        with self.lock:
+            self.events.emit(event)
+            if not self.connection.in_transaction:
+                self.events.deliver(self.events.take())
 
     def one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
         """The first row of a query, or ``None``."""

@@ -23,6 +23,7 @@ from typing import Any
 from wandbkit.server.run_filters import FilterError, check_regex
 from wandbkit.server.store._db import Database, lastrowid
 from wandbkit.server.store.errors import InvalidNameError, NameConflictError, UnknownRowError
+from wandbkit.server.store.events import CollectionTagsChanged
 
 #: Part of migration 7 ("artifacts").
 ARTIFACT_COLLECTIONS_SQL = """
@@ -431,6 +432,9 @@ class ArtifactCollections:
         """
         checked = [check_tag_name(name) for name in names]
         with self._db.transaction() as conn:
+            had = set(self.tags(collection_pk))
+            if added := tuple(name for name in dict.fromkeys(checked) if name not in had):
+                self._db.emit(CollectionTagsChanged(collection_pk, added, added=True))
             conn.executemany(
                 "INSERT OR IGNORE INTO artifact_collection_tags (collection_pk, name)"
                 " VALUES (?, ?)",
@@ -442,6 +446,9 @@ class ArtifactCollections:
     def remove_tags(self, collection_pk: int, names: Sequence[str]) -> None:
         """Remove tags from a collection (absent ones are ignored)."""
         with self._db.transaction() as conn:
+            had = set(self.tags(collection_pk))
+            if removed := tuple(name for name in dict.fromkeys(names) if name in had):
+                self._db.emit(CollectionTagsChanged(collection_pk, removed, added=False))
             conn.executemany(
                 "DELETE FROM artifact_collection_tags WHERE collection_pk = ? AND name = ?",
                 [(collection_pk, name) for name in names],

@@ -26,6 +26,7 @@ from wandbkit.server.store.artifact_collections import (
     text_condition,
 )
 from wandbkit.server.store.errors import InvalidNameError
+from wandbkit.server.store.events import AliasesAdded, MembershipChanged
 
 #: Part of migration 7 ("artifacts").
 ARTIFACT_MEMBERSHIPS_SQL = """
@@ -145,6 +146,7 @@ class ArtifactMemberships:
                     self._db.stamp(),
                 ),
             )
+            self._db.emit(MembershipChanged(collection_pk, artifact_pk, added=True))
             self.refresh_latest(collection_pk)
             added = self.get(collection_pk, artifact_pk)
         assert added is not None
@@ -233,6 +235,8 @@ class ArtifactMemberships:
                 "DELETE FROM artifact_aliases WHERE collection_pk = ? AND artifact_pk = ?",
                 (collection_pk, artifact_pk),
             )
+            if cur.rowcount > 0:
+                self._db.emit(MembershipChanged(collection_pk, artifact_pk, added=False))
             self.refresh_latest(collection_pk)
         return cur.rowcount > 0
 
@@ -265,6 +269,9 @@ class ArtifactMemberships:
         if not names:
             return
         with self._db.transaction() as conn:
+            had = {alias.alias for alias in self.aliases(collection_pk, artifact_pk)}
+            if added := tuple(name for name in names if name not in had):
+                self._db.emit(AliasesAdded(collection_pk, artifact_pk, added))
             conn.executemany(
                 "INSERT INTO artifact_aliases (collection_pk, artifact_pk, alias) VALUES (?, ?, ?)"
                 " ON CONFLICT (collection_pk, alias)"

@@ -32,6 +32,7 @@ from wandbkit.server.store.artifact_collections import (
 from wandbkit.server.store.artifact_manifests import ArtifactManifests, NewEntry
 from wandbkit.server.store.artifact_memberships import ArtifactMemberships, check_alias
 from wandbkit.server.store.errors import RefusedError, StoreError, UnknownRowError
+from wandbkit.server.store.events import ArtifactCommitted, ArtifactTagsChanged
 from wandbkit.server.store.text import json_object_text
 
 #: Part of migration 7 ("artifacts").
@@ -283,6 +284,7 @@ class Artifacts:
                 " pending_aliases = '[]', updated_at = ? WHERE pk = ?",
                 (sum(e.size for e in entries), len(entries), self._db.stamp(), pk),
             )
+            self._db.emit(ArtifactCommitted(pk, artifact.sequence_pk))
             self._memberships.add(artifact.sequence_pk, pk)
             aliases = [a for a in json.loads(artifact.pending_aliases) if a != "latest"]
             self._memberships.set_aliases(artifact.sequence_pk, pk, aliases)
@@ -386,18 +388,26 @@ class Artifacts:
         """
         checked = [check_tag_name(name) for name in names]
         with self._db.transaction() as conn:
+            had = set(self.tags(pk))
             conn.executemany(
                 "INSERT OR IGNORE INTO artifact_tags (artifact_pk, name) VALUES (?, ?)",
                 [(pk, name) for name in checked],
             )
+            added = tuple(name for name in dict.fromkeys(checked) if name not in had)
+            if added:
+                self._db.emit(ArtifactTagsChanged(pk, added, added=True))
 
     def remove_tags(self, pk: int, names: Sequence[str]) -> None:
         """Remove tags from a version (absent ones are ignored)."""
         with self._db.transaction() as conn:
+            had = set(self.tags(pk))
             conn.executemany(
                 "DELETE FROM artifact_tags WHERE artifact_pk = ? AND name = ?",
                 [(pk, name) for name in names],
             )
+            removed = tuple(name for name in dict.fromkeys(names) if name in had)
+            if removed:
+                self._db.emit(ArtifactTagsChanged(pk, removed, added=False))
 
     def delete(self, pk: int, *, delete_aliases: bool = False) -> ArtifactRow:
         """Delete a version: its state becomes ``DELETED``, it leaves every collection and

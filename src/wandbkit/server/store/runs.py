@@ -16,6 +16,7 @@ from typing import Any
 from wandbkit.server.history import empty_history_keys
 from wandbkit.server.store._db import Database, lastrowid
 from wandbkit.server.store.errors import NameConflictError, StoreError, UnknownRowError
+from wandbkit.server.store.events import RunChanged
 from wandbkit.server.store.projects import Projects
 from wandbkit.server.store.run_files import RunFiles
 from wandbkit.server.store.text import (
@@ -351,14 +352,18 @@ class Runs:
         if heartbeat_at is not None:
             changes["heartbeat_at"] = normalise_timestamp(heartbeat_at)
         with self._db.transaction() as conn:
-            if self.get_by_pk(pk) is None:
+            before = self.get_by_pk(pk)
+            if before is None:
                 raise UnknownRowError("run not found")
             changes["updated_at"] = self._db.stamp()
             # Column names come from the fixed keys above, never from the caller.
             assignments = ", ".join(f"{column} = ?" for column in changes)
             conn.execute(f"UPDATE runs SET {assignments} WHERE pk = ?", (*changes.values(), pk))
             run = self.get_by_pk(pk)
-        assert run is not None
+            assert run is not None
+            metrics = "summary" in changes and run.summary != before.summary
+            if metrics or run.state != before.state:
+                self._db.emit(RunChanged(pk, before.state, run.state, metrics))
         return run
 
     def merge_summary(self, pk: int, values: Mapping[str, Any], keys: Collection[str]) -> RunRow:
@@ -384,6 +389,7 @@ class Runs:
                 "UPDATE runs SET summary = ?, updated_at = ? WHERE pk = ?",
                 (json_object_text(merged, "summary"), self._db.stamp(), pk),
             )
+            self._db.emit(RunChanged(pk, run.state, run.state, metrics=True))
             run = self.get_by_pk(pk)
         assert run is not None
         return run
@@ -400,6 +406,9 @@ class Runs:
                 " history_keys = ?, summary = ?, updated_at = ? WHERE pk = ?",
                 (added, last_step, history_keys, summary, self._db.stamp(), pk),
             )
+            state = conn.execute("SELECT state FROM runs WHERE pk = ?", (pk,)).fetchone()
+            if state is not None:
+                self._db.emit(RunChanged(pk, state[0], state[0], metrics=True))
 
     def delete(self, pk: int) -> bool:
         """Delete a run with its history, events, files and their bytes.
