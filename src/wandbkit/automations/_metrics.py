@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any, Final, Union
+from typing import Any, Final
 
 from wandbkit._core.errors import UsageError
 from wandbkit.automations._enums import Agg, ChangeDir, ChangeType, ReportedRunState, lookup
@@ -153,8 +153,14 @@ class MetricChangeFilter:
 
     def __repr__(self) -> str:
         metric = f"{self.agg.value}({self.name})" if self.agg else self.name
-        verb = "changes" if self.change_dir is ChangeDir.ANY else f"{self.change_dir.value.lower()}s"
-        amount = f"{self.threshold:.2%}" if self.change_type is ChangeType.RELATIVE else f"{self.threshold}"
+        verb = (
+            "changes" if self.change_dir is ChangeDir.ANY else f"{self.change_dir.value.lower()}s"
+        )
+        amount = (
+            f"{self.threshold:.2%}"
+            if self.change_type is ChangeType.RELATIVE
+            else f"{self.threshold}"
+        )
         return repr(f"{metric} {verb} {amount}")
 
 
@@ -196,7 +202,7 @@ class MetricZScoreFilter:
         return repr(f"abs(zscore({self.name!r})) > {self.threshold}")
 
 
-MetricFilter = Union[MetricThresholdFilter, MetricChangeFilter, MetricZScoreFilter]
+MetricFilter = MetricThresholdFilter | MetricChangeFilter | MetricZScoreFilter
 METRIC_FILTER_TYPES: Final = (MetricThresholdFilter, MetricChangeFilter, MetricZScoreFilter)
 
 
@@ -210,7 +216,11 @@ class _MetricOperand:
     def _threshold(self, cmp: str, value: object) -> MetricThresholdFilter:
         check_number(value, "threshold")
         return MetricThresholdFilter(
-            name=self.name, agg=self._agg, window=self._window, cmp=cmp, threshold=value  # type: ignore[arg-type]
+            name=self.name,
+            agg=self._agg,
+            window=self._window,
+            cmp=cmp,
+            threshold=value,  # type: ignore[arg-type]
         )
 
     def gt(self, value: int | float, /) -> MetricThresholdFilter:
@@ -463,7 +473,7 @@ class RunMetricFilter:
             "metric_filter": None,
         }
 
-    def with_run(self, run: object) -> RunMetricFilter:
+    def with_run(self, run: FilterExpr) -> RunMetricFilter:
         """The same metric condition with another run filter."""
         return replace(self, run=run)
 

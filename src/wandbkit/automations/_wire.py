@@ -25,7 +25,7 @@ from typing import Any, Final
 from pydantic_core import to_json
 
 from wandbkit._core.errors import ResponseValidationError, UsageError
-from wandbkit.automations._enums import ActionType, EventType, lookup
+from wandbkit.automations._enums import EventType, lookup
 from wandbkit.automations._metrics import (
     MetricChangeFilter,
     MetricFilter,
@@ -179,7 +179,8 @@ def _check_event(event: object, scope: AutomationScope | None) -> Event:
             f"event must be an event such as OnRunMetric or OnLinkArtifact, got {event!r}"
         )
     # Check again (the event is mutable), on a copy: the caller's object is not changed.
-    return dataclasses.replace(event, scope=scope if scope is not None else event.scope)  # type: ignore[type-var]
+    checked = dataclasses.replace(event, scope=scope if scope is not None else event.scope)
+    return checked  # type: ignore[return-value]
 
 
 def _check_action(action: object) -> Action:
@@ -319,15 +320,15 @@ def _mapping(value: Any, where: str) -> Mapping[str, Any]:
 
 
 def _scope(node: Mapping[str, Any]) -> AutomationScope:
-    typename, id_, name = node.get("__typename"), node.get("id"), node.get("name")
+    typename, id_, name = node.get("__typename"), str(node.get("id")), str(node.get("name"))
     if typename == "Project":
-        cls: type[Any] = RegistryScope if str(name).startswith(REGISTRY_PREFIX) else ProjectScope
+        cls: type[Any] = RegistryScope if name.startswith(REGISTRY_PREFIX) else ProjectScope
         return cls(id_, name)  # type: ignore[no-any-return]
     if typename in ("ArtifactSequence", "ArtifactPortfolio"):
         return ArtifactCollectionScope(id_, name, typename)
     if typename == "Entity":
         cls = OrgScope if node.get("entityType") == "organization" else TeamScope
-        return cls(id_, name)  # type: ignore[no-any-return]
+        return cls(id_, name)
     raise _Bad("scope", f"unknown scope type {typename!r}")
 
 
@@ -369,7 +370,11 @@ def _metric(data: Mapping[str, Any]) -> MetricFilter:
 def _event(node: Mapping[str, Any], scope: AutomationScope) -> Event:
     event_type = lookup(EventType, node.get("eventType"), "event.eventType")
     data = _mapping(node.get("filter") or {}, "event.filter")
-    if event_type in (EventType.RUN_METRIC, EventType.RUN_METRIC_CHANGE, EventType.RUN_METRIC_ZSCORE):
+    if event_type in (
+        EventType.RUN_METRIC,
+        EventType.RUN_METRIC_CHANGE,
+        EventType.RUN_METRIC_ZSCORE,
+    ):
         run = _json(data.get("run_filter"), "event.filter.run_filter")
         return OnRunMetric(scope=scope, filter=RunMetricFilter(run=run, metric=_metric(data)))
     if event_type is EventType.RUN_STATE:
@@ -431,7 +436,9 @@ def _time(value: Any, where: str) -> datetime | None:
     raise _Bad(where, f"not a date-time: {value!r}")
 
 
-def automation_from_trigger(node: Mapping[str, Any], *, operation_name: str | None = None) -> Automation:
+def automation_from_trigger(
+    node: Mapping[str, Any], *, operation_name: str | None = None
+) -> Automation:
     """The :class:`Automation` of a ``TriggerFields`` node (the fragment of the official
     documents: ``scope``, ``event`` (``triggeringCondition``), ``action``
     (``triggeredAction``), in camelCase; ``filter``/``requestPayload`` as text or parsed).
@@ -456,7 +463,9 @@ def automation_from_trigger(node: Mapping[str, Any], *, operation_name: str | No
             updated_at=_time(node.get("updatedAt"), "updatedAt"),
         )
     except _Bad as bad:
-        errors = [{"loc": ("trigger", *bad.where.split(".")), "msg": bad.message, "type": "trigger"}]
+        errors = [
+            {"loc": ("trigger", *bad.where.split(".")), "msg": bad.message, "type": "trigger"}
+        ]
     except UsageError as exc:
         errors = [{"loc": ("trigger",), "msg": str(exc), "type": "trigger"}]
     raise ResponseValidationError(errors, operation_name=operation_name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Final, Union
+from typing import Any, ClassVar, Final
 
 from wandbkit._core.errors import UsageError
 from wandbkit.automations._enums import ActionType, AlertSeverity, lookup
@@ -171,7 +171,7 @@ class QueueJob:
     action_type: ClassVar[ActionType] = ActionType.QUEUE_JOB
 
 
-InputAction = Union[SendNotification, SendWebhook, DoNothing, SendPromptToAria]
+InputAction = SendNotification | SendWebhook | DoNothing | SendPromptToAria
 INPUT_ACTION_TYPES: Final = (SendNotification, SendWebhook, DoNothing, SendPromptToAria)
-Action = Union[InputAction, QueueJob]
+Action = InputAction | QueueJob
 ACTION_TYPES: Final = (*INPUT_ACTION_TYPES, QueueJob)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, ClassVar, Final, Union
+from typing import Any, ClassVar, Final
 
 from wandbkit._core.errors import UsageError
 from wandbkit.automations._enums import EventType
@@ -203,7 +203,7 @@ class OnRunMetric(_RunEvent):
 
     filter: RunMetricFilter
 
-    @property  # type: ignore[misc]
+    @property
     def event_type(self) -> EventType:  # type: ignore[override]
         """``RUN_METRIC_THRESHOLD``, ``RUN_METRIC_CHANGE`` or ``RUN_METRIC_ZSCORE``, by filter."""
         return EventType(self.filter.event_type_value)
@@ -237,18 +237,18 @@ class OnRunState(_RunEvent):
         )
 
 
-InputEvent = Union[
-    OnLinkArtifact,
-    OnUnlinkArtifact,
-    OnAddArtifactAlias,
-    OnAddArtifactTag,
-    OnRemoveArtifactTag,
-    OnAddCollectionTag,
-    OnRemoveCollectionTag,
-    OnCreateArtifact,
-    OnRunMetric,
-    OnRunState,
-]
+InputEvent = (
+    OnLinkArtifact
+    | OnUnlinkArtifact
+    | OnAddArtifactAlias
+    | OnAddArtifactTag
+    | OnRemoveArtifactTag
+    | OnAddCollectionTag
+    | OnRemoveCollectionTag
+    | OnCreateArtifact
+    | OnRunMetric
+    | OnRunState
+)
 EVENT_TYPES: Final = (_MutationEvent, OnRunMetric, OnRunState)
 
 
@@ -261,7 +261,7 @@ class UpdateArtifactAliasEvent:
     event_type: ClassVar[EventType] = EventType.UPDATE_ARTIFACT_ALIAS
 
 
-Event = Union[InputEvent, UpdateArtifactAliasEvent]
+Event = InputEvent | UpdateArtifactAliasEvent
 
 
 def check_automation_name(name: object, where: str = "name") -> str:

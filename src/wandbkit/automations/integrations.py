@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Final, Union
+from typing import Final
 from urllib.parse import urlsplit
 
 from wandbkit._core.errors import UsageError
@@ -65,4 +65,4 @@ class WebhookIntegration:
     typename__ = "GenericWebhookIntegration"
 
 
-Integration = Union[SlackIntegration, WebhookIntegration]
+Integration = SlackIntegration | WebhookIntegration

@@ -8,7 +8,7 @@ artifact collection, team or organization wherever a scope is expected (``scope_
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar, Final, Union
+from typing import Any, ClassVar, Final
 
 from wandbkit._core.errors import UsageError
 from wandbkit.automations._enums import ScopeType
@@ -83,7 +83,7 @@ class ArtifactCollectionScope(_Scope):
 
     id: str
     name: str
-    typename__: str = "ArtifactSequence"  # type: ignore[misc]
+    typename__: str = "ArtifactSequence"
     scope_type: ClassVar[ScopeType] = ScopeType.ARTIFACT_COLLECTION
 
     def __post_init__(self) -> None:
@@ -131,7 +131,7 @@ class OrgScope(EntityScope):
         self._check()
 
 
-AutomationScope = Union[ProjectScope, RegistryScope, ArtifactCollectionScope, TeamScope, OrgScope]
+AutomationScope = ProjectScope | RegistryScope | ArtifactCollectionScope | TeamScope | OrgScope
 SCOPE_TYPES: Final = (ProjectScope, RegistryScope, ArtifactCollectionScope, TeamScope, OrgScope)
 
 
