@@ -47,11 +47,11 @@ def test_create_artifact_needs_a_collection_scope() -> None:
 
 def test_a_scope_moved_after_building_is_checked_again_before_sending() -> None:
     new = OnRunMetric(scope=PROJECT, filter=RunEvent.metric("loss") > 1) >> DoNothing()
-    with pytest.raises(UsageError, match="^scope: OnRunMetric"):
+    with pytest.raises(UsageError, match=r"^scope: OnRunMetric"):
         new.scope = COLLECTION
     assert new.event is not None
     new.event.scope = COLLECTION  # behind the setter's back
-    with pytest.raises(UsageError, match="^scope: OnRunMetric"):
+    with pytest.raises(UsageError, match=r"^scope: OnRunMetric"):
         to_create_variables(new, name="x")
 
 
@@ -139,9 +139,9 @@ def test_create_variables_refuse_bad_fields(kwargs: dict[str, Any], message: str
 def test_an_automation_needs_an_event_and_an_action() -> None:
     from wandbkit.automations import NewAutomation
 
-    with pytest.raises(UsageError, match="^event is required"):
+    with pytest.raises(UsageError, match=r"^event is required"):
         to_create_variables(NewAutomation(name="n", action=DoNothing()))
-    with pytest.raises(UsageError, match="^action is required"):
+    with pytest.raises(UsageError, match=r"^action is required"):
         to_create_variables(NewAutomation(name="n", event=OnCreateArtifact(scope=COLLECTION)))
     with pytest.raises(TypeError):
         OnCreateArtifact(scope=COLLECTION) >> "webhook"  # type: ignore[operator]
@@ -151,12 +151,12 @@ def test_an_automation_needs_an_event_and_an_action() -> None:
     "url", ["ftp://x.example/hook", "file:///etc/passwd", "example.com/x", "https://", ""]
 )
 def test_a_webhook_url_must_be_http_or_https(url: str) -> None:
-    with pytest.raises(UsageError, match="^url_endpoint must be an http"):
+    with pytest.raises(UsageError, match=r"^url_endpoint must be an http"):
         to_webhook_integration_variables("hook", url, "team")
 
 
 def test_webhook_integration_names_follow_the_servers_rule() -> None:
-    with pytest.raises(UsageError, match="^name must be 1-64 characters"):
+    with pytest.raises(UsageError, match=r"^name must be 1-64 characters"):
         to_webhook_integration_variables("bad/name", "https://x.example", "team")
     assert to_webhook_integration_variables("my hook-1", "http://127.0.0.1:9/x", "team") == {
         "input": {"entityName": "team", "name": "my hook-1", "urlEndpoint": "http://127.0.0.1:9/x"}
