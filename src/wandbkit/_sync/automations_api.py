@@ -24,6 +24,7 @@ from wandbkit.automations._wire import (
 )
 from wandbkit.automations.events import Automation, NewAutomation
 from wandbkit.automations.integrations import Integration, SlackIntegration, WebhookIntegration
+from wandbkit.automations.scopes import OrgScope, TeamScope
 from wandbkit.paths import check_name
 
 if TYPE_CHECKING:
@@ -114,13 +115,18 @@ class AutomationsMethods:
         from wandbkit._generated.input_types import CreateFilterTriggerInput
 
         name = variables["input"]["name"]
+        scope = kwargs.get("scope") or (obj.scope if obj is not None else None)
+        # Where to look for the existing one: the scope's entity when known. (wandb.Api walks
+        # the viewer's projects only, which misses a team's automations.)
+        owner = getattr(scope, "entity", None)
+        owner = scope.name if isinstance(scope, (TeamScope, OrgScope)) else owner
         try:
             result = self._ctx.client.create_automation(
                 input=CreateFilterTriggerInput.model_validate(variables["input"])
             )
         except ConflictError:
             if fetch_existing:
-                return self.automation(name)
+                return self.automation(name, entity=owner)
             raise
         trigger = result.result.trigger if result.result is not None else None
         if trigger is None:

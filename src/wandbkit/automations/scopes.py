@@ -7,7 +7,7 @@ artifact collection, team or organization wherever a scope is expected (``scope_
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, Final
 
 from wandbkit._core.errors import UsageError
@@ -54,6 +54,8 @@ class ProjectScope(_Scope):
 
     id: str
     name: str
+    #: The owning entity, when the scope was made from an Api object (not sent; not compared).
+    entity: str | None = field(default=None, compare=False, repr=False)
     scope_type: ClassVar[ScopeType] = ScopeType.PROJECT
     typename__: ClassVar[str] = "Project"  # type: ignore[misc]
     is_registry: ClassVar[bool] = False
@@ -68,6 +70,8 @@ class RegistryScope(_Scope):
 
     id: str
     name: str
+    #: The owning entity, when the scope was made from an Api object (not sent; not compared).
+    entity: str | None = field(default=None, compare=False, repr=False)
     scope_type: ClassVar[ScopeType] = ScopeType.PROJECT
     typename__: ClassVar[str] = "Project"  # type: ignore[misc]
     is_registry: ClassVar[bool] = True
@@ -84,6 +88,8 @@ class ArtifactCollectionScope(_Scope):
     id: str
     name: str
     typename__: str = "ArtifactSequence"
+    #: The owning entity, when the scope was made from an Api object (not sent; not compared).
+    entity: str | None = field(default=None, compare=False, repr=False)
     scope_type: ClassVar[ScopeType] = ScopeType.ARTIFACT_COLLECTION
 
     def __post_init__(self) -> None:
@@ -147,21 +153,23 @@ def scope_from(value: Any, where: str = "scope") -> AutomationScope:
     org_entity = getattr(value, "org_entity", None)
     if org_entity is not None and hasattr(value, "org_entity"):
         return OrgScope(_check_text(org_entity.id, f"{where}.id"), org_entity.name)
+    owner = getattr(value, "entity", None)
+    owner = owner if isinstance(owner, str) else None
     is_sequence = getattr(value, "is_sequence", None)
     if callable(is_sequence) and hasattr(value, "id"):
         typename = "ArtifactSequence" if is_sequence() else "ArtifactPortfolio"
-        return ArtifactCollectionScope(value.id, value.name, typename)
+        return ArtifactCollectionScope(value.id, value.name, typename, owner)
     full_name = getattr(value, "full_name", None)
     if isinstance(full_name, str) and full_name.startswith(REGISTRY_PREFIX):
-        return RegistryScope(value.id, full_name)
+        return RegistryScope(value.id, full_name, owner)
     entity_type = getattr(value, "entity_type", None)
     if entity_type in ("team", "organization") and hasattr(value, "id"):
         cls = TeamScope if entity_type == "team" else OrgScope
         return cls(value.id, value.name)
     if hasattr(value, "id") and isinstance(getattr(value, "name", None), str):
         if value.name.startswith(REGISTRY_PREFIX):
-            return RegistryScope(value.id, value.name)
-        return ProjectScope(value.id, value.name)
+            return RegistryScope(value.id, value.name, owner)
+        return ProjectScope(value.id, value.name, owner)
     raise UsageError(
         f"{where} must be a project, registry, artifact collection, team or organization "
         f"(or a ProjectScope, RegistryScope, ArtifactCollectionScope, TeamScope, OrgScope), "
