@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.client.support import Flavor
 from wandbkit._core.errors import ConflictError, NotFoundError
 from wandbkit.automations import (
     ArtifactEvent,
@@ -17,6 +16,8 @@ from wandbkit.automations import (
     RunEvent,
     SendWebhook,
 )
+
+from ..support import Flavor
 
 
 async def test_an_automation_goes_through_its_life_on_the_local_server(flavor: Flavor) -> None:
