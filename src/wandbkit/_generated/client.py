@@ -17,7 +17,9 @@ if TYPE_CHECKING:
     from .create_artifact_files import CreateArtifactFiles
     from .create_artifact_manifest import CreateArtifactManifest
     from .create_artifact_version import CreateArtifactVersion
+    from .create_automation import CreateAutomation
     from .create_custom_chart import CreateCustomChart
+    from .create_generic_webhook_integration import CreateGenericWebhookIntegration
     from .create_project import CreateProject
     from .create_registry_members import CreateRegistryMembers
     from .create_run_files import CreateRunFiles
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
     from .delete_artifact_collection_tags import DeleteArtifactCollectionTags
     from .delete_artifact_portfolio import DeleteArtifactPortfolio
     from .delete_artifact_sequence import DeleteArtifactSequence
+    from .delete_automation import DeleteAutomation
     from .delete_files import DeleteFiles
     from .delete_registry import DeleteRegistry
     from .delete_registry_members import DeleteRegistryMembers
@@ -53,7 +56,10 @@ if TYPE_CHECKING:
     from .get_artifact_types import GetArtifactTypes
     from .get_artifact_used_by import GetArtifactUsedBy
     from .get_artifacts import GetArtifacts
+    from .get_automations_legacy import GetAutomationsLegacy
     from .get_default_entity import GetDefaultEntity
+    from .get_entity_automations import GetEntityAutomations
+    from .get_entity_automations_legacy import GetEntityAutomationsLegacy
     from .get_entity_organization import GetEntityOrganization
     from .get_org_info_from_entity import GetOrgInfoFromEntity
     from .get_organization import GetOrganization
@@ -96,6 +102,8 @@ if TYPE_CHECKING:
         CreateArtifactCollectionTagAssignmentsInput,
         CreateArtifactFilesInput,
         CreateArtifactInput,
+        CreateFilterTriggerInput,
+        CreateGenericWebhookIntegrationInput,
         CreateProjectMembersInput,
         DeleteAliasesInput,
         DeleteArtifactCollectionTagAssignmentsInput,
@@ -110,12 +118,14 @@ if TYPE_CHECKING:
         UpdateArtifactInput,
         UpdateArtifactPortfolioInput,
         UpdateArtifactSequenceInput,
+        UpdateFilterTriggerInput,
         UpdateProjectMemberInput,
         UpdateProjectTeamMemberInput,
         UpsertBucketInput,
         UpsertModelInput,
         UseArtifactInput,
     )
+    from .integrations_by_entity import IntegrationsByEntity
     from .invite_team_member import InviteTeamMember
     from .link_artifact import LinkArtifact
     from .log_existing_artifact import LogExistingArtifact
@@ -129,6 +139,7 @@ if TYPE_CHECKING:
     from .update_artifact import UpdateArtifact
     from .update_artifact_portfolio import UpdateArtifactPortfolio
     from .update_artifact_sequence import UpdateArtifactSequence
+    from .update_automation import UpdateAutomation
     from .update_run_state import UpdateRunState
     from .update_team_registry_role import UpdateTeamRegistryRole
     from .update_user_registry_role import UpdateUserRegistryRole
@@ -2286,6 +2297,859 @@ class WandbClient(BaseClient):
         data = self.get_data(response)
         return self.parse_result(
             GetArtifactMemberships, data, operation_name="GetArtifactMemberships"
+        )
+
+    def create_automation(
+        self, input: "CreateFilterTriggerInput", **kwargs: Any
+    ) -> "CreateAutomation":
+        from .create_automation import CreateAutomation
+
+        query = gql("""
+            mutation CreateAutomation($input: CreateFilterTriggerInput!) {
+              result: createFilterTrigger(input: $input) {
+                trigger {
+                  ...TriggerFields
+                }
+              }
+            }
+
+            fragment AriaActionFields on ARIATriggeredAction {
+              __typename
+              prompt
+            }
+
+            fragment ArtifactPortfolioScopeFields on ArtifactPortfolio {
+              __typename
+              id
+              name
+            }
+
+            fragment ArtifactSequenceScopeFields on ArtifactSequence {
+              __typename
+              id
+              name
+            }
+
+            fragment EntityScopeFields on Entity {
+              __typename
+              id
+              name
+              entityType
+            }
+
+            fragment FilterEventFields on FilterEventTriggeringCondition {
+              __typename
+              eventType
+              filter
+            }
+
+            fragment GenericWebhookActionFields on GenericWebhookTriggeredAction {
+              __typename
+              integration {
+                ...WebhookIntegrationFields
+              }
+              requestPayload
+            }
+
+            fragment NoOpActionFields on NoOpTriggeredAction {
+              __typename
+              noOp
+            }
+
+            fragment NotificationActionFields on NotificationTriggeredAction {
+              __typename
+              integration {
+                ...SlackIntegrationFields
+              }
+              title
+              message
+              severity
+            }
+
+            fragment ProjectScopeFields on Project {
+              __typename
+              id
+              name
+            }
+
+            fragment QueueJobActionFields on QueueJobTriggeredAction {
+              __typename
+              queue {
+                id
+                name
+              }
+              template
+            }
+
+            fragment SlackIntegrationFields on SlackIntegration {
+              __typename
+              id
+              teamName
+              channelName
+            }
+
+            fragment TriggerFields on Trigger {
+              __typename
+              id
+              createdAt
+              updatedAt
+              name
+              description
+              enabled
+              scope {
+                ...ProjectScopeFields
+                ...ArtifactPortfolioScopeFields
+                ...ArtifactSequenceScopeFields
+                ...EntityScopeFields
+              }
+              event: triggeringCondition {
+                ...FilterEventFields
+              }
+              action: triggeredAction {
+                ...QueueJobActionFields
+                ...NotificationActionFields
+                ...GenericWebhookActionFields
+                ...NoOpActionFields
+                ...AriaActionFields
+              }
+            }
+
+            fragment WebhookIntegrationFields on GenericWebhookIntegration {
+              __typename
+              id
+              name
+              urlEndpoint
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = self.execute(
+            query=query,
+            operation_name="CreateAutomation",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(CreateAutomation, data, operation_name="CreateAutomation")
+
+    def update_automation(
+        self, input: "UpdateFilterTriggerInput", **kwargs: Any
+    ) -> "UpdateAutomation":
+        from .update_automation import UpdateAutomation
+
+        query = gql("""
+            mutation UpdateAutomation($input: UpdateFilterTriggerInput!) {
+              result: updateFilterTrigger(input: $input) {
+                trigger {
+                  ...TriggerFields
+                }
+              }
+            }
+
+            fragment AriaActionFields on ARIATriggeredAction {
+              __typename
+              prompt
+            }
+
+            fragment ArtifactPortfolioScopeFields on ArtifactPortfolio {
+              __typename
+              id
+              name
+            }
+
+            fragment ArtifactSequenceScopeFields on ArtifactSequence {
+              __typename
+              id
+              name
+            }
+
+            fragment EntityScopeFields on Entity {
+              __typename
+              id
+              name
+              entityType
+            }
+
+            fragment FilterEventFields on FilterEventTriggeringCondition {
+              __typename
+              eventType
+              filter
+            }
+
+            fragment GenericWebhookActionFields on GenericWebhookTriggeredAction {
+              __typename
+              integration {
+                ...WebhookIntegrationFields
+              }
+              requestPayload
+            }
+
+            fragment NoOpActionFields on NoOpTriggeredAction {
+              __typename
+              noOp
+            }
+
+            fragment NotificationActionFields on NotificationTriggeredAction {
+              __typename
+              integration {
+                ...SlackIntegrationFields
+              }
+              title
+              message
+              severity
+            }
+
+            fragment ProjectScopeFields on Project {
+              __typename
+              id
+              name
+            }
+
+            fragment QueueJobActionFields on QueueJobTriggeredAction {
+              __typename
+              queue {
+                id
+                name
+              }
+              template
+            }
+
+            fragment SlackIntegrationFields on SlackIntegration {
+              __typename
+              id
+              teamName
+              channelName
+            }
+
+            fragment TriggerFields on Trigger {
+              __typename
+              id
+              createdAt
+              updatedAt
+              name
+              description
+              enabled
+              scope {
+                ...ProjectScopeFields
+                ...ArtifactPortfolioScopeFields
+                ...ArtifactSequenceScopeFields
+                ...EntityScopeFields
+              }
+              event: triggeringCondition {
+                ...FilterEventFields
+              }
+              action: triggeredAction {
+                ...QueueJobActionFields
+                ...NotificationActionFields
+                ...GenericWebhookActionFields
+                ...NoOpActionFields
+                ...AriaActionFields
+              }
+            }
+
+            fragment WebhookIntegrationFields on GenericWebhookIntegration {
+              __typename
+              id
+              name
+              urlEndpoint
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = self.execute(
+            query=query,
+            operation_name="UpdateAutomation",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(UpdateAutomation, data, operation_name="UpdateAutomation")
+
+    def delete_automation(self, id: str, **kwargs: Any) -> "DeleteAutomation":
+        from .delete_automation import DeleteAutomation
+
+        query = gql("""
+            mutation DeleteAutomation($id: ID!) {
+              result: deleteTrigger(input: {triggerID: $id}) {
+                success
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = self.execute(
+            query=query,
+            operation_name="DeleteAutomation",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(DeleteAutomation, data, operation_name="DeleteAutomation")
+
+    def get_entity_automations(
+        self,
+        entity: str,
+        cursor: Union[Optional[str], "UnsetType"] = UNSET,
+        per_page: Union[Optional[int], "UnsetType"] = UNSET,
+        order: Union[Optional[str], "UnsetType"] = UNSET,
+        filters: Union[Optional[Any], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "GetEntityAutomations":
+        from .get_entity_automations import GetEntityAutomations
+
+        query = gql("""
+            query GetEntityAutomations($entity: String!, $cursor: String, $perPage: Int, $order: String, $filters: JSONString) {
+              scope: entity(name: $entity) {
+                triggers(after: $cursor, first: $perPage, order: $order, filters: $filters) {
+                  pageInfo {
+                    ...PageInfoFields
+                  }
+                  edges {
+                    node {
+                      ...TriggerFields
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment AriaActionFields on ARIATriggeredAction {
+              __typename
+              prompt
+            }
+
+            fragment ArtifactPortfolioScopeFields on ArtifactPortfolio {
+              __typename
+              id
+              name
+            }
+
+            fragment ArtifactSequenceScopeFields on ArtifactSequence {
+              __typename
+              id
+              name
+            }
+
+            fragment EntityScopeFields on Entity {
+              __typename
+              id
+              name
+              entityType
+            }
+
+            fragment FilterEventFields on FilterEventTriggeringCondition {
+              __typename
+              eventType
+              filter
+            }
+
+            fragment GenericWebhookActionFields on GenericWebhookTriggeredAction {
+              __typename
+              integration {
+                ...WebhookIntegrationFields
+              }
+              requestPayload
+            }
+
+            fragment NoOpActionFields on NoOpTriggeredAction {
+              __typename
+              noOp
+            }
+
+            fragment NotificationActionFields on NotificationTriggeredAction {
+              __typename
+              integration {
+                ...SlackIntegrationFields
+              }
+              title
+              message
+              severity
+            }
+
+            fragment PageInfoFields on PageInfo {
+              endCursor
+              hasNextPage
+            }
+
+            fragment ProjectScopeFields on Project {
+              __typename
+              id
+              name
+            }
+
+            fragment QueueJobActionFields on QueueJobTriggeredAction {
+              __typename
+              queue {
+                id
+                name
+              }
+              template
+            }
+
+            fragment SlackIntegrationFields on SlackIntegration {
+              __typename
+              id
+              teamName
+              channelName
+            }
+
+            fragment TriggerFields on Trigger {
+              __typename
+              id
+              createdAt
+              updatedAt
+              name
+              description
+              enabled
+              scope {
+                ...ProjectScopeFields
+                ...ArtifactPortfolioScopeFields
+                ...ArtifactSequenceScopeFields
+                ...EntityScopeFields
+              }
+              event: triggeringCondition {
+                ...FilterEventFields
+              }
+              action: triggeredAction {
+                ...QueueJobActionFields
+                ...NotificationActionFields
+                ...GenericWebhookActionFields
+                ...NoOpActionFields
+                ...AriaActionFields
+              }
+            }
+
+            fragment WebhookIntegrationFields on GenericWebhookIntegration {
+              __typename
+              id
+              name
+              urlEndpoint
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "cursor": cursor,
+            "perPage": per_page,
+            "order": order,
+            "filters": serialize_json_string(filters),
+        }
+        response = self.execute(
+            query=query,
+            operation_name="GetEntityAutomations",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetEntityAutomations, data, operation_name="GetEntityAutomations")
+
+    def get_entity_automations_legacy(
+        self,
+        entity: str,
+        cursor: Union[Optional[str], "UnsetType"] = UNSET,
+        per_page: Union[Optional[int], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "GetEntityAutomationsLegacy":
+        from .get_entity_automations_legacy import GetEntityAutomationsLegacy
+
+        query = gql("""
+            query GetEntityAutomationsLegacy($entity: String!, $cursor: String, $perPage: Int) {
+              scope: entity(name: $entity) {
+                projects(after: $cursor, first: $perPage) {
+                  pageInfo {
+                    ...PageInfoFields
+                  }
+                  edges {
+                    node {
+                      ...ProjectTriggersFields
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment AriaActionFields on ARIATriggeredAction {
+              __typename
+              prompt
+            }
+
+            fragment ArtifactPortfolioScopeFields on ArtifactPortfolio {
+              __typename
+              id
+              name
+            }
+
+            fragment ArtifactSequenceScopeFields on ArtifactSequence {
+              __typename
+              id
+              name
+            }
+
+            fragment EntityScopeFields on Entity {
+              __typename
+              id
+              name
+              entityType
+            }
+
+            fragment FilterEventFields on FilterEventTriggeringCondition {
+              __typename
+              eventType
+              filter
+            }
+
+            fragment GenericWebhookActionFields on GenericWebhookTriggeredAction {
+              __typename
+              integration {
+                ...WebhookIntegrationFields
+              }
+              requestPayload
+            }
+
+            fragment NoOpActionFields on NoOpTriggeredAction {
+              __typename
+              noOp
+            }
+
+            fragment NotificationActionFields on NotificationTriggeredAction {
+              __typename
+              integration {
+                ...SlackIntegrationFields
+              }
+              title
+              message
+              severity
+            }
+
+            fragment PageInfoFields on PageInfo {
+              endCursor
+              hasNextPage
+            }
+
+            fragment ProjectScopeFields on Project {
+              __typename
+              id
+              name
+            }
+
+            fragment ProjectTriggersFields on Project {
+              __typename
+              triggers {
+                ...TriggerFields
+              }
+            }
+
+            fragment QueueJobActionFields on QueueJobTriggeredAction {
+              __typename
+              queue {
+                id
+                name
+              }
+              template
+            }
+
+            fragment SlackIntegrationFields on SlackIntegration {
+              __typename
+              id
+              teamName
+              channelName
+            }
+
+            fragment TriggerFields on Trigger {
+              __typename
+              id
+              createdAt
+              updatedAt
+              name
+              description
+              enabled
+              scope {
+                ...ProjectScopeFields
+                ...ArtifactPortfolioScopeFields
+                ...ArtifactSequenceScopeFields
+                ...EntityScopeFields
+              }
+              event: triggeringCondition {
+                ...FilterEventFields
+              }
+              action: triggeredAction {
+                ...QueueJobActionFields
+                ...NotificationActionFields
+                ...GenericWebhookActionFields
+                ...NoOpActionFields
+                ...AriaActionFields
+              }
+            }
+
+            fragment WebhookIntegrationFields on GenericWebhookIntegration {
+              __typename
+              id
+              name
+              urlEndpoint
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "cursor": cursor,
+            "perPage": per_page,
+        }
+        response = self.execute(
+            query=query,
+            operation_name="GetEntityAutomationsLegacy",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(
+            GetEntityAutomationsLegacy, data, operation_name="GetEntityAutomationsLegacy"
+        )
+
+    def get_automations_legacy(
+        self,
+        cursor: Union[Optional[str], "UnsetType"] = UNSET,
+        per_page: Union[Optional[int], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "GetAutomationsLegacy":
+        from .get_automations_legacy import GetAutomationsLegacy
+
+        query = gql("""
+            query GetAutomationsLegacy($cursor: String, $perPage: Int) {
+              scope: viewer {
+                projects(after: $cursor, first: $perPage) {
+                  pageInfo {
+                    ...PageInfoFields
+                  }
+                  edges {
+                    node {
+                      ...ProjectTriggersFields
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment AriaActionFields on ARIATriggeredAction {
+              __typename
+              prompt
+            }
+
+            fragment ArtifactPortfolioScopeFields on ArtifactPortfolio {
+              __typename
+              id
+              name
+            }
+
+            fragment ArtifactSequenceScopeFields on ArtifactSequence {
+              __typename
+              id
+              name
+            }
+
+            fragment EntityScopeFields on Entity {
+              __typename
+              id
+              name
+              entityType
+            }
+
+            fragment FilterEventFields on FilterEventTriggeringCondition {
+              __typename
+              eventType
+              filter
+            }
+
+            fragment GenericWebhookActionFields on GenericWebhookTriggeredAction {
+              __typename
+              integration {
+                ...WebhookIntegrationFields
+              }
+              requestPayload
+            }
+
+            fragment NoOpActionFields on NoOpTriggeredAction {
+              __typename
+              noOp
+            }
+
+            fragment NotificationActionFields on NotificationTriggeredAction {
+              __typename
+              integration {
+                ...SlackIntegrationFields
+              }
+              title
+              message
+              severity
+            }
+
+            fragment PageInfoFields on PageInfo {
+              endCursor
+              hasNextPage
+            }
+
+            fragment ProjectScopeFields on Project {
+              __typename
+              id
+              name
+            }
+
+            fragment ProjectTriggersFields on Project {
+              __typename
+              triggers {
+                ...TriggerFields
+              }
+            }
+
+            fragment QueueJobActionFields on QueueJobTriggeredAction {
+              __typename
+              queue {
+                id
+                name
+              }
+              template
+            }
+
+            fragment SlackIntegrationFields on SlackIntegration {
+              __typename
+              id
+              teamName
+              channelName
+            }
+
+            fragment TriggerFields on Trigger {
+              __typename
+              id
+              createdAt
+              updatedAt
+              name
+              description
+              enabled
+              scope {
+                ...ProjectScopeFields
+                ...ArtifactPortfolioScopeFields
+                ...ArtifactSequenceScopeFields
+                ...EntityScopeFields
+              }
+              event: triggeringCondition {
+                ...FilterEventFields
+              }
+              action: triggeredAction {
+                ...QueueJobActionFields
+                ...NotificationActionFields
+                ...GenericWebhookActionFields
+                ...NoOpActionFields
+                ...AriaActionFields
+              }
+            }
+
+            fragment WebhookIntegrationFields on GenericWebhookIntegration {
+              __typename
+              id
+              name
+              urlEndpoint
+            }
+            """)
+        variables: dict[str, object] = {"cursor": cursor, "perPage": per_page}
+        response = self.execute(
+            query=query,
+            operation_name="GetAutomationsLegacy",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetAutomationsLegacy, data, operation_name="GetAutomationsLegacy")
+
+    def integrations_by_entity(
+        self,
+        entity: str,
+        cursor: Union[Optional[str], "UnsetType"] = UNSET,
+        per_page: Union[Optional[int], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "IntegrationsByEntity":
+        from .integrations_by_entity import IntegrationsByEntity
+
+        query = gql("""
+            query IntegrationsByEntity($entity: String!, $cursor: String, $perPage: Int) {
+              entity(name: $entity) {
+                integrations(after: $cursor, first: $perPage) {
+                  pageInfo {
+                    ...PageInfoFields
+                  }
+                  edges {
+                    node {
+                      __typename
+                      ...SlackIntegrationFields
+                      ...WebhookIntegrationFields
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment PageInfoFields on PageInfo {
+              endCursor
+              hasNextPage
+            }
+
+            fragment SlackIntegrationFields on SlackIntegration {
+              __typename
+              id
+              teamName
+              channelName
+            }
+
+            fragment WebhookIntegrationFields on GenericWebhookIntegration {
+              __typename
+              id
+              name
+              urlEndpoint
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "cursor": cursor,
+            "perPage": per_page,
+        }
+        response = self.execute(
+            query=query,
+            operation_name="IntegrationsByEntity",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(IntegrationsByEntity, data, operation_name="IntegrationsByEntity")
+
+    def create_generic_webhook_integration(
+        self, input: "CreateGenericWebhookIntegrationInput", **kwargs: Any
+    ) -> "CreateGenericWebhookIntegration":
+        from .create_generic_webhook_integration import CreateGenericWebhookIntegration
+
+        query = gql("""
+            mutation CreateGenericWebhookIntegration($input: CreateGenericWebhookIntegrationInput!) {
+              result: createGenericWebhookIntegration(input: $input) {
+                integration {
+                  __typename
+                  ...WebhookIntegrationFields
+                }
+              }
+            }
+
+            fragment WebhookIntegrationFields on GenericWebhookIntegration {
+              __typename
+              id
+              name
+              urlEndpoint
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = self.execute(
+            query=query,
+            operation_name="CreateGenericWebhookIntegration",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(
+            CreateGenericWebhookIntegration, data, operation_name="CreateGenericWebhookIntegration"
         )
 
     def get_run_log_lines(

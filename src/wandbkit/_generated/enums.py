@@ -5,6 +5,12 @@
 from enum import Enum
 
 
+class AlertSeverity(str, Enum):
+    INFO = "INFO"
+    WARN = "WARN"
+    ERROR = "ERROR"
+
+
 class ArtifactCollectionType(str, Enum):
     SEQUENCE = "SEQUENCE"
     PORTFOLIO = "PORTFOLIO"
@@ -24,3 +30,35 @@ class ArtifactState(str, Enum):
 class ArtifactStorageLayout(str, Enum):
     V1 = "V1"
     V2 = "V2"
+
+
+class EventTriggeringConditionType(str, Enum):
+    CREATE_ARTIFACT = "CREATE_ARTIFACT"
+    UPDATE_ARTIFACT_ALIAS = "UPDATE_ARTIFACT_ALIAS"
+    ADD_ARTIFACT_ALIAS = "ADD_ARTIFACT_ALIAS"
+    LINK_MODEL = "LINK_MODEL"
+    RUN_METRIC = "RUN_METRIC"
+    RUN_STATE = "RUN_STATE"
+    RUN_METRIC_CHANGE = "RUN_METRIC_CHANGE"
+    RUN_METRIC_ZSCORE = "RUN_METRIC_ZSCORE"
+    ADD_ARTIFACT_TAG = "ADD_ARTIFACT_TAG"
+    REMOVE_ARTIFACT_TAG = "REMOVE_ARTIFACT_TAG"
+    ADD_COLLECTION_TAG = "ADD_COLLECTION_TAG"
+    REMOVE_COLLECTION_TAG = "REMOVE_COLLECTION_TAG"
+    UNLINK_ARTIFACT = "UNLINK_ARTIFACT"
+    WEAVE_METRIC_THRESHOLD = "WEAVE_METRIC_THRESHOLD"
+
+
+class TriggerScopeType(str, Enum):
+    PROJECT = "PROJECT"
+    ARTIFACT_COLLECTION = "ARTIFACT_COLLECTION"
+    ENTITY = "ENTITY"
+
+
+class TriggeredActionType(str, Enum):
+    QUEUE_JOB = "QUEUE_JOB"
+    NOTIFICATION = "NOTIFICATION"
+    GENERIC_WEBHOOK = "GENERIC_WEBHOOK"
+    NO_OP = "NO_OP"
+    ARIA = "ARIA"
+    PUSH_NOTIFICATION = "PUSH_NOTIFICATION"

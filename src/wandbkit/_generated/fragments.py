@@ -3,7 +3,7 @@
 # Fix problems in codegen.toml, tools/codegen/ or the .graphql sources, never here.
 
 from datetime import datetime
-from typing import Annotated, Any, Literal, Optional
+from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import BeforeValidator, Field
 
@@ -13,7 +13,12 @@ from wandbkit._core.scalars import (
 )
 
 from .base_model import BaseModel
-from .enums import ArtifactDigestAlgorithm, ArtifactState
+from .enums import (
+    AlertSeverity,
+    ArtifactDigestAlgorithm,
+    ArtifactState,
+    EventTriggeringConditionType,
+)
 
 
 class AgentFields(BaseModel):
@@ -32,6 +37,11 @@ class ApiKeyFields(BaseModel):
     id: str
     name: str
     description: Optional[str]
+
+
+class AriaActionFields(BaseModel):
+    typename__: str = Field(alias="__typename")
+    prompt: str
 
 
 class ArtifactProjectInfo(BaseModel):
@@ -167,6 +177,12 @@ class ArtifactMembershipFieldsArtifact(ArtifactFields):
     pass
 
 
+class ArtifactPortfolioScopeFields(BaseModel):
+    typename__: str = Field(alias="__typename")
+    id: str
+    name: str
+
+
 class ArtifactRunInfo(BaseModel):
     id: str
     name: str
@@ -175,6 +191,12 @@ class ArtifactRunInfo(BaseModel):
 
 class ArtifactRunInfoProject(ArtifactProjectInfo):
     pass
+
+
+class ArtifactSequenceScopeFields(BaseModel):
+    typename__: str = Field(alias="__typename")
+    id: str
+    name: str
 
 
 class ArtifactTypeFields(BaseModel):
@@ -206,6 +228,81 @@ class ArtifactWithAliasesAliasesArtifactCollection(BaseModel):
 
 class ArtifactWithAliasesAliasesArtifactCollectionProject(ArtifactProjectInfo):
     pass
+
+
+class EntityScopeFields(BaseModel):
+    typename__: str = Field(alias="__typename")
+    id: str
+    name: str
+    entity_type: Optional[str] = Field(alias="entityType")
+
+
+class FilterEventFields(BaseModel):
+    typename__: str = Field(alias="__typename")
+    event_type: EventTriggeringConditionType = Field(alias="eventType")
+    filter_: str = Field(alias="filter")
+
+
+class WebhookIntegrationFields(BaseModel):
+    typename__: str = Field(alias="__typename")
+    id: str
+    name: str
+    url_endpoint: str = Field(alias="urlEndpoint")
+
+
+class GenericWebhookActionFields(BaseModel):
+    typename__: str = Field(alias="__typename")
+    integration: Union[
+        "GenericWebhookActionFieldsIntegrationIntegration",
+        "GenericWebhookActionFieldsIntegrationGenericWebhookIntegration",
+    ] = Field(discriminator="typename__")
+    request_payload: Optional[Annotated[Any, BeforeValidator(parse_json_string)]] = Field(
+        alias="requestPayload"
+    )
+
+
+class GenericWebhookActionFieldsIntegrationIntegration(BaseModel):
+    typename__: Literal["Integration", "SlackIntegration"] = Field(alias="__typename")
+
+
+class GenericWebhookActionFieldsIntegrationGenericWebhookIntegration(WebhookIntegrationFields):
+    typename__: Literal["GenericWebhookIntegration"] = Field(alias="__typename")
+
+
+class NoOpActionFields(BaseModel):
+    typename__: str = Field(alias="__typename")
+    no_op: Optional[bool] = Field(alias="noOp")
+
+
+class SlackIntegrationFields(BaseModel):
+    typename__: str = Field(alias="__typename")
+    id: str
+    team_name: str = Field(alias="teamName")
+    channel_name: str = Field(alias="channelName")
+
+
+class NotificationActionFields(BaseModel):
+    typename__: str = Field(alias="__typename")
+    integration: Union[
+        "NotificationActionFieldsIntegrationIntegration",
+        "NotificationActionFieldsIntegrationSlackIntegration",
+    ] = Field(discriminator="typename__")
+    title: Optional[str]
+    message: Optional[str]
+    severity: Optional[AlertSeverity]
+
+
+class NotificationActionFieldsIntegrationIntegration(BaseModel):
+    typename__: Literal["GenericWebhookIntegration", "Integration"] = Field(alias="__typename")
+
+
+class NotificationActionFieldsIntegrationSlackIntegration(SlackIntegrationFields):
+    typename__: Literal["SlackIntegration"] = Field(alias="__typename")
+
+
+class PageInfoFields(BaseModel):
+    end_cursor: Optional[str] = Field(alias="endCursor")
+    has_next_page: bool = Field(alias="hasNextPage")
 
 
 class UserFields(BaseModel):
@@ -264,6 +361,100 @@ class ProjectFields(BaseModel):
 
 
 class ProjectFieldsUser(UserFields):
+    pass
+
+
+class ProjectScopeFields(BaseModel):
+    typename__: str = Field(alias="__typename")
+    id: str
+    name: str
+
+
+class QueueJobActionFields(BaseModel):
+    typename__: str = Field(alias="__typename")
+    queue: Optional["QueueJobActionFieldsQueue"]
+    template: Annotated[Any, BeforeValidator(parse_json_string)]
+
+
+class QueueJobActionFieldsQueue(BaseModel):
+    id: str
+    name: str
+
+
+class TriggerFields(BaseModel):
+    typename__: str = Field(alias="__typename")
+    id: str
+    created_at: Annotated[datetime, BeforeValidator(parse_datetime)] = Field(alias="createdAt")
+    updated_at: Optional[Annotated[datetime, BeforeValidator(parse_datetime)]] = Field(
+        alias="updatedAt"
+    )
+    name: str
+    description: Optional[str]
+    enabled: bool
+    scope: Union[
+        "TriggerFieldsScopeProject",
+        "TriggerFieldsScopeArtifactSequence",
+        "TriggerFieldsScopeArtifactPortfolio",
+        "TriggerFieldsScopeEntity",
+    ] = Field(discriminator="typename__")
+    event: Union["TriggerFieldsEventFilterEventTriggeringCondition",] = Field(
+        discriminator="typename__"
+    )
+    action: Union[
+        "TriggerFieldsActionQueueJobTriggeredAction",
+        "TriggerFieldsActionNotificationTriggeredAction",
+        "TriggerFieldsActionGenericWebhookTriggeredAction",
+        "TriggerFieldsActionNoOpTriggeredAction",
+        "TriggerFieldsActionARIATriggeredAction",
+    ] = Field(discriminator="typename__")
+
+
+class TriggerFieldsScopeProject(ProjectScopeFields):
+    typename__: Literal["Project"] = Field(alias="__typename")
+
+
+class TriggerFieldsScopeArtifactSequence(ArtifactSequenceScopeFields):
+    typename__: Literal["ArtifactSequence"] = Field(alias="__typename")
+
+
+class TriggerFieldsScopeArtifactPortfolio(ArtifactPortfolioScopeFields):
+    typename__: Literal["ArtifactPortfolio"] = Field(alias="__typename")
+
+
+class TriggerFieldsScopeEntity(EntityScopeFields):
+    typename__: Literal["Entity"] = Field(alias="__typename")
+
+
+class TriggerFieldsEventFilterEventTriggeringCondition(FilterEventFields):
+    typename__: Literal["FilterEventTriggeringCondition"] = Field(alias="__typename")
+
+
+class TriggerFieldsActionQueueJobTriggeredAction(QueueJobActionFields):
+    typename__: Literal["QueueJobTriggeredAction"] = Field(alias="__typename")
+
+
+class TriggerFieldsActionNotificationTriggeredAction(NotificationActionFields):
+    typename__: Literal["NotificationTriggeredAction"] = Field(alias="__typename")
+
+
+class TriggerFieldsActionGenericWebhookTriggeredAction(GenericWebhookActionFields):
+    typename__: Literal["GenericWebhookTriggeredAction"] = Field(alias="__typename")
+
+
+class TriggerFieldsActionNoOpTriggeredAction(NoOpActionFields):
+    typename__: Literal["NoOpTriggeredAction"] = Field(alias="__typename")
+
+
+class TriggerFieldsActionARIATriggeredAction(AriaActionFields):
+    typename__: Literal["ARIATriggeredAction"] = Field(alias="__typename")
+
+
+class ProjectTriggersFields(BaseModel):
+    typename__: str = Field(alias="__typename")
+    triggers: list["ProjectTriggersFieldsTriggers"]
+
+
+class ProjectTriggersFieldsTriggers(TriggerFields):
     pass
 
 
@@ -443,16 +634,31 @@ class TeamFieldsMembers(TeamMember):
 
 AgentFields.model_rebuild()
 ApiKeyFields.model_rebuild()
+AriaActionFields.model_rebuild()
 ArtifactProjectInfo.model_rebuild()
 ArtifactCollectionFields.model_rebuild()
 ArtifactFields.model_rebuild()
 ArtifactFileFields.model_rebuild()
 ArtifactMembershipFields.model_rebuild()
+ArtifactPortfolioScopeFields.model_rebuild()
 ArtifactRunInfo.model_rebuild()
+ArtifactSequenceScopeFields.model_rebuild()
 ArtifactTypeFields.model_rebuild()
 ArtifactWithAliases.model_rebuild()
+EntityScopeFields.model_rebuild()
+FilterEventFields.model_rebuild()
+WebhookIntegrationFields.model_rebuild()
+GenericWebhookActionFields.model_rebuild()
+NoOpActionFields.model_rebuild()
+SlackIntegrationFields.model_rebuild()
+NotificationActionFields.model_rebuild()
+PageInfoFields.model_rebuild()
 UserFields.model_rebuild()
 ProjectFields.model_rebuild()
+ProjectScopeFields.model_rebuild()
+QueueJobActionFields.model_rebuild()
+TriggerFields.model_rebuild()
+ProjectTriggersFields.model_rebuild()
 RegistryFields.model_rebuild()
 RegistryRoleFields.model_rebuild()
 ReportFields.model_rebuild()

@@ -9,7 +9,14 @@ from pydantic import Field, PlainSerializer
 from wandbkit._core.scalars import serialize_json_string
 
 from .base_model import BaseModel
-from .enums import ArtifactDigestAlgorithm, ArtifactStorageLayout
+from .enums import (
+    AlertSeverity,
+    ArtifactDigestAlgorithm,
+    ArtifactStorageLayout,
+    EventTriggeringConditionType,
+    TriggeredActionType,
+    TriggerScopeType,
+)
 
 
 class AddAliasesInput(BaseModel):
@@ -91,6 +98,21 @@ class CreateArtifactInput(BaseModel):
     storage_region: Optional[str] = Field(alias="storageRegion", default=None)
 
 
+class CreateFilterTriggerInput(BaseModel):
+    name: str
+    description: Optional[str] = None
+    triggering_event_type: EventTriggeringConditionType = Field(alias="triggeringEventType")
+    scope_type: TriggerScopeType = Field(alias="scopeType")
+    scope_id: str = Field(alias="scopeID")
+    event_filter: Annotated[Any, PlainSerializer(serialize_json_string)] = Field(
+        alias="eventFilter"
+    )
+    triggered_action_type: TriggeredActionType = Field(alias="triggeredActionType")
+    triggered_action_config: "TriggeredActionConfig" = Field(alias="triggeredActionConfig")
+    enabled: bool
+    client_mutation_id: Optional[str] = Field(alias="clientMutationId", default=None)
+
+
 class DeleteAliasesInput(BaseModel):
     aliases: list["ArtifactCollectionAliasInput"]
     artifact_id: str = Field(alias="artifactID")
@@ -121,6 +143,13 @@ class DeleteArtifactSequenceInput(BaseModel):
     client_mutation_id: Optional[str] = Field(alias="clientMutationId", default=None)
 
 
+class GenericWebhookActionInput(BaseModel):
+    integration_id: str = Field(alias="integrationID")
+    request_payload: Optional[Annotated[Any, PlainSerializer(serialize_json_string)]] = Field(
+        alias="requestPayload", default=None
+    )
+
+
 class LinkArtifactInput(BaseModel):
     artifact_id: Optional[str] = Field(alias="artifactID", default=None)
     artifact_portfolio_id: Optional[str] = Field(alias="artifactPortfolioID", default=None)
@@ -138,6 +167,18 @@ class MoveArtifactSequenceInput(BaseModel):
     client_mutation_id: Optional[str] = Field(alias="clientMutationId", default=None)
 
 
+class NotificationActionInput(BaseModel):
+    integration_id: str = Field(alias="integrationID")
+    title: Optional[str] = None
+    message: Optional[str] = None
+    severity: Optional[AlertSeverity] = None
+
+
+class QueueJobActionInput(BaseModel):
+    queue_id: str = Field(alias="queueID")
+    template: Annotated[Any, PlainSerializer(serialize_json_string)]
+
+
 class RenameProjectInput(BaseModel):
     entity_name: str = Field(alias="entityName")
     old_project_name: str = Field(alias="oldProjectName")
@@ -151,6 +192,25 @@ class TagInput(BaseModel):
     "new tag category name, allows alphanumeric chars, hyphens, underscores and spaces"
     attributes: Optional[Annotated[Any, PlainSerializer(serialize_json_string)]] = None
     "new tag name, allows alphanumeric chars, hyphens, underscores and spaces"
+
+
+class TriggeredActionConfig(BaseModel):
+    queue_job_action_input: Optional["QueueJobActionInput"] = Field(
+        alias="queueJobActionInput", default=None
+    )
+    notification_action_input: Optional["NotificationActionInput"] = Field(
+        alias="notificationActionInput", default=None
+    )
+    generic_webhook_action_input: Optional["GenericWebhookActionInput"] = Field(
+        alias="genericWebhookActionInput", default=None
+    )
+    no_op_action_input: Optional["NoOpTriggeredActionInput"] = Field(
+        alias="noOpActionInput", default=None
+    )
+    aria_action_input: Optional["ARIAActionInput"] = Field(alias="ariaActionInput", default=None)
+    push_notification_action_input: Optional["PushNotificationActionInput"] = Field(
+        alias="pushNotificationActionInput", default=None
+    )
 
 
 class UnlinkArtifactInput(BaseModel):
@@ -288,13 +348,61 @@ class ProjectIconInput(BaseModel):
     color: str
 
 
+class UpdateFilterTriggerInput(BaseModel):
+    id: str
+    name: Optional[str] = None
+    description: Optional[str] = None
+    triggering_event_type: Optional[EventTriggeringConditionType] = Field(
+        alias="triggeringEventType", default=None
+    )
+    scope_type: Optional[TriggerScopeType] = Field(alias="scopeType", default=None)
+    scope_id: Optional[str] = Field(alias="scopeID", default=None)
+    event_filter: Optional[Annotated[Any, PlainSerializer(serialize_json_string)]] = Field(
+        alias="eventFilter", default=None
+    )
+    triggered_action_type: Optional[TriggeredActionType] = Field(
+        alias="triggeredActionType", default=None
+    )
+    triggered_action_config: Optional["TriggeredActionConfig"] = Field(
+        alias="triggeredActionConfig", default=None
+    )
+    enabled: Optional[bool] = None
+    client_mutation_id: Optional[str] = Field(alias="clientMutationId", default=None)
+
+
+class CreateGenericWebhookIntegrationInput(BaseModel):
+    entity_name: str = Field(alias="entityName")
+    url_endpoint: str = Field(alias="urlEndpoint")
+    name: str
+    secret_ref: Optional[str] = Field(alias="secretRef", default=None)
+    access_token_ref: Optional[str] = Field(alias="accessTokenRef", default=None)
+    client_mutation_id: Optional[str] = Field(alias="clientMutationId", default=None)
+
+
+class NoOpTriggeredActionInput(BaseModel):
+    no_op: Optional[bool] = Field(alias="noOp", default=None)
+
+
+class ARIAActionInput(BaseModel):
+    prompt: str
+
+
+class PushNotificationActionInput(BaseModel):
+    user_id: str = Field(alias="userID")
+    title: Optional[str] = None
+    body: Optional[str] = None
+
+
 AddAliasesInput.model_rebuild()
 CreateArtifactCollectionTagAssignmentsInput.model_rebuild()
 CreateArtifactFileSpecInput.model_rebuild()
 CreateArtifactFilesInput.model_rebuild()
 CreateArtifactInput.model_rebuild()
+CreateFilterTriggerInput.model_rebuild()
 DeleteAliasesInput.model_rebuild()
 DeleteArtifactCollectionTagAssignmentsInput.model_rebuild()
 LinkArtifactInput.model_rebuild()
+TriggeredActionConfig.model_rebuild()
 UpdateArtifactInput.model_rebuild()
 UpsertModelInput.model_rebuild()
+UpdateFilterTriggerInput.model_rebuild()

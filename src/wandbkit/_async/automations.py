@@ -1,0 +1,134 @@
+"""Listings of automations and integrations: lazy relay paginators over the official
+documents (``GetEntityAutomations``, ``GetAutomationsLegacy``, ``IntegrationsByEntity``).
+
+The vocabulary and the wire form live in :mod:`wandbkit.automations`; this module only asks the
+server and hands each node to :func:`wandbkit.automations._wire.automation_from_trigger`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from pydantic_core import to_json
+
+from wandbkit._async.pagination import AsyncRelayPaginator, Page
+from wandbkit._core.errors import NotFoundError
+from wandbkit.automations._wire import automation_from_trigger, integration_from_node
+from wandbkit.automations.events import Automation
+from wandbkit.automations.integrations import Integration, SlackIntegration, WebhookIntegration
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from wandbkit._async.context import ClientContext
+
+IntegrationT = TypeVar("IntegrationT", SlackIntegration, WebhookIntegration, Integration)
+
+DEFAULT_PER_PAGE = 50
+
+
+def automation_of(node: BaseModel, operation_name: str) -> Automation:
+    """The :class:`Automation` of a generated ``TriggerFields`` node."""
+    return automation_from_trigger(node.model_dump(by_alias=True), operation_name=operation_name)
+
+
+class AsyncAutomations(AsyncRelayPaginator[Automation]):
+    """Automations, page by page: an entity's (``entity.triggers``, filtered on the server by
+    ``name``), or, without an entity, those of every project the viewer sees (the official
+    client's walk over ``viewer.projects``, filtered by ``name`` here)."""
+
+    def __init__(
+        self,
+        ctx: ClientContext,
+        entity: str | None,
+        *,
+        name: str | None = None,
+        per_page: int = DEFAULT_PER_PAGE,
+        start: str | None = None,
+    ) -> None:
+        super().__init__(per_page=per_page, start=start)
+        self._ctx = ctx
+        #: The entity whose automations are listed (``None``: the viewer's projects').
+        self.entity = entity
+        #: Only automations of this name.
+        self.name = name
+
+    async def _fetch(self, cursor: str | None) -> Page[Automation]:
+        if self.entity is None:
+            return await self._fetch_viewer_projects(cursor)
+        filters = to_json({"name": self.name}).decode() if self.name else None
+        result = await self._ctx.client.get_entity_automations(
+            entity=self.entity, cursor=cursor, per_page=self.per_page, filters=filters
+        )
+        if result.scope is None:
+            raise NotFoundError(
+                f"entity {self.entity!r} not found", operation_name="GetEntityAutomations"
+            )
+        connection = result.scope.triggers
+        items = [automation_of(edge.node, "GetEntityAutomations") for edge in connection.edges]
+        info = connection.page_info
+        return Page(items, info.end_cursor, info.has_next_page)
+
+    async def _fetch_viewer_projects(self, cursor: str | None) -> Page[Automation]:
+        result = await self._ctx.client.get_automations_legacy(
+            cursor=cursor, per_page=self.per_page
+        )
+        projects = result.scope.projects if result.scope is not None else None
+        if projects is None:
+            return Page([], None, False)
+        items = [
+            automation_of(trigger, "GetAutomationsLegacy")
+            for edge in projects.edges
+            if edge.node is not None
+            for trigger in edge.node.triggers
+            if self.name is None or trigger.name == self.name
+        ]
+        info = projects.page_info
+        return Page(items, info.end_cursor, info.has_next_page)
+
+    def __repr__(self) -> str:
+        return f"<AsyncAutomations entity={self.entity!r} loaded={len(self.objects)}>"
+
+
+class AsyncIntegrations(AsyncRelayPaginator[IntegrationT], Generic[IntegrationT]):
+    """An entity's integrations, page by page; ``kinds`` keeps only some types (the server
+    lists every type, so the official client filters here too)."""
+
+    def __init__(
+        self,
+        ctx: ClientContext,
+        entity: str | None,
+        kinds: tuple[type[Any], ...],
+        *,
+        per_page: int = DEFAULT_PER_PAGE,
+        start: str | None = None,
+    ) -> None:
+        super().__init__(per_page=per_page, start=start)
+        self._ctx = ctx
+        #: The entity (resolved to your default entity on the first page when not given).
+        self.entity = entity
+        self._kinds = kinds
+
+    async def _fetch(self, cursor: str | None) -> Page[IntegrationT]:
+        if self.entity is None:
+            self.entity = await self._ctx.resolve_entity(None)
+        result = await self._ctx.client.integrations_by_entity(
+            entity=self.entity, cursor=cursor, per_page=self.per_page
+        )
+        if result.entity is None or result.entity.integrations is None:
+            raise NotFoundError(
+                f"entity {self.entity!r} not found", operation_name="IntegrationsByEntity"
+            )
+        connection = result.entity.integrations
+        items: list[IntegrationT] = []
+        for edge in connection.edges:
+            if edge.node is None:
+                continue
+            found = integration_from_node(edge.node.model_dump(by_alias=True))
+            if found is not None and isinstance(found, self._kinds):
+                items.append(found)  # type: ignore[arg-type]
+        info = connection.page_info
+        return Page(items, info.end_cursor, info.has_next_page)
+
+    def __repr__(self) -> str:
+        return f"<AsyncIntegrations entity={self.entity!r} loaded={len(self.objects)}>"

@@ -1,0 +1,270 @@
+"""The automations and integrations methods of the Api, with ``wandb.Api``'s names and
+arguments: ``automation``, ``automations``, ``create_automation``, ``update_automation``,
+``delete_automation``, ``integrations``, ``slack_integrations``, ``webhook_integrations`` (and
+``create_webhook_integration``, which ``wandb.Api`` lacks)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+
+from wandbkit._async.automations import (
+    DEFAULT_PER_PAGE,
+    AsyncAutomations,
+    AsyncIntegrations,
+    automation_of,
+)
+from wandbkit._core.errors import APIError, ConflictError, GraphQLError, NotFoundError, UsageError
+from wandbkit.automations._wire import (
+    integration_from_node,
+    to_create_variables,
+    to_update_variables,
+    to_webhook_integration_variables,
+)
+from wandbkit.automations.events import Automation, NewAutomation
+from wandbkit.automations.integrations import Integration, SlackIntegration, WebhookIntegration
+from wandbkit.automations.scopes import OrgScope, TeamScope
+from wandbkit.paths import check_name
+
+if TYPE_CHECKING:
+    from wandbkit._async.context import ClientContext
+
+
+def _check_entity(entity: str | None) -> None:
+    if entity is not None:
+        check_name(entity, "entity")
+
+
+def _is_missing(exc: APIError) -> bool:
+    """Whether the server said the automation to update does not exist."""
+    return isinstance(exc, NotFoundError) or (
+        isinstance(exc, GraphQLError) and "not found" in str(exc).lower()
+    )
+
+
+class AsyncAutomationsMethods:
+    """The Api's automations methods (a part of ``Api``, which supplies the context)."""
+
+    _ctx: ClientContext
+
+    def automations(
+        self,
+        entity: str | None = None,
+        *,
+        name: str | None = None,
+        per_page: int = DEFAULT_PER_PAGE,
+        start: str | None = None,
+    ) -> AsyncAutomations:
+        """Automations, page by page: an entity's, or without one all those in the projects
+        you can see (as ``wandb.Api``).
+
+        Args:
+            entity: the entity (team or user) whose automations to list.
+            name: only the automation(s) of this name.
+            per_page: automations (or, without an entity, projects) per request.
+            start: a ``cursor`` from an earlier listing, to resume from.
+
+        Raises:
+            UsageError: a malformed entity, name or page size (before any request).
+        """
+        _check_entity(entity)
+        if name is not None and (not isinstance(name, str) or not name):
+            raise UsageError(f"name must be a non-empty string, got {name!r}")
+        return AsyncAutomations(self._ctx, entity, name=name, per_page=per_page, start=start)
+
+    async def automation(self, name: str, *, entity: str | None = None) -> Automation:
+        """The one automation named ``name``.
+
+        Raises:
+            UsageError: a malformed name or entity.
+            NotFoundError: no automation of that name.
+            APIError: several automations of that name (the message says how many); pass
+                ``entity=`` to narrow the search.
+        """
+        if not isinstance(name, str) or not name:
+            raise UsageError(f"name must be a non-empty string, got {name!r}")
+        found = await self.automations(entity, name=name).to_list()
+        if not found:
+            where = f" in entity {entity!r}" if entity else ""
+            raise NotFoundError(f"no automation named {name!r}{where}")
+        if len(found) > 1:
+            raise APIError(
+                f"{len(found)} automations are named {name!r}; expected exactly one (pass "
+                "entity=... to narrow the search)"
+            )
+        return found[0]
+
+    async def create_automation(
+        self, obj: NewAutomation, *, fetch_existing: bool = False, **kwargs: Any
+    ) -> Automation:
+        """Create an automation from ``event >> action``; ``kwargs`` (``name``,
+        ``description``, ``enabled``, ``scope``, ``event``, ``action``) override its fields.
+
+        Args:
+            obj: the new automation.
+            fetch_existing: when one of that name exists already, return it instead of
+                raising.
+
+        Raises:
+            UsageError: no name, an event that does not fit its scope, any bad field (named;
+                before any request).
+            ConflictError: an automation of that name exists (and not ``fetch_existing``).
+        """
+        variables = to_create_variables(obj, **kwargs)
+        from wandbkit._generated.input_types import CreateFilterTriggerInput
+
+        name = variables["input"]["name"]
+        scope = kwargs.get("scope") or (obj.scope if obj is not None else None)
+        # Where to look for the existing one: the scope's entity when known. (wandb.Api walks
+        # the viewer's projects only, which misses a team's automations.)
+        owner = getattr(scope, "entity", None)
+        owner = scope.name if isinstance(scope, (TeamScope, OrgScope)) else owner
+        try:
+            result = await self._ctx.client.create_automation(
+                input=CreateFilterTriggerInput.model_validate(variables["input"])
+            )
+        except ConflictError:
+            if fetch_existing:
+                return await self.automation(name, entity=owner)
+            raise
+        trigger = result.result.trigger if result.result is not None else None
+        if trigger is None:
+            raise APIError(
+                f"the server created automation {name!r} but answered no trigger",
+                operation_name="CreateAutomation",
+            )
+        return automation_of(trigger, "CreateAutomation")
+
+    async def update_automation(
+        self, obj: Automation, *, create_missing: bool = False, **kwargs: Any
+    ) -> Automation:
+        """Save changes to an automation (edit its fields, or pass them as ``kwargs``).
+
+        Args:
+            obj: the saved automation (from ``automation()`` or ``automations()``).
+            create_missing: when it no longer exists, create it instead of raising.
+
+        Raises:
+            UsageError: a bad field (named; before any request).
+            NotFoundError: the automation does not exist (and not ``create_missing``).
+        """
+        variables = to_update_variables(obj, **kwargs)
+        from wandbkit._generated.input_types import UpdateFilterTriggerInput
+
+        try:
+            result = await self._ctx.client.update_automation(
+                input=UpdateFilterTriggerInput.model_validate(variables["input"])
+            )
+        except APIError as exc:
+            if not _is_missing(exc):
+                raise
+            if create_missing:
+                new = NewAutomation(
+                    name=obj.name,
+                    description=obj.description,
+                    enabled=obj.enabled,
+                    event=obj.event,  # type: ignore[arg-type]
+                    action=obj.action,  # type: ignore[arg-type]
+                )
+                return await self.create_automation(new, **kwargs)
+            raise NotFoundError(
+                f"automation {obj.name!r} not found; cannot update it (create_missing=True "
+                "creates it)",
+                operation_name="UpdateAutomation",
+            ) from exc
+        trigger = result.result.trigger if result.result is not None else None
+        if trigger is None:
+            raise NotFoundError(
+                f"automation {obj.name!r} not found", operation_name="UpdateAutomation"
+            )
+        return automation_of(trigger, "UpdateAutomation")
+
+    async def delete_automation(self, obj: Automation | str) -> Literal[True]:
+        """Delete an automation (given as itself or its id); returns True.
+
+        Raises:
+            UsageError: neither an automation nor an id.
+            APIError: the server did not delete it.
+        """
+        id_ = obj.id if isinstance(obj, Automation) else obj
+        if not isinstance(id_, str) or not id_:
+            raise UsageError(f"obj must be an Automation or its id, got {obj!r}")
+        result = await self._ctx.client.delete_automation(id=id_)
+        if result.result is None or not result.result.success:
+            raise APIError(
+                f"the server did not delete automation {id_!r}", operation_name="DeleteAutomation"
+            )
+        return True
+
+    def integrations(
+        self,
+        entity: str | None = None,
+        *,
+        per_page: int = DEFAULT_PER_PAGE,
+        start: str | None = None,
+    ) -> AsyncIntegrations[Integration]:
+        """An entity's Slack and webhook integrations (default: your entity), page by page."""
+        _check_entity(entity)
+        kinds = (SlackIntegration, WebhookIntegration)
+        return AsyncIntegrations(self._ctx, entity, kinds, per_page=per_page, start=start)
+
+    def slack_integrations(
+        self,
+        *,
+        entity: str | None = None,
+        per_page: int = DEFAULT_PER_PAGE,
+        start: str | None = None,
+    ) -> AsyncIntegrations[SlackIntegration]:
+        """An entity's Slack integrations (default: your entity), page by page."""
+        _check_entity(entity)
+        return AsyncIntegrations(
+            self._ctx, entity, (SlackIntegration,), per_page=per_page, start=start
+        )
+
+    def webhook_integrations(
+        self,
+        entity: str | None = None,
+        *,
+        per_page: int = DEFAULT_PER_PAGE,
+        start: str | None = None,
+    ) -> AsyncIntegrations[WebhookIntegration]:
+        """An entity's webhook integrations (default: your entity), page by page."""
+        _check_entity(entity)
+        return AsyncIntegrations(
+            self._ctx, entity, (WebhookIntegration,), per_page=per_page, start=start
+        )
+
+    async def create_webhook_integration(
+        self,
+        name: str,
+        url_endpoint: str,
+        *,
+        entity: str | None = None,
+        secret_ref: str | None = None,
+        access_token_ref: str | None = None,
+    ) -> WebhookIntegration:
+        """Add a webhook integration (a URL that ``SendWebhook`` actions POST to) to an
+        entity (default: yours). Not in ``wandb.Api``: the official client generates this
+        mutation but has no method for it.
+
+        Raises:
+            UsageError: a bad name or a URL that is not http(s) (before any request).
+        """
+        to_webhook_integration_variables(name, url_endpoint, "-")  # check before resolving
+        _check_entity(entity)
+        resolved = await self._ctx.resolve_entity(entity)
+        variables = to_webhook_integration_variables(
+            name, url_endpoint, resolved, secret_ref=secret_ref, access_token_ref=access_token_ref
+        )
+        from wandbkit._generated.input_types import CreateGenericWebhookIntegrationInput
+
+        result = await self._ctx.client.create_generic_webhook_integration(
+            input=CreateGenericWebhookIntegrationInput.model_validate(variables["input"])
+        )
+        node = result.result.integration if result.result is not None else None
+        found = integration_from_node(node.model_dump(by_alias=True)) if node is not None else None
+        if not isinstance(found, WebhookIntegration):
+            raise APIError(
+                f"the server created webhook integration {name!r} but answered none",
+                operation_name="CreateGenericWebhookIntegration",
+            )
+        return found
