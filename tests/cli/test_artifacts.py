@@ -4,57 +4,32 @@ a local server with the demo workspace: formats, bad arguments (exit 2) and miss
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from wandbkit.server import Store
-from wandbkit.server.seed import seed_demo
-from wandbkit.server.testing import ServerHandle, running_server
+from wandbkit.server.testing import ServerHandle
 
-from .support import Invoker
+from .support import Invoker, one_line_error, parse_json
 
 Invoke = Invoker
 PROJECT = "demo/cifar10-augment"
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[ServerHandle]:
-    """A loopback server with the demo workspace (artifacts, registries, sweeps, reports)."""
-    store = Store()
-    seed = seed_demo(store)
-    with running_server(store, seed=seed) as handle:
-        yield handle
-    store.close()
-
-
-def _json(result: object) -> list[dict[str, object]]:
-    assert getattr(result, "exit_code", None) == 0, getattr(result, "output", "")
-    parsed = json.loads(result.stdout)  # type: ignore[attr-defined]
-    assert isinstance(parsed, list)
-    return parsed
-
-
-def _one_line_error(result: object, code: int, *needles: str) -> str:
-    assert getattr(result, "exit_code", None) == code, getattr(result, "output", "")
-    err = result.stderr  # type: ignore[attr-defined]
-    assert err.startswith("wandbkit: error: ") or "Error:" in err, err
-    for needle in needles:
-        assert needle in err, err
-    assert "Traceback" not in err
-    return str(err)
+def server(demo_server: ServerHandle) -> ServerHandle:
+    """The demo workspace, for ``invoke``."""
+    return demo_server
 
 
 def test_ls_lists_a_projects_collections(invoke: Invoke) -> None:
-    rows = _json(invoke("artifact", "ls", PROJECT, "--format", "json"))
+    rows = parse_json(invoke("artifact", "ls", PROJECT, "--format", "json"))
     assert {(r["type"], r["name"]) for r in rows} == {
         ("dataset", "images"),
         ("model", "classifier"),
         ("model", "classifier-releases"),
     }
-    models = _json(invoke("artifact", "ls", PROJECT, "--type", "model", "--format", "json"))
+    models = parse_json(invoke("artifact", "ls", PROJECT, "--type", "model", "--format", "json"))
     assert sorted(r["name"] for r in models) == ["classifier", "classifier-releases"]
 
 
@@ -66,13 +41,13 @@ def test_ls_table_counts_on_stderr(invoke: Invoke) -> None:
 
 
 def test_ls_lists_a_collections_versions_with_or_without_type(invoke: Invoke) -> None:
-    rows = _json(invoke("artifact", "ls", f"{PROJECT}/classifier", "--format", "json"))
+    rows = parse_json(invoke("artifact", "ls", f"{PROJECT}/classifier", "--format", "json"))
     by_version = {r["version"]: r for r in rows}
     assert set(by_version) == {"v0", "v1"}
-    assert "latest" in by_version["v1"]["aliases"]  # type: ignore[operator]
+    assert "latest" in by_version["v1"]["aliases"]
     assert by_version["v1"]["type"] == "model"
-    typed = _json(invoke("artifact", "ls", f"{PROJECT}/images", "--type", "dataset", "--limit", "2",
-                         "--format", "json"))  # fmt: skip
+    args = ["--type", "dataset", "--limit", "2", "--format", "json"]
+    typed = parse_json(invoke("artifact", "ls", f"{PROJECT}/images", *args))
     assert len(typed) == 2
     assert {r["type"] for r in typed} == {"dataset"}
 
@@ -119,8 +94,7 @@ def test_bad_arguments_exit_2(invoke: Invoke, args: list[str], needle: str) -> N
     ],
 )
 def test_missing_objects_exit_1_with_one_line(invoke: Invoke, args: list[str], needle: str) -> None:
-    message = _one_line_error(invoke(*args), 1, needle)
-    assert message.count("\n") == 1
+    one_line_error(invoke(*args), 1, needle)
 
 
 def test_get_shows_fields_metadata_and_files(invoke: Invoke) -> None:
@@ -128,7 +102,7 @@ def test_get_shows_fields_metadata_and_files(invoke: Invoke) -> None:
     assert result.exit_code == 0, result.output
     for needle in ("v1", "production", "metadata.accuracy", "weights/part-0.bin", "config.json"):
         assert needle in result.stdout
-    [document] = _json(
+    [document] = parse_json(
         invoke("artifact", "get", f"{PROJECT}/classifier:latest", "--format", "json")
     )
     assert document["version"] == "v1"
@@ -137,7 +111,7 @@ def test_get_shows_fields_metadata_and_files(invoke: Invoke) -> None:
     assert isinstance(files, list)
     assert [f["path"] for f in files] == sorted(f["path"] for f in files)
     assert sum(f["size"] for f in files) == document["size"]
-    assert len(files) == document["files"].__len__() == 4
+    assert len(files) == 4
 
 
 def test_publish_then_get_download_and_verify(invoke: Invoke, tmp_path: Path) -> None:
@@ -156,10 +130,10 @@ def test_publish_then_get_download_and_verify(invoke: Invoke, tmp_path: Path) ->
     assert result.stdout.strip() == "demo/cli-publish/bundle:v0"
     assert "published 3 files" in result.stderr
 
-    [document] = _json(
+    [document] = parse_json(
         invoke("artifact", "get", "demo/cli-publish/bundle:golden", "--format", "json")
     )
-    assert sorted(f["path"] for f in document["files"]) == ["a.txt", "nested/b.txt", "notes.md"]  # type: ignore[union-attr]
+    assert sorted(f["path"] for f in document["files"]) == ["a.txt", "nested/b.txt", "notes.md"]
     assert document["metadata"] == {"rows": 2}
     assert document["tags"] == ["cli"]
     assert document["description"] == "from the CLI"
@@ -173,14 +147,14 @@ def test_publish_then_get_download_and_verify(invoke: Invoke, tmp_path: Path) ->
     assert "3 files" in verified.stdout
 
     (root / "a.txt").write_text("changed\n")
-    _one_line_error(
+    one_line_error(
         invoke("artifact", "verify", "demo/cli-publish/bundle:v0", "--root", str(root)),
         1,
         "a.txt",
     )
     (root / "a.txt").write_text("alpha\n")
     (root / "stray.bin").write_bytes(b"x")
-    _one_line_error(
+    one_line_error(
         invoke("artifact", "verify", "demo/cli-publish/bundle:v0", "--root", str(root)),
         1,
         "stray.bin",

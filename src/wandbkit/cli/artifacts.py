@@ -100,7 +100,16 @@ def _emit(fmt: str, columns: Sequence[str], rows: Iterator[dict[str, Any]], what
         click.echo(f"{shown} {what}", err=True)
 
 
-@click.group("artifact")
+@click.group(
+    "artifact",
+    epilog="""\b
+Examples:
+  wandbkit artifact ls demo/cifar10-augment
+  wandbkit artifact get demo/cifar10-augment/classifier:latest
+  wandbkit artifact publish demo/mnist/dataset data/ --type dataset --alias best
+  wandbkit artifact verify demo/cifar10-augment/classifier:v1 --root ./model
+""",
+)
 def artifact() -> None:
     """List, show, publish and verify artifact versions."""
 

@@ -58,7 +58,15 @@ def _scope(
     return api.registry(name, organization)
 
 
-@click.group("registry")
+@click.group(
+    "registry",
+    epilog="""\b
+Examples:
+  wandbkit registry ls
+  wandbkit registry collections dataset
+  wandbkit registry versions --filter '{"alias": "production"}'
+""",
+)
 def registry() -> None:
     """Search an organization's registries, their collections and linked versions."""
 

@@ -38,7 +38,14 @@ def _report_row(found: wandbkit.BetaReport) -> dict[str, Any]:
     }
 
 
-@click.group("report")
+@click.group(
+    "report",
+    epilog="""\b
+Examples:
+  wandbkit report ls demo/mnist-baselines
+  wandbkit report show demo/mnist-baselines/reports/MNIST-baselines--Vmlldzox
+""",
+)
 def report() -> None:
     """List a project's reports and show one."""
 

@@ -40,7 +40,14 @@ def _sweep_row(found: wandbkit.Sweep) -> dict[str, Any]:
     }
 
 
-@click.group("sweep")
+@click.group(
+    "sweep",
+    epilog="""\b
+Examples:
+  wandbkit sweep ls demo-team/diffusion-sweeps
+  wandbkit sweep show demo-team/diffusion-sweeps/SWEEP_ID
+""",
+)
 def sweep() -> None:
     """List a project's sweeps and show one."""
 
