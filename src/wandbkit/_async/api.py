@@ -23,6 +23,7 @@ from wandbkit._async.teams_api import AsyncTeamsMethods
 from wandbkit._async.users_api import AsyncUsersMethods
 from wandbkit._core.config import Settings, resolve_settings
 from wandbkit._core.errors import UsageError
+from wandbkit._html import Explorable
 from wandbkit._version import USER_AGENT
 from wandbkit.paths import parse_path
 
@@ -47,6 +48,7 @@ class AsyncApi(
     AsyncReportsMethods,
     AsyncArtifactsMethods,
     AsyncRegistriesMethods,
+    Explorable,
 ):
     """A client for the W&B public API, with the surface of ``wandb.Api``.
 
