@@ -135,7 +135,7 @@ def _command_lines(path: Path) -> Iterator[tuple[int, str]]:
 
 def _argv(line: str) -> list[str]:
     words = shlex.split(line, comments=True)
-    for stop in ("|", ">", ">>", "&&", ";"):
+    for stop in ("|", ">", ">>", "&&", "&", ";"):
         if stop in words:
             words = words[: words.index(stop)]
     return words[1:]
@@ -152,6 +152,9 @@ def test_command_lines_in_the_docs_parse(path: Path) -> None:
             continue
         try:
             parser.parse_args(argv)
+        except click.BadParameter as exc:
+            if "does not exist" not in str(exc):  # a path on the reader's machine is fine
+                raise AssertionError(f"{_name(path)}:{line_number}: {line!r}: {exc}") from None
         except click.UsageError as exc:
             raise AssertionError(f"{_name(path)}:{line_number}: {line!r}: {exc}") from None
 
@@ -163,4 +166,4 @@ def test_the_not_run_marker_is_documented() -> None:
 def test_blocks_are_found() -> None:
     readme = blocks(ROOT / "README.md")
     assert sum(b.runs for b in readme) >= 8
-    assert all(b.lang for b in readme), "every README block names its language"
+    assert any(NOT_RUN in b.info for p in DOCS for b in blocks(p))
