@@ -167,3 +167,14 @@ def test_blocks_are_found() -> None:
     readme = blocks(ROOT / "README.md")
     assert sum(b.runs for b in readme) >= 8
     assert any(NOT_RUN in b.info for p in DOCS for b in blocks(p))
+
+
+def test_the_site_builds_strictly(tmp_path: Path) -> None:
+    """``make docs``: every page in the nav, every link and anchor resolves."""
+    pytest.importorskip("mkdocs", reason="the docs extra (pip install -e '.[docs]')")
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "site"), strict=True)
+    build(config)
+    assert (tmp_path / "site" / "guide" / "artifacts" / "index.html").is_file()
