@@ -59,7 +59,8 @@ def test_the_tree_is_the_class_hierarchy() -> None:
             between = [
                 c.__name__
                 for c in cls.__mro__[1:]
-                if c.__name__ in public and issubclass(c, getattr(wandbkit.errors, parent))
+                if c.__name__ in public
+                and issubclass(c, getattr(wandbkit.errors, parent))
                 and c.__name__ != parent
             ]
             assert between == [] or name == "GraphQLPermissionDeniedError", (name, between)

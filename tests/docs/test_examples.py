@@ -115,7 +115,8 @@ def test_every_guide_has_runnable_examples() -> None:
     idle = [
         _name(path)
         for path in DOCS
-        if path.parent.name == "guide" and not any(b.runs for b in blocks(path))
+        if path.parent.name == "guide"
+        and not any(b.runs for b in blocks(path))
         and path.stem not in ("automations", "launch", "cli")
     ]
     assert idle == []
