@@ -4,14 +4,14 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install codegen codegen-check lint typecheck arch test test-fast demo bench cassettes server clean
+.PHONY: install codegen codegen-check lint typecheck arch test test-fast demo docs bench cassettes server clean
 
 install: $(STAMP)
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,server,parquet,plots]'
+	$(PY) -m pip install --quiet -e '.[dev,server,parquet,plots,docs]'
 	touch $(STAMP)
 
 # schema/ + queries/ + codegen.toml -> src/wandbkit/_generated/ ; then the sync twins.
@@ -45,6 +45,10 @@ cassettes: install
 demo: install
 	$(PY) tools/demo.py
 
+# The documentation site (mkdocs.yml, docs/) into site/; --strict fails on a broken link.
+docs: install
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --site-dir site
+
 bench: install
 	$(PY) benchmarks/bench_import.py
 	$(PY) benchmarks/bench_runs.py
@@ -57,4 +61,4 @@ server: install
 	$(VENV)/bin/wandbkit server --host 127.0.0.1 --port 8080 --db .wandbkit-server.db
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache site

@@ -1,9 +1,15 @@
-"""HTML views (notebook embeds), rendered from the package's jinja2 templates."""
+"""HTML views (notebook embeds and summaries), rendered from the package's jinja2 templates,
+and :class:`Explorable`, what every public object shares for interactive use: a clean
+``dir()`` and a ``_repr_html_``."""
 
 from __future__ import annotations
 
+import datetime as dt
+import enum
 import functools
-from typing import TYPE_CHECKING, Any
+import json
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     import jinja2
@@ -48,3 +54,58 @@ def display_html(html: str, what: str) -> bool:
         return False
     ipython_display.display(ipython_display.HTML(html))
     return True
+
+
+class HtmlSummary(NamedTuple):
+    """What an object's notebook summary shows: its kind, a title (its path), a link to its
+    page when it has one, and its key fields."""
+
+    kind: str
+    title: str
+    fields: Mapping[str, Any] = {}
+    url: str | None = None
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return ", ".join(_text(v) for v in value)
+    if isinstance(value, Mapping):
+        return json.dumps(dict(value), default=str, sort_keys=True)
+    return str(value)
+
+
+def summary_html(summary: HtmlSummary) -> str:
+    """``summary`` as a small HTML table (every value escaped; only http(s) links)."""
+    url = summary.url if summary.url and summary.url.startswith(("http://", "https://")) else None
+    fields = [(key, _text(value)) for key, value in summary.fields.items() if value is not None]
+    return render("summary.html.j2", kind=summary.kind, title=summary.title, url=url, fields=fields)
+
+
+class Explorable:
+    """For interactive use: ``dir()`` lists the public attributes (properties, methods and
+    attributes without a leading underscore), not internals; ``_repr_html_`` shows
+    :meth:`_html_summary` as a small table in a notebook. Never shows the API key."""
+
+    __slots__ = ()
+
+    def __dir__(self) -> list[str]:
+        names: set[str] = set()
+        for klass in type(self).__mro__:
+            names.update(vars(klass))
+        names.update(getattr(self, "__dict__", {}))
+        return sorted(name for name in names if not name.startswith("_"))
+
+    def _html_summary(self) -> HtmlSummary:
+        """The kind, title, fields and link the notebook view shows (default: the repr)."""
+        return HtmlSummary(type(self).__name__.removeprefix("Async"), repr(self))
+
+    def _repr_html_(self) -> str:
+        return summary_html(self._html_summary())

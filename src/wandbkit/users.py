@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from wandbkit._html import Explorable, HtmlSummary
+
 if TYPE_CHECKING:
     from wandbkit._generated.fragments import UserFields
 
 
-class User:
+class User(Explorable):
     """A W&B user (the viewer, a project's owner, ...); plain data, no requests.
 
     Attributes mirror the server's ``User`` type, in snake case.
@@ -83,9 +85,18 @@ class User:
     def __repr__(self) -> str:
         return f"<User {self.username or self.name!r}>"
 
+    def _html_summary(self) -> HtmlSummary:
+        fields = {
+            "name": self.name,
+            "entity": self.entity,
+            "teams": self.teams,
+            "admin": self.admin,
+        }
+        return HtmlSummary("User", self.username or self.name, fields)
+
 
 @dataclass(frozen=True)
-class OrgEntity:
+class OrgEntity(Explorable):
     """An organization's own entity (where its registries live)."""
 
     id: str
@@ -94,9 +105,13 @@ class OrgEntity:
 
 
 @dataclass(frozen=True)
-class Organization:
+class Organization(Explorable):
     """A W&B organization, read-only (``wandb``'s ``Organization``)."""
 
     id: str
     name: str
     org_entity: OrgEntity | None
+
+    def _html_summary(self) -> HtmlSummary:
+        entity = self.org_entity.name if self.org_entity is not None else None
+        return HtmlSummary("Organization", self.name, {"entity": entity})

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from wandbkit.server import Store
+from wandbkit.server.seed import seed_demo
 from wandbkit.server.testing import ServerHandle, running_server
 
 from .support import Invoker, seed_project
@@ -24,6 +26,17 @@ def server() -> Iterator[ServerHandle]:
     with running_server() as handle:
         seed_project(handle.store)
         yield handle
+
+
+@pytest.fixture(scope="session")
+def demo_server() -> Iterator[ServerHandle]:
+    """A loopback server with the demo workspace (artifacts, registries, sweeps, reports),
+    shared by the modules that ask for it (tests that write use projects of their own)."""
+    store = Store()
+    seed = seed_demo(store)
+    with running_server(store, seed=seed) as handle:
+        yield handle
+    store.close()
 
 
 @pytest.fixture

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from typing import Any
 
 from click.testing import CliRunner, Result
 
@@ -54,3 +56,23 @@ class Invoker:
         """The command's Result (``exit_code``, ``stdout``, ``stderr``)."""
         options = ["--base-url", self.server.base_url, "--api-key", self.server.api_key]
         return self.runner.invoke(cli, [*args, *(options if connect else [])], prog_name="wandbkit")
+
+
+def parse_json(result: Result) -> list[dict[str, Any]]:
+    """The JSON array a successful command printed."""
+    assert result.exit_code == 0, result.output
+    parsed = json.loads(result.stdout)
+    assert isinstance(parsed, list)
+    return parsed
+
+
+def one_line_error(result: Result, code: int, *needles: str) -> str:
+    """The error line of a failed command, checked: exit ``code``, one line naming each of
+    ``needles``, no traceback."""
+    assert result.exit_code == code, result.output
+    err = result.stderr
+    assert err.startswith("wandbkit: error: "), err
+    assert err.count("\n") == 1, err
+    for needle in needles:
+        assert needle in err, err
+    return err

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -61,3 +62,25 @@ def test_python_dash_m_runs_the_command_line() -> None:
         [sys.executable, "-m", "wandbkit.cli", "--version"], capture_output=True, text=True
     )
     assert (done.returncode, done.stdout) == (0, f"wandbkit {__version__}\n")
+
+
+def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = []
+    for name, command in sorted(group.commands.items()):
+        found.append((*prefix, name))
+        if isinstance(command, click.Group):
+            found += _commands(command, (*prefix, name))
+    return found
+
+
+def test_every_command_has_help_with_examples() -> None:
+    paths = _commands(cli)
+    for expected in [("artifact", "publish"), ("registry", "versions"), ("sweep", "show")]:
+        assert expected in paths
+    missing = []
+    for path in paths:
+        result = CliRunner().invoke(cli, [*path, "--help"], prog_name="wandbkit")
+        assert result.exit_code == 0, (path, result.output)
+        if "Examples:" not in result.output or f"wandbkit {path[0]}" not in result.output:
+            missing.append(" ".join(path))
+    assert missing == []

@@ -9,6 +9,7 @@ from wandbkit._async.pagination import AsyncRelayPaginator, Page
 from wandbkit._async.runs.run import AsyncRun
 from wandbkit._core.errors import NotFoundError
 from wandbkit._core.not_found import project_not_found, sweep_not_found
+from wandbkit._html import Explorable, HtmlSummary
 from wandbkit.filters import validate_run_order
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ def agent_not_found(entity: str, project: str, sweep: str, agent: str) -> NotFou
     )
 
 
-class AsyncAgent:
+class AsyncAgent(Explorable):
     """One agent of a sweep: the process that ran some of its runs, with its heartbeat.
 
     Attributes:
@@ -108,6 +109,10 @@ class AsyncAgent:
 
     def __repr__(self) -> str:
         return f"<Agent {self.name} of {self.entity}/{self.project}/{self.sweep_id} ({self.state})>"
+
+    def _html_summary(self) -> HtmlSummary:
+        fields = {"sweep": f"{self.entity}/{self.project}/{self.sweep_id}", "state": self.state}
+        return HtmlSummary("Agent", self.name, fields)
 
 
 class AsyncAgentRuns(AsyncRelayPaginator[AsyncRun]):

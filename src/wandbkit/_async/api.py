@@ -24,6 +24,7 @@ from wandbkit._async.teams_api import AsyncTeamsMethods
 from wandbkit._async.users_api import AsyncUsersMethods
 from wandbkit._core.config import Settings, resolve_settings
 from wandbkit._core.errors import UsageError
+from wandbkit._html import Explorable
 from wandbkit._version import USER_AGENT
 from wandbkit.paths import parse_path
 
@@ -49,6 +50,7 @@ class AsyncApi(
     AsyncArtifactsMethods,
     AsyncRegistriesMethods,
     AsyncAutomationsMethods,
+    Explorable,
 ):
     """A client for the W&B public API, with the surface of ``wandb.Api``.
 

@@ -17,6 +17,7 @@ from wandbkit._async.pagination import AsyncRelayPaginator, Page
 from wandbkit._core.errors import NotFoundError, UsageError
 from wandbkit._core.not_found import run_not_found
 from wandbkit._core.transfer import parse_upload_headers, verify_transfer
+from wandbkit._html import Explorable, HtmlSummary
 
 if TYPE_CHECKING:
     from wandbkit._generated.fragments import RunFileFields
@@ -84,7 +85,7 @@ class FileRun(Protocol):
         """The run's project."""
 
 
-class AsyncFile:
+class AsyncFile(Explorable):
     """A file saved with a run.
 
     Attributes mirror the server's ``File``; ``download()`` writes it atomically and checks
@@ -235,6 +236,16 @@ class AsyncFile:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name} ({self.size} bytes)>"
+
+    def _html_summary(self) -> HtmlSummary:
+        # Not the direct URL: it is signed, a capability to read the file.
+        fields = {
+            "size": self.size,
+            "mimetype": self.mimetype,
+            "md5": self.md5,
+            "updated_at": self.updated_at,
+        }
+        return HtmlSummary("File", self.name, fields)
 
 
 class AsyncFiles(AsyncRelayPaginator[AsyncFile]):

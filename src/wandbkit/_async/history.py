@@ -10,6 +10,7 @@ from wandbkit._async.context import ClientContext
 from wandbkit._core.errors import UsageError
 from wandbkit._core.flavor_async import discard, gather_limited, resolve, spawn
 from wandbkit._core.not_found import project_not_found, run_not_found
+from wandbkit._html import Explorable
 from wandbkit._values.checks import check_keys, check_positive_int
 from wandbkit._values.history import (
     check_format,
@@ -188,7 +189,7 @@ async def histories_of(
     return rows
 
 
-class AsyncHistoryScan:
+class AsyncHistoryScan(Explorable):
     """Every history row of a run in ``[min_step, max_step)`` (``max_step`` as
     ``scan_history`` takes it), in step order.
 

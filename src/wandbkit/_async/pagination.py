@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar, overload
 from wandbkit._async.lazy import load_on_demand
 from wandbkit._core.errors import APIError, UsageError
 from wandbkit._core.flavor_async import discard, resolve, spawn
+from wandbkit._html import Explorable
 
 if TYPE_CHECKING:
     from wandbkit._core.flavor_async import Pending
@@ -42,7 +43,7 @@ def check_per_page(per_page: object) -> int:
     return per_page
 
 
-class AsyncRelayPaginator(Generic[ItemT]):
+class AsyncRelayPaginator(Explorable, Generic[ItemT]):
     """Iterate a relay connection lazily; subclasses say how to fetch one page.
 
     Pages are fetched only while the caller iterates (the next one in the background while

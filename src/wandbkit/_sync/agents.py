@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from wandbkit._core.errors import NotFoundError
 from wandbkit._core.not_found import project_not_found, sweep_not_found
+from wandbkit._html import Explorable, HtmlSummary
 from wandbkit._sync.pagination import Page, RelayPaginator
 from wandbkit._sync.runs.run import Run
 from wandbkit.filters import validate_run_order
@@ -27,7 +28,7 @@ def agent_not_found(entity: str, project: str, sweep: str, agent: str) -> NotFou
     )
 
 
-class Agent:
+class Agent(Explorable):
     """One agent of a sweep: the process that ran some of its runs, with its heartbeat.
 
     Attributes:
@@ -110,6 +111,10 @@ class Agent:
 
     def __repr__(self) -> str:
         return f"<Agent {self.name} of {self.entity}/{self.project}/{self.sweep_id} ({self.state})>"
+
+    def _html_summary(self) -> HtmlSummary:
+        fields = {"sweep": f"{self.entity}/{self.project}/{self.sweep_id}", "state": self.state}
+        return HtmlSummary("Agent", self.name, fields)
 
 
 class AgentRuns(RelayPaginator[Run]):

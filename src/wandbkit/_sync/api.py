@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from wandbkit._core.config import Settings, resolve_settings
 from wandbkit._core.errors import UsageError
+from wandbkit._html import Explorable
 from wandbkit._sync.artifacts._api import ArtifactsMethods
 from wandbkit._sync.artifacts.links import wire_artifacts
 from wandbkit._sync.automations_api import AutomationsMethods
@@ -51,6 +52,7 @@ class Api(
     ArtifactsMethods,
     RegistriesMethods,
     AutomationsMethods,
+    Explorable,
 ):
     """A client for the W&B public API, with the surface of ``wandb.Api``.
 

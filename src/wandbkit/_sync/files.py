@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 from wandbkit._core.errors import NotFoundError, UsageError
 from wandbkit._core.not_found import run_not_found
 from wandbkit._core.transfer import parse_upload_headers, verify_transfer
+from wandbkit._html import Explorable, HtmlSummary
 from wandbkit._sync.context import ClientContext
 from wandbkit._sync.pagination import Page, RelayPaginator
 
@@ -86,7 +87,7 @@ class FileRun(Protocol):
         """The run's project."""
 
 
-class File:
+class File(Explorable):
     """A file saved with a run.
 
     Attributes mirror the server's ``File``; ``download()`` writes it atomically and checks
@@ -237,6 +238,16 @@ class File:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name} ({self.size} bytes)>"
+
+    def _html_summary(self) -> HtmlSummary:
+        # Not the direct URL: it is signed, a capability to read the file.
+        fields = {
+            "size": self.size,
+            "mimetype": self.mimetype,
+            "md5": self.md5,
+            "updated_at": self.updated_at,
+        }
+        return HtmlSummary("File", self.name, fields)
 
 
 class Files(RelayPaginator[File]):

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from wandbkit._core.errors import UsageError
 from wandbkit._core.flavor_sync import discard, gather_limited, resolve, spawn
 from wandbkit._core.not_found import project_not_found, run_not_found
+from wandbkit._html import Explorable
 from wandbkit._sync.context import ClientContext
 from wandbkit._values.checks import check_keys, check_positive_int
 from wandbkit._values.history import (
@@ -190,7 +191,7 @@ def histories_of(
     return rows
 
 
-class HistoryScan:
+class HistoryScan(Explorable):
     """Every history row of a run in ``[min_step, max_step)`` (``max_step`` as
     ``scan_history`` takes it), in step order.
 

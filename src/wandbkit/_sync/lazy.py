@@ -15,6 +15,7 @@ from typing import Any, Generic, TypeVar
 
 from wandbkit._core.errors import NotLoadedError
 from wandbkit._core.flavor_sync import IS_ASYNC, MaybeAwaitable
+from wandbkit._html import Explorable
 
 FieldsT = TypeVar("FieldsT")
 RecordT = TypeVar("RecordT", bound="LazyRecord[Any]")
@@ -40,7 +41,7 @@ def load_on_demand(load: Callable[[], MaybeAwaitable[object]], message: str) -> 
     _ = load()
 
 
-class LazyRecord(Generic[FieldsT]):
+class LazyRecord(Explorable, Generic[FieldsT]):
     """A record whose fields (``FieldsT``, usually a generated fragment) load on first need.
 
     Subclasses implement ``_fetch()`` (one request for the fields) and ``_not_loaded()`` (what

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar, overload
 
 from wandbkit._core.errors import APIError, UsageError
 from wandbkit._core.flavor_sync import discard, resolve, spawn
+from wandbkit._html import Explorable
 from wandbkit._sync.lazy import load_on_demand
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ def check_per_page(per_page: object) -> int:
     return per_page
 
 
-class RelayPaginator(Generic[ItemT]):
+class RelayPaginator(Explorable, Generic[ItemT]):
     """Iterate a relay connection lazily; subclasses say how to fetch one page.
 
     Pages are fetched only while the caller iterates (the next one in the background while

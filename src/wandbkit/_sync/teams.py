@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 from wandbkit._core.errors import NotFoundError, UsageError
+from wandbkit._html import Explorable, HtmlSummary
 from wandbkit.paths import check_name
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ class _TeamCreator(Protocol):
     def create_team(self, team: str, admin_username: str | None = None) -> Team: ...
 
 
-class Member:
+class Member(Explorable):
     """A member of a team (``wandb``'s ``Member``).
 
     Attributes:
@@ -94,8 +95,12 @@ class Member:
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.username or self.name} of {self.team} ({self.role})>"
 
+    def _html_summary(self) -> HtmlSummary:
+        fields = {"team": self.team, "role": self.role, "name": self.name}
+        return HtmlSummary("Member", self.username or self.name, fields)
 
-class Team:
+
+class Team(Explorable):
     """A W&B team with its members, as ``Api.team()`` loads it.
 
     Attributes:
@@ -261,3 +266,7 @@ class Team:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name} ({len(self.members)} members)>"
+
+    def _html_summary(self) -> HtmlSummary:
+        members = [f"{m.username or m.name} ({m.role})" for m in self.members]
+        return HtmlSummary("Team", self.name, {"members": members})

@@ -12,7 +12,7 @@ import io
 import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -32,8 +32,11 @@ __all__ = [
     "err_console",
     "fail",
     "handle_errors",
+    "json_object",
+    "limited",
     "out_console",
     "session",
+    "split_path",
 ]
 
 EXIT_OK = 0
@@ -42,6 +45,7 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 @dataclass
@@ -227,3 +231,42 @@ def handle_errors(command: F) -> F:
             raise fail(message, code) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def json_object(text: str | None, hint: str, example: str) -> dict[str, Any] | None:
+    """The JSON object an option holds (``None`` when not given).
+
+    Raises:
+        click.BadParameter: not JSON, or JSON that is not an object (``example`` shows one).
+    """
+    import json
+
+    if text is None:
+        return None
+    try:
+        parsed = json.loads(text)
+    except ValueError as exc:
+        raise click.BadParameter(f"not JSON: {exc}", param_hint=hint) from None
+    if not isinstance(parsed, dict):
+        raise click.BadParameter(f"must be a JSON object like '{example}'", param_hint=hint)
+    return parsed
+
+
+def split_path(text: str, forms: tuple[int, ...], metavar: str) -> list[str]:
+    """``text`` split on ``/`` into one of the allowed numbers of segments.
+
+    Raises:
+        click.BadParameter: another number of segments, or an empty one.
+    """
+    parts = text.strip().strip("/").split("/")
+    if len(parts) not in forms or not all(parts):
+        raise click.BadParameter(f"{text!r} must be {metavar}", param_hint=metavar)
+    return parts
+
+
+def limited(items: Iterable[T], limit: int | None) -> Iterator[T]:
+    """The first ``limit`` of ``items`` (all with ``None``), read no further than needed."""
+    for index, item in enumerate(items):
+        if limit is not None and index >= limit:
+            return
+        yield item

@@ -1,6 +1,6 @@
-"""``wandbkit files`` (a run's files) and ``wandbkit download`` (run files, with a progress
-bar; each file is streamed to a temporary file, checked against its size and md5, then
-renamed, by ``File.download``)."""
+"""``wandbkit files`` (a run's files) and ``wandbkit download`` (run files or an artifact
+version, with a progress bar; each file is streamed to a temporary file, checked against its
+size and md5, then renamed, by ``File.download`` / ``Artifact.download``)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from wandbkit.cli._common import connection_options, err_console, handle_errors, session
+from wandbkit.cli.artifacts import download_artifact, is_artifact_name
 from wandbkit.cli.render import write_records
 
 __all__ = ["COMMANDS", "download", "files", "split_run_file"]
@@ -83,11 +84,12 @@ Examples:
   wandbkit download demo-team/llm-finetune/RUN_ID/config.yaml --root ./out
   wandbkit download demo-team/llm-finetune/RUN_ID --root ./out        # every file
   wandbkit download demo-team/llm-finetune/RUN_ID --pattern '%.png' --root ./out
+  wandbkit download demo/cifar10-augment/classifier:v1 --root ./model   # an artifact
 """
 
 
 @click.command("download", epilog=DOWNLOAD_EPILOG)
-@click.argument("run_file", metavar="RUN_FILE")
+@click.argument("run_file", metavar="RUN_FILE_OR_ARTIFACT")
 @click.option(
     "--root",
     type=click.Path(file_okay=False, path_type=Path),
@@ -100,10 +102,13 @@ Examples:
 @connection_options
 @handle_errors
 def download(run_file: str, root: Path, pattern: str | None, replace: bool) -> None:
-    """Download a run's file, or all of its files, verified against size and md5.
+    """Download a run's file, all of its files, or an artifact version, verified against
+    size and md5.
 
-    RUN_FILE is entity/project/run_id/FILE_NAME for one file, or entity/project/run_id for
-    every file of the run (or those matching --pattern).
+    RUN_FILE_OR_ARTIFACT is entity/project/run_id/FILE_NAME for one file, entity/project/run_id
+    for every file of the run (or those matching --pattern), or an artifact version,
+    [entity/project/]collection:alias (files already in DIR with the right md5 stay, the
+    others are replaced).
     """
     from rich.progress import (
         BarColumn,
@@ -114,6 +119,11 @@ def download(run_file: str, root: Path, pattern: str | None, replace: bool) -> N
         TransferSpeedColumn,
     )
 
+    if is_artifact_name(run_file):
+        if pattern is not None:
+            raise click.UsageError("--pattern selects run files; an artifact downloads whole")
+        download_artifact(session(click.get_current_context()).api(), run_file, root)
+        return
     run_path, name = split_run_file(run_file)
     if name is not None and pattern is not None:
         raise click.UsageError("give a file name or --pattern, not both")

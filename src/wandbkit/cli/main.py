@@ -14,7 +14,18 @@ from collections.abc import Sequence
 import click
 
 from wandbkit._version import __version__
-from wandbkit.cli import export, files, history, runs, schema, server
+from wandbkit.cli import (
+    artifacts,
+    export,
+    files,
+    history,
+    registries,
+    reports,
+    runs,
+    schema,
+    server,
+    sweeps,
+)
 from wandbkit.cli._common import EXIT_USAGE, connection_options
 
 __all__ = ["ArgvParser", "build_parser", "cli", "main"]
@@ -26,6 +37,9 @@ Examples:
   wandbkit run demo-team/llm-finetune/RUN_ID
   wandbkit history demo-team/llm-finetune/RUN_ID --keys loss --format csv
   wandbkit export demo-team/llm-finetune --out ./export
+  wandbkit artifact ls demo/cifar10-augment
+  wandbkit registry versions model --filter '{"alias": "production"}'
+  wandbkit sweep ls demo-team/diffusion-sweeps
 
 Settings come from --base-url/--api-key, else WANDB_BASE_URL, WANDB_API_KEY and ~/.netrc,
 as for wandbkit.Api(). Exit status: 0 ok, 1 error, 2 usage error.
@@ -72,7 +86,16 @@ def completion(shell: str) -> None:
 
 cli.add_command(server.server)
 cli.add_command(schema.schema)
-for _command in (*runs.COMMANDS, *history.COMMANDS, *files.COMMANDS, *export.COMMANDS):
+for _command in (
+    *runs.COMMANDS,
+    *history.COMMANDS,
+    *files.COMMANDS,
+    *export.COMMANDS,
+    *artifacts.COMMANDS,
+    *registries.COMMANDS,
+    *sweeps.COMMANDS,
+    *reports.COMMANDS,
+):
     cli.add_command(_command)
 
 

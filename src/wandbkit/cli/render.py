@@ -18,6 +18,7 @@ __all__ = [
     "FORMATS",
     "cell",
     "jsonable",
+    "print_fields",
     "sparkline",
     "write_csv",
     "write_json",
@@ -109,6 +110,19 @@ def write_table(
         count += 1
     out_console().print(table)
     return count
+
+
+def print_fields(fields: Mapping[str, Any]) -> None:
+    """Print ``key  value`` lines (a rich grid) for the non-empty values of ``fields``."""
+    from rich.table import Table
+
+    head = Table.grid(padding=(0, 2))
+    head.add_column(style="bold")
+    head.add_column(overflow="fold")
+    for key, value in fields.items():
+        if value not in (None, "", [], {}):
+            head.add_row(key, cell(value))
+    out_console().print(head)
 
 
 def write_records(

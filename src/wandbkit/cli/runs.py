@@ -11,8 +11,23 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from wandbkit.cli._common import connection_options, handle_errors, out_console, session
-from wandbkit.cli.render import FORMATS, cell, jsonable, sparkline, write_json, write_records
+from wandbkit.cli._common import (
+    connection_options,
+    handle_errors,
+    json_object,
+    limited,
+    out_console,
+    session,
+)
+from wandbkit.cli.render import (
+    FORMATS,
+    cell,
+    jsonable,
+    print_fields,
+    sparkline,
+    write_json,
+    write_records,
+)
 
 if TYPE_CHECKING:
     import wandbkit
@@ -92,15 +107,8 @@ def parse_filter_terms(filter_json: str | None, terms: Sequence[str]) -> dict[st
         click.BadParameter: malformed JSON or a malformed term.
     """
     parts: list[dict[str, Any]] = []
-    if filter_json is not None:
-        try:
-            parsed = json.loads(filter_json)
-        except ValueError as exc:
-            raise click.BadParameter(f"not JSON: {exc}", param_hint="--filter") from None
-        if not isinstance(parsed, dict):
-            raise click.BadParameter(
-                'must be a JSON object like \'{"state": "finished"}\'', param_hint="--filter"
-            )
+    parsed = json_object(filter_json, "--filter", '{"state": "finished"}')
+    if parsed is not None:
         parts.append(parsed)
     for term in terms:
         match = _TERM.match(term)
@@ -214,9 +222,7 @@ def runs(
     )
 
     def rows() -> Iterator[dict[str, Any]]:
-        for index, found in enumerate(listing):
-            if limit is not None and index >= limit:
-                return
+        for found in limited(listing, limit):
             yield {column: column_value(found, column) for column in chosen}
 
     shown = write_records(fmt, chosen, rows(), sys.stdout, title=None)
@@ -293,13 +299,7 @@ def _print_run(
     from rich.table import Table
 
     console = out_console()
-    head = Table.grid(padding=(0, 2))
-    head.add_column(style="bold")
-    head.add_column()
-    for key, value in fields.items():
-        if value not in (None, "", []):
-            head.add_row(key, cell(value))
-    console.print(head)
+    print_fields(fields)
 
     if config:
         table = Table(title="config", title_justify="left", header_style="bold")

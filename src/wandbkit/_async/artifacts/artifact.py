@@ -26,6 +26,7 @@ from wandbkit._async.artifacts.place import (
 from wandbkit._async.artifacts.resolve import resolve
 from wandbkit._async.context import ClientContext, LoaderKey
 from wandbkit._core.errors import NotFoundError, UsageError
+from wandbkit._html import HtmlSummary
 from wandbkit._lang.artifact_names import REGISTRY_PREFIX
 from wandbkit._values.artifacts import check_tags, ttl_from_seconds, ttl_to_seconds
 from wandbkit.paths import parse_artifact_path
@@ -512,6 +513,21 @@ class AsyncArtifact(AsyncArtifactContents, AsyncArtifactLineage):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.qualified_name} ({self.type})>"
+
+    def _html_summary(self) -> HtmlSummary:
+        fields = {
+            "type": self.type,
+            "version": self.version,
+            "aliases": self.aliases,
+            "tags": self.tags,
+            "size": self.size,
+            "files": self.file_count,
+            "state": self.state,
+            "created_at": self.created_at,
+            "description": self.description,
+            "digest": self.digest,
+        }
+        return HtmlSummary("Artifact", self.qualified_name, fields, self.url)
 
 
 async def fetch_artifact_by_name(

@@ -14,6 +14,7 @@ from wandbkit._async.context import ClientContext
 from wandbkit._async.lazy import LazyRecord
 from wandbkit._async.pagination import AsyncRelayPaginator, Page
 from wandbkit._core.not_found import project_not_found
+from wandbkit._html import HtmlSummary
 from wandbkit.paths import check_name
 
 if TYPE_CHECKING:
@@ -106,6 +107,12 @@ class AsyncArtifactType(LazyRecord["ArtifactTypeFields"]):
 
     def __repr__(self) -> str:
         return f"<ArtifactType {self.type}>"
+
+    def _html_summary(self) -> HtmlSummary:
+        fields: dict[str, Any] = {"project": f"{self.entity}/{self.project}"}
+        if self._fields is not None:
+            fields.update(description=self.description, created_at=self.created_at)
+        return HtmlSummary("ArtifactType", self.type, fields)
 
 
 class AsyncArtifactCollections(AsyncRelayPaginator[AsyncArtifactCollection]):

@@ -14,6 +14,7 @@ from wandbkit._async.context import ClientContext
 from wandbkit._async.lazy import LazyRecord
 from wandbkit._core.errors import NotFoundError, UsageError
 from wandbkit._core.flavor_async import MaybeAwaitable
+from wandbkit._html import HtmlSummary
 from wandbkit._values.artifacts import check_tags
 from wandbkit.paths import check_name
 
@@ -310,3 +311,10 @@ class AsyncArtifactCollection(LazyRecord["ArtifactCollectionFields"]):
 
     def __repr__(self) -> str:
         return f"<ArtifactCollection {self._saved_name} ({self._saved_type})>"
+
+    def _html_summary(self) -> HtmlSummary:
+        fields: dict[str, Any] = {"type": self._saved_type}
+        if self._fields is not None:
+            fields.update(description=self.description, tags=self.tags, created_at=self.created_at)
+        title = f"{self._entity}/{self._project}/{self._saved_name}"
+        return HtmlSummary("ArtifactCollection", title, fields)

@@ -24,6 +24,7 @@ from wandbkit._core.errors import (
     UsageError,
 )
 from wandbkit._core.flavor_async import MaybeAwaitable
+from wandbkit._html import Explorable, HtmlSummary
 from wandbkit._values.artifacts import ArtifactManifest, ManifestEntry
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ def default_artifact_dir() -> Path:
     return Path(os.environ.get(ARTIFACT_DIR_ENV) or "./artifacts")
 
 
-class AsyncArtifactManifestEntry:
+class AsyncArtifactManifestEntry(Explorable):
     """One entry of a version's manifest: a stored file or a reference.
 
     Attributes mirror ``wandb``'s ``ArtifactManifestEntry``; ``download()`` fetches just this
@@ -129,8 +130,12 @@ class AsyncArtifactManifestEntry:
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.path} ({self.size} bytes)>"
 
+    def _html_summary(self) -> HtmlSummary:
+        fields = {"size": self.size, "digest": self.digest, "ref": self.ref}
+        return HtmlSummary("ArtifactManifestEntry", self.path, fields)
 
-class AsyncArtifactContents:
+
+class AsyncArtifactContents(Explorable):
     """The reads of a version's manifest and files (a part of ``Artifact``, which supplies the
     context, its id and where it was fetched from)."""
 

@@ -29,6 +29,7 @@ from wandbkit._async.artifacts.resolve import Where
 from wandbkit._async.context import ClientContext
 from wandbkit._core.errors import APIError, NotFoundError, UsageError
 from wandbkit._core.transfer import parse_upload_headers
+from wandbkit._html import Explorable
 from wandbkit._values.artifacts import (
     ArtifactManifest,
     ManifestEntry,
@@ -57,7 +58,7 @@ def _entry_name(name: str | None, default: str) -> str:
     return path
 
 
-class AsyncArtifactDraft:
+class AsyncArtifactDraft(Explorable):
     """A new artifact version being put together; ``publish()`` sends it.
 
     Nothing is sent until ``publish()``. Files are read (their md5 computed) when added.

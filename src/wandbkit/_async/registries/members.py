@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from wandbkit._core.errors import UsageError
+from wandbkit._html import Explorable
 
 __all__ = [
     "MemberKind",
@@ -41,7 +42,7 @@ class MemberRole(str, enum.Enum):
 
 
 @dataclass(frozen=True)
-class RegistryUser:
+class RegistryUser(Explorable):
     """A user as a registry's member list gives it."""
 
     id: str
@@ -51,7 +52,7 @@ class RegistryUser:
 
 
 @dataclass(frozen=True)
-class RegistryTeam:
+class RegistryTeam(Explorable):
     """A team as a registry's member list gives it."""
 
     id: str
@@ -59,7 +60,7 @@ class RegistryTeam:
 
 
 @dataclass(frozen=True)
-class UserMember:
+class UserMember(Explorable):
     """A user in a registry, with the role they hold there."""
 
     user: RegistryUser
@@ -68,7 +69,7 @@ class UserMember:
 
 
 @dataclass(frozen=True)
-class TeamMember:
+class TeamMember(Explorable):
     """A team in a registry, with the role it holds there."""
 
     team: RegistryTeam

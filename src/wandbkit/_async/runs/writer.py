@@ -31,6 +31,7 @@ from wandbkit._async.runs.stream import AsyncFileStream
 from wandbkit._core.errors import NotFoundError, UsageError
 from wandbkit._core.flavor_async import monotonic
 from wandbkit._core.retry import RetryPolicy
+from wandbkit._html import Explorable
 from wandbkit._values.file_stream import StreamBuffer, check_finite_step, encode_row
 from wandbkit.paths import check_name
 
@@ -46,7 +47,7 @@ DEFAULT_MAX_ROWS = 5000
 DEFAULT_FLUSH_EVERY = 5.0
 
 
-class AsyncRunWriter:
+class AsyncRunWriter(Explorable):
     """A run being written: ``log`` history rows, edit ``summary`` and ``config``,
     ``log_console`` output, ``save`` files; use it as an async context manager.
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
 
 from wandbkit._core.errors import NotFoundError, UsageError
+from wandbkit._html import HtmlSummary
 from wandbkit._lang.artifact_names import REGISTRY_PREFIX
 from wandbkit._sync.artifacts.contents import ArtifactContents
 from wandbkit._sync.artifacts.lineage import ArtifactLineage
@@ -512,6 +513,21 @@ class Artifact(ArtifactContents, ArtifactLineage):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.qualified_name} ({self.type})>"
+
+    def _html_summary(self) -> HtmlSummary:
+        fields = {
+            "type": self.type,
+            "version": self.version,
+            "aliases": self.aliases,
+            "tags": self.tags,
+            "size": self.size,
+            "files": self.file_count,
+            "state": self.state,
+            "created_at": self.created_at,
+            "description": self.description,
+            "digest": self.digest,
+        }
+        return HtmlSummary("Artifact", self.qualified_name, fields, self.url)
 
 
 def fetch_artifact_by_name(

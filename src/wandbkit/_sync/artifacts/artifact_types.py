@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from wandbkit._core.not_found import project_not_found
+from wandbkit._html import HtmlSummary
 from wandbkit._sync.artifacts.collection import ArtifactCollection
 from wandbkit._sync.artifacts.resolve import Where, fetch_collection, type_not_found
 from wandbkit._sync.artifacts.versions import check_filters, check_order
@@ -106,6 +107,12 @@ class ArtifactType(LazyRecord["ArtifactTypeFields"]):
 
     def __repr__(self) -> str:
         return f"<ArtifactType {self.type}>"
+
+    def _html_summary(self) -> HtmlSummary:
+        fields: dict[str, Any] = {"project": f"{self.entity}/{self.project}"}
+        if self._fields is not None:
+            fields.update(description=self.description, created_at=self.created_at)
+        return HtmlSummary("ArtifactType", self.type, fields)
 
 
 class ArtifactCollections(RelayPaginator[ArtifactCollection]):

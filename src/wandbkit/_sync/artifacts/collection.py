@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from wandbkit._core.errors import NotFoundError, UsageError
 from wandbkit._core.flavor_sync import MaybeAwaitable
+from wandbkit._html import HtmlSummary
 from wandbkit._sync.artifacts.resolve import Where, fetch_collection
 from wandbkit._sync.artifacts.versions import Artifacts
 from wandbkit._sync.context import ClientContext
@@ -312,3 +313,10 @@ class ArtifactCollection(LazyRecord["ArtifactCollectionFields"]):
 
     def __repr__(self) -> str:
         return f"<ArtifactCollection {self._saved_name} ({self._saved_type})>"
+
+    def _html_summary(self) -> HtmlSummary:
+        fields: dict[str, Any] = {"type": self._saved_type}
+        if self._fields is not None:
+            fields.update(description=self.description, tags=self.tags, created_at=self.created_at)
+        title = f"{self._entity}/{self._project}/{self._saved_name}"
+        return HtmlSummary("ArtifactCollection", title, fields)

@@ -26,6 +26,7 @@ from wandbkit._core.errors import (
     UsageError,
 )
 from wandbkit._core.flavor_sync import MaybeAwaitable
+from wandbkit._html import Explorable, HtmlSummary
 from wandbkit._values.artifacts import ArtifactManifest, ManifestEntry
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ def default_artifact_dir() -> Path:
     return Path(os.environ.get(ARTIFACT_DIR_ENV) or "./artifacts")
 
 
-class ArtifactManifestEntry:
+class ArtifactManifestEntry(Explorable):
     """One entry of a version's manifest: a stored file or a reference.
 
     Attributes mirror ``wandb``'s ``ArtifactManifestEntry``; ``download()`` fetches just this
@@ -131,8 +132,12 @@ class ArtifactManifestEntry:
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.path} ({self.size} bytes)>"
 
+    def _html_summary(self) -> HtmlSummary:
+        fields = {"size": self.size, "digest": self.digest, "ref": self.ref}
+        return HtmlSummary("ArtifactManifestEntry", self.path, fields)
 
-class ArtifactContents:
+
+class ArtifactContents(Explorable):
     """The reads of a version's manifest and files (a part of ``Artifact``, which supplies the
     context, its id and where it was fetched from)."""
 

@@ -27,6 +27,7 @@ from urllib.parse import unquote, urlsplit
 
 from wandbkit._core.errors import APIError, NotFoundError, UsageError
 from wandbkit._core.transfer import parse_upload_headers
+from wandbkit._html import Explorable
 from wandbkit._sync.artifacts.artifact import Artifact
 from wandbkit._sync.artifacts.place import check_aliases, check_metadata, place_in
 from wandbkit._sync.artifacts.resolve import Where
@@ -59,7 +60,7 @@ def _entry_name(name: str | None, default: str) -> str:
     return path
 
 
-class ArtifactDraft:
+class ArtifactDraft(Explorable):
     """A new artifact version being put together; ``publish()`` sends it.
 
     Nothing is sent until ``publish()``. Files are read (their md5 computed) when added.

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from wandbkit._core.errors import NotFoundError, UsageError
+from wandbkit._html import Explorable
 from wandbkit._lang.filters import FilterSyntaxError
 from wandbkit._lang.registry_fields import (
     ADVANCED,
@@ -103,7 +104,7 @@ def registry_filter_for(internal_id: str | None, full_name: str) -> dict[str, An
     return {"name": full_name}
 
 
-class Chain(Generic[ParentT, ItemT]):
+class Chain(Explorable, Generic[ParentT, ItemT]):
     """The children of each parent, parent after parent, in the parents' order: what a listing
     chained from an ordered one gives. It iterates like a listing; it has no cursor, no
     ``len()`` and no indexing (the server cannot count or resume it)."""

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from wandbkit._core.errors import UsageError
+from wandbkit._html import Explorable
 
 __all__ = [
     "MemberKind",
@@ -43,7 +44,7 @@ class MemberRole(str, enum.Enum):
 
 
 @dataclass(frozen=True)
-class RegistryUser:
+class RegistryUser(Explorable):
     """A user as a registry's member list gives it."""
 
     id: str
@@ -53,7 +54,7 @@ class RegistryUser:
 
 
 @dataclass(frozen=True)
-class RegistryTeam:
+class RegistryTeam(Explorable):
     """A team as a registry's member list gives it."""
 
     id: str
@@ -61,7 +62,7 @@ class RegistryTeam:
 
 
 @dataclass(frozen=True)
-class UserMember:
+class UserMember(Explorable):
     """A user in a registry, with the role they hold there."""
 
     user: RegistryUser
@@ -70,7 +71,7 @@ class UserMember:
 
 
 @dataclass(frozen=True)
-class TeamMember:
+class TeamMember(Explorable):
     """A team in a registry, with the role it holds there."""
 
     team: RegistryTeam

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from wandbkit._core.errors import APIError, NotFoundError, UsageError
+from wandbkit._html import HtmlSummary
 from wandbkit._lang.artifact_names import REGISTRY_PREFIX
 from wandbkit._lang.registry_fields import BASIC, COLLECTION_ORDERS, EITHER, REGISTRY_ORDERS
 from wandbkit._sync.artifacts.resolve import organization_name
@@ -388,6 +389,17 @@ class Registry(LazyRecord["RegistryFields"]):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self._organization}/{self.name}>"
+
+    def _html_summary(self) -> HtmlSummary:
+        fields: dict[str, Any] = {"organization": self._organization}
+        if self._fields is not None:
+            fields.update(
+                full_name=self.full_name,
+                visibility=self.visibility,
+                description=self.description,
+                created_at=self.created_at,
+            )
+        return HtmlSummary("Registry", f"{self._organization}/{self.name}", fields)
 
 
 def registry_not_found(organization: str, name: str, operation: str) -> NotFoundError:

@@ -10,8 +10,12 @@ from typing import Any, Protocol
 
 from wandbkit._core.errors import UsageError
 from wandbkit._core.flavor_sync import MaybeAwaitable
+from wandbkit._html import Explorable, HtmlSummary
 from wandbkit._values.checks import sanitize_json
 from wandbkit._values.runs import as_dict
+
+#: How many keys ``repr(summary)`` names.
+SUMMARY_REPR_KEYS = 6
 
 
 @dataclass(frozen=True)
@@ -79,7 +83,7 @@ def check_optional_str(value: object, argument: str) -> str | None:
     return value
 
 
-class Summary(Mapping[str, Any]):
+class Summary(Explorable, Mapping[str, Any]):
     """A run's summary: read like a dict, edit locally, persist with ``update()``.
 
     ``update()`` writes only the keys it is given and the keys set or deleted here since
@@ -189,4 +193,12 @@ class Summary(Mapping[str, Any]):
         raise self._no_h5("write_h5")
 
     def __repr__(self) -> str:
-        return f"<Summary of run {self._run_id}: {self._values()!r}>"
+        values = self._values()
+        keys = [k for k in values if not k.startswith("_")]
+        more = ", ..." if len(keys) > SUMMARY_REPR_KEYS else ""
+        shown = ", ".join(keys[:SUMMARY_REPR_KEYS]) + more
+        return f"<Summary of run {self._run_id}: {len(values)} keys ({shown})>"
+
+    def _html_summary(self) -> HtmlSummary:
+        values = self._values()
+        return HtmlSummary("Summary", f"run {self._run_id}", {k: values[k] for k in sorted(values)})

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from wandbkit._core.errors import NotFoundError, UsageError
 from wandbkit._core.flavor_sync import monotonic
 from wandbkit._core.retry import RetryPolicy
+from wandbkit._html import Explorable
 from wandbkit._sync.files import upload_run_file
 from wandbkit._sync.runs.stream import FileStream
 from wandbkit._values.file_stream import StreamBuffer, check_finite_step, encode_row
@@ -48,7 +49,7 @@ DEFAULT_MAX_ROWS = 5000
 DEFAULT_FLUSH_EVERY = 5.0
 
 
-class RunWriter:
+class RunWriter(Explorable):
     """A run being written: ``log`` history rows, edit ``summary`` and ``config``,
     ``log_console`` output, ``save`` files; use it as an async context manager.
 
