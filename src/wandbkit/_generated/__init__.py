@@ -21,6 +21,10 @@ if TYPE_CHECKING:
         CommitArtifactCommitArtifact,
         CommitArtifactCommitArtifactArtifact,
     )
+    from .complete_multipart_upload_artifact import (
+        CompleteMultipartUploadArtifact,
+        CompleteMultipartUploadArtifactCompleteMultipartUploadArtifact,
+    )
     from .create_artifact_files import (
         CreateArtifactFiles,
         CreateArtifactFilesCreateArtifactFiles,
@@ -28,6 +32,8 @@ if TYPE_CHECKING:
         CreateArtifactFilesCreateArtifactFilesFilesEdges,
         CreateArtifactFilesCreateArtifactFilesFilesEdgesNode,
         CreateArtifactFilesCreateArtifactFilesFilesEdgesNodeArtifact,
+        CreateArtifactFilesCreateArtifactFilesFilesEdgesNodeUploadMultipartUrls,
+        CreateArtifactFilesCreateArtifactFilesFilesEdgesNodeUploadMultipartUrlsUploadUrlParts,
     )
     from .create_artifact_manifest import (
         CreateArtifactManifest,
@@ -108,6 +114,7 @@ if TYPE_CHECKING:
         ArtifactDigestAlgorithm,
         ArtifactState,
         ArtifactStorageLayout,
+        CompleteMultipartAction,
     )
     from .fragments import (
         AgentFields,
@@ -678,6 +685,9 @@ _LAZY_IMPORTS = {
     "CommitArtifact": ".commit_artifact",
     "CommitArtifactCommitArtifact": ".commit_artifact",
     "CommitArtifactCommitArtifactArtifact": ".commit_artifact",
+    "CompleteMultipartAction": ".enums",
+    "CompleteMultipartUploadArtifact": ".complete_multipart_upload_artifact",
+    "CompleteMultipartUploadArtifactCompleteMultipartUploadArtifact": ".complete_multipart_upload_artifact",
     "CreateArtifactCollectionTagAssignmentsInput": ".input_types",
     "CreateArtifactFileSpecInput": ".input_types",
     "CreateArtifactFiles": ".create_artifact_files",
@@ -686,6 +696,8 @@ _LAZY_IMPORTS = {
     "CreateArtifactFilesCreateArtifactFilesFilesEdges": ".create_artifact_files",
     "CreateArtifactFilesCreateArtifactFilesFilesEdgesNode": ".create_artifact_files",
     "CreateArtifactFilesCreateArtifactFilesFilesEdgesNodeArtifact": ".create_artifact_files",
+    "CreateArtifactFilesCreateArtifactFilesFilesEdgesNodeUploadMultipartUrls": ".create_artifact_files",
+    "CreateArtifactFilesCreateArtifactFilesFilesEdgesNodeUploadMultipartUrlsUploadUrlParts": ".create_artifact_files",
     "CreateArtifactFilesInput": ".input_types",
     "CreateArtifactInput": ".input_types",
     "CreateArtifactManifest": ".create_artifact_manifest",
@@ -1178,6 +1190,9 @@ __all__ = [
     "CommitArtifact",
     "CommitArtifactCommitArtifact",
     "CommitArtifactCommitArtifactArtifact",
+    "CompleteMultipartAction",
+    "CompleteMultipartUploadArtifact",
+    "CompleteMultipartUploadArtifactCompleteMultipartUploadArtifact",
     "CreateArtifactCollectionTagAssignmentsInput",
     "CreateArtifactFileSpecInput",
     "CreateArtifactFiles",
@@ -1186,6 +1201,8 @@ __all__ = [
     "CreateArtifactFilesCreateArtifactFilesFilesEdges",
     "CreateArtifactFilesCreateArtifactFilesFilesEdgesNode",
     "CreateArtifactFilesCreateArtifactFilesFilesEdgesNodeArtifact",
+    "CreateArtifactFilesCreateArtifactFilesFilesEdgesNodeUploadMultipartUrls",
+    "CreateArtifactFilesCreateArtifactFilesFilesEdgesNodeUploadMultipartUrlsUploadUrlParts",
     "CreateArtifactFilesInput",
     "CreateArtifactInput",
     "CreateArtifactManifest",

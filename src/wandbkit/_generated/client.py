@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from .add_artifact_collection_tags import AddArtifactCollectionTags
     from .base_model import UnsetType
     from .commit_artifact import CommitArtifact
+    from .complete_multipart_upload_artifact import CompleteMultipartUploadArtifact
     from .create_artifact_files import CreateArtifactFiles
     from .create_artifact_manifest import CreateArtifactManifest
     from .create_artifact_version import CreateArtifactVersion
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     from .delete_registry import DeleteRegistry
     from .delete_registry_members import DeleteRegistryMembers
     from .delete_run import DeleteRun
-    from .enums import ArtifactCollectionType
+    from .enums import ArtifactCollectionType, CompleteMultipartAction
     from .generate_api_key import GenerateApiKey
     from .get_advanced_registry_features import GetAdvancedRegistryFeatures
     from .get_agent_runs import GetAgentRuns
@@ -112,6 +113,7 @@ if TYPE_CHECKING:
         UpdateArtifactSequenceInput,
         UpdateProjectMemberInput,
         UpdateProjectTeamMemberInput,
+        UploadPartsInput,
         UpsertBucketInput,
         UpsertModelInput,
         UseArtifactInput,
@@ -1431,6 +1433,13 @@ class WandbClient(BaseClient):
                       storagePath
                       uploadUrl
                       uploadHeaders
+                      uploadMultipartUrls {
+                        uploadID
+                        uploadUrlParts {
+                          partNumber
+                          uploadUrl
+                        }
+                      }
                       artifact {
                         id
                       }
@@ -1450,6 +1459,45 @@ class WandbClient(BaseClient):
         )
         data = self.get_data(response)
         return self.parse_result(CreateArtifactFiles, data, operation_name="CreateArtifactFiles")
+
+    def complete_multipart_upload_artifact(
+        self,
+        complete_multipart_action: "CompleteMultipartAction",
+        completed_parts: list["UploadPartsInput"],
+        artifact_id: str,
+        storage_path: str,
+        upload_id: str,
+        **kwargs: Any,
+    ) -> "CompleteMultipartUploadArtifact":
+        from .complete_multipart_upload_artifact import CompleteMultipartUploadArtifact
+
+        query = gql("""
+            mutation CompleteMultipartUploadArtifact($completeMultipartAction: CompleteMultipartAction!, $completedParts: [UploadPartsInput!]!, $artifactID: ID!, $storagePath: String!, $uploadID: String!) {
+              completeMultipartUploadArtifact(
+                input: {completeMultipartAction: $completeMultipartAction, completedParts: $completedParts, artifactID: $artifactID, storagePath: $storagePath, uploadID: $uploadID}
+              ) {
+                digest
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "completeMultipartAction": complete_multipart_action,
+            "completedParts": completed_parts,
+            "artifactID": artifact_id,
+            "storagePath": storage_path,
+            "uploadID": upload_id,
+        }
+        response = self.execute(
+            query=query,
+            operation_name="CompleteMultipartUploadArtifact",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(
+            CompleteMultipartUploadArtifact, data, operation_name="CompleteMultipartUploadArtifact"
+        )
 
     def commit_artifact(self, artifact_id: str, **kwargs: Any) -> "CommitArtifact":
         from .commit_artifact import CommitArtifact

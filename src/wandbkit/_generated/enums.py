@@ -24,3 +24,7 @@ class ArtifactState(str, Enum):
 class ArtifactStorageLayout(str, Enum):
     V1 = "V1"
     V2 = "V2"
+
+
+class CompleteMultipartAction(str, Enum):
+    Complete = "Complete"

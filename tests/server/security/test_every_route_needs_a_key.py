@@ -21,6 +21,7 @@ OPEN = {
     "/signed/artifact-files/{token}",
     "/signed/artifact-manifests/{token}",
     "/signed/artifact-upload/{token}",
+    "/signed/artifact-upload-part/{token}",
     "/signed/artifact-manifest-upload/{token}",
 }
 ROUTES = [
