@@ -18,7 +18,7 @@ import pytest
 from wandbkit._lang.artifact_digest import artifact_digest
 
 from .test_artifact_files import Publisher, b64md5, data_of_body
-from .test_artifact_files import publisher as publisher  # noqa: F401  (the fixture)
+from .test_artifact_files import publisher as publisher
 
 #: wandb-core's document (core/api/graphql/mutation_complete_multipart_upload_artifact.graphql);
 #: never captured on the wire (the SDK only sends it for files of 2 GiB and more).
