@@ -583,6 +583,12 @@ if TYPE_CHECKING:
         RenameRegistryRenameProject,
         RenameRegistryRenameProjectProject,
     )
+    from .run_parquet_history import (
+        RunParquetHistory,
+        RunParquetHistoryProject,
+        RunParquetHistoryProjectRun,
+        RunParquetHistoryProjectRunParquetHistory,
+    )
     from .search_users import (
         SearchUsers,
         SearchUsersUsers,
@@ -1067,6 +1073,10 @@ _LAZY_IMPORTS = {
     "RunLightFieldsUser": ".fragments",
     "RunLogLine": ".fragments",
     "RunPageInfo": ".fragments",
+    "RunParquetHistory": ".run_parquet_history",
+    "RunParquetHistoryProject": ".run_parquet_history",
+    "RunParquetHistoryProjectRun": ".run_parquet_history",
+    "RunParquetHistoryProjectRunParquetHistory": ".run_parquet_history",
     "SearchUsers": ".search_users",
     "SearchUsersUsers": ".search_users",
     "SearchUsersUsersEdges": ".search_users",
@@ -1572,6 +1582,10 @@ __all__ = [
     "RunLightFieldsUser",
     "RunLogLine",
     "RunPageInfo",
+    "RunParquetHistory",
+    "RunParquetHistoryProject",
+    "RunParquetHistoryProjectRun",
+    "RunParquetHistoryProjectRunParquetHistory",
     "SearchUsers",
     "SearchUsersUsers",
     "SearchUsersUsersEdges",

@@ -124,6 +124,7 @@ if TYPE_CHECKING:
     from .move_artifact_sequence import MoveArtifactSequence
     from .remove_team_member import RemoveTeamMember
     from .rename_registry import RenameRegistry
+    from .run_parquet_history import RunParquetHistory
     from .search_users import SearchUsers
     from .server_features import ServerFeatures
     from .stop_run import StopRun
@@ -2803,6 +2804,43 @@ class WandbClient(BaseClient):
         )
         data = self.get_data(response)
         return self.parse_result(GetRunsEvents, data, operation_name="GetRunsEvents")
+
+    def run_parquet_history(
+        self,
+        entity: str,
+        project: str,
+        run_name: str,
+        live_keys: list[str],
+        **kwargs: Any,
+    ) -> "RunParquetHistory":
+        from .run_parquet_history import RunParquetHistory
+
+        query = gql("""
+            query RunParquetHistory($entity: String!, $project: String!, $runName: String!, $liveKeys: [String!]!) {
+              project(name: $project, entityName: $entity) {
+                run(name: $runName) {
+                  parquetHistory(liveKeys: $liveKeys) {
+                    parquetUrls
+                    liveData
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "runName": run_name,
+            "liveKeys": live_keys,
+        }
+        response = self.execute(
+            query=query,
+            operation_name="RunParquetHistory",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(RunParquetHistory, data, operation_name="RunParquetHistory")
 
     def get_project(self, name: str, entity: str, **kwargs: Any) -> "GetProject":
         from .get_project import GetProject

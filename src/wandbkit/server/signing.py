@@ -34,6 +34,8 @@ ARTIFACT_MANIFEST_UPLOAD = "artifact-manifest-upload"
 #: number) and the upload id handed to ``completeMultipartUploadArtifact`` (keyed by the blob).
 ARTIFACT_UPLOAD_PART = "artifact-upload-part"
 ARTIFACT_MULTIPART = "artifact-multipart"
+#: A run's parquet history exports (:mod:`wandbkit.server.history_exports`), keyed by the run.
+HISTORY_EXPORT = "history-export"
 
 
 #: The whole token: two ASCII decimal numbers of at most 19 digits (a SQLite row id and Unix

@@ -22,6 +22,7 @@ OPEN = {
     "/signed/artifact-manifests/{token}",
     "/signed/artifact-upload/{token}",
     "/signed/artifact-upload-part/{token}",
+    "/signed/history-exports/{token}/{part}",
     "/signed/artifact-manifest-upload/{token}",
 }
 ROUTES = [
