@@ -7,9 +7,12 @@ live keys). wandb-core reads the files for ``scan_history`` and downloads them f
 size with ``HEAD``, reads whole files with ``GET`` and column chunks with ranged ``GET``\\ s, and
 needs a ``_step`` column (cast to int64) in step order.
 
-Here a run's history is exported when it is asked for and the run is no longer running
-(finished, failed or crashed): one part with every row not yet exported, so a resumed run that
-ends again gets a second part with its new rows; while a run runs, its new rows are live. Parts
+W&B exports a run some hours after it ends (about 4 h: wandb/wandb#12511); until then the whole
+history is live, which is what a script reading a run it just wrote sees. Here a run's history
+is exported when it is asked for and the run has not been running for :attr:`HistoryExports.delay`
+(4 h by default, by the store's clock; ``exports_for(store).delay = timedelta(0)`` exports
+at once): one part with every row not yet exported, so a resumed run that ends again gets a
+second part with its new rows; while a run runs, its new rows are live. Parts
 are files under the run's folder of the file store (``runs/<run pk>/history-exports/``, removed
 with the run), named ``<part>.<first step>.<last step>.<rows>.parquet``: exports are derived
 from the stored history and need no table. When the stored rows up to the last exported step
@@ -31,14 +34,18 @@ import threading
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from wandbkit.server.store import RunRow, Store
+from wandbkit.server.store.text import parse_timestamp
 
 #: The folder of a run's exports, inside the run's folder of the file store.
 EXPORTS_DIR = "history-exports"
 _PART_NAME = re.compile(r"([0-9]{1,6})\.(-?[0-9]{1,19})\.(-?[0-9]{1,19})\.([0-9]{1,19})\.parquet")
+#: How long after a run stops running W&B exports its history (about 4 hours).
+EXPORT_DELAY = timedelta(hours=4)
 #: The most parts a run keeps; past it, everything is exported again as one part.
 MAX_PARTS = 100
 
@@ -78,6 +85,8 @@ class HistoryExports:
         self._store = store
         self._lock = threading.Lock()
         self.available = pyarrow_available()
+        #: How long a run must have stopped running before its rows are exported.
+        self.delay = EXPORT_DELAY
 
     def folder(self, run_pk: int) -> Path:
         """Where a run's parts are."""
@@ -119,12 +128,18 @@ class HistoryExports:
                 parts = []
             covered = parts[-1].last_step if parts else None
             fresh = [s for s in steps if covered is None or s > covered]
-            if run.state != "running" and fresh:
+            if fresh and self._ended(run):
                 texts = self._store.history.rows(
                     run.pk, min_step=None if covered is None else covered + 1
                 )
                 parts.append(self._write(run.pk, len(parts), [json.loads(t) for t in texts]))
             return parts
+
+    def _ended(self, run: RunRow) -> bool:
+        """Whether the run stopped running at least :attr:`delay` ago."""
+        if run.state == "running":
+            return False
+        return self._store.db.now() - parse_timestamp(run.updated_at) >= self.delay
 
     def _write(self, run_pk: int, index: int, rows: list[dict[str, Any]]) -> ExportPart:
         import pyarrow.parquet as pq
