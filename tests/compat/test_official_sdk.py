@@ -309,9 +309,11 @@ def test_a_120_mib_artifact_from_the_sdk_downloads_byte_exact_with_bounded_serve
     # streams it to disk. The server runs in this process, so its peak memory shows here.
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     sdk_server.faults.add(Fault.latency(0.0), route="/signed/artifact-upload/*", method="PUT")
+    earlier = len(sdk_server.faults.injected)  # the module's server is shared
     out = run_script(sdk_server, tmp_path / "sdk", BIG.format(project=PROJECT, mib=BIG_MIB))
     assert out["version"] == "v0"
-    puts = [f for f in sdk_server.faults.injected if "/signed/artifact-upload/" in f.path]
+    injected = sdk_server.faults.injected[earlier:]
+    puts = [f for f in injected if "/signed/artifact-upload/" in f.path]
     assert len(puts) == 1  # one PUT of the whole file (no multipart under 2 GiB)
     with wandbkit.Api(api_key=sdk_server.api_key, base_url=sdk_server.base_url) as api:
         artifact = api.artifact(f"{out['entity']}/{PROJECT}/big:v0")

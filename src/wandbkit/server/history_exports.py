@@ -10,12 +10,16 @@ needs a ``_step`` column (cast to int64) in step order.
 W&B exports a run some hours after it ends (about 4 h: wandb/wandb#12511); until then the whole
 history is live, which is what a script reading a run it just wrote sees. Here a run's history
 is exported when it is asked for and the run has not been running for :attr:`HistoryExports.delay`
-(4 h by default, by the store's clock; ``exports_for(store).delay = timedelta(0)`` exports
-at once): one part with every row not yet exported, so a resumed run that ends again gets a
-second part with its new rows; while a run runs, its new rows are live. Parts
-are files under the run's folder of the file store (``runs/<run pk>/history-exports/``, removed
-with the run), named ``<part>.<first step>.<last step>.<rows>.parquet``: exports are derived
-from the stored history and need no table. When the stored rows up to the last exported step
+by the store's clock (``exports_for(store).delay = EXPORT_DELAY`` is W&B's 4 h,
+``timedelta(0)`` exports at once). The delay is ``None`` by default: no exports, every row
+live, as before exports existed (seeded runs ended long ago, and the official client reads
+exported history differently: a key a row lacks comes back as ``None``, and
+``scan_history(keys=...)`` no longer drops rows lacking a key). One part with every row
+not yet exported, so a resumed run that ends again gets a second part with its new rows;
+while a run runs, its new rows are live. Parts are files under the run's folder of the file
+store (``runs/<run pk>/history-exports/``, removed with the run), named
+``<part>.<first step>.<last step>.<rows>.parquet``: exports are derived from the stored
+history and need no table. When the stored rows up to the last exported step
 no longer match what was exported, the parts are thrown away and made again.
 
 Columns: ``_step`` (int64) first, then every key in the order first seen; a key missing from a
@@ -85,8 +89,9 @@ class HistoryExports:
         self._store = store
         self._lock = threading.Lock()
         self.available = pyarrow_available()
-        #: How long a run must have stopped running before its rows are exported.
-        self.delay = EXPORT_DELAY
+        #: How long a run must have stopped running before its rows are exported; ``None``
+        #: (the default) exports nothing.
+        self.delay: timedelta | None = None
 
     def folder(self, run_pk: int) -> Path:
         """Where a run's parts are."""
@@ -137,7 +142,7 @@ class HistoryExports:
 
     def _ended(self, run: RunRow) -> bool:
         """Whether the run stopped running at least :attr:`delay` ago."""
-        if run.state == "running":
+        if run.state == "running" or self.delay is None:
             return False
         return self._store.db.now() - parse_timestamp(run.updated_at) >= self.delay
 
@@ -193,15 +198,13 @@ def history_table(rows: list[dict[str, Any]]) -> Any:
     """History rows as an arrow table (``_step`` first, keys in first-seen order)."""
     import pyarrow as pa
 
-    keys = {"_step": None}
+    keys: dict[str, None] = {"_step": None}
     for row in rows:
         keys.update(dict.fromkeys(row))
-    columns = {}
+    columns = {"_step": pa.array([int(row["_step"]) for row in rows], pa.int64())}
     for key in keys:
-        values = [row.get(key) for row in rows]
-        columns[key] = (
-            pa.array([int(v) for v in values], pa.int64()) if key == "_step" else _column(values)
-        )
+        if key != "_step":
+            columns[key] = _column([row.get(key) for row in rows])
     return pa.table(columns)
 
 

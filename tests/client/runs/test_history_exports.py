@@ -13,7 +13,7 @@ import pytest
 
 import wandbkit
 from wandbkit.errors import IncompleteRunHistoryError, NotFoundError, UsageError
-from wandbkit.server.history_exports import exports_for
+from wandbkit.server.history_exports import EXPORT_DELAY, exports_for
 from wandbkit.server.ids import decode_int_id
 
 from ..support import Flavor
@@ -93,7 +93,7 @@ async def test_a_run_that_ended_recently_is_still_live(
     app, seed = seeded_app
     pk = await _run(flavor, app, "recent", _rows(0, 10))
     app.state.store.runs.update(pk, state="finished")
-    exports_for(app.state.store).delay = timedelta(hours=4)  # W&B's default
+    exports_for(app.state.store).delay = EXPORT_DELAY  # W&B's 4 h
     run = await flavor(flavor.api.run(f"{seed.entity}/exports/recent"))
     with pytest.raises(IncompleteRunHistoryError):
         await flavor(run.download_history_exports(tmp_path))
@@ -101,6 +101,18 @@ async def test_a_run_that_ended_recently_is_still_live(
     app.state.store.db.clock = lambda: now + timedelta(hours=4)
     result = await flavor(run.download_history_exports(tmp_path))
     assert len(result.paths) == 1 and not result.contains_live_data
+
+
+async def test_exports_are_off_unless_a_delay_is_set(
+    flavor: Flavor, seeded_app: tuple[Any, Any], tmp_path: Path
+) -> None:
+    app, seed = seeded_app
+    pk = await _run(flavor, app, "off", _rows(0, 5))
+    app.state.store.runs.update(pk, state="finished")
+    exports_for(app.state.store).delay = None
+    run = await flavor(flavor.api.run(f"{seed.entity}/exports/off"))
+    result = await flavor(run.download_history_exports(tmp_path, False))
+    assert result.paths == [] and result.contains_live_data is True
 
 
 async def test_bad_arguments_and_a_missing_run(
