@@ -107,6 +107,7 @@ if TYPE_CHECKING:
     from wandbkit._sync.teams import Team as Team
     from wandbkit._values.artifacts import ArtifactManifest as ArtifactManifest
     from wandbkit._values.console import ConsoleLogLine as ConsoleLogLine
+    from wandbkit._values.history_exports import DownloadHistoryResult as DownloadHistoryResult
     from wandbkit._values.report_queries import PanelMetricsHelper as PanelMetricsHelper
     from wandbkit._values.report_queries import (
         PythonMongoishQueryGenerator as PythonMongoishQueryGenerator,
@@ -120,6 +121,7 @@ if TYPE_CHECKING:
     from wandbkit.errors import APITimeoutError as APITimeoutError
     from wandbkit.errors import AuthenticationError as AuthenticationError
     from wandbkit.errors import GraphQLError as GraphQLError
+    from wandbkit.errors import IncompleteRunHistoryError as IncompleteRunHistoryError
     from wandbkit.errors import NotFoundError as NotFoundError
     from wandbkit.errors import NotLoadedError as NotLoadedError
     from wandbkit.errors import PermissionDeniedError as PermissionDeniedError
@@ -167,6 +169,7 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     "wandbkit._core.config": ("Settings",),
     "wandbkit._values.artifacts": ("ArtifactManifest",),
     "wandbkit._values.console": ("ConsoleLogLine",),
+    "wandbkit._values.history_exports": ("DownloadHistoryResult",),
     "wandbkit._values.report_queries": (
         "PanelMetricsHelper",
         "PythonMongoishQueryGenerator",
@@ -208,6 +211,7 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
         "APITimeoutError",
         "AuthenticationError",
         "GraphQLError",
+        "IncompleteRunHistoryError",
         "NotFoundError",
         "NotLoadedError",
         "PermissionDeniedError",

@@ -3,6 +3,7 @@
 ::
 
     WandbkitError
+    ├── IncompleteRunHistoryError: history exports asked complete while rows are live
     ├── UsageError (also a ValueError): bad input, raised before any request
     │   └── NotLoadedError: an async lazy object read before ``await obj.load()``
     └── APIError: something went wrong talking to the server
@@ -34,6 +35,7 @@ from wandbkit._core.errors import (
     ConflictError,
     GraphQLError,
     GraphQLPermissionDeniedError,
+    IncompleteRunHistoryError,
     IntegrityError,
     InternalServerError,
     NotFoundError,
@@ -56,6 +58,7 @@ __all__ = [
     "ConflictError",
     "GraphQLError",
     "GraphQLPermissionDeniedError",
+    "IncompleteRunHistoryError",
     "IntegrityError",
     "InternalServerError",
     "NotFoundError",

@@ -8,7 +8,9 @@ the official ``wandb.Api()`` (in that subprocess, after ``finish()``) and wandbk
 
 from __future__ import annotations
 
+import hashlib
 import json
+import resource
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -152,6 +154,25 @@ print(json.dumps({{
 }}))
 """
 
+BIG = """
+import hashlib, json, os
+import wandb
+
+digest = hashlib.md5()
+with open("big.bin", "wb") as f:
+    for _ in range({mib}):
+        chunk = os.urandom(1 << 20)
+        digest.update(chunk)
+        f.write(chunk)
+run = wandb.init(project={project!r}, job_type="big")
+art = wandb.Artifact("big", "model")
+art.add_file("big.bin")
+logged = run.log_artifact(art)
+logged.wait()
+run.finish()
+print(json.dumps({{"md5": digest.hexdigest(), "entity": run.entity, "version": logged.version}}))
+"""
+
 RETRIED = """
 import json
 import wandb
@@ -276,3 +297,32 @@ def test_artifacts_logged_used_linked_deduplicated_and_downloaded_byte_exact(
         f for f in sdk_server.faults.injected if f.method == "PUT" and "artifact-upload" in f.path
     ]
     assert len(puts) == 3  # the second, unchanged log uploaded nothing
+
+
+BIG_MIB = 120
+
+
+def test_a_120_mib_artifact_from_the_sdk_downloads_byte_exact_with_bounded_server_memory(
+    sdk_server: ServerHandle, tmp_path: Path
+) -> None:
+    # wandb-core PUTs a file under 2 GiB in one request (official-sdk-wire 04b): the server
+    # streams it to disk. The server runs in this process, so its peak memory shows here.
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    sdk_server.faults.add(Fault.latency(0.0), route="/signed/artifact-upload/*", method="PUT")
+    earlier = len(sdk_server.faults.injected)  # the module's server is shared
+    out = run_script(sdk_server, tmp_path / "sdk", BIG.format(project=PROJECT, mib=BIG_MIB))
+    assert out["version"] == "v0"
+    injected = sdk_server.faults.injected[earlier:]
+    puts = [f for f in injected if "/signed/artifact-upload/" in f.path]
+    assert len(puts) == 1  # one PUT of the whole file (no multipart under 2 GiB)
+    with wandbkit.Api(api_key=sdk_server.api_key, base_url=sdk_server.base_url) as api:
+        artifact = api.artifact(f"{out['entity']}/{PROJECT}/big:v0")
+        assert artifact.size == BIG_MIB << 20
+        root = Path(artifact.download(root=str(tmp_path / "dl"), skip_cache=True))
+    digest = hashlib.md5()
+    with (root / "big.bin").open("rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    assert digest.hexdigest() == out["md5"]
+    grown_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    assert grown_kib < (BIG_MIB << 10) // 2, f"peak memory grew by {grown_kib} KiB"

@@ -25,6 +25,7 @@ __all__ = [
     "ConflictError",
     "GraphQLError",
     "GraphQLPermissionDeniedError",
+    "IncompleteRunHistoryError",
     "IntegrityError",
     "InternalServerError",
     "NotFoundError",
@@ -76,6 +77,12 @@ class WandbkitError(Exception):
 
 class UsageError(WandbkitError, ValueError):
     """Invalid input (argument, environment, config file), detected before any request."""
+
+
+class IncompleteRunHistoryError(WandbkitError):
+    """``Run.download_history_exports(require_complete_history=True)`` on a run with history
+    not exported to parquet yet (typically because it is still running); as ``wandb``'s
+    ``IncompleteRunHistoryError``."""
 
 
 class NotLoadedError(UsageError):

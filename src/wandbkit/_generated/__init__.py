@@ -21,6 +21,10 @@ if TYPE_CHECKING:
         CommitArtifactCommitArtifact,
         CommitArtifactCommitArtifactArtifact,
     )
+    from .complete_multipart_upload_artifact import (
+        CompleteMultipartUploadArtifact,
+        CompleteMultipartUploadArtifactCompleteMultipartUploadArtifact,
+    )
     from .create_artifact_files import (
         CreateArtifactFiles,
         CreateArtifactFilesCreateArtifactFiles,
@@ -28,6 +32,8 @@ if TYPE_CHECKING:
         CreateArtifactFilesCreateArtifactFilesFilesEdges,
         CreateArtifactFilesCreateArtifactFilesFilesEdgesNode,
         CreateArtifactFilesCreateArtifactFilesFilesEdgesNodeArtifact,
+        CreateArtifactFilesCreateArtifactFilesFilesEdgesNodeUploadMultipartUrls,
+        CreateArtifactFilesCreateArtifactFilesFilesEdgesNodeUploadMultipartUrlsUploadUrlParts,
     )
     from .create_artifact_manifest import (
         CreateArtifactManifest,
@@ -121,6 +127,7 @@ if TYPE_CHECKING:
         ArtifactDigestAlgorithm,
         ArtifactState,
         ArtifactStorageLayout,
+        CompleteMultipartAction,
         EventTriggeringConditionType,
         TriggeredActionType,
         TriggerScopeType,
@@ -667,6 +674,12 @@ if TYPE_CHECKING:
         RenameRegistryRenameProject,
         RenameRegistryRenameProjectProject,
     )
+    from .run_parquet_history import (
+        RunParquetHistory,
+        RunParquetHistoryProject,
+        RunParquetHistoryProjectRun,
+        RunParquetHistoryProjectRunParquetHistory,
+    )
     from .search_users import (
         SearchUsers,
         SearchUsersUsers,
@@ -779,6 +792,9 @@ _LAZY_IMPORTS = {
     "CommitArtifact": ".commit_artifact",
     "CommitArtifactCommitArtifact": ".commit_artifact",
     "CommitArtifactCommitArtifactArtifact": ".commit_artifact",
+    "CompleteMultipartAction": ".enums",
+    "CompleteMultipartUploadArtifact": ".complete_multipart_upload_artifact",
+    "CompleteMultipartUploadArtifactCompleteMultipartUploadArtifact": ".complete_multipart_upload_artifact",
     "CreateArtifactCollectionTagAssignmentsInput": ".input_types",
     "CreateArtifactFileSpecInput": ".input_types",
     "CreateArtifactFiles": ".create_artifact_files",
@@ -787,6 +803,8 @@ _LAZY_IMPORTS = {
     "CreateArtifactFilesCreateArtifactFilesFilesEdges": ".create_artifact_files",
     "CreateArtifactFilesCreateArtifactFilesFilesEdgesNode": ".create_artifact_files",
     "CreateArtifactFilesCreateArtifactFilesFilesEdgesNodeArtifact": ".create_artifact_files",
+    "CreateArtifactFilesCreateArtifactFilesFilesEdgesNodeUploadMultipartUrls": ".create_artifact_files",
+    "CreateArtifactFilesCreateArtifactFilesFilesEdgesNodeUploadMultipartUrlsUploadUrlParts": ".create_artifact_files",
     "CreateArtifactFilesInput": ".input_types",
     "CreateArtifactInput": ".input_types",
     "CreateArtifactManifest": ".create_artifact_manifest",
@@ -1214,6 +1232,10 @@ _LAZY_IMPORTS = {
     "RunLightFieldsUser": ".fragments",
     "RunLogLine": ".fragments",
     "RunPageInfo": ".fragments",
+    "RunParquetHistory": ".run_parquet_history",
+    "RunParquetHistoryProject": ".run_parquet_history",
+    "RunParquetHistoryProjectRun": ".run_parquet_history",
+    "RunParquetHistoryProjectRunParquetHistory": ".run_parquet_history",
     "SearchUsers": ".search_users",
     "SearchUsersUsers": ".search_users",
     "SearchUsersUsersEdges": ".search_users",
@@ -1362,6 +1384,9 @@ __all__ = [
     "CommitArtifact",
     "CommitArtifactCommitArtifact",
     "CommitArtifactCommitArtifactArtifact",
+    "CompleteMultipartAction",
+    "CompleteMultipartUploadArtifact",
+    "CompleteMultipartUploadArtifactCompleteMultipartUploadArtifact",
     "CreateArtifactCollectionTagAssignmentsInput",
     "CreateArtifactFileSpecInput",
     "CreateArtifactFiles",
@@ -1370,6 +1395,8 @@ __all__ = [
     "CreateArtifactFilesCreateArtifactFilesFilesEdges",
     "CreateArtifactFilesCreateArtifactFilesFilesEdgesNode",
     "CreateArtifactFilesCreateArtifactFilesFilesEdgesNodeArtifact",
+    "CreateArtifactFilesCreateArtifactFilesFilesEdgesNodeUploadMultipartUrls",
+    "CreateArtifactFilesCreateArtifactFilesFilesEdgesNodeUploadMultipartUrlsUploadUrlParts",
     "CreateArtifactFilesInput",
     "CreateArtifactInput",
     "CreateArtifactManifest",
@@ -1797,6 +1824,10 @@ __all__ = [
     "RunLightFieldsUser",
     "RunLogLine",
     "RunPageInfo",
+    "RunParquetHistory",
+    "RunParquetHistoryProject",
+    "RunParquetHistoryProjectRun",
+    "RunParquetHistoryProjectRunParquetHistory",
     "SearchUsers",
     "SearchUsersUsers",
     "SearchUsersUsersEdges",

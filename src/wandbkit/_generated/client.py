@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from .add_artifact_collection_tags import AddArtifactCollectionTags
     from .base_model import UnsetType
     from .commit_artifact import CommitArtifact
+    from .complete_multipart_upload_artifact import CompleteMultipartUploadArtifact
     from .create_artifact_files import CreateArtifactFiles
     from .create_artifact_manifest import CreateArtifactManifest
     from .create_artifact_version import CreateArtifactVersion
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
     from .delete_registry import DeleteRegistry
     from .delete_registry_members import DeleteRegistryMembers
     from .delete_run import DeleteRun
-    from .enums import ArtifactCollectionType
+    from .enums import ArtifactCollectionType, CompleteMultipartAction
     from .generate_api_key import GenerateApiKey
     from .get_advanced_registry_features import GetAdvancedRegistryFeatures
     from .get_agent_runs import GetAgentRuns
@@ -121,6 +122,7 @@ if TYPE_CHECKING:
         UpdateFilterTriggerInput,
         UpdateProjectMemberInput,
         UpdateProjectTeamMemberInput,
+        UploadPartsInput,
         UpsertBucketInput,
         UpsertModelInput,
         UseArtifactInput,
@@ -132,6 +134,7 @@ if TYPE_CHECKING:
     from .move_artifact_sequence import MoveArtifactSequence
     from .remove_team_member import RemoveTeamMember
     from .rename_registry import RenameRegistry
+    from .run_parquet_history import RunParquetHistory
     from .search_users import SearchUsers
     from .server_features import ServerFeatures
     from .stop_run import StopRun
@@ -1442,6 +1445,13 @@ class WandbClient(BaseClient):
                       storagePath
                       uploadUrl
                       uploadHeaders
+                      uploadMultipartUrls {
+                        uploadID
+                        uploadUrlParts {
+                          partNumber
+                          uploadUrl
+                        }
+                      }
                       artifact {
                         id
                       }
@@ -1461,6 +1471,45 @@ class WandbClient(BaseClient):
         )
         data = self.get_data(response)
         return self.parse_result(CreateArtifactFiles, data, operation_name="CreateArtifactFiles")
+
+    def complete_multipart_upload_artifact(
+        self,
+        complete_multipart_action: "CompleteMultipartAction",
+        completed_parts: list["UploadPartsInput"],
+        artifact_id: str,
+        storage_path: str,
+        upload_id: str,
+        **kwargs: Any,
+    ) -> "CompleteMultipartUploadArtifact":
+        from .complete_multipart_upload_artifact import CompleteMultipartUploadArtifact
+
+        query = gql("""
+            mutation CompleteMultipartUploadArtifact($completeMultipartAction: CompleteMultipartAction!, $completedParts: [UploadPartsInput!]!, $artifactID: ID!, $storagePath: String!, $uploadID: String!) {
+              completeMultipartUploadArtifact(
+                input: {completeMultipartAction: $completeMultipartAction, completedParts: $completedParts, artifactID: $artifactID, storagePath: $storagePath, uploadID: $uploadID}
+              ) {
+                digest
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "completeMultipartAction": complete_multipart_action,
+            "completedParts": completed_parts,
+            "artifactID": artifact_id,
+            "storagePath": storage_path,
+            "uploadID": upload_id,
+        }
+        response = self.execute(
+            query=query,
+            operation_name="CompleteMultipartUploadArtifact",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(
+            CompleteMultipartUploadArtifact, data, operation_name="CompleteMultipartUploadArtifact"
+        )
 
     def commit_artifact(self, artifact_id: str, **kwargs: Any) -> "CommitArtifact":
         from .commit_artifact import CommitArtifact
@@ -3619,6 +3668,43 @@ class WandbClient(BaseClient):
         )
         data = self.get_data(response)
         return self.parse_result(GetRunsEvents, data, operation_name="GetRunsEvents")
+
+    def run_parquet_history(
+        self,
+        entity: str,
+        project: str,
+        run_name: str,
+        live_keys: list[str],
+        **kwargs: Any,
+    ) -> "RunParquetHistory":
+        from .run_parquet_history import RunParquetHistory
+
+        query = gql("""
+            query RunParquetHistory($entity: String!, $project: String!, $runName: String!, $liveKeys: [String!]!) {
+              project(name: $project, entityName: $entity) {
+                run(name: $runName) {
+                  parquetHistory(liveKeys: $liveKeys) {
+                    parquetUrls
+                    liveData
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "runName": run_name,
+            "liveKeys": live_keys,
+        }
+        response = self.execute(
+            query=query,
+            operation_name="RunParquetHistory",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(RunParquetHistory, data, operation_name="RunParquetHistory")
 
     def get_project(self, name: str, entity: str, **kwargs: Any) -> "GetProject":
         from .get_project import GetProject

@@ -31,7 +31,24 @@ class CreateArtifactFilesCreateArtifactFilesFilesEdgesNode(BaseModel):
     storage_path: Optional[str] = Field(alias="storagePath")
     upload_url: Optional[str] = Field(alias="uploadUrl")
     upload_headers: list[str] = Field(alias="uploadHeaders")
+    upload_multipart_urls: Optional[
+        "CreateArtifactFilesCreateArtifactFilesFilesEdgesNodeUploadMultipartUrls"
+    ] = Field(alias="uploadMultipartUrls")
     artifact: Optional["CreateArtifactFilesCreateArtifactFilesFilesEdgesNodeArtifact"]
+
+
+class CreateArtifactFilesCreateArtifactFilesFilesEdgesNodeUploadMultipartUrls(BaseModel):
+    upload_id: str = Field(alias="uploadID")
+    upload_url_parts: list[
+        "CreateArtifactFilesCreateArtifactFilesFilesEdgesNodeUploadMultipartUrlsUploadUrlParts"
+    ] = Field(alias="uploadUrlParts")
+
+
+class CreateArtifactFilesCreateArtifactFilesFilesEdgesNodeUploadMultipartUrlsUploadUrlParts(
+    BaseModel
+):
+    part_number: int = Field(alias="partNumber")
+    upload_url: str = Field(alias="uploadUrl")
 
 
 class CreateArtifactFilesCreateArtifactFilesFilesEdgesNodeArtifact(BaseModel):
@@ -43,3 +60,4 @@ CreateArtifactFilesCreateArtifactFiles.model_rebuild()
 CreateArtifactFilesCreateArtifactFilesFiles.model_rebuild()
 CreateArtifactFilesCreateArtifactFilesFilesEdges.model_rebuild()
 CreateArtifactFilesCreateArtifactFilesFilesEdgesNode.model_rebuild()
+CreateArtifactFilesCreateArtifactFilesFilesEdgesNodeUploadMultipartUrls.model_rebuild()

@@ -32,6 +32,10 @@ class ArtifactStorageLayout(str, Enum):
     V2 = "V2"
 
 
+class CompleteMultipartAction(str, Enum):
+    Complete = "Complete"
+
+
 class EventTriggeringConditionType(str, Enum):
     CREATE_ARTIFACT = "CREATE_ARTIFACT"
     UPDATE_ARTIFACT_ALIAS = "UPDATE_ARTIFACT_ALIAS"

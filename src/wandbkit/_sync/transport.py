@@ -47,10 +47,16 @@ DEFAULT_LIMITS = httpx.Limits(
 )
 
 
-def _counted_chunks(reader: IO[bytes], tally: Tally) -> Iterator[bytes]:
+def _counted_chunks(reader: IO[bytes], tally: Tally, limit: int | None = None) -> Iterator[bytes]:
     # An async iterator for the async client (the sync twin is a plain generator, as
-    # httpx.Client wants); one chunk in memory at a time.
-    while chunk := reader.read(CHUNK_SIZE):
+    # httpx.Client wants); one chunk in memory at a time, at most ``limit`` bytes in all.
+    left = limit
+    while left is None or left > 0:
+        chunk = reader.read(CHUNK_SIZE if left is None else min(CHUNK_SIZE, left))
+        if not chunk:
+            break
+        if left is not None:
+            left -= len(chunk)
         tally.add(chunk)
         yield chunk
 
@@ -266,23 +272,44 @@ class Transport:
         Returns:
             Size and md5 of what was sent.
         """
+        sent, _ = self.upload_range(
+            url, path, 0, path.stat().st_size, headers=headers, description=description
+        )
+        return sent
+
+    def upload_range(
+        self,
+        url: str,
+        path: Path,
+        offset: int,
+        length: int,
+        *,
+        headers: Mapping[str, str],
+        description: str,
+    ) -> tuple[Transfer, str | None]:
+        """PUT ``length`` bytes of ``path`` from ``offset`` (one part of a multipart upload, or
+        the whole file), streamed and retried as :meth:`upload`.
+
+        Returns:
+            Size and md5 of what was sent, and the answer's ``ETag`` header (``None`` if absent).
+        """
         self._check_open()
         client = self.http_client
-        size = path.stat().st_size
         request = client.build_request("PUT", url)  # names the request in errors
         tally = Tally()
 
         def attempt() -> httpx.Response:
             tally.reset()
             with path.open("rb") as body:
+                body.seek(offset)
                 return client.put(
                     url,
-                    content=_counted_chunks(body, tally),
-                    headers={**headers, "Content-Length": str(size)},
+                    content=_counted_chunks(body, tally, length),
+                    headers={**headers, "Content-Length": str(length)},
                 )
 
-        self._transfer(attempt, request=request, description=description)
-        return tally.result()
+        response = self._transfer(attempt, request=request, description=description)
+        return tally.result(), response.headers.get("etag")
 
     def _transfer(
         self,
@@ -290,8 +317,9 @@ class Transport:
         *,
         request: httpx.Request,
         description: str,
-    ) -> None:
-        """Run a file transfer's ``attempt`` with retries; raise if the last answer is not 2xx.
+    ) -> httpx.Response:
+        """Run a file transfer's ``attempt`` with retries; raise if the last answer is not 2xx
+        (returns the 2xx answer).
 
         Transfers are idempotent (the same bytes to or from the same URL), so they retry like
         queries; the caller's tally holds what the successful attempt moved.
@@ -303,6 +331,7 @@ class Transport:
             raise status_error(
                 response, message=f"{description} failed", api_key=self.settings.api_key
             )
+        return response
 
     def _check_open(self) -> None:
         if self._closed:

@@ -30,6 +30,12 @@ ARTIFACT_FILE = "artifact-file"
 ARTIFACT_MANIFEST = "artifact-manifest"
 ARTIFACT_UPLOAD = "artifact-upload"
 ARTIFACT_MANIFEST_UPLOAD = "artifact-manifest-upload"
+#: Multipart uploads (:mod:`wandbkit.server.multipart`): one part's upload (keyed by blob and part
+#: number) and the upload id handed to ``completeMultipartUploadArtifact`` (keyed by the blob).
+ARTIFACT_UPLOAD_PART = "artifact-upload-part"
+ARTIFACT_MULTIPART = "artifact-multipart"
+#: A run's parquet history exports (:mod:`wandbkit.server.history_exports`), keyed by the run.
+HISTORY_EXPORT = "history-export"
 
 
 #: The whole token: two ASCII decimal numbers of at most 19 digits (a SQLite row id and Unix

@@ -23,6 +23,10 @@ SIGNED_ARTIFACT_FILE_PATH = "/signed/artifact-files"
 SIGNED_ARTIFACT_MANIFEST_PATH = "/signed/artifact-manifests"
 SIGNED_ARTIFACT_UPLOAD_PATH = "/signed/artifact-upload"
 SIGNED_ARTIFACT_MANIFEST_UPLOAD_PATH = "/signed/artifact-manifest-upload"
+#: A run's parquet history exports: ``/signed/history-exports/{token}/{part}``.
+SIGNED_HISTORY_EXPORT_PATH = "/signed/history-exports"
+#: One part of a multipart upload (:mod:`wandbkit.server.multipart`).
+SIGNED_ARTIFACT_UPLOAD_PART_PATH = "/signed/artifact-upload-part"
 #: The official client's authenticated fallbacks when a signed URL fails: storage layout V2
 #: (``/artifactsV2/{region}/{entity}/{project}/{collection}/{artifactId}/{birthId}/{md5hex}/
 #: {name}``) and V1 (``/artifacts/{entity}/{md5hex}``).

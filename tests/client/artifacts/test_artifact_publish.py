@@ -5,6 +5,7 @@ be retried."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -129,3 +130,32 @@ async def test_runs_log_existing_versions(flavor: Flavor, arts: ArtifactSeed) ->
     other = await flavor(flavor.api.create_run(project="elsewhere", entity=arts.entity))
     with pytest.raises(UsageError, match="different project"):
         await flavor(other.log_artifact(dataset))
+
+
+async def test_a_file_over_the_multipart_threshold_goes_in_parts(
+    flavor: Flavor, arts: ArtifactSeed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # wandb-core's threshold is 2 GiB in parts of 100 MiB; lowered here to 256 KiB in parts of
+    # 100 KiB, so a 300 KiB file goes as four parts (the last one short).
+    module = f"wandbkit.{'_async' if flavor.is_async else '_sync'}.artifacts.multipart"
+    monkeypatch.setattr(f"{module}.MULTIPART_THRESHOLD", 256 * 1024)
+    monkeypatch.setattr(f"{module}.PART_SIZE", 100 * 1024)
+    big = os.urandom(300 * 1024 + 7)
+    small = b"small file"
+    data = write(tmp_path / "v0", {"big.bin": big, "small.txt": small})
+    draft = flavor.api.create_artifact(f"{arts.entity}/{arts.project}/weights", type="model")
+    draft.add_dir(data)
+    flavor.transport.clear()
+    published = await flavor(draft.publish())
+    assert published.state == "COMMITTED" and published.size == len(big) + len(small)
+    paths = uploads(flavor)
+    assert sum("/signed/artifact-upload-part/" in p for p in paths) == 4
+    assert sum(p.startswith("/signed/artifact-upload/") for p in paths) == 1  # small.txt
+    assert "CompleteMultipartUploadArtifact" in flavor.transport.operations
+    root = Path(await flavor(published.download(root=str(tmp_path / "back"))))
+    assert (root / "big.bin").read_bytes() == big and (root / "small.txt").read_bytes() == small
+    # The same content again uploads nothing, parts included.
+    again = flavor.api.create_artifact(f"{arts.entity}/{arts.project}/weights", type="model")
+    again.add_dir(data)
+    flavor.transport.clear()
+    assert (await flavor(again.publish())).id == published.id and uploads(flavor) == []

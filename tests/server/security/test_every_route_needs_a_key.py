@@ -21,6 +21,8 @@ OPEN = {
     "/signed/artifact-files/{token}",
     "/signed/artifact-manifests/{token}",
     "/signed/artifact-upload/{token}",
+    "/signed/artifact-upload-part/{token}",
+    "/signed/history-exports/{token}/{part}",
     "/signed/artifact-manifest-upload/{token}",
 }
 ROUTES = [

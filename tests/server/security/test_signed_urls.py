@@ -50,6 +50,7 @@ async def test_both_signed_routes_answer_a_hostile_token_with_403(
     escaped = quote(token, safe="")
     download = await anonymous_client.get(f"/signed/files/{escaped}")
     upload = await anonymous_client.put(f"/signed/upload/{escaped}", content=b"x")
-    for response in (download, upload):
+    part = await anonymous_client.put(f"/signed/artifact-upload-part/{escaped}", content=b"x")
+    for response in (download, upload, part):
         assert response.status_code == 403, response.text
         assert response.json() == {"errors": [{"message": "forbidden: malformed signed URL"}]}

@@ -364,6 +364,7 @@ class AsyncArtifactDraft(Explorable):
         self, artifact_id: str, manifest_id: str, max_workers: int, progress: bool | None
     ) -> dict[str, str]:
         """Upload what the server lacks; returns each stored file's birth artifact id."""
+        from wandbkit._async.artifacts import multipart
         from wandbkit._async.artifacts.transfer import LocalFile, UploadTarget, upload_files
         from wandbkit._generated.enums import ArtifactStorageLayout
         from wandbkit._generated.input_types import (
@@ -374,6 +375,12 @@ class AsyncArtifactDraft(Explorable):
         stored = [e for e in self._entries.values() if not e.is_reference]
         if not stored:
             return {}
+        # Big files go in parts, as wandb-core sends them (multipart.MULTIPART_THRESHOLD).
+        parts = {
+            entry.path: multipart.part_specs(self._sources[entry.path], entry.size or 0)
+            for entry in stored
+            if entry.path in self._sources and (entry.size or 0) >= multipart.MULTIPART_THRESHOLD
+        }
         specs = [
             CreateArtifactFileSpecInput(
                 artifact_id=artifact_id,
@@ -381,6 +388,7 @@ class AsyncArtifactDraft(Explorable):
                 name=entry.path,
                 md_5=entry.digest,
                 digest=entry.digest,
+                upload_parts_input=parts.get(entry.path),
             )
             for entry in stored
         ]
@@ -405,7 +413,12 @@ class AsyncArtifactDraft(Explorable):
                 )
             if node.artifact is not None:
                 births[entry.path] = node.artifact.id
-            if node.upload_url is not None:
+            if node.upload_multipart_urls is not None and entry.path in parts:
+                local = LocalFile(
+                    entry.path, self._sources[entry.path], entry.digest, entry.size or 0
+                )
+                await multipart.upload_parts(self._ctx, local, node, parts[entry.path])
+            elif node.upload_url is not None:
                 if entry.path not in self._sources:
                     raise APIError(
                         f"the server no longer stores the content of {entry.path!r}: add the "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pathlib
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
 
     from wandbkit._async.console import AsyncConsoleLogs
     from wandbkit._async.context import ClientContext
+    from wandbkit._values.history_exports import DownloadHistoryResult
 
 
 class AsyncRunContents:
@@ -102,6 +104,26 @@ class AsyncRunContents:
             "beta_scan_history is deprecated; use scan_history", DeprecationWarning, stacklevel=2
         )
         return self.scan_history(keys, page_size, min_step, max_step, use_cache)
+
+    async def download_history_exports(
+        self, download_dir: pathlib.Path | str, require_complete_history: bool = True
+    ) -> DownloadHistoryResult:
+        """Download the run's parquet history files into ``download_dir``, named as ``wandb``
+        names them (``<entity>_<project>_<run id>_<i>.runhistory.parquet``).
+
+        Args:
+            download_dir: the folder (created if missing).
+            require_complete_history: raise :class:`~wandbkit.errors.IncompleteRunHistoryError`
+                if the run has history not exported to parquet yet (it is still running).
+
+        Returns:
+            The downloaded paths, whether some history is live, and per-file errors.
+        """
+        from wandbkit._async.history_exports import download_history_exports
+
+        return await download_history_exports(
+            self._ctx, self.entity, self.project, self.id, download_dir, require_complete_history
+        )
 
     def console_logs(self, *, per_page: int = 1000, last: int | None = None) -> AsyncConsoleLogs:
         """What the run's process wrote to stdout and stderr, oldest line first.

@@ -8,6 +8,9 @@
   names the md5 the bytes must have, so content is verified and stored once by digest. A
   ``Content-MD5`` header, if sent, must match too, and a ``Content-Length`` must equal what
   arrived.
+* ``PUT /signed/artifact-upload-part/{token}``: one part of a multipart upload
+  (:mod:`wandbkit.server.multipart`), streamed to disk; ``Content-MD5``, if sent, must match;
+  answers the part's ``ETag`` (its hex md5 in quotes, as S3 does).
 * ``PUT /signed/artifact-manifest-upload/{token}``: a pending version's manifest
   (``createArtifactManifest``); every path is checked (no ``..``, absolute paths,
   backslashes or NUL).
@@ -29,14 +32,17 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
+from wandbkit.server.blobs import md5_hex
 from wandbkit.server.http.auth import error_response, unauthorized_response
 from wandbkit.server.ids import InvalidIdError, decode_int_id, encode_id
+from wandbkit.server.multipart import MAX_PART_BYTES, MultipartParts, split_part_key
 from wandbkit.server.permissions import RESTRICTED_ACCESS, project_readable
 from wandbkit.server.signing import (
     ARTIFACT_FILE,
     ARTIFACT_MANIFEST,
     ARTIFACT_MANIFEST_UPLOAD,
     ARTIFACT_UPLOAD,
+    ARTIFACT_UPLOAD_PART,
     InvalidSignatureError,
     UrlSigner,
 )
@@ -48,6 +54,7 @@ from wandbkit.server.urls import (
     SIGNED_ARTIFACT_FILE_PATH,
     SIGNED_ARTIFACT_MANIFEST_PATH,
     SIGNED_ARTIFACT_MANIFEST_UPLOAD_PATH,
+    SIGNED_ARTIFACT_UPLOAD_PART_PATH,
     SIGNED_ARTIFACT_UPLOAD_PATH,
 )
 
@@ -90,6 +97,7 @@ class ArtifactRoutes:
             Route(SIGNED_ARTIFACT_FILE_PATH + "/{token}", self.signed_file, methods=read),
             Route(SIGNED_ARTIFACT_MANIFEST_PATH + "/{token}", self.signed_manifest, methods=read),
             Route(SIGNED_ARTIFACT_UPLOAD_PATH + "/{token}", self.signed_upload, methods=["PUT"]),
+            Route(SIGNED_ARTIFACT_UPLOAD_PART_PATH + "/{token}", self.signed_part, methods=["PUT"]),
             Route(
                 SIGNED_ARTIFACT_MANIFEST_UPLOAD_PATH + "/{token}",
                 self.signed_manifest_upload,
@@ -174,6 +182,28 @@ class ArtifactRoutes:
             except StoreError as exc:
                 return error_response(str(exc), 400)
         return Response(status_code=200, headers={"ETag": f'"{stored.md5}"'})
+
+    async def signed_part(self, request: Request) -> Response:
+        """``PUT /signed/artifact-upload-part/{token}``: one part of a multipart upload."""
+        key = self._verify(ARTIFACT_UPLOAD_PART, request)
+        if isinstance(key, Response):
+            return key
+        blob_pk, number = split_part_key(key)
+        manifests = self.store.artifact_manifests
+        if manifests.blob_by_pk(blob_pk) is None:
+            return error_response("upload not found", 404)
+        parts = MultipartParts(manifests.blobs)
+        with parts.writer() as writer:
+            async for chunk in request.stream():
+                writer.write(chunk)
+                if writer.size > MAX_PART_BYTES:
+                    return error_response(f"a part may be at most {MAX_PART_BYTES} bytes", 413)
+            problem = _body_problem(request, writer.size, writer.md5)
+            if problem is not None:
+                return error_response(problem, 400)
+            etag = md5_hex(writer.md5)
+            parts.keep(blob_pk, number, writer)
+        return Response(status_code=200, headers={"ETag": f'"{etag}"'})
 
     async def signed_manifest_upload(self, request: Request) -> Response:
         """``PUT /signed/artifact-manifest-upload/{token}``: a pending version's manifest."""

@@ -20,11 +20,23 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
+from wandbkit.server.history_exports import exports_for
 from wandbkit.server.http.auth import error_response, unauthorized_response
 from wandbkit.server.permissions import RESTRICTED_ACCESS, project_readable
-from wandbkit.server.signing import DOWNLOAD, UPLOAD, InvalidSignatureError, UrlSigner
+from wandbkit.server.signing import (
+    DOWNLOAD,
+    HISTORY_EXPORT,
+    UPLOAD,
+    InvalidSignatureError,
+    UrlSigner,
+)
 from wandbkit.server.store import RunFileRow, Store, UnknownRowError, UserRow
-from wandbkit.server.urls import FILES_PATH, SIGNED_DOWNLOAD_PATH, SIGNED_UPLOAD_PATH
+from wandbkit.server.urls import (
+    FILES_PATH,
+    SIGNED_DOWNLOAD_PATH,
+    SIGNED_HISTORY_EXPORT_PATH,
+    SIGNED_UPLOAD_PATH,
+)
 
 
 class FileRoutes:
@@ -54,6 +66,11 @@ class FileRoutes:
             ),
             Route(SIGNED_DOWNLOAD_PATH + "/{token}", self.signed_download, methods=["GET", "HEAD"]),
             Route(SIGNED_UPLOAD_PATH + "/{token}", self.signed_upload, methods=["PUT"]),
+            Route(
+                SIGNED_HISTORY_EXPORT_PATH + "/{token}/{part}",
+                self.signed_history_export,
+                methods=["GET", "HEAD"],
+            ),
         ]
 
     async def download(self, request: Request) -> Response:
@@ -87,6 +104,21 @@ class FileRoutes:
         except InvalidSignatureError as exc:
             return error_response(f"forbidden: {exc}", 403)
         return self._file_response(self.store.run_files.get_by_pk(file_pk))
+
+    async def signed_history_export(self, request: Request) -> Response:
+        """``GET /signed/history-exports/{token}/{part}``: one parquet export of the run a
+        valid, unexpired token names (``HEAD`` and ranged ``GET`` as wandb-core reads it)."""
+        try:
+            run_pk = self.signer.verify(HISTORY_EXPORT, request.path_params["token"])
+        except InvalidSignatureError as exc:
+            return error_response(f"forbidden: {exc}", 403)
+        index = request.path_params["part"]
+        part = None
+        if index.isascii() and index.isdigit() and len(index) <= 6:
+            part = exports_for(self.store).part(run_pk, int(index))
+        if part is None or not part.path.is_file():
+            return error_response("file not found", 404)
+        return FileResponse(part.path, media_type="application/vnd.apache.parquet")
 
     def _file_response(self, file: RunFileRow | None) -> Response:
         if file is None or not file.uploaded:

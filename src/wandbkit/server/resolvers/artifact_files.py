@@ -25,6 +25,7 @@ from graphql import GraphQLResolveInfo
 
 from wandbkit.server.blobs import md5_hex
 from wandbkit.server.ids import encode_id
+from wandbkit.server.multipart import part_key
 from wandbkit.server.resolvers.artifact_common import (
     artifact_id,
     collection,
@@ -38,7 +39,9 @@ from wandbkit.server.signing import (
     ARTIFACT_FILE,
     ARTIFACT_MANIFEST,
     ARTIFACT_MANIFEST_UPLOAD,
+    ARTIFACT_MULTIPART,
     ARTIFACT_UPLOAD,
+    ARTIFACT_UPLOAD_PART,
     DOWNLOAD_URL_TTL,
     UPLOAD_URL_TTL,
 )
@@ -49,6 +52,7 @@ from wandbkit.server.urls import (
     SIGNED_ARTIFACT_FILE_PATH,
     SIGNED_ARTIFACT_MANIFEST_PATH,
     SIGNED_ARTIFACT_MANIFEST_UPLOAD_PATH,
+    SIGNED_ARTIFACT_UPLOAD_PART_PATH,
     SIGNED_ARTIFACT_UPLOAD_PATH,
 )
 
@@ -187,7 +191,8 @@ class UploadFile:
     size_bytes: int = 0
     mimetype: str | None = None
     updated_at: str | None = None
-    upload_multipart_urls: None = None
+    #: ``{upload_id, upload_url_parts: [{part_number, upload_url}]}`` for a multipart upload.
+    upload_multipart_urls: dict[str, Any] | None = None
 
     @property
     def upload_headers(self) -> list[str]:
@@ -203,13 +208,32 @@ class UploadFile:
 
 
 def upload_file(
-    ctx: RequestContext, name: str, md5: str, blob_pk: int | None, birth: ArtifactRow
+    ctx: RequestContext,
+    name: str,
+    md5: str,
+    blob_pk: int | None,
+    birth: ArtifactRow,
+    parts: int = 0,
 ) -> UploadFile:
-    """The answer for one file spec; ``blob_pk`` ``None`` means "already stored"."""
-    url = None
-    if blob_pk is not None:
-        token = ctx.signer.sign(ARTIFACT_UPLOAD, blob_pk, UPLOAD_URL_TTL)
-        url = f"{ctx.base_url}{SIGNED_ARTIFACT_UPLOAD_PATH}/{token}"
+    """The answer for one file spec; ``blob_pk`` ``None`` means "already stored"; ``parts``
+    above 0 answers a multipart upload (``uploadUrl: null`` and one URL per part)."""
+    if blob_pk is None:
+        return UploadFile(name=name, md5=md5, upload_url=None, birth=birth)
+    if parts:
+        upload_parts = []
+        for number in range(1, parts + 1):
+            token = ctx.signer.sign(ARTIFACT_UPLOAD_PART, part_key(blob_pk, number), UPLOAD_URL_TTL)
+            url = f"{ctx.base_url}{SIGNED_ARTIFACT_UPLOAD_PART_PATH}/{token}"
+            upload_parts.append({"part_number": number, "upload_url": url})
+        multipart = {
+            "upload_id": ctx.signer.sign(ARTIFACT_MULTIPART, blob_pk, UPLOAD_URL_TTL),
+            "upload_url_parts": upload_parts,
+        }
+        return UploadFile(
+            name=name, md5=md5, upload_url=None, birth=birth, upload_multipart_urls=multipart
+        )
+    token = ctx.signer.sign(ARTIFACT_UPLOAD, blob_pk, UPLOAD_URL_TTL)
+    url = f"{ctx.base_url}{SIGNED_ARTIFACT_UPLOAD_PATH}/{token}"
     return UploadFile(name=name, md5=md5, upload_url=url, birth=birth)
 
 

@@ -13,8 +13,9 @@
   matching the manifest), so a publish that stops half way leaves a pending version that is
   never listed, and publishing again starts clean.
 
-Multipart uploads (``uploadPartsInput``, only used by wandb-core for files of 2 GiB and more)
-are answered with a single upload URL.
+* A spec with ``uploadPartsInput`` (wandb-core sends it for files of 2 GiB and more) is answered
+  with ``uploadUrl: null`` and one signed URL per part; ``completeMultipartUploadArtifact``
+  joins the parts into the blob (:mod:`wandbkit.server.multipart`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from typing import Any
 from ariadne import MutationType
 from graphql import GraphQLResolveInfo
 
+from wandbkit.server.blobs import md5_hex
+from wandbkit.server.multipart import MultipartError, MultipartParts, check_part_specs
 from wandbkit.server.resolvers.artifact_common import (
     readable_artifact,
     require_pk,
@@ -32,6 +35,7 @@ from wandbkit.server.resolvers.artifact_common import (
 from wandbkit.server.resolvers.artifact_files import manifest_node, upload_file
 from wandbkit.server.resolvers.common import ClientError, NotFound, RequestContext, context
 from wandbkit.server.resolvers.errors import STORE_ERRORS, client_errors
+from wandbkit.server.signing import ARTIFACT_MULTIPART, InvalidSignatureError
 from wandbkit.server.store import ArtifactRow, ProjectRow
 from wandbkit.server.store.artifact_manifests import check_manifest_path, check_md5
 from wandbkit.server.store.text import check_name
@@ -157,12 +161,54 @@ def resolve_create_artifact_files(
                 birth = readable_artifact(ctx, blob.birth_artifact_pk) or row
                 node = upload_file(ctx, spec["name"], blob.md5, None, birth)
             else:
+                parts = _part_count(spec)
                 pending = manifests.expect_blob(spec["md_5"], row.pk)
-                node = upload_file(ctx, spec["name"], pending.md5, pending.pk, row)
+                node = upload_file(ctx, spec["name"], pending.md5, pending.pk, row, parts)
             edges.append({"node": node, "cursor": str(index)})
     return {
         "files": {"edges": edges, "page_info": {"has_next_page": False}, "total_count": len(edges)}
     }
+
+
+def _part_count(spec: dict[str, Any]) -> int:
+    """How many parts a file spec announces (0: a single ``PUT``)."""
+    parts = spec.get("upload_parts_input")
+    if not parts:
+        return 0
+    try:
+        check_part_specs([(part["part_number"], part["hex_m_d_5"]) for part in parts])
+    except MultipartError as exc:
+        raise ClientError(f"createArtifactFiles: {spec['name']!r}: {exc}") from None
+    return len(parts)
+
+
+def resolve_complete_multipart_upload_artifact(
+    _: Any, info: GraphQLResolveInfo, *, input: dict[str, Any]
+) -> Any:
+    """Join the uploaded parts of a file into its content, checked against the file's md5."""
+    ctx = context(info)
+    operation = "completeMultipartUploadArtifact"
+    _pending(ctx, input["artifact_id"], operation)
+    try:
+        blob_pk = ctx.signer.verify(ARTIFACT_MULTIPART, input["upload_id"])
+    except InvalidSignatureError as exc:
+        raise ClientError(f"{operation}: uploadID is not valid: {exc}") from None
+    manifests = ctx.store.artifact_manifests
+    blob = manifests.blob_by_pk(blob_pk)
+    if blob is None:
+        raise NotFound(f"{operation}: the upload was not found")
+    if input["storage_path"] != f"artifacts/{md5_hex(blob.md5)}":
+        raise ClientError(f"{operation}: storagePath is not the one the upload was given")
+    completed = [(p["part_number"], p["hex_m_d_5"]) for p in input["completed_parts"]]
+    parts = MultipartParts(manifests.blobs)
+    try:
+        writer = parts.join(blob_pk, completed)
+    except MultipartError as exc:
+        raise ClientError(f"{operation}: {exc}") from None
+    with writer, client_errors(operation, errors=STORE_ERRORS):
+        stored = manifests.commit_blob(blob_pk, writer)
+    parts.discard(blob_pk)
+    return {"digest": stored.md5}
 
 
 def resolve_commit_artifact(_: Any, info: GraphQLResolveInfo, *, input: dict[str, Any]) -> Any:
@@ -187,4 +233,7 @@ def bindables() -> list[MutationType]:
     mutation.set_field("createArtifactManifest", resolve_create_artifact_manifest)
     mutation.set_field("createArtifactFiles", resolve_create_artifact_files)
     mutation.set_field("commitArtifact", resolve_commit_artifact)
+    mutation.set_field(
+        "completeMultipartUploadArtifact", resolve_complete_multipart_upload_artifact
+    )
     return [mutation]

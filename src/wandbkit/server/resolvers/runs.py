@@ -52,6 +52,7 @@ from wandbkit.server.resolvers.common import (
     paginate_by_pk,
 )
 from wandbkit.server.resolvers.errors import client_errors
+from wandbkit.server.resolvers.history_exports import resolve_run_parquet_history
 from wandbkit.server.run_filters import FilterError
 from wandbkit.server.store import (
     EntityRow,
@@ -275,26 +276,6 @@ def resolve_run_sampled_history(
         rows = [project_row(json.loads(text), spec.keys) for text in texts]
         results.append(downsample([row for row in rows if row is not None], spec.samples))
     return results
-
-
-def resolve_run_parquet_history(
-    run: RunRow, info: GraphQLResolveInfo, *, live_keys: list[str]
-) -> dict[str, Any]:
-    """No parquet exports: every step is live, each row reduced to the live keys it has.
-
-    wandb-core then reads everything through ``HistoryPage``/``SampledHistoryPage``.
-    """
-    store = context(info).store
-    keys = list(dict.fromkeys(live_keys))
-    if keys == ["_step"]:
-        # The common case (scan_history asks for _step only) needs no JSON parsing.
-        live = [{"_step": step} for step in store.history.steps(run.pk)]
-    else:
-        live = []
-        for text in store.history.rows(run.pk):
-            row = json.loads(text)
-            live.append({key: row[key] for key in keys if key in row})
-    return {"parquet_urls": [], "live_data": live}
 
 
 def resolve_run_events(
