@@ -7,14 +7,18 @@ server and hands each node to :func:`wandbkit.automations._wire.automation_from_
 
 from __future__ import annotations
 
+import io
+import json
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from urllib.parse import urlencode
 
 from pydantic_core import to_json
 
 from wandbkit._async.pagination import AsyncRelayPaginator, Page
-from wandbkit._core.errors import NotFoundError
+from wandbkit._core.errors import APIError, NotFoundError
 from wandbkit.automations._wire import automation_from_trigger, integration_from_node
 from wandbkit.automations.events import Automation
+from wandbkit.automations.firings import FIRINGS_PATH, AutomationFiring, firing_from_json
 from wandbkit.automations.integrations import Integration, SlackIntegration, WebhookIntegration
 
 if TYPE_CHECKING:
@@ -132,3 +136,35 @@ class AsyncIntegrations(AsyncRelayPaginator[IntegrationT], Generic[IntegrationT]
 
     def __repr__(self) -> str:
         return f"<AsyncIntegrations entity={self.entity!r} loaded={len(self.objects)}>"
+
+
+async def read_firings(
+    ctx: ClientContext, entity: str, *, after: int, limit: int
+) -> list[AutomationFiring]:
+    """One answer of the local server's firings route (oldest first)."""
+    query = urlencode({"entity": entity, "after": after, "limit": limit})
+    url = f"{ctx.settings.base_url}{FIRINGS_PATH}?{query}"
+    sink = io.BytesIO()
+    try:
+        await ctx.transport.download(
+            url, sink, authenticate=True, description="reading automation firings"
+        )
+    except NotFoundError as exc:
+        raise NotFoundError(
+            f"no automation firings of entity {entity!r}: the entity does not exist or is not "
+            "yours, or the server is not the wandbkit local server (W&B does not publish "
+            "firings)",
+            response=exc.response,
+            operation_name="automation_firings",
+        ) from exc
+    try:
+        answer = json.loads(sink.getvalue())
+    except ValueError:
+        answer = None
+    firings = answer.get("firings") if isinstance(answer, dict) else None
+    if not isinstance(firings, list):
+        raise APIError(
+            f"the firings route answered something else than firings ({url})",
+            operation_name="automation_firings",
+        )
+    return [firing_from_json(node) for node in firings]
