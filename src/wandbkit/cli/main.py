@@ -16,6 +16,7 @@ import click
 from wandbkit._version import __version__
 from wandbkit.cli import export, files, history, runs, schema, server
 from wandbkit.cli._common import EXIT_USAGE, connection_options
+from wandbkit.cli.automations import COMMANDS as AUTOMATION_COMMANDS
 
 __all__ = ["ArgvParser", "build_parser", "cli", "main"]
 
@@ -73,6 +74,8 @@ def completion(shell: str) -> None:
 cli.add_command(server.server)
 cli.add_command(schema.schema)
 for _command in (*runs.COMMANDS, *history.COMMANDS, *files.COMMANDS, *export.COMMANDS):
+    cli.add_command(_command)
+for _command in AUTOMATION_COMMANDS:  # automations, integrations
     cli.add_command(_command)
 
 
