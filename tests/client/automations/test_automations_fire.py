@@ -220,3 +220,31 @@ async def test_firings_are_read_only_by_members_and_bad_arguments_are_refused(
     with pytest.raises(NotFoundError, match="wandbkit local server"):
         await flavor(api.automation_firings("strangers"))
     assert await flavor(api.automation_firings()) == []
+
+
+async def test_the_event_author_is_the_user_whose_request_fired_it(
+    flavor: Flavor, seeded_app: tuple[Any, Any]
+) -> None:
+    app, seed = seeded_app
+    store = app.state.store
+    alice = store.accounts.create_user("alice")
+    team = store.entities.get(seed.team)
+    store.entities.add_team_member(team.pk, alice.pk)
+    key, _ = store.accounts.create_api_key(alice.pk)
+    api = flavor.api
+    await flavor(api.create_project("shared", entity=seed.team))
+    project = await flavor(api.project("shared", entity=seed.team))
+    if flavor.is_async:
+        await project.load()
+    with webhook_receiver() as receiver:
+        hook = await flavor(api.create_webhook_integration("hook", receiver.url, entity=seed.team))
+        event = OnRunMetric(scope=project, filter=RunEvent.metric("acc") >= 0.9)
+        action = SendWebhook.from_integration(hook, payload={"by": "${event_author}"})
+        await flavor(api.create_automation(event >> action, name="good-enough"))
+        # The seed user creates the run; alice, a member of the team, writes its summary.
+        await flavor(api.create_run(run_id="joint", project="shared", entity=seed.team))
+        async with flavor.connect(api_key=key) as as_alice:
+            run = await flavor(as_alice.run(f"{seed.team}/shared/joint"))
+            await flavor(run.summary.update({"acc": 0.95}))
+        [fired] = await settled(flavor, 1, seed.team)
+        assert fired.event["event_author"] == "alice" and receiver.bodies == [{"by": "alice"}]

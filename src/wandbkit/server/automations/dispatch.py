@@ -32,6 +32,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from wandbkit.server.actor import current_actor
 from wandbkit.server.automations.conditions import (
     matches_mutation_filter,
     parse_metric_condition,
@@ -175,11 +176,17 @@ class Dispatcher:
             values.append(float(summary))
         return values[-needed:] if needed else values
 
+    def _author(self, fallback_pk: int | None) -> str | None:
+        """``${event_author}``: the user whose request made the write, else (a write outside
+        a request, such as the crash watcher's) ``fallback_pk``'s."""
+        author_pk = current_actor() or fallback_pk
+        author = self.store.accounts.get_user_by_pk(author_pk) if author_pk else None
+        return author.username if author else None
+
     def _run_variables(self, event_type: str, project: ProjectRow, run: RunRow) -> dict[str, Any]:
-        author = self.store.accounts.get_user_by_pk(run.user_pk) if run.user_pk else None
         return {
             **self._project_variables(event_type, project),
-            "event_author": author.username if author else None,
+            "event_author": self._author(run.user_pk),
             "run_name": run.display_name or run.name,
             "run_id": run.name,
             "run_state": run.state,
@@ -267,6 +274,7 @@ class Dispatcher:
                 return
             for tag in event.tags:
                 variables = self._project_variables(kind, project) | {
+                    "event_author": self._author(None),
                     "artifact_collection_name": collection.name,
                     "tag": tag,
                 }
@@ -304,11 +312,10 @@ class Dispatcher:
         if author_pk is None and artifact.created_by_run_pk is not None:
             run = self.store.runs.get_by_pk(artifact.created_by_run_pk)
             author_pk = run.user_pk if run else None
-        author = self.store.accounts.get_user_by_pk(author_pk) if author_pk else None
         metadata = json.loads(artifact.metadata or "{}")
         version_string = f"{variables['entity_name']}/{project.name}/{collection.name}:{version}"
         variables |= {
-            "event_author": author.username if author else None,
+            "event_author": self._author(author_pk),
             "artifact_collection_name": collection.name,
             "artifact_version_string": version_string,
             "artifact_metadata": metadata,
