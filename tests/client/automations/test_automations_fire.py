@@ -248,3 +248,32 @@ async def test_the_event_author_is_the_user_whose_request_fired_it(
             await flavor(run.summary.update({"acc": 0.95}))
         [fired] = await settled(flavor, 1, seed.team)
         assert fired.event["event_author"] == "alice" and receiver.bodies == [{"by": "alice"}]
+
+
+async def test_change_and_zscore_filters_fire_over_a_summary_only_runs_writes(
+    flavor: Flavor,
+) -> None:
+    api, entity = flavor.api, flavor.seed.entity
+    project = await loaded_project(flavor, "summaries")
+    with webhook_receiver() as receiver:
+        hook = await webhook(flavor, receiver)
+        action = SendWebhook.from_integration(hook, payload=RUN_PAYLOAD)
+        drop = OnRunMetric(scope=project, filter=RunEvent.metric("loss").decreases_by(diff=0.3))
+        spike = OnRunMetric(scope=project, filter=RunEvent.metric("acc").zscore(5) > 2)
+        await flavor(api.create_automation(drop >> action, name="loss-drop"))
+        await flavor(api.create_automation(spike >> action, name="acc-spike"))
+        run = await flavor(api.create_run(run_id="only-summary", project="summaries"))
+        # Each summary write that changes a metric is one value of its series.
+        for loss in (1.0, 0.9, 0.8):
+            await flavor(run.summary.update({"loss": loss}))
+        for acc in (0.50, 0.52, 0.48, 0.51, 0.49):
+            await flavor(run.summary.update({"acc": acc}))
+        assert await flavor(api.automation_firings(entity)) == []
+        await flavor(run.summary.update({"loss": 0.4}))  # 0.8 -> 0.4: down by 0.4
+        [dropped] = await settled(flavor, 1)
+        assert dropped.automation_name == "loss-drop"
+        assert dropped.event["metric_value"] == pytest.approx(-0.4)
+        await flavor(run.summary.update({"acc": 0.9}))  # far outside the last five
+        spiked = (await settled(flavor, 2))[-1]
+        assert spiked.automation_name == "acc-spike" and spiked.event["metric_value"] > 2
+        assert [body["metric"] for body in receiver.bodies] == ["loss", "acc"]

@@ -147,7 +147,7 @@ class Dispatcher:
                     self._fire(trigger, variables)
                 continue
             condition = parse_metric_condition(trigger.event_type, event_filter)
-            values = self._series(run, condition.name, condition.needed)
+            values = self._series(trigger, run, condition.name, condition.needed)
             holds = condition.holds(values)
             held = self.store.automations.swap_mark(trigger.pk, run.pk, holds)
             if holds and not held:
@@ -163,18 +163,30 @@ class Dispatcher:
             return True
         return self.store.run_listing.count(project.pk, filters=run_filter, names=[run.name]) > 0
 
-    def _series(self, run: RunRow, name: str, needed: int) -> list[float]:
-        """The metric's last logged values (oldest first), then the summary's value when it
-        differs from the last logged one (an ``upsertBucket`` summary write)."""
+    def _series(self, trigger: TriggerRow, run: RunRow, name: str, needed: int) -> list[float]:
+        """The metric's last ``needed`` values, oldest first.
+
+        A run that logs the metric: its logged values, then the summary's value when it
+        differs from the last logged one (an ``upsertBucket`` summary write). A run that only
+        writes its summary (``run.summary.update``, ``upsertBucket`` without history): the
+        values its summary writes gave the metric while this automation watched, each write
+        that changed it counting as one value, so change and z-score filters work on them too.
+        """
         values: list[float] = []
         for text in self.store.history.tail(run.pk, needed * 4 + 10):
             value = json.loads(text).get(name)
             if _is_number(value):
                 values.append(float(value))
         summary = json.loads(run.summary).get(name)
-        if _is_number(summary) and (not values or values[-1] != float(summary)):
+        if not values:
+            if not _is_number(summary):
+                return []
+            return self.store.automations.push_summary_value(
+                trigger.pk, run.pk, float(summary), keep=needed
+            )
+        if _is_number(summary) and values[-1] != float(summary):
             values.append(float(summary))
-        return values[-needed:] if needed else values
+        return values[-needed:]
 
     def _author(self, fallback_pk: int | None) -> str | None:
         """``${event_author}``: the user whose request made the write, else (a write outside
