@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from pydantic_core import to_json
 
 from wandbkit._async.pagination import AsyncRelayPaginator, Page
-from wandbkit._core.errors import APIError, NotFoundError
+from wandbkit._core.errors import APIError, GraphQLError, NotFoundError
 from wandbkit.automations._wire import automation_from_trigger, integration_from_node
 from wandbkit.automations.events import Automation
 from wandbkit.automations.firings import FIRINGS_PATH, AutomationFiring, firing_from_json
@@ -34,6 +34,20 @@ DEFAULT_PER_PAGE = 50
 def automation_of(node: BaseModel, operation_name: str) -> Automation:
     """The :class:`Automation` of a generated ``TriggerFields`` node."""
     return automation_from_trigger(node.model_dump(by_alias=True), operation_name=operation_name)
+
+
+#: The server feature that says ``Entity.triggers`` exists.
+ENTITY_TRIGGERS_FEATURE = "QUERY_AUTOMATIONS_ON_ENTITY"
+
+
+async def _entity_triggers_supported(ctx: ClientContext) -> bool:
+    """Whether the server lists an entity's automations itself (else: walk its projects). A
+    server too old to report features has not got them either."""
+    try:
+        features = await ctx.server_features()
+    except GraphQLError:
+        return False
+    return features.get(ENTITY_TRIGGERS_FEATURE, False)
 
 
 class AsyncAutomations(AsyncRelayPaginator[Automation]):
@@ -56,10 +70,17 @@ class AsyncAutomations(AsyncRelayPaginator[Automation]):
         self.entity = entity
         #: Only automations of this name.
         self.name = name
+        # Whether the server lacks ``Entity.triggers`` (W&B Server before 0.83), so that an
+        # entity's automations are read from its projects, as wandb.Api does; asked once.
+        self._legacy: bool | None = None
 
     async def _fetch(self, cursor: str | None) -> Page[Automation]:
         if self.entity is None:
             return await self._fetch_viewer_projects(cursor)
+        if self._legacy is None:
+            self._legacy = not await _entity_triggers_supported(self._ctx)
+        if self._legacy:
+            return await self._fetch_entity_projects(self.entity, cursor)
         filters = to_json({"name": self.name}).decode() if self.name else None
         result = await self._ctx.client.get_entity_automations(
             entity=self.entity, cursor=cursor, per_page=self.per_page, filters=filters
@@ -82,6 +103,27 @@ class AsyncAutomations(AsyncRelayPaginator[Automation]):
             return Page([], None, False)
         items = [
             automation_of(trigger, "GetAutomationsLegacy")
+            for edge in projects.edges
+            if edge.node is not None
+            for trigger in edge.node.triggers
+            if self.name is None or trigger.name == self.name
+        ]
+        info = projects.page_info
+        return Page(items, info.end_cursor, info.has_next_page)
+
+    async def _fetch_entity_projects(self, entity: str, cursor: str | None) -> Page[Automation]:
+        result = await self._ctx.client.get_entity_automations_legacy(
+            entity=entity, cursor=cursor, per_page=self.per_page
+        )
+        if result.scope is None:
+            raise NotFoundError(
+                f"entity {entity!r} not found", operation_name="GetEntityAutomationsLegacy"
+            )
+        projects = result.scope.projects
+        if projects is None:
+            return Page([], None, False)
+        items = [
+            automation_of(trigger, "GetEntityAutomationsLegacy")
             for edge in projects.edges
             if edge.node is not None
             for trigger in edge.node.triggers
