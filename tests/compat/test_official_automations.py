@@ -9,12 +9,16 @@ import time
 
 import pytest
 
+from wandbkit.server.seed.automations import DEMO_WEBHOOK, DEMO_WEBHOOK_URL
 from wandbkit.server.testing import ServerHandle, add_run
 from wandbkit.server.testing import webhook_receiver as receiver
 
 from .conftest import RunOfficial
 
 pytestmark = pytest.mark.official
+
+#: The demo seed's automations, oldest first.
+SEEDED = ["val-acc-above-0.9", "production-alias"]
 
 CREATE = """
 import json
@@ -30,7 +34,9 @@ out["all"] = sorted(type(i).__name__ for i in api.integrations(entity="demo"))
 project = api.project("mnist-baselines", entity="demo")
 event = OnRunMetric(scope=project, filter=RunEvent.metric("loss").min(2) < 0.2)
 payload = {"run": "${run_name}", "e": "${event_type}"}
-action = SendWebhook.from_integration(hooks[0], payload=payload)
+action = SendWebhook.from_integration(
+    next(h for h in hooks if h.name == "loopback"), payload=payload
+)
 created = api.create_automation(event >> action, name="compat", description="first")
 out["created"] = [created.name, created.event.event_type.value, created.scope.name]
 try:
@@ -68,13 +74,14 @@ def test_the_official_client_manages_automations_that_then_fire(
         store.automations.create_webhook(demo.pk, "loopback", hook.url)
         store.automations.create_slack(demo.pk, "acme", "#ml")
         out = run_official(CREATE)
-        assert out["hooks"] == [["loopback", hook.url]]
+        # The demo seed has a webhook and two automations of its own.
+        assert out["hooks"] == [[DEMO_WEBHOOK, DEMO_WEBHOOK_URL], ["loopback", hook.url]]
         assert out["slack"] == [["acme", "#ml"]]
-        assert out["all"] == ["SlackIntegration", "WebhookIntegration"]
+        assert out["all"] == ["SlackIntegration", "WebhookIntegration", "WebhookIntegration"]
         assert out["created"] == ["compat", "RUN_METRIC", "mnist-baselines"]
         assert "exists" in out["duplicate"]
         assert out["fetched"] is True
-        assert out["listed"] == ["compat"]
+        assert out["listed"] == [*SEEDED, "compat"]
         assert out["updated"] == ["changed", True, {"run": "${run_name}", "e": "${event_type}"}]
 
         run = add_run(store, "demo/mnist-baselines", "compat-run", display_name="fast-run")
@@ -91,4 +98,43 @@ def test_the_official_client_manages_automations_that_then_fire(
             "compat-run",
         )
 
-    assert run_official(DELETE) == {"left": []}
+    assert run_official(DELETE) == {"left": SEEDED}
+
+
+SDK_TRAIN = """
+import json
+import wandb
+
+run = wandb.init(project="mnist-baselines", id="sdk-hot", name="sdk-run")
+for loss in (0.9, 0.8, 0.7, 0.3, 0.2):
+    wandb.log({"loss": loss})
+run.finish()
+print(json.dumps({"id": run.id, "entity": run.entity}))
+"""
+
+
+def test_a_metric_logged_by_the_official_sdk_fires_a_wandbkit_automation(
+    run_official: RunOfficial, demo_server: ServerHandle
+) -> None:
+    import wandbkit
+    from wandbkit.automations import OnRunMetric, RunEvent, SendWebhook
+
+    with receiver() as hook, wandbkit.Api(**api_options(demo_server)) as api:
+        integration = api.create_webhook_integration("sdk-hook", hook.url, entity="demo")
+        project = api.project("mnist-baselines", entity="demo")
+        event = OnRunMetric(scope=project, filter=RunEvent.metric("loss").avg(2) < 0.5)
+        payload = {"run": "${run_name}", "by": "${event_author}", "avg": "${metric_value}"}
+        action = SendWebhook.from_integration(integration, payload=payload)
+        api.create_automation(event >> action, name="sdk-loss")
+        out = run_official(SDK_TRAIN)
+        assert (out["id"], out["entity"]) == ("sdk-hot", "demo")
+        [fired] = api.automation_firings("demo", automation="sdk-loss", wait_for=1, timeout=20)
+    # The SDK streams history in batches; the mean of the last two logged values first drops
+    # below 0.5 at 0.7 and 0.3 (or at a later row when they arrived in one batch).
+    assert fired.delivered and hook.bodies == [fired.payload]
+    assert fired.payload["run"] == "sdk-run" and fired.payload["by"] == "demo"
+    assert fired.payload["avg"] < 0.5 and fired.event["run_id"] == "sdk-hot"
+
+
+def api_options(server: ServerHandle) -> dict[str, str]:
+    return {"api_key": server.api_key, "base_url": server.base_url}

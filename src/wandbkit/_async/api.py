@@ -115,7 +115,6 @@ class AsyncApi(
         # The loaders that let a lower domain hand out a higher one's objects.
         self._load_sweep, self._list_sweeps = load_sweep_on_demand, list_sweeps_on_demand
         wire_artifacts(self._ctx, organization=self._default_organization)
-        self._features: dict[str, bool] | None = None
 
     # -- configuration -------------------------------------------------------------------
 
@@ -138,12 +137,7 @@ class AsyncApi(
 
     async def server_features(self) -> dict[str, bool]:
         """The server's feature flags (``serverInfo.features``), fetched once."""
-        if self._features is None:
-            result = await self._ctx.client.server_features()
-            info = result.server_info
-            features = info.features if info is not None else []
-            self._features = {f.name: f.is_enabled for f in features if f is not None}
-        return dict(self._features)
+        return await self._ctx.server_features()
 
     # -- paths -------------------------------------------------------------------------
 
@@ -172,7 +166,6 @@ class AsyncApi(
         """Forget cached answers (viewer, default entity, server features); runs are never
         cached: every ``runs()``/``run()`` call reads the server afresh."""
         self._ctx.forget()
-        self._features = None
 
     # -- lifecycle -----------------------------------------------------------------------
 

@@ -7,14 +7,18 @@ server and hands each node to :func:`wandbkit.automations._wire.automation_from_
 
 from __future__ import annotations
 
+import io
+import json
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from urllib.parse import urlencode
 
 from pydantic_core import to_json
 
 from wandbkit._async.pagination import AsyncRelayPaginator, Page
-from wandbkit._core.errors import NotFoundError
+from wandbkit._core.errors import APIError, GraphQLError, NotFoundError
 from wandbkit.automations._wire import automation_from_trigger, integration_from_node
 from wandbkit.automations.events import Automation
+from wandbkit.automations.firings import FIRINGS_PATH, AutomationFiring, firing_from_json
 from wandbkit.automations.integrations import Integration, SlackIntegration, WebhookIntegration
 
 if TYPE_CHECKING:
@@ -30,6 +34,20 @@ DEFAULT_PER_PAGE = 50
 def automation_of(node: BaseModel, operation_name: str) -> Automation:
     """The :class:`Automation` of a generated ``TriggerFields`` node."""
     return automation_from_trigger(node.model_dump(by_alias=True), operation_name=operation_name)
+
+
+#: The server feature that says ``Entity.triggers`` exists.
+ENTITY_TRIGGERS_FEATURE = "QUERY_AUTOMATIONS_ON_ENTITY"
+
+
+async def _entity_triggers_supported(ctx: ClientContext) -> bool:
+    """Whether the server lists an entity's automations itself (else: walk its projects). A
+    server too old to report features has not got them either."""
+    try:
+        features = await ctx.server_features()
+    except GraphQLError:
+        return False
+    return features.get(ENTITY_TRIGGERS_FEATURE, False)
 
 
 class AsyncAutomations(AsyncRelayPaginator[Automation]):
@@ -52,10 +70,17 @@ class AsyncAutomations(AsyncRelayPaginator[Automation]):
         self.entity = entity
         #: Only automations of this name.
         self.name = name
+        # Whether the server lacks ``Entity.triggers`` (W&B Server before 0.83), so that an
+        # entity's automations are read from its projects, as wandb.Api does; asked once.
+        self._legacy: bool | None = None
 
     async def _fetch(self, cursor: str | None) -> Page[Automation]:
         if self.entity is None:
             return await self._fetch_viewer_projects(cursor)
+        if self._legacy is None:
+            self._legacy = not await _entity_triggers_supported(self._ctx)
+        if self._legacy:
+            return await self._fetch_entity_projects(self.entity, cursor)
         filters = to_json({"name": self.name}).decode() if self.name else None
         result = await self._ctx.client.get_entity_automations(
             entity=self.entity, cursor=cursor, per_page=self.per_page, filters=filters
@@ -78,6 +103,27 @@ class AsyncAutomations(AsyncRelayPaginator[Automation]):
             return Page([], None, False)
         items = [
             automation_of(trigger, "GetAutomationsLegacy")
+            for edge in projects.edges
+            if edge.node is not None
+            for trigger in edge.node.triggers
+            if self.name is None or trigger.name == self.name
+        ]
+        info = projects.page_info
+        return Page(items, info.end_cursor, info.has_next_page)
+
+    async def _fetch_entity_projects(self, entity: str, cursor: str | None) -> Page[Automation]:
+        result = await self._ctx.client.get_entity_automations_legacy(
+            entity=entity, cursor=cursor, per_page=self.per_page
+        )
+        if result.scope is None:
+            raise NotFoundError(
+                f"entity {entity!r} not found", operation_name="GetEntityAutomationsLegacy"
+            )
+        projects = result.scope.projects
+        if projects is None:
+            return Page([], None, False)
+        items = [
+            automation_of(trigger, "GetEntityAutomationsLegacy")
             for edge in projects.edges
             if edge.node is not None
             for trigger in edge.node.triggers
@@ -132,3 +178,35 @@ class AsyncIntegrations(AsyncRelayPaginator[IntegrationT], Generic[IntegrationT]
 
     def __repr__(self) -> str:
         return f"<AsyncIntegrations entity={self.entity!r} loaded={len(self.objects)}>"
+
+
+async def read_firings(
+    ctx: ClientContext, entity: str, *, after: int, limit: int
+) -> list[AutomationFiring]:
+    """One answer of the local server's firings route (oldest first)."""
+    query = urlencode({"entity": entity, "after": after, "limit": limit})
+    url = f"{ctx.settings.base_url}{FIRINGS_PATH}?{query}"
+    sink = io.BytesIO()
+    try:
+        await ctx.transport.download(
+            url, sink, authenticate=True, description="reading automation firings"
+        )
+    except NotFoundError as exc:
+        raise NotFoundError(
+            f"no automation firings of entity {entity!r}: the entity does not exist or is not "
+            "yours, or the server is not the wandbkit local server (W&B does not publish "
+            "firings)",
+            response=exc.response,
+            operation_name="automation_firings",
+        ) from exc
+    try:
+        answer = json.loads(sink.getvalue())
+    except ValueError:
+        answer = None
+    firings = answer.get("firings") if isinstance(answer, dict) else None
+    if not isinstance(firings, list):
+        raise APIError(
+            f"the firings route answered something else than firings ({url})",
+            operation_name="automation_firings",
+        )
+    return [firing_from_json(node) for node in firings]

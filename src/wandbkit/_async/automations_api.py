@@ -12,8 +12,10 @@ from wandbkit._async.automations import (
     AsyncAutomations,
     AsyncIntegrations,
     automation_of,
+    read_firings,
 )
 from wandbkit._core.errors import APIError, ConflictError, GraphQLError, NotFoundError, UsageError
+from wandbkit._core.flavor_async import async_sleep, monotonic
 from wandbkit.automations._wire import (
     integration_from_node,
     to_create_variables,
@@ -21,6 +23,7 @@ from wandbkit.automations._wire import (
     to_webhook_integration_variables,
 )
 from wandbkit.automations.events import Automation, NewAutomation
+from wandbkit.automations.firings import AutomationFiring
 from wandbkit.automations.integrations import Integration, SlackIntegration, WebhookIntegration
 from wandbkit.automations.scopes import OrgScope, TeamScope
 from wandbkit.paths import check_name
@@ -268,3 +271,69 @@ class AsyncAutomationsMethods:
                 operation_name="CreateGenericWebhookIntegration",
             )
         return found
+
+    async def automation_firings(
+        self,
+        entity: str | None = None,
+        *,
+        automation: Automation | str | None = None,
+        after: int = 0,
+        limit: int = 100,
+        wait_for: int = 0,
+        timeout: float = 10.0,
+    ) -> list[AutomationFiring]:
+        """What an entity's automations did, oldest first: each firing's event, the payload
+        sent and the webhook delivery's outcome. A wandbkit extension that only the wandbkit
+        local server answers (``GET /_wandbkit/automations/firings``; W&B publishes no such
+        history), for testing a webhook receiver or an automation against it.
+
+        Args:
+            entity: the entity (default: yours); you must be a member.
+            automation: only the firings of this automation (itself, its id or its name).
+            after: only firings with a larger ``id`` (the last one you read, to poll).
+            limit: the most firings to read (1 to 1000).
+            wait_for: wait until at least this many (matching) firings exist and none of them
+                is still ``PENDING`` (a webhook being tried), or ``timeout`` passed; then
+                answer what there is.
+            timeout: the most seconds to wait for ``wait_for``.
+
+        Raises:
+            UsageError: a bad argument (before any request).
+            NotFoundError: not an entity of yours, or not the wandbkit local server.
+
+        Example:
+            >>> api.automation_firings("my-team", automation="loss-alarm", wait_for=1)
+            ... # doctest: +SKIP
+            [AutomationFiring(id=1, automation_name='loss-alarm', status='DELIVERED', ...)]
+        """
+        _check_entity(entity)
+        for value, what, low, high in ((after, "after", 0, None), (limit, "limit", 1, 1000)):
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int)
+                or value < low
+                or (high is not None and value > high)
+            ):
+                span = f"from {low} to {high}" if high else f"of at least {low}"
+                raise UsageError(f"{what} must be an integer {span}, got {value!r}")
+        if isinstance(wait_for, bool) or not isinstance(wait_for, int) or wait_for < 0:
+            raise UsageError(f"wait_for must be a non-negative integer, got {wait_for!r}")
+        if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout < 0:
+            raise UsageError(f"timeout must be a non-negative number of seconds, got {timeout!r}")
+        wanted = automation.id if isinstance(automation, Automation) else automation
+        if wanted is not None and (not isinstance(wanted, str) or not wanted):
+            raise UsageError(
+                f"automation must be an Automation, its id or its name, got {automation!r}"
+            )
+        resolved = await self._ctx.resolve_entity(entity)
+        deadline = monotonic() + timeout
+        while True:
+            found = [
+                firing
+                for firing in await read_firings(self._ctx, resolved, after=after, limit=limit)
+                if wanted is None or wanted in (firing.automation_id, firing.automation_name)
+            ]
+            done = len(found) >= wait_for and all(firing.settled for firing in found)
+            if done or monotonic() >= deadline:
+                return found
+            await async_sleep(0.05)

@@ -79,6 +79,7 @@ class ClientContext:
         self._viewer: User | None = None
         self._default_entity: str | None = None
         self._loaders: dict[LoaderKey[Any], Any] = {}
+        self._features: dict[str, bool] | None = None
         #: The organization registry names without one mean (``overrides["organization"]``).
         self.default_organization: str | None = None
 
@@ -119,9 +120,19 @@ class ClientContext:
         return self._client
 
     def forget(self) -> None:
-        """Drop the cached viewer and default entity."""
+        """Drop the cached viewer, default entity and server features."""
         self._viewer = None
         self._default_entity = None
+        self._features = None
+
+    def server_features(self) -> dict[str, bool]:
+        """The server's feature flags (``serverInfo.features``), fetched once and cached."""
+        if self._features is None:
+            result = self.client.server_features()
+            info = result.server_info
+            features = info.features if info is not None else []
+            self._features = {f.name: f.is_enabled for f in features if f is not None}
+        return dict(self._features)
 
     def close(self) -> None:
         """Close the transport if one was created."""

@@ -60,6 +60,7 @@ from wandbkit.automations.events import (
     OnUnlinkArtifact,
     RunEvent,
 )
+from wandbkit.automations.firings import AutomationFiring
 from wandbkit.automations.integrations import Integration, SlackIntegration, WebhookIntegration
 from wandbkit.automations.scopes import (
     ArtifactCollectionScope,
@@ -77,6 +78,7 @@ __all__ = [
     "ArtifactCollectionScope",
     "ArtifactEvent",
     "Automation",
+    "AutomationFiring",
     "ChangeDir",
     "ChangeType",
     "DoNothing",

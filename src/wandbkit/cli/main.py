@@ -27,6 +27,7 @@ from wandbkit.cli import (
     sweeps,
 )
 from wandbkit.cli._common import EXIT_USAGE, connection_options
+from wandbkit.cli.automations import COMMANDS as AUTOMATION_COMMANDS
 
 __all__ = ["ArgvParser", "build_parser", "cli", "main"]
 
@@ -96,6 +97,8 @@ for _command in (
     *sweeps.COMMANDS,
     *reports.COMMANDS,
 ):
+    cli.add_command(_command)
+for _command in AUTOMATION_COMMANDS:  # automations, integrations
     cli.add_command(_command)
 
 

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from wandbkit.server.actor import ActorMiddleware
 from wandbkit.server.automations import Dispatcher, WebhookPolicy
 from wandbkit.server.faults import FaultMiddleware, Faults
 from wandbkit.server.http.artifact_routes import ArtifactRoutes
@@ -70,7 +71,7 @@ def create_app(
     faults = faults if faults is not None else Faults()
     app = Starlette(
         debug=False,
-        middleware=[Middleware(FaultMiddleware, faults=faults)],
+        middleware=[Middleware(ActorMiddleware), Middleware(FaultMiddleware, faults=faults)],
         lifespan=RunWatcher(store, run_silence_limit).lifespan,
         routes=[
             Route(GRAPHQL_PATH, endpoint.handle, methods=["POST"]),

@@ -56,9 +56,19 @@ class Server:
     """Answers each operation with ``answers[operationName](variables)``; keeps the bodies."""
 
     def __init__(
-        self, answers: dict[str, Callable[[dict[str, Any]], httpx.Response | dict[str, Any]]]
+        self,
+        answers: dict[str, Callable[[dict[str, Any]], httpx.Response | dict[str, Any]]],
+        *,
+        entity_triggers: bool = True,
     ) -> None:
-        self.answers = answers
+        features = [{"name": "QUERY_AUTOMATIONS_ON_ENTITY", "isEnabled": True}]
+        # A server with Entity.triggers says so (W&B Server 0.83 and later); an older one not.
+        self.answers = {
+            "ServerFeatures": lambda v: {
+                "serverInfo": {"features": features if entity_triggers else []}
+            },
+            **answers,
+        }
         self.bodies: list[dict[str, Any]] = []
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
@@ -154,7 +164,8 @@ async def test_automations_pages_through_entity_triggers_with_the_name_filter() 
         with pytest.raises(APIError, match=r"^2 automations are named 'a'"):
             await api.automation("a", entity="team")
     assert listed == ["VHJpZ2dlcjox", "VHJpZ2dlcjoy"]
-    assert server.bodies[1]["variables"] == {
+    assert server.operations[:3] == ["ServerFeatures", *["GetEntityAutomations"] * 2]
+    assert server.bodies[2]["variables"] == {
         "entity": "team",
         "cursor": "c1",
         "perPage": 1,
@@ -174,6 +185,27 @@ async def test_without_an_entity_automations_walks_the_viewers_projects_as_offic
             await api.automation("zzz")
     assert [a.name for a in named] == ["b"]
     assert server.operations == ["GetAutomationsLegacy", "GetAutomationsLegacy"]
+
+
+async def test_a_server_without_entity_triggers_is_read_through_the_entitys_projects() -> None:
+    pages = {
+        None: {"pageInfo": {"endCursor": "p1", "hasNextPage": True},
+               "edges": [{"node": {"__typename": "Project", "triggers": [trigger("a")]}}]},
+        "p1": {"pageInfo": PAGE_END,
+               "edges": [{"node": {"__typename": "Project",
+                                   "triggers": [trigger("b", "VHJpZ2dlcjoy")]}}]},
+    }  # fmt: skip
+    server = Server(
+        {"GetEntityAutomationsLegacy": lambda v: {"scope": {"projects": pages[v.get("cursor")]}}},
+        entity_triggers=False,
+    )
+    async with api_on(server) as api:
+        listed = [a.name async for a in api.automations("team", per_page=1)]
+        found = await api.automation("b", entity="team")
+    assert listed == ["a", "b"] and found.id == "VHJpZ2dlcjoy"
+    # The features are asked once per client; each listing walks the entity's projects.
+    assert server.operations == ["ServerFeatures", *["GetEntityAutomationsLegacy"] * 4]
+    assert server.bodies[2]["variables"] == {"entity": "team", "cursor": "p1", "perPage": 1}
 
 
 async def test_update_sends_the_automations_id_and_scope_and_a_missing_one_is_not_found() -> None:
@@ -198,7 +230,7 @@ async def test_update_sends_the_automations_id_and_scope_and_a_missing_one_is_no
         )
         with pytest.raises(NotFoundError, match=r"create_missing=True"):
             await api.update_automation(saved)
-    sent = server.bodies[1]["variables"]["input"]
+    sent = server.bodies[server.operations.index("UpdateAutomation")]["variables"]["input"]
     assert (
         sent["id"] == "VHJpZ2dlcjox" and sent["enabled"] is False and sent["description"] == "off"
     )

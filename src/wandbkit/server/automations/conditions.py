@@ -11,7 +11,9 @@ Two kinds, as the official client (wandb 0.31.0, ``wandb.automations``) writes t
 * **Run metric events** carry ``{"run_filter": "<run filter JSON>", "run_metric_filter":
   {"threshold_filter" | "change_filter" | "zscore_filter": {...}}}``, evaluated over the
   metric's last values in the run's history (the summary's value counts as the newest when it
-  differs from the last logged one):
+  differs from the last logged one); for a run that logs no history of the metric, over the
+  values its summary writes gave it (each write that changed it is one value, kept per
+  automation and run from when the automation first saw the run):
 
   - threshold: ``agg_op`` (``MAX``/``MIN``/``AVERAGE``, or none: the latest value) over the last
     ``window_size`` values, compared with ``cmp_op`` to ``threshold``;

@@ -32,6 +32,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from wandbkit.server.actor import current_actor
 from wandbkit.server.automations.conditions import (
     matches_mutation_filter,
     parse_metric_condition,
@@ -146,7 +147,7 @@ class Dispatcher:
                     self._fire(trigger, variables)
                 continue
             condition = parse_metric_condition(trigger.event_type, event_filter)
-            values = self._series(run, condition.name, condition.needed)
+            values = self._series(trigger, run, condition.name, condition.needed)
             holds = condition.holds(values)
             held = self.store.automations.swap_mark(trigger.pk, run.pk, holds)
             if holds and not held:
@@ -162,24 +163,42 @@ class Dispatcher:
             return True
         return self.store.run_listing.count(project.pk, filters=run_filter, names=[run.name]) > 0
 
-    def _series(self, run: RunRow, name: str, needed: int) -> list[float]:
-        """The metric's last logged values (oldest first), then the summary's value when it
-        differs from the last logged one (an ``upsertBucket`` summary write)."""
+    def _series(self, trigger: TriggerRow, run: RunRow, name: str, needed: int) -> list[float]:
+        """The metric's last ``needed`` values, oldest first.
+
+        A run that logs the metric: its logged values, then the summary's value when it
+        differs from the last logged one (an ``upsertBucket`` summary write). A run that only
+        writes its summary (``run.summary.update``, ``upsertBucket`` without history): the
+        values its summary writes gave the metric while this automation watched, each write
+        that changed it counting as one value, so change and z-score filters work on them too.
+        """
         values: list[float] = []
         for text in self.store.history.tail(run.pk, needed * 4 + 10):
             value = json.loads(text).get(name)
             if _is_number(value):
                 values.append(float(value))
         summary = json.loads(run.summary).get(name)
-        if _is_number(summary) and (not values or values[-1] != float(summary)):
+        if not values:
+            if not _is_number(summary):
+                return []
+            return self.store.automations.push_summary_value(
+                trigger.pk, run.pk, float(summary), keep=needed
+            )
+        if _is_number(summary) and values[-1] != float(summary):
             values.append(float(summary))
-        return values[-needed:] if needed else values
+        return values[-needed:]
+
+    def _author(self, fallback_pk: int | None) -> str | None:
+        """``${event_author}``: the user whose request made the write, else (a write outside
+        a request, such as the crash watcher's) ``fallback_pk``'s."""
+        author_pk = current_actor() or fallback_pk
+        author = self.store.accounts.get_user_by_pk(author_pk) if author_pk else None
+        return author.username if author else None
 
     def _run_variables(self, event_type: str, project: ProjectRow, run: RunRow) -> dict[str, Any]:
-        author = self.store.accounts.get_user_by_pk(run.user_pk) if run.user_pk else None
         return {
             **self._project_variables(event_type, project),
-            "event_author": author.username if author else None,
+            "event_author": self._author(run.user_pk),
             "run_name": run.display_name or run.name,
             "run_id": run.name,
             "run_state": run.state,
@@ -267,6 +286,7 @@ class Dispatcher:
                 return
             for tag in event.tags:
                 variables = self._project_variables(kind, project) | {
+                    "event_author": self._author(None),
                     "artifact_collection_name": collection.name,
                     "tag": tag,
                 }
@@ -304,11 +324,10 @@ class Dispatcher:
         if author_pk is None and artifact.created_by_run_pk is not None:
             run = self.store.runs.get_by_pk(artifact.created_by_run_pk)
             author_pk = run.user_pk if run else None
-        author = self.store.accounts.get_user_by_pk(author_pk) if author_pk else None
         metadata = json.loads(artifact.metadata or "{}")
         version_string = f"{variables['entity_name']}/{project.name}/{collection.name}:{version}"
         variables |= {
-            "event_author": author.username if author else None,
+            "event_author": self._author(author_pk),
             "artifact_collection_name": collection.name,
             "artifact_version_string": version_string,
             "artifact_metadata": metadata,

@@ -50,6 +50,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from wandbkit._lang.summary_merge import SUMMARY_KEYS_HEADER, SummaryKeysError, parse_summary_keys
+from wandbkit.server.actor import note_actor
 from wandbkit.server.http.auth import (
     api_key_from_authorization,
     error_response,
@@ -269,7 +270,9 @@ class GraphQLEndpoint:
         key = api_key_from_authorization(request.headers.get("authorization"))
         if key is None:
             return None
-        return self.store.accounts.user_for_api_key(key)
+        user = self.store.accounts.user_for_api_key(key)
+        note_actor(user.pk if user is not None else None)
+        return user
 
     async def handle(self, request: Request) -> Response:
         """Answer one GraphQL request."""

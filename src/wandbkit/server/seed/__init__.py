@@ -23,6 +23,7 @@ from wandbkit.server.seed.artifacts import (
     seed_basic_artifacts,
     seed_demo_artifacts,
 )
+from wandbkit.server.seed.automations import seed_demo_automations
 from wandbkit.server.seed.basic import seed_basic, seed_demo_projects
 from wandbkit.server.seed.benchmark import BenchmarkSeed, seed_runs_benchmark
 from wandbkit.server.seed.catalog import DEMO_PROJECTS, DemoContext, DemoProject, SeedResult
@@ -55,6 +56,7 @@ __all__ = [
     "seed_basic_registries",
     "seed_demo",
     "seed_demo_artifacts",
+    "seed_demo_automations",
     "seed_demo_projects",
     "seed_demo_runs",
     "seed_runs_benchmark",
@@ -69,6 +71,7 @@ DEMO_STEPS: list[Callable[[DemoContext], None]] = [
     seed_demo_reports,
     seed_demo_agents,
     seed_demo_service_account,
+    seed_demo_automations,
 ]
 
 

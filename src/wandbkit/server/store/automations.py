@@ -14,6 +14,7 @@ every write while it stays true.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
@@ -80,6 +81,13 @@ CREATE TABLE IF NOT EXISTS trigger_firings (
     finished_at   TEXT
 );
 CREATE INDEX IF NOT EXISTS trigger_firings_entity ON trigger_firings(entity_pk, pk);
+"""
+
+#: Migration 12 ("automation summary series"): per trigger and run, the values of the trigger's
+#: metric seen at the run's summary writes (JSON list, oldest first), for runs that log no
+#: history of it (see :meth:`Automations.push_summary_value`).
+SUMMARY_SERIES_SQL = """
+ALTER TABLE trigger_run_marks ADD COLUMN summary_values TEXT;
 """
 
 #: Integration kinds, as the schema's type names say them.
@@ -389,6 +397,29 @@ class Automations:
                 (trigger_pk, run_pk, int(satisfied)),
             )
         return bool(row[0]) if row is not None else False
+
+    def push_summary_value(
+        self, trigger_pk: int, run_pk: int, value: float, *, keep: int
+    ) -> list[float]:
+        """Add a summary write's value of the trigger's metric to the run's series (unless it
+        equals the newest one: a write that changed other keys is not a new value), keep the
+        newest ``keep``; returns the series, oldest first."""
+        with self._db.transaction() as conn:
+            row = conn.execute(
+                "SELECT summary_values FROM trigger_run_marks WHERE trigger_pk = ? AND run_pk = ?",
+                (trigger_pk, run_pk),
+            ).fetchone()
+            values: list[float] = json.loads(row[0]) if row is not None and row[0] else []
+            if not values or values[-1] != value:
+                values.append(value)
+            values = values[-max(1, keep) :]
+            conn.execute(
+                "INSERT INTO trigger_run_marks (trigger_pk, run_pk, satisfied, summary_values)"
+                " VALUES (?, ?, 0, ?) ON CONFLICT (trigger_pk, run_pk)"
+                " DO UPDATE SET summary_values = excluded.summary_values",
+                (trigger_pk, run_pk, json.dumps(values)),
+            )
+        return values
 
     # -- firings -------------------------------------------------------------------------
 

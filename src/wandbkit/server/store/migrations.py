@@ -17,7 +17,7 @@ from wandbkit.server.store.artifact_collections import ARTIFACT_COLLECTIONS_SQL
 from wandbkit.server.store.artifact_manifests import ARTIFACT_MANIFESTS_SQL
 from wandbkit.server.store.artifact_memberships import ARTIFACT_MEMBERSHIPS_SQL
 from wandbkit.server.store.artifacts import ARTIFACTS_SQL
-from wandbkit.server.store.automations import AUTOMATIONS_SQL
+from wandbkit.server.store.automations import AUTOMATIONS_SQL, SUMMARY_SERIES_SQL
 from wandbkit.server.store.console import LOG_LINES_SQL
 from wandbkit.server.store.entities import ENTITIES_SQL, MEMBERS_SQL
 from wandbkit.server.store.file_stream import RUN_STREAMS_SQL
@@ -58,4 +58,5 @@ MIGRATIONS: tuple[Migration, ...] = (
         10, "people, reports and agents", script(SERVICE_ACCOUNTS_SQL, REPORTS_SQL, AGENTS_SQL)
     ),
     Migration(11, "automations", AUTOMATIONS_SQL),
+    Migration(12, "automation summary series", SUMMARY_SERIES_SQL),
 )
