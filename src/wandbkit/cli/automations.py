@@ -90,7 +90,14 @@ def _entity(api: wandbkit.Api, entity: str | None) -> str:
     return str(found)
 
 
-@click.group("automations")
+@click.group(
+    "automations",
+    epilog="""\b
+Examples:
+  wandbkit automations ls --entity demo-team
+  wandbkit automations firings --entity demo-team
+""",
+)
 def automations() -> None:
     """An entity's automations (events that run actions, such as a webhook)."""
 
@@ -264,7 +271,13 @@ def _integration_rows(found: list[Integration]) -> Iterator[dict[str, Any]]:
             yield {"type": "webhook", "name": item.name, "target": item.url_endpoint, "id": item.id}
 
 
-@click.group("integrations")
+@click.group(
+    "integrations",
+    epilog="""\b
+Examples:
+  wandbkit integrations ls --entity demo-team
+""",
+)
 def integrations() -> None:
     """An entity's integrations (Slack channels, webhooks) that automations send through."""
 
