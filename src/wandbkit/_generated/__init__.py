@@ -6,6 +6,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from .ack_run_queue_item import AckRunQueueItem, AckRunQueueItemAckRunQueueItem
     from .add_artifact_aliases import AddArtifactAliases, AddArtifactAliasesAddAliases
     from .add_artifact_collection_tags import (
         AddArtifactCollectionTags,
@@ -47,6 +48,10 @@ if TYPE_CHECKING:
         CreateCustomChartCreateCustomChart,
         CreateCustomChartCreateCustomChartChart,
     )
+    from .create_default_resource_config import (
+        CreateDefaultResourceConfig,
+        CreateDefaultResourceConfigCreateDefaultResourceConfig,
+    )
     from .create_project import (
         CreateProject,
         CreateProjectUpsertModel,
@@ -61,6 +66,7 @@ if TYPE_CHECKING:
         CreateRunFilesCreateRunFiles,
         CreateRunFilesCreateRunFilesFiles,
     )
+    from .create_run_queue import CreateRunQueue, CreateRunQueueCreateRunQueue
     from .create_service_account import (
         CreateServiceAccount,
         CreateServiceAccountCreateServiceAccount,
@@ -97,18 +103,27 @@ if TYPE_CHECKING:
         DeleteArtifactSequenceDeleteArtifactSequenceArtifactCollection,
     )
     from .delete_files import DeleteFiles, DeleteFilesDeleteFiles
+    from .delete_from_run_queue import (
+        DeleteFromRunQueue,
+        DeleteFromRunQueueDeleteFromRunQueue,
+    )
     from .delete_registry import DeleteRegistry, DeleteRegistryDeleteModel
     from .delete_registry_members import (
         DeleteRegistryMembers,
         DeleteRegistryMembersResult,
     )
     from .delete_run import DeleteRun, DeleteRunDeleteRun
+    from .delete_run_queues import DeleteRunQueues, DeleteRunQueuesDeleteRunQueues
     from .enums import (
         ArtifactCollectionType,
         ArtifactDigestAlgorithm,
         ArtifactState,
         ArtifactStorageLayout,
+        RunQueueAccessType,
+        RunQueueItemState,
+        RunQueuePrioritizationMode,
     )
+    from .fail_run_queue_item import FailRunQueueItem, FailRunQueueItemFailRunQueueItem
     from .fragments import (
         AgentFields,
         ApiKeyFields,
@@ -155,6 +170,9 @@ if TYPE_CHECKING:
         RunLightFieldsUser,
         RunLogLine,
         RunPageInfo,
+        RunQueueFields,
+        RunQueueItemFields,
+        RunQueueItemFieldsError,
         SweepFields,
         TeamFields,
         TeamFieldsMembers,
@@ -290,7 +308,26 @@ if TYPE_CHECKING:
         GetArtifactsProjectArtifactTypeArtifactCollectionArtifactsEdgesNode,
         GetArtifactsProjectArtifactTypeArtifactCollectionArtifactsPageInfo,
     )
+    from .get_artifacts_of_type import (
+        GetArtifactsOfType,
+        GetArtifactsOfTypeProject,
+        GetArtifactsOfTypeProjectArtifactType,
+        GetArtifactsOfTypeProjectArtifactTypeArtifactCollections,
+        GetArtifactsOfTypeProjectArtifactTypeArtifactCollectionsEdges,
+        GetArtifactsOfTypeProjectArtifactTypeArtifactCollectionsEdgesNode,
+        GetArtifactsOfTypeProjectArtifactTypeArtifactCollectionsEdgesNodeArtifacts,
+        GetArtifactsOfTypeProjectArtifactTypeArtifactCollectionsEdgesNodeArtifactsEdges,
+        GetArtifactsOfTypeProjectArtifactTypeArtifactCollectionsEdgesNodeArtifactsEdgesNode,
+        GetArtifactsOfTypeProjectArtifactTypeArtifactCollectionsEdgesNodeArtifactsEdgesNodeAliases,
+        GetArtifactsOfTypeProjectArtifactTypeArtifactCollectionsEdgesNodeArtifactsEdgesNodeArtifactSequence,
+    )
     from .get_default_entity import GetDefaultEntity, GetDefaultEntityViewer
+    from .get_default_resource_config import (
+        GetDefaultResourceConfig,
+        GetDefaultResourceConfigEntity,
+        GetDefaultResourceConfigEntityDefaultResourceConfig,
+        GetDefaultResourceConfigEntityDefaultResourceConfigTemplateVariables,
+    )
     from .get_entity_organization import (
         GetEntityOrganization,
         GetEntityOrganizationEntity,
@@ -318,6 +355,11 @@ if TYPE_CHECKING:
         GetProjectArtifactCollectionsProjectArtifactCollectionsEdges,
         GetProjectArtifactCollectionsProjectArtifactCollectionsEdgesNode,
         GetProjectArtifactCollectionsProjectArtifactCollectionsPageInfo,
+    )
+    from .get_project_run_queues import (
+        GetProjectRunQueues,
+        GetProjectRunQueuesProject,
+        GetProjectRunQueuesProjectRunQueues,
     )
     from .get_projects import (
         GetProjects,
@@ -442,6 +484,25 @@ if TYPE_CHECKING:
         GetRunOutputArtifactsProjectRunOutputArtifactsEdges,
         GetRunOutputArtifactsProjectRunOutputArtifactsEdgesNode,
         GetRunOutputArtifactsProjectRunOutputArtifactsPageInfo,
+    )
+    from .get_run_queue import (
+        GetRunQueue,
+        GetRunQueueProject,
+        GetRunQueueProjectRunQueue,
+    )
+    from .get_run_queue_item import (
+        GetRunQueueItem,
+        GetRunQueueItemProject,
+        GetRunQueueItemProjectRunQueue,
+        GetRunQueueItemProjectRunQueueRunQueueItem,
+    )
+    from .get_run_queue_items import (
+        GetRunQueueItems,
+        GetRunQueueItemsProject,
+        GetRunQueueItemsProjectRunQueue,
+        GetRunQueueItemsProjectRunQueueRunQueueItems,
+        GetRunQueueItemsProjectRunQueueRunQueueItemsEdges,
+        GetRunQueueItemsProjectRunQueueRunQueueItemsEdgesNode,
     )
     from .get_run_sampled_history import (
         GetRunSampledHistory,
@@ -570,6 +631,11 @@ if TYPE_CHECKING:
         MoveArtifactSequenceMoveArtifactSequence,
         MoveArtifactSequenceMoveArtifactSequenceArtifactCollection,
     )
+    from .pop_from_run_queue import PopFromRunQueue, PopFromRunQueuePopFromRunQueue
+    from .push_to_run_queue_by_name import (
+        PushToRunQueueByName,
+        PushToRunQueueByNamePushToRunQueueByName,
+    )
     from .remove_team_member import RemoveTeamMember, RemoveTeamMemberDeleteInvite
     from .rename_registry import (
         RenameRegistry,
@@ -604,6 +670,10 @@ if TYPE_CHECKING:
         UpdateArtifactSequenceUpdateArtifactSequence,
         UpdateArtifactSequenceUpdateArtifactSequenceArtifactCollection,
     )
+    from .update_run_queue_item_warning import (
+        UpdateRunQueueItemWarning,
+        UpdateRunQueueItemWarningUpdateRunQueueItemWarning,
+    )
     from .update_run_state import UpdateRunState, UpdateRunStateUpdateRunState
     from .update_team_registry_role import (
         UpdateTeamRegistryRole,
@@ -624,12 +694,15 @@ if TYPE_CHECKING:
         UpsertRunUpsertBucketBucket,
         UpsertRunUpsertBucketBucketProject,
     )
+    from .upsert_run_queue import UpsertRunQueue, UpsertRunQueueUpsertRunQueue
     from .use_artifact import (
         UseArtifact,
         UseArtifactUseArtifact,
         UseArtifactUseArtifactArtifact,
     )
 _LAZY_IMPORTS = {
+    "AckRunQueueItem": ".ack_run_queue_item",
+    "AckRunQueueItemAckRunQueueItem": ".ack_run_queue_item",
     "AddAliasesInput": ".input_types",
     "AddArtifactAliases": ".add_artifact_aliases",
     "AddArtifactAliasesAddAliases": ".add_artifact_aliases",
@@ -700,6 +773,8 @@ _LAZY_IMPORTS = {
     "CreateCustomChart": ".create_custom_chart",
     "CreateCustomChartCreateCustomChart": ".create_custom_chart",
     "CreateCustomChartCreateCustomChartChart": ".create_custom_chart",
+    "CreateDefaultResourceConfig": ".create_default_resource_config",
+    "CreateDefaultResourceConfigCreateDefaultResourceConfig": ".create_default_resource_config",
     "CreateProject": ".create_project",
     "CreateProjectMembersInput": ".input_types",
     "CreateProjectUpsertModel": ".create_project",
@@ -709,6 +784,8 @@ _LAZY_IMPORTS = {
     "CreateRunFiles": ".create_run_files",
     "CreateRunFilesCreateRunFiles": ".create_run_files",
     "CreateRunFilesCreateRunFilesFiles": ".create_run_files",
+    "CreateRunQueue": ".create_run_queue",
+    "CreateRunQueueCreateRunQueue": ".create_run_queue",
     "CreateServiceAccount": ".create_service_account",
     "CreateServiceAccountCreateServiceAccount": ".create_service_account",
     "CreateServiceAccountCreateServiceAccountUser": ".create_service_account",
@@ -740,6 +817,8 @@ _LAZY_IMPORTS = {
     "DeleteArtifactSequenceInput": ".input_types",
     "DeleteFiles": ".delete_files",
     "DeleteFilesDeleteFiles": ".delete_files",
+    "DeleteFromRunQueue": ".delete_from_run_queue",
+    "DeleteFromRunQueueDeleteFromRunQueue": ".delete_from_run_queue",
     "DeleteProjectMembersInput": ".input_types",
     "DeleteRegistry": ".delete_registry",
     "DeleteRegistryDeleteModel": ".delete_registry",
@@ -747,6 +826,10 @@ _LAZY_IMPORTS = {
     "DeleteRegistryMembersResult": ".delete_registry_members",
     "DeleteRun": ".delete_run",
     "DeleteRunDeleteRun": ".delete_run",
+    "DeleteRunQueues": ".delete_run_queues",
+    "DeleteRunQueuesDeleteRunQueues": ".delete_run_queues",
+    "FailRunQueueItem": ".fail_run_queue_item",
+    "FailRunQueueItemFailRunQueueItem": ".fail_run_queue_item",
     "GenerateApiKey": ".generate_api_key",
     "GenerateApiKeyGenerateApiKey": ".generate_api_key",
     "GenerateApiKeyGenerateApiKeyApiKey": ".generate_api_key",
@@ -830,6 +913,17 @@ _LAZY_IMPORTS = {
     "GetArtifactUsedByArtifactUsedByEdges": ".get_artifact_used_by",
     "GetArtifactUsedByArtifactUsedByEdgesNode": ".get_artifact_used_by",
     "GetArtifacts": ".get_artifacts",
+    "GetArtifactsOfType": ".get_artifacts_of_type",
+    "GetArtifactsOfTypeProject": ".get_artifacts_of_type",
+    "GetArtifactsOfTypeProjectArtifactType": ".get_artifacts_of_type",
+    "GetArtifactsOfTypeProjectArtifactTypeArtifactCollections": ".get_artifacts_of_type",
+    "GetArtifactsOfTypeProjectArtifactTypeArtifactCollectionsEdges": ".get_artifacts_of_type",
+    "GetArtifactsOfTypeProjectArtifactTypeArtifactCollectionsEdgesNode": ".get_artifacts_of_type",
+    "GetArtifactsOfTypeProjectArtifactTypeArtifactCollectionsEdgesNodeArtifacts": ".get_artifacts_of_type",
+    "GetArtifactsOfTypeProjectArtifactTypeArtifactCollectionsEdgesNodeArtifactsEdges": ".get_artifacts_of_type",
+    "GetArtifactsOfTypeProjectArtifactTypeArtifactCollectionsEdgesNodeArtifactsEdgesNode": ".get_artifacts_of_type",
+    "GetArtifactsOfTypeProjectArtifactTypeArtifactCollectionsEdgesNodeArtifactsEdgesNodeAliases": ".get_artifacts_of_type",
+    "GetArtifactsOfTypeProjectArtifactTypeArtifactCollectionsEdgesNodeArtifactsEdgesNodeArtifactSequence": ".get_artifacts_of_type",
     "GetArtifactsProject": ".get_artifacts",
     "GetArtifactsProjectArtifactType": ".get_artifacts",
     "GetArtifactsProjectArtifactTypeArtifactCollection": ".get_artifacts",
@@ -839,6 +933,10 @@ _LAZY_IMPORTS = {
     "GetArtifactsProjectArtifactTypeArtifactCollectionArtifactsPageInfo": ".get_artifacts",
     "GetDefaultEntity": ".get_default_entity",
     "GetDefaultEntityViewer": ".get_default_entity",
+    "GetDefaultResourceConfig": ".get_default_resource_config",
+    "GetDefaultResourceConfigEntity": ".get_default_resource_config",
+    "GetDefaultResourceConfigEntityDefaultResourceConfig": ".get_default_resource_config",
+    "GetDefaultResourceConfigEntityDefaultResourceConfigTemplateVariables": ".get_default_resource_config",
     "GetEntityOrganization": ".get_entity_organization",
     "GetEntityOrganizationEntity": ".get_entity_organization",
     "GetEntityOrganizationEntityOrganization": ".get_entity_organization",
@@ -860,6 +958,9 @@ _LAZY_IMPORTS = {
     "GetProjectArtifactCollectionsProjectArtifactCollectionsEdgesNode": ".get_project_artifact_collections",
     "GetProjectArtifactCollectionsProjectArtifactCollectionsPageInfo": ".get_project_artifact_collections",
     "GetProjectProject": ".get_project",
+    "GetProjectRunQueues": ".get_project_run_queues",
+    "GetProjectRunQueuesProject": ".get_project_run_queues",
+    "GetProjectRunQueuesProjectRunQueues": ".get_project_run_queues",
     "GetProjects": ".get_projects",
     "GetProjectsModels": ".get_projects",
     "GetProjectsModelsEdges": ".get_projects",
@@ -956,6 +1057,19 @@ _LAZY_IMPORTS = {
     "GetRunOutputArtifactsProjectRunOutputArtifactsPageInfo": ".get_run_output_artifacts",
     "GetRunProject": ".get_run",
     "GetRunProjectRun": ".get_run",
+    "GetRunQueue": ".get_run_queue",
+    "GetRunQueueItem": ".get_run_queue_item",
+    "GetRunQueueItemProject": ".get_run_queue_item",
+    "GetRunQueueItemProjectRunQueue": ".get_run_queue_item",
+    "GetRunQueueItemProjectRunQueueRunQueueItem": ".get_run_queue_item",
+    "GetRunQueueItems": ".get_run_queue_items",
+    "GetRunQueueItemsProject": ".get_run_queue_items",
+    "GetRunQueueItemsProjectRunQueue": ".get_run_queue_items",
+    "GetRunQueueItemsProjectRunQueueRunQueueItems": ".get_run_queue_items",
+    "GetRunQueueItemsProjectRunQueueRunQueueItemsEdges": ".get_run_queue_items",
+    "GetRunQueueItemsProjectRunQueueRunQueueItemsEdgesNode": ".get_run_queue_items",
+    "GetRunQueueProject": ".get_run_queue",
+    "GetRunQueueProjectRunQueue": ".get_run_queue",
     "GetRunSampledHistory": ".get_run_sampled_history",
     "GetRunSampledHistoryProject": ".get_run_sampled_history",
     "GetRunSampledHistoryProjectRun": ".get_run_sampled_history",
@@ -1031,9 +1145,13 @@ _LAZY_IMPORTS = {
     "MoveArtifactSequenceInput": ".input_types",
     "MoveArtifactSequenceMoveArtifactSequence": ".move_artifact_sequence",
     "MoveArtifactSequenceMoveArtifactSequenceArtifactCollection": ".move_artifact_sequence",
+    "PopFromRunQueue": ".pop_from_run_queue",
+    "PopFromRunQueuePopFromRunQueue": ".pop_from_run_queue",
     "ProjectFields": ".fragments",
     "ProjectFieldsUser": ".fragments",
     "ProjectIconInput": ".input_types",
+    "PushToRunQueueByName": ".push_to_run_queue_by_name",
+    "PushToRunQueueByNamePushToRunQueueByName": ".push_to_run_queue_by_name",
     "RegistryFields": ".fragments",
     "RegistryFieldsArtifactTypes": ".fragments",
     "RegistryFieldsArtifactTypesEdges": ".fragments",
@@ -1055,6 +1173,12 @@ _LAZY_IMPORTS = {
     "RunLightFieldsUser": ".fragments",
     "RunLogLine": ".fragments",
     "RunPageInfo": ".fragments",
+    "RunQueueAccessType": ".enums",
+    "RunQueueFields": ".fragments",
+    "RunQueueItemFields": ".fragments",
+    "RunQueueItemFieldsError": ".fragments",
+    "RunQueueItemState": ".enums",
+    "RunQueuePrioritizationMode": ".enums",
     "SearchUsers": ".search_users",
     "SearchUsersUsers": ".search_users",
     "SearchUsersUsersEdges": ".search_users",
@@ -1086,6 +1210,8 @@ _LAZY_IMPORTS = {
     "UpdateArtifactUpdateArtifactArtifact": ".update_artifact",
     "UpdateProjectMemberInput": ".input_types",
     "UpdateProjectTeamMemberInput": ".input_types",
+    "UpdateRunQueueItemWarning": ".update_run_queue_item_warning",
+    "UpdateRunQueueItemWarningUpdateRunQueueItemWarning": ".update_run_queue_item_warning",
     "UpdateRunState": ".update_run_state",
     "UpdateRunStateUpdateRunState": ".update_run_state",
     "UpdateTeamRegistryRole": ".update_team_registry_role",
@@ -1099,6 +1225,8 @@ _LAZY_IMPORTS = {
     "UpsertRegistryUpsertModel": ".upsert_registry",
     "UpsertRegistryUpsertModelProject": ".upsert_registry",
     "UpsertRun": ".upsert_run",
+    "UpsertRunQueue": ".upsert_run_queue",
+    "UpsertRunQueueUpsertRunQueue": ".upsert_run_queue",
     "UpsertRunUpsertBucket": ".upsert_run",
     "UpsertRunUpsertBucketBucket": ".upsert_run",
     "UpsertRunUpsertBucketBucketProject": ".upsert_run",
@@ -1131,6 +1259,8 @@ def __dir__():
 
 
 __all__ = [
+    "AckRunQueueItem",
+    "AckRunQueueItemAckRunQueueItem",
     "AddAliasesInput",
     "AddArtifactAliases",
     "AddArtifactAliasesAddAliases",
@@ -1200,6 +1330,8 @@ __all__ = [
     "CreateCustomChart",
     "CreateCustomChartCreateCustomChart",
     "CreateCustomChartCreateCustomChartChart",
+    "CreateDefaultResourceConfig",
+    "CreateDefaultResourceConfigCreateDefaultResourceConfig",
     "CreateProject",
     "CreateProjectMembersInput",
     "CreateProjectUpsertModel",
@@ -1209,6 +1341,8 @@ __all__ = [
     "CreateRunFiles",
     "CreateRunFilesCreateRunFiles",
     "CreateRunFilesCreateRunFilesFiles",
+    "CreateRunQueue",
+    "CreateRunQueueCreateRunQueue",
     "CreateServiceAccount",
     "CreateServiceAccountCreateServiceAccount",
     "CreateServiceAccountCreateServiceAccountUser",
@@ -1240,6 +1374,8 @@ __all__ = [
     "DeleteArtifactSequenceInput",
     "DeleteFiles",
     "DeleteFilesDeleteFiles",
+    "DeleteFromRunQueue",
+    "DeleteFromRunQueueDeleteFromRunQueue",
     "DeleteProjectMembersInput",
     "DeleteRegistry",
     "DeleteRegistryDeleteModel",
@@ -1247,6 +1383,10 @@ __all__ = [
     "DeleteRegistryMembersResult",
     "DeleteRun",
     "DeleteRunDeleteRun",
+    "DeleteRunQueues",
+    "DeleteRunQueuesDeleteRunQueues",
+    "FailRunQueueItem",
+    "FailRunQueueItemFailRunQueueItem",
     "GenerateApiKey",
     "GenerateApiKeyGenerateApiKey",
     "GenerateApiKeyGenerateApiKeyApiKey",
@@ -1330,6 +1470,17 @@ __all__ = [
     "GetArtifactUsedByArtifactUsedByEdges",
     "GetArtifactUsedByArtifactUsedByEdgesNode",
     "GetArtifacts",
+    "GetArtifactsOfType",
+    "GetArtifactsOfTypeProject",
+    "GetArtifactsOfTypeProjectArtifactType",
+    "GetArtifactsOfTypeProjectArtifactTypeArtifactCollections",
+    "GetArtifactsOfTypeProjectArtifactTypeArtifactCollectionsEdges",
+    "GetArtifactsOfTypeProjectArtifactTypeArtifactCollectionsEdgesNode",
+    "GetArtifactsOfTypeProjectArtifactTypeArtifactCollectionsEdgesNodeArtifacts",
+    "GetArtifactsOfTypeProjectArtifactTypeArtifactCollectionsEdgesNodeArtifactsEdges",
+    "GetArtifactsOfTypeProjectArtifactTypeArtifactCollectionsEdgesNodeArtifactsEdgesNode",
+    "GetArtifactsOfTypeProjectArtifactTypeArtifactCollectionsEdgesNodeArtifactsEdgesNodeAliases",
+    "GetArtifactsOfTypeProjectArtifactTypeArtifactCollectionsEdgesNodeArtifactsEdgesNodeArtifactSequence",
     "GetArtifactsProject",
     "GetArtifactsProjectArtifactType",
     "GetArtifactsProjectArtifactTypeArtifactCollection",
@@ -1339,6 +1490,10 @@ __all__ = [
     "GetArtifactsProjectArtifactTypeArtifactCollectionArtifactsPageInfo",
     "GetDefaultEntity",
     "GetDefaultEntityViewer",
+    "GetDefaultResourceConfig",
+    "GetDefaultResourceConfigEntity",
+    "GetDefaultResourceConfigEntityDefaultResourceConfig",
+    "GetDefaultResourceConfigEntityDefaultResourceConfigTemplateVariables",
     "GetEntityOrganization",
     "GetEntityOrganizationEntity",
     "GetEntityOrganizationEntityOrganization",
@@ -1360,6 +1515,9 @@ __all__ = [
     "GetProjectArtifactCollectionsProjectArtifactCollectionsEdgesNode",
     "GetProjectArtifactCollectionsProjectArtifactCollectionsPageInfo",
     "GetProjectProject",
+    "GetProjectRunQueues",
+    "GetProjectRunQueuesProject",
+    "GetProjectRunQueuesProjectRunQueues",
     "GetProjects",
     "GetProjectsModels",
     "GetProjectsModelsEdges",
@@ -1456,6 +1614,19 @@ __all__ = [
     "GetRunOutputArtifactsProjectRunOutputArtifactsPageInfo",
     "GetRunProject",
     "GetRunProjectRun",
+    "GetRunQueue",
+    "GetRunQueueItem",
+    "GetRunQueueItemProject",
+    "GetRunQueueItemProjectRunQueue",
+    "GetRunQueueItemProjectRunQueueRunQueueItem",
+    "GetRunQueueItems",
+    "GetRunQueueItemsProject",
+    "GetRunQueueItemsProjectRunQueue",
+    "GetRunQueueItemsProjectRunQueueRunQueueItems",
+    "GetRunQueueItemsProjectRunQueueRunQueueItemsEdges",
+    "GetRunQueueItemsProjectRunQueueRunQueueItemsEdgesNode",
+    "GetRunQueueProject",
+    "GetRunQueueProjectRunQueue",
     "GetRunSampledHistory",
     "GetRunSampledHistoryProject",
     "GetRunSampledHistoryProjectRun",
@@ -1531,9 +1702,13 @@ __all__ = [
     "MoveArtifactSequenceInput",
     "MoveArtifactSequenceMoveArtifactSequence",
     "MoveArtifactSequenceMoveArtifactSequenceArtifactCollection",
+    "PopFromRunQueue",
+    "PopFromRunQueuePopFromRunQueue",
     "ProjectFields",
     "ProjectFieldsUser",
     "ProjectIconInput",
+    "PushToRunQueueByName",
+    "PushToRunQueueByNamePushToRunQueueByName",
     "RegistryFields",
     "RegistryFieldsArtifactTypes",
     "RegistryFieldsArtifactTypesEdges",
@@ -1555,6 +1730,12 @@ __all__ = [
     "RunLightFieldsUser",
     "RunLogLine",
     "RunPageInfo",
+    "RunQueueAccessType",
+    "RunQueueFields",
+    "RunQueueItemFields",
+    "RunQueueItemFieldsError",
+    "RunQueueItemState",
+    "RunQueuePrioritizationMode",
     "SearchUsers",
     "SearchUsersUsers",
     "SearchUsersUsersEdges",
@@ -1586,6 +1767,8 @@ __all__ = [
     "UpdateArtifactUpdateArtifactArtifact",
     "UpdateProjectMemberInput",
     "UpdateProjectTeamMemberInput",
+    "UpdateRunQueueItemWarning",
+    "UpdateRunQueueItemWarningUpdateRunQueueItemWarning",
     "UpdateRunState",
     "UpdateRunStateUpdateRunState",
     "UpdateTeamRegistryRole",
@@ -1599,6 +1782,8 @@ __all__ = [
     "UpsertRegistryUpsertModel",
     "UpsertRegistryUpsertModelProject",
     "UpsertRun",
+    "UpsertRunQueue",
+    "UpsertRunQueueUpsertRunQueue",
     "UpsertRunUpsertBucket",
     "UpsertRunUpsertBucketBucket",
     "UpsertRunUpsertBucketBucketProject",

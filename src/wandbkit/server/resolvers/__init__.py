@@ -17,6 +17,8 @@ from wandbkit.server.resolvers import (
     artifact_publish,
     artifacts,
     entities,
+    launch,
+    launch_items,
     projects,
     registries,
     registry_mutations,
@@ -53,6 +55,9 @@ DOMAINS: tuple[Callable[[], Sequence[SchemaBindable]], ...] = (
     # After projects and artifacts: these answer the registry cases of their fields.
     registries.bindables,
     registry_mutations.bindables,
+    # After projects: replaces its fixed ``Project.runQueues``.
+    launch.bindables,
+    launch_items.bindables,
 )
 
 

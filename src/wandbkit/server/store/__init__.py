@@ -26,6 +26,7 @@ tables and asks the owning repository everything else:
 ``store.artifacts``       artifact versions: publish, commit, edit, delete, lineage
 ``store.registries``      registries' settings, members and roles
 ``store.registry_search`` registries, their collections and versions, searched in SQL
+``store.launch``          launch: default resource configs, run queues and their items
 ========================  ==================================================================
 
 Design notes:
@@ -78,6 +79,7 @@ from wandbkit.server.store.errors import (
 )
 from wandbkit.server.store.file_stream import FileStreams
 from wandbkit.server.store.history import History
+from wandbkit.server.store.launch import Launch, ResourceConfigRow, RunQueueItemRow, RunQueueRow
 from wandbkit.server.store.projects import ProjectRow, Projects
 from wandbkit.server.store.registries import Registries, RegistryMember, RegistrySettings
 from wandbkit.server.store.registry_search import RegistryQuery, RegistrySearch
@@ -100,6 +102,7 @@ __all__ = [
     "EntityRow",
     "EntryRow",
     "InvalidNameError",
+    "Launch",
     "LogLineRow",
     "Membership",
     "MembershipRow",
@@ -113,7 +116,10 @@ __all__ = [
     "RegistryMember",
     "RegistryQuery",
     "RegistrySettings",
+    "ResourceConfigRow",
     "RunFileRow",
+    "RunQueueItemRow",
+    "RunQueueRow",
     "RunRow",
     "RunsPage",
     "ServiceAccountRow",
@@ -170,6 +176,7 @@ class Store:
         self.registry_search = RegistrySearch(self.db)
         self.agents = Agents(self.db)
         self.reports = Reports(self.db)
+        self.launch = Launch(self.db)
 
     @property
     def path(self) -> str:

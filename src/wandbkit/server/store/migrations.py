@@ -21,6 +21,7 @@ from wandbkit.server.store.console import LOG_LINES_SQL
 from wandbkit.server.store.entities import ENTITIES_SQL, MEMBERS_SQL
 from wandbkit.server.store.file_stream import RUN_STREAMS_SQL
 from wandbkit.server.store.history import HISTORY_BLOCKS_SQL, HISTORY_V3_SQL, history_into_blocks
+from wandbkit.server.store.launch import LAUNCH_SQL
 from wandbkit.server.store.projects import PROJECTS_SQL
 from wandbkit.server.store.registries import REGISTRIES_SQL
 from wandbkit.server.store.reports import REPORTS_SQL
@@ -56,4 +57,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         10, "people, reports and agents", script(SERVICE_ACCOUNTS_SQL, REPORTS_SQL, AGENTS_SQL)
     ),
+    # 11 is the automations migration (merged from its own branch).
+    Migration(12, "launch", LAUNCH_SQL),
 )
