@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from wandbkit._async.artifacts._api import AsyncArtifactsMethods
 from wandbkit._async.artifacts.links import wire_artifacts
 from wandbkit._async.context import ClientContext
+from wandbkit._async.launch._api import AsyncLaunchMethods
 from wandbkit._async.projects import AsyncProject
 from wandbkit._async.projects_api import AsyncProjectsMethods
 from wandbkit._async.registries._api import AsyncRegistriesMethods
@@ -47,11 +48,13 @@ class AsyncApi(
     AsyncReportsMethods,
     AsyncArtifactsMethods,
     AsyncRegistriesMethods,
+    AsyncLaunchMethods,
 ):
     """A client for the W&B public API, with the surface of ``wandb.Api``.
 
     Its methods come in one group per domain (``projects_api``, ``runs/_api``, ``sweeps_api``,
-    ``teams_api``, ``users_api``, ``reports_api``, ``artifacts/_api``, ``registries/_api``);
+    ``teams_api``, ``users_api``, ``reports_api``, ``artifacts/_api``, ``registries/_api``,
+    ``launch/_api``);
     this class holds the configuration and wires the groups together.
 
     Nothing is sent until a method needs the server. Configuration comes from the arguments,
