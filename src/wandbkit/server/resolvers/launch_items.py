@@ -100,15 +100,12 @@ def _merge(defaults: Any, given: Any) -> Any:
 
 
 def push_item(
-    ctx: RequestContext,
-    queue: RunQueueRow,
-    run_spec: Any,
-    *,
-    priority: Any,
-    values: Any,
-    operation: str,
+    ctx: RequestContext, queue: RunQueueRow, input: dict[str, Any], operation: str
 ) -> dict[str, Any]:
-    """Add a pending item to ``queue``; answers its id and the spec the agent will get."""
+    """Add a pending item to ``queue`` from a push's ``input`` (``runSpec``, ``priority``,
+    ``templateVariableValues``); answers its id and the spec the agent will get."""
+    run_spec, priority = input["run_spec"], input.get("priority")
+    values = input.get("template_variable_values")
     if not isinstance(run_spec, dict):
         raise ClientError(f"{operation}: runSpec must be a JSON object, got {run_spec!r}")
     config = ctx.store.launch.get_config(queue.config_pk) if queue.config_pk else None
@@ -143,14 +140,7 @@ def resolve_push_by_name(
     queue = member_queue(
         ctx, input["entity_name"], input["project_name"], input["queue_name"], operation
     )
-    return push_item(
-        ctx,
-        queue,
-        input["run_spec"],
-        priority=input.get("priority"),
-        values=input.get("template_variable_values"),
-        operation=operation,
-    )
+    return push_item(ctx, queue, input, operation)
 
 
 def resolve_push(_: Any, info: GraphQLResolveInfo, *, input: dict[str, Any]) -> dict[str, Any]:
@@ -162,14 +152,7 @@ def resolve_push(_: Any, info: GraphQLResolveInfo, *, input: dict[str, Any]) -> 
     if queue is None:
         raise NotFound(f"{operation}: no run queue has the id {input['queue_id']!r}")
     require_queue_member(ctx, queue, operation)
-    return push_item(
-        ctx,
-        queue,
-        input["run_spec"],
-        priority=input.get("priority"),
-        values=input.get("template_variable_values"),
-        operation=operation,
-    )
+    return push_item(ctx, queue, input, operation)
 
 
 # -- what an agent does -----------------------------------------------------------------------
