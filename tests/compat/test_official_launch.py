@@ -60,6 +60,8 @@ out["queued"] = {"id": queued.id, "state": queued.state, "project": queued.proje
                  "queue": queued.queue_name, "entity": queued.entity}
 out["items"] = [item.id for item in api.run_queue("demo", "gpu").items]
 out["jobs"] = api.list_jobs("demo", "train")
+sweep = api.sweep("demo-team/diffusion-sweeps/" + SWEEP_ID)
+out["sweep_run"] = sweep.enqueue_run({"lr": 0.3}, display_name="queued")
 print(json.dumps(out))
 """
 
@@ -100,7 +102,8 @@ def test_the_official_client_and_wandbkit_share_run_queues_jobs_and_queued_runs(
             json.dump(JOB_INFO, handle)
         draft.publish()
 
-        out = run_official(CREATE_AND_ENQUEUE)
+        sweep_id = demo_server.store.db.all("SELECT name FROM sweeps ORDER BY pk")[0]["name"]
+        out = run_official(CREATE_AND_ENQUEUE.replace("SWEEP_ID", repr(sweep_id)))
 
         for name in ("gpu", "cpu"):
             queue = api.run_queue("demo", name)
@@ -134,6 +137,13 @@ def test_the_official_client_and_wandbkit_share_run_queues_jobs_and_queued_runs(
         assert out["jobs"] == api.list_jobs("demo", "train")
         assert out["jobs"][0]["edges"][0]["node"]["artifactSequence"]["name"] == "job-train"
         assert api.job(out["job"]).entrypoint == ["python", "train.py"]
+        enqueued = api.run(f"demo-team/diffusion-sweeps/{out['sweep_run']}")
+        assert (enqueued.state, enqueued.name, enqueued.config) == (
+            "pending",
+            "queued",
+            {"lr": 0.3},
+        )
+        assert enqueued.sweep is not None and enqueued.sweep.id == sweep_id
 
         # The agent takes it: the official job call's spec, the queue's config filled.
         popped = agent_send(

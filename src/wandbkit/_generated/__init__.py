@@ -114,6 +114,7 @@ if TYPE_CHECKING:
     )
     from .delete_run import DeleteRun, DeleteRunDeleteRun
     from .delete_run_queues import DeleteRunQueues, DeleteRunQueuesDeleteRunQueues
+    from .enqueue_sweep_run import EnqueueSweepRun, EnqueueSweepRunEnqueueSweepRun
     from .enums import (
         ArtifactCollectionType,
         ArtifactDigestAlgorithm,
@@ -828,6 +829,8 @@ _LAZY_IMPORTS = {
     "DeleteRunDeleteRun": ".delete_run",
     "DeleteRunQueues": ".delete_run_queues",
     "DeleteRunQueuesDeleteRunQueues": ".delete_run_queues",
+    "EnqueueSweepRun": ".enqueue_sweep_run",
+    "EnqueueSweepRunEnqueueSweepRun": ".enqueue_sweep_run",
     "FailRunQueueItem": ".fail_run_queue_item",
     "FailRunQueueItemFailRunQueueItem": ".fail_run_queue_item",
     "GenerateApiKey": ".generate_api_key",
@@ -1385,6 +1388,8 @@ __all__ = [
     "DeleteRunDeleteRun",
     "DeleteRunQueues",
     "DeleteRunQueuesDeleteRunQueues",
+    "EnqueueSweepRun",
+    "EnqueueSweepRunEnqueueSweepRun",
     "FailRunQueueItem",
     "FailRunQueueItemFailRunQueueItem",
     "GenerateApiKey",

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from .delete_registry_members import DeleteRegistryMembers
     from .delete_run import DeleteRun
     from .delete_run_queues import DeleteRunQueues
+    from .enqueue_sweep_run import EnqueueSweepRun
     from .enums import (
         ArtifactCollectionType,
         RunQueueAccessType,
@@ -3226,6 +3227,38 @@ class WandbClient(BaseClient):
         )
         data = self.get_data(response)
         return self.parse_result(GetArtifactsOfType, data, operation_name="GetArtifactsOfType")
+
+    def enqueue_sweep_run(
+        self,
+        id: str,
+        config: Any,
+        display_name: Union[Optional[str], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "EnqueueSweepRun":
+        from .enqueue_sweep_run import EnqueueSweepRun
+
+        query = gql("""
+            mutation EnqueueSweepRun($id: ID!, $config: JSONString!, $displayName: String) {
+              enqueueSweepRun(input: {id: $id, config: $config, displayName: $displayName}) {
+                id
+                runQueueItemId
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "id": id,
+            "config": serialize_json_string(config),
+            "displayName": display_name,
+        }
+        response = self.execute(
+            query=query,
+            operation_name="EnqueueSweepRun",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(EnqueueSweepRun, data, operation_name="EnqueueSweepRun")
 
     def pop_from_run_queue(
         self,

@@ -15,7 +15,7 @@ import pytest
 
 import wandbkit
 from wandbkit.errors import UsageError
-from wandbkit.server.testing import asgi_transport, basic_auth_header
+from wandbkit.server.testing import add_run, asgi_transport, basic_auth_header
 
 from ..support import BASE_URL, Flavor
 
@@ -310,3 +310,21 @@ async def test_another_users_queue_is_not_found(
             await flavor(api.run_queue("demo", "gpu").load())
         with pytest.raises(wandbkit.PermissionDeniedError):
             await flavor(api.create_run_queue("mine", "kubernetes", entity="demo"))
+
+
+async def test_a_sweep_enqueues_a_pending_run_with_its_config(
+    flavor: Flavor, seeded_app: tuple[Any, Any]
+) -> None:
+    store = seeded_app[0].state.store
+    add_run(store, "demo/tune", "r0", sweep_name="sw1")
+    project = store.projects.get(store.entities.get("demo").pk, "tune")
+    store.sweeps.create(project.pk, "sw1", config="method: grid\n", method="grid")
+    sweep = await flavor(flavor.api.sweep("demo/tune/sw1"))
+    run_id = await flavor(sweep.enqueue_run({"lr": 0.3}, display_name="queued"))
+    run = await flavor(flavor.api.run(f"demo/tune/{run_id}"))
+    assert (run.state, run.name, run.config) == ("pending", "queued", {"lr": 0.3})
+    assert store.runs.get(project.pk, run_id).sweep_name == "sw1"
+    flavor.transport.clear()
+    with pytest.raises(UsageError, match="config must be a dict"):
+        await flavor(sweep.enqueue_run([("lr", 1)]))
+    assert flavor.transport.operations == []

@@ -436,3 +436,37 @@ async def test_another_entitys_queues_are_invisible_and_untouchable(
         deleted = error_of(await as_eve("DeleteRunQueue", {"id": queue_id}))
         assert deleted["extensions"]["code"] == "NOT_FOUND"
     assert (await item_state(gql, data, item_id))["state"] == "PENDING"
+
+
+async def test_enqueue_sweep_run_adds_a_pending_run_for_members_only(
+    gql: PostGraphQL, data: Data, server_app: ServerApp, stranger_key: str
+) -> None:
+    store = server_app.store
+    project, _ = store.projects.upsert(store.entities.get("demo").pk, "tune", creator_pk=None)
+    sweep = store.sweeps.create(project.pk, "sw1", config="method: grid\n", method="grid")
+    found = data(
+        await gql(
+            'query { project(name: "tune", entityName: "demo") { sweep(sweepName: "sw1") { id } } }'
+        )
+    )
+    sweep_id = found["project"]["sweep"]["id"]
+    document = official_document("EnqueueSweepRun")
+    variables = {"id": sweep_id, "config": json.dumps({"lr": 0.3}), "displayName": "queued"}
+    enqueued = data(await gql(document, variables))["enqueueSweepRun"]
+    assert enqueued["runQueueItemId"] is None
+    run = store.runs.get(project.pk, enqueued["id"])
+    assert run is not None and (run.state, run.sweep_name, run.display_name) == (
+        "pending",
+        sweep.name,
+        "queued",
+    )
+    assert json.loads(run.config) == {"lr": {"value": 0.3, "desc": None}}
+    bad = error_of(await gql(document, {**variables, "config": "[1]"}))
+    assert "config must be a JSON object" in bad["message"]
+    async with httpx.AsyncClient(
+        transport=asgi_transport(server_app.app),
+        base_url=BASE_URL,
+        headers=basic_auth_header(stranger_key),
+    ) as eve:
+        hidden = await eve.post("/graphql", json={"query": document, "variables": variables})
+    assert error_of(hidden)["extensions"]["code"] == "NOT_FOUND"

@@ -39,6 +39,7 @@ from wandbkit.server.resolvers.launch import (
     require_queue_member,
 )
 from wandbkit.server.store import RunQueueItemRow, RunQueueRow
+from wandbkit.server.store.runs import wrap_config
 
 #: How much text an agent may attach to a failure or warning (it is stored as given).
 MAX_MESSAGE_LENGTH = 10_000
@@ -246,6 +247,38 @@ def resolve_delete_from_queue(
     return {"success": True}
 
 
+def resolve_enqueue_sweep_run(
+    _: Any, info: GraphQLResolveInfo, *, input: dict[str, Any]
+) -> dict[str, Any]:
+    """``Sweep.enqueue_run``: a ``pending`` run of the sweep with this config (W&B's local
+    sweep scheduler launches it later); answers the run's id. No queue item is made
+    (``runQueueItemId`` is ``null``): the sweep's scheduler, not a queue, owns the run."""
+    operation = "enqueueSweepRun"
+    ctx = context(info)
+    pk = decode_row_id(input["id"], "Sweep", "id", operation)
+    sweep = ctx.store.sweeps.get_by_pk(pk)
+    project = ctx.readable(ctx.project(sweep.project_pk)) if sweep else None
+    if sweep is None or project is None:
+        raise NotFound(f"{operation}: no sweep has the id {input['id']!r}")
+    ctx.require_write(ctx.required_entity(project.entity_pk), "enqueue sweep runs")
+    config = input["config"]
+    if not isinstance(config, dict):
+        raise ClientError(f"{operation}: config must be a JSON object, got {config!r}")
+    display_name = input.get("display_name")
+    if display_name is not None:
+        _text(display_name, "displayName", operation)
+    with launch_rules(operation):
+        run = ctx.store.runs.create(
+            project.pk,
+            user_pk=ctx.viewer.pk,
+            display_name=display_name,
+            state="pending",
+            config=wrap_config(config),
+            sweep_name=sweep.name,
+        )
+    return {"id": run.name, "run_queue_item_id": None}
+
+
 def bindables() -> list[MutationType | ObjectType]:
     """``RunQueue.runQueueItems``/``runQueueItem``, the ``RunQueueItem`` type and the item
     mutations."""
@@ -263,4 +296,5 @@ def bindables() -> list[MutationType | ObjectType]:
     mutation.set_field("failRunQueueItem", resolve_fail)
     mutation.set_field("updateRunQueueItemWarning", resolve_warning)
     mutation.set_field("deleteFromRunQueue", resolve_delete_from_queue)
+    mutation.set_field("enqueueSweepRun", resolve_enqueue_sweep_run)
     return [queue, item, mutation]
