@@ -30,6 +30,7 @@ from wandbkit._lang.launch import (
 )
 from wandbkit.server.ids import InvalidIdError, decode_int_id, encode_id
 from wandbkit.server.resolvers.common import (
+    MAX_PAGE_SIZE,
     ClientError,
     NotFound,
     RequestContext,
@@ -142,9 +143,12 @@ def _readable_queues(
 
 
 def resolve_project_run_queues(project: ProjectRow, info: GraphQLResolveInfo) -> list[RunQueueRow]:
-    """The project's queues, oldest first (``[]`` for anyone but the entity's members)."""
+    """The project's queues, oldest first (``[]`` for anyone but the entity's members); the
+    list has no pages, so it stops at :data:`MAX_PAGE_SIZE` queues."""
     ctx = context(info)
-    return _readable_queues(ctx, project, lambda: ctx.store.launch.queues_of(project.pk), [])
+    return _readable_queues(
+        ctx, project, lambda: ctx.store.launch.queues_of(project.pk, limit=MAX_PAGE_SIZE), []
+    )
 
 
 def resolve_project_run_queue(

@@ -260,10 +260,10 @@ class Launch:
         row = self._db.one("SELECT * FROM run_queues WHERE pk = ?", (pk,))
         return _queue(row) if row else None
 
-    def queues_of(self, project_pk: int) -> list[RunQueueRow]:
-        """The project's queues, oldest first."""
+    def queues_of(self, project_pk: int, *, limit: int) -> list[RunQueueRow]:
+        """The project's first ``limit`` queues, oldest first."""
         rows = self._db.all(
-            "SELECT * FROM run_queues WHERE project_pk = ? ORDER BY pk", (project_pk,)
+            "SELECT * FROM run_queues WHERE project_pk = ? ORDER BY pk LIMIT ?", (project_pk, limit)
         )
         return [_queue(row) for row in rows]
 
