@@ -44,6 +44,9 @@ if TYPE_CHECKING:
     from wandbkit._async.files import AsyncFile as AsyncFile
     from wandbkit._async.files import AsyncFiles as AsyncFiles
     from wandbkit._async.history import AsyncHistoryScan as AsyncHistoryScan
+    from wandbkit._async.launch.jobs import AsyncJob as AsyncJob
+    from wandbkit._async.launch.queued_run import AsyncQueuedRun as AsyncQueuedRun
+    from wandbkit._async.launch.queues import AsyncRunQueue as AsyncRunQueue
     from wandbkit._async.projects import AsyncProject as AsyncProject
     from wandbkit._async.projects import AsyncProjects as AsyncProjects
     from wandbkit._async.registries.listing import (
@@ -89,6 +92,9 @@ if TYPE_CHECKING:
     from wandbkit._sync.files import File as File
     from wandbkit._sync.files import Files as Files
     from wandbkit._sync.history import HistoryScan as HistoryScan
+    from wandbkit._sync.launch.jobs import Job as Job
+    from wandbkit._sync.launch.queued_run import QueuedRun as QueuedRun
+    from wandbkit._sync.launch.queues import RunQueue as RunQueue
     from wandbkit._sync.projects import Project as Project
     from wandbkit._sync.projects import Projects as Projects
     from wandbkit._sync.registries.listing import RegistryCollections as RegistryCollections
@@ -122,9 +128,11 @@ if TYPE_CHECKING:
     from wandbkit.errors import AuthenticationError as AuthenticationError
     from wandbkit.errors import GraphQLError as GraphQLError
     from wandbkit.errors import IncompleteRunHistoryError as IncompleteRunHistoryError
+    from wandbkit.errors import JobConfigError as JobConfigError
     from wandbkit.errors import NotFoundError as NotFoundError
     from wandbkit.errors import NotLoadedError as NotLoadedError
     from wandbkit.errors import PermissionDeniedError as PermissionDeniedError
+    from wandbkit.errors import QueuedRunFailedError as QueuedRunFailedError
     from wandbkit.errors import RateLimitError as RateLimitError
     from wandbkit.errors import ResponseValidationError as ResponseValidationError
     from wandbkit.errors import UsageError as UsageError
@@ -154,6 +162,9 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     "wandbkit._async.console": ("AsyncConsoleLogs",),
     "wandbkit._async.files": ("AsyncFile", "AsyncFiles"),
     "wandbkit._async.history": ("AsyncHistoryScan",),
+    "wandbkit._async.launch.jobs": ("AsyncJob",),
+    "wandbkit._async.launch.queued_run": ("AsyncQueuedRun",),
+    "wandbkit._async.launch.queues": ("AsyncRunQueue",),
     "wandbkit._async.projects": ("AsyncProject", "AsyncProjects"),
     "wandbkit._async.registries.listing": ("AsyncRegistryCollections", "AsyncRegistryVersions"),
     "wandbkit._async.registries.members": ("MemberRole", "TeamMember", "UserMember"),
@@ -194,6 +205,9 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     "wandbkit._sync.console": ("ConsoleLogs",),
     "wandbkit._sync.files": ("File", "Files"),
     "wandbkit._sync.history": ("HistoryScan",),
+    "wandbkit._sync.launch.jobs": ("Job",),
+    "wandbkit._sync.launch.queued_run": ("QueuedRun",),
+    "wandbkit._sync.launch.queues": ("RunQueue",),
     "wandbkit._sync.projects": ("Project", "Projects"),
     "wandbkit._sync.registries.listing": ("RegistryCollections", "RegistryVersions"),
     "wandbkit._sync.registries.registry": ("Registries", "Registry"),
@@ -212,9 +226,11 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
         "AuthenticationError",
         "GraphQLError",
         "IncompleteRunHistoryError",
+        "JobConfigError",
         "NotFoundError",
         "NotLoadedError",
         "PermissionDeniedError",
+        "QueuedRunFailedError",
         "RateLimitError",
         "ResponseValidationError",
         "UsageError",

@@ -4,7 +4,9 @@
 
     WandbkitError
     ├── IncompleteRunHistoryError: history exports asked complete while rows are live
+    ├── QueuedRunFailedError: a queued run that was waited for failed before it ran
     ├── UsageError (also a ValueError): bad input, raised before any request
+    │   ├── JobConfigError (also a TypeError): a job's config that does not fit its inputs
     │   └── NotLoadedError: an async lazy object read before ``await obj.load()``
     └── APIError: something went wrong talking to the server
         ├── APIConnectionError
@@ -38,9 +40,11 @@ from wandbkit._core.errors import (
     IncompleteRunHistoryError,
     IntegrityError,
     InternalServerError,
+    JobConfigError,
     NotFoundError,
     NotLoadedError,
     PermissionDeniedError,
+    QueuedRunFailedError,
     RateLimitError,
     ResponseValidationError,
     UnprocessableEntityError,
@@ -61,9 +65,11 @@ __all__ = [
     "IncompleteRunHistoryError",
     "IntegrityError",
     "InternalServerError",
+    "JobConfigError",
     "NotFoundError",
     "NotLoadedError",
     "PermissionDeniedError",
+    "QueuedRunFailedError",
     "RateLimitError",
     "ResponseValidationError",
     "UnprocessableEntityError",

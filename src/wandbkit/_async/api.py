@@ -10,6 +10,7 @@ from wandbkit._async.artifacts._api import AsyncArtifactsMethods
 from wandbkit._async.artifacts.links import wire_artifacts
 from wandbkit._async.automations_api import AsyncAutomationsMethods
 from wandbkit._async.context import ClientContext
+from wandbkit._async.launch._api import AsyncLaunchMethods
 from wandbkit._async.projects import AsyncProject
 from wandbkit._async.projects_api import AsyncProjectsMethods
 from wandbkit._async.registries._api import AsyncRegistriesMethods
@@ -51,12 +52,13 @@ class AsyncApi(
     AsyncRegistriesMethods,
     AsyncAutomationsMethods,
     Explorable,
+    AsyncLaunchMethods,
 ):
     """A client for the W&B public API, with the surface of ``wandb.Api``.
 
     Its methods come in one group per domain (``projects_api``, ``runs/_api``, ``sweeps_api``,
     ``teams_api``, ``users_api``, ``reports_api``, ``artifacts/_api``, ``registries/_api``,
-    ``automations_api``);
+    ``automations_api``, ``launch/_api``);
     this class holds the configuration and wires the groups together.
 
     Nothing is sent until a method needs the server. Configuration comes from the arguments,

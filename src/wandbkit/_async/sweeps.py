@@ -11,7 +11,7 @@ from wandbkit._async.agents import AsyncAgent, agent_not_found
 from wandbkit._async.pagination import AsyncRelayPaginator, Page
 from wandbkit._async.runs.listing import AsyncRuns
 from wandbkit._async.sweep_record import AsyncSweepRecord
-from wandbkit._core.errors import UsageError
+from wandbkit._core.errors import APIError, UsageError
 from wandbkit._core.not_found import project_not_found, sweep_not_found
 from wandbkit.paths import check_name
 
@@ -72,6 +72,28 @@ class AsyncSweep(AsyncSweepRecord):
         first = self._runs(chosen, 1)
         await first.load()
         return first.objects[0] if first.objects else None
+
+    async def enqueue_run(self, config: dict[str, Any], display_name: str | None = None) -> str:
+        """Add a run with ``config`` to the sweep for W&B's local sweep scheduler to launch
+        (it starts ``pending``); returns the run's id (not a queue item's).
+
+        Raises:
+            UsageError: ``config`` is not a dict or ``display_name`` not a string.
+            GraphQLError: the server cannot enqueue sweep runs, or refused.
+            APIError: the server answered without a run.
+        """
+        if not isinstance(config, Mapping):
+            raise UsageError(f"config must be a dict, got {type(config).__name__}")
+        if display_name is not None and not isinstance(display_name, str):
+            raise UsageError(f"display_name must be a string or None, got {display_name!r}")
+        await self.load()
+        fields = self._require()
+        result = await self._ctx.client.enqueue_sweep_run(
+            id=fields.id, config=dict(config), display_name=display_name
+        )
+        if result.enqueue_sweep_run is None:
+            raise APIError(f"the server enqueued no run in sweep {self.id!r}")
+        return result.enqueue_sweep_run.id
 
     @classmethod
     async def get(

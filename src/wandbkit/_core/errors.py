@@ -85,6 +85,24 @@ class IncompleteRunHistoryError(WandbkitError):
     ``IncompleteRunHistoryError``."""
 
 
+class QueuedRunFailedError(WandbkitError):
+    """A queued run that was waited for failed before it ran (``failRunQueueItem``).
+
+    Attributes:
+        message: what the launch agent reported.
+        stage: where it failed (``build``, ``run``, ...).
+    """
+
+    def __init__(self, item_id: str, message: str, stage: str) -> None:
+        super().__init__(f"queued run {item_id!r} failed at stage {stage!r}: {message}")
+        self.message = message
+        self.stage = stage
+
+
+class JobConfigError(UsageError, TypeError):
+    """A job's config that does not fit the job's input types (``wandb`` raises ``TypeError``)."""
+
+
 class NotLoadedError(UsageError):
     """An attribute of an async lazy object was read before ``await obj.load()``."""
 

@@ -6,6 +6,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from .ack_run_queue_item import AckRunQueueItem, AckRunQueueItemAckRunQueueItem
     from .add_artifact_aliases import AddArtifactAliases, AddArtifactAliasesAddAliases
     from .add_artifact_collection_tags import (
         AddArtifactCollectionTags,
@@ -58,6 +59,10 @@ if TYPE_CHECKING:
         CreateCustomChartCreateCustomChart,
         CreateCustomChartCreateCustomChartChart,
     )
+    from .create_default_resource_config import (
+        CreateDefaultResourceConfig,
+        CreateDefaultResourceConfigCreateDefaultResourceConfig,
+    )
     from .create_generic_webhook_integration import (
         CreateGenericWebhookIntegration,
         CreateGenericWebhookIntegrationResult,
@@ -78,6 +83,7 @@ if TYPE_CHECKING:
         CreateRunFilesCreateRunFiles,
         CreateRunFilesCreateRunFilesFiles,
     )
+    from .create_run_queue import CreateRunQueue, CreateRunQueueCreateRunQueue
     from .create_service_account import (
         CreateServiceAccount,
         CreateServiceAccountCreateServiceAccount,
@@ -115,12 +121,18 @@ if TYPE_CHECKING:
     )
     from .delete_automation import DeleteAutomation, DeleteAutomationResult
     from .delete_files import DeleteFiles, DeleteFilesDeleteFiles
+    from .delete_from_run_queue import (
+        DeleteFromRunQueue,
+        DeleteFromRunQueueDeleteFromRunQueue,
+    )
     from .delete_registry import DeleteRegistry, DeleteRegistryDeleteModel
     from .delete_registry_members import (
         DeleteRegistryMembers,
         DeleteRegistryMembersResult,
     )
     from .delete_run import DeleteRun, DeleteRunDeleteRun
+    from .delete_run_queues import DeleteRunQueues, DeleteRunQueuesDeleteRunQueues
+    from .enqueue_sweep_run import EnqueueSweepRun, EnqueueSweepRunEnqueueSweepRun
     from .enums import (
         AlertSeverity,
         ArtifactCollectionType,
@@ -129,9 +141,13 @@ if TYPE_CHECKING:
         ArtifactStorageLayout,
         CompleteMultipartAction,
         EventTriggeringConditionType,
+        RunQueueAccessType,
+        RunQueueItemState,
+        RunQueuePrioritizationMode,
         TriggeredActionType,
         TriggerScopeType,
     )
+    from .fail_run_queue_item import FailRunQueueItem, FailRunQueueItemFailRunQueueItem
     from .fragments import (
         AgentFields,
         ApiKeyFields,
@@ -196,6 +212,9 @@ if TYPE_CHECKING:
         RunLightFieldsUser,
         RunLogLine,
         RunPageInfo,
+        RunQueueFields,
+        RunQueueItemFields,
+        RunQueueItemFieldsError,
         SlackIntegrationFields,
         SweepFields,
         TeamFields,
@@ -344,6 +363,19 @@ if TYPE_CHECKING:
         GetArtifactsProjectArtifactTypeArtifactCollectionArtifactsEdgesNode,
         GetArtifactsProjectArtifactTypeArtifactCollectionArtifactsPageInfo,
     )
+    from .get_artifacts_of_type import (
+        GetArtifactsOfType,
+        GetArtifactsOfTypeProject,
+        GetArtifactsOfTypeProjectArtifactType,
+        GetArtifactsOfTypeProjectArtifactTypeArtifactCollections,
+        GetArtifactsOfTypeProjectArtifactTypeArtifactCollectionsEdges,
+        GetArtifactsOfTypeProjectArtifactTypeArtifactCollectionsEdgesNode,
+        GetArtifactsOfTypeProjectArtifactTypeArtifactCollectionsEdgesNodeArtifacts,
+        GetArtifactsOfTypeProjectArtifactTypeArtifactCollectionsEdgesNodeArtifactsEdges,
+        GetArtifactsOfTypeProjectArtifactTypeArtifactCollectionsEdgesNodeArtifactsEdgesNode,
+        GetArtifactsOfTypeProjectArtifactTypeArtifactCollectionsEdgesNodeArtifactsEdgesNodeAliases,
+        GetArtifactsOfTypeProjectArtifactTypeArtifactCollectionsEdgesNodeArtifactsEdgesNodeArtifactSequence,
+    )
     from .get_automations_legacy import (
         GetAutomationsLegacy,
         GetAutomationsLegacyScope,
@@ -353,6 +385,12 @@ if TYPE_CHECKING:
         GetAutomationsLegacyScopeProjectsPageInfo,
     )
     from .get_default_entity import GetDefaultEntity, GetDefaultEntityViewer
+    from .get_default_resource_config import (
+        GetDefaultResourceConfig,
+        GetDefaultResourceConfigEntity,
+        GetDefaultResourceConfigEntityDefaultResourceConfig,
+        GetDefaultResourceConfigEntityDefaultResourceConfigTemplateVariables,
+    )
     from .get_entity_automations import (
         GetEntityAutomations,
         GetEntityAutomationsScope,
@@ -396,6 +434,11 @@ if TYPE_CHECKING:
         GetProjectArtifactCollectionsProjectArtifactCollectionsEdges,
         GetProjectArtifactCollectionsProjectArtifactCollectionsEdgesNode,
         GetProjectArtifactCollectionsProjectArtifactCollectionsPageInfo,
+    )
+    from .get_project_run_queues import (
+        GetProjectRunQueues,
+        GetProjectRunQueuesProject,
+        GetProjectRunQueuesProjectRunQueues,
     )
     from .get_projects import (
         GetProjects,
@@ -520,6 +563,25 @@ if TYPE_CHECKING:
         GetRunOutputArtifactsProjectRunOutputArtifactsEdges,
         GetRunOutputArtifactsProjectRunOutputArtifactsEdgesNode,
         GetRunOutputArtifactsProjectRunOutputArtifactsPageInfo,
+    )
+    from .get_run_queue import (
+        GetRunQueue,
+        GetRunQueueProject,
+        GetRunQueueProjectRunQueue,
+    )
+    from .get_run_queue_item import (
+        GetRunQueueItem,
+        GetRunQueueItemProject,
+        GetRunQueueItemProjectRunQueue,
+        GetRunQueueItemProjectRunQueueRunQueueItem,
+    )
+    from .get_run_queue_items import (
+        GetRunQueueItems,
+        GetRunQueueItemsProject,
+        GetRunQueueItemsProjectRunQueue,
+        GetRunQueueItemsProjectRunQueueRunQueueItems,
+        GetRunQueueItemsProjectRunQueueRunQueueItemsEdges,
+        GetRunQueueItemsProjectRunQueueRunQueueItemsEdgesNode,
     )
     from .get_run_sampled_history import (
         GetRunSampledHistory,
@@ -668,6 +730,11 @@ if TYPE_CHECKING:
         MoveArtifactSequenceMoveArtifactSequence,
         MoveArtifactSequenceMoveArtifactSequenceArtifactCollection,
     )
+    from .pop_from_run_queue import PopFromRunQueue, PopFromRunQueuePopFromRunQueue
+    from .push_to_run_queue_by_name import (
+        PushToRunQueueByName,
+        PushToRunQueueByNamePushToRunQueueByName,
+    )
     from .remove_team_member import RemoveTeamMember, RemoveTeamMemberDeleteInvite
     from .rename_registry import (
         RenameRegistry,
@@ -713,6 +780,10 @@ if TYPE_CHECKING:
         UpdateAutomationResult,
         UpdateAutomationResultTrigger,
     )
+    from .update_run_queue_item_warning import (
+        UpdateRunQueueItemWarning,
+        UpdateRunQueueItemWarningUpdateRunQueueItemWarning,
+    )
     from .update_run_state import UpdateRunState, UpdateRunStateUpdateRunState
     from .update_team_registry_role import (
         UpdateTeamRegistryRole,
@@ -733,6 +804,7 @@ if TYPE_CHECKING:
         UpsertRunUpsertBucketBucket,
         UpsertRunUpsertBucketBucketProject,
     )
+    from .upsert_run_queue import UpsertRunQueue, UpsertRunQueueUpsertRunQueue
     from .use_artifact import (
         UseArtifact,
         UseArtifactUseArtifact,
@@ -740,6 +812,8 @@ if TYPE_CHECKING:
     )
 _LAZY_IMPORTS = {
     "ARIAActionInput": ".input_types",
+    "AckRunQueueItem": ".ack_run_queue_item",
+    "AckRunQueueItemAckRunQueueItem": ".ack_run_queue_item",
     "AddAliasesInput": ".input_types",
     "AddArtifactAliases": ".add_artifact_aliases",
     "AddArtifactAliasesAddAliases": ".add_artifact_aliases",
@@ -822,6 +896,8 @@ _LAZY_IMPORTS = {
     "CreateCustomChart": ".create_custom_chart",
     "CreateCustomChartCreateCustomChart": ".create_custom_chart",
     "CreateCustomChartCreateCustomChartChart": ".create_custom_chart",
+    "CreateDefaultResourceConfig": ".create_default_resource_config",
+    "CreateDefaultResourceConfigCreateDefaultResourceConfig": ".create_default_resource_config",
     "CreateFilterTriggerInput": ".input_types",
     "CreateGenericWebhookIntegration": ".create_generic_webhook_integration",
     "CreateGenericWebhookIntegrationInput": ".input_types",
@@ -837,6 +913,8 @@ _LAZY_IMPORTS = {
     "CreateRunFiles": ".create_run_files",
     "CreateRunFilesCreateRunFiles": ".create_run_files",
     "CreateRunFilesCreateRunFilesFiles": ".create_run_files",
+    "CreateRunQueue": ".create_run_queue",
+    "CreateRunQueueCreateRunQueue": ".create_run_queue",
     "CreateServiceAccount": ".create_service_account",
     "CreateServiceAccountCreateServiceAccount": ".create_service_account",
     "CreateServiceAccountCreateServiceAccountUser": ".create_service_account",
@@ -870,6 +948,8 @@ _LAZY_IMPORTS = {
     "DeleteAutomationResult": ".delete_automation",
     "DeleteFiles": ".delete_files",
     "DeleteFilesDeleteFiles": ".delete_files",
+    "DeleteFromRunQueue": ".delete_from_run_queue",
+    "DeleteFromRunQueueDeleteFromRunQueue": ".delete_from_run_queue",
     "DeleteProjectMembersInput": ".input_types",
     "DeleteRegistry": ".delete_registry",
     "DeleteRegistryDeleteModel": ".delete_registry",
@@ -877,8 +957,14 @@ _LAZY_IMPORTS = {
     "DeleteRegistryMembersResult": ".delete_registry_members",
     "DeleteRun": ".delete_run",
     "DeleteRunDeleteRun": ".delete_run",
+    "DeleteRunQueues": ".delete_run_queues",
+    "DeleteRunQueuesDeleteRunQueues": ".delete_run_queues",
+    "EnqueueSweepRun": ".enqueue_sweep_run",
+    "EnqueueSweepRunEnqueueSweepRun": ".enqueue_sweep_run",
     "EntityScopeFields": ".fragments",
     "EventTriggeringConditionType": ".enums",
+    "FailRunQueueItem": ".fail_run_queue_item",
+    "FailRunQueueItemFailRunQueueItem": ".fail_run_queue_item",
     "FilterEventFields": ".fragments",
     "GenerateApiKey": ".generate_api_key",
     "GenerateApiKeyGenerateApiKey": ".generate_api_key",
@@ -967,6 +1053,17 @@ _LAZY_IMPORTS = {
     "GetArtifactUsedByArtifactUsedByEdges": ".get_artifact_used_by",
     "GetArtifactUsedByArtifactUsedByEdgesNode": ".get_artifact_used_by",
     "GetArtifacts": ".get_artifacts",
+    "GetArtifactsOfType": ".get_artifacts_of_type",
+    "GetArtifactsOfTypeProject": ".get_artifacts_of_type",
+    "GetArtifactsOfTypeProjectArtifactType": ".get_artifacts_of_type",
+    "GetArtifactsOfTypeProjectArtifactTypeArtifactCollections": ".get_artifacts_of_type",
+    "GetArtifactsOfTypeProjectArtifactTypeArtifactCollectionsEdges": ".get_artifacts_of_type",
+    "GetArtifactsOfTypeProjectArtifactTypeArtifactCollectionsEdgesNode": ".get_artifacts_of_type",
+    "GetArtifactsOfTypeProjectArtifactTypeArtifactCollectionsEdgesNodeArtifacts": ".get_artifacts_of_type",
+    "GetArtifactsOfTypeProjectArtifactTypeArtifactCollectionsEdgesNodeArtifactsEdges": ".get_artifacts_of_type",
+    "GetArtifactsOfTypeProjectArtifactTypeArtifactCollectionsEdgesNodeArtifactsEdgesNode": ".get_artifacts_of_type",
+    "GetArtifactsOfTypeProjectArtifactTypeArtifactCollectionsEdgesNodeArtifactsEdgesNodeAliases": ".get_artifacts_of_type",
+    "GetArtifactsOfTypeProjectArtifactTypeArtifactCollectionsEdgesNodeArtifactsEdgesNodeArtifactSequence": ".get_artifacts_of_type",
     "GetArtifactsProject": ".get_artifacts",
     "GetArtifactsProjectArtifactType": ".get_artifacts",
     "GetArtifactsProjectArtifactTypeArtifactCollection": ".get_artifacts",
@@ -982,6 +1079,10 @@ _LAZY_IMPORTS = {
     "GetAutomationsLegacyScopeProjectsPageInfo": ".get_automations_legacy",
     "GetDefaultEntity": ".get_default_entity",
     "GetDefaultEntityViewer": ".get_default_entity",
+    "GetDefaultResourceConfig": ".get_default_resource_config",
+    "GetDefaultResourceConfigEntity": ".get_default_resource_config",
+    "GetDefaultResourceConfigEntityDefaultResourceConfig": ".get_default_resource_config",
+    "GetDefaultResourceConfigEntityDefaultResourceConfigTemplateVariables": ".get_default_resource_config",
     "GetEntityAutomations": ".get_entity_automations",
     "GetEntityAutomationsLegacy": ".get_entity_automations_legacy",
     "GetEntityAutomationsLegacyScope": ".get_entity_automations_legacy",
@@ -1015,6 +1116,9 @@ _LAZY_IMPORTS = {
     "GetProjectArtifactCollectionsProjectArtifactCollectionsEdgesNode": ".get_project_artifact_collections",
     "GetProjectArtifactCollectionsProjectArtifactCollectionsPageInfo": ".get_project_artifact_collections",
     "GetProjectProject": ".get_project",
+    "GetProjectRunQueues": ".get_project_run_queues",
+    "GetProjectRunQueuesProject": ".get_project_run_queues",
+    "GetProjectRunQueuesProjectRunQueues": ".get_project_run_queues",
     "GetProjects": ".get_projects",
     "GetProjectsModels": ".get_projects",
     "GetProjectsModelsEdges": ".get_projects",
@@ -1111,6 +1215,19 @@ _LAZY_IMPORTS = {
     "GetRunOutputArtifactsProjectRunOutputArtifactsPageInfo": ".get_run_output_artifacts",
     "GetRunProject": ".get_run",
     "GetRunProjectRun": ".get_run",
+    "GetRunQueue": ".get_run_queue",
+    "GetRunQueueItem": ".get_run_queue_item",
+    "GetRunQueueItemProject": ".get_run_queue_item",
+    "GetRunQueueItemProjectRunQueue": ".get_run_queue_item",
+    "GetRunQueueItemProjectRunQueueRunQueueItem": ".get_run_queue_item",
+    "GetRunQueueItems": ".get_run_queue_items",
+    "GetRunQueueItemsProject": ".get_run_queue_items",
+    "GetRunQueueItemsProjectRunQueue": ".get_run_queue_items",
+    "GetRunQueueItemsProjectRunQueueRunQueueItems": ".get_run_queue_items",
+    "GetRunQueueItemsProjectRunQueueRunQueueItemsEdges": ".get_run_queue_items",
+    "GetRunQueueItemsProjectRunQueueRunQueueItemsEdgesNode": ".get_run_queue_items",
+    "GetRunQueueProject": ".get_run_queue",
+    "GetRunQueueProjectRunQueue": ".get_run_queue",
     "GetRunSampledHistory": ".get_run_sampled_history",
     "GetRunSampledHistoryProject": ".get_run_sampled_history",
     "GetRunSampledHistoryProjectRun": ".get_run_sampled_history",
@@ -1201,6 +1318,8 @@ _LAZY_IMPORTS = {
     "NotificationActionFieldsIntegrationSlackIntegration": ".fragments",
     "NotificationActionInput": ".input_types",
     "PageInfoFields": ".fragments",
+    "PopFromRunQueue": ".pop_from_run_queue",
+    "PopFromRunQueuePopFromRunQueue": ".pop_from_run_queue",
     "ProjectFields": ".fragments",
     "ProjectFieldsUser": ".fragments",
     "ProjectIconInput": ".input_types",
@@ -1208,6 +1327,8 @@ _LAZY_IMPORTS = {
     "ProjectTriggersFields": ".fragments",
     "ProjectTriggersFieldsTriggers": ".fragments",
     "PushNotificationActionInput": ".input_types",
+    "PushToRunQueueByName": ".push_to_run_queue_by_name",
+    "PushToRunQueueByNamePushToRunQueueByName": ".push_to_run_queue_by_name",
     "QueueJobActionFields": ".fragments",
     "QueueJobActionFieldsQueue": ".fragments",
     "QueueJobActionInput": ".input_types",
@@ -1236,6 +1357,12 @@ _LAZY_IMPORTS = {
     "RunParquetHistoryProject": ".run_parquet_history",
     "RunParquetHistoryProjectRun": ".run_parquet_history",
     "RunParquetHistoryProjectRunParquetHistory": ".run_parquet_history",
+    "RunQueueAccessType": ".enums",
+    "RunQueueFields": ".fragments",
+    "RunQueueItemFields": ".fragments",
+    "RunQueueItemFieldsError": ".fragments",
+    "RunQueueItemState": ".enums",
+    "RunQueuePrioritizationMode": ".enums",
     "SearchUsers": ".search_users",
     "SearchUsersUsers": ".search_users",
     "SearchUsersUsersEdges": ".search_users",
@@ -1286,6 +1413,8 @@ _LAZY_IMPORTS = {
     "UpdateFilterTriggerInput": ".input_types",
     "UpdateProjectMemberInput": ".input_types",
     "UpdateProjectTeamMemberInput": ".input_types",
+    "UpdateRunQueueItemWarning": ".update_run_queue_item_warning",
+    "UpdateRunQueueItemWarningUpdateRunQueueItemWarning": ".update_run_queue_item_warning",
     "UpdateRunState": ".update_run_state",
     "UpdateRunStateUpdateRunState": ".update_run_state",
     "UpdateTeamRegistryRole": ".update_team_registry_role",
@@ -1299,6 +1428,8 @@ _LAZY_IMPORTS = {
     "UpsertRegistryUpsertModel": ".upsert_registry",
     "UpsertRegistryUpsertModelProject": ".upsert_registry",
     "UpsertRun": ".upsert_run",
+    "UpsertRunQueue": ".upsert_run_queue",
+    "UpsertRunQueueUpsertRunQueue": ".upsert_run_queue",
     "UpsertRunUpsertBucket": ".upsert_run",
     "UpsertRunUpsertBucketBucket": ".upsert_run",
     "UpsertRunUpsertBucketBucketProject": ".upsert_run",
@@ -1333,6 +1464,8 @@ def __dir__():
 
 __all__ = [
     "ARIAActionInput",
+    "AckRunQueueItem",
+    "AckRunQueueItemAckRunQueueItem",
     "AddAliasesInput",
     "AddArtifactAliases",
     "AddArtifactAliasesAddAliases",
@@ -1414,6 +1547,8 @@ __all__ = [
     "CreateCustomChart",
     "CreateCustomChartCreateCustomChart",
     "CreateCustomChartCreateCustomChartChart",
+    "CreateDefaultResourceConfig",
+    "CreateDefaultResourceConfigCreateDefaultResourceConfig",
     "CreateFilterTriggerInput",
     "CreateGenericWebhookIntegration",
     "CreateGenericWebhookIntegrationInput",
@@ -1429,6 +1564,8 @@ __all__ = [
     "CreateRunFiles",
     "CreateRunFilesCreateRunFiles",
     "CreateRunFilesCreateRunFilesFiles",
+    "CreateRunQueue",
+    "CreateRunQueueCreateRunQueue",
     "CreateServiceAccount",
     "CreateServiceAccountCreateServiceAccount",
     "CreateServiceAccountCreateServiceAccountUser",
@@ -1462,6 +1599,8 @@ __all__ = [
     "DeleteAutomationResult",
     "DeleteFiles",
     "DeleteFilesDeleteFiles",
+    "DeleteFromRunQueue",
+    "DeleteFromRunQueueDeleteFromRunQueue",
     "DeleteProjectMembersInput",
     "DeleteRegistry",
     "DeleteRegistryDeleteModel",
@@ -1469,8 +1608,14 @@ __all__ = [
     "DeleteRegistryMembersResult",
     "DeleteRun",
     "DeleteRunDeleteRun",
+    "DeleteRunQueues",
+    "DeleteRunQueuesDeleteRunQueues",
+    "EnqueueSweepRun",
+    "EnqueueSweepRunEnqueueSweepRun",
     "EntityScopeFields",
     "EventTriggeringConditionType",
+    "FailRunQueueItem",
+    "FailRunQueueItemFailRunQueueItem",
     "FilterEventFields",
     "GenerateApiKey",
     "GenerateApiKeyGenerateApiKey",
@@ -1559,6 +1704,17 @@ __all__ = [
     "GetArtifactUsedByArtifactUsedByEdges",
     "GetArtifactUsedByArtifactUsedByEdgesNode",
     "GetArtifacts",
+    "GetArtifactsOfType",
+    "GetArtifactsOfTypeProject",
+    "GetArtifactsOfTypeProjectArtifactType",
+    "GetArtifactsOfTypeProjectArtifactTypeArtifactCollections",
+    "GetArtifactsOfTypeProjectArtifactTypeArtifactCollectionsEdges",
+    "GetArtifactsOfTypeProjectArtifactTypeArtifactCollectionsEdgesNode",
+    "GetArtifactsOfTypeProjectArtifactTypeArtifactCollectionsEdgesNodeArtifacts",
+    "GetArtifactsOfTypeProjectArtifactTypeArtifactCollectionsEdgesNodeArtifactsEdges",
+    "GetArtifactsOfTypeProjectArtifactTypeArtifactCollectionsEdgesNodeArtifactsEdgesNode",
+    "GetArtifactsOfTypeProjectArtifactTypeArtifactCollectionsEdgesNodeArtifactsEdgesNodeAliases",
+    "GetArtifactsOfTypeProjectArtifactTypeArtifactCollectionsEdgesNodeArtifactsEdgesNodeArtifactSequence",
     "GetArtifactsProject",
     "GetArtifactsProjectArtifactType",
     "GetArtifactsProjectArtifactTypeArtifactCollection",
@@ -1574,6 +1730,10 @@ __all__ = [
     "GetAutomationsLegacyScopeProjectsPageInfo",
     "GetDefaultEntity",
     "GetDefaultEntityViewer",
+    "GetDefaultResourceConfig",
+    "GetDefaultResourceConfigEntity",
+    "GetDefaultResourceConfigEntityDefaultResourceConfig",
+    "GetDefaultResourceConfigEntityDefaultResourceConfigTemplateVariables",
     "GetEntityAutomations",
     "GetEntityAutomationsLegacy",
     "GetEntityAutomationsLegacyScope",
@@ -1607,6 +1767,9 @@ __all__ = [
     "GetProjectArtifactCollectionsProjectArtifactCollectionsEdgesNode",
     "GetProjectArtifactCollectionsProjectArtifactCollectionsPageInfo",
     "GetProjectProject",
+    "GetProjectRunQueues",
+    "GetProjectRunQueuesProject",
+    "GetProjectRunQueuesProjectRunQueues",
     "GetProjects",
     "GetProjectsModels",
     "GetProjectsModelsEdges",
@@ -1703,6 +1866,19 @@ __all__ = [
     "GetRunOutputArtifactsProjectRunOutputArtifactsPageInfo",
     "GetRunProject",
     "GetRunProjectRun",
+    "GetRunQueue",
+    "GetRunQueueItem",
+    "GetRunQueueItemProject",
+    "GetRunQueueItemProjectRunQueue",
+    "GetRunQueueItemProjectRunQueueRunQueueItem",
+    "GetRunQueueItems",
+    "GetRunQueueItemsProject",
+    "GetRunQueueItemsProjectRunQueue",
+    "GetRunQueueItemsProjectRunQueueRunQueueItems",
+    "GetRunQueueItemsProjectRunQueueRunQueueItemsEdges",
+    "GetRunQueueItemsProjectRunQueueRunQueueItemsEdgesNode",
+    "GetRunQueueProject",
+    "GetRunQueueProjectRunQueue",
     "GetRunSampledHistory",
     "GetRunSampledHistoryProject",
     "GetRunSampledHistoryProjectRun",
@@ -1793,6 +1969,8 @@ __all__ = [
     "NotificationActionFieldsIntegrationSlackIntegration",
     "NotificationActionInput",
     "PageInfoFields",
+    "PopFromRunQueue",
+    "PopFromRunQueuePopFromRunQueue",
     "ProjectFields",
     "ProjectFieldsUser",
     "ProjectIconInput",
@@ -1800,6 +1978,8 @@ __all__ = [
     "ProjectTriggersFields",
     "ProjectTriggersFieldsTriggers",
     "PushNotificationActionInput",
+    "PushToRunQueueByName",
+    "PushToRunQueueByNamePushToRunQueueByName",
     "QueueJobActionFields",
     "QueueJobActionFieldsQueue",
     "QueueJobActionInput",
@@ -1828,6 +2008,12 @@ __all__ = [
     "RunParquetHistoryProject",
     "RunParquetHistoryProjectRun",
     "RunParquetHistoryProjectRunParquetHistory",
+    "RunQueueAccessType",
+    "RunQueueFields",
+    "RunQueueItemFields",
+    "RunQueueItemFieldsError",
+    "RunQueueItemState",
+    "RunQueuePrioritizationMode",
     "SearchUsers",
     "SearchUsersUsers",
     "SearchUsersUsersEdges",
@@ -1878,6 +2064,8 @@ __all__ = [
     "UpdateFilterTriggerInput",
     "UpdateProjectMemberInput",
     "UpdateProjectTeamMemberInput",
+    "UpdateRunQueueItemWarning",
+    "UpdateRunQueueItemWarningUpdateRunQueueItemWarning",
     "UpdateRunState",
     "UpdateRunStateUpdateRunState",
     "UpdateTeamRegistryRole",
@@ -1891,6 +2079,8 @@ __all__ = [
     "UpsertRegistryUpsertModel",
     "UpsertRegistryUpsertModelProject",
     "UpsertRun",
+    "UpsertRunQueue",
+    "UpsertRunQueueUpsertRunQueue",
     "UpsertRunUpsertBucket",
     "UpsertRunUpsertBucketBucket",
     "UpsertRunUpsertBucketBucketProject",

@@ -10,6 +10,7 @@ from .async_base_client import AsyncBaseClient
 from .base_model import UNSET
 
 if TYPE_CHECKING:
+    from .ack_run_queue_item import AckRunQueueItem
     from .add_artifact_aliases import AddArtifactAliases
     from .add_artifact_collection_tags import AddArtifactCollectionTags
     from .base_model import UnsetType
@@ -20,10 +21,12 @@ if TYPE_CHECKING:
     from .create_artifact_version import CreateArtifactVersion
     from .create_automation import CreateAutomation
     from .create_custom_chart import CreateCustomChart
+    from .create_default_resource_config import CreateDefaultResourceConfig
     from .create_generic_webhook_integration import CreateGenericWebhookIntegration
     from .create_project import CreateProject
     from .create_registry_members import CreateRegistryMembers
     from .create_run_files import CreateRunFiles
+    from .create_run_queue import CreateRunQueue
     from .create_service_account import CreateServiceAccount
     from .create_team import CreateTeam
     from .create_user import CreateUser
@@ -35,10 +38,19 @@ if TYPE_CHECKING:
     from .delete_artifact_sequence import DeleteArtifactSequence
     from .delete_automation import DeleteAutomation
     from .delete_files import DeleteFiles
+    from .delete_from_run_queue import DeleteFromRunQueue
     from .delete_registry import DeleteRegistry
     from .delete_registry_members import DeleteRegistryMembers
     from .delete_run import DeleteRun
-    from .enums import ArtifactCollectionType, CompleteMultipartAction
+    from .delete_run_queues import DeleteRunQueues
+    from .enqueue_sweep_run import EnqueueSweepRun
+    from .enums import (
+        ArtifactCollectionType,
+        CompleteMultipartAction,
+        RunQueueAccessType,
+        RunQueuePrioritizationMode,
+    )
+    from .fail_run_queue_item import FailRunQueueItem
     from .generate_api_key import GenerateApiKey
     from .get_advanced_registry_features import GetAdvancedRegistryFeatures
     from .get_agent_runs import GetAgentRuns
@@ -57,8 +69,10 @@ if TYPE_CHECKING:
     from .get_artifact_types import GetArtifactTypes
     from .get_artifact_used_by import GetArtifactUsedBy
     from .get_artifacts import GetArtifacts
+    from .get_artifacts_of_type import GetArtifactsOfType
     from .get_automations_legacy import GetAutomationsLegacy
     from .get_default_entity import GetDefaultEntity
+    from .get_default_resource_config import GetDefaultResourceConfig
     from .get_entity_automations import GetEntityAutomations
     from .get_entity_automations_legacy import GetEntityAutomationsLegacy
     from .get_entity_organization import GetEntityOrganization
@@ -66,6 +80,7 @@ if TYPE_CHECKING:
     from .get_organization import GetOrganization
     from .get_project import GetProject
     from .get_project_artifact_collections import GetProjectArtifactCollections
+    from .get_project_run_queues import GetProjectRunQueues
     from .get_projects import GetProjects
     from .get_registries import GetRegistries
     from .get_registry import GetRegistry
@@ -84,6 +99,9 @@ if TYPE_CHECKING:
     from .get_run_log_tail import GetRunLogTail
     from .get_run_names import GetRunNames
     from .get_run_output_artifacts import GetRunOutputArtifacts
+    from .get_run_queue import GetRunQueue
+    from .get_run_queue_item import GetRunQueueItem
+    from .get_run_queue_items import GetRunQueueItems
     from .get_run_sampled_history import GetRunSampledHistory
     from .get_run_state import GetRunState
     from .get_runs import GetRuns
@@ -132,6 +150,8 @@ if TYPE_CHECKING:
     from .link_artifact import LinkArtifact
     from .log_existing_artifact import LogExistingArtifact
     from .move_artifact_sequence import MoveArtifactSequence
+    from .pop_from_run_queue import PopFromRunQueue
+    from .push_to_run_queue_by_name import PushToRunQueueByName
     from .remove_team_member import RemoveTeamMember
     from .rename_registry import RenameRegistry
     from .run_parquet_history import RunParquetHistory
@@ -143,11 +163,13 @@ if TYPE_CHECKING:
     from .update_artifact_portfolio import UpdateArtifactPortfolio
     from .update_artifact_sequence import UpdateArtifactSequence
     from .update_automation import UpdateAutomation
+    from .update_run_queue_item_warning import UpdateRunQueueItemWarning
     from .update_run_state import UpdateRunState
     from .update_team_registry_role import UpdateTeamRegistryRole
     from .update_user_registry_role import UpdateUserRegistryRole
     from .upsert_registry import UpsertRegistry
     from .upsert_run import UpsertRun
+    from .upsert_run_queue import UpsertRunQueue
     from .use_artifact import UseArtifact
 
 
@@ -3713,6 +3735,622 @@ class AsyncWandbClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return self.parse_result(RunParquetHistory, data, operation_name="RunParquetHistory")
+
+    async def get_run_queue(
+        self, entity: str, project: str, name: str, **kwargs: Any
+    ) -> "GetRunQueue":
+        from .get_run_queue import GetRunQueue
+
+        query = gql("""
+            query GetRunQueue($entity: String!, $project: String!, $name: String!) {
+              project(name: $project, entityName: $entity) {
+                runQueue(name: $name) {
+                  ...RunQueueFields
+                }
+              }
+            }
+
+            fragment RunQueueFields on RunQueue {
+              id
+              name
+              access
+              createdBy
+              createdAt
+              defaultResourceConfigID
+              prioritizationMode
+              externalLinks
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "name": name,
+        }
+        response = await self.execute(
+            query=query, operation_name="GetRunQueue", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetRunQueue, data, operation_name="GetRunQueue")
+
+    async def get_project_run_queues(
+        self, entity: str, project: str, **kwargs: Any
+    ) -> "GetProjectRunQueues":
+        from .get_project_run_queues import GetProjectRunQueues
+
+        query = gql("""
+            query GetProjectRunQueues($entity: String!, $project: String!) {
+              project(name: $project, entityName: $entity) {
+                runQueues {
+                  ...RunQueueFields
+                }
+              }
+            }
+
+            fragment RunQueueFields on RunQueue {
+              id
+              name
+              access
+              createdBy
+              createdAt
+              defaultResourceConfigID
+              prioritizationMode
+              externalLinks
+            }
+            """)
+        variables: dict[str, object] = {"entity": entity, "project": project}
+        response = await self.execute(
+            query=query,
+            operation_name="GetProjectRunQueues",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetProjectRunQueues, data, operation_name="GetProjectRunQueues")
+
+    async def get_default_resource_config(
+        self, entity: str, id: str, **kwargs: Any
+    ) -> "GetDefaultResourceConfig":
+        from .get_default_resource_config import GetDefaultResourceConfig
+
+        query = gql("""
+            query GetDefaultResourceConfig($entity: String!, $id: ID!) {
+              entity(name: $entity) {
+                defaultResourceConfig(id: $id) {
+                  id
+                  resource
+                  config
+                  templateVariables {
+                    name
+                    description
+                    schema
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"entity": entity, "id": id}
+        response = await self.execute(
+            query=query,
+            operation_name="GetDefaultResourceConfig",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(
+            GetDefaultResourceConfig, data, operation_name="GetDefaultResourceConfig"
+        )
+
+    async def get_run_queue_items(
+        self,
+        entity: str,
+        project: str,
+        queue: str,
+        first: Union[Optional[int], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "GetRunQueueItems":
+        from .get_run_queue_items import GetRunQueueItems
+
+        query = gql("""
+            query GetRunQueueItems($entity: String!, $project: String!, $queue: String!, $first: Int = 100) {
+              project(name: $project, entityName: $entity) {
+                runQueue(name: $queue) {
+                  runQueueItems(first: $first) {
+                    edges {
+                      node {
+                        ...RunQueueItemFields
+                      }
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment RunQueueItemFields on RunQueueItem {
+              id
+              state
+              priority
+              associatedRunId
+              runSpec
+              createdAt
+              error {
+                message
+                stage
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "queue": queue,
+            "first": first,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="GetRunQueueItems",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetRunQueueItems, data, operation_name="GetRunQueueItems")
+
+    async def get_run_queue_item(
+        self, entity: str, project: str, queue: str, item_id: str, **kwargs: Any
+    ) -> "GetRunQueueItem":
+        from .get_run_queue_item import GetRunQueueItem
+
+        query = gql("""
+            query GetRunQueueItem($entity: String!, $project: String!, $queue: String!, $itemId: ID!) {
+              project(name: $project, entityName: $entity) {
+                runQueue(name: $queue) {
+                  id
+                  runQueueItem(id: $itemId) {
+                    ...RunQueueItemFields
+                  }
+                }
+              }
+            }
+
+            fragment RunQueueItemFields on RunQueueItem {
+              id
+              state
+              priority
+              associatedRunId
+              runSpec
+              createdAt
+              error {
+                message
+                stage
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "queue": queue,
+            "itemId": item_id,
+        }
+        response = await self.execute(
+            query=query, operation_name="GetRunQueueItem", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetRunQueueItem, data, operation_name="GetRunQueueItem")
+
+    async def create_default_resource_config(
+        self,
+        entity: str,
+        resource: str,
+        config: Any,
+        template_variables: Union[Optional[Any], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "CreateDefaultResourceConfig":
+        from .create_default_resource_config import CreateDefaultResourceConfig
+
+        query = gql("""
+            mutation CreateDefaultResourceConfig($entity: String!, $resource: String!, $config: JSONString!, $templateVariables: JSONString) {
+              createDefaultResourceConfig(
+                input: {entityName: $entity, resource: $resource, config: $config, templateVariables: $templateVariables}
+              ) {
+                defaultResourceConfigID
+                success
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "resource": resource,
+            "config": serialize_json_string(config),
+            "templateVariables": serialize_json_string(template_variables),
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="CreateDefaultResourceConfig",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(
+            CreateDefaultResourceConfig, data, operation_name="CreateDefaultResourceConfig"
+        )
+
+    async def create_run_queue(
+        self,
+        entity: str,
+        project: str,
+        queue_name: str,
+        access: "RunQueueAccessType",
+        prioritization_mode: Union[Optional["RunQueuePrioritizationMode"], "UnsetType"] = UNSET,
+        default_resource_config_id: Union[Optional[str], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "CreateRunQueue":
+        from .create_run_queue import CreateRunQueue
+
+        query = gql("""
+            mutation CreateRunQueue($entity: String!, $project: String!, $queueName: String!, $access: RunQueueAccessType!, $prioritizationMode: RunQueuePrioritizationMode, $defaultResourceConfigID: ID) {
+              createRunQueue(
+                input: {entityName: $entity, projectName: $project, queueName: $queueName, access: $access, prioritizationMode: $prioritizationMode, defaultResourceConfigID: $defaultResourceConfigID}
+              ) {
+                success
+                queueID
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "queueName": queue_name,
+            "access": access,
+            "prioritizationMode": prioritization_mode,
+            "defaultResourceConfigID": default_resource_config_id,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="CreateRunQueue",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(CreateRunQueue, data, operation_name="CreateRunQueue")
+
+    async def upsert_run_queue(
+        self,
+        entity: str,
+        project: str,
+        queue_name: str,
+        resource_type: str,
+        resource_config: Any,
+        template_variables: Union[Optional[Any], "UnsetType"] = UNSET,
+        prioritization_mode: Union[Optional["RunQueuePrioritizationMode"], "UnsetType"] = UNSET,
+        external_links: Union[Optional[Any], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "UpsertRunQueue":
+        from .upsert_run_queue import UpsertRunQueue
+
+        query = gql("""
+            mutation UpsertRunQueue($entity: String!, $project: String!, $queueName: String!, $resourceType: String!, $resourceConfig: JSONString!, $templateVariables: JSONString, $prioritizationMode: RunQueuePrioritizationMode, $externalLinks: JSONString) {
+              upsertRunQueue(
+                input: {entityName: $entity, projectName: $project, queueName: $queueName, resourceType: $resourceType, resourceConfig: $resourceConfig, templateVariables: $templateVariables, prioritizationMode: $prioritizationMode, externalLinks: $externalLinks}
+              ) {
+                success
+                configSchemaValidationErrors
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "queueName": queue_name,
+            "resourceType": resource_type,
+            "resourceConfig": serialize_json_string(resource_config),
+            "templateVariables": serialize_json_string(template_variables),
+            "prioritizationMode": prioritization_mode,
+            "externalLinks": serialize_json_string(external_links),
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="UpsertRunQueue",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(UpsertRunQueue, data, operation_name="UpsertRunQueue")
+
+    async def delete_run_queues(self, ids: list[str], **kwargs: Any) -> "DeleteRunQueues":
+        from .delete_run_queues import DeleteRunQueues
+
+        query = gql("""
+            mutation DeleteRunQueues($ids: [ID!]!) {
+              deleteRunQueues(input: {queueIDs: $ids}) {
+                success
+              }
+            }
+            """)
+        variables: dict[str, object] = {"ids": ids}
+        response = await self.execute(
+            query=query,
+            operation_name="DeleteRunQueues",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(DeleteRunQueues, data, operation_name="DeleteRunQueues")
+
+    async def push_to_run_queue_by_name(
+        self,
+        entity: str,
+        project: str,
+        queue_name: str,
+        run_spec: Any,
+        priority: Union[Optional[int], "UnsetType"] = UNSET,
+        template_variable_values: Union[Optional[Any], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "PushToRunQueueByName":
+        from .push_to_run_queue_by_name import PushToRunQueueByName
+
+        query = gql("""
+            mutation PushToRunQueueByName($entity: String!, $project: String!, $queueName: String!, $runSpec: JSONString!, $priority: Int, $templateVariableValues: JSONString) {
+              pushToRunQueueByName(
+                input: {entityName: $entity, projectName: $project, queueName: $queueName, runSpec: $runSpec, priority: $priority, templateVariableValues: $templateVariableValues}
+              ) {
+                runQueueItemId
+                runSpec
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "queueName": queue_name,
+            "runSpec": serialize_json_string(run_spec),
+            "priority": priority,
+            "templateVariableValues": serialize_json_string(template_variable_values),
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="PushToRunQueueByName",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(PushToRunQueueByName, data, operation_name="PushToRunQueueByName")
+
+    async def delete_from_run_queue(
+        self, queue_id: str, item_id: str, **kwargs: Any
+    ) -> "DeleteFromRunQueue":
+        from .delete_from_run_queue import DeleteFromRunQueue
+
+        query = gql("""
+            mutation DeleteFromRunQueue($queueId: ID!, $itemId: ID!) {
+              deleteFromRunQueue(input: {queueID: $queueId, runQueueItemId: $itemId}) {
+                success
+              }
+            }
+            """)
+        variables: dict[str, object] = {"queueId": queue_id, "itemId": item_id}
+        response = await self.execute(
+            query=query,
+            operation_name="DeleteFromRunQueue",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(DeleteFromRunQueue, data, operation_name="DeleteFromRunQueue")
+
+    async def get_artifacts_of_type(
+        self, entity: str, project: str, type_: str, **kwargs: Any
+    ) -> "GetArtifactsOfType":
+        from .get_artifacts_of_type import GetArtifactsOfType
+
+        query = gql("""
+            query GetArtifactsOfType($entity: String!, $project: String!, $type: String!) {
+              project(name: $project, entityName: $entity) {
+                artifactType(name: $type) {
+                  artifactCollections {
+                    edges {
+                      node {
+                        __typename
+                        artifacts {
+                          edges {
+                            node {
+                              id
+                              state
+                              aliases {
+                                alias
+                              }
+                              artifactSequence {
+                                name
+                              }
+                            }
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "type": type_,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="GetArtifactsOfType",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetArtifactsOfType, data, operation_name="GetArtifactsOfType")
+
+    async def enqueue_sweep_run(
+        self,
+        id: str,
+        config: Any,
+        display_name: Union[Optional[str], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "EnqueueSweepRun":
+        from .enqueue_sweep_run import EnqueueSweepRun
+
+        query = gql("""
+            mutation EnqueueSweepRun($id: ID!, $config: JSONString!, $displayName: String) {
+              enqueueSweepRun(input: {id: $id, config: $config, displayName: $displayName}) {
+                id
+                runQueueItemId
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "id": id,
+            "config": serialize_json_string(config),
+            "displayName": display_name,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="EnqueueSweepRun",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(EnqueueSweepRun, data, operation_name="EnqueueSweepRun")
+
+    async def pop_from_run_queue(
+        self,
+        entity: str,
+        project: str,
+        queue_name: str,
+        launch_agent_id: Union[Optional[str], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "PopFromRunQueue":
+        from .pop_from_run_queue import PopFromRunQueue
+
+        query = gql("""
+            mutation PopFromRunQueue($entity: String!, $project: String!, $queueName: String!, $launchAgentId: ID) {
+              popFromRunQueue(
+                input: {entityName: $entity, projectName: $project, queueName: $queueName, launchAgentId: $launchAgentId}
+              ) {
+                runQueueItemId
+                runSpec
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "queueName": queue_name,
+            "launchAgentId": launch_agent_id,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="PopFromRunQueue",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(PopFromRunQueue, data, operation_name="PopFromRunQueue")
+
+    async def ack_run_queue_item(
+        self, item_id: str, run_name: str, **kwargs: Any
+    ) -> "AckRunQueueItem":
+        from .ack_run_queue_item import AckRunQueueItem
+
+        query = gql("""
+            mutation AckRunQueueItem($itemId: ID!, $runName: String!) {
+              ackRunQueueItem(input: {runQueueItemId: $itemId, runName: $runName}) {
+                success
+              }
+            }
+            """)
+        variables: dict[str, object] = {"itemId": item_id, "runName": run_name}
+        response = await self.execute(
+            query=query,
+            operation_name="AckRunQueueItem",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(AckRunQueueItem, data, operation_name="AckRunQueueItem")
+
+    async def fail_run_queue_item(
+        self,
+        item_id: str,
+        message: str,
+        stage: str,
+        file_paths: Union[Optional[list[str]], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "FailRunQueueItem":
+        from .fail_run_queue_item import FailRunQueueItem
+
+        query = gql("""
+            mutation FailRunQueueItem($itemId: ID!, $message: String!, $stage: String!, $filePaths: [String!]) {
+              failRunQueueItem(
+                input: {runQueueItemId: $itemId, message: $message, stage: $stage, filePaths: $filePaths}
+              ) {
+                success
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "itemId": item_id,
+            "message": message,
+            "stage": stage,
+            "filePaths": file_paths,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="FailRunQueueItem",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(FailRunQueueItem, data, operation_name="FailRunQueueItem")
+
+    async def update_run_queue_item_warning(
+        self,
+        item_id: str,
+        message: str,
+        stage: str,
+        file_paths: Union[Optional[list[str]], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "UpdateRunQueueItemWarning":
+        from .update_run_queue_item_warning import UpdateRunQueueItemWarning
+
+        query = gql("""
+            mutation UpdateRunQueueItemWarning($itemId: ID!, $message: String!, $stage: String!, $filePaths: [String!]) {
+              updateRunQueueItemWarning(
+                input: {runQueueItemId: $itemId, message: $message, stage: $stage, filePaths: $filePaths}
+              ) {
+                success
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "itemId": item_id,
+            "message": message,
+            "stage": stage,
+            "filePaths": file_paths,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="UpdateRunQueueItemWarning",
+            variables=variables,
+            is_mutation=True,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(
+            UpdateRunQueueItemWarning, data, operation_name="UpdateRunQueueItemWarning"
+        )
 
     async def get_project(self, name: str, entity: str, **kwargs: Any) -> "GetProject":
         from .get_project import GetProject

@@ -53,6 +53,23 @@ class EventTriggeringConditionType(str, Enum):
     WEAVE_METRIC_THRESHOLD = "WEAVE_METRIC_THRESHOLD"
 
 
+class RunQueueAccessType(str, Enum):
+    PROJECT = "PROJECT"
+    USER = "USER"
+
+
+class RunQueueItemState(str, Enum):
+    PENDING = "PENDING"
+    LEASED = "LEASED"
+    CLAIMED = "CLAIMED"
+    FAILED = "FAILED"
+
+
+class RunQueuePrioritizationMode(str, Enum):
+    DISABLED = "DISABLED"
+    V0 = "V0"
+
+
 class TriggerScopeType(str, Enum):
     PROJECT = "PROJECT"
     ARTIFACT_COLLECTION = "ARTIFACT_COLLECTION"

@@ -18,6 +18,9 @@ from .enums import (
     ArtifactDigestAlgorithm,
     ArtifactState,
     EventTriggeringConditionType,
+    RunQueueAccessType,
+    RunQueueItemState,
+    RunQueuePrioritizationMode,
 )
 
 
@@ -582,6 +585,32 @@ class RunPageInfo(BaseModel):
     has_next_page: bool = Field(alias="hasNextPage")
 
 
+class RunQueueFields(BaseModel):
+    id: str
+    name: str
+    access: RunQueueAccessType
+    created_by: Optional[int] = Field(alias="createdBy")
+    created_at: Annotated[datetime, BeforeValidator(parse_datetime)] = Field(alias="createdAt")
+    default_resource_config_id: Optional[str] = Field(alias="defaultResourceConfigID")
+    prioritization_mode: RunQueuePrioritizationMode = Field(alias="prioritizationMode")
+    external_links: Optional[Any] = Field(alias="externalLinks")
+
+
+class RunQueueItemFields(BaseModel):
+    id: str
+    state: RunQueueItemState
+    priority: int
+    associated_run_id: Optional[str] = Field(alias="associatedRunId")
+    run_spec: Any = Field(alias="runSpec")
+    created_at: Annotated[datetime, BeforeValidator(parse_datetime)] = Field(alias="createdAt")
+    error: Optional["RunQueueItemFieldsError"]
+
+
+class RunQueueItemFieldsError(BaseModel):
+    message: str
+    stage: str
+
+
 class SweepFields(BaseModel):
     id: str
     name: str
@@ -667,6 +696,8 @@ RunHeavyFields.model_rebuild()
 RunLightFields.model_rebuild()
 RunLogLine.model_rebuild()
 RunPageInfo.model_rebuild()
+RunQueueFields.model_rebuild()
+RunQueueItemFields.model_rebuild()
 SweepFields.model_rebuild()
 TeamMember.model_rebuild()
 TeamFields.model_rebuild()

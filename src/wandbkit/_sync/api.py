@@ -15,6 +15,7 @@ from wandbkit._sync.artifacts._api import ArtifactsMethods
 from wandbkit._sync.artifacts.links import wire_artifacts
 from wandbkit._sync.automations_api import AutomationsMethods
 from wandbkit._sync.context import ClientContext
+from wandbkit._sync.launch._api import LaunchMethods
 from wandbkit._sync.projects import Project
 from wandbkit._sync.projects_api import ProjectsMethods
 from wandbkit._sync.registries._api import RegistriesMethods
@@ -53,12 +54,13 @@ class Api(
     RegistriesMethods,
     AutomationsMethods,
     Explorable,
+    LaunchMethods,
 ):
     """A client for the W&B public API, with the surface of ``wandb.Api``.
 
     Its methods come in one group per domain (``projects_api``, ``runs/_api``, ``sweeps_api``,
     ``teams_api``, ``users_api``, ``reports_api``, ``artifacts/_api``, ``registries/_api``,
-    ``automations_api``);
+    ``automations_api``, ``launch/_api``);
     this class holds the configuration and wires the groups together.
 
     Nothing is sent until a method needs the server. Configuration comes from the arguments,

@@ -9,7 +9,7 @@ import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
-from wandbkit._core.errors import UsageError
+from wandbkit._core.errors import APIError, UsageError
 from wandbkit._core.not_found import project_not_found, sweep_not_found
 from wandbkit._sync.agents import Agent, agent_not_found
 from wandbkit._sync.pagination import Page, RelayPaginator
@@ -74,6 +74,28 @@ class Sweep(SweepRecord):
         first = self._runs(chosen, 1)
         first.load()
         return first.objects[0] if first.objects else None
+
+    def enqueue_run(self, config: dict[str, Any], display_name: str | None = None) -> str:
+        """Add a run with ``config`` to the sweep for W&B's local sweep scheduler to launch
+        (it starts ``pending``); returns the run's id (not a queue item's).
+
+        Raises:
+            UsageError: ``config`` is not a dict or ``display_name`` not a string.
+            GraphQLError: the server cannot enqueue sweep runs, or refused.
+            APIError: the server answered without a run.
+        """
+        if not isinstance(config, Mapping):
+            raise UsageError(f"config must be a dict, got {type(config).__name__}")
+        if display_name is not None and not isinstance(display_name, str):
+            raise UsageError(f"display_name must be a string or None, got {display_name!r}")
+        self.load()
+        fields = self._require()
+        result = self._ctx.client.enqueue_sweep_run(
+            id=fields.id, config=dict(config), display_name=display_name
+        )
+        if result.enqueue_sweep_run is None:
+            raise APIError(f"the server enqueued no run in sweep {self.id!r}")
+        return result.enqueue_sweep_run.id
 
     @classmethod
     def get(

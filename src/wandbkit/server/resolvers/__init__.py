@@ -18,6 +18,8 @@ from wandbkit.server.resolvers import (
     artifacts,
     automations,
     entities,
+    launch,
+    launch_items,
     projects,
     registries,
     registry_mutations,
@@ -55,6 +57,9 @@ DOMAINS: tuple[Callable[[], Sequence[SchemaBindable]], ...] = (
     registries.bindables,
     registry_mutations.bindables,
     automations.bindables,
+    # After projects: replaces its fixed ``Project.runQueues``.
+    launch.bindables,
+    launch_items.bindables,
 )
 
 

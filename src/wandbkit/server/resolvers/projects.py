@@ -17,7 +17,6 @@ from wandbkit.server.resolvers.common import (
     ClientError,
     NotFound,
     RequestContext,
-    constant,
     context,
     paginate_by_pk,
 )
@@ -29,15 +28,6 @@ from wandbkit.server.store import (
     UserRow,
 )
 from wandbkit.server.store.text import check_name, dumps_json
-
-#: Fixed answers for non-null Project fields whose domains (runs, sweeps, artifacts, launch,
-#: automations) are not implemented yet. Each later domain replaces its entry with a resolver.
-PROJECT_DEFAULTS: dict[str, Any] = {
-    "runQueues": [],
-    # Registry fields (allowAllArtifactTypesInRegistry, members, teamMembers) are resolved
-    # by the registries domain (resolvers/registries.py).
-}
-
 
 # -- Query ----------------------------------------------------------------------------------
 
@@ -241,7 +231,7 @@ def bindables() -> list[QueryType | MutationType | ObjectType]:
     # sweeps and totalSweeps by the sweeps domain (resolvers/sweeps.py); allViews by the
     # reports domain (resolvers/reports.py). Artifact fields (artifactTypes,
     # artifactCollections, ...) are resolved by the artifact domains
-    # (resolvers/artifact_collections.py, resolvers/artifacts.py).
-    for field_name, value in PROJECT_DEFAULTS.items():
-        project.set_field(field_name, constant(value))
+    # (resolvers/artifact_collections.py, resolvers/artifacts.py); registry fields by
+    # resolvers/registries.py; triggers by resolvers/automations.py; runQueues by
+    # resolvers/launch.py.
     return [query, mutation, project]

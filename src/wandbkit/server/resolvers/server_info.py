@@ -20,6 +20,8 @@ SERVER_FEATURES: dict[str, bool] = {
     "ARTIFACT_V2_DOWNLOAD_HANDLER_SUPPORTS_ARTIFACT_ID": True,
     "ARTIFACT_COLLECTIONS_FILTERING_SORTING": True,
     "TOTAL_COUNT_IN_FILE_CONNECTION": True,
+    # Sweep.enqueue_run in the official client needs it (enqueueSweepRun, resolvers/launch_items).
+    "SWEEPS_LOCAL_SCHEDULER": True,
     # wandb-core then streams console lines as {"ts", "content", "level", "label"} JSON.
     "STRUCTURED_CONSOLE_LOGS": True,
     # Registry.save() and Api.create_registry() in the official client need it.

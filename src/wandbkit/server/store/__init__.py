@@ -27,6 +27,7 @@ tables and asks the owning repository everything else:
 ``store.registries``      registries' settings, members and roles
 ``store.registry_search`` registries, their collections and versions, searched in SQL
 ``store.automations``     integrations, triggers (automations) and their firings
+``store.launch``          launch: default resource configs, run queues and their items
 ========================  ==================================================================
 
 Design notes:
@@ -86,6 +87,7 @@ from wandbkit.server.store.errors import (
 )
 from wandbkit.server.store.file_stream import FileStreams
 from wandbkit.server.store.history import History
+from wandbkit.server.store.launch import Launch, ResourceConfigRow, RunQueueItemRow, RunQueueRow
 from wandbkit.server.store.projects import ProjectRow, Projects
 from wandbkit.server.store.registries import Registries, RegistryMember, RegistrySettings
 from wandbkit.server.store.registry_search import RegistryQuery, RegistrySearch
@@ -110,6 +112,7 @@ __all__ = [
     "FiringRow",
     "IntegrationRow",
     "InvalidNameError",
+    "Launch",
     "LogLineRow",
     "Membership",
     "MembershipRow",
@@ -123,7 +126,10 @@ __all__ = [
     "RegistryMember",
     "RegistryQuery",
     "RegistrySettings",
+    "ResourceConfigRow",
     "RunFileRow",
+    "RunQueueItemRow",
+    "RunQueueRow",
     "RunRow",
     "RunsPage",
     "ServiceAccountRow",
@@ -183,6 +189,7 @@ class Store:
         self.agents = Agents(self.db)
         self.reports = Reports(self.db)
         self.automations = Automations(self.db)
+        self.launch = Launch(self.db)
 
     @property
     def path(self) -> str:

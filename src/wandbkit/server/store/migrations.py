@@ -22,6 +22,7 @@ from wandbkit.server.store.console import LOG_LINES_SQL
 from wandbkit.server.store.entities import ENTITIES_SQL, MEMBERS_SQL
 from wandbkit.server.store.file_stream import RUN_STREAMS_SQL
 from wandbkit.server.store.history import HISTORY_BLOCKS_SQL, HISTORY_V3_SQL, history_into_blocks
+from wandbkit.server.store.launch import LAUNCH_SQL
 from wandbkit.server.store.projects import PROJECTS_SQL
 from wandbkit.server.store.registries import REGISTRIES_SQL
 from wandbkit.server.store.reports import REPORTS_SQL
@@ -59,4 +60,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(11, "automations", AUTOMATIONS_SQL),
     Migration(12, "automation summary series", SUMMARY_SERIES_SQL),
+    Migration(13, "launch", LAUNCH_SQL),
 )
