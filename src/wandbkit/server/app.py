@@ -1,7 +1,8 @@
 """The local server's ASGI app: the wiring of ``POST /graphql``
 (:mod:`wandbkit.server.http.graphql_endpoint`), ``GET /healthz``, the run file endpoints
 (:mod:`wandbkit.server.http.file_routes`), the artifact endpoints
-(:mod:`wandbkit.server.http.artifact_routes`) and the fault-injection middleware.
+(:mod:`wandbkit.server.http.artifact_routes`), the fault-injection middleware, and after them
+the web view's pages at the app URLs the client hands out (:mod:`wandbkit.server.web`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from wandbkit.server.run_watch import DEFAULT_SILENCE_LIMIT, RunWatcher
 from wandbkit.server.schema import build_executable_schema
 from wandbkit.server.store import Store
 from wandbkit.server.urls import GRAPHQL_PATH, HEALTH_PATH
+from wandbkit.server.web import WebView
 
 __all__ = ["GRAPHQL_PATH", "HEALTH_PATH", "create_app", "healthz"]
 
@@ -70,6 +72,7 @@ def create_app(
             *FileStreamRoute(store, endpoint.authenticate).routes(),
             *files.routes(),
             *artifacts.routes(),
+            *WebView(store).routes(),  # last: its /{entity}/... paths catch what is left
         ],
     )
     app.state.store = store
