@@ -181,9 +181,8 @@ class WebView:
         form = await _read_form(request)
         token = form.get("csrf") if form is not None else None
         if not same_origin(request) or not valid_csrf(self.store, request, token):
-            return _bare(
-                "error.html.j2", 403, title="Forbidden", message="Logout refused: bad or missing token."
-            )
+            message = "Logout refused: bad or missing token."
+            return _bare("error.html.j2", 403, title="Forbidden", message=message)
         response = RedirectResponse(LOGIN_PATH, status_code=303)
         clear_session(response, request)
         return response

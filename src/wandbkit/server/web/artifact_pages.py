@@ -133,9 +133,7 @@ def version_page(
 ) -> Response:
     """``.../artifacts/{type}/{collection}/{version}``: a version and its files."""
     found = _collection(page, entity, project, type_name, collection)
-    membership = (
-        page.store.artifact_memberships.resolve(found[1].pk, version) if found else None
-    )
+    membership = page.store.artifact_memberships.resolve(found[1].pk, version) if found else None
     artifact = page.store.artifacts.get_by_pk(membership.artifact_pk) if membership else None
     if found is None or membership is None or artifact is None or artifact.state == "DELETED":
         return page.not_found(f"artifact {collection}:{version}")
@@ -193,9 +191,7 @@ def artifact_file(
 ) -> Response:
     """``.../artifacts/{type}/{collection}/{version}/files/{path}``: a stored file's bytes."""
     found = _collection(page, entity, project, type_name, collection)
-    membership = (
-        page.store.artifact_memberships.resolve(found[1].pk, version) if found else None
-    )
+    membership = page.store.artifact_memberships.resolve(found[1].pk, version) if found else None
     artifact = page.store.artifacts.get_by_pk(membership.artifact_pk) if membership else None
     entry = (
         page.store.artifact_manifests.entry(artifact.pk, path)
@@ -266,9 +262,7 @@ def registry_page(page: Page, org: str, registry: str) -> Response:
     """``/orgs/{org}/registry/{registry}``: the registry's collections (or, with a
     ``selectionPath``, a redirect to the collection or version it names)."""
     entity = _organization_entity(page, org)
-    project = (
-        readable_project(page, entity.name, REGISTRY_PREFIX + registry) if entity else None
-    )
+    project = readable_project(page, entity.name, REGISTRY_PREFIX + registry) if entity else None
     if entity is None or project is None:
         return page.not_found(f"registry {registry!r}")
     redirect = _selection_redirect(page)
@@ -279,7 +273,10 @@ def registry_page(page: Page, org: str, registry: str) -> Response:
     pages = paging(page.request, total, VERSIONS_PAGE)
     rows = collections.listing(project.pk, order="name", limit=pages.offset + VERSIONS_PAGE)
     shown = rows[pages.offset :]
-    types = {row.type_pk: collections.get_type_by_pk(row.type_pk) for row in shown}
+    types: dict[int, str] = {}
+    for row in shown:
+        kind = collections.get_type_by_pk(row.type_pk)
+        types[row.type_pk] = kind.name if kind is not None else ""
     settings = page.store.registries.settings(project.pk)
     return page.render(
         "registry.html.j2",
@@ -295,7 +292,7 @@ def registry_page(page: Page, org: str, registry: str) -> Response:
         collections=[
             (
                 row,
-                types[row.type_pk].name if types[row.type_pk] else "",
+                types[row.type_pk],
                 page.store.artifact_memberships.count_versions(row.pk),
                 collections.tags(row.pk),
             )

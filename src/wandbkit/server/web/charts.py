@@ -97,7 +97,7 @@ def _ticks(low: float, high: float, count: int = TICKS) -> list[float]:
     power = 10 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
     first = math.ceil(low / step) * step
-    values = []
+    values: list[float] = []
     value = first
     while value <= high + step * 1e-9 and len(values) < count * 3:
         values.append(0.0 if abs(value) < step * 1e-9 else value)
@@ -152,7 +152,7 @@ def line_chart_svg(key: str, points: Sequence[tuple[float, float | None]]) -> Ma
     def sy(y: float) -> float:
         return TOP + plot_h - (y - y_low) / (y_high - y_low) * plot_h
 
-    parts = [head, f'<g class="grid" stroke="#e4e4e4" stroke-width="1">']
+    parts = [head, '<g class="grid" stroke="#e4e4e4" stroke-width="1">']
     labels = ['<g class="ticks" font-size="10" fill="#555">']
     for tick in _ticks(y_low, y_high):
         y = sy(tick)
@@ -170,16 +170,19 @@ def line_chart_svg(key: str, points: Sequence[tuple[float, float | None]]) -> Ma
     labels.append("</g>")
     commands: list[str] = []
     pen_down = False
-    for x, y in points:
-        if y is None:
+    for x, maybe_y in points:
+        if maybe_y is None:
             pen_down = False
             continue
-        commands.append(f"{'L' if pen_down else 'M'}{sx(x):.1f},{sy(y):.1f}")
+        commands.append(f"{'L' if pen_down else 'M'}{sx(x):.1f},{sy(maybe_y):.1f}")
         pen_down = True
     axes = (
         f'<path class="axes" d="M{LEFT},{TOP}V{TOP + plot_h}H{WIDTH - RIGHT}" '
         f'fill="none" stroke="#999"/>'
     )
+    if len(present) == 1:  # a lone point: a dot, since a one-point path draws nothing
+        x, y = present[0]
+        parts.append(f'<circle cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="2.5" fill="#1f77b4"/>')
     series = (
         f'<path class="series" d="{"".join(commands)}" fill="none" stroke="#1f77b4" '
         f'stroke-width="1.5" data-points="{len(present)}"/>'
