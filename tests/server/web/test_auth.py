@@ -6,8 +6,9 @@ import re
 
 import httpx
 
-from tests.server.web.conftest import WebWorld
 from wandbkit.server.web.session import COOKIE_NAME, safe_next
+
+from .conftest import WebWorld
 
 
 async def test_a_page_without_a_session_redirects_to_the_login_form_naming_the_page(

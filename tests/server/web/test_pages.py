@@ -13,9 +13,10 @@ import httpx
 import pytest
 
 import wandbkit
-from tests.server.web.conftest import BASE_URL, XSS, WebWorld
 from wandbkit.server.testing import asgi_transport
 from wandbkit.server.web.charts import MAX_POINTS
+
+from .conftest import BASE_URL, XSS, WebWorld
 
 
 def links(html: str, css_class: str) -> list[str]:
