@@ -398,3 +398,17 @@ async def test_html_in_names_keys_values_and_console_lines_is_shown_as_text(
     download = await browser_client.get(file_link[0])
     assert download.content == b"bold notes"
     assert "attachment" in download.headers["content-disposition"]
+
+
+async def test_the_legacy_model_registry_url_redirects_by_its_selection_path(
+    browser_client: httpx.AsyncClient,
+) -> None:
+    selection = quote("demo/cifar10-augment/classifier-releases", safe="")
+    response = await browser_client.get(
+        f"/demo/registry/model?selectionPath={selection}&view=membership&version=v0"
+    )
+    assert response.status_code == 303
+    target = response.headers["location"]
+    assert target == "/demo/cifar10-augment/artifacts/model/classifier-releases/v0"
+    assert (await browser_client.get(target)).status_code == 200
+    assert (await browser_client.get("/demo/registry/model")).status_code == 404

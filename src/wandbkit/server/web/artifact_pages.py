@@ -25,8 +25,8 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 
 from wandbkit.server.store import ArtifactCollectionRow, ProjectRow
 from wandbkit.server.store.registries import REGISTRY_PREFIX
-from wandbkit.server.web.render import Page, paging, path_of
-from wandbkit.server.web.run_pages import entity_projects, readable_project
+from wandbkit.server.web.access import entity_projects, readable_project
+from wandbkit.server.web.render import Page, paging, path_of, project_crumbs
 
 __all__ = [
     "artifact_file",
@@ -57,7 +57,7 @@ def _crumbs(page: Page, project: ProjectRow, entity: str) -> list[tuple[str, str
                 ("registries", path_of("orgs", org.name, "registry")),
                 (registry, path_of("orgs", org.name, "registry", registry)),
             ]
-    return [(entity, path_of(entity)), (project.name, path_of(entity, project.name))]
+    return project_crumbs(entity, project.name)
 
 
 def _collection(

@@ -31,6 +31,7 @@ __all__ = [
     "format_value",
     "paging",
     "path_of",
+    "project_crumbs",
     "render",
 ]
 
@@ -52,6 +53,11 @@ MAX_CELL_CHARS = 200
 def path_of(*parts: str) -> str:
     """A URL path of escaped segments: ``path_of("a b", "c")`` is ``/a%20b/c``."""
     return "/" + "/".join(quote(part, safe="") for part in parts)
+
+
+def project_crumbs(entity: str, project: str) -> list[tuple[str, str]]:
+    """The breadcrumbs of a project's pages: the entity, then the project."""
+    return [(entity, path_of(entity)), (project, path_of(entity, project))]
 
 
 def format_value(value: Any, limit: int = MAX_CELL_CHARS) -> str:

@@ -22,17 +22,15 @@ from urllib.parse import urlencode
 import yaml
 from starlette.responses import FileResponse, Response
 
-from wandbkit.server.permissions import PUBLIC_ACCESS
 from wandbkit.server.run_filters import FilterError
-from wandbkit.server.store import EntityRow, ProjectRow, RunRow
+from wandbkit.server.store import ProjectRow, RunRow
+from wandbkit.server.web.access import entity_projects, readable_project
 from wandbkit.server.web.charts import MAX_POINTS, charts_from_rows
-from wandbkit.server.web.render import Page, paging, path_of
+from wandbkit.server.web.render import Page, paging, path_of, project_crumbs
 
 __all__ = [
     "entity_page",
-    "entity_projects",
     "project_page",
-    "readable_project",
     "run_file",
     "run_page",
     "sweep_page",
@@ -50,15 +48,6 @@ CONSOLE_TAIL, MAX_FILES = 200, 200
 MAX_KEYS = 500
 #: The longest ``search`` text.
 MAX_SEARCH = 200
-
-
-def readable_project(page: Page, entity_name: str, project_name: str) -> ProjectRow | None:
-    """The project ``entity/project`` if it exists and the viewer may read it."""
-    entity = page.store.entities.get(entity_name)
-    if entity is None:
-        return None
-    project = page.store.projects.get(entity.pk, project_name)
-    return page.ctx.readable(page.ctx.remember_project(project) if project else None)
 
 
 def _page_size(page: Page) -> int:
@@ -92,26 +81,6 @@ def entity_page(page: Page, entity: str) -> Response:
         projects=[(p, page.store.run_listing.count(p.pk)) for p in shown],
         paging=pages,
     )
-
-
-def entity_projects(page: Page, entity: EntityRow) -> list[ProjectRow]:
-    # The same selection as the API's project listings (resolvers/projects.py).
-    access_in = None if page.ctx.can_write(entity) else PUBLIC_ACCESS
-    restricted_in = (
-        page.ctx.readable_restricted(entity)
-        if access_in is None and not page.viewer.admin
-        else None
-    )
-    found: list[ProjectRow] = []
-    after = 0
-    while True:
-        chunk = page.store.projects.list(
-            entity.pk, after_pk=after, limit=500, access_in=access_in, restricted_in=restricted_in
-        )
-        found.extend(chunk)
-        if len(chunk) < 500:
-            return found
-        after = chunk[-1].pk
 
 
 def _listing_filters(page: Page) -> Any:
@@ -222,7 +191,7 @@ def project_page(page: Page, entity: str, project: str) -> Response:
     return page.render(
         "project.html.j2",
         title=f"{entity}/{project}",
-        crumbs=[(entity, path_of(entity)), (project, path_of(entity, project))],
+        crumbs=project_crumbs(entity, project),
         project=row,
         entity_name=entity,
         rows=rows,
@@ -266,11 +235,7 @@ def run_page(page: Page, entity: str, project: str, run: str) -> Response:
     return page.render(
         "run.html.j2",
         title=row.display_name or row.name,
-        crumbs=[
-            (entity, path_of(entity)),
-            (project, path_of(entity, project)),
-            (row.display_name or row.name, run_path),
-        ],
+        crumbs=[*project_crumbs(entity, project), (row.display_name or row.name, run_path)],
         run=row,
         run_path=run_path,
         entity_name=entity,
@@ -346,8 +311,7 @@ def sweep_page(page: Page, entity: str, project: str, sweep: str) -> Response:
         "sweep.html.j2",
         title=found.display_name or found.name,
         crumbs=[
-            (entity, path_of(entity)),
-            (project, path_of(entity, project)),
+            *project_crumbs(entity, project),
             (f"sweep {found.name}", path_of(entity, project, "sweeps", found.name)),
         ],
         sweep=found,
