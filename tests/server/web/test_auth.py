@@ -6,9 +6,12 @@ import re
 
 import httpx
 
+from wandbkit.server import Store, create_app
+from wandbkit.server.seed import seed_basic
+from wandbkit.server.testing import asgi_transport
 from wandbkit.server.web.session import COOKIE_NAME, safe_next
 
-from .conftest import WebWorld
+from .conftest import BASE_URL, WebWorld
 
 
 async def test_a_page_without_a_session_redirects_to_the_login_form_naming_the_page(
@@ -153,3 +156,16 @@ async def test_pages_are_private_and_inert(browser_client: httpx.AsyncClient) ->
     style = await browser_client.get("/_web/style.css")
     assert style.status_code == 200
     assert style.headers["content-type"].startswith("text/css")
+
+
+async def test_a_key_with_characters_a_cookie_must_quote_still_signs_in() -> None:
+    store = Store()
+    odd = 'odd key;with "quotes",commas\\and-more'
+    seed = seed_basic(store, api_key=odd)
+    async with httpx.AsyncClient(
+        transport=asgi_transport(create_app(store)), base_url=BASE_URL
+    ) as client:
+        response = await client.post("/login", data={"api_key": odd, "next": "/"})
+        assert response.status_code == 303
+        page = await client.get(f"/{seed.entity}")
+        assert page.status_code == 200 and seed.entity in page.text

@@ -2,7 +2,7 @@
 
 One server (uvicorn on a free loopback port, over the shared seeded world) and one browser
 serve every test of this module. The tour signs in through the form and clicks from the entity
-to a project, a run, a sweep, an artifact version and a registry: every page loads without a
+to a project, a run, a sweep, a report, an artifact version and a registry: every page loads without a
 console error, the charts are drawn, every link it follows opens. Without a ``chromium``
 binary the module is skipped with that reason; ``make install`` installs one.
 """
@@ -128,6 +128,12 @@ def test_a_tour_from_the_entity_to_runs_sweeps_artifacts_and_registries(
     tab.click("a.sweep-link")
     assert tab.page.locator("pre.config").inner_text().startswith("program:")
     tab.click("a.best-link")
+    assert drawn_points(tab.page)
+
+    # a project's report -> a run it selects
+    tab.page.goto("/demo/mnist-baselines")
+    tab.click("a.report-link")
+    tab.click("ul.report-runs a.run-link")
     assert drawn_points(tab.page)
 
     # a sortable runs table: a header click re-orders

@@ -412,3 +412,28 @@ async def test_the_legacy_model_registry_url_redirects_by_its_selection_path(
     assert target == "/demo/cifar10-augment/artifacts/model/classifier-releases/v0"
     assert (await browser_client.get(target)).status_code == 200
     assert (await browser_client.get("/demo/registry/model")).status_code == 404
+
+
+async def test_a_reports_url_from_the_client_opens_its_page_with_its_text_and_runs(
+    web_world: WebWorld, browser_client: httpx.AsyncClient
+) -> None:
+    async with wandbkit.AsyncApi(
+        api_key=web_world.api_key, base_url=BASE_URL, transport=asgi_transport(web_world.app)
+    ) as api:
+        reports = [report async for report in api.reports("demo/mnist-baselines")]
+    assert reports
+    url = reports[0].url
+    assert url is not None and url.startswith(f"{BASE_URL}/demo/mnist-baselines/reports/")
+    page = await browser_client.get(url[len(BASE_URL) :])
+    assert page.status_code == 200
+    assert f"<h2>{reports[0].display_name}</h2>" in page.text  # its heading block
+    runs = links(page.text, "run-link")
+    assert runs and all(href.startswith("/demo/mnist-baselines/runs/") for href in runs)
+    for href in runs[:3]:
+        assert (await browser_client.get(href)).status_code == 200
+    project = await browser_client.get("/demo/mnist-baselines")
+    assert url[len(BASE_URL) :] in links(project.text, "report-link")
+    wrong_project = url[len(BASE_URL) :].replace("mnist-baselines", "scratch")
+    assert (await browser_client.get(wrong_project)).status_code == 404
+    assert (await browser_client.get("/demo/scratch/reports/no-id")).status_code == 404
+    assert (await browser_client.get("/demo/scratch/reports/X--bm90IGFuIGlk")).status_code == 404

@@ -12,6 +12,7 @@ The routes are mounted after the API's, and never answer for the API's own top-l
 
 Modules: :mod:`~wandbkit.server.web.run_pages` (entities, projects, runs, sweeps),
 :mod:`~wandbkit.server.web.artifact_pages` (artifacts, registries),
+:mod:`~wandbkit.server.web.report_pages` (reports),
 :mod:`~wandbkit.server.web.charts` (SVG line charts), :mod:`~wandbkit.server.web.render`
 (templates, paging), :mod:`~wandbkit.server.web.session` (the cookie).
 """
@@ -23,6 +24,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Match, Route
@@ -30,7 +32,7 @@ from starlette.types import Scope
 
 from wandbkit.server import urls
 from wandbkit.server.store import Store, StoreError
-from wandbkit.server.web import artifact_pages, run_pages
+from wandbkit.server.web import artifact_pages, report_pages, run_pages
 from wandbkit.server.web.render import SECURITY_HEADERS, Page, path_of, render
 from wandbkit.server.web.session import (
     clear_session,
@@ -96,6 +98,7 @@ class WebView:
             ("/{entity}/{project}/runs/{run}/files/{name:path}", run_pages.run_file),
             ("/{entity}/{project}/runs/{run}", run_pages.run_page),
             ("/{entity}/{project}/sweeps/{sweep}", run_pages.sweep_page),
+            ("/{entity}/{project}/reports/{slug}", report_pages.report_page),
             (
                 "/{entity}/{project}/artifacts/{type_name}/{collection}/{version}/files/{path:path}",
                 artifact_pages.artifact_file,
@@ -127,10 +130,8 @@ class WebView:
             if viewer is None:
                 return _to_login(request)
             page = Page.of(request, self.store, viewer)
-            try:
-                return handler(page, **request.path_params)
-            except StoreError as exc:  # a name the store refuses: bad input, not a crash
-                return page.bad_request(str(exc))
+            # Off the event loop, as GraphQL requests are: a page runs several store queries.
+            return await run_in_threadpool(_answer, handler, page, request.path_params)
 
         return endpoint
 
@@ -186,6 +187,13 @@ class WebView:
         response = RedirectResponse(LOGIN_PATH, status_code=303)
         clear_session(response, request)
         return response
+
+
+def _answer(handler: Callable[..., Response], page: Page, params: dict[str, Any]) -> Response:
+    try:
+        return handler(page, **params)
+    except StoreError as exc:  # a name the store refuses: bad input, not a crash
+        return page.bad_request(str(exc))
 
 
 async def _read_form(request: Request) -> dict[str, str] | None:

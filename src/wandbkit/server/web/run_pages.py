@@ -27,6 +27,7 @@ from wandbkit.server.store import ProjectRow, RunRow
 from wandbkit.server.web.access import entity_projects, readable_project
 from wandbkit.server.web.charts import MAX_POINTS, charts_from_rows
 from wandbkit.server.web.render import Page, paging, path_of, project_crumbs
+from wandbkit.server.web.report_pages import report_path
 
 __all__ = [
     "entity_page",
@@ -46,6 +47,8 @@ SUMMARY_COLUMNS, CONFIG_COLUMNS = 6, 4
 CONSOLE_TAIL, MAX_FILES = 200, 200
 #: Keys a config or summary table shows.
 MAX_KEYS = 500
+#: Reports a project page lists.
+MAX_REPORTS = 100
 #: The longest ``search`` text.
 MAX_SEARCH = 200
 
@@ -204,6 +207,10 @@ def project_page(page: Page, entity: str, project: str) -> Response:
         sweeps=page.store.sweeps.list(row.pk, limit=100),
         sweep_count=page.store.sweeps.count(row.pk),
         collections=page.store.artifact_collections.count(row.pk),
+        reports=[
+            (view, report_path(entity, project, view))
+            for view in page.store.reports.page(row.pk, limit=MAX_REPORTS)
+        ],
     )
 
 
