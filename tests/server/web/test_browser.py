@@ -1,10 +1,10 @@
 """The web view in a real headless browser: the distribution's Chromium, driven by Playwright.
 
 One server (uvicorn on a free loopback port, over the shared seeded world) and one browser
-serve every test of this module. The tour signs in through the form and clicks from the entity
-to a project, a run, a sweep, a report, an artifact version and a registry: every page loads without a
-console error, the charts are drawn, every link it follows opens. Without a ``chromium``
-binary the module is skipped with that reason; ``make install`` installs one.
+serve every test of this module. The tour signs in through the form and clicks from the
+entity to a project, a run, a sweep, a report, an artifact version and a registry: every page
+loads without a console error, the charts are drawn, every link it follows opens. Without a
+``chromium`` binary the module is skipped with that reason; ``make install`` installs one.
 """
 
 from __future__ import annotations
