@@ -28,6 +28,7 @@ __all__ = [
     "SECURITY_HEADERS",
     "Page",
     "Paging",
+    "format_time",
     "format_value",
     "paging",
     "path_of",
@@ -60,6 +61,13 @@ def project_crumbs(entity: str, project: str) -> list[tuple[str, str]]:
     return [(entity, path_of(entity)), (project, path_of(entity, project))]
 
 
+def format_time(stamp: str | None) -> str:
+    """A stored timestamp to the minute: ``2026-10-25T02:28:34.3Z`` → ``2026-10-25 02:28``."""
+    if not stamp:
+        return ""
+    return stamp[:16].replace("T", " ") if len(stamp) >= 16 and stamp[10] == "T" else stamp
+
+
 def format_value(value: Any, limit: int = MAX_CELL_CHARS) -> str:
     """A config or summary value as short text: numbers to 6 significant digits, other values
     as compact JSON, cut at ``limit`` characters."""
@@ -82,6 +90,7 @@ _ENV = jinja2.Environment(
     lstrip_blocks=True,
 )
 _ENV.filters["value"] = format_value
+_ENV.filters["when"] = format_time
 _ENV.globals["path_of"] = path_of
 
 
