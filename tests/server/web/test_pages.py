@@ -437,3 +437,17 @@ async def test_a_reports_url_from_the_client_opens_its_page_with_its_text_and_ru
     assert (await browser_client.get(wrong_project)).status_code == 404
     assert (await browser_client.get("/demo/scratch/reports/no-id")).status_code == 404
     assert (await browser_client.get("/demo/scratch/reports/X--bm90IGFuIGlk")).status_code == 404
+
+
+async def test_the_run_page_charts_system_metrics_by_runtime(
+    browser_client: httpx.AsyncClient, web_world: WebWorld
+) -> None:
+    store = web_world.store
+    project = store.projects.find("demo-team", "imagenet-resnet")
+    assert project is not None
+    run = next(r for r in store.run_listing.list(project.pk) if store.history.event_count(r.pk))
+    page = await browser_client.get(f"/demo-team/imagenet-resnet/runs/{run.name}")
+    system = page.text.split('<div class="charts system">', 1)[1].split("</div>", 1)[0]
+    assert 'data-key="system.cpu"' in system
+    counts = [int(n) for n in re.findall(r'data-points="(\d+)"', system)]
+    assert counts and max(counts) == min(store.history.event_count(run.pk), MAX_POINTS)

@@ -51,9 +51,10 @@ def _number(value: object) -> float | None:
 
 
 def charts_from_rows(
-    rows: Iterable[str], *, max_charts: int = MAX_CHARTS
+    rows: Iterable[str], *, max_charts: int = MAX_CHARTS, x_key: str = "_step"
 ) -> tuple[list[Chart], list[str]]:
-    """Charts of every numeric key of history rows (JSON texts), x being ``_step``.
+    """Charts of every numeric key of history rows (JSON texts), x being ``x_key``
+    (``_step`` for history, ``_runtime`` for system metrics; a row's position without it).
 
     Keys starting with ``_`` (``_step``, ``_runtime``, ``_timestamp``) are not drawn; nor are
     keys whose values are never finite numbers.
@@ -69,7 +70,7 @@ def charts_from_rows(
         except ValueError:
             continue
         if isinstance(row, dict):
-            row.setdefault("_step", index)
+            row.setdefault(x_key, index)
             parsed.append(row)
     keys = sorted(
         {
@@ -83,7 +84,7 @@ def charts_from_rows(
     for key in keys[:max_charts]:
         points = []
         for index, row in enumerate(parsed):
-            x = _number(row.get("_step"))
+            x = _number(row.get(x_key))
             points.append((float(index) if x is None else x, _number(row.get(key))))
         charts.append(Chart(key, tuple(points)))
     return charts, keys[max_charts:]

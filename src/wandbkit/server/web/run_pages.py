@@ -233,6 +233,9 @@ def run_page(page: Page, entity: str, project: str, run: str) -> Response:
         return page.not_found(f"run {entity}/{project}/{run}")
     project_row, row = found
     charts, undrawn = charts_from_rows(page.store.history.rows_sampled(row.pk, MAX_POINTS))
+    system, _ = charts_from_rows(
+        page.store.history.event_tail(row.pk, MAX_POINTS), x_key="_runtime", max_charts=12
+    )
     files = page.store.run_files.list(row.pk, limit=MAX_FILES)
     user = page.ctx.user(row.user_pk) if row.user_pk is not None else None
     sweep = page.store.sweeps.get(project_row.pk, row.sweep_name) if row.sweep_name else None
@@ -256,6 +259,9 @@ def run_page(page: Page, entity: str, project: str, run: str) -> Response:
         charts=charts,
         undrawn=undrawn,
         history_rows=row.history_line_count,
+        system=system,
+        max_points=MAX_POINTS,
+        system_rows=page.store.history.event_count(row.pk) if system else 0,
         files=files,
         file_count=page.store.run_files.count(row.pk),
         console=page.store.console.tail(row.pk, CONSOLE_TAIL),
