@@ -29,6 +29,16 @@ def run_names(html: str) -> list[str]:
     return [h.rsplit("/", 1)[-1] for h in links(html, "run-link")]
 
 
+async def assert_hidden(client: httpx.AsyncClient, path: str, key: str, name: str) -> None:
+    """``path`` is a 404 for the holder of ``key``, word for word the 404 of a path naming
+    something that does not exist instead of ``name`` (so the page tells nothing)."""
+    headers = {"Authorization": f"Bearer {key}"}
+    response = await client.get(path, headers=headers)
+    assert response.status_code == 404
+    missing = await client.get(path.replace(name, "nonesuch"), headers=headers)
+    assert response.text.replace(name, "nonesuch") == missing.text
+
+
 async def test_the_entity_page_lists_its_projects_with_links_that_open(
     browser_client: httpx.AsyncClient, web_world: WebWorld
 ) -> None:
@@ -303,11 +313,7 @@ async def test_the_selection_path_of_a_linked_version_redirects_to_its_page(
 async def test_a_restricted_registry_is_a_404_to_an_organization_member_outside_it(
     anonymous: httpx.AsyncClient, web_world: WebWorld, path: str
 ) -> None:
-    headers = {"Authorization": f"Bearer {web_world.reader_key}"}
-    response = await anonymous.get(path, headers=headers)
-    assert response.status_code == 404
-    missing = await anonymous.get(path.replace("restricted", "nonesuch"), headers=headers)
-    assert response.text.replace("restricted", "nonesuch") == missing.text  # no tell-tale
+    await assert_hidden(anonymous, path, web_world.reader_key, "restricted")
     member = await anonymous.get(path, headers={"Authorization": f"Bearer {web_world.api_key}"})
     assert member.status_code in (200, 303)
 
@@ -336,11 +342,7 @@ async def test_the_reader_does_not_see_the_restricted_registry_listed(
 async def test_another_entitys_private_project_is_a_404(
     anonymous: httpx.AsyncClient, web_world: WebWorld, path: str
 ) -> None:
-    headers = {"Authorization": f"Bearer {web_world.api_key}"}
-    demo = await anonymous.get(path, headers=headers)
-    assert demo.status_code == 404
-    missing = await anonymous.get(path.replace("secret", "nonesuch"), headers=headers)
-    assert demo.text.replace("secret", "nonesuch") == missing.text  # no tell-tale
+    await assert_hidden(anonymous, path, web_world.api_key, "secret")
     if "files" not in path:
         owner = await anonymous.get(
             path, headers={"Authorization": f"Bearer {web_world.outsider_key}"}
