@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install codegen codegen-check lint typecheck arch test test-fast demo docs bench cassettes server clean
+.PHONY: install chromium codegen codegen-check lint typecheck arch test test-fast demo docs bench cassettes server clean
 
 install: $(STAMP)
 
@@ -12,7 +12,17 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev,server,parquet,plots,docs]'
+	$(MAKE) --no-print-directory chromium
 	touch $(STAMP)
+
+# The web view's browser test drives the distribution's Chromium (tests/server/web); it is
+# skipped, saying why, only where no chromium binary can be had.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  { if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
+	    $$SUDO apt-get install -y chromium >/dev/null 2>&1 || \
+	    { $$SUDO apt-get update >/dev/null 2>&1 && $$SUDO apt-get install -y chromium >/dev/null 2>&1; } || \
+	    echo "note: could not install chromium; the browser test will be skipped"; }
 
 # schema/ + queries/ + codegen.toml -> src/wandbkit/_generated/ ; then the sync twins.
 codegen: install

@@ -2,7 +2,8 @@
 (:mod:`wandbkit.server.http.graphql_endpoint`), ``GET /healthz``, the run file endpoints
 (:mod:`wandbkit.server.http.file_routes`), the artifact endpoints
 (:mod:`wandbkit.server.http.artifact_routes`), the automations' firings route
-(:mod:`wandbkit.server.http.automation_routes`) and the fault-injection middleware.
+(:mod:`wandbkit.server.http.automation_routes`), the fault-injection middleware, and after them
+the web view's pages at the app URLs the client hands out (:mod:`wandbkit.server.web`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from wandbkit.server.run_watch import DEFAULT_SILENCE_LIMIT, RunWatcher
 from wandbkit.server.schema import build_executable_schema
 from wandbkit.server.store import Store
 from wandbkit.server.urls import GRAPHQL_PATH, HEALTH_PATH
+from wandbkit.server.web import WebView
 
 __all__ = ["GRAPHQL_PATH", "HEALTH_PATH", "create_app", "healthz"]
 
@@ -80,6 +82,7 @@ def create_app(
             *files.routes(),
             *artifacts.routes(),
             *AutomationRoutes(store, endpoint.authenticate).routes(),
+            *WebView(store).routes(),  # last: its /{entity}/... paths catch what is left
         ],
     )
     app.state.store = store

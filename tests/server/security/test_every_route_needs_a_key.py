@@ -1,4 +1,7 @@
-"""Every route but the health check and the signed (capability) URLs needs a valid API key."""
+"""Every route but the health check and the signed (capability) URLs needs a valid API key.
+
+The web view's pages need one too: without it they send the browser to the sign-in form
+(which, with the sign-out form and the stylesheet, is open by nature)."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ import pytest
 from starlette.routing import Route
 
 from wandbkit.server.testing import asgi_transport, basic_auth_header, make_seeded_app
+from wandbkit.server.web import LOGIN_PATH, LOGOUT_PATH, STYLE_PATH, WebView
 
 from ..conftest import BASE_URL
 
@@ -24,7 +28,15 @@ OPEN = {
     "/signed/artifact-upload-part/{token}",
     "/signed/history-exports/{token}/{part}",
     "/signed/artifact-manifest-upload/{token}",
+    # The web view's sign-in form, sign-out (it needs the page's token) and stylesheet.
+    LOGIN_PATH,
+    LOGOUT_PATH,
+    STYLE_PATH,
 }
+#: The web view's pages: without a valid key, a redirect to the sign-in form.
+PAGES = {
+    route.path for route in WebView(APP.state.store).routes() if isinstance(route, Route)
+} - OPEN
 ROUTES = [
     (route.path, method)
     for route in APP.routes
@@ -52,6 +64,8 @@ def test_the_app_has_authenticated_routes() -> None:
     assert any(path.startswith("/files/") for path, _ in ROUTES)
     assert any(path.startswith("/artifactsV2/") for path, _ in ROUTES)
     assert any(path.startswith("/artifacts/") for path, _ in ROUTES)
+    assert "/{entity}/{project}/runs/{run}" in PAGES
+    assert {path for path, _ in ROUTES} >= PAGES
 
 
 @pytest.mark.parametrize("credentials", list(BAD_CREDENTIALS), ids=list(BAD_CREDENTIALS))
@@ -63,5 +77,9 @@ async def test_a_request_without_a_valid_key_is_a_401(
         response = await client.request(
             method, concrete(path), headers=BAD_CREDENTIALS[credentials], content=b"{}"
         )
-    assert response.status_code == 401, response.text
+    if path in PAGES:
+        assert response.status_code == 303, response.text
+        assert response.headers["location"].startswith(f"{LOGIN_PATH}?next=")
+    else:
+        assert response.status_code == 401, response.text
     assert SEED.api_key not in response.text
