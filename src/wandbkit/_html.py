@@ -109,3 +109,31 @@ class Explorable:
 
     def _repr_html_(self) -> str:
         return summary_html(self._html_summary())
+
+
+class Displayable(Explorable):
+    """What ``wandb``'s ``Attrs`` gives every object it hands out: ``to_html`` and
+    ``display`` (here the notebook summary table, where ``wandb``'s base returns ``None``),
+    and ``snake_to_camel``. Objects with a page of their own (runs, reports, ...) override
+    ``to_html``/``display`` to embed it."""
+
+    __slots__ = ()
+
+    def snake_to_camel(self, string: str) -> str:
+        """``"created_at"`` → ``"createdAt"``: a field's name as the server spells it."""
+        camel = "".join(part.title() for part in string.split("_"))
+        return camel[:1].lower() + camel[1:]
+
+    def to_html(self, height: int = 420, hidden: bool = False) -> str:
+        """The object's summary as a small HTML table (``hidden`` adds ``display:none``;
+        ``height`` is accepted like the embeds' and unused by a table)."""
+        if isinstance(height, bool) or not isinstance(height, int) or height <= 0:
+            from wandbkit._core.errors import UsageError
+
+            raise UsageError(f"height must be a positive int of pixels, got {height!r}")
+        table = summary_html(self._html_summary())
+        return f'<div style="display:none">{table}</div>' if hidden else table
+
+    def display(self, height: int = 420, hidden: bool = False) -> bool:
+        """Show :meth:`to_html` in a Jupyter notebook; False (with a warning) elsewhere."""
+        return display_html(self.to_html(height, hidden), type(self).__name__.removeprefix("Async"))

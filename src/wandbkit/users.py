@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from wandbkit._html import Explorable, HtmlSummary
+from wandbkit._html import Displayable, Explorable, HtmlSummary
 
 if TYPE_CHECKING:
     from wandbkit._generated.fragments import UserFields
 
 
-class User(Explorable):
+class User(Displayable):
     """A W&B user (the viewer, a project's owner, ...); plain data, no requests.
 
     Attributes mirror the server's ``User`` type, in snake case.

@@ -9,7 +9,7 @@ from wandbkit._async.pagination import AsyncRelayPaginator, Page
 from wandbkit._async.runs.run import AsyncRun
 from wandbkit._core.errors import NotFoundError
 from wandbkit._core.not_found import project_not_found, sweep_not_found
-from wandbkit._html import Explorable, HtmlSummary
+from wandbkit._html import Displayable, HtmlSummary
 from wandbkit.filters import validate_run_order
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ def agent_not_found(entity: str, project: str, sweep: str, agent: str) -> NotFou
     )
 
 
-class AsyncAgent(Explorable):
+class AsyncAgent(Displayable):
     """One agent of a sweep: the process that ran some of its runs, with its heartbeat.
 
     Attributes:
@@ -87,7 +87,7 @@ class AsyncAgent(Explorable):
         """When the agent last said it was alive."""
         return self._fields.heartbeat_at
 
-    def runs(self, per_page: int = 50, order: str = "+created_at") -> AsyncAgentRuns:
+    def runs(self, per_page: int = 50, *, order: str = "+created_at") -> AsyncAgentRuns:
         """The runs the agent executed, oldest first (or in ``order``), page by page."""
         return AsyncAgentRuns(
             self._ctx,

@@ -22,6 +22,7 @@ from wandbkit._async.sweeps_api import (
     load_sweep_on_demand,
 )
 from wandbkit._async.teams_api import AsyncTeamsMethods
+from wandbkit._async.users import USER_API
 from wandbkit._async.users_api import AsyncUsersMethods
 from wandbkit._core.config import Settings, resolve_settings
 from wandbkit._core.errors import UsageError
@@ -117,6 +118,18 @@ class AsyncApi(
         # The loaders that let a lower domain hand out a higher one's objects.
         self._load_sweep, self._list_sweeps = load_sweep_on_demand, list_sweeps_on_demand
         wire_artifacts(self._ctx, organization=self._default_organization)
+        self._ctx.provide(USER_API, self._with_api_key)
+
+    def _with_api_key(self, api_key: str) -> AsyncApi:
+        """A new Api on this one's server (and transport), authenticated with ``api_key``."""
+        settings = self._ctx.settings
+        return AsyncApi(
+            api_key=api_key,
+            base_url=settings.base_url,
+            timeout=settings.timeout,
+            max_retries=settings.max_retries,
+            **self._ctx.connection(),
+        )
 
     # -- configuration -------------------------------------------------------------------
 

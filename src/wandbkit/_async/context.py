@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from wandbkit._core.config import Settings
@@ -117,6 +117,11 @@ class ClientContext:
             self._client = AsyncWandbClient(self.transport)
         return self._client
 
+    def connection(self) -> dict[str, Any]:
+        """How this context reaches the server besides the settings (the httpx client or
+        transport it was given), for a second Api on the same server."""
+        return {"http_client": self._http_client, "transport": self._httpx_transport}
+
     def forget(self) -> None:
         """Drop the cached viewer, default entity and server features."""
         self._viewer = None
@@ -177,3 +182,23 @@ class ClientContext:
                 "default entity"
             )
         return default
+
+
+class HasContext(Protocol):
+    """What takes an ``api=`` argument needs of it: the Api's client context."""
+
+    _ctx: ClientContext
+
+
+def api_context(api: object) -> ClientContext | None:
+    """The client context of ``api`` (an ``Api``), or ``None`` when ``api`` is ``None``.
+
+    Raises:
+        UsageError: ``api`` is something else than a wandbkit ``Api``.
+    """
+    if api is None:
+        return None
+    ctx = getattr(api, "_ctx", None)
+    if not isinstance(ctx, ClientContext):
+        raise UsageError(f"api must be a wandbkit Api, got {type(api).__name__}")
+    return ctx

@@ -12,12 +12,12 @@ from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING, Protocol
 from urllib.parse import unquote, urlsplit
 
-from wandbkit._async.context import ClientContext
+from wandbkit._async.context import ClientContext, HasContext, api_context
 from wandbkit._async.pagination import AsyncRelayPaginator, Page
 from wandbkit._core.errors import NotFoundError, UsageError
 from wandbkit._core.not_found import run_not_found
 from wandbkit._core.transfer import parse_upload_headers, verify_transfer
-from wandbkit._html import Explorable, HtmlSummary
+from wandbkit._html import Displayable, HtmlSummary
 
 if TYPE_CHECKING:
     from wandbkit._generated.fragments import RunFileFields
@@ -85,7 +85,7 @@ class FileRun(Protocol):
         """The run's project."""
 
 
-class AsyncFile(Explorable):
+class AsyncFile(Displayable):
     """A file saved with a run.
 
     Attributes mirror the server's ``File``; ``download()`` writes it atomically and checks
@@ -168,13 +168,14 @@ class AsyncFile(Explorable):
         """Base64 md5 of the content, as W&B records it."""
         return self._node.md_5
 
-    async def _fetch_into(self, sink: IO[bytes]) -> None:
-        """Download into ``sink`` and check size and md5 against the server's record."""
+    async def _fetch_into(self, sink: IO[bytes], ctx: ClientContext | None = None) -> None:
+        """Download into ``sink`` (through ``ctx``, by default this file's) and check size and
+        md5 against the server's record."""
         url = self.direct_url or self.url
         if not url:
             raise NotFoundError(f"file {self.name!r} has no download URL")
         description = f"download of {self.name!r}"
-        transfer = await self._ctx.transport.download(
+        transfer = await (ctx or self._ctx).transport.download(
             url,
             sink,
             # A signed URL carries its own authorization: never send the key with it.
@@ -184,7 +185,11 @@ class AsyncFile(Explorable):
         verify_transfer(self.size, self.md5, transfer, description=description)
 
     async def download(
-        self, root: str | os.PathLike[str] = ".", replace: bool = False, exist_ok: bool = False
+        self,
+        root: str | os.PathLike[str] = ".",
+        replace: bool = False,
+        exist_ok: bool = False,
+        api: HasContext | None = None,
     ) -> Path:
         """Download to ``root/<name>``: streamed to a temporary file, checked, then renamed.
 
@@ -194,6 +199,8 @@ class AsyncFile(Explorable):
             root: the directory to download into.
             replace: overwrite an existing file.
             exist_ok: leave an existing file as it is and return its path.
+            api: the ``Api`` to download with (its server and credentials), as in ``wandb``;
+                by default the one this file came from.
 
         Returns:
             The downloaded file's path.
@@ -208,13 +215,14 @@ class AsyncFile(Explorable):
             if exist_ok:
                 return target
             raise UsageError(EXISTS_MESSAGE)
+        ctx = api_context(api)
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temp_name = tempfile.mkstemp(
             prefix=f".{target.name}.", suffix=".part", dir=target.parent
         )
         try:
             with os.fdopen(handle, "w+b") as sink:
-                await self._fetch_into(sink)
+                await self._fetch_into(sink, ctx)
                 sink.flush()
                 os.fsync(sink.fileno())
             os.replace(temp_name, target)
@@ -278,6 +286,11 @@ class AsyncFiles(AsyncRelayPaginator[AsyncFile]):
         self.run_path = [entity, project, run_id]
         self.names = list(names) if names is not None else None
         self.pattern = pattern
+
+    @property
+    def run(self) -> FileRun | None:
+        """The run these files belong to (``None`` when made without one)."""
+        return self._run
 
     async def _fetch(self, cursor: str | None) -> Page[AsyncFile]:
         entity, project, run_id = self.run_path

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import polars as pl
 
+    from wandbkit._async.files import FileRun
     from wandbkit._core.flavor_async import Pending
 
 
@@ -217,8 +218,10 @@ class AsyncHistoryScan(Explorable):
         page_size: int,
         min_step: int | None,
         max_step: int | None,
+        run: FileRun | None = None,
     ) -> None:
         self._ctx = ctx
+        self._run = run
         self._path = (entity, project, run_id)
         self.keys = check_keys(keys)
         self.page_size = check_positive_int(page_size, "page_size")
@@ -229,6 +232,11 @@ class AsyncHistoryScan(Explorable):
                 f"max_step ({self.stop_step}) must not be below min_step ({self.min_step})"
             )
         self.pages_read = 0
+
+    @property
+    def run(self) -> FileRun | None:
+        """The run this scan reads (``None`` when made without one)."""
+        return self._run
 
     @property
     def max_step(self) -> int | None:

@@ -12,6 +12,7 @@ from wandbkit._async.lazy import LazyRecord
 from wandbkit._async.pagination import AsyncRelayPaginator, Page
 from wandbkit._core.errors import NotFoundError, UsageError
 from wandbkit._core.not_found import project_not_found
+from wandbkit._html import Displayable
 from wandbkit.paths import check_name
 from wandbkit.users import User
 
@@ -66,7 +67,7 @@ class ProjectArtifactsLister(Protocol):
 PROJECT_ARTIFACTS: LoaderKey[ProjectArtifactsLister] = LoaderKey("a project's artifacts")
 
 
-class AsyncProject(LazyRecord["ProjectFields"]):
+class AsyncProject(LazyRecord["ProjectFields"], Displayable):
     """A W&B project.
 
     ``name`` is known at once; everything else is fetched with one request the first time it

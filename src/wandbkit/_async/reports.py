@@ -12,6 +12,7 @@ from wandbkit._async.runs.listing import AsyncRuns
 from wandbkit._async.sweeps import load_sweep
 from wandbkit._core.errors import NotFoundError, UsageError
 from wandbkit._core.not_found import project_not_found
+from wandbkit._html import Displayable
 from wandbkit._values.report_queries import QueryGenerator
 from wandbkit._values.reports import ReportUser, report_url, run_set_query, sections_of
 from wandbkit.paths import check_name
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from wandbkit._generated.fragments import ReportFields
 
 
-class AsyncBetaReport(LazyRecord["ReportFields"]):
+class AsyncBetaReport(LazyRecord["ReportFields"], Displayable):
     """A W&B report (``wandb``'s ``BetaReport``): its fields, its spec as a dict, its
     sections (the spec's ``panelGroups``) and the runs of each section's run set.
 
@@ -165,7 +166,7 @@ class AsyncBetaReport(LazyRecord["ReportFields"]):
             "report.html.j2", url=url, title=self.display_name, height=height, hidden=hidden
         )
 
-    def display(self, height: int = 1024, hidden: bool = False) -> bool:
+    def display(self, height: int = 420, hidden: bool = False) -> bool:
         """Show the report in a Jupyter notebook; False (with a warning) elsewhere."""
         from wandbkit._html import display_html
 

@@ -13,6 +13,7 @@ from wandbkit._async.runs.listing import AsyncRuns
 from wandbkit._async.sweep_record import AsyncSweepRecord
 from wandbkit._core.errors import APIError, UsageError
 from wandbkit._core.not_found import project_not_found, sweep_not_found
+from wandbkit._html import Displayable
 from wandbkit.paths import check_name
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 SWEEP_RUNS_PER_PAGE = 10
 
 
-class AsyncSweep(AsyncSweepRecord):
+class AsyncSweep(AsyncSweepRecord, Displayable):
     """One W&B sweep, typed.
 
     ``runs`` lists the sweep's runs (10 a page, oldest first, as ``wandb``); ``best_run()`` is

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 from wandbkit._core.errors import NotFoundError, UsageError
-from wandbkit._html import Explorable, HtmlSummary
+from wandbkit._html import Displayable, HtmlSummary
 from wandbkit.paths import check_name
 
 if TYPE_CHECKING:
@@ -19,7 +19,7 @@ class _TeamCreator(Protocol):
     async def create_team(self, team: str, admin_username: str | None = None) -> AsyncTeam: ...
 
 
-class AsyncMember(Explorable):
+class AsyncMember(Displayable):
     """A member of a team (``wandb``'s ``Member``).
 
     Attributes:
@@ -98,7 +98,7 @@ class AsyncMember(Explorable):
         return HtmlSummary("Member", self.username or self.name, fields)
 
 
-class AsyncTeam(Explorable):
+class AsyncTeam(Displayable):
     """A W&B team with its members, as ``Api.team()`` loads it.
 
     Attributes:

@@ -9,12 +9,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
+from wandbkit._async.context import LoaderKey
 from wandbkit._core.errors import NotFoundError, UsageError
 from wandbkit.users import User as BaseUser
 
 if TYPE_CHECKING:
-    from wandbkit._async.context import ClientContext
+    from wandbkit._async.api import AsyncApi
+    from wandbkit._async.context import ClientContext, HasContext
     from wandbkit._generated.fragments import ApiKeyFields, UserFields
+
+
+class ApiMaker(Protocol):
+    """Makes an Api on the same server, authenticated with ``api_key`` (the Api provides it)."""
+
+    def __call__(self, api_key: str, /) -> AsyncApi: ...
+
+
+USER_API: LoaderKey[ApiMaker] = LoaderKey("Api instances for a user")
 
 
 def check_email(email: object) -> str:
@@ -30,12 +41,6 @@ def check_email(email: object) -> str:
     return text
 
 
-class _HasContext(Protocol):
-    """What ``User.create`` needs of an Api: its client context."""
-
-    _ctx: ClientContext
-
-
 class AsyncUser(BaseUser):
     """A W&B user with their API keys; ``generate_api_key`` and ``delete_api_key`` change them.
 
@@ -44,11 +49,16 @@ class AsyncUser(BaseUser):
     only their own).
     """
 
-    __slots__ = ("_ctx", "_keys")
+    __slots__ = ("_api_key", "_ctx", "_keys", "_user_api")
 
-    def __init__(self, ctx: ClientContext, fields: UserFields) -> None:
+    def __init__(
+        self, ctx: ClientContext, fields: UserFields, *, api_key: str | None = None
+    ) -> None:
         super().__init__(fields)
         self._ctx = ctx
+        #: A secret known to authenticate as this user (the Api's own, for its viewer).
+        self._api_key = api_key
+        self._user_api: AsyncApi | None = None
         connection = fields.api_keys
         self._keys: list[ApiKeyFields] = (
             [edge.node for edge in connection.edges if edge.node is not None]
@@ -57,7 +67,7 @@ class AsyncUser(BaseUser):
         )
 
     @classmethod
-    async def create(cls, api: _HasContext, email: str, admin: bool = False) -> AsyncUser:
+    async def create(cls, api: HasContext, email: str, admin: bool = False) -> AsyncUser:
         """Create a user by e-mail address (instance admins only; ``Api.create_user`` is the
         usual way): ``User.create(api, "ada@example.com")``.
 
@@ -77,6 +87,20 @@ class AsyncUser(BaseUser):
                 f"the server created no user for {address!r}", operation_name="CreateUser"
             )
         return cls(ctx, user)
+
+    @property
+    def user_api(self) -> AsyncApi | None:
+        """An ``Api`` on the same server authenticated as this user, or ``None`` when no key
+        of theirs is known here (made on first use, then the same one).
+
+        A key is known for the user the Api authenticates as (``api.viewer``, and that user
+        as ``api.user``/``api.users`` find them): the Api's own. Other users' secrets are never
+        sent by the server, so for them this is ``None`` (``wandb`` hands out an Api with the
+        *caller's* key whichever user it is asked on; wandbkit does not pretend).
+        """
+        if self._user_api is None and self._api_key:
+            self._user_api = self._ctx.loader(USER_API)(self._api_key)
+        return self._user_api
 
     @property
     def api_keys(self) -> list[str]:

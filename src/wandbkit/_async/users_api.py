@@ -29,7 +29,7 @@ class AsyncUsersMethods:
     async def get_viewer(self) -> AsyncUser:
         """Fetch (once, then cached) the user the API key belongs to."""
         viewer = await self._ctx.viewer()
-        return AsyncUser(self._ctx, viewer._fields)
+        return AsyncUser(self._ctx, viewer._fields, api_key=self._ctx.settings.api_key)
 
     @property
     def viewer(self) -> MaybeAwaitable[AsyncUser]:
@@ -56,7 +56,17 @@ class AsyncUsersMethods:
         query = _check_query(username_or_email)
         result = await self._ctx.client.search_users(query=query)
         found = result.users.edges if result.users is not None else []
-        return [AsyncUser(self._ctx, edge.node) for edge in found if edge.node is not None]
+        # The Api's own key authenticates as its viewer: that user's ``user_api`` can use it.
+        me = (await self._ctx.viewer()).id if found else None
+        return [
+            AsyncUser(
+                self._ctx,
+                edge.node,
+                api_key=self._ctx.settings.api_key if edge.node.id == me else None,
+            )
+            for edge in found
+            if edge.node is not None
+        ]
 
     async def user(self, username_or_email: str) -> AsyncUser | None:
         """The first user ``users(username_or_email)`` finds, or ``None`` (instance admins

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from wandbkit._core.errors import NotFoundError
 from wandbkit._core.not_found import project_not_found, sweep_not_found
-from wandbkit._html import Explorable, HtmlSummary
+from wandbkit._html import Displayable, HtmlSummary
 from wandbkit._sync.pagination import Page, RelayPaginator
 from wandbkit._sync.runs.run import Run
 from wandbkit.filters import validate_run_order
@@ -28,7 +28,7 @@ def agent_not_found(entity: str, project: str, sweep: str, agent: str) -> NotFou
     )
 
 
-class Agent(Explorable):
+class Agent(Displayable):
     """One agent of a sweep: the process that ran some of its runs, with its heartbeat.
 
     Attributes:
@@ -89,7 +89,7 @@ class Agent(Explorable):
         """When the agent last said it was alive."""
         return self._fields.heartbeat_at
 
-    def runs(self, per_page: int = 50, order: str = "+created_at") -> AgentRuns:
+    def runs(self, per_page: int = 50, *, order: str = "+created_at") -> AgentRuns:
         """The runs the agent executed, oldest first (or in ``order``), page by page."""
         return AgentRuns(
             self._ctx,

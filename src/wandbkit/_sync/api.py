@@ -27,6 +27,7 @@ from wandbkit._sync.sweeps_api import (
     load_sweep_on_demand,
 )
 from wandbkit._sync.teams_api import TeamsMethods
+from wandbkit._sync.users import USER_API
 from wandbkit._sync.users_api import UsersMethods
 from wandbkit._version import USER_AGENT
 from wandbkit.paths import parse_path
@@ -119,6 +120,18 @@ class Api(
         # The loaders that let a lower domain hand out a higher one's objects.
         self._load_sweep, self._list_sweeps = load_sweep_on_demand, list_sweeps_on_demand
         wire_artifacts(self._ctx, organization=self._default_organization)
+        self._ctx.provide(USER_API, self._with_api_key)
+
+    def _with_api_key(self, api_key: str) -> Api:
+        """A new Api on this one's server (and transport), authenticated with ``api_key``."""
+        settings = self._ctx.settings
+        return Api(
+            api_key=api_key,
+            base_url=settings.base_url,
+            timeout=settings.timeout,
+            max_retries=settings.max_retries,
+            **self._ctx.connection(),
+        )
 
     # -- configuration -------------------------------------------------------------------
 

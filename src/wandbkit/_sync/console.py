@@ -15,6 +15,7 @@ from wandbkit._values.console import ConsoleLogLine, console_line
 if TYPE_CHECKING:
     from wandbkit._generated.fragments import RunLogLine
     from wandbkit._sync.context import ClientContext
+    from wandbkit._sync.files import FileRun
 
 
 class ConsoleLogs(RelayPaginator[ConsoleLogLine]):
@@ -43,14 +44,21 @@ class ConsoleLogs(RelayPaginator[ConsoleLogLine]):
         *,
         per_page: int = 1000,
         last: int | None = None,
+        run: FileRun | None = None,
     ) -> None:
         super().__init__(per_page=per_page)
+        self._run = run
         if last is not None and (isinstance(last, bool) or not isinstance(last, int) or last < 0):
             raise UsageError(f"last must be None or a number of lines (0 or more), got {last!r}")
         self._ctx = ctx
         self._path = (entity, project, run_id)
         self.last = last
         self.line_count: int | None = None
+
+    @property
+    def run(self) -> FileRun | None:
+        """The run these lines are of (``None`` when made without one)."""
+        return self._run
 
     def _fetch(self, cursor: str | None) -> Page[ConsoleLogLine]:
         entity, project, run_id = self._path

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     import polars as pl
 
     from wandbkit._core.flavor_sync import Pending
+    from wandbkit._sync.files import FileRun
 
 
 def _check_history_args(
@@ -219,8 +220,10 @@ class HistoryScan(Explorable):
         page_size: int,
         min_step: int | None,
         max_step: int | None,
+        run: FileRun | None = None,
     ) -> None:
         self._ctx = ctx
+        self._run = run
         self._path = (entity, project, run_id)
         self.keys = check_keys(keys)
         self.page_size = check_positive_int(page_size, "page_size")
@@ -231,6 +234,11 @@ class HistoryScan(Explorable):
                 f"max_step ({self.stop_step}) must not be below min_step ({self.min_step})"
             )
         self.pages_read = 0
+
+    @property
+    def run(self) -> FileRun | None:
+        """The run this scan reads (``None`` when made without one)."""
+        return self._run
 
     @property
     def max_step(self) -> int | None:

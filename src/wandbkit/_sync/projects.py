@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from wandbkit._core.errors import NotFoundError, UsageError
 from wandbkit._core.not_found import project_not_found
+from wandbkit._html import Displayable
 from wandbkit._sync.context import ClientContext, LoaderKey
 from wandbkit._sync.lazy import LazyRecord
 from wandbkit._sync.pagination import Page, RelayPaginator
@@ -68,7 +69,7 @@ class ProjectArtifactsLister(Protocol):
 PROJECT_ARTIFACTS: LoaderKey[ProjectArtifactsLister] = LoaderKey("a project's artifacts")
 
 
-class Project(LazyRecord["ProjectFields"]):
+class Project(LazyRecord["ProjectFields"], Displayable):
     """A W&B project.
 
     ``name`` is known at once; everything else is fetched with one request the first time it

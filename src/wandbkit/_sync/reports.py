@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from wandbkit._core.errors import NotFoundError, UsageError
 from wandbkit._core.not_found import project_not_found
+from wandbkit._html import Displayable
 from wandbkit._sync.lazy import LazyRecord
 from wandbkit._sync.pagination import Page, RelayPaginator, check_per_page
 from wandbkit._sync.runs.listing import Runs
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from wandbkit._sync.context import ClientContext
 
 
-class BetaReport(LazyRecord["ReportFields"]):
+class BetaReport(LazyRecord["ReportFields"], Displayable):
     """A W&B report (``wandb``'s ``BetaReport``): its fields, its spec as a dict, its
     sections (the spec's ``panelGroups``) and the runs of each section's run set.
 
@@ -167,7 +168,7 @@ class BetaReport(LazyRecord["ReportFields"]):
             "report.html.j2", url=url, title=self.display_name, height=height, hidden=hidden
         )
 
-    def display(self, height: int = 1024, hidden: bool = False) -> bool:
+    def display(self, height: int = 420, hidden: bool = False) -> bool:
         """Show the report in a Jupyter notebook; False (with a warning) elsewhere."""
         from wandbkit._html import display_html
 

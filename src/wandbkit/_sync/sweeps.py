@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from wandbkit._core.errors import APIError, UsageError
 from wandbkit._core.not_found import project_not_found, sweep_not_found
+from wandbkit._html import Displayable
 from wandbkit._sync.agents import Agent, agent_not_found
 from wandbkit._sync.pagination import Page, RelayPaginator
 from wandbkit._sync.runs.listing import Runs
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 SWEEP_RUNS_PER_PAGE = 10
 
 
-class Sweep(SweepRecord):
+class Sweep(SweepRecord, Displayable):
     """One W&B sweep, typed.
 
     ``runs`` lists the sweep's runs (10 a page, oldest first, as ``wandb``); ``best_run()`` is

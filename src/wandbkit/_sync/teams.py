@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 from wandbkit._core.errors import NotFoundError, UsageError
-from wandbkit._html import Explorable, HtmlSummary
+from wandbkit._html import Displayable, HtmlSummary
 from wandbkit.paths import check_name
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ class _TeamCreator(Protocol):
     def create_team(self, team: str, admin_username: str | None = None) -> Team: ...
 
 
-class Member(Explorable):
+class Member(Displayable):
     """A member of a team (``wandb``'s ``Member``).
 
     Attributes:
@@ -100,7 +100,7 @@ class Member(Explorable):
         return HtmlSummary("Member", self.username or self.name, fields)
 
 
-class Team(Explorable):
+class Team(Displayable):
     """A W&B team with its members, as ``Api.team()`` loads it.
 
     Attributes:

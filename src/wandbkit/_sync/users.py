@@ -12,11 +12,22 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 from wandbkit._core.errors import NotFoundError, UsageError
+from wandbkit._sync.context import LoaderKey
 from wandbkit.users import User as BaseUser
 
 if TYPE_CHECKING:
     from wandbkit._generated.fragments import ApiKeyFields, UserFields
-    from wandbkit._sync.context import ClientContext
+    from wandbkit._sync.api import Api
+    from wandbkit._sync.context import ClientContext, HasContext
+
+
+class ApiMaker(Protocol):
+    """Makes an Api on the same server, authenticated with ``api_key`` (the Api provides it)."""
+
+    def __call__(self, api_key: str, /) -> Api: ...
+
+
+USER_API: LoaderKey[ApiMaker] = LoaderKey("Api instances for a user")
 
 
 def check_email(email: object) -> str:
@@ -32,12 +43,6 @@ def check_email(email: object) -> str:
     return text
 
 
-class _HasContext(Protocol):
-    """What ``User.create`` needs of an Api: its client context."""
-
-    _ctx: ClientContext
-
-
 class User(BaseUser):
     """A W&B user with their API keys; ``generate_api_key`` and ``delete_api_key`` change them.
 
@@ -46,11 +51,16 @@ class User(BaseUser):
     only their own).
     """
 
-    __slots__ = ("_ctx", "_keys")
+    __slots__ = ("_api_key", "_ctx", "_keys", "_user_api")
 
-    def __init__(self, ctx: ClientContext, fields: UserFields) -> None:
+    def __init__(
+        self, ctx: ClientContext, fields: UserFields, *, api_key: str | None = None
+    ) -> None:
         super().__init__(fields)
         self._ctx = ctx
+        #: A secret known to authenticate as this user (the Api's own, for its viewer).
+        self._api_key = api_key
+        self._user_api: Api | None = None
         connection = fields.api_keys
         self._keys: list[ApiKeyFields] = (
             [edge.node for edge in connection.edges if edge.node is not None]
@@ -59,7 +69,7 @@ class User(BaseUser):
         )
 
     @classmethod
-    def create(cls, api: _HasContext, email: str, admin: bool = False) -> User:
+    def create(cls, api: HasContext, email: str, admin: bool = False) -> User:
         """Create a user by e-mail address (instance admins only; ``Api.create_user`` is the
         usual way): ``User.create(api, "ada@example.com")``.
 
@@ -79,6 +89,20 @@ class User(BaseUser):
                 f"the server created no user for {address!r}", operation_name="CreateUser"
             )
         return cls(ctx, user)
+
+    @property
+    def user_api(self) -> Api | None:
+        """An ``Api`` on the same server authenticated as this user, or ``None`` when no key
+        of theirs is known here (made on first use, then the same one).
+
+        A key is known for the user the Api authenticates as (``api.viewer``, and that user
+        as ``api.user``/``api.users`` find them): the Api's own. Other users' secrets are never
+        sent by the server, so for them this is ``None`` (``wandb`` hands out an Api with the
+        *caller's* key whichever user it is asked on; wandbkit does not pretend).
+        """
+        if self._user_api is None and self._api_key:
+            self._user_api = self._ctx.loader(USER_API)(self._api_key)
+        return self._user_api
 
     @property
     def api_keys(self) -> list[str]:

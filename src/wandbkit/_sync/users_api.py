@@ -31,7 +31,7 @@ class UsersMethods:
     def get_viewer(self) -> User:
         """Fetch (once, then cached) the user the API key belongs to."""
         viewer = self._ctx.viewer()
-        return User(self._ctx, viewer._fields)
+        return User(self._ctx, viewer._fields, api_key=self._ctx.settings.api_key)
 
     @property
     def viewer(self) -> MaybeAwaitable[User]:
@@ -58,7 +58,17 @@ class UsersMethods:
         query = _check_query(username_or_email)
         result = self._ctx.client.search_users(query=query)
         found = result.users.edges if result.users is not None else []
-        return [User(self._ctx, edge.node) for edge in found if edge.node is not None]
+        # The Api's own key authenticates as its viewer: that user's ``user_api`` can use it.
+        me = (self._ctx.viewer()).id if found else None
+        return [
+            User(
+                self._ctx,
+                edge.node,
+                api_key=self._ctx.settings.api_key if edge.node.id == me else None,
+            )
+            for edge in found
+            if edge.node is not None
+        ]
 
     def user(self, username_or_email: str) -> User | None:
         """The first user ``users(username_or_email)`` finds, or ``None`` (instance admins

@@ -268,6 +268,13 @@ class PythonMongoishQueryGenerator:
 
     SPACER = "----------"
     DECIMAL_SPACER = ";;;"
+    #: Which field of an :mod:`ast` node holds its value (as in ``wandb``).
+    AST_FIELDS: dict[type[ast.AST], str] = {
+        ast.Constant: "value",
+        ast.Name: "id",
+        ast.List: "elts",
+        ast.Tuple: "elts",
+    }
     FRONTEND_NAME_MAPPING = {
         "ID": "name",
         "Name": "displayName",

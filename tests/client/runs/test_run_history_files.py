@@ -296,3 +296,27 @@ def test_sync_scan_history_prefetches_on_a_thread(api: wandbkit.Api, live_server
     scan = run.scan_history(keys=["loss"], page_size=500)
     assert [row["_step"] for row in scan] == list(range(1200))
     assert scan.pages_read == 3
+
+
+async def test_the_lists_and_scans_of_a_run_know_their_run(env: Any) -> None:
+    _, _, _, run, _ = env
+    assert run.files().run is run and run.console_logs().run is run
+    scan = run.scan_history(keys=["loss"])
+    assert scan.run is run and scan.min_step == 0  # wandb's default min_step
+    assert run.snake_to_camel("history_line_count") == "historyLineCount"
+
+
+async def test_download_with_another_api_uses_its_credentials(env: Any, tmp_path: Path) -> None:
+    flavor, _, transport, run, _ = env
+    config = await flavor(run.file("config.yaml"))
+    async with flavor.connect(api_key="x" * 40) as stranger:
+        transport.clear()
+        # The file's signed URL carries its own authorization, so any Api can fetch it...
+        path = await flavor(config.download(root=tmp_path, api=stranger))
+        assert path.read_text() == "lr: 0.001\n"
+    with pytest.raises(UsageError, match="api must be a wandbkit Api"):
+        await flavor(config.download(root=tmp_path, replace=True, api=object()))  # type: ignore[arg-type]
+    html = config.to_html(hidden=True)
+    assert "config.yaml" in html and html.startswith('<div style="display:none">')
+    with pytest.warns(UserWarning, match=r"display\(\) shows HTML only in a Jupyter notebook"):
+        assert config.display() is False

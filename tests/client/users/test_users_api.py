@@ -102,3 +102,43 @@ async def test_an_admin_creates_users(flavor: Flavor, root_key: str) -> None:
         with pytest.raises(UsageError, match="admin must be a bool"):
             await flavor(admin.create_user("a@b.c", admin="yes"))  # type: ignore[arg-type]
         assert flavor.transport.operations == []
+
+
+async def _close(flavor: Flavor, api: Any) -> None:
+    await flavor(api.aclose() if flavor.is_async else api.close())
+
+
+async def test_user_api_is_an_api_authenticated_as_that_user(flavor: Flavor) -> None:
+    me = await flavor(flavor.api.viewer)
+    mine = me.user_api
+    assert isinstance(mine, wandbkit.AsyncApi if flavor.is_async else wandbkit.Api)
+    assert mine is me.user_api  # made once
+    try:
+        # Its own client on the same server: it reads as the user, with the user's key.
+        assert mine is not flavor.api and mine.api_key == flavor.api.api_key
+        assert mine.settings.base_url == flavor.api.settings.base_url
+        assert (await flavor(mine.viewer)).username == me.username == "demo"
+        assert "demo" in repr(await flavor(mine.viewer)) and mine.api_key not in repr(mine)
+    finally:
+        await _close(flavor, mine)
+
+
+async def test_user_api_is_none_for_users_whose_keys_are_not_known_here(
+    flavor: Flavor, root_key: str
+) -> None:
+    async with flavor.connect(api_key=root_key) as admin:
+        # The admin found themselves: their Api's key is theirs, so user_api works.
+        root = await flavor(admin.user("root"))
+        as_root = root.user_api
+        assert as_root is not None
+        try:
+            assert (await flavor(as_root.viewer)).username == "root"
+        finally:
+            await _close(flavor, as_root)
+        # Another user's secrets never leave the server (wandb would hand out an Api with the
+        # *admin's* key here), and a user just created has no key at all.
+        ana = await flavor(admin.user("ana"))
+        assert ana.api_keys == [] and ana.user_api is None
+        assert [u.user_api is None for u in await flavor(admin.users("lab.org"))] == [True, True]
+        made = await flavor(admin.create_user("new@lab.org"))
+        assert made.user_api is None

@@ -155,7 +155,7 @@ class AsyncQueuedRun:
         started = monotonic()
         run = await self.wait_until_running(poll_interval, timeout)
         left = None if timeout is None else max(0.0, float(timeout) - (monotonic() - started))
-        await run.wait_until_finished(poll_interval, left)
+        await run.wait_until_finished(poll_interval=poll_interval, timeout=left)
         finished = await self._existing_run(run.id)
         if finished is None:
             raise NotFoundError(f"run '{self.entity}/{self.project}/{run.id}' was deleted")

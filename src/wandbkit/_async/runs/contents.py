@@ -68,7 +68,7 @@ class AsyncRunContents:
         self,
         keys: list[str] | None = None,
         page_size: int = 1000,
-        min_step: int | None = None,
+        min_step: int | None = 0,
         max_step: int | None = None,
         use_cache: bool = True,
     ) -> AsyncHistoryScan:
@@ -89,13 +89,14 @@ class AsyncRunContents:
             page_size=page_size,
             min_step=min_step,
             max_step=max_step,
+            run=self,
         )
 
     def beta_scan_history(
         self,
         keys: list[str] | None = None,
         page_size: int = 1000,
-        min_step: int | None = None,
+        min_step: int | None = 0,
         max_step: int | None = None,
         use_cache: bool = True,
     ) -> AsyncHistoryScan:
@@ -140,7 +141,7 @@ class AsyncRunContents:
         from wandbkit._async.console import AsyncConsoleLogs  # loads on first use
 
         return AsyncConsoleLogs(
-            self._ctx, self.entity, self.project, self.id, per_page=per_page, last=last
+            self._ctx, self.entity, self.project, self.id, per_page=per_page, last=last, run=self
         )
 
     # -- files ---------------------------------------------------------------------------

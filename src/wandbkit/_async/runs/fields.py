@@ -160,6 +160,10 @@ class AsyncSummary(Explorable, Mapping[str, Any]):
         sanitize_json(merged, "summary values")
         await self._merge(merged)
 
+    def load(self) -> None:
+        """Nothing to do, as in ``wandb``: the summary is the run's as last loaded
+        (``run.load(force=True)`` fetches it again)."""
+
     def _no_h5(self, member: str) -> UsageError:
         return UsageError(
             f"Summary.{member}: summaries stored in wandb.h5 files (legacy, for large tensors) "

@@ -22,6 +22,7 @@ from wandbkit._async.runs.fields import (
 from wandbkit._core.errors import UsageError
 from wandbkit._core.flavor_async import MaybeAwaitable, async_sleep, monotonic
 from wandbkit._core.not_found import project_not_found, run_not_found
+from wandbkit._html import Displayable
 from wandbkit._lang.summary_merge import SUMMARY_KEYS_HEADER, encode_summary_keys
 from wandbkit._values.checks import check_keys, sanitize_json
 from wandbkit._values.runs import RunState, join_config, split_config
@@ -66,7 +67,7 @@ class _RunCreator(Protocol):
     ) -> AsyncRun: ...
 
 
-class AsyncRun(LazyRecord[HeavyFields], AsyncRunContents, AsyncRunArtifactLinks):
+class AsyncRun(LazyRecord[HeavyFields], AsyncRunContents, AsyncRunArtifactLinks, Displayable):
     """One W&B run, typed.
 
     Light fields (id, name, state, tags, times, ...) arrive with the listing. Heavy fields
@@ -445,7 +446,7 @@ class AsyncRun(LazyRecord[HeavyFields], AsyncRunContents, AsyncRunArtifactLinks)
         await self._ctx.client.delete_run(id=self.storage_id, delete_artifacts=delete_artifacts)
 
     async def wait_until_finished(
-        self, poll_interval: float = 5.0, timeout: float | None = None
+        self, *, poll_interval: float = 5.0, timeout: float | None = None
     ) -> RunState:
         """Poll the run's state until it stops for good; returns the final state.
 

@@ -70,7 +70,7 @@ class RunContents:
         self,
         keys: list[str] | None = None,
         page_size: int = 1000,
-        min_step: int | None = None,
+        min_step: int | None = 0,
         max_step: int | None = None,
         use_cache: bool = True,
     ) -> HistoryScan:
@@ -91,13 +91,14 @@ class RunContents:
             page_size=page_size,
             min_step=min_step,
             max_step=max_step,
+            run=self,
         )
 
     def beta_scan_history(
         self,
         keys: list[str] | None = None,
         page_size: int = 1000,
-        min_step: int | None = None,
+        min_step: int | None = 0,
         max_step: int | None = None,
         use_cache: bool = True,
     ) -> HistoryScan:
@@ -142,7 +143,7 @@ class RunContents:
         from wandbkit._sync.console import ConsoleLogs  # loads on first use
 
         return ConsoleLogs(
-            self._ctx, self.entity, self.project, self.id, per_page=per_page, last=last
+            self._ctx, self.entity, self.project, self.id, per_page=per_page, last=last, run=self
         )
 
     # -- files ---------------------------------------------------------------------------

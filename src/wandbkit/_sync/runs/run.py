@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from wandbkit._core.errors import UsageError
 from wandbkit._core.flavor_sync import MaybeAwaitable, monotonic, sync_sleep
 from wandbkit._core.not_found import project_not_found, run_not_found
+from wandbkit._html import Displayable
 from wandbkit._lang.summary_merge import SUMMARY_KEYS_HEADER, encode_summary_keys
 from wandbkit._sync.context import ClientContext
 from wandbkit._sync.lazy import LazyRecord
@@ -68,7 +69,7 @@ class _RunCreator(Protocol):
     ) -> Run: ...
 
 
-class Run(LazyRecord[HeavyFields], RunContents, RunArtifactLinks):
+class Run(LazyRecord[HeavyFields], RunContents, RunArtifactLinks, Displayable):
     """One W&B run, typed.
 
     Light fields (id, name, state, tags, times, ...) arrive with the listing. Heavy fields
@@ -445,7 +446,7 @@ class Run(LazyRecord[HeavyFields], RunContents, RunArtifactLinks):
         self._ctx.client.delete_run(id=self.storage_id, delete_artifacts=delete_artifacts)
 
     def wait_until_finished(
-        self, poll_interval: float = 5.0, timeout: float | None = None
+        self, *, poll_interval: float = 5.0, timeout: float | None = None
     ) -> RunState:
         """Poll the run's state until it stops for good; returns the final state.
 
