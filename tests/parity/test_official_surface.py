@@ -209,7 +209,6 @@ DEPARTURES: dict[str, Departure] = {
     "Run.server_provides_internal_id_field": absent(
         "a wandb transport probe; wandbkit's queries always ask for the run's projectId"
     ),
-    # -- Sweep
     # -- Summary
     "Summary.get": differs("Mapping.get's parameter name, key (wandb: k); positional calls agree"),
     "Summary.update": superset("better: also takes keyword arguments, like dict.update"),
