@@ -19,6 +19,7 @@ the command line works without the ``server`` extra.
 from __future__ import annotations
 
 import sys
+from datetime import timedelta
 from typing import Any
 
 import click
@@ -44,17 +45,30 @@ def _missing_server_extra(exc: ImportError) -> int:
 
 
 def serve(
-    *, host: str, port: int, db: str, log_level: str, run_timeout: float = DEFAULT_RUN_TIMEOUT
+    *,
+    host: str,
+    port: int,
+    db: str,
+    log_level: str,
+    run_timeout: float = DEFAULT_RUN_TIMEOUT,
+    history_exports_delay: float | None = None,
 ) -> int:
-    """Serve the database at ``db`` on ``host:port`` until interrupted; the exit status."""
+    """Serve the database at ``db`` on ``host:port`` until interrupted; the exit status.
+
+    ``history_exports_delay``: seconds after a run stops before its history is exported to
+    parquet (``parquetHistory``); ``None`` (the default) exports nothing, W&B waits 14400.
+    """
     try:
         import uvicorn
 
         from wandbkit.server import Store, create_app
+        from wandbkit.server.history_exports import exports_for
     except ImportError as exc:
         return _missing_server_extra(exc)
 
     store = Store(db)
+    if history_exports_delay is not None:
+        exports_for(store).delay = timedelta(seconds=history_exports_delay)
     try:
         if store.counts()["users"] == 0:
             print(
@@ -165,14 +179,36 @@ Examples:
     show_default=True,
     help="A running run whose writer sends nothing to file_stream for this long becomes crashed.",
 )
+@click.option(
+    "--history-exports-delay",
+    type=click.FloatRange(min=0, max=1e9),
+    default=None,
+    metavar="SECONDS",
+    help="Export a stopped run's history to parquet (parquetHistory, what "
+    "Run.download_history_exports reads) this long after it stops; W&B waits 14400. "
+    "Default: no exports, every history read is live.",
+)
 @click.pass_context
 def server(
-    ctx: click.Context, host: str, port: int, db: str, log_level: str, run_timeout: float
+    ctx: click.Context,
+    host: str,
+    port: int,
+    db: str,
+    log_level: str,
+    run_timeout: float,
+    history_exports_delay: float | None,
 ) -> int | None:
     """Run the local W&B-compatible server (GraphQL at /graphql)."""
     if ctx.invoked_subcommand is not None:
         return None
-    return serve(host=host, port=port, db=db, log_level=log_level, run_timeout=run_timeout)
+    return serve(
+        host=host,
+        port=port,
+        db=db,
+        log_level=log_level,
+        run_timeout=run_timeout,
+        history_exports_delay=history_exports_delay,
+    )
 
 
 @server.command(

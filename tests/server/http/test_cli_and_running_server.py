@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -180,3 +181,32 @@ def test_the_wandbkit_server_command_serves_a_seeded_database(
         process.terminate()
         _, err = process.communicate(timeout=15)
     assert env["WANDB_API_KEY"] not in err
+
+
+@pytest.mark.parametrize(("argv", "delay"), [([], None), (["--history-exports-delay", "0"], 0.0)])
+def test_the_server_command_sets_when_history_is_exported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str], delay: float | None
+) -> None:
+    import uvicorn
+
+    from wandbkit.server.history_exports import exports_for
+
+    seen: list[object] = []
+
+    def fake_run(app: Any, **_: Any) -> None:
+        found = exports_for(app.state.store).delay
+        seen.append(None if found is None else found.total_seconds())
+
+    monkeypatch.setattr(uvicorn, "run", fake_run)
+    assert main(["server", "--db", str(tmp_path / "x.db"), *argv]) == 0
+    assert seen == [delay]
+
+
+def test_a_negative_history_exports_delay_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["server", "--db", str(tmp_path / "x.db"), "--history-exports-delay", "-1"]
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    assert "--history-exports-delay" in capsys.readouterr().err
