@@ -142,7 +142,7 @@ def show_queue(path: str, fmt: str) -> None:
 
 def _job_row(job: dict[str, Any]) -> dict[str, Any]:
     versions = [edge["node"] for edge in job.get("edges", []) if edge.get("node")]
-    names = {(v.get("artifactSequence") or {}).get("name") for v in versions} - {None}
+    names = {str(v["artifactSequence"]["name"]) for v in versions if v.get("artifactSequence")}
     latest = next(
         (v for v in versions if any(a.get("alias") == "latest" for a in v.get("aliases") or [])),
         versions[0] if versions else {},

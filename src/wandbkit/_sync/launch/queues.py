@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from wandbkit._core.errors import APIError, GraphQLError, NotFoundError, UsageError
 from wandbkit._core.flavor_sync import MaybeAwaitable
+from wandbkit._html import HtmlSummary
 from wandbkit._lang.launch import (
     LAUNCH_DEFAULT_PROJECT,
     check_priority,
@@ -225,7 +226,23 @@ class RunQueue(LazyRecord[QueueFields]):
         )
 
     def __repr__(self) -> str:
-        return f"<RunQueue {self.entity}/{self.name}>"
+        loaded = self._fields
+        if loaded is None:
+            return f"<RunQueue {self.entity}/{self.name}>"
+        kind = loaded.config.resource if loaded.config is not None else "no config"
+        return f"<RunQueue {self.entity}/{self.name} ({kind}, {self.prioritization_mode})>"
+
+    def _html_summary(self) -> HtmlSummary:
+        fields: dict[str, Any] = {"project": self.project}
+        if self._fields is not None:
+            fields |= {
+                "type": self.type,
+                "prioritization": self.prioritization_mode,
+                "access": self.access,
+                "template variables": [v["name"] for v in self.template_variables],
+                "created": self.created_at,
+            }
+        return HtmlSummary("RunQueue", f"{self.entity}/{self.name}", fields)
 
 
 def list_run_queues(ctx: ClientContext, entity: str, project: str) -> list[RunQueue]:
