@@ -4,7 +4,8 @@ Every ```python block of a file runs, in order, in one namespace (a later block 
 earlier one made), against a fresh local server seeded with the demo workspace: the examples
 read ``WANDB_BASE_URL`` and ``WANDB_API_KEY`` from the environment, as a user's script does,
 in a scratch working directory. A block whose fence says ``title="not-run"`` is shown but not
-run (code that needs a notebook, a real W&B account or another machine); docs/contributing.md documents the marker.
+run (code that needs a notebook, a real W&B account or another machine);
+docs/contributing.md documents the marker.
 
 Every ``wandbkit ...`` line of a ```bash block is parsed by the command line's own parser, so a
 renamed command or option fails here too.
