@@ -53,7 +53,7 @@ cassettes: install
 	$(VENV)/bin/pytest -q tests/cassette --record-mode=rewrite
 
 demo: install
-	$(PY) tools/demo.py
+	$(PY) tools/demo.py $(if $(KEEP),--keep)
 
 # The documentation site (mkdocs.yml, docs/) into site/; --strict fails on a broken link.
 docs: install

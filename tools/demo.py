@@ -21,7 +21,16 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
-DEMO_DIR = ROOT / ".demo"
+#: Where the demo writes (its database, downloads, export and plots); WANDBKIT_DEMO_DIR moves it.
+DEMO_DIR = Path(os.environ.get("WANDBKIT_DEMO_DIR") or ROOT / ".demo").resolve()
+
+
+def _shown(path: Path | str) -> str:
+    """``path`` relative to the checkout when it is inside it (as a user would type it)."""
+    full = Path(path).resolve()
+    return str(full.relative_to(ROOT)) if full.is_relative_to(ROOT) else str(full)
+
+
 # The console script installed beside this interpreter, as a user would run it.
 WANDBKIT = [str(Path(sys.executable).parent / "wandbkit")]
 
@@ -51,7 +60,7 @@ def demo_server() -> Iterator[dict[str, str]]:
         text=True,
     )
     env = dict(line.split("=", 1) for line in seeded.stdout.splitlines() if "=" in line)
-    print(f"$ wandbkit server seed --db {db.relative_to(ROOT)} --demo")
+    print(f"$ wandbkit server seed --db {_shown(db)} --demo")
     for key in env:
         shown = "<40 hex chars, hidden>" if key == "WANDB_API_KEY" else env[key]
         print(f"  {key}={shown}")
@@ -72,7 +81,7 @@ def demo_server() -> Iterator[dict[str, str]]:
             if server.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit(f"the demo server did not start; see {DEMO_DIR / 'server.log'}")
             time.sleep(0.1)
-        print(f"$ wandbkit server --port {port} --db {db.relative_to(ROOT)}   (running)")
+        print(f"$ wandbkit server --port {port} --db {_shown(db)}   (running)")
         yield env
     finally:
         server.terminate()
@@ -191,7 +200,7 @@ def show_runs() -> None:
     target = DEMO_DIR / "downloads"
     config_file = best.file("config.yaml")
     saved = config_file.download(root=target, replace=True)
-    print(f"  downloaded {saved.relative_to(ROOT)} (size and md5 verified, written atomically)")
+    print(f"  downloaded {_shown(saved)} (size and md5 verified, written atomically)")
 
     logs = best.console_logs(last=3)
     tail = list(logs)
@@ -261,7 +270,7 @@ def show_cli_and_plots() -> None:
         "--columns", "id,name,config.lr,config.optimizer,summary.val_acc",
     )  # fmt: skip
     export_dir = DEMO_DIR / "export"
-    wandbkit_cli("export", path, "--out", str(export_dir.relative_to(ROOT)))
+    wandbkit_cli("export", path, "--out", _shown(export_dir))
     files = sorted((export_dir / "history").glob("*.parquet"))
     print(f"  {len(files)} history files + runs/part-0.parquet + manifest.json in {export_dir}")
 
@@ -282,7 +291,7 @@ def show_cli_and_plots() -> None:
         return
     print(f"  wrote {chart}")
     one = DEMO_DIR / "plots" / f"{best[0].id}.png"
-    wandbkit_cli("history", f"{path}/{best[0].id}", "--plot", str(one.relative_to(ROOT)))
+    wandbkit_cli("history", f"{path}/{best[0].id}", "--plot", _shown(one))
     print(f"  open {chart} and {one}")
 
 
@@ -353,17 +362,118 @@ async def show_hardening() -> None:
             print(f"  another user asks for the private project: NotFoundError: {exc}")
 
 
+def show_where_next() -> None:
+    """The URL to open, and how to point the same commands at W&B."""
+    import wandbkit
+
+    api = wandbkit.Api()
+    entity = api.default_entity
+    url = api.project("cifar10-augment", entity=entity).url
+    _title("Where next")
+    print(f"  Open {url} in a browser (the local web view) while the server runs:")
+    print(f"  `make demo KEEP=1`, or `wandbkit server --db {_shown(DEMO_DIR / 'server.db')}`.")
+    print("  The same code and commands against W&B: unset WANDB_BASE_URL (or set it to your")
+    print("  W&B server) and set WANDB_API_KEY to your key from https://wandb.ai/authorize;")
+    print(f"  then e.g. `wandbkit runs {entity}/cifar10-augment --limit 5` reads your project.")
+
+
+def show_automations_and_launch() -> None:
+    """An automation that fires (a webhook to a receiver on loopback), and a launch queue."""
+    import wandbkit
+    from wandbkit.automations import OnRunMetric, RunEvent, SendWebhook
+    from wandbkit.server.testing import webhook_receiver
+
+    api = wandbkit.Api()
+    entity = api.default_entity
+    project = api.project("scratch", entity=entity)
+    _title("Automations: the seeded ones, and one that fires")
+    for automation in api.automations(entity=entity):
+        print(f"  {automation!r}")
+    with webhook_receiver() as receiver:
+        hook = api.create_webhook_integration("demo-receiver", receiver.url, entity=entity)
+        print(
+            f"  webhook integration {hook.name!r} -> {hook.url_endpoint} (a receiver on loopback)"
+        )
+        event = OnRunMetric(scope=project, filter=RunEvent.metric("loss") > 10)
+        action = SendWebhook.from_integration(
+            hook, payload={"text": "${run_name}: ${metric_name} = ${metric_value}"}
+        )
+        alarm = api.create_automation(event >> action, name="loss-exploded")
+        print(f"  api.create_automation(...) -> {alarm!r}")
+        run = api.runs(f"{entity}/scratch")[0]
+        run.summary["loss"] = 42.0
+        run.update()
+        print(f"  run {run.id}: summary['loss'] = 42.0; run.update()")
+        [firing] = api.automation_firings(entity, automation=alarm, wait_for=1)
+        print(f"  api.automation_firings(...) -> {firing!r}")
+        print(f"  the receiver got: {receiver.bodies}")
+
+    team = api.viewer.teams[0]
+    _title(f"Launch: the run queue {team}/gpu-a100 and the job job-train-lora")
+    queue = api.run_queue(team, "gpu-a100")
+    print(
+        f"  {queue.load()!r}  template variables: {[v['name'] for v in queue.template_variables]}"
+    )
+    job = api.job(f"{team}/llm-finetune/job-train-lora:latest", path=str(DEMO_DIR / "job"))
+    print(f"  {job!r}: {' '.join(job.entrypoint or [])}")
+    queued = job.call(
+        {"lr": 1e-4, "lora_rank": 32, "epochs": 2},
+        queue="gpu-a100",
+        entity=team,
+        template_variables={"gpus": 4},
+        priority=0,
+    )
+    print(f"  job.call(..., template_variables={{'gpus': 4}}, priority=0) -> {queued!r}")
+    for item in queue.items:
+        print(f"    {item.id}  {item.state:<8} priority {item.priority}")
+    env = {**os.environ, "COLUMNS": "110"}
+    print(f"$ wandbkit queues show {team}/gpu-a100 --format json   (its items' states:)")
+    shown = subprocess.run(
+        [*WANDBKIT, "queues", "show", f"{team}/gpu-a100", "--format", "json"],
+        check=True, capture_output=True, text=True, env=env,
+    )  # fmt: skip
+    import json
+
+    states = [item["state"] for item in json.loads(shown.stdout)[0]["items"]]
+    print(f"  {states}")
+
+
+def show_artifacts() -> None:
+    """An artifact download, verified, and a registry search."""
+    import wandbkit
+
+    api = wandbkit.Api()
+    entity = api.default_entity
+    _title("Artifacts and registries")
+    art = api.artifact(f"{entity}/cifar10-augment/classifier:production")
+    root = art.download(root=str(DEMO_DIR / "classifier"))
+    art.verify(root)
+    print(f"  {art!r}: {len(art.files())} files, {art.size} bytes -> {_shown(root)}")
+    print("  art.verify(root): every file's md5 matches the manifest")
+    for version in api.registries().versions(filter={"alias": "production"}):
+        print(f"  registry search alias=production: {version.qualified_name}")
+
+
 def main() -> int:
+    keep = "--keep" in sys.argv[1:] or os.environ.get("KEEP") == "1"
     with demo_server() as env:
         os.environ.update(env)
         for key in ("WANDB_ENTITY", "WANDB_PROJECT"):
             os.environ.pop(key, None)
         show_sync()
         show_runs()
+        show_artifacts()
+        show_automations_and_launch()
         show_cli_and_plots()
         asyncio.run(show_async())
         asyncio.run(show_hardening())
-    print("\nDone. The server has stopped; its data is in .demo/server.db.")
+        show_where_next()
+        if keep:
+            print(f"\nThe server keeps running at {env['WANDB_BASE_URL']}; Ctrl-C stops it.")
+            with contextlib.suppress(KeyboardInterrupt):
+                while True:
+                    time.sleep(3600)
+    print(f"\nDone. The server has stopped; its data is in {_shown(DEMO_DIR / 'server.db')}.")
     return 0
 
 

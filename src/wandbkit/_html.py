@@ -69,6 +69,8 @@ class HtmlSummary(NamedTuple):
 def _text(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, Explorable) and not isinstance(value, enum.Enum):
+        return repr(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, enum.Enum):
@@ -104,8 +106,14 @@ class Explorable:
         return sorted(name for name in names if not name.startswith("_"))
 
     def _html_summary(self) -> HtmlSummary:
-        """The kind, title, fields and link the notebook view shows (default: the repr)."""
-        return HtmlSummary(type(self).__name__.removeprefix("Async"), repr(self))
+        """The kind, title, fields and link the notebook view shows (default: the repr, and
+        for a dataclass the fields its repr names)."""
+        import dataclasses
+
+        fields: dict[str, Any] = {}
+        if dataclasses.is_dataclass(self):
+            fields = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.repr}
+        return HtmlSummary(type(self).__name__.removeprefix("Async"), repr(self), fields)
 
     def _repr_html_(self) -> str:
         return summary_html(self._html_summary())

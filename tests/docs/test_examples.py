@@ -4,8 +4,8 @@ Every ```python block of a file runs, in order, in one namespace (a later block 
 earlier one made), against a fresh local server seeded with the demo workspace: the examples
 read ``WANDB_BASE_URL`` and ``WANDB_API_KEY`` from the environment, as a user's script does,
 in a scratch working directory. A block whose fence says ``title="not-run"`` is shown but not
-run (the automations and launch guides, until issue 14 lands, and code that needs a notebook
-or a real W&B account); docs/contributing.md documents the marker.
+run (code that needs a notebook, a real W&B account or another machine);
+docs/contributing.md documents the marker.
 
 Every ``wandbkit ...`` line of a ```bash block is parsed by the command line's own parser, so a
 renamed command or option fails here too.
@@ -117,7 +117,7 @@ def test_every_guide_has_runnable_examples() -> None:
         for path in DOCS
         if path.parent.name == "guide"
         and not any(b.runs for b in blocks(path))
-        and path.stem not in ("automations", "launch", "cli")
+        and path.stem != "cli"
     ]
     assert idle == []
 
@@ -167,7 +167,7 @@ def test_the_not_run_marker_is_documented() -> None:
 def test_blocks_are_found() -> None:
     readme = blocks(ROOT / "README.md")
     assert sum(b.runs for b in readme) >= 8
-    assert any(NOT_RUN in b.info for p in DOCS for b in blocks(p))
+    assert any(NOT_RUN in b.info for p in FILES for b in blocks(p))
 
 
 def test_the_site_builds_strictly(tmp_path: Path) -> None:

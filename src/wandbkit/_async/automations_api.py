@@ -304,7 +304,7 @@ class AsyncAutomationsMethods:
         Example:
             >>> api.automation_firings("my-team", automation="loss-alarm", wait_for=1)
             ... # doctest: +SKIP
-            [AutomationFiring(id=1, automation_name='loss-alarm', status='DELIVERED', ...)]
+            [<AutomationFiring 1 loss-alarm: RUN_METRIC -> GENERIC_WEBHOOK DELIVERED, ...>]
         """
         _check_entity(entity)
         for value, what, low, high in ((after, "after", 0, None), (limit, "limit", 1, 1000)):

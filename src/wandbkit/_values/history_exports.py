@@ -5,11 +5,13 @@ from __future__ import annotations
 import pathlib
 from dataclasses import dataclass
 
+from wandbkit._html import Explorable
+
 __all__ = ["DownloadHistoryResult", "export_file_name"]
 
 
-@dataclass(frozen=True)
-class DownloadHistoryResult:
+@dataclass(frozen=True, repr=False)
+class DownloadHistoryResult(Explorable):
     """Result of downloading a run's history exports (``wandb.apis.public``'s, same fields).
 
     Attributes:
@@ -22,6 +24,11 @@ class DownloadHistoryResult:
     paths: list[pathlib.Path]
     contains_live_data: bool
     errors: dict[pathlib.Path, str] | None = None
+
+    def __repr__(self) -> str:
+        live = ", with live data not exported yet" if self.contains_live_data else ""
+        failed = f", {len(self.errors)} failed" if self.errors else ""
+        return f"<DownloadHistoryResult {len(self.paths)} files{live}{failed}>"
 
 
 def export_file_name(entity: str, project: str, run_id: str, index: int) -> str:

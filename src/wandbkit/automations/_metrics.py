@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
 from wandbkit._core.errors import UsageError
+from wandbkit._html import Explorable
 from wandbkit.automations._enums import Agg, ChangeDir, ChangeType, ReportedRunState, lookup
 from wandbkit.automations._mongo import FilterExpr, wrap_run_filter
 
@@ -72,7 +73,7 @@ def _agg(value: object) -> Agg | None:
 
 
 @dataclass(frozen=True, kw_only=True)
-class MetricThresholdFilter:
+class MetricThresholdFilter(Explorable):
     """A metric (or its aggregate over ``window`` values) compared with a threshold."""
 
     name: str
@@ -105,12 +106,16 @@ class MetricThresholdFilter:
     __rand__ = __and__
 
     def __repr__(self) -> str:
+        return repr(self._short_text())
+
+    def _short_text(self) -> str:
+        """The condition as written, e.g. ``val_acc > 0.9``."""
         metric = f"{self.agg.value}({self.name})" if self.agg else self.name
-        return repr(f"{metric} {MONGO2PY_OPS.get(self.cmp, self.cmp)} {self.threshold}")
+        return f"{metric} {MONGO2PY_OPS.get(self.cmp, self.cmp)} {self.threshold}"
 
 
 @dataclass(frozen=True, kw_only=True)
-class MetricChangeFilter:
+class MetricChangeFilter(Explorable):
     """A change of a metric between two tumbling windows, absolute or relative."""
 
     name: str
@@ -152,6 +157,10 @@ class MetricChangeFilter:
     __rand__ = __and__
 
     def __repr__(self) -> str:
+        return repr(self._short_text())
+
+    def _short_text(self) -> str:
+        """The condition as written, e.g. ``val_acc > 0.9``."""
         metric = f"{self.agg.value}({self.name})" if self.agg else self.name
         verb = (
             "changes" if self.change_dir is ChangeDir.ANY else f"{self.change_dir.value.lower()}s"
@@ -161,11 +170,11 @@ class MetricChangeFilter:
             if self.change_type is ChangeType.RELATIVE
             else f"{self.threshold}"
         )
-        return repr(f"{metric} {verb} {amount}")
+        return f"{metric} {verb} {amount}"
 
 
 @dataclass(frozen=True, kw_only=True)
-class MetricZScoreFilter:
+class MetricZScoreFilter(Explorable):
     """A metric's z-score over a window of values compared with a threshold."""
 
     name: str
@@ -195,11 +204,15 @@ class MetricZScoreFilter:
     __rand__ = __and__
 
     def __repr__(self) -> str:
+        return repr(self._short_text())
+
+    def _short_text(self) -> str:
+        """The condition as written, e.g. ``val_acc > 0.9``."""
         if self.change_dir is ChangeDir.DECREASE:
-            return repr(f"zscore({self.name!r}) < -{self.threshold}")
+            return f"zscore({self.name!r}) < -{self.threshold}"
         if self.change_dir is ChangeDir.INCREASE:
-            return repr(f"zscore({self.name!r}) > +{self.threshold}")
-        return repr(f"abs(zscore({self.name!r})) > {self.threshold}")
+            return f"zscore({self.name!r}) > +{self.threshold}"
+        return f"abs(zscore({self.name!r})) > {self.threshold}"
 
 
 MetricFilter = MetricThresholdFilter | MetricChangeFilter | MetricZScoreFilter
@@ -384,7 +397,7 @@ class ZScoreMetricOperand:
 
 
 @dataclass(frozen=True)
-class StateFilter:
+class StateFilter(Explorable):
     """The run states to watch for (deduplicated and sorted, as the official client sends)."""
 
     states: tuple[ReportedRunState, ...]
@@ -401,6 +414,9 @@ class StateFilter:
 
     def _wire_json(self) -> dict[str, Any]:
         return {"states": [s.value for s in self.states]}
+
+    def _short_text(self) -> str:
+        return "state in " + ", ".join(s.value for s in self.states)
 
     def __and__(self, other: object) -> RunStateFilter:
         if isinstance(other, FilterExpr):
@@ -431,12 +447,21 @@ class StateOperand:
     __hash__ = object.__hash__
 
 
+def _with_run(text: str, run: FilterExpr) -> str:
+    """A condition's text, with its run filter when it has one (``{"$and": []}`` is none)."""
+    import json
+
+    if run.to_json() in ({"$and": []}, {}):
+        return text
+    return f"{text} for runs {json.dumps(run.to_json(), default=str, separators=(',', ':'))}"
+
+
 def _run_filter(value: object) -> FilterExpr:
     return FilterExpr(wrap_run_filter(value))
 
 
 @dataclass(frozen=True, kw_only=True)
-class RunMetricFilter:
+class RunMetricFilter(Explorable):
     """A metric condition and the run filter that runs must also match."""
 
     run: FilterExpr = field(default_factory=lambda: FilterExpr({"$and": []}))
@@ -473,13 +498,16 @@ class RunMetricFilter:
             "metric_filter": None,
         }
 
+    def _short_text(self) -> str:
+        return _with_run(self.metric._short_text(), self.run)
+
     def with_run(self, run: FilterExpr) -> RunMetricFilter:
         """The same metric condition with another run filter."""
         return replace(self, run=run)
 
 
 @dataclass(frozen=True, kw_only=True)
-class RunStateFilter:
+class RunStateFilter(Explorable):
     """A run-state condition and the run filter that runs must also match."""
 
     run: FilterExpr = field(default_factory=lambda: FilterExpr({"$and": []}))
@@ -492,6 +520,9 @@ class RunStateFilter:
                 "filter: a run state event needs a state filter, e.g. "
                 f"RunEvent.state.in_(['finished', 'failed']), got {type(self.state).__name__}"
             )
+
+    def _short_text(self) -> str:
+        return _with_run(self.state._short_text(), self.run)
 
     def _wire_json(self) -> dict[str, Any]:
         from pydantic_core import to_json

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from wandbkit._core.errors import UsageError
+from wandbkit._html import Explorable
 
 __all__ = [
     "FilterExpr",
@@ -155,7 +156,7 @@ def as_filter_json(value: Any, where: str) -> Json:
     )
 
 
-class FilterExpr:
+class FilterExpr(Explorable):
     """A Mongo-style filter expression (its JSON form); combine with ``&``, ``|`` and ``~``.
 
     Args:
@@ -198,6 +199,20 @@ class FilterExpr:
         return f"FilterExpr({self._raw!r})"
 
 
+def filter_text(value: object, limit: int = 80) -> str:
+    """A filter as a short text: a metric or state condition as written (``val_acc > 0.9``),
+    a Mongo expression as its JSON, cut at ``limit`` characters."""
+    import json
+
+    if isinstance(value, FilterExpr):
+        text = json.dumps(value.to_json(), default=str, separators=(",", ":"))
+    elif hasattr(value, "_short_text"):
+        text = value._short_text()
+    else:
+        text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _scalar(value: object, where: str) -> object:
     if isinstance(value, (str, int, float, bool)):
         return value
@@ -210,7 +225,7 @@ def _scalars(values: Iterable[object] | object, where: str) -> list[object]:
     return [_scalar(v, where) for v in values]
 
 
-class FilterableField:
+class FilterableField(Explorable):
     """A field of an event that filters can test (``RunEvent.name``, ``ArtifactEvent.alias``).
 
     Args:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Final
 
 from wandbkit._core.errors import UsageError
+from wandbkit._html import Explorable
 from wandbkit.automations._enums import ActionType, AlertSeverity, lookup
 from wandbkit.automations.integrations import SlackIntegration, WebhookIntegration
 
@@ -32,8 +33,8 @@ def _check_id(value: object, where: str) -> str:
     return value
 
 
-@dataclass(kw_only=True)
-class SendNotification:
+@dataclass(kw_only=True, repr=False)
+class SendNotification(Explorable):
     """Post a notification through a Slack integration.
 
     ``text=`` and ``level=`` are accepted for ``message`` and ``severity`` (the names of
@@ -84,6 +85,11 @@ class SendNotification:
             )
         return cls(integration_id=integration.id, title=title, message=text, severity=level)
 
+    def __repr__(self) -> str:
+        via = self.integration.channel_name if self.integration else self.integration_id
+        title = f" {self.title!r}" if self.title else ""
+        return f"<SendNotification {self.severity.value}{title} via {via}>"
+
 
 def _text(value: object, where: str) -> str:
     if value is None:
@@ -112,8 +118,8 @@ def _payload(value: object) -> dict[str, Any] | None:
     return value
 
 
-@dataclass(kw_only=True)
-class SendWebhook:
+@dataclass(kw_only=True, repr=False)
+class SendWebhook(Explorable):
     """POST a request, its body the payload template, through a webhook integration."""
 
     integration_id: str
@@ -137,17 +143,22 @@ class SendWebhook:
             )
         return cls(integration_id=integration.id, request_payload=_payload(payload))
 
+    def __repr__(self) -> str:
+        via = self.integration.name if self.integration else self.integration_id
+        keys = ", ".join(self.request_payload or {})
+        return f"<SendWebhook via {via}{f' (payload: {keys})' if keys else ''}>"
+
 
 @dataclass(frozen=True)
-class DoNothing:
+class DoNothing(Explorable):
     """An action that intentionally does nothing (to test an event, or as a placeholder)."""
 
     no_op: bool = field(default=True, repr=False)
     action_type: ClassVar[ActionType] = ActionType.NO_OP
 
 
-@dataclass
-class SendPromptToAria:
+@dataclass(repr=False)
+class SendPromptToAria(Explorable):
     """Send a prompt to ARIA (stripped; at most 4000 bytes, as the server allows)."""
 
     prompt: str
@@ -160,9 +171,13 @@ class SendPromptToAria:
         if len(self.prompt.encode()) > MAX_ARIA_PROMPT_BYTES:
             raise UsageError(f"prompt must be at most {MAX_ARIA_PROMPT_BYTES} bytes")
 
+    def __repr__(self) -> str:
+        short = self.prompt if len(self.prompt) <= 60 else self.prompt[:59] + "…"
+        return f"<SendPromptToAria {short!r}>"
+
 
 @dataclass
-class QueueJob:
+class QueueJob(Explorable):
     """A saved automation's (deprecated) Launch action: read from the server, not creatable."""
 
     queue_id: str | None

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any, ClassVar, Final
 
 from wandbkit._core.errors import UsageError
+from wandbkit._html import Explorable, HtmlSummary
 from wandbkit.automations._enums import EventType
 from wandbkit.automations._metrics import (
     METRIC_FILTER_TYPES,
@@ -26,7 +27,12 @@ from wandbkit.automations._metrics import (
     StateFilter,
     StateOperand,
 )
-from wandbkit.automations._mongo import FilterableField, FilterExpr, wrap_mutation_filter
+from wandbkit.automations._mongo import (
+    FilterableField,
+    FilterExpr,
+    filter_text,
+    wrap_mutation_filter,
+)
 from wandbkit.automations.actions import ACTION_TYPES, INPUT_ACTION_TYPES, Action, InputAction
 from wandbkit.automations.scopes import (
     ArtifactCollectionScope,
@@ -34,6 +40,7 @@ from wandbkit.automations.scopes import (
     OrgScope,
     ProjectScope,
     TeamScope,
+    describe_scope,
     scope_from,
 )
 
@@ -60,7 +67,7 @@ __all__ = [
 MAX_NAME_LENGTH: Final = 255
 
 
-class RunEvent:
+class RunEvent(Explorable):
     """Fields of a run event that filters test: ``RunEvent.name``, ``RunEvent.state`` and
     ``RunEvent.metric(name)``."""
 
@@ -76,18 +83,23 @@ class RunEvent:
         return MetricVal(name)
 
 
-class ArtifactEvent:
+class ArtifactEvent(Explorable):
     """Fields of an artifact event that filters test: ``alias`` and ``tag``."""
 
     alias = FilterableField()
     tag = FilterableField()
 
 
-@dataclass(kw_only=True)
-class _Event:
+@dataclass(kw_only=True, repr=False)
+class _Event(Explorable):
     scope: AutomationScope
     filter: Any = None
     event_type: ClassVar[EventType]
+
+    def __repr__(self) -> str:
+        return (
+            f"<{type(self).__name__} in {describe_scope(self.scope)}: {filter_text(self.filter)}>"
+        )
 
     def __post_init__(self) -> None:
         self.scope = self._check_scope(scope_from(self.scope))
@@ -118,56 +130,56 @@ class _MutationEvent(_Event):
     """An event on an artifact or a collection; ``filter`` tests ``ArtifactEvent`` fields."""
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, repr=False)
 class OnLinkArtifact(_MutationEvent):
     """An artifact version is linked to a collection (e.g. of a registry)."""
 
     event_type: ClassVar[EventType] = EventType.LINK_ARTIFACT
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, repr=False)
 class OnUnlinkArtifact(_MutationEvent):
     """An artifact version is unlinked from a collection."""
 
     event_type: ClassVar[EventType] = EventType.UNLINK_ARTIFACT
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, repr=False)
 class OnAddArtifactAlias(_MutationEvent):
     """An alias is added to an artifact version."""
 
     event_type: ClassVar[EventType] = EventType.ADD_ARTIFACT_ALIAS
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, repr=False)
 class OnAddArtifactTag(_MutationEvent):
     """A tag is added to an artifact version."""
 
     event_type: ClassVar[EventType] = EventType.ADD_ARTIFACT_TAG
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, repr=False)
 class OnRemoveArtifactTag(_MutationEvent):
     """A tag is removed from an artifact version."""
 
     event_type: ClassVar[EventType] = EventType.REMOVE_ARTIFACT_TAG
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, repr=False)
 class OnAddCollectionTag(_MutationEvent):
     """A tag is added to an artifact collection."""
 
     event_type: ClassVar[EventType] = EventType.ADD_COLLECTION_TAG
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, repr=False)
 class OnRemoveCollectionTag(_MutationEvent):
     """A tag is removed from an artifact collection."""
 
     event_type: ClassVar[EventType] = EventType.REMOVE_COLLECTION_TAG
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, repr=False)
 class OnCreateArtifact(_MutationEvent):
     """A new artifact version is created in a collection (the scope must be a collection)."""
 
@@ -193,7 +205,7 @@ class _RunEvent(_Event):
         return scope
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, repr=False)
 class OnRunMetric(_RunEvent):
     """A run's metric meets a condition: a threshold, a change or a z-score.
 
@@ -219,7 +231,7 @@ class OnRunMetric(_RunEvent):
         )
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, repr=False)
 class OnRunState(_RunEvent):
     """A run's state changes to one of some states (``RunEvent.state.in_([...])``)."""
 
@@ -252,13 +264,18 @@ InputEvent = (
 EVENT_TYPES: Final = (_MutationEvent, OnRunMetric, OnRunState)
 
 
-@dataclass(frozen=True, kw_only=True)
-class UpdateArtifactAliasEvent:
+@dataclass(frozen=True, kw_only=True, repr=False)
+class UpdateArtifactAliasEvent(Explorable):
     """A saved automation's legacy ``UPDATE_ARTIFACT_ALIAS`` event: read, not creatable."""
 
     scope: AutomationScope
     filter: FilterExpr
     event_type: ClassVar[EventType] = EventType.UPDATE_ARTIFACT_ALIAS
+
+    def __repr__(self) -> str:
+        return (
+            f"<{type(self).__name__} in {describe_scope(self.scope)}: {filter_text(self.filter)}>"
+        )
 
 
 Event = InputEvent | UpdateArtifactAliasEvent
@@ -273,8 +290,16 @@ def check_automation_name(name: object, where: str = "name") -> str:
     return name
 
 
-@dataclass(kw_only=True)
-class NewAutomation:
+def _summary(name: str, event: Any, action: Any) -> str:
+    """``name: EVENT in scope -> ACTION``, what the reprs of automations show."""
+    if event is None:
+        return f"{name}: no event yet"
+    target = action.action_type.value if action is not None else "no action yet"
+    return f"{name}: {event.event_type.value} in {describe_scope(event.scope)} -> {target}"
+
+
+@dataclass(kw_only=True, repr=False)
+class NewAutomation(Explorable):
     """An automation to create: ``event >> action``, then ``Api.create_automation(...,
     name=...)``. ``scope`` is the event's scope."""
 
@@ -301,9 +326,12 @@ class NewAutomation:
             raise UsageError("scope: cannot set the scope of an automation with no event")
         self.event.scope = self.event._check_scope(scope_from(value))
 
+    def __repr__(self) -> str:
+        return f"<NewAutomation {_summary(self.name or '(unnamed)', self.event, self.action)}>"
 
-@dataclass(kw_only=True)
-class Automation:
+
+@dataclass(kw_only=True, repr=False)
+class Automation(Explorable):
     """A saved automation; edit its fields and pass it to ``Api.update_automation``."""
 
     id: str
@@ -315,3 +343,21 @@ class Automation:
     action: Action
     created_at: datetime = field(repr=False)
     updated_at: datetime | None = field(default=None, repr=False)
+
+    def __repr__(self) -> str:
+        state = "" if self.enabled else " (disabled)"
+        return f"<Automation {_summary(self.name, self.event, self.action)}{state}>"
+
+    def _html_summary(self) -> HtmlSummary:
+        fields = {
+            "id": self.id,
+            "description": self.description,
+            "enabled": self.enabled,
+            "scope": describe_scope(self.scope),
+            "event": self.event.event_type.value,
+            "filter": filter_text(self.event.filter, limit=400),
+            "action": repr(self.action),
+            "created": self.created_at,
+            "updated": self.updated_at,
+        }
+        return HtmlSummary("Automation", self.name, fields)

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any, Final
 
 from wandbkit._core.errors import ResponseValidationError
+from wandbkit._html import Explorable, HtmlSummary
 
 __all__ = ["FIRINGS_PATH", "FIRING_STATUSES", "AutomationFiring", "firing_from_json"]
 
@@ -26,8 +27,8 @@ FIRINGS_PATH: Final = "/_wandbkit/automations/firings"
 FIRING_STATUSES: Final = ("PENDING", "DELIVERED", "FAILED", "RECORDED")
 
 
-@dataclass(frozen=True)
-class AutomationFiring:
+@dataclass(frozen=True, repr=False)
+class AutomationFiring(Explorable):
     """One time an automation fired.
 
     Attributes:
@@ -72,6 +73,30 @@ class AutomationFiring:
     def delivered(self) -> bool:
         """Whether a webhook receiver accepted it (answered 2xx)."""
         return self.status == "DELIVERED"
+
+    def __repr__(self) -> str:
+        code = f", HTTP {self.response_code}" if self.response_code is not None else ""
+        tries = f", {self.attempts} attempt{'s' if self.attempts != 1 else ''}" if self.url else ""
+        return (
+            f"<AutomationFiring {self.id} {self.automation_name}: {self.event_type} -> "
+            f"{self.action_type} {self.status}{tries}{code}>"
+        )
+
+    def _html_summary(self) -> HtmlSummary:
+        fields = {
+            "automation": self.automation_name,
+            "event": self.event_type,
+            "action": self.action_type,
+            "status": self.status,
+            "url": self.url,
+            "attempts": self.attempts,
+            "response code": self.response_code,
+            "error": self.error,
+            "payload": self.payload,
+            "fired": self.created_at,
+            "finished": self.finished_at,
+        }
+        return HtmlSummary("AutomationFiring", f"{self.automation_name} #{self.id}", fields)
 
 
 def _time(value: Any) -> datetime | None:

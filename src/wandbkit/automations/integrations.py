@@ -9,6 +9,7 @@ from typing import Final
 from urllib.parse import urlsplit
 
 from wandbkit._core.errors import UsageError
+from wandbkit._html import Explorable
 
 __all__ = ["Integration", "SlackIntegration", "WebhookIntegration", "check_webhook_url"]
 
@@ -46,7 +47,7 @@ def check_webhook_name(name: object, where: str = "name") -> str:
 
 
 @dataclass(frozen=True)
-class SlackIntegration:
+class SlackIntegration(Explorable):
     """A Slack channel of a workspace that notifications post to."""
 
     id: str
@@ -56,7 +57,7 @@ class SlackIntegration:
 
 
 @dataclass(frozen=True)
-class WebhookIntegration:
+class WebhookIntegration(Explorable):
     """A URL that webhook actions POST to."""
 
     id: str

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Final
 
 from wandbkit._core.errors import UsageError
+from wandbkit._html import Explorable
 from wandbkit.automations._enums import ScopeType
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "RegistryScope",
     "ScopeType",
     "TeamScope",
+    "describe_scope",
     "scope_from",
 ]
 
@@ -35,7 +37,7 @@ def _check_text(value: object, where: str) -> str:
     return value
 
 
-class _Scope:
+class _Scope(Explorable):
     """What every scope has: the server's id and the thing's name."""
 
     id: str
@@ -139,6 +141,20 @@ class OrgScope(EntityScope):
 
 AutomationScope = ProjectScope | RegistryScope | ArtifactCollectionScope | TeamScope | OrgScope
 SCOPE_TYPES: Final = (ProjectScope, RegistryScope, ArtifactCollectionScope, TeamScope, OrgScope)
+
+
+def describe_scope(scope: object) -> str:
+    """``project cifar10-augment``, ``registry wandb-registry-model``, ``collection images``,
+    ``team demo-team``: a scope in words, for reprs."""
+    if isinstance(scope, RegistryScope):
+        kind = "registry"
+    elif isinstance(scope, ArtifactCollectionScope):
+        kind = "collection"
+    elif isinstance(scope, (TeamScope, OrgScope)):
+        kind = scope.entity_type
+    else:
+        kind = "project"
+    return f"{kind} {getattr(scope, 'name', '?')}"
 
 
 def scope_from(value: Any, where: str = "scope") -> AutomationScope:

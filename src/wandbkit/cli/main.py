@@ -28,6 +28,7 @@ from wandbkit.cli import (
 )
 from wandbkit.cli._common import EXIT_USAGE, connection_options
 from wandbkit.cli.automations import COMMANDS as AUTOMATION_COMMANDS
+from wandbkit.cli.launch import COMMANDS as LAUNCH_COMMANDS
 
 __all__ = ["ArgvParser", "build_parser", "cli", "main"]
 
@@ -41,6 +42,7 @@ Examples:
   wandbkit artifact ls demo/cifar10-augment
   wandbkit registry versions model --filter '{"alias": "production"}'
   wandbkit sweep ls demo-team/diffusion-sweeps
+  wandbkit queues show demo-team/gpu-a100
 
 Settings come from --base-url/--api-key, else WANDB_BASE_URL, WANDB_API_KEY and ~/.netrc,
 as for wandbkit.Api(). Exit status: 0 ok, 1 error, 2 usage error.
@@ -98,7 +100,7 @@ for _command in (
     *reports.COMMANDS,
 ):
     cli.add_command(_command)
-for _command in AUTOMATION_COMMANDS:  # automations, integrations
+for _command in (*AUTOMATION_COMMANDS, *LAUNCH_COMMANDS):  # automations, integrations, queues, jobs
     cli.add_command(_command)
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from wandbkit.cli import build_parser, main
 from wandbkit.server import Store, seed_demo
-from wandbkit.server.seed import DEMO_PROJECTS, DEMO_REGISTRIES
+from wandbkit.server.seed import DEMO_LAUNCH_PROJECTS, DEMO_PROJECTS, DEMO_REGISTRIES
 from wandbkit.server.testing import basic_auth_header, running_server
 
 VIEWER = {"query": "query Viewer { viewer { username entity } }", "operationName": "Viewer"}
@@ -67,7 +67,9 @@ def test_seed_demo_with_options(tmp_path: Path, capsys: pytest.CaptureFixture[st
         user = store.accounts.user_for_api_key(key)
         assert user is not None and user.username == "alice"
         assert store.entities.get("vision") is not None and store.entities.get_organization("acme")
-        assert store.counts()["projects"] == len(DEMO_PROJECTS) + len(DEMO_REGISTRIES)
+        assert store.counts()["projects"] == (
+            len(DEMO_PROJECTS) + len(DEMO_REGISTRIES) + len(DEMO_LAUNCH_PROJECTS)
+        )
 
 
 def test_seeding_an_existing_database_adds_a_key(

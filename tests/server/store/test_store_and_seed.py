@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from wandbkit.server import SeedResult, Store, seed_basic, seed_demo
-from wandbkit.server.seed import DEMO_PROJECTS, DEMO_REGISTRIES
+from wandbkit.server.seed import DEMO_LAUNCH_PROJECTS, DEMO_PROJECTS, DEMO_REGISTRIES
 from wandbkit.server.store import InvalidNameError, NameConflictError, StoreError
 from wandbkit.server.store.migrations import MIGRATIONS
 from wandbkit.server.store.text import hash_api_key, utc_timestamp
@@ -118,12 +118,14 @@ def test_seed_demo_spreads_projects_over_the_user_and_the_team() -> None:
     ours = [p.name for p in store.projects.list(team.pk, limit=100)]
     assert {"mnist-baselines", "scratch"} <= set(mine)
     assert {"llm-finetune", "diffusion-sweeps"} <= set(ours)
-    assert len(mine) + len(ours) == len(DEMO_PROJECTS)
+    assert len(mine) + len(ours) == len(DEMO_PROJECTS) + len(DEMO_LAUNCH_PROJECTS)
     created = sorted(p.created_at for p in store.projects.list(team.pk, limit=100))
     assert created[0] < utc_timestamp(now) and len(set(created)) == len(created)
     # Idempotent: a second run adds no projects.
     seed_demo(store, now=now)
-    assert store.counts()["projects"] == len(DEMO_PROJECTS) + len(DEMO_REGISTRIES)
+    assert store.counts()["projects"] == (
+        len(DEMO_PROJECTS) + len(DEMO_REGISTRIES) + len(DEMO_LAUNCH_PROJECTS)
+    )
 
 
 @pytest.mark.parametrize("name", ["", "a b", "a/b", "é", "x" * 129, ".", ".."])

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from wandbkit._core.errors import UsageError
+from wandbkit._lang.launch import LAUNCH_DEFAULT_PROJECT
 from wandbkit.paths import check_name
 
 if TYPE_CHECKING:
@@ -109,6 +110,31 @@ class AsyncLaunchMethods:
         check_name(entity, "entity")
         checked(check_queue_name, name, "name")
         return AsyncRunQueue(self._ctx, name, entity)
+
+    async def run_queues(
+        self, entity: str, project: str = LAUNCH_DEFAULT_PROJECT
+    ) -> list[AsyncRunQueue]:
+        """The run queues of an entity, oldest first, as lazy handles (each loads its fields
+        on first need). A wandbkit extension: ``wandb.Api`` reads one queue by name only.
+
+        Args:
+            entity: the entity that owns the queues.
+            project: the project that holds them (default ``"model-registry"``, where W&B
+                keeps an entity's queues).
+
+        Returns:
+            The queues (``[]`` when the project does not exist or has none).
+
+        Raises:
+            UsageError: a malformed entity or project.
+
+        Example:
+            >>> [queue.name for queue in api.run_queues("demo-team")]  # doctest: +SKIP
+            ['gpu-a100']
+        """
+        from wandbkit._async.launch.queues import list_run_queues
+
+        return await list_run_queues(self._ctx, entity, project)
 
     def queued_run(
         self,

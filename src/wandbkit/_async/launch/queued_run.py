@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from wandbkit._core.errors import NotFoundError, QueuedRunFailedError, UsageError
 from wandbkit._core.flavor_async import MaybeAwaitable, async_sleep, monotonic
+from wandbkit._html import Explorable, HtmlSummary
 from wandbkit._lang.launch import LAUNCH_DEFAULT_PROJECT
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ def _check_wait(poll_interval: object, timeout: object) -> None:
         raise UsageError(f"timeout must be a number of seconds or None, got {timeout!r}")
 
 
-class AsyncQueuedRun:
+class AsyncQueuedRun(Explorable):
     """A run queued in ``entity/project_queue/queue_name`` that will log to ``entity/project``.
 
     Attributes:
@@ -181,4 +182,15 @@ class AsyncQueuedRun:
         await self._ctx.client.delete_from_run_queue(queue_id=queue.id, item_id=self.id)
 
     def __repr__(self) -> str:
-        return f"<QueuedRun {self.queue_name} ({self.id})>"
+        priority = "" if self.priority is None else f", priority {self.priority}"
+        where = f"{self.entity}/{self.queue_name}"
+        return f"<QueuedRun {where} item {self.id} -> {self.project}{priority}>"
+
+    def _html_summary(self) -> HtmlSummary:
+        fields = {
+            "id": self.id,
+            "queue": f"{self.entity}/{self.project_queue}/{self.queue_name}",
+            "run project": f"{self.entity}/{self.project}",
+            "priority": self.priority,
+        }
+        return HtmlSummary("QueuedRun", f"{self.entity}/{self.queue_name}", fields)

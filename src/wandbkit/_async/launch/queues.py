@@ -13,6 +13,7 @@ from wandbkit._async.launch.queued_run import AsyncQueuedRun
 from wandbkit._async.lazy import LazyRecord
 from wandbkit._core.errors import APIError, GraphQLError, NotFoundError, UsageError
 from wandbkit._core.flavor_async import MaybeAwaitable
+from wandbkit._html import HtmlSummary
 from wandbkit._lang.launch import (
     LAUNCH_DEFAULT_PROJECT,
     check_priority,
@@ -56,23 +57,27 @@ def check_prioritization_mode(mode: object, allowed: tuple[str, ...]) -> str | N
 class AsyncRunQueue(LazyRecord[QueueFields]):
     """A launch run queue of ``entity`` (in its ``model-registry`` project).
 
-    ``name`` and ``entity`` need no request; the other fields load together on first need
-    (``await queue.load()`` first in async).
+    ``name``, ``entity`` and ``project`` need no request; the other fields load together on
+    first need (``await queue.load()`` first in async).
 
     Attributes:
         name: the queue's name.
         entity: the entity that owns it.
+        project: the project that holds it (``"model-registry"``, where W&B keeps queues).
     """
 
-    def __init__(self, ctx: ClientContext, name: str, entity: str) -> None:
+    def __init__(
+        self, ctx: ClientContext, name: str, entity: str, project: str = LAUNCH_DEFAULT_PROJECT
+    ) -> None:
         super().__init__()
         self._ctx = ctx
         self.name = name
         self.entity = entity
+        self.project = project
 
     async def _fetch(self) -> QueueFields:
         result = await self._ctx.client.get_run_queue(
-            entity=self.entity, project=LAUNCH_DEFAULT_PROJECT, name=self.name
+            entity=self.entity, project=self.project, name=self.name
         )
         queue = result.project.run_queue if result.project is not None else None
         if queue is None:
@@ -158,7 +163,7 @@ class AsyncRunQueue(LazyRecord[QueueFields]):
         """
         result = await self._ctx.client.get_run_queue_items(
             entity=self.entity,
-            project=LAUNCH_DEFAULT_PROJECT,
+            project=self.project,
             queue=self.name,
             first=QUEUE_ITEMS_LIMIT,
         )
@@ -179,7 +184,7 @@ class AsyncRunQueue(LazyRecord[QueueFields]):
                     project if isinstance(project, str) and project else LAUNCH_DEFAULT_PROJECT,
                     self.name,
                     edge.node.id,
-                    LAUNCH_DEFAULT_PROJECT,
+                    self.project,
                     edge.node.priority,
                 )
             )
@@ -219,7 +224,34 @@ class AsyncRunQueue(LazyRecord[QueueFields]):
         )
 
     def __repr__(self) -> str:
-        return f"<RunQueue {self.entity}/{self.name}>"
+        loaded = self._fields
+        if loaded is None:
+            return f"<RunQueue {self.entity}/{self.name}>"
+        kind = loaded.config.resource if loaded.config is not None else "no config"
+        return f"<RunQueue {self.entity}/{self.name} ({kind}, {self.prioritization_mode})>"
+
+    def _html_summary(self) -> HtmlSummary:
+        fields: dict[str, Any] = {"project": self.project}
+        if self._fields is not None:
+            fields |= {
+                "type": self.type,
+                "prioritization": self.prioritization_mode,
+                "access": self.access,
+                "template variables": [v["name"] for v in self.template_variables],
+                "created": self.created_at,
+            }
+        return HtmlSummary("RunQueue", f"{self.entity}/{self.name}", fields)
+
+
+async def list_run_queues(ctx: ClientContext, entity: str, project: str) -> list[AsyncRunQueue]:
+    """``Api.run_queues``: the queues of ``entity/project``, oldest first, each a lazy
+    handle (``[]`` when the project does not exist or has none)."""
+    check_name(entity, "entity")
+    check_name(project, "project")
+    result = await ctx.client.get_project_run_queues(entity=entity, project=project)
+    if result.project is None:
+        return []
+    return [AsyncRunQueue(ctx, queue.name, entity, project) for queue in result.project.run_queues]
 
 
 async def _ensure_launch_project(ctx: ClientContext, entity: str) -> None:

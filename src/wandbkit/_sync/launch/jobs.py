@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wandbkit._core.errors import NotFoundError, UsageError
+from wandbkit._html import Explorable, HtmlSummary
 from wandbkit._lang.launch import LAUNCH_DEFAULT_PROJECT, check_resource_type
 from wandbkit._sync.launch.queues import check_push, push_to_queue
 from wandbkit._values.launch import check_job_config, checked, job_launch_spec
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 JOB_FILE = "wandb-job.json"
 
 
-class Job:
+class Job(Explorable):
     """A launch job, read from its artifact (``entity/project/name:alias``).
 
     Attributes:
@@ -150,7 +151,21 @@ class Job:
         )
 
     def __repr__(self) -> str:
-        return f"<Job {self._name}>"
+        kind = f" ({self.source_type})" if self.source_type else ""
+        return f"<Job {self._name}{kind}>"
+
+    def _html_summary(self) -> HtmlSummary:
+        types = self.input_types if isinstance(self.input_types, dict) else {}
+        params = types.get("params") if isinstance(types.get("params"), dict) else {}
+        inputs = params.get("type_map") if isinstance(params, dict) else None
+        fields = {
+            "source": self.source_type,
+            "entrypoint": " ".join(self._entrypoint) if self._entrypoint else None,
+            "config keys": sorted(inputs) if isinstance(inputs, dict) else None,
+            "version": self._artifact.version,
+            "path": self.path,
+        }
+        return HtmlSummary("Job", self._name, fields, self._artifact.url)
 
 
 def check_job_name(name: object) -> str:

@@ -3,8 +3,8 @@
 ``seed_basic`` makes the smallest useful world (an organization, a user with a personal
 entity, a team, an API key). ``seed_demo`` adds realistic projects and their runs (with
 histories and files, see :mod:`wandbkit.server.seed.demo_runs`); later domains (artifacts,
-registries) add their own steps to :data:`DEMO_STEPS`. ``seed_runs_benchmark`` bulk-loads a big
-project for performance tests.
+registries, automations, launch) add their own steps to :data:`DEMO_STEPS`.
+``seed_runs_benchmark`` bulk-loads a big project for performance tests.
 
 This module is the one place that orders the steps. The step modules (``basic``,
 ``demo_runs``, ``benchmark``, later ``artifacts``) import only from
@@ -28,6 +28,7 @@ from wandbkit.server.seed.basic import seed_basic, seed_demo_projects
 from wandbkit.server.seed.benchmark import BenchmarkSeed, seed_runs_benchmark
 from wandbkit.server.seed.catalog import DEMO_PROJECTS, DemoContext, DemoProject, SeedResult
 from wandbkit.server.seed.demo_runs import seed_demo_runs
+from wandbkit.server.seed.launch import DEMO_LAUNCH_PROJECTS, seed_demo_launch
 from wandbkit.server.seed.people import (
     seed_demo_agents,
     seed_demo_reports,
@@ -41,6 +42,7 @@ from wandbkit.server.seed.registries import (
 from wandbkit.server.store import Store
 
 __all__ = [
+    "DEMO_LAUNCH_PROJECTS",
     "DEMO_PROJECTS",
     "DEMO_REGISTRIES",
     "DEMO_STEPS",
@@ -57,6 +59,7 @@ __all__ = [
     "seed_demo",
     "seed_demo_artifacts",
     "seed_demo_automations",
+    "seed_demo_launch",
     "seed_demo_projects",
     "seed_demo_runs",
     "seed_runs_benchmark",
@@ -72,6 +75,7 @@ DEMO_STEPS: list[Callable[[DemoContext], None]] = [
     seed_demo_agents,
     seed_demo_service_account,
     seed_demo_automations,
+    seed_demo_launch,
 ]
 
 

@@ -22,9 +22,8 @@ import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from wandbkit._lang.artifact_digest import artifact_digest
-from wandbkit.server.seed.catalog import DemoContext, SeedResult
-from wandbkit.server.store import NewArtifact, NewEntry, ProjectRow, RunRow, Store
+from wandbkit.server.seed.catalog import DemoContext, SeedResult, store_files, version
+from wandbkit.server.store import ProjectRow, RunRow, Store
 from wandbkit.server.store.artifact_collections import PORTFOLIO
 
 
@@ -76,38 +75,6 @@ def generated_bytes(seed: int, size: int) -> bytes:
         data[offset : offset + 16] = struct.pack(">qq", seed, offset)
     del data[size:]
     return bytes(data)
-
-
-def store_files(store: Store, files: dict[str, bytes]) -> list[NewEntry]:
-    """Store file bytes by md5 (once each) and return their manifest entries."""
-    entries = []
-    for path, data in files.items():
-        blob = store.artifact_manifests.put_blob(data, fsync=False)
-        entries.append(NewEntry(path, blob.md5, len(data)))
-    return entries
-
-
-def version(
-    entries: Sequence[NewEntry],
-    *,
-    description: str | None = None,
-    metadata: dict[str, object] | None = None,
-    aliases: Sequence[str] = (),
-    tags: Sequence[str] = (),
-    created_by_run_pk: int | None = None,
-    history_step: int | None = None,
-) -> NewArtifact:
-    """A committed version of these entries, its digest computed as W&B does."""
-    return NewArtifact(
-        digest=artifact_digest((e.path, e.digest) for e in entries),
-        entries=entries,
-        description=description,
-        metadata=metadata or {},
-        aliases=aliases,
-        tags=tags,
-        created_by_run_pk=created_by_run_pk,
-        history_step=history_step,
-    )
 
 
 def _dataset_files(count: int, revision: int, sizes: tuple[int, int]) -> dict[str, bytes]:

@@ -9,11 +9,13 @@ never from each other, so the seed modules form no import cycle.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from wandbkit.server.store import EntityRow, Store, UserRow
+from wandbkit._lang.artifact_digest import artifact_digest
+from wandbkit.server.store import EntityRow, NewArtifact, NewEntry, Store, UserRow
 
 
 @dataclass(frozen=True)
@@ -218,3 +220,35 @@ def format_lr(lr: float) -> str:
     """``3e-4`` for 0.0003, ``1e-1`` for 0.1: the way people write learning rates in names."""
     mantissa, exponent = f"{lr:.1e}".split("e")
     return f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent)}"
+
+
+def store_files(store: Store, files: dict[str, bytes]) -> list[NewEntry]:
+    """Store file bytes by md5 (once each) and return their manifest entries."""
+    entries = []
+    for path, data in files.items():
+        blob = store.artifact_manifests.put_blob(data, fsync=False)
+        entries.append(NewEntry(path, blob.md5, len(data)))
+    return entries
+
+
+def version(
+    entries: Sequence[NewEntry],
+    *,
+    description: str | None = None,
+    metadata: dict[str, object] | None = None,
+    aliases: Sequence[str] = (),
+    tags: Sequence[str] = (),
+    created_by_run_pk: int | None = None,
+    history_step: int | None = None,
+) -> NewArtifact:
+    """A committed version of these entries, its digest computed as W&B does."""
+    return NewArtifact(
+        digest=artifact_digest((e.path, e.digest) for e in entries),
+        entries=entries,
+        description=description,
+        metadata=metadata or {},
+        aliases=aliases,
+        tags=tags,
+        created_by_run_pk=created_by_run_pk,
+        history_step=history_step,
+    )
