@@ -66,7 +66,18 @@ def demo_server() -> Iterator[dict[str, str]]:
         print(f"  {key}={shown}")
     log = (DEMO_DIR / "server.log").open("w")
     server = subprocess.Popen(
-        [*WANDBKIT, "server", "--host", "127.0.0.1", "--port", str(port), "--db", str(db)],
+        [
+            *WANDBKIT,
+            "server",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--db",
+            str(db),
+            "--history-exports-delay",
+            "0",
+        ],
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -81,7 +92,10 @@ def demo_server() -> Iterator[dict[str, str]]:
             if server.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit(f"the demo server did not start; see {DEMO_DIR / 'server.log'}")
             time.sleep(0.1)
-        print(f"$ wandbkit server --port {port} --db {_shown(db)}   (running)")
+        print(
+            f"$ wandbkit server --port {port} --db {_shown(db)} --history-exports-delay 0"
+            "   (running)"
+        )
         yield env
     finally:
         server.terminate()
@@ -163,6 +177,8 @@ def _spark(values: list[float], width: int = 40) -> str:
 
 def show_runs() -> None:
     """Runs: server-side filters and order, lazy pages, history, files, edits."""
+    import pyarrow.parquet as pq
+
     import wandbkit
 
     api = wandbkit.Api()
@@ -201,6 +217,14 @@ def show_runs() -> None:
     config_file = best.file("config.yaml")
     saved = config_file.download(root=target, replace=True)
     print(f"  downloaded {_shown(saved)} (size and md5 verified, written atomically)")
+
+    exported = best.download_history_exports(target / "history-exports")
+    rows = sum(pq.read_metadata(path).num_rows for path in exported.paths)
+    print(
+        f"  download_history_exports: {len(exported.paths)} parquet file(s), {rows} rows "
+        f"(the server exported the finished run's history; live data: "
+        f"{exported.contains_live_data})"
+    )
 
     logs = best.console_logs(last=3)
     tail = list(logs)
