@@ -589,6 +589,11 @@ if TYPE_CHECKING:
         GetRunSampledHistoryProjectRun,
     )
     from .get_run_state import GetRunState, GetRunStateProject, GetRunStateProjectRun
+    from .get_run_summary import (
+        GetRunSummary,
+        GetRunSummaryProject,
+        GetRunSummaryProjectRun,
+    )
     from .get_runs import (
         GetRuns,
         GetRunsProject,
@@ -1234,6 +1239,9 @@ _LAZY_IMPORTS = {
     "GetRunState": ".get_run_state",
     "GetRunStateProject": ".get_run_state",
     "GetRunStateProjectRun": ".get_run_state",
+    "GetRunSummary": ".get_run_summary",
+    "GetRunSummaryProject": ".get_run_summary",
+    "GetRunSummaryProjectRun": ".get_run_summary",
     "GetRuns": ".get_runs",
     "GetRunsEvents": ".get_runs_events",
     "GetRunsEventsProject": ".get_runs_events",
@@ -1885,6 +1893,9 @@ __all__ = [
     "GetRunState",
     "GetRunStateProject",
     "GetRunStateProjectRun",
+    "GetRunSummary",
+    "GetRunSummaryProject",
+    "GetRunSummaryProjectRun",
     "GetRuns",
     "GetRunsEvents",
     "GetRunsEventsProject",

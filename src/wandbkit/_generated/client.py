@@ -104,6 +104,7 @@ if TYPE_CHECKING:
     from .get_run_queue_items import GetRunQueueItems
     from .get_run_sampled_history import GetRunSampledHistory
     from .get_run_state import GetRunState
+    from .get_run_summary import GetRunSummary
     from .get_runs import GetRuns
     from .get_runs_events import GetRunsEvents
     from .get_runs_full import GetRunsFull
@@ -5629,6 +5630,32 @@ class WandbClient(BaseClient):
         response = self.execute(query=query, operation_name="GetRun", variables=variables, **kwargs)
         data = self.get_data(response)
         return self.parse_result(GetRun, data, operation_name="GetRun")
+
+    def get_run_summary(
+        self, entity: str, project: str, name: str, **kwargs: Any
+    ) -> "GetRunSummary":
+        from .get_run_summary import GetRunSummary
+
+        query = gql("""
+            query GetRunSummary($entity: String!, $project: String!, $name: String!) {
+              project(name: $project, entityName: $entity) {
+                run(name: $name) {
+                  id
+                  summaryMetrics
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "name": name,
+        }
+        response = self.execute(
+            query=query, operation_name="GetRunSummary", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetRunSummary, data, operation_name="GetRunSummary")
 
     def get_run_state(self, entity: str, project: str, name: str, **kwargs: Any) -> "GetRunState":
         from .get_run_state import GetRunState

@@ -78,3 +78,24 @@ async def test_fifty_concurrent_async_writers_lose_no_key(seeded_app: tuple[Any,
         fresh = await api.run(path)
         assert dict(fresh.summary) == {f"k{i}": i for i in range(50)}
         assert isinstance(fresh, wandbkit.AsyncRun)
+
+
+async def test_a_summary_update_reads_the_summary_alone_then_writes_it(flavor: Flavor) -> None:
+    first, _, path = await _two_copies(flavor, "one-field")
+    flavor.transport.clear()
+    await flavor(first.summary.update({"a": 1}))
+    # The fresh read asks for the summary only, not the whole run (config, history keys, ...).
+    assert flavor.transport.operations == ["GetRunSummary", "UpsertRun"]
+    fresh = await flavor(flavor.api.run(path))
+    assert dict(fresh.summary) == {"base": 1, "a": 1}
+
+
+async def test_a_summary_update_of_a_deleted_run_is_not_found(flavor: Flavor) -> None:
+    first, second, _ = await _two_copies(flavor, "deleted")
+    await flavor(second.delete())
+    try:
+        await flavor(first.summary.update({"a": 1}))
+    except wandbkit.NotFoundError as exc:
+        assert "deleted" in str(exc) and "GetRunSummary" in str(exc)
+    else:
+        raise AssertionError("the update of a deleted run did not fail")

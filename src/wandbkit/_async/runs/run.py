@@ -25,7 +25,7 @@ from wandbkit._core.not_found import project_not_found, run_not_found
 from wandbkit._html import Displayable
 from wandbkit._lang.summary_merge import SUMMARY_KEYS_HEADER, encode_summary_keys
 from wandbkit._values.checks import check_keys, sanitize_json
-from wandbkit._values.runs import RunState, join_config, split_config
+from wandbkit._values.runs import RunState, as_dict, join_config, split_config
 
 if TYPE_CHECKING:
     from wandbkit._async.sweep_record import AsyncSweepRecord
@@ -320,15 +320,13 @@ class AsyncRun(LazyRecord[HeavyFields], AsyncRunContents, AsyncRunArtifactLinks,
         return self._require().summary
 
     async def _merge_summary(self, values: dict[str, Any]) -> None:
-        """Write ``values`` and the keys edited locally, and only those, into the summary
-        as the server holds it now (see :mod:`wandbkit._lang.summary_merge`): another
-        writer's keys, written since this run was loaded, are kept."""
+        """Write ``values`` and the local edits, only those keys, into the summary as the server
+        holds it now (:mod:`wandbkit._lang.summary_merge`): other writers' keys are kept."""
         self._require_whole()
         local = self._require().summary
         local.update(values)
         keys = {*values, *self._summary_edits}
-        current = heavy_of(await fetch_run_node(self._ctx, self.entity, self.project, self.id))
-        summary = dict(current.summary)
+        summary = await self._fresh_summary()
         for key in keys:
             if key in local:
                 summary[key] = local[key]
@@ -340,6 +338,15 @@ class AsyncRun(LazyRecord[HeavyFields], AsyncRunContents, AsyncRunArtifactLinks,
             summary_values=summary,
             headers={SUMMARY_KEYS_HEADER: encode_summary_keys(keys)},
         )
+
+    async def _fresh_summary(self) -> dict[str, Any]:
+        """The summary as the server holds it now (``GetRunSummary``: that field alone)."""
+        result = await self._ctx.client.get_run_summary(
+            entity=self.entity, project=self.project, name=self.id
+        )
+        if result.project is None or result.project.run is None:
+            raise run_not_found(self.entity, self.project, self.id, "GetRunSummary")
+        return as_dict(result.project.run.summary_metrics)
 
     @property
     def summary_metrics(self) -> dict[str, Any]:

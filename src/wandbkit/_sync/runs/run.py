@@ -27,7 +27,7 @@ from wandbkit._sync.runs.fields import (
     heavy_of,
 )
 from wandbkit._values.checks import check_keys, sanitize_json
-from wandbkit._values.runs import RunState, join_config, split_config
+from wandbkit._values.runs import RunState, as_dict, join_config, split_config
 
 if TYPE_CHECKING:
     from wandbkit._generated.fragments import RunLightFields
@@ -322,15 +322,13 @@ class Run(LazyRecord[HeavyFields], RunContents, RunArtifactLinks, Displayable):
         return self._require().summary
 
     def _merge_summary(self, values: dict[str, Any]) -> None:
-        """Write ``values`` and the keys edited locally, and only those, into the summary
-        as the server holds it now (see :mod:`wandbkit._lang.summary_merge`): another
-        writer's keys, written since this run was loaded, are kept."""
+        """Write ``values`` and the local edits, only those keys, into the summary as the server
+        holds it now (:mod:`wandbkit._lang.summary_merge`): other writers' keys are kept."""
         self._require_whole()
         local = self._require().summary
         local.update(values)
         keys = {*values, *self._summary_edits}
-        current = heavy_of(fetch_run_node(self._ctx, self.entity, self.project, self.id))
-        summary = dict(current.summary)
+        summary = self._fresh_summary()
         for key in keys:
             if key in local:
                 summary[key] = local[key]
@@ -342,6 +340,15 @@ class Run(LazyRecord[HeavyFields], RunContents, RunArtifactLinks, Displayable):
             summary_values=summary,
             headers={SUMMARY_KEYS_HEADER: encode_summary_keys(keys)},
         )
+
+    def _fresh_summary(self) -> dict[str, Any]:
+        """The summary as the server holds it now (``GetRunSummary``: that field alone)."""
+        result = self._ctx.client.get_run_summary(
+            entity=self.entity, project=self.project, name=self.id
+        )
+        if result.project is None or result.project.run is None:
+            raise run_not_found(self.entity, self.project, self.id, "GetRunSummary")
+        return as_dict(result.project.run.summary_metrics)
 
     @property
     def summary_metrics(self) -> dict[str, Any]:
