@@ -72,8 +72,26 @@ def _agg(value: object) -> Agg | None:
     return None if value is None else lookup(Agg, value, "agg")
 
 
-@dataclass(frozen=True, kw_only=True)
-class MetricThresholdFilter(Explorable):
+class _MetricCondition(Explorable):
+    """What the three metric filters share: ``run_filter & metric_filter`` combines them into a
+    :class:`RunMetricFilter`, and the repr is the condition as written."""
+
+    def __and__(self, other: object) -> RunMetricFilter:
+        if isinstance(other, FilterExpr):
+            return RunMetricFilter(run=other, metric=self)  # type: ignore[arg-type]
+        return NotImplemented
+
+    __rand__ = __and__
+
+    def __repr__(self) -> str:
+        return repr(self._short_text())
+
+    def _short_text(self) -> str:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True, kw_only=True, repr=False)
+class MetricThresholdFilter(_MetricCondition):
     """A metric (or its aggregate over ``window`` values) compared with a threshold."""
 
     name: str
@@ -98,24 +116,14 @@ class MetricThresholdFilter(Explorable):
             "threshold": self.threshold,
         }
 
-    def __and__(self, other: object) -> RunMetricFilter:
-        if isinstance(other, FilterExpr):
-            return RunMetricFilter(run=other, metric=self)
-        return NotImplemented
-
-    __rand__ = __and__
-
-    def __repr__(self) -> str:
-        return repr(self._short_text())
-
     def _short_text(self) -> str:
         """The condition as written, e.g. ``val_acc > 0.9``."""
         metric = f"{self.agg.value}({self.name})" if self.agg else self.name
         return f"{metric} {MONGO2PY_OPS.get(self.cmp, self.cmp)} {self.threshold}"
 
 
-@dataclass(frozen=True, kw_only=True)
-class MetricChangeFilter(Explorable):
+@dataclass(frozen=True, kw_only=True, repr=False)
+class MetricChangeFilter(_MetricCondition):
     """A change of a metric between two tumbling windows, absolute or relative."""
 
     name: str
@@ -149,16 +157,6 @@ class MetricChangeFilter(Explorable):
             "change_dir": self.change_dir.value,
         }
 
-    def __and__(self, other: object) -> RunMetricFilter:
-        if isinstance(other, FilterExpr):
-            return RunMetricFilter(run=other, metric=self)
-        return NotImplemented
-
-    __rand__ = __and__
-
-    def __repr__(self) -> str:
-        return repr(self._short_text())
-
     def _short_text(self) -> str:
         """The condition as written, e.g. ``val_acc > 0.9``."""
         metric = f"{self.agg.value}({self.name})" if self.agg else self.name
@@ -173,8 +171,8 @@ class MetricChangeFilter(Explorable):
         return f"{metric} {verb} {amount}"
 
 
-@dataclass(frozen=True, kw_only=True)
-class MetricZScoreFilter(Explorable):
+@dataclass(frozen=True, kw_only=True, repr=False)
+class MetricZScoreFilter(_MetricCondition):
     """A metric's z-score over a window of values compared with a threshold."""
 
     name: str
@@ -195,16 +193,6 @@ class MetricZScoreFilter(Explorable):
             "threshold": self.threshold,
             "change_dir": self.change_dir.value,
         }
-
-    def __and__(self, other: object) -> RunMetricFilter:
-        if isinstance(other, FilterExpr):
-            return RunMetricFilter(run=other, metric=self)
-        return NotImplemented
-
-    __rand__ = __and__
-
-    def __repr__(self) -> str:
-        return repr(self._short_text())
 
     def _short_text(self) -> str:
         """The condition as written, e.g. ``val_acc > 0.9``."""
