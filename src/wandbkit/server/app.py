@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from wandbkit.server.faults import FaultMiddleware, Faults
+from wandbkit.server.http.artifact_bundle import ArtifactBundleRoute
 from wandbkit.server.http.artifact_routes import ArtifactRoutes
 from wandbkit.server.http.file_routes import FileRoutes
 from wandbkit.server.http.file_stream import FileStreamRoute
@@ -70,6 +71,7 @@ def create_app(
             *FileStreamRoute(store, endpoint.authenticate).routes(),
             *files.routes(),
             *artifacts.routes(),
+            *ArtifactBundleRoute(store).routes(),
         ],
     )
     app.state.store = store

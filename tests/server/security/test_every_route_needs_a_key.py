@@ -19,6 +19,7 @@ OPEN = {
     "/signed/files/{token}",
     "/signed/upload/{token}",
     "/signed/artifact-files/{token}",
+    "/signed/artifact-file-bundle",
     "/signed/artifact-manifests/{token}",
     "/signed/artifact-upload/{token}",
     "/signed/artifact-manifest-upload/{token}",

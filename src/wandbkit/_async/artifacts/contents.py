@@ -287,6 +287,7 @@ class AsyncArtifactContents:
         allow_missing: bool,
         max_workers: int = DEFAULT_MAX_WORKERS,
         progress: bool | None = None,
+        hard_links: bool | None = None,
     ) -> TransferReport:
         from wandbkit._async.artifacts.transfer import RemoteFile, download_files
         from wandbkit._core.artifact_cache import ArtifactCache
@@ -304,7 +305,7 @@ class AsyncArtifactContents:
                 entry.path, entry.digest, entry.size or 0, url, authenticate=signed is None
             )
 
-        cache = None if skip_cache else ArtifactCache.default()
+        cache = None if skip_cache else ArtifactCache.default(link=hard_links)
 
         async def send(files: list[RemoteFile]) -> TransferReport:
             return await download_files(
@@ -336,13 +337,15 @@ class AsyncArtifactContents:
         *,
         max_workers: int = DEFAULT_MAX_WORKERS,
         progress: bool | None = None,
+        hard_links: bool | None = None,
     ) -> str:
         """Download the version's files under ``root``; returns ``root``.
 
         Many files move at once (``max_workers``); each is streamed to a temporary file with
         its md5 checked against the manifest while streaming, then renamed into place, so a
         bad or interrupted transfer leaves no file. Files already in ``root`` with the right
-        md5 are left alone; files in the cache are copied (or hard-linked) from it.
+        md5 are left alone; files in the cache are copied from it (as the official client
+        does; ``hard_links=True`` links them instead, read-only).
 
         Args:
             root: where to put them; default ``./artifacts/<name>:<version>`` (or under
@@ -355,6 +358,10 @@ class AsyncArtifactContents:
             max_workers: files moving at once.
             progress: show a progress bar (default: only on a terminal, unless
                 ``WANDBKIT_PROGRESS=0``).
+            hard_links: hard-link files from the cache instead of copying them: no copy of
+                a big file into a second root, but the files are read-only (an edit in place
+                would change every root that links them). None: ``WANDBKIT_CACHE_HARD_LINKS``
+                decides (default off: writable copies).
 
         Raises:
             IntegrityError: a file's md5 or size differs from the manifest.
@@ -379,6 +386,7 @@ class AsyncArtifactContents:
             allow_missing=allow_missing_references,
             max_workers=max_workers,
             progress=progress,
+            hard_links=hard_links,
         )
         return str(target)
 

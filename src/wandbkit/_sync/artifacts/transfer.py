@@ -13,6 +13,9 @@
   place (``os.replace``). A mismatch raises :class:`IntegrityError` and leaves no file;
 * requests go through the transport's one retry loop; signed URLs get no API key, and the
   key only ever goes to the base URL's origin (references elsewhere never see it);
+* small files from wandbkit's own server are asked for many at a time, in bundles
+  (:mod:`wandbkit._lang.artifact_bundle`: one request instead of one per file); whatever a
+  bundle does not deliver intact is fetched on its own, so bundles change only the speed;
 * up to ``max_workers`` files move at once (coroutines here; threads in the sync twin), one
   chunk per file in memory, so memory does not grow with file size.
 
@@ -22,6 +25,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import stat
 import tempfile
@@ -30,6 +34,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
+
+import httpx
 
 from wandbkit._core.artifact_cache import ArtifactCache, file_md5, stream_hashing
 from wandbkit._core.artifact_paths import (
@@ -42,7 +48,7 @@ from wandbkit._core.artifact_paths import (
 )
 from wandbkit._core.errors import IntegrityError, NotFoundError, UsageError
 from wandbkit._core.flavor_sync import IS_ASYNC, MaybeAwaitable, gather_limited, monotonic
-from wandbkit._core.transfer import Transfer, md5_digest_of, verify_transfer
+from wandbkit._core.transfer import Tally, Transfer, md5_digest_of, verify_transfer
 from wandbkit._core.transfer_jobs import (
     Directories,
     LocalFile,
@@ -55,8 +61,14 @@ from wandbkit._core.transfer_jobs import (
     progress_enabled,
     run_threads,
 )
+from wandbkit._lang.artifact_bundle import (
+    BundleDecoder,
+    BundleError,
+    bundle_target,
+    encode_request,
+)
 from wandbkit._sync.context import ClientContext
-from wandbkit._sync.transport import Transport
+from wandbkit._sync.transport import CHUNK_SIZE, Transport
 
 __all__ = [
     "LocalFile",
@@ -87,6 +99,57 @@ class _Download:
     kind: SourceKind
     #: The md5 to check, or None for a reference whose digest is not an md5 (an ETag...).
     digest: bytes | None
+
+
+#: Files up to this size are asked for in bundles when the server offers them
+#: (:mod:`wandbkit._lang.artifact_bundle`); bigger ones stream on their own.
+BUNDLE_MAX_FILE_BYTES = 256 * 1024
+#: At most this many files per bundle: enough that the per-request cost vanishes, few enough
+#: that the workers share the files evenly.
+BUNDLE_MAX_FILES = 64
+
+
+@dataclass(frozen=True)
+class _Bundle:
+    """Small files fetched in one request to the server's bundle route."""
+
+    url: str
+    jobs: tuple[_Download, ...]
+    tokens: tuple[str, ...]
+
+
+def _group(jobs: Sequence[_Download], workers: int) -> list[_Download | _Bundle]:
+    """The jobs, with the small files of a bundling server grouped into bundles (spread over
+    at least ``workers`` bundles when there are enough files, so that all workers help)."""
+    singles: list[_Download | _Bundle] = []
+    by_url: dict[str, list[tuple[_Download, str]]] = {}
+    for job in jobs:
+        target = None
+        if (
+            job.kind == "http"
+            and not job.file.is_reference
+            and not job.file.authenticate
+            and job.file.size <= BUNDLE_MAX_FILE_BYTES
+        ):
+            target = bundle_target(job.file.url)
+        if target is None:
+            singles.append(job)
+        else:
+            by_url.setdefault(target[0], []).append((job, target[1]))
+    bundles: list[_Download | _Bundle] = []
+    for url, members in by_url.items():
+        if len(members) == 1:
+            singles.append(members[0][0])
+            continue
+        count = max(math.ceil(len(members) / BUNDLE_MAX_FILES), min(workers, len(members) // 8))
+        count = max(count, 1)
+        for i in range(count):
+            part = members[i::count]
+            bundles.append(
+                _Bundle(url, tuple(job for job, _ in part), tuple(token for _, token in part))
+            )
+    # Big files first: they take longest, and the bundles then fill the gaps.
+    return singles + bundles
 
 
 def _run_workers(
@@ -219,7 +282,7 @@ class _Batch:
             return
         try:
             # The md5 was computed from these very bytes while they were written.
-            self.cache.add(temp, job.file.md5_b64, verify=False)
+            self.cache.add(temp, job.file.md5_b64, verify=False, share=True)
         except OSError as exc:
             self.cache_failure(exc)
 
@@ -254,6 +317,97 @@ def _download_one(batch: _Batch, job: _Download) -> None:
             os.unlink(temp_name)
         raise
     batch.totals.count(transferred=got.size)
+
+
+class _BundleItem:
+    """One file of a bundle while its bytes arrive: a temporary file beside its destination."""
+
+    def __init__(self, job: _Download) -> None:
+        self.job = job
+        handle, self.temp = tempfile.mkstemp(prefix=".wk-", suffix=".part", dir=job.dest.parent)
+        self.sink = os.fdopen(handle, "wb")
+        self.tally = Tally()
+
+    def write(self, data: bytes) -> None:
+        self.tally.add(data)
+        self.sink.write(data)
+
+    def discard(self) -> None:
+        self.sink.close()
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.temp)
+
+
+def _finish_item(batch: _Batch, item: _BundleItem) -> bool:
+    """Put a fully received file in place if it is intact; False (and no file) if not."""
+    item.sink.close()
+    job, got = item.job, item.tally.result()
+    if got.size != job.file.size or md5_digest_of(got.md5) != job.digest:
+        item.discard()  # fetched again on its own, which raises if it is still wrong
+        return False
+    try:
+        batch.add_to_cache(job, Path(item.temp))
+        os.replace(item.temp, job.dest)
+    except BaseException:
+        item.discard()
+        raise
+    batch.totals.count(transferred=got.size)
+    return True
+
+
+def _fetch_bundle(batch: _Batch, bundle: _Bundle, jobs: list[int]) -> set[int]:
+    """Ask for the files ``jobs`` (indices into ``bundle.jobs``) in one request; the indices
+    of those now in place. Anything else (a failed request, a refused or damaged item) is
+    left to the caller, which fetches it on its own."""
+    done: set[int] = set()
+    current: _BundleItem | None = None
+    body = encode_request([bundle.tokens[i] for i in jobs])
+    client = batch.transport.http_client
+    try:
+        # No key: every token authorizes its own file, as its signed URL would.
+        with client.stream(
+            "POST", bundle.url, content=body, headers={"Content-Type": "application/json"}
+        ) as response:
+            if response.status_code != 200:
+                return done
+            decoder = BundleDecoder(len(jobs))
+            for chunk in response.iter_bytes(CHUNK_SIZE):
+                for part in decoder.feed(chunk):
+                    index = jobs[part.index]
+                    if part.status != 200:
+                        continue
+                    if current is None:
+                        current = _BundleItem(bundle.jobs[index])
+                    current.write(part.data)
+                    if part.last:
+                        item, current = current, None
+                        if _finish_item(batch, item):
+                            done.add(index)
+    except (httpx.HTTPError, BundleError):
+        pass  # the files not yet in place are fetched on their own
+    finally:
+        if current is not None:
+            current.discard()
+    return done
+
+
+def _download_bundle(batch: _Batch, bundle: _Bundle) -> None:
+    """The files of a bundle: those present or cached as usual, the rest in one request, and
+    whatever that did not deliver one by one."""
+    wanted: list[int] = []
+    for index, job in enumerate(bundle.jobs):
+        if _already_present(job):
+            batch.totals.count(already_present=True)
+            continue
+        batch.directories.make(job.dest.parent)
+        if batch.from_cache(job):
+            batch.totals.count(from_cache=job.file.size)
+            continue
+        wanted.append(index)
+    done = _fetch_bundle(batch, bundle, wanted) if len(wanted) > 1 else set()
+    for index in wanted:
+        if index not in done:
+            _download_one(batch, bundle.jobs[index])
 
 
 def download_files(
@@ -303,7 +457,8 @@ def download_files(
         directories=Directories(),
         allow_missing_references=allow_missing_references,
     )
-    queue = WorkQueue(jobs)
+    workers = min(max_workers, len(jobs))
+    queue = WorkQueue(_group(jobs, workers))
     total_bytes = sum(job.file.size for job in jobs)
     try:
         batch.directories.make(root)
@@ -314,13 +469,17 @@ def download_files(
             def worker() -> None:
                 while (job := queue.next()) is not None:
                     try:
-                        _download_one(batch, job)
+                        if isinstance(job, _Bundle):
+                            _download_bundle(batch, job)
+                        else:
+                            _download_one(batch, job)
                     except Exception as exc:  # raised once every worker is done
                         queue.fail(exc)
                     else:
-                        bar.advance(job.file.size)
+                        members = job.jobs if isinstance(job, _Bundle) else (job,)
+                        bar.advance(sum(member.file.size for member in members))
 
-            _run_workers(worker, min(max_workers, len(jobs)), queue)
+            _run_workers(worker, workers, queue)
         queue.raise_failure()
     except BaseException:
         batch.directories.remove_empty()
