@@ -14,7 +14,10 @@ Semantics:
   take the integer row id or the opaque base64 id this server hands out (``UHJvamVjdDox``);
   ``version`` takes the index or ``"v3"``.
 * ``tag`` and ``alias`` are sets: a bare value or ``$eq`` means "has it", ``$in`` "has any",
-  ``$ne``/``$nin`` "has none", ``$regex`` and ranges "some one matches".
+  ``$all`` "has every one", ``$ne``/``$nin`` "has none", ``$size`` "has that many",
+  ``$regex``, ``$contains`` and ranges "some one matches".
+* ``$contains`` (W&B's) is a case-sensitive substring test of a text field (or of a metadata
+  string); ``$size`` and ``$all`` also apply to metadata arrays.
 * ``metadata.<key>[.<key>…]`` is a path into the version's metadata; a number only matches a
   JSON number, a string a JSON string, a boolean a JSON boolean.
 * Times accept ISO-8601 text or epoch seconds and compare in time order.
@@ -211,6 +214,8 @@ class _Compiler:
             return test if op == "$in" else f"(NOT {test})"
         if op == "$exists":
             return f"({value} IS {'NOT ' if operand else ''}NULL)"
+        if op == "$contains":
+            return f"ifnull(instr({raw}, {self.bind(operand)}) > 0, 0)"
         assert op == "$regex" and isinstance(operand, str)
         return f"ifnull(REGEXP({self.bind(self.pattern(operand))}, {raw}), 0)"
 
@@ -240,6 +245,16 @@ class _Compiler:
         if op == "$exists":
             return f"({'' if operand else 'NOT '}EXISTS ({select}))"
         column = _first_column(select)
+        if op == "$size":
+            return f"((SELECT COUNT(*) FROM ({select})) = {self.bind(operand)})"
+        if op == "$all":
+            assert isinstance(operand, tuple)
+            listed = self.bind(json.dumps(list(operand)))
+            return (
+                f"NOT EXISTS (SELECT value FROM json_each({listed}) WHERE value NOT IN ({select}))"
+            )
+        if op == "$contains":
+            return f"EXISTS ({select} AND instr({column}, {self.bind(operand)}) > 0)"
         if op in _RANGE:
             return f"EXISTS ({select} AND {column} {_RANGE[op]} {self.bind(operand)})"
         assert op == "$regex" and isinstance(operand, str)
@@ -264,6 +279,14 @@ class _Compiler:
             return test if op == "$eq" else f"(NOT {test})"
         if op in _RANGE:
             return self.typed(kind, value, _RANGE[op], operand)
+        if op == "$contains":
+            return f"ifnull({kind} = 'text' AND instr({value}, {self.bind(operand)}) > 0, 0)"
+        if op == "$size":
+            length = f"json_array_length(a.metadata, {literal})"
+            return f"ifnull({kind} = 'array' AND {length} = {self.bind(operand)}, 0)"
+        if op == "$all":
+            assert isinstance(operand, tuple)
+            return self.holds_all(literal, kind, operand)
         if op in ("$in", "$nin"):
             assert isinstance(operand, tuple)
             parts = [
@@ -276,6 +299,18 @@ class _Compiler:
             return test if op == "$in" else f"(NOT {test})"
         assert op == "$regex" and isinstance(operand, str)
         return f"ifnull({kind} = 'text' AND REGEXP({self.bind(self.pattern(operand))}, {value}), 0)"
+
+    def holds_all(self, literal: str, kind: str, operand: tuple[object, ...]) -> str:
+        """A metadata array holding every value (numbers equal across int and float, and a
+        boolean only a boolean)."""
+        listed = self.bind(json.dumps(list(operand)))
+        sort = "CASE WHEN {0}.type IN ('integer', 'real') THEN 'number' ELSE {0}.type END"
+        missing = (
+            f"SELECT 1 FROM json_each({listed}) AS want WHERE NOT EXISTS (SELECT 1 FROM"
+            f" json_each(a.metadata, {literal}) AS have WHERE have.value = want.value"
+            f" AND {sort.format('have')} = {sort.format('want')})"
+        )
+        return f"ifnull({kind} = 'array' AND NOT EXISTS ({missing}), 0)"
 
     def typed(self, kind: str, value: str, sql_op: str, operand: object) -> str:
         if isinstance(operand, bool):

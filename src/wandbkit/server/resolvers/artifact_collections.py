@@ -26,6 +26,7 @@ from wandbkit.server.resolvers.artifact_common import (
     limit_of,
     membership_by_name,
     page,
+    prefetch_versions,
     readable_artifact,
     readable_collection,
     readable_project,
@@ -236,9 +237,7 @@ def resolve_collection_artifacts(
         )
         total = memberships.count_versions(row.pk, filters=filters)
     artifacts = ctx.store.artifacts.get_by_pks([m.artifact_pk for m in rows])
-    remember = ctx.memo(ctx.store.artifacts.get_by_pk).remember
-    for pk, artifact in artifacts.items():
-        remember(pk, artifact)
+    prefetch_versions(ctx, artifacts, rows)
     return page(
         rows,
         limit,
