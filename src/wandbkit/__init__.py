@@ -105,6 +105,8 @@ if TYPE_CHECKING:
     from wandbkit._sync.sweeps import Sweeps as Sweeps
     from wandbkit._sync.teams import Member as Member
     from wandbkit._sync.teams import Team as Team
+    from wandbkit._values.artifact_objects import ArtifactMedia as ArtifactMedia
+    from wandbkit._values.artifact_objects import ArtifactTable as ArtifactTable
     from wandbkit._values.artifacts import ArtifactManifest as ArtifactManifest
     from wandbkit._values.console import ConsoleLogLine as ConsoleLogLine
     from wandbkit._values.report_queries import PanelMetricsHelper as PanelMetricsHelper
@@ -165,6 +167,7 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     "wandbkit._async.runs.writer": ("AsyncRunWriter",),
     "wandbkit._async.users": ("AsyncUser",),
     "wandbkit._core.config": ("Settings",),
+    "wandbkit._values.artifact_objects": ("ArtifactMedia", "ArtifactTable"),
     "wandbkit._values.artifacts": ("ArtifactManifest",),
     "wandbkit._values.console": ("ConsoleLogLine",),
     "wandbkit._values.report_queries": (

@@ -24,6 +24,12 @@ from wandbkit._core.errors import (
     UsageError,
 )
 from wandbkit._core.flavor_async import MaybeAwaitable
+from wandbkit._values.artifact_objects import (
+    LOG_TYPES,
+    ArtifactObject,
+    object_from_json,
+    with_suffix,
+)
 from wandbkit._values.artifacts import ArtifactManifest, ManifestEntry
 
 if TYPE_CHECKING:
@@ -196,6 +202,45 @@ class AsyncArtifactContents:
         if entry is None:
             raise KeyError(f"path {path!r} is not in artifact {self.source_name!r}")
         return AsyncArtifactManifestEntry(self, entry)
+
+    async def get(self, name: str) -> ArtifactObject | None:
+        """The W&B object (table, image...) added to the version as ``name``, or ``None``.
+
+        As in ``wandb``, ``name`` is the name it was added under: the entry is
+        ``<name>.<type>.json`` (``predictions.table.json``), found by trying each type. The
+        entry is downloaded (verified, through the cache) and read back as an
+        :class:`~wandbkit.ArtifactTable` for a table, else an
+        :class:`~wandbkit.ArtifactMedia` (its type and JSON document); ``wandb`` gives its
+        own classes, which need ``wandb``. Files a table's cells point to are other entries
+        (``download()`` them).
+
+        Raises:
+            UsageError: ``name`` is not a string, or the entry is not a W&B object.
+        """
+        if not isinstance(name, str) or not name:
+            raise UsageError(f"name must be a non-empty string, got {name!r}")
+        manifest = await self.get_manifest()
+        path = next(
+            (
+                candidate
+                for log_type in LOG_TYPES
+                if (candidate := with_suffix(name, log_type)) in manifest.entries
+            ),
+            None,
+        )
+        if path is None:
+            return None
+        entry = await self.get_entry(path)
+        local = Path(await entry.download())
+        try:
+            document = json.loads(local.read_bytes())
+        except ValueError:
+            raise UsageError(f"entry {path!r} is not JSON, so not a W&B object") from None
+        return object_from_json(document, path)
+
+    def __getitem__(self, name: str) -> MaybeAwaitable[ArtifactObject | None]:
+        """``artifact[name]`` is :meth:`get` (awaitable with ``AsyncApi``)."""
+        return self.get(name)
 
     async def get_path(self, name: str | os.PathLike[str]) -> AsyncArtifactManifestEntry:
         """Deprecated in ``wandb`` (which warns): same as :meth:`get_entry`."""
