@@ -234,3 +234,38 @@ async def test_downloads_copy_from_the_cache_unless_hard_links_are_asked_for(
     fourth = tmp_path / "e"
     await flavor(model.download(root=str(fourth)))
     assert (fourth / name).stat().st_nlink > 1
+
+
+@pytest.mark.parametrize("multipart", [True, None, False], ids=["on", "default", "off"])
+async def test_multipart_fetches_big_files_in_ranges(
+    flavor: Flavor,
+    arts: ArtifactSeed,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    multipart: bool | None,
+) -> None:
+    """``multipart`` as in ``wandb``: True fetches every file of more than one part in
+    parallel ranges, None only files from 2 GiB, False none; the bytes are verified alike.
+    (The part size is made small here so that the seed's files have several parts.)"""
+    from wandbkit._async.artifacts import download_jobs as async_jobs
+    from wandbkit._sync.artifacts import download_jobs as sync_jobs
+
+    for module in (async_jobs, sync_jobs):
+        monkeypatch.setattr(module, "PART_BYTES", 100)
+    model = await flavor(flavor.api.artifact(path(arts, "classifier:v1")))
+    manifest = await flavor(model.manifest)
+    big = {p: e.size for p, e in manifest.entries.items() if (e.size or 0) > 100}
+    assert big, "the seed's model needs files of several parts"
+    flavor.transport.clear()
+    root = tmp_path / "m"
+    await flavor(model.download(root=str(root), multipart=multipart, skip_cache=True))
+    await flavor(model.verify(root=str(root)))
+    ranged = [r for r in flavor.transport.requests if "range" in r.headers]
+    if multipart is True:
+        expected = sum(-(-size // 100) for size in big.values() if size)
+        assert len(ranged) == expected
+        assert all(r.headers["range"].startswith("bytes=") for r in ranged)
+    else:
+        assert ranged == []
+    with pytest.raises(UsageError, match="multipart must be a bool or None"):
+        await flavor(model.download(root=str(root), multipart="yes"))  # type: ignore[arg-type]

@@ -333,6 +333,7 @@ class ArtifactContents:
         max_workers: int = DEFAULT_MAX_WORKERS,
         progress: bool | None = None,
         hard_links: bool | None = None,
+        multipart: bool | None = None,
     ) -> TransferReport:
         from wandbkit._core.artifact_cache import ArtifactCache
         from wandbkit._sync.artifacts.transfer import RemoteFile, download_files
@@ -361,6 +362,7 @@ class ArtifactContents:
                 max_workers=max_workers,
                 progress=progress,
                 allow_missing_references=allow_missing,
+                multipart=multipart,
             )
 
         try:
@@ -398,8 +400,10 @@ class ArtifactContents:
             allow_missing_references: skip references that cannot be fetched.
             skip_cache: neither read nor fill the cache.
             path_prefix: only the entries whose path starts with this.
-            multipart: ``wandb``'s switch for ranged downloads of big files; every file is
-                streamed here, so it changes nothing.
+            multipart: ``wandb``'s switch for big files: ``None`` fetches files of 2 GiB or
+                more in parallel ranges of 100 MiB (8 at once), ``True`` every file of more
+                than one range, ``False`` none (each file one stream). Every byte is checked
+                against the manifest's md5 either way.
             max_workers: files moving at once.
             progress: show a progress bar (default: only on a terminal, unless
                 ``WANDBKIT_PROGRESS=0``).
@@ -432,6 +436,7 @@ class ArtifactContents:
             max_workers=max_workers,
             progress=progress,
             hard_links=hard_links,
+            multipart=multipart,
         )
         return str(target)
 
