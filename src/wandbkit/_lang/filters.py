@@ -244,6 +244,10 @@ def _regex(field: Field, pattern: object, where: str) -> str:
         re.compile(pattern)
     except re.error as exc:
         raise FilterSyntaxError(where, f"invalid regular expression {pattern!r}: {exc}") from None
+    except RecursionError:  # Python's parser recurses per group: "(((...": no real pattern
+        raise FilterSyntaxError(
+            where, f"regular expression {pattern[:40]!r}... nests its groups too deeply"
+        ) from None
     return pattern
 
 

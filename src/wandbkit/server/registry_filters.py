@@ -1,4 +1,5 @@
-"""The registry search filters and orders, compiled to SQLite SQL.
+"""The registry search filters and orders, and a project's artifact filters, compiled to
+SQLite SQL.
 
 ``organization.orgEntity.projects(filters:)``, ``artifactCollections(projectFilters:,
 filters:)`` and ``artifactMemberships(projectFilters:, collectionFilters:, filters:)`` take one
@@ -7,6 +8,10 @@ level's table in :data:`wandbkit._lang.registry_fields.SERVER_LEVELS` (the clien
 with the same grammar), then compiled here over fixed table aliases: ``p`` the registry
 (``projects``), ``c`` the collection (``artifact_collections``), ``m`` the membership
 (``artifact_memberships``) and ``a`` the version (``artifacts``).
+
+A collection's version filter and a project's collection filter
+(:mod:`wandbkit._lang.artifact_fields`) compile the same way over their own columns
+(:func:`compile_version_filter`, :func:`compile_collection_filter`).
 
 Semantics:
 
@@ -35,7 +40,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from wandbkit._lang.fields import Field, FieldKind
+from wandbkit._lang.artifact_fields import COLLECTION_FIELDS, VERSION_FIELDS
+from wandbkit._lang.fields import Field, FieldKind, FieldTable
 from wandbkit._lang.filters import And, FieldCond, FilterNode, FilterSyntaxError, Nor, Not, Or
 from wandbkit._lang.filters import parse as parse_filter
 from wandbkit._lang.registry_fields import (
@@ -47,7 +53,12 @@ from wandbkit._lang.registry_fields import (
 )
 from wandbkit.server.run_filters import FilterError, SqlFragment, check_regex
 
-__all__ = ["compile_level", "compile_order"]
+__all__ = [
+    "compile_collection_filter",
+    "compile_level",
+    "compile_order",
+    "compile_version_filter",
+]
 
 _Convert = Callable[[object], object]
 _RANGE = {"$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<="}
@@ -162,7 +173,7 @@ def _as_id(value: object) -> object:
 
 @dataclass
 class _Compiler:
-    level: LevelName
+    columns: dict[str, _Column]
     params: list[object]
 
     def bind(self, value: object) -> str:
@@ -185,7 +196,7 @@ class _Compiler:
         field = cond.field
         if field.document is not None:
             return self.document(field, cond.op, cond.operand)
-        column = _COLUMNS[self.level][field.name]
+        column = self.columns[field.name]
         if cond.kind is FieldKind.TAGS:
             return self.members(column.sql, cond.op, cond.operand)
         value = column.sql
@@ -349,12 +360,73 @@ def compile_level(level: LevelName, filters: object, *, argument: str) -> SqlFra
         >>> compile_level("registries", {"name": "wandb-registry-model"}, argument="filters")
         SqlFragment(sql='(p.name IS ?)', params=('wandb-registry-model',))
     """
+    return _compile(filters, SERVER_LEVELS[level].table, _COLUMNS[level], argument)
+
+
+def _compile(
+    filters: object, table: FieldTable, columns: dict[str, _Column], argument: str
+) -> SqlFragment:
     try:
-        tree = parse_filter(filters, SERVER_LEVELS[level].table, argument=argument)
+        tree = parse_filter(filters, table, argument=argument)
     except FilterSyntaxError as exc:
         raise FilterError(str(exc)) from None
-    compiler = _Compiler(level, [])
+    compiler = _Compiler(columns, [])
     return SqlFragment(compiler.node(tree), tuple(compiler.params))
+
+
+_ALIASES = _COLUMNS["versions"]["alias"]
+_TAGS = _COLUMNS["versions"]["tag"]
+_COLLECTION_TAGS = _COLUMNS["collections"]["tag"]
+#: A project's artifact filters (:mod:`wandbkit._lang.artifact_fields`) -> SQL, over ``m``
+#: (the membership) and ``a`` (the version), or ``c`` (the collection).
+_VERSION_COLUMNS: dict[str, _Column] = {
+    "state": _Column("a.state"),
+    "digest": _Column("a.digest"),
+    **dict.fromkeys(("alias", "aliases", "aliases.alias"), _ALIASES),
+    **dict.fromkeys(("tag", "tags", "tags.name"), _TAGS),
+    "versionIndex": _Column("m.version_index", version=True),
+}
+_COLLECTION_COLUMNS: dict[str, _Column] = {
+    "name": _Column("c.name"),
+    "description": _Column("c.description"),
+    **dict.fromkeys(("tag", "tags", "tags.name"), _COLLECTION_TAGS),
+}
+assert set(_VERSION_COLUMNS) == set(VERSION_FIELDS.kinds)
+assert set(_COLLECTION_COLUMNS) == set(COLLECTION_FIELDS.kinds)
+
+
+def _json_filter(filters: object) -> object:
+    """A filter given as its JSON text (as GraphQL ``JSONString`` arguments may arrive)."""
+    if isinstance(filters, str):
+        if not filters.strip():
+            return None
+        try:
+            return json.loads(filters)
+        except ValueError:
+            raise FilterError("filters must be a JSON object") from None
+    return filters
+
+
+def compile_version_filter(filters: object, *, argument: str = "filters") -> SqlFragment:
+    """Compile a collection's version filter (``ArtifactCollection.artifacts(filters:)``).
+
+    Raises:
+        FilterError: not a filter of :data:`~wandbkit._lang.artifact_fields.VERSION_FIELDS`.
+
+    Example:
+        >>> compile_version_filter('{"versionIndex": "v2"}')
+        SqlFragment(sql='(m.version_index IS ?)', params=(2,))
+    """
+    return _compile(_json_filter(filters), VERSION_FIELDS, _VERSION_COLUMNS, argument)
+
+
+def compile_collection_filter(filters: object, *, argument: str = "filters") -> SqlFragment:
+    """Compile a project's collection filter (``Project.artifactCollections(filters:)``).
+
+    Raises:
+        FilterError: not a filter of :data:`~wandbkit._lang.artifact_fields.COLLECTION_FIELDS`.
+    """
+    return _compile(_json_filter(filters), COLLECTION_FIELDS, _COLLECTION_COLUMNS, argument)
 
 
 def compile_order(level: LevelName, order: str | None) -> OrderBy:

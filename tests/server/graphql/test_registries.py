@@ -222,6 +222,11 @@ async def test_bad_uses_of_the_extra_operators_are_named(
         ("RegistryVersions", {"artifactFilter": '{"tag": {"$bogus": 1}}'}, "unknown operator"),
         ("RegistryVersions", {"registryFilter": '{"name": 3}'}, "projectFilters['name']"),
         ("RegistryVersions", {"artifactFilter": '{"alias": {"$regex": "(a+)\\\\1"}}'}, "RE2"),
+        (
+            "RegistryVersions",
+            {"artifactFilter": json.dumps({"alias": {"$regex": "(" * 2000}})},
+            "nests its groups too deeply",
+        ),
     ],
 )
 async def test_bad_filters_are_graphql_errors_naming_them(
