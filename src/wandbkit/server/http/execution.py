@@ -52,6 +52,9 @@ from wandbkit.server.resolvers import Strings
 __all__ = ["FastExecutionContext"]
 
 
+_UNPLANNED = object()
+
+
 def _never_awaitable(value: Any) -> bool:
     return False
 
@@ -71,6 +74,7 @@ class FastExecutionContext(ExecutionContext):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.is_awaitable = _never_awaitable
+        self._leaf_plans: dict[tuple[int, int], Any] = {}
         # Completed objects by (row, type, selection): queries only, where nothing changes
         # while the answer is built (a mutation's answer may read a row it has just changed).
         self._reusable: dict[tuple[Any, ...], tuple[Any, Any]] | None = (
@@ -85,23 +89,20 @@ class FastExecutionContext(ExecutionContext):
         path: Path,
     ) -> Any:
         node = field_nodes[0]
-        field_def = get_field_def(self.schema, parent_type, node)
-        if (
-            field_def is None
-            or (field_def.args and not _no_arguments(field_def, node))
-            or self.middleware_manager is not None
-        ):
+        key = (id(parent_type), id(node))
+        plan = self._leaf_plans.get(key, _UNPLANNED)
+        if plan is _UNPLANNED:
+            plan = self._leaf_plans[key] = self._leaf_plan(parent_type, node)
+        if plan is None:
             return super().execute_field(parent_type, source, field_nodes, path)
+        field_def, named = plan
         return_type = field_def.type
-        named = return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
-        if not isinstance(named, (GraphQLScalarType, GraphQLEnumType)):
-            return super().execute_field(parent_type, source, field_nodes, path)
         resolve = field_def.resolve
         info: GraphQLResolveInfo | None = None
         try:
             if resolve is None:  # graphql-core's default resolver, without its info
                 name = node.name.value
-                if isinstance(source, Mapping):
+                if type(source) is dict or isinstance(source, Mapping):
                     result = source.get(name)
                 else:
                     result = getattr(source, name, None)
@@ -122,6 +123,24 @@ class FastExecutionContext(ExecutionContext):
             error = located_error(raw_error, field_nodes, path.as_list())
             self.handle_field_error(error, return_type, path)
             return None
+
+    def _leaf_plan(
+        self, parent_type: GraphQLObjectType, node: FieldNode
+    ) -> tuple[GraphQLField, GraphQLScalarType | GraphQLEnumType] | None:
+        """The field and its leaf type when the fast path applies to it, else None (worked
+        out once per field of the document: the document's nodes live as long as this)."""
+        field_def = get_field_def(self.schema, parent_type, node)
+        if (
+            field_def is None
+            or (field_def.args and not _no_arguments(field_def, node))
+            or self.middleware_manager is not None
+        ):
+            return None
+        return_type = field_def.type
+        named = return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
+        if not isinstance(named, (GraphQLScalarType, GraphQLEnumType)):
+            return None
+        return field_def, named
 
     def complete_object_value(
         self,
