@@ -27,6 +27,7 @@ from wandbkit.server.resolvers.artifact_common import (
     membership_by_name,
     page,
     prefetch_versions,
+    prefetched_aliases,
     readable_artifact,
     readable_collection,
     readable_project,
@@ -237,7 +238,7 @@ def resolve_collection_artifacts(
         )
         total = memberships.count_versions(row.pk, filters=filters)
     artifacts = ctx.store.artifacts.get_by_pks([m.artifact_pk for m in rows])
-    prefetch_versions(ctx, artifacts, rows)
+    prefetch_versions(ctx, artifacts)
     return page(
         rows,
         limit,
@@ -290,9 +291,11 @@ def resolve_membership_artifact(
 def resolve_membership_aliases(
     membership: MembershipRow, info: GraphQLResolveInfo
 ) -> list[AliasRow]:
-    return context(info).store.artifact_memberships.aliases(
-        membership.collection_pk, membership.artifact_pk
-    )
+    ctx = context(info)
+    every = ctx.memo(prefetched_aliases)(membership.artifact_pk)
+    if every is not None:  # a page loaded them (artifact_common.prefetch_versions)
+        return [alias for alias in every if alias.collection_pk == membership.collection_pk]
+    return ctx.store.artifact_memberships.aliases(membership.collection_pk, membership.artifact_pk)
 
 
 def _collection_type(obj: Any, *_: Any) -> str:

@@ -288,7 +288,8 @@ def prefetched_membership(_: tuple[int, int]) -> MembershipRow | None:
 
 
 def prefetched_aliases(_: int) -> list[AliasRow] | None:
-    """Memo loader of the aliases of the versions of a page, by artifact pk."""
+    """Memo loader of the aliases of the versions of a page in every collection, by artifact
+    pk (in each collection ``latest`` first, then by name)."""
     return None
 
 
@@ -297,27 +298,21 @@ def prefetched_tags(_: int) -> list[str] | None:
     return None
 
 
-def prefetch_versions(
-    ctx: RequestContext, artifacts: dict[int, ArtifactRow], memberships: list[MembershipRow]
-) -> None:
-    """Load what the versions of a page will be asked for in a few queries, not per version.
-
-    Args:
-        ctx: the request.
-        artifacts: the page's versions by pk (remembered for ``artifact``).
-        memberships: the page's memberships (those of the versions' own sequences are
-            remembered for ``versionIndex``/``commitHash``).
-    """
+def prefetch_versions(ctx: RequestContext, artifacts: dict[int, ArtifactRow]) -> None:
+    """Load what the versions of a page will be asked for in a few queries, not per version:
+    the versions (for ``artifact``), their memberships of their own sequences
+    (``versionIndex``, ``commitHash``), their aliases in every collection (``aliases``, and a
+    membership's ``aliases``) and their tags."""
     store = ctx.store
     remember = ctx.memo(store.artifacts.get_by_pk).remember
     for pk, row in artifacts.items():
         remember(pk, row)
+    pks = list(artifacts)
     own = ctx.memo(prefetched_membership).remember
-    for membership in memberships:
+    for membership in store.artifact_memberships.of_artifacts(pks):
         version = artifacts.get(membership.artifact_pk)
         if version is not None and version.sequence_pk == membership.collection_pk:
             own((membership.collection_pk, membership.artifact_pk), membership)
-    pks = list(artifacts)
     aliases = ctx.memo(prefetched_aliases).remember
     for pk, found in store.artifact_memberships.aliases_of_artifacts(pks).items():
         aliases(pk, found)

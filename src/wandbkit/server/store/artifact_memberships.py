@@ -189,6 +189,13 @@ class ArtifactMemberships:
         )
         return [_membership(row) for row in rows]
 
+    def of_artifacts(self, artifact_pks: Sequence[int]) -> list[MembershipRow]:
+        """Every membership (live or not) of these versions, in one query per 500."""
+        rows = self._db.rows_by_pks(
+            "SELECT * FROM artifact_memberships WHERE artifact_pk IN", artifact_pks
+        )
+        return [_membership(row) for row in rows]
+
     def resolve(self, collection_pk: int, name: str) -> MembershipRow | None:
         """The live membership ``name`` names in a collection: a version (``v3``), an alias
         (``latest``, ``best``), a commit hash, or a digest."""
