@@ -172,7 +172,7 @@ def child_raw_download(
         size = 0
         with client.stream("GET", entry["url"]) as response, dest.open("wb") as sink:
             response.raise_for_status()
-            for chunk in response.iter_bytes(1 << 20):
+            for chunk in response.iter_bytes():  # as received: no re-chunking copies
                 digest.update(chunk)
                 sink.write(chunk)
                 size += len(chunk)

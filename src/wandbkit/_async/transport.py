@@ -242,7 +242,7 @@ class AsyncTransport:
             response = await client.send(request, stream=True)
             try:
                 if response.is_success:
-                    async for chunk in response.aiter_bytes(CHUNK_SIZE):
+                    async for chunk in response.aiter_bytes():
                         tally.add(chunk)
                         sink.write(chunk)
                 else:
@@ -296,7 +296,7 @@ class AsyncTransport:
                             f"{description}: asked for {headers['Range']}, got "
                             f"{response.headers.get('content-range')!r}"
                         )
-                    async for chunk in response.aiter_bytes(CHUNK_SIZE):
+                    async for chunk in response.aiter_bytes():
                         if written + len(chunk) > length:
                             raise IntegrityError(f"{description}: the range is too long")
                         os.pwrite(fd, chunk, offset + written)

@@ -244,7 +244,7 @@ class Transport:
             response = client.send(request, stream=True)
             try:
                 if response.is_success:
-                    for chunk in response.iter_bytes(CHUNK_SIZE):
+                    for chunk in response.iter_bytes():
                         tally.add(chunk)
                         sink.write(chunk)
                 else:
@@ -298,7 +298,7 @@ class Transport:
                             f"{description}: asked for {headers['Range']}, got "
                             f"{response.headers.get('content-range')!r}"
                         )
-                    for chunk in response.iter_bytes(CHUNK_SIZE):
+                    for chunk in response.iter_bytes():
                         if written + len(chunk) > length:
                             raise IntegrityError(f"{description}: the range is too long")
                         os.pwrite(fd, chunk, offset + written)

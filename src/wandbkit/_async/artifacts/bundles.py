@@ -25,7 +25,6 @@ from wandbkit._async.artifacts.download_jobs import (
     download_one,
     in_parts,
 )
-from wandbkit._async.transport import CHUNK_SIZE
 from wandbkit._core.transfer import Tally, md5_digest_of
 from wandbkit._lang.artifact_bundle import (
     BundleDecoder,
@@ -141,7 +140,7 @@ async def fetch_bundle(batch: Batch, bundle: Bundle, jobs: list[int]) -> set[int
             if response.status_code != 200:
                 return done
             decoder = BundleDecoder(len(jobs))
-            async for chunk in response.aiter_bytes(CHUNK_SIZE):
+            async for chunk in response.aiter_bytes():
                 for part in decoder.feed(chunk):
                     index = jobs[part.index]
                     if part.status != 200:

@@ -34,7 +34,6 @@ from wandbkit._sync.artifacts.download_jobs import (
     download_one,
     in_parts,
 )
-from wandbkit._sync.transport import CHUNK_SIZE
 
 __all__ = ["BUNDLE_MAX_FILES", "BUNDLE_MAX_FILE_BYTES", "Bundle", "download_bundle", "group"]
 
@@ -143,7 +142,7 @@ def fetch_bundle(batch: Batch, bundle: Bundle, jobs: list[int]) -> set[int]:
             if response.status_code != 200:
                 return done
             decoder = BundleDecoder(len(jobs))
-            for chunk in response.iter_bytes(CHUNK_SIZE):
+            for chunk in response.iter_bytes():
                 for part in decoder.feed(chunk):
                     index = jobs[part.index]
                     if part.status != 200:
