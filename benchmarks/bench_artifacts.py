@@ -172,7 +172,7 @@ def child_raw_download(
         size = 0
         with client.stream("GET", entry["url"]) as response, dest.open("wb") as sink:
             response.raise_for_status()
-            for chunk in response.iter_bytes(1 << 20):
+            for chunk in response.iter_bytes():  # as received: no re-chunking copies
                 digest.update(chunk)
                 sink.write(chunk)
                 size += len(chunk)
@@ -315,12 +315,29 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-class Bench:
-    """The server's environment and a scratch directory; runs children and cleans up."""
+def _process_cpu(pid: int | None) -> float:
+    """CPU seconds (user + system) a process has used so far; 0 when unknown (not Linux)."""
+    if pid is None:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
-    def __init__(self, env: dict[str, str], scratch: Path) -> None:
+
+class Bench:
+    """The server's environment and a scratch directory; runs children and cleans up.
+
+    ``server_pid``: the server process, whose CPU time each measurement also records
+    (``server_cpu_seconds``): on a loaded machine, wall times swing with the neighbours, but
+    the CPU the client and the server spent on a case does not.
+    """
+
+    def __init__(self, env: dict[str, str], scratch: Path, server_pid: int | None = None) -> None:
         self.env = env
         self.scratch = scratch
+        self.server_pid = server_pid
         self._n = 0
 
     def fresh(self, label: str) -> Path:
@@ -332,6 +349,7 @@ class Bench:
         """Run one child with a cache of its own; its roots are removed afterwards."""
         cache = self.fresh("cache")
         env = {**self.env, "WANDBKIT_CACHE_DIR": str(cache), "WANDB_CACHE_DIR": str(cache)}
+        server_cpu = _process_cpu(self.server_pid)
         try:
             done = subprocess.run(
                 [sys.executable, str(HERE), "--child", case, *map(str, args)],
@@ -348,7 +366,9 @@ class Bench:
                         shutil.rmtree(arg, ignore_errors=True)
         if done.returncode != 0:
             raise SystemExit(f"{case} failed:\n{done.stderr[-3000:]}")
-        return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+        result = dict(json.loads(done.stdout.strip().splitlines()[-1]))
+        result["server_cpu_seconds"] = _process_cpu(self.server_pid) - server_cpu
+        return result
 
 
 def _alternated(bench: Bench, *sides: tuple[Any, ...]) -> list[dict[str, Any]]:
@@ -386,6 +406,19 @@ def _row(case: str, kit: float, other: float, against: str, note: str = "") -> N
     )
 
 
+def _cpu_row(kit: dict[str, Any], official: dict[str, Any]) -> None:
+    """Client + server CPU of each side: what the case costs, which a loaded machine does not
+    blur as it blurs wall time (the client's includes its imports)."""
+    kit_cpu = kit["cpu_seconds"] + kit["server_cpu_seconds"]
+    official_cpu = official["cpu_seconds"] + official["server_cpu_seconds"]
+    print(
+        f"  {'':<34} client+server CPU: wandbkit {kit_cpu:.2f} s "
+        f"(server {kit['server_cpu_seconds']:.2f}), official {official_cpu:.2f} s "
+        f"(server {official['server_cpu_seconds']:.2f}): {official_cpu / kit_cpu:.2f}x",
+        flush=True,
+    )
+
+
 def report_download(bench: Bench, label: str, name: str, workers: int, files: int) -> None:
     urls = bench.scratch / f"urls-{label}.json"
     bench.measure("urls", name, urls)
@@ -412,6 +445,7 @@ def report_download(bench: Bench, label: str, name: str, workers: int, files: in
         ),
         flush=True,
     )
+    _cpu_row(kit, official)
     print(
         f"  {'':<34} max RSS: wandbkit {kit['maxrss_mb']:.0f} MB, official "
         f"{official['maxrss_mb']:.0f} MB, raw {raw['maxrss_mb']:.0f} MB; client CPU: "
@@ -475,6 +509,7 @@ def report_versions(bench: Bench, type_name: str, collection: str, versions: int
         "official",
         _goal(speedup, TARGETS["versions"]),
     )
+    _cpu_row(kit, official)
 
 
 CASE_GROUPS = ("small", "big", "again", "versions")
@@ -549,7 +584,7 @@ def main() -> int:
                 WANDBKIT_PROGRESS="0",
                 NO_PROXY="*",
             )
-            report(Bench(env, tmp), names, args)
+            report(Bench(env, tmp, server.pid), names, args)
         finally:
             server.terminate()
             server.wait(timeout=30)

@@ -111,6 +111,8 @@ if TYPE_CHECKING:
     from wandbkit._sync.sweeps import Sweeps as Sweeps
     from wandbkit._sync.teams import Member as Member
     from wandbkit._sync.teams import Team as Team
+    from wandbkit._values.artifact_objects import ArtifactMedia as ArtifactMedia
+    from wandbkit._values.artifact_objects import ArtifactTable as ArtifactTable
     from wandbkit._values.artifacts import ArtifactManifest as ArtifactManifest
     from wandbkit._values.console import ConsoleLogLine as ConsoleLogLine
     from wandbkit._values.history_exports import DownloadHistoryResult as DownloadHistoryResult
@@ -178,6 +180,7 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     "wandbkit._async.runs.writer": ("AsyncRunWriter",),
     "wandbkit._async.users": ("AsyncUser",),
     "wandbkit._core.config": ("Settings",),
+    "wandbkit._values.artifact_objects": ("ArtifactMedia", "ArtifactTable"),
     "wandbkit._values.artifacts": ("ArtifactManifest",),
     "wandbkit._values.console": ("ConsoleLogLine",),
     "wandbkit._values.history_exports": ("DownloadHistoryResult",),

@@ -207,3 +207,41 @@ def test_the_official_client_edits_links_uses_and_deletes_artifacts(
     used = store.artifacts.used_by_run(run.pk, after_pk=0, limit=10)
     sequences = [store.artifact_collections.get_by_pk(a.sequence_pk) for a in used]
     assert [s.name for s in sequences if s is not None] == ["classifier"]
+
+
+TABLE_SCRIPT = """
+import json, wandb
+artifact = wandb.Api().artifact("{name}")
+table = artifact.get("predictions")
+same = artifact["predictions"]
+print(json.dumps({{
+    "type": type(table).__name__,
+    "columns": table.columns,
+    "data": table.data,
+    "same": same.data == table.data,
+}}))
+"""
+
+
+def test_a_table_wandbkit_adds_is_a_wandb_table_for_the_official_client(
+    server: ServerHandle, tmp_path: Path
+) -> None:
+    """``ArtifactDraft.add(ArtifactTable(...), name)`` stores what ``wandb.Table`` reads:
+    the official ``Artifact.get(name)`` gives a ``Table`` with the same columns and rows."""
+    import wandbkit
+
+    api = wandbkit.Api(api_key=server.api_key, base_url=server.base_url)
+    draft = api.create_artifact(f"{project_path(server)}/evaluation", type="eval")
+    draft.add(wandbkit.ArtifactTable(["id", "label"], [[1, "cat"], [2, "dog"]]), "predictions")
+    published = draft.publish()
+    script = TABLE_SCRIPT.format(name=f"{project_path(server)}/{published.name}")
+    result = run_script(server, tmp_path, script)
+    assert result == {
+        "type": "Table",
+        "columns": ["id", "label"],
+        "data": [[1, "cat"], [2, "dog"]],
+        "same": True,
+    }
+    assert published.get("predictions") == wandbkit.ArtifactTable(
+        ["id", "label"], [[1, "cat"], [2, "dog"]]
+    )

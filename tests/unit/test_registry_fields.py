@@ -106,3 +106,23 @@ def test_the_server_accepts_the_canonical_names_of_both_modes_and_no_alias() -> 
     }  # fmt: skip
     assert not SERVER_LEVELS["collections"].aliases
     assert "linked_at" in EITHER["versions"].table.kinds
+
+
+def test_the_extra_operators_are_taken_by_the_registry_search_only() -> None:
+    """``$contains``, ``$size`` and ``$all`` are W&B's registry operators (the official client
+    validates them, and prefixes a registry-name ``$contains`` like any other operand); the
+    runs language does not take them."""
+    from wandbkit._lang.filters import parse
+    from wandbkit._lang.run_fields import RUN_FIELDS
+
+    assert rewrite_filter({"name": {"$contains": "mod"}}, BASIC["registries"]) == {
+        "name": {"$contains": "wandb-registry-mod"}
+    }
+    assert rewrite_filter({"tags": {"$all": ["a"]}}, ADVANCED["versions"]) == {
+        "tag": {"$all": ["a"]}
+    }
+    assert rewrite_filter({"tag": {"$size": 2}}, BASIC["collections"]) == {"tag": {"$size": 2}}
+    with pytest.raises(FilterSyntaxError, match=r"\$size needs a list field"):
+        rewrite_filter({"name": {"$size": 2}}, BASIC["collections"])
+    with pytest.raises(FilterSyntaxError, match="unknown operator '\\$contains'"):
+        parse({"display_name": {"$contains": "x"}}, RUN_FIELDS)

@@ -8,6 +8,7 @@ generated blocking twin.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import AsyncIterator, Callable, Mapping
 from pathlib import Path
@@ -17,7 +18,13 @@ from typing import IO, Any
 import httpx
 
 from wandbkit._core.config import DEFAULT_CONNECT_TIMEOUT, Settings
-from wandbkit._core.errors import APIConnectionError, APITimeoutError, UsageError, redact
+from wandbkit._core.errors import (
+    APIConnectionError,
+    APITimeoutError,
+    IntegrityError,
+    UsageError,
+    redact,
+)
 from wandbkit._core.flavor_async import MaybeAwaitable, async_sleep, monotonic
 from wandbkit._core.protocol import (
     auth_header_for,
@@ -243,7 +250,7 @@ class AsyncTransport:
             response = await client.send(request, stream=True)
             try:
                 if response.is_success:
-                    async for chunk in response.aiter_bytes(CHUNK_SIZE):
+                    async for chunk in response.aiter_bytes():
                         tally.add(chunk)
                         sink.write(chunk)
                 else:
@@ -254,6 +261,62 @@ class AsyncTransport:
 
         await self._transfer(attempt, request=request, description=description)
         return tally.result()
+
+    async def download_range(
+        self,
+        url: str,
+        fd: int,
+        offset: int,
+        length: int,
+        *,
+        authenticate: bool,
+        description: str,
+    ) -> bool:
+        """GET bytes ``offset`` to ``offset + length - 1`` of ``url`` into the file ``fd`` at
+        the same offset (``os.pwrite``: several ranges of one file may move at once),
+        streamed and retried like :meth:`download`.
+
+        Returns:
+            True when the range arrived whole; False when the server does not do ranges
+            (it answered 200 with the whole file, which was not read): fetch it whole.
+
+        Raises:
+            APIConnectionError: no response after the retries.
+            APIStatusError: a non-2xx answer.
+            IntegrityError: the server sent another range or length than asked for.
+        """
+        self._check_open()
+        headers = auth_header_for(self.settings, url) if authenticate else {}
+        headers["Range"] = f"bytes={offset}-{offset + length - 1}"
+        client = self.http_client
+        request = client.build_request("GET", url, headers=headers)
+        written = 0
+
+        async def attempt() -> httpx.Response:
+            nonlocal written
+            written = 0
+            response = await client.send(request, stream=True)
+            try:
+                if response.status_code == 206:
+                    expected = f"bytes {offset}-{offset + length - 1}/"
+                    if not response.headers.get("content-range", "").startswith(expected):
+                        raise IntegrityError(
+                            f"{description}: asked for {headers['Range']}, got "
+                            f"{response.headers.get('content-range')!r}"
+                        )
+                    async for chunk in response.aiter_bytes():
+                        if written + len(chunk) > length:
+                            raise IntegrityError(f"{description}: the range is too long")
+                        os.pwrite(fd, chunk, offset + written)
+                        written += len(chunk)
+                elif not response.is_success:
+                    await response.aread()
+            finally:
+                await response.aclose()
+            return response
+
+        response = await self._transfer(attempt, request=request, description=description)
+        return response.status_code == 206 and written == length
 
     async def upload(
         self, url: str, path: Path, *, headers: Mapping[str, str], description: str

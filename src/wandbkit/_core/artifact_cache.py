@@ -13,12 +13,18 @@ Entries are written to a temporary file beside their final name and renamed into
 (``os.replace``), so a reader never sees half an entry, and two processes adding the same
 entry at once both end with a correct one (the last rename wins; both wrote the same bytes).
 
-By default (``link=True``) an entry is hard-linked into the destination when both are on one
-file system, so materializing a 50 MB file costs no copy. Entries are read-only (mode 0444)
-so that an edit through a linked destination fails loudly instead of changing the cache and
-every other root that links the same bytes; an editor that writes a new file and renames it
-over the old one is unaffected. ``link=False`` (or a destination on another file system)
-gives ordinary writable copies.
+Materializing an entry into a root **copies** it by default, as the official client does: the
+files a download leaves are ordinary writable files, and editing one changes nothing else.
+``link=True`` (``Artifact.download(..., hard_links=True)``, or ``WANDBKIT_CACHE_HARD_LINKS=1``)
+hard-links instead, so a second root of a 50 MB file costs no copy; linked entries are then
+read-only (mode 0444), so that an edit through one root fails loudly instead of changing the
+cache and every other root that links the same bytes (an editor that writes a new file and
+renames it over the old one is unaffected).
+
+A file just downloaded into a root is *shared* with the cache (``add(share=True)``: a hard
+link, no second copy, and the file stays writable). No two roots ever share a file that way;
+an edit of the root file changes the entry too, which the md5 check of every materialization
+catches: the entry is dropped and the file downloaded again.
 
 Least recently used entries (by modification time, which materializing refreshes) are evicted
 by :meth:`ArtifactCache.cleanup`.
@@ -29,6 +35,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import shutil
 import stat
 import time
 from collections.abc import Iterator, Mapping
@@ -41,6 +48,7 @@ from wandbkit._core.transfer import Tally, Transfer, md5_digest_of
 __all__ = [
     "DEFAULT_SUBDIR",
     "ENV_CACHE_DIR",
+    "ENV_HARD_LINKS",
     "READ_CHUNK",
     "ArtifactCache",
     "copy_hashing",
@@ -50,6 +58,9 @@ __all__ = [
 
 #: Environment variable that moves the cache (the directory itself, not a parent).
 ENV_CACHE_DIR = "WANDBKIT_CACHE_DIR"
+#: Environment variable that makes downloads hard-link from the cache (``1``, ``true``...).
+ENV_HARD_LINKS = "WANDBKIT_CACHE_HARD_LINKS"
+_ON = frozenset({"1", "true", "yes", "on"})
 
 #: Where the cache lives under the user cache directory ($XDG_CACHE_HOME or ~/.cache).
 DEFAULT_SUBDIR = ("wandbkit", "artifacts")
@@ -125,29 +136,35 @@ class ArtifactCache:
     Args:
         root: the cache directory (created on first write).
         link: hard-link entries into destinations when possible (read-only files, no copy);
-            False always copies (writable files).
+            False (the default) copies (writable files).
 
     Attributes:
         root: the cache directory.
         link: whether materializing hard-links.
     """
 
-    def __init__(self, root: str | os.PathLike[str], *, link: bool = True) -> None:
+    def __init__(self, root: str | os.PathLike[str], *, link: bool = False) -> None:
         self.root = Path(root)
         self.link = link
+        # Shard directories known to exist (a mkdir per added file adds up).
+        self._made: set[Path] = set()
 
     @classmethod
     def default(
-        cls, *, environ: Mapping[str, str] | None = None, link: bool = True
+        cls, *, environ: Mapping[str, str] | None = None, link: bool | None = None
     ) -> ArtifactCache:
         """The user's cache: ``$WANDBKIT_CACHE_DIR`` if set, else
         ``($XDG_CACHE_HOME or ~/.cache)/wandbkit/artifacts``.
 
         Args:
             environ: the environment to read; defaults to ``os.environ``.
-            link: as for the constructor.
+            link: as for the constructor; None: ``$WANDBKIT_CACHE_HARD_LINKS`` decides
+                (default off).
         """
-        return cls(_default_root(os.environ if environ is None else environ), link=link)
+        env = os.environ if environ is None else environ
+        if link is None:
+            link = env.get(ENV_HARD_LINKS, "").strip().lower() in _ON
+        return cls(_default_root(env), link=link)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({str(self.root)!r})"
@@ -174,17 +191,21 @@ class ArtifactCache:
             return None
         return entry if stat.S_ISREG(info.st_mode) and info.st_size == size else None
 
-    def add(self, path: Path, md5_b64: str, *, verify: bool = True) -> Path:
+    def add(self, path: Path, md5_b64: str, *, verify: bool = True, share: bool = False) -> Path:
         """Store the file at ``path`` as the entry for ``md5_b64``; returns the entry.
 
         The entry is hard-linked to ``path`` when ``link`` allows (``path`` then becomes
-        read-only too), else copied. Safe when several processes add the same entry at once.
+        read-only too) or ``share`` asks (``path`` stays writable), else copied. Safe when
+        several processes add the same entry at once.
 
         Args:
             path: the file to store.
             md5_b64: its md5, base64 (W&B's form) or hex.
             verify: hash ``path`` first; pass False only when its md5 was just computed
                 from the very bytes on disk (a copy is always verified).
+            share: link even in copy mode, leaving the mode alone: for a file just
+                downloaded into a root, which then costs no second copy (an edit of it is
+                caught when the entry is next materialized).
 
         Raises:
             UsageError: ``md5_b64`` is not an md5.
@@ -192,11 +213,14 @@ class ArtifactCache:
         """
         entry = self.path_for(md5_b64)
         expected = md5_digest_of(md5_b64)
-        entry.parent.mkdir(parents=True, exist_ok=True)
+        if entry.parent not in self._made:
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(entry.parent)
         temp = self._temp_name(entry)
         try:
             got: Transfer | None
-            if not (self.link and self._try_link(path, temp)):
+            linked = (self.link or share) and self._try_link(path, temp)
+            if not linked:
                 got = copy_hashing(path, temp)  # a copy is always checked
             elif verify:
                 got = file_md5(temp)
@@ -206,7 +230,8 @@ class ArtifactCache:
                 raise IntegrityError(
                     f"cannot cache {str(path)!r}: its md5 is {got.md5}, not {md5_b64}"
                 )
-            os.chmod(temp, _ENTRY_MODE)
+            if self.link or not linked:
+                os.chmod(temp, _ENTRY_MODE)
             os.replace(temp, entry)
         except BaseException:
             _unlink_quietly(temp)
@@ -230,10 +255,11 @@ class ArtifactCache:
         dest.parent.mkdir(parents=True, exist_ok=True)
         temp = self._temp_name(dest)
         try:
-            if self.link and self._try_link(entry, temp):
-                got = file_md5(temp)
-            else:
-                got = copy_hashing(entry, temp)
+            if not (self.link and self._read_only(entry) and self._try_link(entry, temp)):
+                # The kernel copies (sendfile / copy_file_range: no trip through Python),
+                # then the copy itself is hashed: what is checked is what the root gets.
+                shutil.copyfile(entry, temp)
+            got = file_md5(temp)
             if got.size != size or md5_digest_of(got.md5) != expected:
                 # Corrupt (a disk error, or an edit through a hard link): never hand it out.
                 _unlink_quietly(entry)
@@ -315,6 +341,16 @@ class ArtifactCache:
         # os.replace is atomic). Not created here: os.link and open("xb") both refuse an
         # existing name, so two writers can never share a temporary.
         return beside.parent / f".wk-{secrets.token_hex(8)}{_TEMP_SUFFIX}"
+
+    @staticmethod
+    def _read_only(entry: Path) -> bool:
+        """Make an entry read-only before a root links it (one shared with the root it was
+        downloaded into was writable); False if that cannot be done (then it is copied)."""
+        try:
+            os.chmod(entry, _ENTRY_MODE)
+        except OSError:
+            return False
+        return True
 
     @staticmethod
     def _try_link(source: Path, temp: Path) -> bool:

@@ -51,11 +51,14 @@ class FieldTable:
         kinds: plain field names and their kinds.
         documents: prefixes of JSON documents addressed as ``<prefix>.<key>[.<key>...]``.
         default_order: the order used when none is given, e.g. ``"+created_at"``.
+        extra_ops: field operators beyond the common ones that this language takes (the
+            registry search's ``$contains``, ``$size`` and ``$all``).
     """
 
     kinds: Mapping[str, FieldKind]
     documents: tuple[str, ...]
     default_order: str
+    extra_ops: tuple[str, ...] = ()
     filter_list: str = field(init=False, compare=False)
     order_list: str = field(init=False, compare=False)
 

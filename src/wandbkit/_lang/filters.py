@@ -30,6 +30,7 @@ from wandbkit._lang.fields import Field, FieldKind, FieldTable
 from wandbkit._lang.values import describe, is_number, number_problem, parse_time
 
 __all__ = [
+    "EXTRA_OPS",
     "FIELD_OPS",
     "LOGICAL_OPS",
     "MAX_DEPTH",
@@ -57,6 +58,9 @@ MAX_IN_VALUES = 10_000
 LOGICAL_OPS = ("$and", "$or", "$nor")
 FIELD_OPS = ("$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin", "$exists", "$regex")
 RANGE_OPS = ("$gt", "$gte", "$lt", "$lte")
+#: Operators only some languages take (``FieldTable.extra_ops``): ``$contains`` (a substring;
+#: W&B's, not Mongo's), ``$size`` (a list's length) and ``$all`` (a list holds every value).
+EXTRA_OPS = ("$contains", "$size", "$all")
 
 _TIME_EXPECTED = "an ISO-8601 time like '2026-11-01T12:00:00Z' or epoch seconds"
 
@@ -91,9 +95,11 @@ class FieldCond:
 
     Attributes:
         field: the resolved field.
-        op: one of :data:`FIELD_OPS` (a bare value is ``$eq``).
-        operand: the checked operand: a :data:`Value`, a tuple of them for ``$in``/``$nin``, a
-            bool for ``$exists``, the pattern for ``$regex``.
+        op: one of :data:`FIELD_OPS` (a bare value is ``$eq``), or of :data:`EXTRA_OPS` where the
+            table takes them.
+        operand: the checked operand: a :data:`Value`, a tuple of them for ``$in``/``$nin`` and
+            ``$all``, a bool for ``$exists``, the pattern for ``$regex``, the substring for
+            ``$contains``, the length for ``$size``.
     """
 
     field: Field
@@ -238,6 +244,10 @@ def _regex(field: Field, pattern: object, where: str) -> str:
         re.compile(pattern)
     except re.error as exc:
         raise FilterSyntaxError(where, f"invalid regular expression {pattern!r}: {exc}") from None
+    except RecursionError:  # Python's parser recurses per group: "(((...": no real pattern
+        raise FilterSyntaxError(
+            where, f"regular expression {pattern[:40]!r}... nests its groups too deeply"
+        ) from None
     return pattern
 
 
@@ -290,10 +300,40 @@ def _operator(field: Field, op: str, operand: object, where: str) -> FieldCond:
         if not isinstance(operand, bool):
             raise FilterSyntaxError(where, f"expected true or false, got {describe(operand)}")
         checked = operand
-    else:
-        assert op == "$regex"
+    elif op == "$regex":
         checked = _regex(field, operand, where)
+    else:
+        checked = _extra_operand(field, op, operand, where)
     return FieldCond(field, op, checked)
+
+
+def _extra_operand(field: Field, op: str, operand: object, where: str) -> Operand:
+    """The operand of ``$contains`` (text or a list of text), ``$size`` and ``$all`` (a list
+    field, or a JSON path, which may hold a list)."""
+    listy = field.kind is FieldKind.TAGS or field.document is not None
+    if op == "$contains":
+        if field.kind not in (FieldKind.TEXT, FieldKind.TAGS) and field.document is None:
+            raise FilterSyntaxError(where, f"$contains needs a string field; {field.name!r} is not")
+        if not isinstance(operand, str):
+            raise FilterSyntaxError(where, f"expected a string, got {describe(operand)}")
+        return operand
+    if not listy:
+        raise FilterSyntaxError(where, f"{op} needs a list field; {field.name!r} is not one")
+    if op == "$size":
+        if isinstance(operand, bool) or not isinstance(operand, int) or operand < 0:
+            raise FilterSyntaxError(where, f"expected an int >= 0, got {describe(operand)}")
+        return operand
+    assert op == "$all"
+    if not isinstance(operand, (list, tuple)) or not operand:
+        raise FilterSyntaxError(
+            where, f"expected a non-empty list of values, got {describe(operand)}"
+        )
+    if len(operand) > MAX_IN_VALUES:
+        raise FilterSyntaxError(where, f"$all takes at most {MAX_IN_VALUES} values")
+    return tuple(
+        _operand(field, item, f"{where}[{index}]", allow_null=False)
+        for index, item in enumerate(operand)
+    )
 
 
 class _Parser:
@@ -308,7 +348,7 @@ class _Parser:
         if not isinstance(condition, dict):
             return FieldCond(field, "$eq", _operand(field, condition, where, allow_null=True))
         _check_depth(depth, where)
-        ops = ", ".join(FIELD_OPS)
+        ops = ", ".join((*FIELD_OPS, *self.fields.extra_ops))
         if not condition:
             raise FilterSyntaxError(where, f"empty operator object; expected one of {ops}, $not")
         parts: list[FilterNode] = []
@@ -327,7 +367,7 @@ class _Parser:
                         f"expected an operator object like {{'$gt': 1}}, got {describe(operand)}",
                     )
                 parts.append(Not(self.field_condition(field, operand, op_where, depth + 1)))
-            elif op in FIELD_OPS:
+            elif op in FIELD_OPS or op in self.fields.extra_ops:
                 parts.append(_operator(field, op, operand, op_where))
             elif op in LOGICAL_OPS:
                 raise FilterSyntaxError(
@@ -366,7 +406,7 @@ class _Parser:
                 parts.append(_LOGICAL_NODES[key](children))
             elif key == "$not":
                 parts.append(Not(self.filter(value, key_where, depth + 1)))
-            elif key in FIELD_OPS:
+            elif key in FIELD_OPS or key in self.fields.extra_ops:
                 raise FilterSyntaxError(
                     where,
                     f"{key!r} compares a field and belongs inside one, "

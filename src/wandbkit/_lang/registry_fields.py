@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 from wandbkit._lang.artifact_names import REGISTRY_PREFIX
 from wandbkit._lang.fields import FieldKind, FieldTable
-from wandbkit._lang.filters import FilterSyntaxError, parse
+from wandbkit._lang.filters import EXTRA_OPS, FilterSyntaxError, parse
 
 __all__ = [
     "ADVANCED",
@@ -76,7 +76,9 @@ class Level:
                 documents.append(alias)
             else:
                 kinds[alias] = self.kinds[canonical]
-        table = FieldTable(kinds, tuple(documents), default_order="+created_at")
+        table = FieldTable(
+            kinds, tuple(documents), default_order="+created_at", extra_ops=EXTRA_OPS
+        )
         object.__setattr__(self, "table", table)
 
     def canonical(self, name: str) -> str:

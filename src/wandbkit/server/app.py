@@ -17,6 +17,7 @@ from starlette.routing import Route
 from wandbkit.server.actor import ActorMiddleware
 from wandbkit.server.automations import Dispatcher, WebhookPolicy
 from wandbkit.server.faults import FaultMiddleware, Faults
+from wandbkit.server.http.artifact_bundle import ArtifactBundleRoute
 from wandbkit.server.http.artifact_routes import ArtifactRoutes
 from wandbkit.server.http.automation_routes import AutomationRoutes
 from wandbkit.server.http.file_routes import FileRoutes
@@ -82,6 +83,7 @@ def create_app(
             *files.routes(),
             *artifacts.routes(),
             *AutomationRoutes(store, endpoint.authenticate).routes(),
+            *ArtifactBundleRoute(store).routes(),
             *WebView(store).routes(),  # last: its /{entity}/... paths catch what is left
         ],
     )

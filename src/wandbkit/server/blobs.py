@@ -117,6 +117,7 @@ class BlobStore:
     def __init__(self, root: Path | None) -> None:
         self._root = root
         self._temporary = root is None
+        self._made = False
         self._lock = threading.Lock()
         self._finalizer: weakref.finalize[..., BlobStore] | None = None
 
@@ -130,8 +131,10 @@ class BlobStore:
                 self._finalizer = weakref.finalize(
                     self, shutil.rmtree, str(self._root), ignore_errors=True
                 )
-            else:
+            elif not self._made:
+                # Once: every blob read asks for the root, and a mkdir per file adds up.
                 self._root.mkdir(parents=True, exist_ok=True)
+                self._made = True
             return self._root
 
     def path(self, run_pk: int, file_pk: int) -> Path:

@@ -1,4 +1,5 @@
-"""The registry search filters and orders, compiled to SQLite SQL.
+"""The registry search filters and orders, and a project's artifact filters, compiled to
+SQLite SQL.
 
 ``organization.orgEntity.projects(filters:)``, ``artifactCollections(projectFilters:,
 filters:)`` and ``artifactMemberships(projectFilters:, collectionFilters:, filters:)`` take one
@@ -8,13 +9,20 @@ with the same grammar), then compiled here over fixed table aliases: ``p`` the r
 (``projects``), ``c`` the collection (``artifact_collections``), ``m`` the membership
 (``artifact_memberships``) and ``a`` the version (``artifacts``).
 
+A collection's version filter and a project's collection filter
+(:mod:`wandbkit._lang.artifact_fields`) compile the same way over their own columns
+(:func:`compile_version_filter`, :func:`compile_collection_filter`).
+
 Semantics:
 
 * ids (``id``, ``project_id``, ``entity_id``, ``artifact_collection_id``, ``artifact_id``)
   take the integer row id or the opaque base64 id this server hands out (``UHJvamVjdDox``);
   ``version`` takes the index or ``"v3"``.
 * ``tag`` and ``alias`` are sets: a bare value or ``$eq`` means "has it", ``$in`` "has any",
-  ``$ne``/``$nin`` "has none", ``$regex`` and ranges "some one matches".
+  ``$all`` "has every one", ``$ne``/``$nin`` "has none", ``$size`` "has that many",
+  ``$regex``, ``$contains`` and ranges "some one matches".
+* ``$contains`` (W&B's) is a case-sensitive substring test of a text field (or of a metadata
+  string); ``$size`` and ``$all`` also apply to metadata arrays.
 * ``metadata.<key>[.<key>…]`` is a path into the version's metadata; a number only matches a
   JSON number, a string a JSON string, a boolean a JSON boolean.
 * Times accept ISO-8601 text or epoch seconds and compare in time order.
@@ -32,7 +40,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from wandbkit._lang.fields import Field, FieldKind
+from wandbkit._lang.artifact_fields import COLLECTION_FIELDS, VERSION_FIELDS
+from wandbkit._lang.fields import Field, FieldKind, FieldTable
 from wandbkit._lang.filters import And, FieldCond, FilterNode, FilterSyntaxError, Nor, Not, Or
 from wandbkit._lang.filters import parse as parse_filter
 from wandbkit._lang.registry_fields import (
@@ -44,7 +53,12 @@ from wandbkit._lang.registry_fields import (
 )
 from wandbkit.server.run_filters import FilterError, SqlFragment, check_regex
 
-__all__ = ["compile_level", "compile_order"]
+__all__ = [
+    "compile_collection_filter",
+    "compile_level",
+    "compile_order",
+    "compile_version_filter",
+]
 
 _Convert = Callable[[object], object]
 _RANGE = {"$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<="}
@@ -159,7 +173,7 @@ def _as_id(value: object) -> object:
 
 @dataclass
 class _Compiler:
-    level: LevelName
+    columns: dict[str, _Column]
     params: list[object]
 
     def bind(self, value: object) -> str:
@@ -182,7 +196,7 @@ class _Compiler:
         field = cond.field
         if field.document is not None:
             return self.document(field, cond.op, cond.operand)
-        column = _COLUMNS[self.level][field.name]
+        column = self.columns[field.name]
         if cond.kind is FieldKind.TAGS:
             return self.members(column.sql, cond.op, cond.operand)
         value = column.sql
@@ -211,6 +225,8 @@ class _Compiler:
             return test if op == "$in" else f"(NOT {test})"
         if op == "$exists":
             return f"({value} IS {'NOT ' if operand else ''}NULL)"
+        if op == "$contains":
+            return f"ifnull(instr({raw}, {self.bind(operand)}) > 0, 0)"
         assert op == "$regex" and isinstance(operand, str)
         return f"ifnull(REGEXP({self.bind(self.pattern(operand))}, {raw}), 0)"
 
@@ -240,6 +256,16 @@ class _Compiler:
         if op == "$exists":
             return f"({'' if operand else 'NOT '}EXISTS ({select}))"
         column = _first_column(select)
+        if op == "$size":
+            return f"((SELECT COUNT(*) FROM ({select})) = {self.bind(operand)})"
+        if op == "$all":
+            assert isinstance(operand, tuple)
+            listed = self.bind(json.dumps(list(operand)))
+            return (
+                f"NOT EXISTS (SELECT value FROM json_each({listed}) WHERE value NOT IN ({select}))"
+            )
+        if op == "$contains":
+            return f"EXISTS ({select} AND instr({column}, {self.bind(operand)}) > 0)"
         if op in _RANGE:
             return f"EXISTS ({select} AND {column} {_RANGE[op]} {self.bind(operand)})"
         assert op == "$regex" and isinstance(operand, str)
@@ -264,6 +290,14 @@ class _Compiler:
             return test if op == "$eq" else f"(NOT {test})"
         if op in _RANGE:
             return self.typed(kind, value, _RANGE[op], operand)
+        if op == "$contains":
+            return f"ifnull({kind} = 'text' AND instr({value}, {self.bind(operand)}) > 0, 0)"
+        if op == "$size":
+            length = f"json_array_length(a.metadata, {literal})"
+            return f"ifnull({kind} = 'array' AND {length} = {self.bind(operand)}, 0)"
+        if op == "$all":
+            assert isinstance(operand, tuple)
+            return self.holds_all(literal, kind, operand)
         if op in ("$in", "$nin"):
             assert isinstance(operand, tuple)
             parts = [
@@ -276,6 +310,18 @@ class _Compiler:
             return test if op == "$in" else f"(NOT {test})"
         assert op == "$regex" and isinstance(operand, str)
         return f"ifnull({kind} = 'text' AND REGEXP({self.bind(self.pattern(operand))}, {value}), 0)"
+
+    def holds_all(self, literal: str, kind: str, operand: tuple[object, ...]) -> str:
+        """A metadata array holding every value (numbers equal across int and float, and a
+        boolean only a boolean)."""
+        listed = self.bind(json.dumps(list(operand)))
+        sort = "CASE WHEN {0}.type IN ('integer', 'real') THEN 'number' ELSE {0}.type END"
+        missing = (
+            f"SELECT 1 FROM json_each({listed}) AS want WHERE NOT EXISTS (SELECT 1 FROM"
+            f" json_each(a.metadata, {literal}) AS have WHERE have.value = want.value"
+            f" AND {sort.format('have')} = {sort.format('want')})"
+        )
+        return f"ifnull({kind} = 'array' AND NOT EXISTS ({missing}), 0)"
 
     def typed(self, kind: str, value: str, sql_op: str, operand: object) -> str:
         if isinstance(operand, bool):
@@ -314,12 +360,73 @@ def compile_level(level: LevelName, filters: object, *, argument: str) -> SqlFra
         >>> compile_level("registries", {"name": "wandb-registry-model"}, argument="filters")
         SqlFragment(sql='(p.name IS ?)', params=('wandb-registry-model',))
     """
+    return _compile(filters, SERVER_LEVELS[level].table, _COLUMNS[level], argument)
+
+
+def _compile(
+    filters: object, table: FieldTable, columns: dict[str, _Column], argument: str
+) -> SqlFragment:
     try:
-        tree = parse_filter(filters, SERVER_LEVELS[level].table, argument=argument)
+        tree = parse_filter(filters, table, argument=argument)
     except FilterSyntaxError as exc:
         raise FilterError(str(exc)) from None
-    compiler = _Compiler(level, [])
+    compiler = _Compiler(columns, [])
     return SqlFragment(compiler.node(tree), tuple(compiler.params))
+
+
+_ALIASES = _COLUMNS["versions"]["alias"]
+_TAGS = _COLUMNS["versions"]["tag"]
+_COLLECTION_TAGS = _COLUMNS["collections"]["tag"]
+#: A project's artifact filters (:mod:`wandbkit._lang.artifact_fields`) -> SQL, over ``m``
+#: (the membership) and ``a`` (the version), or ``c`` (the collection).
+_VERSION_COLUMNS: dict[str, _Column] = {
+    "state": _Column("a.state"),
+    "digest": _Column("a.digest"),
+    **dict.fromkeys(("alias", "aliases", "aliases.alias"), _ALIASES),
+    **dict.fromkeys(("tag", "tags", "tags.name"), _TAGS),
+    "versionIndex": _Column("m.version_index", version=True),
+}
+_COLLECTION_COLUMNS: dict[str, _Column] = {
+    "name": _Column("c.name"),
+    "description": _Column("c.description"),
+    **dict.fromkeys(("tag", "tags", "tags.name"), _COLLECTION_TAGS),
+}
+assert set(_VERSION_COLUMNS) == set(VERSION_FIELDS.kinds)
+assert set(_COLLECTION_COLUMNS) == set(COLLECTION_FIELDS.kinds)
+
+
+def _json_filter(filters: object) -> object:
+    """A filter given as its JSON text (as GraphQL ``JSONString`` arguments may arrive)."""
+    if isinstance(filters, str):
+        if not filters.strip():
+            return None
+        try:
+            return json.loads(filters)
+        except ValueError:
+            raise FilterError("filters must be a JSON object") from None
+    return filters
+
+
+def compile_version_filter(filters: object, *, argument: str = "filters") -> SqlFragment:
+    """Compile a collection's version filter (``ArtifactCollection.artifacts(filters:)``).
+
+    Raises:
+        FilterError: not a filter of :data:`~wandbkit._lang.artifact_fields.VERSION_FIELDS`.
+
+    Example:
+        >>> compile_version_filter('{"versionIndex": "v2"}')
+        SqlFragment(sql='(m.version_index IS ?)', params=(2,))
+    """
+    return _compile(_json_filter(filters), VERSION_FIELDS, _VERSION_COLUMNS, argument)
+
+
+def compile_collection_filter(filters: object, *, argument: str = "filters") -> SqlFragment:
+    """Compile a project's collection filter (``Project.artifactCollections(filters:)``).
+
+    Raises:
+        FilterError: not a filter of :data:`~wandbkit._lang.artifact_fields.COLLECTION_FIELDS`.
+    """
+    return _compile(_json_filter(filters), COLLECTION_FIELDS, _COLLECTION_COLUMNS, argument)
 
 
 def compile_order(level: LevelName, order: str | None) -> OrderBy:

@@ -7,6 +7,8 @@ the HTTP layer.
 
 from __future__ import annotations
 
+from wandbkit._lang import artifact_bundle as _bundle
+
 #: The GraphQL endpoint (``POST``).
 GRAPHQL_PATH = "/graphql"
 #: The readiness probe (``GET``, no API key).
@@ -19,7 +21,10 @@ SIGNED_UPLOAD_PATH = "/signed/upload"
 
 #: Paths of the artifact file endpoints (see :mod:`wandbkit.server.http.artifact_routes`): signed
 #: downloads of a file and of a version's manifest, signed uploads of content and of a manifest.
-SIGNED_ARTIFACT_FILE_PATH = "/signed/artifact-files"
+#: The file path and the bundle route (many files in one answer) are shared with the client,
+#: which asks for bundles: they are defined in :mod:`wandbkit._lang.artifact_bundle`.
+SIGNED_ARTIFACT_FILE_PATH = _bundle.SIGNED_ARTIFACT_FILE_PATH
+SIGNED_ARTIFACT_BUNDLE_PATH = _bundle.SIGNED_ARTIFACT_BUNDLE_PATH
 SIGNED_ARTIFACT_MANIFEST_PATH = "/signed/artifact-manifests"
 SIGNED_ARTIFACT_UPLOAD_PATH = "/signed/artifact-upload"
 SIGNED_ARTIFACT_MANIFEST_UPLOAD_PATH = "/signed/artifact-manifest-upload"

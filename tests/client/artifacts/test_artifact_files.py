@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import os
+import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from wandbkit.errors import IntegrityError, UsageError
+from wandbkit.server.faults import Fault
 from wandbkit.server.seed import ArtifactSeed
 
 from ..support import Flavor
@@ -26,7 +30,14 @@ def path(arts: ArtifactSeed, name: str) -> str:
 
 
 def download_gets(flavor: Flavor) -> list[str]:
-    return [r.url.path for r in flavor.transport.requests if "/signed/artifact-files" in r.url.path]
+    """The files fetched: one per signed file GET, one per token of a bundle request."""
+    fetched = []
+    for r in flavor.transport.requests:
+        if r.url.path.startswith("/signed/artifact-files/"):
+            fetched.append(r.url.path)
+        elif r.url.path == "/signed/artifact-file-bundle":
+            fetched.extend(json.loads(r.content)["tokens"])
+    return fetched
 
 
 async def test_manifest_entries_and_files(flavor: Flavor, arts: ArtifactSeed) -> None:
@@ -165,3 +176,96 @@ async def test_failed_signed_urls_fall_back_to_the_keyed_routes(
     assert all(r.headers.get("authorization") for r in fallbacks)
     signed = [r for r in flavor.transport.requests if "/signed/" in r.url.path]
     assert signed and not any(r.headers.get("authorization") for r in signed)
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [Fault.status(502, retry_after=0.01), Fault.truncate(), Fault.drop()],
+    ids=["502", "truncated", "dropped"],
+)
+async def test_a_failed_bundle_falls_back_to_one_request_per_file(
+    flavor: Flavor,
+    arts: ArtifactSeed,
+    seeded_app: tuple[Any, Any],
+    tmp_path: Path,
+    fault: Fault,
+) -> None:
+    """Small files come in bundles from this server; a bundle that fails however it fails is
+    fetched file by file, and every file still ends verified."""
+    app, _ = seeded_app
+    dataset = await flavor(flavor.api.artifact(path(arts, "images:v2")))
+    manifest = await flavor(dataset.manifest)
+    app.state.faults.add(fault, route="/signed/artifact-file-bundle")
+    flavor.transport.clear()
+    root = tmp_path / "root"
+    await flavor(dataset.download(root=str(root), max_workers=2))
+    bundles = [r for r in flavor.transport.requests if r.url.path.endswith("file-bundle")]
+    singles = [r for r in flavor.transport.requests if "/signed/artifact-files/" in r.url.path]
+    assert bundles and len(app.state.faults.injected) >= 1
+    assert 0 < len(singles) <= len(manifest.entries)
+    await flavor(dataset.verify(root=str(root)))
+
+
+async def test_downloads_copy_from_the_cache_unless_hard_links_are_asked_for(
+    flavor: Flavor, arts: ArtifactSeed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """By default a second root gets writable copies (as the official client makes): an edit
+    in one root changes nothing else. ``hard_links=True`` links read-only files instead."""
+    model = await flavor(flavor.api.artifact(path(arts, "classifier:v1")))
+    first, second, linked = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    await flavor(model.download(root=str(first)))
+    await flavor(model.download(root=str(second)))
+    name = "config.json"
+    assert not os.path.samefile(first / name, second / name)
+    assert os.access(first / name, os.W_OK) and os.access(second / name, os.W_OK)
+    original = (second / name).read_bytes()
+    (first / name).write_bytes(b"edited in place")  # the file shared with the cache
+    assert (second / name).read_bytes() == original
+    # The cache entry that shares the edited file is caught by its md5, and fetched again.
+    third = tmp_path / "d"
+    await flavor(model.download(root=str(third)))
+    assert (third / name).read_bytes() == original
+    await flavor(model.download(root=str(linked), hard_links=True))
+    assert (linked / name).read_bytes() == original
+    assert (linked / name).stat().st_nlink > 1
+    assert not os.access(linked / name, os.W_OK) or os.geteuid() == 0
+    assert stat.S_IMODE((linked / name).stat().st_mode) & 0o222 == 0
+    monkeypatch.setenv("WANDBKIT_CACHE_HARD_LINKS", "1")
+    fourth = tmp_path / "e"
+    await flavor(model.download(root=str(fourth)))
+    assert (fourth / name).stat().st_nlink > 1
+
+
+@pytest.mark.parametrize("multipart", [True, None, False], ids=["on", "default", "off"])
+async def test_multipart_fetches_big_files_in_ranges(
+    flavor: Flavor,
+    arts: ArtifactSeed,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    multipart: bool | None,
+) -> None:
+    """``multipart`` as in ``wandb``: True fetches every file of more than one part in
+    parallel ranges, None only files from 2 GiB, False none; the bytes are verified alike.
+    (The part size is made small here so that the seed's files have several parts.)"""
+    from wandbkit._async.artifacts import download_jobs as async_jobs
+    from wandbkit._sync.artifacts import download_jobs as sync_jobs
+
+    for module in (async_jobs, sync_jobs):
+        monkeypatch.setattr(module, "PART_BYTES", 100)
+    model = await flavor(flavor.api.artifact(path(arts, "classifier:v1")))
+    manifest = await flavor(model.manifest)
+    big = {p: e.size for p, e in manifest.entries.items() if (e.size or 0) > 100}
+    assert big, "the seed's model needs files of several parts"
+    flavor.transport.clear()
+    root = tmp_path / "m"
+    await flavor(model.download(root=str(root), multipart=multipart, skip_cache=True))
+    await flavor(model.verify(root=str(root)))
+    ranged = [r for r in flavor.transport.requests if "range" in r.headers]
+    if multipart is True:
+        expected = sum(-(-size // 100) for size in big.values() if size)
+        assert len(ranged) == expected
+        assert all(r.headers["range"].startswith("bytes=") for r in ranged)
+    else:
+        assert ranged == []
+    with pytest.raises(UsageError, match="multipart must be a bool or None"):
+        await flavor(model.download(root=str(root), multipart="yes"))  # type: ignore[arg-type]

@@ -159,3 +159,45 @@ async def test_a_file_over_the_multipart_threshold_goes_in_parts(
     again.add_dir(data)
     flavor.transport.clear()
     assert (await flavor(again.publish())).id == published.id and uploads(flavor) == []
+
+
+async def test_tables_and_media_added_to_a_draft_are_read_back_by_name(
+    flavor: Flavor, arts: ArtifactSeed
+) -> None:
+    """``draft.add(obj, name)`` stores a W&B object as wandb does (``<name>.<type>.json``);
+    ``artifact.get(name)`` / ``artifact[name]`` find it by that name and read it back."""
+    from wandbkit import ArtifactMedia, ArtifactTable
+
+    table = ArtifactTable(["id", "label"], [[1, "cat"], [2, "dog"]])
+    draft = flavor.api.create_artifact(f"{arts.entity}/{arts.project}/evals", type="eval")
+    assert draft.add(table, "predictions") == "predictions.table.json"
+    draft["charts/loss"] = {"_type": "histogram", "values": [1, 2], "bins": [0, 1, 2]}
+    with pytest.raises(UsageError, match="already has an entry"):
+        draft.add(table, "predictions")
+    assert draft.add(ArtifactTable(["id"], [[3]]), "predictions", overwrite=True)
+    with pytest.raises(UsageError, match="obj must be an ArtifactTable"):
+        draft.add(object(), "x")
+    published = await flavor(draft.publish())
+    manifest = await flavor(published.manifest)
+    assert set(manifest.entries) == {"predictions.table.json", "charts/loss.histogram.json"}
+    got = await flavor(published.get("predictions"))
+    assert got == ArtifactTable(["id"], [[3]]) and got.path == "predictions.table.json"
+    assert await flavor(published["predictions.table.json"]) == got
+    media = await flavor(published["charts/loss"])
+    assert isinstance(media, ArtifactMedia) and media.kind == "histogram"
+    assert media.document["values"] == [1, 2]
+    assert await flavor(published.get("missing")) is None
+
+
+def test_tables_check_their_shape() -> None:
+    from wandbkit import ArtifactTable
+
+    with pytest.raises(UsageError, match="distinct"):
+        ArtifactTable(["a", "a"], [])
+    with pytest.raises(UsageError, match=r"data\[1\] has 1 values for 2 columns"):
+        ArtifactTable(["a", "b"], [[1, 2], [3]])
+    with pytest.raises(UsageError, match="JSON"):
+        ArtifactTable(["a"], [[float("nan")]])
+    table = ArtifactTable(["a", "b"], [[1, "x"]])
+    assert table.get_column("b") == ["x"] and len(table) == 1 and table.ncols == 2
+    assert table.to_json()["nrows"] == 1

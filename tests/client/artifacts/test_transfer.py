@@ -25,6 +25,7 @@ import pytest
 
 import wandbkit._async.transport as async_transport_module
 import wandbkit._sync.transport as sync_transport_module
+from wandbkit._async.artifacts import download_jobs as async_jobs
 from wandbkit._async.artifacts import transfer as async_transfer
 from wandbkit._async.context import ClientContext as AsyncContext
 from wandbkit._core.artifact_cache import ArtifactCache
@@ -37,6 +38,7 @@ from wandbkit._core.errors import (
     UsageError,
 )
 from wandbkit._core.transfer_jobs import LocalFile, RemoteFile, TransferReport, UploadTarget
+from wandbkit._sync.artifacts import download_jobs as sync_jobs
 from wandbkit._sync.artifacts import transfer as sync_transfer
 from wandbkit._sync.context import ClientContext as SyncContext
 
@@ -82,6 +84,9 @@ class Storage:
     #: URL -> statuses to answer first, in order.
     statuses: dict[str, list[int]] = field(default_factory=dict)
     uploads: dict[str, bytes] = field(default_factory=dict)
+    #: Answer Range requests (206); otherwise they get the whole blob (200), as a server
+    #: without ranges does.
+    ranges: bool = False
     in_flight: int = 0
     peak_in_flight: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -117,6 +122,12 @@ class Storage:
         data = self.blobs[url]
         if url in self.corrupt:
             data = bytes([data[0] ^ 1]) + data[1:]
+        wanted = request.headers.get("range")
+        if self.ranges and wanted is not None:
+            first, last = (int(n) for n in wanted.removeprefix("bytes=").split("-"))
+            part = data[first : last + 1]
+            headers = {"Content-Range": f"bytes {first}-{first + len(part) - 1}/{len(data)}"}
+            return httpx.Response(206, content=part, headers=headers)
         fail_after = None
         if self.drops.get(url, 0) > 0:
             self.drops[url] -= 1
@@ -757,3 +768,32 @@ async def test_uploads_are_checked_before_any_io(
     with pytest.raises(UsageError, match=message):
         await upload(side, storage, [target, bad])
     assert storage.requests == []
+
+
+@pytest.mark.parametrize("ranges", [True, False], ids=["ranges", "no-ranges"])
+async def test_multipart_downloads_in_ranges_or_whole(
+    side: Side, storage: Storage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ranges: bool
+) -> None:
+    """``multipart=True``: a file of several parts comes in parallel ranges written at their
+    offsets and is verified as a whole; a server that answers a range with the whole file
+    (200) gets one plain request instead. A corrupt file is refused either way."""
+    for module in (async_jobs, sync_jobs):
+        monkeypatch.setattr(module, "PART_BYTES", 1000)
+    storage.ranges = ranges
+    data = os.urandom(4500)
+    url = storage.add(f"{BASE}/signed/files/big", data)
+    files = [RemoteFile("big.bin", md5_b64(data), len(data), url)]
+    report = await download(side, storage, files, tmp_path / "r", multipart=True)
+    assert (tmp_path / "r" / "big.bin").read_bytes() == data
+    assert report.bytes_downloaded == len(data)
+    asked = [r.headers.get("range") for r in storage.got(url)]
+    if ranges:
+        assert sorted(asked, key=lambda r: int(r.split("=")[1].split("-")[0])) == [
+            f"bytes={start}-{min(start + 999, 4499)}" for start in range(0, 4500, 1000)
+        ]
+    else:
+        assert asked[-1] is None and len(asked) == 6  # five ranges answered whole, then one
+    storage.corrupt.add(url)
+    with pytest.raises(IntegrityError):
+        await download(side, storage, files, tmp_path / "bad", multipart=True)
+    assert not (tmp_path / "bad" / "big.bin").exists()

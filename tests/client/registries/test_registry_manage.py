@@ -199,3 +199,35 @@ async def test_link_a_version_into_a_registry_and_fetch_it_back(
     await flavor(fetched.unlink())
     again = flavor.api.registries(filter={"name": "model"}).versions(filter={"alias": "staging"})
     assert await flavor.list(again) == []
+
+
+async def test_linking_a_type_the_registry_does_not_accept_is_a_usage_error(
+    flavor: Flavor, regs: RegistrySeed
+) -> None:
+    """The model registry accepts models only: a dataset is refused before the mutation,
+    naming the accepted types (the server refuses it as well)."""
+    dataset = await flavor(flavor.api.artifact(f"{flavor.seed.entity}/artifacts/images:v0"))
+    flavor.transport.clear()
+    with pytest.raises(UsageError, match="registry 'model' accepts artifact types 'model'"):
+        await flavor(dataset.link("wandb-registry-model/classifier"))
+    sent = [r for r in flavor.transport.requests if b"LinkArtifact" in r.content]
+    assert sent == []
+    linked = await flavor(dataset.link("wandb-registry-dataset/more-images"))
+    assert linked.is_link and linked.project == "wandb-registry-dataset"
+
+
+async def test_registry_create_as_a_classmethod(flavor: Flavor, regs: RegistrySeed) -> None:
+    """``Registry.create(api, organization, name, visibility, ...)``, as in ``wandb``."""
+    import wandbkit
+
+    cls = wandbkit.AsyncRegistry if flavor.is_async else wandbkit.Registry
+    made = await flavor(
+        cls.create(flavor.api, regs.organization, "staging", "organization", "Staged", ["model"])
+    )
+    assert isinstance(made, cls)
+    assert (made.name, made.visibility, made.description) == ("staging", "organization", "Staged")
+    assert list(made.artifact_types) == ["model"]
+    fetched = await flavor(flavor.api.registry("staging"))
+    assert fetched.id == made.id
+    with pytest.raises(UsageError, match="api must be a wandbkit Api"):
+        await flavor(cls.create(object(), regs.organization, "x", "organization"))

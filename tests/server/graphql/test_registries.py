@@ -143,6 +143,72 @@ async def test_collections_and_versions_across_registries(
     assert version["node"]["artifactCollection"]["project"]["name"] == "wandb-registry-dataset"
 
 
+async def collection_names(client: httpx.AsyncClient, collection_filter: Any) -> list[str]:
+    body = await send(
+        client,
+        "RegistryCollections",
+        {"organization": "demo-org", "collectionFilter": json.dumps(collection_filter)},
+    )
+    edges = data_of_body(body)["organization"]["orgEntity"]["artifactCollections"]["edges"]
+    return sorted(e["node"]["name"] for e in edges)
+
+
+async def version_aliases(client: httpx.AsyncClient, artifact_filter: Any) -> list[set[str]]:
+    body = await send(
+        client,
+        "RegistryVersions",
+        {"organization": "demo-org", "artifactFilter": json.dumps(artifact_filter)},
+    )
+    edges = data_of_body(body)["organization"]["orgEntity"]["artifactMemberships"]["edges"]
+    return [{a["alias"] for a in e["node"]["aliases"]} for e in edges]
+
+
+async def test_contains_size_and_all_at_every_level(
+    client: httpx.AsyncClient, regs: RegistrySeed
+) -> None:
+    """W&B's extra operators: ``$contains`` (a substring), ``$size`` (how many) and ``$all``
+    (every one), on registries, collections and versions, evaluated in SQL."""
+    assert await registries(client, filters=json.dumps({"name": {"$contains": "data"}})) == [
+        "dataset"
+    ]
+    assert await registries(
+        client, filters=json.dumps({"description": {"$contains": "organization"}})
+    ) == ["model"]
+    assert await collection_names(client, {"name": {"$contains": "holdout"}}) == ["images-holdout"]
+    assert await collection_names(client, {"tag": {"$all": ["vision", "prod"]}}) == ["classifier"]
+    assert await collection_names(client, {"tag": {"$size": 1}}) == ["images"]
+    assert await collection_names(client, {"tag": {"$size": 0}}) == [
+        "images-holdout",
+        "secret-classifier",
+    ]
+    assert await collection_names(client, {"tag": {"$contains": "pro"}}) == ["classifier"]
+    assert await version_aliases(client, {"alias": {"$all": ["golden"]}}) == [{"golden"}]
+    assert await version_aliases(client, {"alias": {"$all": ["golden", "production"]}}) == []
+    with_one = await version_aliases(client, {"alias": {"$size": 1}})
+    assert with_one and all(len(aliases) == 1 for aliases in with_one)
+
+
+@pytest.mark.parametrize(
+    ("artifact_filter", "message"),
+    [
+        ({"created_at": {"$size": 1}}, "$size needs a list field"),
+        ({"tag": {"$size": -1}}, "expected an int >= 0"),
+        ({"tag": {"$all": []}}, "expected a non-empty list"),
+        ({"tag": {"$contains": 3}}, "expected a string"),
+    ],
+)
+async def test_bad_uses_of_the_extra_operators_are_named(
+    client: httpx.AsyncClient, regs: RegistrySeed, artifact_filter: Any, message: str
+) -> None:
+    body = await send(
+        client,
+        "RegistryVersions",
+        {"organization": "demo-org", "artifactFilter": json.dumps(artifact_filter)},
+    )
+    assert message in body["errors"][0]["message"]
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
 @pytest.mark.parametrize(
     ("document", "variables", "message"),
     [
@@ -156,6 +222,11 @@ async def test_collections_and_versions_across_registries(
         ("RegistryVersions", {"artifactFilter": '{"tag": {"$bogus": 1}}'}, "unknown operator"),
         ("RegistryVersions", {"registryFilter": '{"name": 3}'}, "projectFilters['name']"),
         ("RegistryVersions", {"artifactFilter": '{"alias": {"$regex": "(a+)\\\\1"}}'}, "RE2"),
+        (
+            "RegistryVersions",
+            {"artifactFilter": json.dumps({"alias": {"$regex": "(" * 2000}})},
+            "nests its groups too deeply",
+        ),
     ],
 )
 async def test_bad_filters_are_graphql_errors_naming_them(
@@ -308,3 +379,79 @@ async def test_a_search_on_many_registries_stays_in_sql(
     )
     edges = data_of_body(body)["organization"]["orgEntity"]["artifactMemberships"]["edges"]
     assert len(edges) == bench.tagged == 3 * 4 * 1
+
+
+async def _classifier_id(client: httpx.AsyncClient) -> str:
+    body = await send(
+        client,
+        "RegistryCollections",
+        {
+            "organization": "demo-org",
+            "registryFilter": json.dumps({"name": "wandb-registry-model"}),
+            "collectionFilter": json.dumps({"name": "classifier"}),
+        },
+    )
+    (edge,) = data_of_body(body)["organization"]["orgEntity"]["artifactCollections"]["edges"]
+    return str(edge["node"]["id"])
+
+
+async def test_a_registry_viewer_may_read_but_not_write(
+    client: httpx.AsyncClient, server_app: ServerApp, regs: RegistrySeed, reader: httpx.AsyncClient
+) -> None:
+    """Registry roles decide writes in a registry: a viewer (or restricted viewer) is refused
+    every change, a member may make them; what the viewer reads stays readable."""
+    store = server_app.store
+    registry = store.projects.get(store.entities.get("demo-org").pk, "wandb-registry-model")  # type: ignore[union-attr]
+    user = store.accounts.get_user(regs.reader)
+    assert registry is not None and user is not None
+    collection_id = await _classifier_id(client)
+    update = {"input": {"artifactPortfolioID": collection_id, "description": "edited"}}
+    for role in ("viewer", "restricted_viewer"):
+        store.registries.put_member(registry.pk, "user", user.pk, role)
+        refused = await send(reader, "UpdateArtifactPortfolio", update)
+        assert refused["errors"][0]["extensions"]["code"] == "PERMISSION_DENIED"
+        assert f"their role there is '{role}'" in refused["errors"][0]["message"]
+        tags = {
+            "input": {
+                "entityName": "demo-org",
+                "projectName": "wandb-registry-model",
+                "artifactCollectionName": "classifier",
+                "tags": [{"tagName": "x"}],
+            }
+        }
+        refused = await send(reader, "AddArtifactCollectionTags", tags)
+        assert refused["errors"][0]["extensions"]["code"] == "PERMISSION_DENIED"
+        assert await collection_names(reader, {"name": "classifier"}) == ["classifier"]
+    store.registries.put_member(registry.pk, "user", user.pk, "member")
+    done = await send(reader, "UpdateArtifactPortfolio", update)
+    assert data_of_body(done)["result"]["artifactCollection"]["description"] == "edited"
+
+
+async def test_linking_a_type_the_registry_does_not_accept_is_refused(
+    client: httpx.AsyncClient, server_app: ServerApp, regs: RegistrySeed
+) -> None:
+    store = server_app.store
+    entity = store.entities.get(server_app.seed.entity)
+    assert entity is not None
+    project = store.projects.get(entity.pk, "artifacts")
+    assert project is not None
+    images = store.artifact_collections.get(project.pk, "images")
+    assert images is not None
+    dataset_pk = store.artifact_memberships.versions(images.pk, limit=1)[0].artifact_pk
+    link = {
+        "input": {
+            "artifactID": encode_id("Artifact", dataset_pk),
+            "artifactPortfolioName": "classifier",
+            "entityName": "demo-org",
+            "projectName": "wandb-registry-model",
+        }
+    }
+    refused = await send(client, "LinkArtifact", link)
+    message = refused["errors"][0]["message"]
+    assert "registry 'model' accepts artifact types 'model', not 'dataset'" in message
+    # By the portfolio's id too, and into a registry that takes datasets it works.
+    by_id = {"input": {**link["input"], "artifactPortfolioID": await _classifier_id(client)}}
+    refused = await send(client, "LinkArtifact", by_id)
+    assert "accepts artifact types 'model'" in refused["errors"][0]["message"]
+    fine = {"input": {**link["input"], "projectName": "wandb-registry-dataset"}}
+    assert data_of_body(await send(client, "LinkArtifact", fine))["result"]

@@ -23,6 +23,7 @@ OPEN = {
     "/signed/files/{token}",
     "/signed/upload/{token}",
     "/signed/artifact-files/{token}",
+    "/signed/artifact-file-bundle",
     "/signed/artifact-manifests/{token}",
     "/signed/artifact-upload/{token}",
     "/signed/artifact-upload-part/{token}",

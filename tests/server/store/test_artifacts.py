@@ -192,7 +192,17 @@ def test_version_listings_filter_and_order_in_sql_with_keyset_pages(
     ] == [pks[1]]
     assert listing.count_versions(sequence.pk, filters='{"tag": {"$in": ["gold"]}}') == 1
     assert listing.count_versions(sequence.pk, filters={"state": "COMMITTED"}) == 5
-    with pytest.raises(FilterError, match="cannot filter versions on 'size'"):
+    # The same grammar as every other filter here: ranges, $nor, "v<index>" versions.
+    assert [
+        m.version_index
+        for m in listing.versions(
+            sequence.pk,
+            filters={"versionIndex": {"$gte": "v3"}, "$nor": [{"aliases": "best"}]},
+            limit=9,
+        )
+    ] == [4, 3]
+    assert listing.count_versions(sequence.pk, filters={"tags.name": {"$exists": False}}) == 4
+    with pytest.raises(FilterError, match="unknown field 'size'; expected one of state"):
         listing.versions(sequence.pk, filters={"size": 3}, limit=1)
     with pytest.raises(FilterError, match="cannot order by"):
         listing.versions(sequence.pk, order="-size", limit=1)

@@ -25,6 +25,12 @@ from wandbkit._core.errors import (
 )
 from wandbkit._core.flavor_async import MaybeAwaitable
 from wandbkit._html import Explorable, HtmlSummary
+from wandbkit._values.artifact_objects import (
+    LOG_TYPES,
+    ArtifactObject,
+    object_from_json,
+    with_suffix,
+)
 from wandbkit._values.artifacts import ArtifactManifest, ManifestEntry
 
 if TYPE_CHECKING:
@@ -202,6 +208,45 @@ class AsyncArtifactContents(Explorable):
             raise KeyError(f"path {path!r} is not in artifact {self.source_name!r}")
         return AsyncArtifactManifestEntry(self, entry)
 
+    async def get(self, name: str) -> ArtifactObject | None:
+        """The W&B object (table, image...) added to the version as ``name``, or ``None``.
+
+        As in ``wandb``, ``name`` is the name it was added under: the entry is
+        ``<name>.<type>.json`` (``predictions.table.json``), found by trying each type. The
+        entry is downloaded (verified, through the cache) and read back as an
+        :class:`~wandbkit.ArtifactTable` for a table, else an
+        :class:`~wandbkit.ArtifactMedia` (its type and JSON document); ``wandb`` gives its
+        own classes, which need ``wandb``. Files a table's cells point to are other entries
+        (``download()`` them).
+
+        Raises:
+            UsageError: ``name`` is not a string, or the entry is not a W&B object.
+        """
+        if not isinstance(name, str) or not name:
+            raise UsageError(f"name must be a non-empty string, got {name!r}")
+        manifest = await self.get_manifest()
+        path = next(
+            (
+                candidate
+                for log_type in LOG_TYPES
+                if (candidate := with_suffix(name, log_type)) in manifest.entries
+            ),
+            None,
+        )
+        if path is None:
+            return None
+        entry = await self.get_entry(path)
+        local = Path(await entry.download())
+        try:
+            document = json.loads(local.read_bytes())
+        except ValueError:
+            raise UsageError(f"entry {path!r} is not JSON, so not a W&B object") from None
+        return object_from_json(document, path)
+
+    def __getitem__(self, name: str) -> MaybeAwaitable[ArtifactObject | None]:
+        """``artifact[name]`` is :meth:`get` (awaitable with ``AsyncApi``)."""
+        return self.get(name)
+
     async def get_path(self, name: str | os.PathLike[str]) -> AsyncArtifactManifestEntry:
         """Deprecated in ``wandb`` (which warns): same as :meth:`get_entry`."""
         warnings.warn(
@@ -292,6 +337,8 @@ class AsyncArtifactContents(Explorable):
         allow_missing: bool,
         max_workers: int = DEFAULT_MAX_WORKERS,
         progress: bool | None = None,
+        hard_links: bool | None = None,
+        multipart: bool | None = None,
     ) -> TransferReport:
         from wandbkit._async.artifacts.transfer import RemoteFile, download_files
         from wandbkit._core.artifact_cache import ArtifactCache
@@ -309,7 +356,7 @@ class AsyncArtifactContents(Explorable):
                 entry.path, entry.digest, entry.size or 0, url, authenticate=signed is None
             )
 
-        cache = None if skip_cache else ArtifactCache.default()
+        cache = None if skip_cache else ArtifactCache.default(link=hard_links)
 
         async def send(files: list[RemoteFile]) -> TransferReport:
             return await download_files(
@@ -320,6 +367,7 @@ class AsyncArtifactContents(Explorable):
                 max_workers=max_workers,
                 progress=progress,
                 allow_missing_references=allow_missing,
+                multipart=multipart,
             )
 
         try:
@@ -341,13 +389,15 @@ class AsyncArtifactContents(Explorable):
         *,
         max_workers: int = DEFAULT_MAX_WORKERS,
         progress: bool | None = None,
+        hard_links: bool | None = None,
     ) -> str:
         """Download the version's files under ``root``; returns ``root``.
 
         Many files move at once (``max_workers``); each is streamed to a temporary file with
         its md5 checked against the manifest while streaming, then renamed into place, so a
         bad or interrupted transfer leaves no file. Files already in ``root`` with the right
-        md5 are left alone; files in the cache are copied (or hard-linked) from it.
+        md5 are left alone; files in the cache are copied from it (as the official client
+        does; ``hard_links=True`` links them instead, read-only).
 
         Args:
             root: where to put them; default ``./artifacts/<name>:<version>`` (or under
@@ -355,11 +405,17 @@ class AsyncArtifactContents(Explorable):
             allow_missing_references: skip references that cannot be fetched.
             skip_cache: neither read nor fill the cache.
             path_prefix: only the entries whose path starts with this.
-            multipart: ``wandb``'s switch for ranged downloads of big files; every file is
-                streamed here, so it changes nothing.
+            multipart: ``wandb``'s switch for big files: ``None`` fetches files of 2 GiB or
+                more in parallel ranges of 100 MiB (8 at once), ``True`` every file of more
+                than one range, ``False`` none (each file one stream). Every byte is checked
+                against the manifest's md5 either way.
             max_workers: files moving at once.
             progress: show a progress bar (default: only on a terminal, unless
                 ``WANDBKIT_PROGRESS=0``).
+            hard_links: hard-link files from the cache instead of copying them: no copy of
+                a big file into a second root, but the files are read-only (an edit in place
+                would change every root that links them). None: ``WANDBKIT_CACHE_HARD_LINKS``
+                decides (default off: writable copies).
 
         Raises:
             IntegrityError: a file's md5 or size differs from the manifest.
@@ -384,6 +440,8 @@ class AsyncArtifactContents(Explorable):
             allow_missing=allow_missing_references,
             max_workers=max_workers,
             progress=progress,
+            hard_links=hard_links,
+            multipart=multipart,
         )
         return str(target)
 

@@ -30,6 +30,7 @@ from wandbkit._async.context import ClientContext
 from wandbkit._core.errors import APIError, NotFoundError, UsageError
 from wandbkit._core.transfer import parse_upload_headers
 from wandbkit._html import Explorable
+from wandbkit._values.artifact_objects import object_to_json, with_suffix
 from wandbkit._values.artifacts import (
     ArtifactManifest,
     ManifestEntry,
@@ -237,6 +238,39 @@ class AsyncArtifactDraft(Explorable):
         with open(local, mode, encoding=encoding) as handle:
             yield handle
         self.add_file(local, name=path)
+
+    def add(self, obj: object, name: str, overwrite: bool = False) -> str:
+        """Add a W&B object (a table, a media document) as ``name``, as ``wandb``'s
+        ``Artifact.add`` stores it: a JSON entry ``<name>.<type>.json`` (``Artifact.get(name)``
+        reads it back); returns the entry's path.
+
+        Args:
+            obj: an :class:`~wandbkit.ArtifactTable`, an :class:`~wandbkit.ArtifactMedia`, or
+                a W&B object's JSON document (a dict with ``_type``).
+            name: the name to add it under (its type's suffix is added).
+            overwrite: replace an entry already at that path.
+
+        Raises:
+            UsageError: another kind of object, a bad name, or the path is taken (without
+                ``overwrite``).
+        """
+        if not isinstance(name, str) or not name:
+            raise UsageError(f"name must be a non-empty string, got {name!r}")
+        log_type, document = object_to_json(obj)
+        path = _entry_name(with_suffix(name, log_type), name)
+        if path in self._entries:
+            if not overwrite:
+                raise UsageError(
+                    f"the draft already has an entry at path {path!r}; pass overwrite=True"
+                )
+            self.remove(path)
+        with self.new_file(path, mode="w", encoding="utf-8") as handle:
+            json.dump(document, handle, separators=(",", ":"))
+        return path
+
+    def __setitem__(self, name: str, obj: object) -> None:
+        """``draft[name] = obj`` is :meth:`add`."""
+        self.add(obj, name)
 
     def remove(self, item: str | ManifestEntry) -> None:
         """Take the entry at a path (or the entry given) out of the draft.

@@ -11,6 +11,9 @@
   place (``os.replace``). A mismatch raises :class:`IntegrityError` and leaves no file;
 * requests go through the transport's one retry loop; signed URLs get no API key, and the
   key only ever goes to the base URL's origin (references elsewhere never see it);
+* small files from wandbkit's own server are asked for many at a time, in bundles
+  (:mod:`wandbkit._lang.artifact_bundle`: one request instead of one per file); whatever a
+  bundle does not deliver intact is fetched on its own, so bundles change only the speed;
 * up to ``max_workers`` files move at once (coroutines here; threads in the sync twin), one
   chunk per file in memory, so memory does not grow with file size.
 
@@ -19,30 +22,22 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
-import stat
-import tempfile
-import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
+from wandbkit._async.artifacts.bundles import Bundle, download_bundle, group
+from wandbkit._async.artifacts.download_jobs import Batch, download_one, plan_downloads
 from wandbkit._async.context import ClientContext
 from wandbkit._async.transport import AsyncTransport
-from wandbkit._core.artifact_cache import ArtifactCache, file_md5, stream_hashing
+from wandbkit._core.artifact_cache import ArtifactCache, file_md5
 from wandbkit._core.artifact_paths import (
-    SourceKind,
-    check_layout,
-    file_url_path,
-    reference_scheme,
     safe_destination,
     source_kind,
 )
-from wandbkit._core.errors import IntegrityError, NotFoundError, UsageError
+from wandbkit._core.errors import IntegrityError, UsageError
 from wandbkit._core.flavor_async import IS_ASYNC, MaybeAwaitable, gather_limited, monotonic
-from wandbkit._core.transfer import Transfer, md5_digest_of, verify_transfer
+from wandbkit._core.transfer import md5_digest_of, verify_transfer
 from wandbkit._core.transfer_jobs import (
     Directories,
     LocalFile,
@@ -78,15 +73,6 @@ def file_md5_b64(path: Path) -> tuple[str, int]:
     return got.md5, got.size
 
 
-@dataclass(frozen=True)
-class _Download:
-    file: RemoteFile
-    dest: Path
-    kind: SourceKind
-    #: The md5 to check, or None for a reference whose digest is not an md5 (an ETag...).
-    digest: bytes | None
-
-
 async def _run_workers(
     worker: Callable[[], MaybeAwaitable[None]], count: int, queue: WorkQueue[Any]
 ) -> None:
@@ -103,157 +89,6 @@ def _check_workers(max_workers: int) -> None:
         raise UsageError(f"max_workers must be an int >= 1, got {max_workers!r}")
 
 
-def _plan_downloads(
-    files: Sequence[RemoteFile], root: Path, *, allow_missing_references: bool
-) -> list[_Download]:
-    """Check every path and URL (no I/O) and drop duplicates and skipped references."""
-    jobs: dict[str, _Download] = {}
-    for file in files:
-        if not isinstance(file, RemoteFile):
-            raise UsageError(f"files must be RemoteFile values, got {type(file).__name__}")
-        dest = safe_destination(root, file.path)
-        if isinstance(file.size, bool) or not isinstance(file.size, int) or file.size < 0:
-            raise IntegrityError(f"artifact file {file.path!r} has an invalid size {file.size!r}")
-        kind = source_kind(file.url, is_reference=file.is_reference)
-        if kind is None:
-            if allow_missing_references:
-                continue
-            raise UsageError(
-                f"reference {file.url!r} of artifact file {file.path!r} uses the scheme "
-                f"{reference_scheme(file.url)!r}, which wandbkit cannot download (only "
-                "http://, https:// and file:// references); pass "
-                "allow_missing_references=True to skip it"
-            )
-        digest = md5_digest_of(file.md5_b64) if isinstance(file.md5_b64, str) else None
-        if digest is None and not file.is_reference:
-            raise IntegrityError(
-                f"artifact file {file.path!r} has digest {file.md5_b64!r}, which is not an md5"
-            )
-        earlier = jobs.get(file.path)
-        if earlier is not None:
-            if (earlier.digest, earlier.file.size) != (digest, file.size):
-                raise UsageError(
-                    f"artifact file path {file.path!r} appears twice with different contents"
-                )
-            continue
-        jobs[file.path] = _Download(file, dest, kind, digest)
-    check_layout(jobs)
-    return list(jobs.values())
-
-
-def _already_present(job: _Download) -> bool:
-    """Whether the destination already holds exactly these bytes."""
-    if job.digest is None:
-        return False  # nothing to check it against: fetch again
-    try:
-        info = job.dest.stat()
-        if not stat.S_ISREG(info.st_mode) or info.st_size != job.file.size:
-            return False
-        got = file_md5(job.dest)
-    except OSError:
-        return False
-    return md5_digest_of(got.md5) == job.digest
-
-
-def _read_local(job: _Download, sink: IO[bytes]) -> Transfer:
-    path = file_url_path(job.file.url)
-    try:
-        reader = path.open("rb")
-    except FileNotFoundError:
-        raise NotFoundError(
-            f"reference {job.file.url!r} of artifact file {job.file.path!r} does not exist"
-        ) from None
-    with reader:
-        return stream_hashing(reader, sink)
-
-
-async def _fetch(transport: AsyncTransport, job: _Download, sink: IO[bytes]) -> Transfer:
-    if job.kind == "file":
-        return _read_local(job, sink)
-    return await transport.download(
-        job.file.url,
-        sink,
-        # A signed URL needs no key. Otherwise the key goes only to the base URL's origin
-        # (auth_header_for): never to a storage host or a reference on another host.
-        authenticate=job.file.authenticate or job.file.is_reference,
-        description=f"download of {job.file.path!r}",
-    )
-
-
-@dataclass
-class _Batch:
-    """What the workers of one download share."""
-
-    transport: AsyncTransport
-    cache: ArtifactCache | None
-    totals: Totals
-    directories: Directories
-    allow_missing_references: bool
-    cache_failed: bool = False
-
-    def cache_failure(self, exc: OSError) -> None:
-        """The cache is an optimization: a cache that cannot be written is warned about
-        (once per batch) and then left out, and the download goes on."""
-        if not self.cache_failed:
-            self.cache_failed = True
-            warnings.warn(
-                f"the artifact cache {self.cache!r} cannot be used "
-                f"({type(exc).__name__}: {exc}); downloading without it",
-                RuntimeWarning,
-                stacklevel=2,
-            )
-
-    def from_cache(self, job: _Download) -> bool:
-        if self.cache is None or job.digest is None or self.cache_failed:
-            return False
-        try:
-            return self.cache.materialize(job.file.md5_b64, job.file.size, job.dest)
-        except OSError as exc:
-            self.cache_failure(exc)
-            return False
-
-    def add_to_cache(self, job: _Download, temp: Path) -> None:
-        if self.cache is None or job.digest is None or self.cache_failed:
-            return
-        try:
-            # The md5 was computed from these very bytes while they were written.
-            self.cache.add(temp, job.file.md5_b64, verify=False)
-        except OSError as exc:
-            self.cache_failure(exc)
-
-
-async def _download_one(batch: _Batch, job: _Download) -> None:
-    """Put one file in place (a missing reference that may be skipped is left out)."""
-    file = job.file
-    if _already_present(job):
-        batch.totals.count(already_present=True)
-        return
-    batch.directories.make(job.dest.parent)
-    if batch.from_cache(job):
-        batch.totals.count(from_cache=file.size)
-        return
-    handle, temp_name = tempfile.mkstemp(prefix=".wk-", suffix=".part", dir=job.dest.parent)
-    description = f"download of {file.path!r}"
-    try:
-        try:
-            with os.fdopen(handle, "w+b") as sink:
-                got = await _fetch(batch.transport, job, sink)
-        except NotFoundError:
-            if file.is_reference and batch.allow_missing_references:
-                os.unlink(temp_name)
-                return
-            raise
-        expected_md5 = file.md5_b64 if job.digest is not None else None
-        verify_transfer(file.size, expected_md5, got, description=description)
-        batch.add_to_cache(job, Path(temp_name))
-        os.replace(temp_name, job.dest)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp_name)
-        raise
-    batch.totals.count(transferred=got.size)
-
-
 async def download_files(
     context: ClientContext,
     files: Sequence[RemoteFile],
@@ -263,6 +98,7 @@ async def download_files(
     max_workers: int = 16,
     progress: bool | None = None,
     allow_missing_references: bool = False,
+    multipart: bool | None = None,
 ) -> TransferReport:
     """Download ``files`` under ``root``, every byte verified, at most ``max_workers`` at once.
 
@@ -276,6 +112,9 @@ async def download_files(
             ``WANDBKIT_PROGRESS=0``).
         allow_missing_references: skip references that cannot be fetched (unsupported
             scheme, or not found) instead of raising.
+        multipart: fetch big files in parallel ranges (``wandb``'s switch): None from
+            ``MULTIPART_MIN_BYTES`` (2 GiB), True every file of more than one part, False
+            none. A server without ranges gets whole-file requests.
 
     Returns:
         What was done; a skipped reference counts nowhere.
@@ -291,17 +130,19 @@ async def download_files(
     started = monotonic()
     _check_workers(max_workers)
     root = Path(root)
-    jobs = _plan_downloads(files, root, allow_missing_references=allow_missing_references)
+    jobs = plan_downloads(files, root, allow_missing_references=allow_missing_references)
     if root.exists() and not root.is_dir():
         raise UsageError(f"root must be a directory, but {str(root)!r} is a file")
-    batch = _Batch(
+    batch = Batch(
         transport=context.transport,  # created once, before the workers share it
         cache=cache,
         totals=Totals(),
         directories=Directories(),
         allow_missing_references=allow_missing_references,
+        multipart=multipart,
     )
-    queue = WorkQueue(jobs)
+    workers = min(max_workers, len(jobs))
+    queue = WorkQueue(group(jobs, workers, multipart))
     total_bytes = sum(job.file.size for job in jobs)
     try:
         batch.directories.make(root)
@@ -312,13 +153,17 @@ async def download_files(
             async def worker() -> None:
                 while (job := queue.next()) is not None:
                     try:
-                        await _download_one(batch, job)
+                        if isinstance(job, Bundle):
+                            await download_bundle(batch, job)
+                        else:
+                            await download_one(batch, job)
                     except Exception as exc:  # raised once every worker is done
                         queue.fail(exc)
                     else:
-                        bar.advance(job.file.size)
+                        members = job.jobs if isinstance(job, Bundle) else (job,)
+                        bar.advance(sum(member.file.size for member in members))
 
-            await _run_workers(worker, min(max_workers, len(jobs)), queue)
+            await _run_workers(worker, workers, queue)
         queue.raise_failure()
     except BaseException:
         batch.directories.remove_empty()

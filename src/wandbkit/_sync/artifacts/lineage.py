@@ -206,7 +206,8 @@ class ArtifactLineage:
             The version as the portfolio holds it.
 
         Raises:
-            UsageError: a malformed ``target_path`` or alias (before any request).
+            UsageError: a malformed ``target_path`` or alias (before any request), or a
+                registry that does not accept the version's type.
         """
         from wandbkit._generated.input_types import ArtifactAliasInput, LinkArtifactInput
 
@@ -217,6 +218,8 @@ class ArtifactLineage:
             ArtifactAliasInput(artifact_collection_name=name, alias=alias)
             for alias in check_aliases(aliases or [])
         ]
+        if organization is not None:
+            self._check_registry_accepts(entity, project)
         result = self._ctx.client.link_artifact(
             input=LinkArtifactInput(
                 artifact_id=self.id,
@@ -235,6 +238,21 @@ class ArtifactLineage:
             raise APIError("the server's linkArtifact answer names no version")
         member = f"{name}:v{linked.version_index}"
         return type(self).fetch(self._ctx, entity, project, member, organization=organization)
+
+    def _check_registry_accepts(self, entity: str, project: str) -> None:
+        """Refuse, before linking, a version of a type the registry does not accept (the
+        server refuses it too; this names the accepted types without a failed mutation)."""
+        result = self._ctx.client.get_registry(entity=entity, name=project)
+        found = result.entity.project if result.entity is not None else None
+        if found is None or found.allow_all_artifact_types:
+            return  # no such registry (visible): the server's answer says what is wrong
+        accepted = [edge.node.name for edge in found.artifact_types.edges if edge.node]
+        if self.type not in accepted:
+            raise UsageError(
+                f"registry {project.removeprefix('wandb-registry-')!r} accepts artifact "
+                f"types {', '.join(map(repr, accepted)) or 'none'}; artifact "
+                f"{self.qualified_name!r} is of type {self.type!r}"
+            )
 
     def unlink(self) -> None:
         """Remove this link from its portfolio (the source version stays).

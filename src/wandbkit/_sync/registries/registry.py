@@ -92,6 +92,43 @@ class Registry(LazyRecord["RegistryFields"]):
         """The registry a ``RegistryFields`` answer describes."""
         return cls(ctx, organization, fields.entity.name, fields.name, fields)
 
+    @classmethod
+    def create(
+        cls,
+        api: Any,
+        organization: str,
+        name: str,
+        visibility: Visibility,
+        description: str | None = None,
+        artifact_types: list[str] | None = None,
+    ) -> Registry:
+        """Create a registry, as ``wandb``'s ``Registry.create`` (which its docs say to call
+        through ``api.create_registry()``; this is the same call).
+
+        Args:
+            api: the ``Api`` (or ``AsyncApi``) to create it with.
+            organization: the organization's name.
+            name: the name, without the ``wandb-registry-`` prefix.
+            visibility: ``"organization"`` or ``"restricted"``.
+            description: an optional description.
+            artifact_types: the artifact types it accepts (default: all).
+
+        Raises:
+            UsageError: bad arguments (before any request), ``api`` is not an ``Api``, or the
+                registry exists.
+        """
+        create = getattr(api, "create_registry", None)
+        if create is None:
+            raise UsageError(f"api must be a wandbkit Api or AsyncApi, got {type(api).__name__}")
+        registry: Registry = create(
+            name,
+            visibility,
+            organization=organization,
+            description=description,
+            artifact_types=artifact_types,
+        )
+        return registry
+
     def _set_fields(self, fields: RegistryFields) -> None:
         self._fields = fields
         self._saved_name = fields.name.removeprefix(REGISTRY_PREFIX)

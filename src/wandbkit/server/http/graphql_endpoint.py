@@ -27,14 +27,7 @@ from typing import TYPE_CHECKING, Any
 from ariadne import graphql_sync
 from graphql import (
     DocumentNode,
-    ExecutionContext,
-    FieldNode,
     GraphQLError,
-    GraphQLList,
-    GraphQLNonNull,
-    GraphQLOutputType,
-    GraphQLResolveInfo,
-    GraphQLScalarType,
     GraphQLSchema,
     OperationDefinitionNode,
     OperationType,
@@ -43,7 +36,6 @@ from graphql import (
     validate,
 )
 from graphql.execution.values import get_variable_values
-from graphql.pyutils import Path
 from pydantic_core import to_json
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -56,6 +48,7 @@ from wandbkit.server.http.auth import (
     error_response,
     unauthorized_response,
 )
+from wandbkit.server.http.execution import FastExecutionContext
 from wandbkit.server.limits import (
     MAX_BODY_BYTES,
     MAX_QUERY_TOKENS,
@@ -63,7 +56,7 @@ from wandbkit.server.limits import (
     document_cost_errors,
     json_depth_error,
 )
-from wandbkit.server.resolvers import ClientError, RequestContext, Strings
+from wandbkit.server.resolvers import ClientError, RequestContext
 from wandbkit.server.store import Store, UserRow
 
 logger = logging.getLogger("wandbkit.server")
@@ -200,36 +193,6 @@ class _FastJSONResponse(JSONResponse):
         return to_json(content, inf_nan_mode="constants")
 
 
-class _ExecutionContext(ExecutionContext):
-    """graphql-core's executor, with a fast path for long lists of plain leaf values.
-
-    History pages are lists of thousands of strings (``Run.history``) or JSON values
-    (``sampledHistory``); completing them item by item costs microseconds each for nothing,
-    since ``String`` accepts a ``str`` as it is and ``JSON`` passes every value through. A
-    resolver that returns :class:`~wandbkit.server.resolvers.Strings` vouches for its items,
-    so not even their types are checked.
-    """
-
-    def complete_list_value(
-        self,
-        return_type: GraphQLList[GraphQLOutputType],
-        field_nodes: list[FieldNode],
-        info: GraphQLResolveInfo,
-        path: Path,
-        result: Any,
-    ) -> Any:
-        item_type = return_type.of_type
-        named = item_type.of_type if isinstance(item_type, GraphQLNonNull) else item_type
-        if isinstance(result, list) and isinstance(named, GraphQLScalarType):
-            if named.name == "String" and (
-                type(result) is Strings or all(type(item) is str for item in result)
-            ):
-                return result
-            if named.name == "JSON" and all(item is not None for item in result):
-                return result
-        return super().complete_list_value(return_type, field_nodes, info, path, result)
-
-
 def _already_validated(*_: Any, **__: Any) -> list[GraphQLError]:
     # _prepare() validated the document against the same schema; skip Ariadne's second pass.
     return []
@@ -324,7 +287,7 @@ class GraphQLEndpoint:
             ),
             debug=self.debug,
             logger=self._error_log,
-            execution_context_class=_ExecutionContext,
+            execution_context_class=FastExecutionContext,
         )
         return _FastJSONResponse(result, status_code=_status_of(result))
 

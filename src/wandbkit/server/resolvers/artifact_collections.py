@@ -26,6 +26,8 @@ from wandbkit.server.resolvers.artifact_common import (
     limit_of,
     membership_by_name,
     page,
+    prefetch_versions,
+    prefetched_aliases,
     readable_artifact,
     readable_collection,
     readable_project,
@@ -236,9 +238,7 @@ def resolve_collection_artifacts(
         )
         total = memberships.count_versions(row.pk, filters=filters)
     artifacts = ctx.store.artifacts.get_by_pks([m.artifact_pk for m in rows])
-    remember = ctx.memo(ctx.store.artifacts.get_by_pk).remember
-    for pk, artifact in artifacts.items():
-        remember(pk, artifact)
+    prefetch_versions(ctx, artifacts)
     return page(
         rows,
         limit,
@@ -291,9 +291,11 @@ def resolve_membership_artifact(
 def resolve_membership_aliases(
     membership: MembershipRow, info: GraphQLResolveInfo
 ) -> list[AliasRow]:
-    return context(info).store.artifact_memberships.aliases(
-        membership.collection_pk, membership.artifact_pk
-    )
+    ctx = context(info)
+    every = ctx.memo(prefetched_aliases)(membership.artifact_pk)
+    if every is not None:  # a page loaded them (artifact_common.prefetch_versions)
+        return [alias for alias in every if alias.collection_pk == membership.collection_pk]
+    return ctx.store.artifact_memberships.aliases(membership.collection_pk, membership.artifact_pk)
 
 
 def _collection_type(obj: Any, *_: Any) -> str:

@@ -22,6 +22,7 @@ from wandbkit.server.ids import (
 from wandbkit.server.resolvers.common import (
     ClientError,
     NotFound,
+    PermissionDenied,
     RequestContext,
     forbid_backward_paging,
     invalid_cursor,
@@ -29,6 +30,7 @@ from wandbkit.server.resolvers.common import (
     page_size,
 )
 from wandbkit.server.store import (
+    AliasRow,
     ArtifactCollectionRow,
     ArtifactRow,
     ArtifactTypeRow,
@@ -36,6 +38,7 @@ from wandbkit.server.store import (
     ProjectRow,
 )
 from wandbkit.server.store.artifact_collections import SEQUENCE
+from wandbkit.server.store.registries import REGISTRY_PREFIX
 
 #: The GraphQL type names of the two kinds of collection.
 SEQUENCE_TYPENAME = "ArtifactSequence"
@@ -156,8 +159,56 @@ def writable_project(ctx: RequestContext, project_pk: int, action: str) -> Proje
     project = readable_project(ctx, project_pk)
     if project is None:
         raise NotFound(f"{action}: not found")
-    ctx.require_write(ctx.required_entity(project.entity_pk), action)
+    registry_role = _registry_role(ctx, project)
+    if registry_role in READ_ONLY_ROLES:
+        raise PermissionDenied(
+            f"permission denied: user {ctx.viewer.username!r} cannot {action} in registry "
+            f"{project.name.removeprefix(REGISTRY_PREFIX)!r}: their role there is "
+            f"{registry_role!r}, which may only read (a registry admin can make them a member)"
+        )
+    if registry_role is None:
+        ctx.require_write(ctx.required_entity(project.entity_pk), action)
     return project
+
+
+#: Registry roles that may read but not change anything (W&B's "Viewer" and
+#: "Restricted Viewer").
+READ_ONLY_ROLES = ("viewer", "restricted_viewer")
+
+
+def _registry_role(ctx: RequestContext, project: ProjectRow) -> str | None:
+    """The viewer's role in a registry project (``admin`` for instance and organization
+    admins), or ``None`` for another project or a registry they hold no role in (then the
+    entity's membership decides, as for any project)."""
+    registries = ctx.store.registries
+    if not registries.is_registry(project):
+        return None
+    entity = ctx.required_entity(project.entity_pk)
+    if ctx.viewer.admin or (
+        entity.organization_pk is not None
+        and registries.is_org_admin(entity.organization_pk, ctx.viewer.pk)
+    ):
+        return "admin"
+    return registries.role_of(project.pk, ctx.viewer.pk)
+
+
+def check_registry_type(ctx: RequestContext, project: ProjectRow, type_name: str) -> None:
+    """Refuse a version of a type the registry does not accept.
+
+    Raises:
+        ClientError: the registry lists its types and ``type_name`` is not one of them.
+    """
+    registries = ctx.store.registries
+    if not registries.is_registry(project):
+        return
+    settings = registries.settings(project.pk)
+    if settings.allow_all_artifact_types or type_name in settings.artifact_types:
+        return
+    accepted = ", ".join(repr(name) for name in settings.artifact_types) or "none"
+    raise ClientError(
+        f"linkArtifact: registry {project.name.removeprefix(REGISTRY_PREFIX)!r} accepts "
+        f"artifact types {accepted}, not {type_name!r}"
+    )
 
 
 def tag_node(name: str) -> dict[str, Any]:
@@ -220,3 +271,51 @@ def limit_of(first: int | None, last: int | None, before: str | None) -> int:
     """
     forbid_backward_paging(last, before)
     return page_size(first)
+
+
+# -- what a page of versions loads at once ---------------------------------------------------
+#
+# A page of versions needs, per version, its membership of its sequence (``versionIndex``,
+# ``commitHash``), its aliases and its tags: loaded per version, that is three queries each.
+# The listing resolvers load them for the whole page in three queries and leave them in the
+# request's memos below; the field resolvers look there first. The loaders answer ``None``
+# ("not loaded": query as usual), so nothing but a page's own rows is ever served from them.
+
+
+def prefetched_membership(_: tuple[int, int]) -> MembershipRow | None:
+    """Memo loader of ``(collection pk, artifact pk)`` memberships a page loaded."""
+    return None
+
+
+def prefetched_aliases(_: int) -> list[AliasRow] | None:
+    """Memo loader of the aliases of the versions of a page in every collection, by artifact
+    pk (in each collection ``latest`` first, then by name)."""
+    return None
+
+
+def prefetched_tags(_: int) -> list[str] | None:
+    """Memo loader of the tags of the versions of a page, by artifact pk."""
+    return None
+
+
+def prefetch_versions(ctx: RequestContext, artifacts: dict[int, ArtifactRow]) -> None:
+    """Load what the versions of a page will be asked for in a few queries, not per version:
+    the versions (for ``artifact``), their memberships of their own sequences
+    (``versionIndex``, ``commitHash``), their aliases in every collection (``aliases``, and a
+    membership's ``aliases``) and their tags."""
+    store = ctx.store
+    remember = ctx.memo(store.artifacts.get_by_pk).remember
+    for pk, row in artifacts.items():
+        remember(pk, row)
+    pks = list(artifacts)
+    own = ctx.memo(prefetched_membership).remember
+    for membership in store.artifact_memberships.of_artifacts(pks):
+        version = artifacts.get(membership.artifact_pk)
+        if version is not None and version.sequence_pk == membership.collection_pk:
+            own((membership.collection_pk, membership.artifact_pk), membership)
+    aliases = ctx.memo(prefetched_aliases).remember
+    for pk, found in store.artifact_memberships.aliases_of_artifacts(pks).items():
+        aliases(pk, found)
+    tags = ctx.memo(prefetched_tags).remember
+    for pk, names in store.artifacts.tags_of_artifacts(pks).items():
+        tags(pk, names)

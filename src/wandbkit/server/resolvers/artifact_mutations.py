@@ -22,6 +22,7 @@ from wandbkit.server.resolvers.artifact_common import (
     COLLECTION_ID_TYPES,
     PORTFOLIO_TYPENAME,
     SEQUENCE_TYPENAME,
+    check_registry_type,
     readable_artifact,
     readable_collection,
     require_pk,
@@ -196,9 +197,14 @@ def resolve_link_artifact(_: Any, info: GraphQLResolveInfo, *, input: dict[str, 
     if row.state != "COMMITTED":
         raise NotFound("linkArtifact: the artifact is not committed")
     store = ctx.store
+    type_row = ctx.memo(store.artifact_collections.get_type_by_pk)(row.type_pk)
+    assert type_row is not None
     with client_errors("linkArtifact", errors=STORE_ERRORS), store.transaction():
         if input.get("artifact_portfolio_id"):
             portfolio = _collection(ctx, input["artifact_portfolio_id"], "linkArtifact", PORTFOLIO)
+            target = ctx.project(portfolio.project_pk)
+            assert target is not None
+            check_registry_type(ctx, target, type_row.name)
         else:
             name = input.get("artifact_portfolio_name")
             if not name:
@@ -210,8 +216,7 @@ def resolve_link_artifact(_: Any, info: GraphQLResolveInfo, *, input: dict[str, 
                 ctx, entity, input.get("project_name") or source.name, "linkArtifact"
             )
             writable_project(ctx, project.pk, "linkArtifact: link artifacts")
-            type_row = ctx.memo(store.artifact_collections.get_type_by_pk)(row.type_pk)
-            assert type_row is not None
+            check_registry_type(ctx, project, type_row.name)
             portfolio = store.artifact_collections.ensure(
                 project.pk, type_row.name, name, kind=PORTFOLIO
             )

@@ -22,6 +22,9 @@ from wandbkit.server.resolvers.artifact_common import (
     limit_of,
     membership_by_name,
     page,
+    prefetched_aliases,
+    prefetched_membership,
+    prefetched_tags,
     readable_artifact,
     readable_collection,
     readable_project,
@@ -44,7 +47,7 @@ from wandbkit.server.store import (
     RunRow,
     UserRow,
 )
-from wandbkit.server.store.artifacts import TTL_DISABLED, TTL_INHERIT
+from wandbkit.server.store.artifact_ttl import TTL_DISABLED, TTL_INHERIT
 
 # -- Query ----------------------------------------------------------------------------------
 
@@ -73,7 +76,8 @@ def _membership_in(
     sequence)."""
     memberships = ctx.store.artifact_memberships
     if collection_name is None:
-        return memberships.get(row.sequence_pk, row.pk)
+        key = (row.sequence_pk, row.pk)
+        return ctx.memo(prefetched_membership)(key) or memberships.get(*key)
     found = ctx.store.artifact_collections.get(row.project_pk, collection_name)
     return memberships.get(found.pk, row.pk) if found else None
 
@@ -102,7 +106,9 @@ def resolve_artifact_aliases(
 ) -> list[AliasRow]:
     """The version's aliases in every live collection (or only the named one)."""
     ctx = context(info)
-    aliases = ctx.store.artifact_memberships.aliases_of_artifact(row.pk)
+    aliases = ctx.memo(prefetched_aliases)(row.pk)
+    if aliases is None:
+        aliases = ctx.store.artifact_memberships.aliases_of_artifact(row.pk)
     # Only collections the viewer may read: a restricted registry's aliases stay hidden.
     live = [a for a in aliases if readable_collection(ctx, a.collection_pk) is not None]
     if artifact_collection_name is None:
@@ -147,7 +153,11 @@ def resolve_artifact_memberships(
 
 
 def resolve_artifact_tags(row: ArtifactRow, info: GraphQLResolveInfo) -> list[dict[str, Any]]:
-    return [tag_node(name) for name in context(info).store.artifacts.tags(row.pk)]
+    ctx = context(info)
+    names = ctx.memo(prefetched_tags)(row.pk)
+    if names is None:
+        names = ctx.store.artifacts.tags(row.pk)
+    return [tag_node(name) for name in names]
 
 
 def resolve_ttl_duration_seconds(row: ArtifactRow, _: GraphQLResolveInfo) -> int:

@@ -22,7 +22,12 @@ from graphql import GraphQLResolveInfo
 from wandbkit._lang.registry_fields import LevelName
 from wandbkit.server.ids import encode_id
 from wandbkit.server.resolvers.artifact_collections import resolve_project_artifact_types
-from wandbkit.server.resolvers.artifact_common import keyset_after, limit_of, page
+from wandbkit.server.resolvers.artifact_common import (
+    keyset_after,
+    limit_of,
+    page,
+    prefetch_versions,
+)
 from wandbkit.server.resolvers.common import (
     ClientError,
     RequestContext,
@@ -203,10 +208,9 @@ def resolve_entity_artifact_memberships(
         # One query per table for the page, remembered where the artifact resolvers look.
         rows.update(ctx.store.registry_search.memberships(pks))
         artifacts = ctx.memo(ctx.store.artifacts.get_by_pk)
-        for pk, row in ctx.store.artifacts.get_by_pks(
-            [m.artifact_pk for m in rows.values()]
-        ).items():
-            artifacts.remember(pk, row)
+        prefetch_versions(
+            ctx, ctx.store.artifacts.get_by_pks([m.artifact_pk for m in rows.values()])
+        )
         wanted = {m.collection_pk for m in rows.values()}
         wanted |= {
             a.sequence_pk for a in map(artifacts, [m.artifact_pk for m in rows.values()]) if a

@@ -13,14 +13,14 @@ page costs the same however deep it is.
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from wandbkit.server.run_filters import FilterError, check_regex
+from wandbkit.server.registry_filters import compile_collection_filter
+from wandbkit.server.run_filters import FilterError
 from wandbkit.server.store._db import Database, lastrowid
 from wandbkit.server.store.errors import InvalidNameError, NameConflictError, UnknownRowError
 from wandbkit.server.store.events import CollectionTagsChanged
@@ -462,75 +462,16 @@ class ArtifactCollections:
         )
 
 
-def text_condition(column: str, value: Any, what: str) -> tuple[str, list[Any]]:
-    """An SQL condition on a text ``column``: a plain value, or one of ``{"$eq"|"$ne"|"$in"|
-    "$nin"|"$regex": ...}``; ``what`` names the filter key in errors.
-
-    Raises:
-        FilterError: another shape or operator.
-    """
-    if isinstance(value, str):
-        return f"{column} = ?", [value]
-    if isinstance(value, dict) and len(value) == 1:
-        ((op, operand),) = value.items()
-        if op in ("$eq", "$ne") and isinstance(operand, str):
-            return f"{column} {'=' if op == '$eq' else '!='} ?", [operand]
-        if op in ("$in", "$nin") and isinstance(operand, list):
-            if not all(isinstance(item, str) for item in operand):
-                raise FilterError(f"{what}: {op} takes a list of strings")
-            marks = ",".join("?" * len(operand)) or "NULL"
-            return f"{column} {'IN' if op == '$in' else 'NOT IN'} ({marks})", list(operand)
-        if op == "$regex" and isinstance(operand, str):
-            check_regex(operand)
-            return f"{column} REGEXP ?", [operand]
-    raise FilterError(
-        f"{what}: expected a string or one of $eq, $ne, $in, $nin, $regex, got {json.dumps(value)}"
-    )
-
-
 def collection_filters_sql(filters: Any) -> tuple[list[str], list[Any]]:
     """SQL conditions (on alias ``c``) for a collection filter: a JSON object (or its text)
-    with keys ``name``, ``description``, ``tag`` (or ``tags``) and ``$and``/``$or`` of such.
+    over ``name``, ``description`` and ``tag`` (``tags``) with the operators of every filter
+    language here (:func:`wandbkit.server.registry_filters.compile_collection_filter`).
 
     Raises:
-        FilterError: not a JSON object, or a key or operator this filter does not know.
+        FilterError: not a JSON object, or a field or operator this filter does not know.
     """
-    if filters is None or filters == "" or filters == {}:
-        return [], []
-    if isinstance(filters, str):
-        try:
-            filters = json.loads(filters)
-        except ValueError:
-            raise FilterError("filters must be a JSON object") from None
-    if not isinstance(filters, dict):
-        raise FilterError("filters must be a JSON object")
-    clauses: list[str] = []
-    params: list[Any] = []
-    for key, value in filters.items():
-        if key in ("$and", "$or") and isinstance(value, list):
-            parts = []
-            for item in value:
-                sub, sub_params = collection_filters_sql(item)
-                parts.append("(" + (" AND ".join(sub) or "1") + ")")
-                params += sub_params
-            joiner = " AND " if key == "$and" else " OR "
-            clauses.append("(" + (joiner.join(parts) or ("1" if key == "$and" else "0")) + ")")
-        elif key in ("name", "description"):
-            clause, values = text_condition(f"c.{key}", value, key)
-            clauses.append(clause)
-            params += values
-        elif key in ("tag", "tags", "tags.name"):
-            clause, values = text_condition("t.name", value, key)
-            clauses.append(
-                "EXISTS (SELECT 1 FROM artifact_collection_tags t"
-                f" WHERE t.collection_pk = c.pk AND {clause})"
-            )
-            params += values
-        else:
-            raise FilterError(
-                f"cannot filter collections on {key!r}; use name, description, tag, $and or $or"
-            )
-    return clauses, params
+    fragment = compile_collection_filter(filters)
+    return [fragment.sql], list(fragment.params)
 
 
 def _collection_without_sort_key(row: sqlite3.Row) -> ArtifactCollectionRow:

@@ -380,6 +380,11 @@ class ArtifactManifests:
         row = self._db.one("SELECT * FROM artifact_manifest_entries WHERE pk = ?", (pk,))
         return EntryRow(**dict(row)) if row else None
 
+    def entries_by_pks(self, pks: Sequence[int]) -> dict[int, EntryRow]:
+        """The entries with these row ids that exist, by row id."""
+        rows = self._db.rows_by_pks("SELECT * FROM artifact_manifest_entries WHERE pk IN", pks)
+        return {row["pk"]: EntryRow(**dict(row)) for row in rows}
+
     def entry(self, artifact_pk: int, path: str) -> EntryRow | None:
         """The entry ``path`` of an artifact, or ``None``."""
         row = self._db.one(

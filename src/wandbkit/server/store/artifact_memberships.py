@@ -11,19 +11,17 @@ highest version index.
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from wandbkit.server.run_filters import FilterError
+from wandbkit.server.registry_filters import compile_version_filter
 from wandbkit.server.store._db import Database
 from wandbkit.server.store.artifact_collections import (
     check_artifact_name,
     parse_order,
-    text_condition,
 )
 from wandbkit.server.store.errors import InvalidNameError
 from wandbkit.server.store.events import AliasesAdded, MembershipChanged
@@ -190,6 +188,13 @@ class ArtifactMemberships:
         rows = self._db.all(
             "SELECT * FROM artifact_memberships WHERE artifact_pk = ? AND live = 1 ORDER BY pk",
             (artifact_pk,),
+        )
+        return [_membership(row) for row in rows]
+
+    def of_artifacts(self, artifact_pks: Sequence[int]) -> list[MembershipRow]:
+        """Every membership (live or not) of these versions, in one query per 500."""
+        rows = self._db.rows_by_pks(
+            "SELECT * FROM artifact_memberships WHERE artifact_pk IN", artifact_pks
         )
         return [_membership(row) for row in rows]
 
@@ -394,56 +399,12 @@ def _versions_where(collection_pk: int, filters: Any) -> tuple[str, list[Any]]:
 
 def version_filters_sql(filters: Any) -> tuple[list[str], list[Any]]:
     """SQL conditions (on ``m`` memberships and ``a`` artifacts) for a version filter: a JSON
-    object (or its text) with keys ``state``, ``digest``, ``alias`` (or ``aliases``),
-    ``tag`` (or ``tags``), ``versionIndex`` and ``$and``/``$or`` of such.
+    object (or its text) over ``state``, ``digest``, ``alias`` (``aliases``), ``tag``
+    (``tags``), ``versionIndex`` with the operators of every filter language here
+    (:func:`wandbkit.server.registry_filters.compile_version_filter`).
 
     Raises:
-        FilterError: not a JSON object, or a key or operator this filter does not know.
+        FilterError: not a JSON object, or a field or operator this filter does not know.
     """
-    if filters is None or filters == "" or filters == {}:
-        return [], []
-    if isinstance(filters, str):
-        try:
-            filters = json.loads(filters)
-        except ValueError:
-            raise FilterError("filters must be a JSON object") from None
-    if not isinstance(filters, dict):
-        raise FilterError("filters must be a JSON object")
-    clauses: list[str] = []
-    params: list[Any] = []
-    for key, value in filters.items():
-        if key in ("$and", "$or") and isinstance(value, list):
-            parts = []
-            for item in value:
-                sub, sub_params = version_filters_sql(item)
-                parts.append("(" + (" AND ".join(sub) or "1") + ")")
-                params += sub_params
-            joiner = " AND " if key == "$and" else " OR "
-            clauses.append("(" + (joiner.join(parts) or ("1" if key == "$and" else "0")) + ")")
-        elif key in ("state", "digest"):
-            clause, values = text_condition(f"a.{key}", value, key)
-            clauses.append(clause)
-            params += values
-        elif key in ("alias", "aliases", "aliases.alias"):
-            clause, values = text_condition("x.alias", value, key)
-            clauses.append(
-                "EXISTS (SELECT 1 FROM artifact_aliases x WHERE x.collection_pk = m.collection_pk"
-                f" AND x.artifact_pk = m.artifact_pk AND {clause})"
-            )
-            params += values
-        elif key in ("tag", "tags", "tags.name"):
-            clause, values = text_condition("t.name", value, key)
-            clauses.append(
-                "EXISTS (SELECT 1 FROM artifact_tags t WHERE t.artifact_pk = m.artifact_pk"
-                f" AND {clause})"
-            )
-            params += values
-        elif key == "versionIndex" and isinstance(value, int) and not isinstance(value, bool):
-            clauses.append("m.version_index = ?")
-            params.append(value)
-        else:
-            raise FilterError(
-                f"cannot filter versions on {key!r}; use state, digest, alias, tag,"
-                " versionIndex, $and or $or"
-            )
-    return clauses, params
+    fragment = compile_version_filter(filters)
+    return [fragment.sql], list(fragment.params)

@@ -31,6 +31,7 @@ from wandbkit.server.store.artifact_collections import (
 )
 from wandbkit.server.store.artifact_manifests import ArtifactManifests, NewEntry
 from wandbkit.server.store.artifact_memberships import ArtifactMemberships, check_alias
+from wandbkit.server.store.artifact_ttl import ttl_columns
 from wandbkit.server.store.errors import RefusedError, StoreError, UnknownRowError
 from wandbkit.server.store.events import ArtifactCommitted, ArtifactTagsChanged
 from wandbkit.server.store.text import json_object_text
@@ -165,10 +166,17 @@ class Artifacts:
 
     def tags(self, artifact_pk: int) -> list[str]:
         """A version's tags, by name."""
-        rows = self._db.all(
-            "SELECT name FROM artifact_tags WHERE artifact_pk = ? ORDER BY name", (artifact_pk,)
+        return self.tags_of_artifacts([artifact_pk])[artifact_pk]
+
+    def tags_of_artifacts(self, pks: Sequence[int]) -> dict[int, list[str]]:
+        """The tags of many versions, by version (one query per 500)."""
+        found: dict[int, list[str]] = {pk: [] for pk in pks}
+        rows = self._db.rows_by_pks(
+            "SELECT artifact_pk, name FROM artifact_tags WHERE artifact_pk IN", pks
         )
-        return [row["name"] for row in rows]
+        for row in sorted(rows, key=lambda r: r["name"]):
+            found.setdefault(row["artifact_pk"], []).append(row["name"])
+        return found
 
     # -- publishing ----------------------------------------------------------------------
 
@@ -575,22 +583,6 @@ class Artifacts:
             (md5_b64, entity_pk),
         )
         return [row["project_pk"] for row in rows]
-
-
-#: ``ttlDurationSeconds`` values that are not durations (the official client's convention).
-TTL_INHERIT = -1
-TTL_DISABLED = -2
-
-
-def ttl_columns(ttl_duration_seconds: int | None) -> tuple[int | None, bool]:
-    """``(ttl_duration_seconds, ttl_is_inherited)`` to store for a ``ttlDurationSeconds``
-    input: a positive number of seconds sets the TTL, ``-1`` inherits the project's policy,
-    ``-2`` (or zero) disables it; ``None`` inherits."""
-    if ttl_duration_seconds is None or ttl_duration_seconds == TTL_INHERIT:
-        return None, True
-    if ttl_duration_seconds > 0:
-        return ttl_duration_seconds, False
-    return None, False
 
 
 def _artifact(row: sqlite3.Row) -> ArtifactRow:
