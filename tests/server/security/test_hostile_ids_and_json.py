@@ -9,6 +9,7 @@ import logging
 import httpx
 import pytest
 
+from wandbkit._lang.artifact_digest import artifact_digest
 from wandbkit.server.automations.conditions import SpecError
 from wandbkit.server.automations.spec import check_webhook_url
 from wandbkit.server.automations.webhook import WebhookPolicy, WebhookSender
@@ -21,7 +22,7 @@ from wandbkit.server.ids import (
     encode_cursor,
     encode_id,
 )
-from wandbkit.server.store import TriggerSpec
+from wandbkit.server.store import NewArtifact, NewEntry, TriggerSpec
 from wandbkit.server.store.automations import FAILED, PENDING
 from wandbkit.server.testing import add_run
 
@@ -177,3 +178,33 @@ def test_a_stored_webhook_url_httpx_cannot_send_to_fails_its_firing(
     done = store.automations.firing(firing.pk)
     assert done is not None and done.status == FAILED
     assert done.error is not None and done.error.startswith("InvalidURL")
+
+
+@pytest.mark.parametrize(
+    "selection",
+    [
+        "artifactCollections(filters: $f) { edges { node { name } } }",
+        """artifactType(name: "dataset") { artifactCollection(name: "d") {
+            artifacts(filters: $f) { edges { node { versionIndex } } } } }""",
+    ],
+)
+async def test_a_deeply_nested_collection_or_version_filter_is_a_client_error(
+    server_app: ServerApp, gql: PostGraphQL, caplog: pytest.LogCaptureFixture, selection: str
+) -> None:
+    # 100 levels of $and once overflowed SQLite's parser stack (a logged bug).
+    store = server_app.store
+    add_run(store, f"{server_app.seed.entity}/p", "r1")
+    project = store.projects.find(server_app.seed.entity, "p")
+    assert project is not None
+    blob = store.artifact_manifests.put_blob(b"x")
+    entries = [NewEntry("x.txt", blob.md5, 1)]
+    digest = artifact_digest((e.path, e.digest) for e in entries)
+    store.artifacts.bulk_create(project.pk, "dataset", "d", [NewArtifact(digest, entries)])
+    query = f"""query($e: String!, $f: JSONString) {{
+        project(name: "p", entityName: $e) {{ {selection} }} }}"""
+    deep = '{"$and":[' * 100 + "{}" + "]}" * 100
+    answer = await clean_answer(
+        lambda: gql(query, {"e": server_app.seed.entity, "f": deep}), caplog
+    )
+    (error,) = answer.json()["errors"]
+    assert "filters nests more than 64 levels deep" in error["message"]

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from wandbkit.server.limits import json_depth_error
 from wandbkit.server.run_filters import FilterError, check_regex
 from wandbkit.server.store._db import Database, lastrowid
 from wandbkit.server.store.errors import InvalidNameError, NameConflictError, UnknownRowError
@@ -488,6 +489,29 @@ def text_condition(column: str, value: Any, what: str) -> tuple[str, list[Any]]:
     )
 
 
+#: The deepest collection or version filter (JSON levels; each ``$and``/``$or`` takes two).
+MAX_FILTER_JSON_DEPTH = 64
+
+
+def filter_object(filters: Any) -> dict[str, Any]:
+    """A collection or version filter as a JSON object (parsed if it is JSON text).
+
+    Raises:
+        FilterError: not a JSON object, or one nested past :data:`MAX_FILTER_JSON_DEPTH`
+            (each level nests the SQL, and SQLite's parser has a bounded stack).
+    """
+    if isinstance(filters, str):
+        try:
+            filters = json.loads(filters)
+        except (ValueError, RecursionError):
+            raise FilterError("filters must be a JSON object") from None
+    if not isinstance(filters, dict):
+        raise FilterError("filters must be a JSON object")
+    if json_depth_error(filters, MAX_FILTER_JSON_DEPTH) is not None:
+        raise FilterError(f"filters nests more than {MAX_FILTER_JSON_DEPTH} levels deep")
+    return filters
+
+
 def collection_filters_sql(filters: Any) -> tuple[list[str], list[Any]]:
     """SQL conditions (on alias ``c``) for a collection filter: a JSON object (or its text)
     with keys ``name``, ``description``, ``tag`` (or ``tags``) and ``$and``/``$or`` of such.
@@ -497,13 +521,7 @@ def collection_filters_sql(filters: Any) -> tuple[list[str], list[Any]]:
     """
     if filters is None or filters == "" or filters == {}:
         return [], []
-    if isinstance(filters, str):
-        try:
-            filters = json.loads(filters)
-        except ValueError:
-            raise FilterError("filters must be a JSON object") from None
-    if not isinstance(filters, dict):
-        raise FilterError("filters must be a JSON object")
+    filters = filter_object(filters)
     clauses: list[str] = []
     params: list[Any] = []
     for key, value in filters.items():

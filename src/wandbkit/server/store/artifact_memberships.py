@@ -11,7 +11,6 @@ highest version index.
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
 from collections.abc import Sequence
@@ -22,6 +21,7 @@ from wandbkit.server.run_filters import FilterError
 from wandbkit.server.store._db import Database
 from wandbkit.server.store.artifact_collections import (
     check_artifact_name,
+    filter_object,
     parse_order,
     text_condition,
 )
@@ -402,13 +402,7 @@ def version_filters_sql(filters: Any) -> tuple[list[str], list[Any]]:
     """
     if filters is None or filters == "" or filters == {}:
         return [], []
-    if isinstance(filters, str):
-        try:
-            filters = json.loads(filters)
-        except ValueError:
-            raise FilterError("filters must be a JSON object") from None
-    if not isinstance(filters, dict):
-        raise FilterError("filters must be a JSON object")
+    filters = filter_object(filters)
     clauses: list[str] = []
     params: list[Any] = []
     for key, value in filters.items():
