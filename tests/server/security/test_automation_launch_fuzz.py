@@ -284,6 +284,29 @@ OPERATIONS: dict[str, tuple[str, st.SearchStrategy[dict[str, Any]]]] = {
         mutation("deleteRunQueues", "DeleteRunQueuesInput", "success"),
         inputs(queueIDs=st.one_of(st.lists(opaque_ids("RunQueue"), max_size=3), anything)),
     ),
+    # The multipart upload and parquet history surfaces, fuzzed the same way.
+    "completeMultipartUploadArtifact": (
+        mutation(
+            "completeMultipartUploadArtifact", "CompleteMultipartUploadArtifactInput", "digest"
+        ),
+        inputs(
+            completeMultipartAction=enum_values,
+            completedParts=st.lists(
+                st.fixed_dictionaries(
+                    {"partNumber": hostile_ints, "hexMD5": st.one_of(hostile_text, anything)}
+                ),
+                max_size=4,
+            ),
+            artifactID=opaque_ids("Artifact"),
+            storagePath=hostile_text,
+            uploadID=hostile_text,
+        ),
+    ),
+    "parquetHistory": (
+        """query($e: String!, $keys: [String!]!) { project(name: "fz", entityName: $e) {
+            run(name: "r1") { parquetHistory(liveKeys: $keys) { parquetUrls liveData } } } }""",
+        st.fixed_dictionaries({"e": names, "keys": st.one_of(st.lists(hostile_text), anything)}),
+    ),
     "enqueueSweepRun": (
         mutation("enqueueSweepRun", "EnqueueSweepRunInput", "id runQueueItemId"),
         inputs(id=ids("Sweep"), config=json_text, displayName=hostile_text),
