@@ -15,6 +15,24 @@ import binascii
 import json
 
 _CURSOR_PREFIX = "cursor:"
+#: The largest row id SQLite stores (a signed 64-bit integer); a larger key names no row.
+MAX_ROW_ID = 2**63 - 1
+
+
+def parse_row_id(text: str) -> int | None:
+    """``text`` as a row id: ASCII digits of a value SQLite can bind, else ``None``.
+
+    ``str.isdigit`` alone is not enough: it accepts digits ``int`` refuses (a superscript
+    two) and keys of any length, which ``int`` refuses past 4,300 digits and SQLite past 2**63.
+
+    Example:
+        >>> parse_row_id("12"), parse_row_id("\N{SUPERSCRIPT TWO}"), parse_row_id("9" * 20)
+        (12, None, None)
+    """
+    if not (text.isascii() and text.isdigit()) or len(text) > 19:
+        return None
+    value = int(text)
+    return value if value <= MAX_ROW_ID else None
 
 
 class InvalidIdError(ValueError):
@@ -64,9 +82,10 @@ def decode_int_id(value: str, *expected_types: str) -> int:
         InvalidIdError: not an id of this server, of an unexpected type, or a non-integer key.
     """
     _, key = decode_id(value, *expected_types)
-    if not key.isdigit():
+    pk = parse_row_id(key)
+    if pk is None:
         raise InvalidIdError("not a valid id")
-    return int(key)
+    return pk
 
 
 def encode_cursor(*keys: int | str) -> str:
@@ -102,6 +121,6 @@ def decode_row_cursor(cursor: str) -> int:
         InvalidCursorError: not a cursor of this server, or not a row-id cursor.
     """
     keys = decode_cursor(cursor)
-    if len(keys) != 1 or not isinstance(keys[0], int) or keys[0] < 0:
+    if len(keys) != 1 or not isinstance(keys[0], int) or not 0 <= keys[0] <= MAX_ROW_ID:
         raise InvalidCursorError("invalid cursor")
     return keys[0]

@@ -38,6 +38,7 @@ from typing import Any, Protocol
 
 import re2  # type: ignore[import-untyped]
 
+from wandbkit.server.limits import MAX_JSON_DEPTH, json_depth_error
 from wandbkit.server.run_filters import FilterError, check_regex, compile_run_filters
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "SpecError",
     "ThresholdCondition",
     "ZScoreCondition",
+    "check_depth",
     "check_mutation_filter",
     "matches_mutation_filter",
     "parse_metric_condition",
@@ -274,10 +276,24 @@ def parse_metric_condition(event_type: str, event_filter: Mapping[str, Any]) -> 
 def _json_object(value: Any, where: str) -> Any:
     if isinstance(value, str):
         try:
-            return json.loads(value)
+            value = json.loads(value)
         except json.JSONDecodeError as exc:
             raise SpecError(f"{where} is not valid JSON: {exc.msg}") from None
+        except RecursionError:
+            raise SpecError(f"{where} nests more than {MAX_JSON_DEPTH} levels deep") from None
+    check_depth(value, where)
     return value
+
+
+def check_depth(value: Any, where: str) -> None:
+    """Refuse JSON nested deeper than :data:`~wandbkit.server.limits.MAX_JSON_DEPTH` (the
+    checks and the matching walk filters recursively).
+
+    Raises:
+        SpecError: naming ``where``.
+    """
+    if json_depth_error(value) is not None:
+        raise SpecError(f"{where} nests more than {MAX_JSON_DEPTH} levels deep")
 
 
 def _rewrite_contains(node: Any) -> Any:

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 from wandbkit.server.automations.conditions import (
     SpecError,
+    check_depth,
     check_mutation_filter,
     parse_metric_condition,
     run_filter_of,
@@ -105,6 +106,7 @@ def check_event(event_type: str, scope_type: str, event_filter: Any) -> str:
     """
     if event_type in _REFUSED_EVENTS:
         raise SpecError(_REFUSED_EVENTS[event_type])
+    check_depth(event_filter, "eventFilter")
     allowed = _SCOPES_OF.get(event_type, _DEFAULT_SCOPES)
     if scope_type not in allowed:
         raise SpecError(
@@ -151,6 +153,8 @@ def check_webhook_url(url: str) -> str:
     """
     if len(url) > MAX_URL_CHARS:
         raise SpecError(f"urlEndpoint is longer than {MAX_URL_CHARS} characters")
+    if any(char.isspace() or not char.isprintable() for char in url):
+        raise SpecError(f"urlEndpoint {url!r} has a space or a control character")
     try:
         parts = urlsplit(url)
         _ = parts.port  # a port that is not a number raises here
@@ -180,6 +184,7 @@ def check_action(action_type: str, config: Mapping[str, Any] | None) -> ActionSp
     """
     if action_type in _REFUSED_ACTIONS:
         raise SpecError(f"{action_type} actions cannot be assigned to automations")
+    check_depth(config, "triggeredActionConfig")
     key = ACTION_INPUT_KEYS.get(action_type)
     if key is None:
         raise SpecError(f"unknown triggeredActionType {action_type!r}")

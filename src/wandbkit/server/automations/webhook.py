@@ -116,7 +116,7 @@ class WebhookSender:
                 try:
                     response = client.post(url, content=body, headers=headers)
                     code = response.status_code
-                except httpx.HTTPError as exc:
+                except (httpx.HTTPError, httpx.InvalidURL) as exc:
                     error = f"{type(exc).__name__}: {exc}"[:MAX_ERROR_CHARS]
                 delivered = code is not None and 200 <= code < 300
                 retry = not delivered and (code is None or _retryable(code))

@@ -22,7 +22,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from wandbkit.server.http.auth import error_response, unauthorized_response
-from wandbkit.server.ids import encode_id
+from wandbkit.server.ids import encode_id, parse_row_id
 from wandbkit.server.store import FiringRow, Store, UserRow
 from wandbkit.server.urls import AUTOMATION_FIRINGS_PATH
 
@@ -54,7 +54,7 @@ def _int_param(request: Request, name: str, default: int) -> int | None:
     raw = request.query_params.get(name)
     if raw is None:
         return default
-    return int(raw) if raw.isdigit() else None
+    return parse_row_id(raw)
 
 
 class AutomationRoutes:
@@ -87,6 +87,9 @@ class AutomationRoutes:
         if after is None or limit is None:
             return error_response("after and limit must be non-negative integers", 400)
         rows = self.store.automations.firings(
-            entity.pk, after_pk=after, limit=min(limit, MAX_FIRINGS)
+            entity.pk,
+            after_pk=after,
+            limit=min(limit, MAX_FIRINGS),
+            hidden_projects=self.store.registries.unreadable_restricted(entity, viewer),
         )
         return JSONResponse({"firings": [firing_json(row) for row in rows]})

@@ -18,6 +18,7 @@ from wandbkit.server.ids import (
     decode_id,
     encode_cursor,
     encode_id,
+    parse_row_id,
 )
 from wandbkit.server.resolvers.common import (
     ClientError,
@@ -70,7 +71,7 @@ def decode_pk(value: Any, *types: str) -> int | None:
         _, key = decode_id(value, *types)
     except InvalidIdError:
         return None
-    return int(key) if key.isdigit() else None
+    return parse_row_id(key)
 
 
 def require_pk(value: Any, operation: str, what: str, *types: str) -> int:

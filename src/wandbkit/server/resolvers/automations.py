@@ -64,6 +64,12 @@ def _member(ctx: RequestContext, entity: EntityRow | None) -> bool:
     return entity is not None and ctx.can_write(entity)
 
 
+def _hidden_projects(ctx: RequestContext, entity: EntityRow) -> list[int]:
+    """The restricted registries of ``entity`` the viewer may not read: the automations
+    watching them (or their collections) are hidden from the viewer, as the registries are."""
+    return ctx.store.registries.unreadable_restricted(entity, ctx.viewer)
+
+
 def _decode(value: Any, *types: str, what: str) -> int:
     try:
         return decode_int_id(str(value or ""), *types)
@@ -104,7 +110,11 @@ def resolve_entity_triggers(
     automations = ctx.store.automations
     return paginate_by_pk(
         lambda after_pk, limit: automations.of_entities(
-            [entity.pk], name=name, after_pk=after_pk, limit=limit
+            [entity.pk],
+            name=name,
+            after_pk=after_pk,
+            limit=limit,
+            hidden_projects=_hidden_projects(ctx, entity),
         ),
         lambda row: row.pk,
         first=first,
@@ -299,9 +309,22 @@ def resolve_create_filter_trigger(
 
 def _own_trigger(ctx: RequestContext, trigger_id: Any, operation: str) -> TriggerRow:
     trigger = ctx.store.automations.get(_decode(trigger_id, "Trigger", what=f"{operation}: id"))
-    if trigger is None or not _member(ctx, ctx.entity(trigger.entity_pk)):
+    entity = ctx.entity(trigger.entity_pk) if trigger else None
+    if (
+        trigger is None
+        or entity is None
+        or not _member(ctx, entity)
+        or _hidden(ctx, entity, trigger)
+    ):
         raise NotFound(f"{operation}: no automation with id {trigger_id!r}")
     return trigger
+
+
+def _hidden(ctx: RequestContext, entity: EntityRow, trigger: TriggerRow) -> bool:
+    hidden = _hidden_projects(ctx, entity)
+    return bool(hidden) and not ctx.store.automations.of_entities(
+        [entity.pk], name=trigger.name, after_pk=trigger.pk - 1, limit=1, hidden_projects=hidden
+    )
 
 
 def resolve_update_filter_trigger(

@@ -84,7 +84,7 @@ def member_queue(
         PermissionDenied: the viewer is not a member of the entity.
     """
     entity = member_entity(ctx, entity_name, operation)
-    project = ctx.store.projects.get(entity.pk, project_name or "")
+    project = ctx.readable(ctx.store.projects.get(entity.pk, project_name or ""))
     queue = ctx.store.launch.get_queue(project.pk, queue_name) if project else None
     if queue is None:
         raise NotFound(
@@ -101,8 +101,16 @@ def queue_entity(ctx: RequestContext, queue: RunQueueRow) -> EntityRow:
 
 
 def require_queue_member(ctx: RequestContext, queue: RunQueueRow, operation: str) -> None:
-    """Refuse unless the viewer is a member of the queue's entity."""
+    """Refuse unless the viewer is a member of the queue's entity who may read its project
+    (a restricted registry's queues are its members' alone).
+
+    Raises:
+        PermissionDenied: the viewer is not a member of the entity.
+        NotFound: the viewer may not read the queue's project.
+    """
     ctx.require_write(queue_entity(ctx, queue), f"use the run queues ({operation})")
+    if ctx.readable(ctx.project(queue.project_pk)) is None:
+        raise NotFound(f"{operation}: no run queue has the id {encode_id('RunQueue', queue.pk)!r}")
 
 
 def decode_row_id(value: object, type_name: str, argument: str, operation: str) -> int:
@@ -225,6 +233,8 @@ def _queue_project(ctx: RequestContext, entity: EntityRow, name: str, operation:
     queues in ``model-registry``, which the official client creates first)."""
     with launch_rules(operation):
         project, _ = ctx.store.projects.upsert(entity.pk, name, creator_pk=ctx.viewer.pk)
+    if not ctx.can_read(project):  # a restricted registry the viewer is not a member of
+        raise NotFound(f"{operation}: project {entity.name}/{name} not found")
     return project
 
 
@@ -332,7 +342,8 @@ def resolve_delete_run_queues(
     for value in non_null(input.get("queue_i_ds")):
         pk = decode_row_id(value, "RunQueue", "queueIDs", operation)
         queue = ctx.store.launch.get_queue_by_pk(pk)
-        if queue is None or not ctx.can_write(queue_entity(ctx, queue)):
+        project = ctx.readable(ctx.project(queue.project_pk)) if queue else None
+        if queue is None or project is None or not ctx.can_write(queue_entity(ctx, queue)):
             raise NotFound(f"{operation}: no run queue has the id {value!r}")
         queues.append(queue)
     for queue in queues:

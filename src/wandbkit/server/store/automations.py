@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -339,13 +340,21 @@ class Automations:
         return _trigger(row) if row else None
 
     def of_entities(
-        self, entity_pks: list[int], *, name: str | None = None, after_pk: int, limit: int
+        self,
+        entity_pks: list[int],
+        *,
+        name: str | None = None,
+        after_pk: int,
+        limit: int,
+        hidden_projects: Sequence[int] = (),
     ) -> list[TriggerRow]:
-        """The triggers of these entities (optionally one name), oldest first."""
+        """The triggers of these entities (optionally one name), oldest first, but those
+        watching one of ``hidden_projects`` or a collection in one."""
         if not entity_pks:
             return []
-        where = f"entity_pk IN ({','.join('?' * len(entity_pks))}) AND pk > ?"
-        params: list[Any] = [*entity_pks, after_pk]
+        hidden_sql, hidden_params = _watching(hidden_projects)
+        where = f"entity_pk IN ({','.join('?' * len(entity_pks))}) AND pk > ? AND NOT {hidden_sql}"
+        params: list[Any] = [*entity_pks, after_pk, *hidden_params]
         if name is not None:
             where += " AND name = ?"
             params.append(name)
@@ -477,13 +486,38 @@ class Automations:
         row = self._db.one("SELECT * FROM trigger_firings WHERE pk = ?", (pk,))
         return FiringRow(**dict(row)) if row else None
 
-    def firings(self, entity_pk: int, *, after_pk: int = 0, limit: int = 100) -> list[FiringRow]:
-        """An entity's firings, oldest first, with ``pk > after_pk``."""
+    def firings(
+        self,
+        entity_pk: int,
+        *,
+        after_pk: int = 0,
+        limit: int = 100,
+        hidden_projects: Sequence[int] = (),
+    ) -> list[FiringRow]:
+        """An entity's firings, oldest first, with ``pk > after_pk``, but those of triggers
+        watching one of ``hidden_projects`` or a collection in one."""
+        hidden_sql, hidden_params = _watching(hidden_projects)
         rows = self._db.all(
-            "SELECT * FROM trigger_firings WHERE entity_pk = ? AND pk > ? ORDER BY pk LIMIT ?",
-            (entity_pk, after_pk, limit),
+            "SELECT * FROM trigger_firings WHERE entity_pk = ? AND pk > ? AND (trigger_pk IS NULL"
+            f" OR trigger_pk NOT IN (SELECT pk FROM triggers WHERE {hidden_sql}))"
+            " ORDER BY pk LIMIT ?",
+            (entity_pk, after_pk, *hidden_params, limit),
         )
         return [FiringRow(**dict(row)) for row in rows]
+
+
+def _watching(project_pks: Sequence[int]) -> tuple[str, list[int]]:
+    """A condition on ``triggers`` rows: the trigger watches one of these projects or a
+    collection in one (never true for no projects)."""
+    if not project_pks:
+        return "0", []
+    marks = ",".join("?" * len(project_pks))
+    sql = (
+        f"((scope_type = 'PROJECT' AND scope_pk IN ({marks})) OR"
+        " (scope_type = 'ARTIFACT_COLLECTION' AND scope_pk IN"
+        f" (SELECT pk FROM artifact_collections WHERE project_pk IN ({marks}))))"
+    )
+    return sql, [*project_pks, *project_pks]
 
 
 def _spec_values(spec: TriggerSpec) -> tuple[Any, ...]:

@@ -311,6 +311,17 @@ class Registries:
         )
         return [int(r[0]) for r in rows]
 
+    def unreadable_restricted(self, entity: EntityRow, user: UserRow) -> list[int]:
+        """The ids of the restricted projects of ``entity`` that ``user`` may not read (none
+        for instance admins and the admins of its organization)."""
+        if user.admin:
+            return []
+        org_pk = entity.organization_pk if entity.kind == "organization" else None
+        if org_pk is not None and self.is_org_admin(org_pk, user.pk):
+            return []
+        readable = set(self.readable_restricted(entity.pk, user.pk))
+        return [pk for pk in self.restricted_of(entity.pk) if pk not in readable]
+
     def readable_restricted(self, entity_pk: int, user_pk: int) -> list[int]:
         """The restricted registries of an entity that a user is a member of (directly or
         through a team)."""

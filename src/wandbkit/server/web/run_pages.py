@@ -22,6 +22,7 @@ from urllib.parse import urlencode
 import yaml
 from starlette.responses import FileResponse, Response
 
+from wandbkit.server.limits import MAX_JSON_DEPTH, json_depth_error
 from wandbkit.server.run_filters import FilterError
 from wandbkit.server.store import ProjectRow, RunRow
 from wandbkit.server.web.access import entity_projects, readable_project
@@ -92,9 +93,15 @@ def _listing_filters(page: Page) -> Any:
     parts: list[Any] = []
     if text := params.get("filters", "").strip():
         try:
-            parts.append(json.loads(text))
+            value = json.loads(text)
+            too_deep = json_depth_error(value) is not None
         except ValueError as exc:
             raise FilterError(f"filters is not valid JSON: {exc}") from None
+        except RecursionError:
+            too_deep = True
+        if too_deep:
+            raise FilterError(f"filters nests more than {MAX_JSON_DEPTH} levels deep")
+        parts.append(value)
     if state := params.get("state", "").strip():
         parts.append({"state": state})
     if search := params.get("search", "").strip():

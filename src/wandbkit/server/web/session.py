@@ -87,7 +87,11 @@ def csrf_token(store: Store, api_key: str) -> str:
 def valid_csrf(store: Store, request: Request, token: str | None) -> bool:
     """Whether ``token`` is the logout token of the request's session."""
     key = api_key_of(request)
-    return bool(key and token) and hmac.compare_digest(csrf_token(store, key or ""), token or "")
+    if not key or not token:
+        return False
+    # As bytes: compare_digest refuses str with non-ASCII characters (a forged token may hold any).
+    expected = csrf_token(store, key).encode("ascii")
+    return hmac.compare_digest(expected, token.encode("utf-8", "surrogatepass"))
 
 
 def same_origin(request: Request) -> bool:
