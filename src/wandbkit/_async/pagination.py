@@ -43,7 +43,24 @@ def check_per_page(per_page: object) -> int:
     return per_page
 
 
-class AsyncRelayPaginator(Explorable, Generic[ItemT]):
+class AsyncStepping(Generic[ItemT]):
+    """``next(paginator)``, as ``wandb``'s paginators (which are iterators) allow:
+    ``next(api.slack_integrations())`` gives the first object, each further call the next
+    one, and ``StopIteration`` after the last. A ``for`` loop still starts from the first
+    object each time; stepping keeps its own place."""
+
+    _stepper: AsyncIterator[ItemT] | None = None
+
+    def __aiter__(self) -> AsyncIterator[ItemT]:
+        raise NotImplementedError
+
+    async def __anext__(self) -> ItemT:
+        if self._stepper is None:
+            self._stepper = self.__aiter__()
+        return await self._stepper.__anext__()
+
+
+class AsyncRelayPaginator(AsyncStepping[ItemT], Explorable):
     """Iterate a relay connection lazily; subclasses say how to fetch one page.
 
     Pages are fetched only while the caller iterates (the next one in the background while

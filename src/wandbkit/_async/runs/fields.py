@@ -12,9 +12,6 @@ from wandbkit._html import Explorable, HtmlSummary
 from wandbkit._values.checks import sanitize_json
 from wandbkit._values.runs import as_dict
 
-#: How many keys ``repr(summary)`` names.
-SUMMARY_REPR_KEYS = 6
-
 
 @dataclass(frozen=True)
 class RunUser:
@@ -195,11 +192,8 @@ class AsyncSummary(Explorable, Mapping[str, Any]):
         raise self._no_h5("write_h5")
 
     def __repr__(self) -> str:
-        values = self._values()
-        keys = [k for k in values if not k.startswith("_")]
-        more = ", ..." if len(keys) > SUMMARY_REPR_KEYS else ""
-        shown = ", ".join(keys[:SUMMARY_REPR_KEYS]) + more
-        return f"<Summary of run {self._run_id}: {len(values)} keys ({shown})>"
+        # As wandb's summary prints: the values as a dict (``print(run.summary)``).
+        return repr(dict(self._values()))
 
     def _html_summary(self) -> HtmlSummary:
         values = self._values()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import warnings
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -12,6 +11,7 @@ from wandbkit._async.context import ClientContext
 from wandbkit._async.lazy import LazyRecord
 from wandbkit._async.runs.artifact_links import AsyncRunArtifactLinks
 from wandbkit._async.runs.contents import AsyncRunContents
+from wandbkit._async.runs.legacy import AsyncRunLegacyNames
 from wandbkit._async.runs.fields import (
     AsyncSummary,
     HeavyFields,
@@ -67,7 +67,13 @@ class _RunCreator(Protocol):
     ) -> AsyncRun: ...
 
 
-class AsyncRun(LazyRecord[HeavyFields], AsyncRunContents, AsyncRunArtifactLinks, Displayable):
+class AsyncRun(
+    LazyRecord[HeavyFields],
+    AsyncRunContents,
+    AsyncRunArtifactLinks,
+    AsyncRunLegacyNames,
+    Displayable,
+):
     """One W&B run, typed.
 
     Light fields (id, name, state, tags, times, ...) arrive with the listing. Heavy fields
@@ -124,14 +130,6 @@ class AsyncRun(LazyRecord[HeavyFields], AsyncRunContents, AsyncRunArtifactLinks,
     def id(self) -> str:
         """The run id (the server's ``name``), e.g. ``"1mbku38n"``."""
         return self._light.name
-
-    @property
-    def username(self) -> str:
-        """Deprecated in ``wandb`` (which warns): the run's entity."""
-        warnings.warn(
-            "Run.username is deprecated; use Run.entity", DeprecationWarning, stacklevel=2
-        )
-        return self.entity
 
     @property
     def storage_id(self) -> str:
