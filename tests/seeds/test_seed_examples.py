@@ -164,7 +164,10 @@ def test_artifact_exists() -> None:
 
 def test_artifacts_and_versions(api: wandbkit.Api) -> None:
     # 000/002 "Api.artifacts" example, its tags= argument, and 001's artifact_versions.
-    names = [a.name for a in wandbkit.Api().artifacts(type_name="dataset", name="demo/cifar10-augment/images")]
+    names = [
+        a.name
+        for a in wandbkit.Api().artifacts(type_name="dataset", name="demo/cifar10-augment/images")
+    ]
     assert names == ["images:v2", "images:v1", "images:v0"]
     tagged = api.artifacts("dataset", "demo/cifar10-augment/images", per_page=50, tags=["clean"])
     assert [a.name for a in tagged] == ["images:v2", "images:v1"]
@@ -186,7 +189,11 @@ def test_artifact_types_and_collections(api: wandbkit.Api) -> None:
     assert {c.name for c in collections} >= {"classifier"}
     dataset = api.artifact_type("dataset", project="demo/cifar10-augment")
     (images,) = list(dataset.collections(per_page=50))
-    assert [v.name for v in images.artifacts(per_page=50)] == ["images:v2", "images:v1", "images:v0"]
+    assert [v.name for v in images.artifacts(per_page=50)] == [
+        "images:v2",
+        "images:v1",
+        "images:v0",
+    ]
 
 
 def test_artifact_object_methods(api: wandbkit.Api, tmp_path: Path) -> None:
@@ -261,7 +268,9 @@ def my_automation(api: wandbkit.Api) -> Iterator[Any]:
         scope=api.project("cifar10-augment", entity="demo"),
         filter=RunEvent.metric("custom-metric") > 10,
     )
-    created = api.create_automation(event >> SendWebhook.from_integration(hook), name="my-automation")
+    created = api.create_automation(
+        event >> SendWebhook.from_integration(hook), name="my-automation"
+    )
     yield created
     api.delete_automation(created.id)
 
@@ -409,8 +418,10 @@ def test_registries_search_examples(api: wandbkit.Api) -> None:
     collections = api.registries().collections(filter={"name": "classifier", "tag": "prod"})
     assert [c.name for c in collections] == ["classifier"]
 
-    versions = api.registries().collections(filter={"name": {"$regex": "classifier"}}).versions(
-        filter={"alias": "latest"}
+    versions = (
+        api.registries()
+        .collections(filter={"name": {"$regex": "classifier"}})
+        .versions(filter={"alias": "latest"})
     )
     assert {v.name for v in versions} >= {"classifier:v1"}
 
@@ -564,7 +575,9 @@ def test_old_runs_examples(api: wandbkit.Api) -> None:
     # 001/003 "runs(path, filters={}, order='-created_at', per_page=50)" examples; the pages'
     # `api.runs(path=..., {...})` is a SyntaxError, so the dict is passed as filters=.
     project = "demo/mnist-baselines"
-    assert {r.config["optimizer"] for r in api.runs(path=project, filters={"config.optimizer": "adam"})} == {"adam"}
+    assert {
+        r.config["optimizer"] for r in api.runs(path=project, filters={"config.optimizer": "adam"})
+    } == {"adam"}
     either = api.runs(
         path=project,
         filters={"$or": [{"config.optimizer": "adam"}, {"config.optimizer": "sgd"}]},

@@ -11,7 +11,6 @@ from wandbkit._async.context import ClientContext
 from wandbkit._async.lazy import LazyRecord
 from wandbkit._async.runs.artifact_links import AsyncRunArtifactLinks
 from wandbkit._async.runs.contents import AsyncRunContents
-from wandbkit._async.runs.legacy import AsyncRunLegacyNames
 from wandbkit._async.runs.fields import (
     AsyncSummary,
     HeavyFields,
@@ -19,6 +18,7 @@ from wandbkit._async.runs.fields import (
     check_optional_str,
     heavy_of,
 )
+from wandbkit._async.runs.legacy import AsyncRunLegacyNames
 from wandbkit._core.errors import UsageError
 from wandbkit._core.flavor_async import MaybeAwaitable, async_sleep, monotonic
 from wandbkit._core.not_found import project_not_found, run_not_found
