@@ -84,6 +84,7 @@ class AsyncRelayPaginator(AsyncStepping[ItemT], Explorable):
         self._cursor = start
         self._more = True
         self._total: int | None = None
+        self._step_index = 0  # where next() is
 
     async def _fetch(self, cursor: str | None) -> Page[ItemT]:
         raise NotImplementedError
@@ -146,6 +147,16 @@ class AsyncRelayPaginator(AsyncStepping[ItemT], Explorable):
 
     def __aiter__(self) -> AsyncIterator[ItemT]:
         return self._iterate()
+
+    async def __anext__(self) -> ItemT:
+        # Stepping reads the loaded objects, loading the next page when it runs out (no
+        # prefetch: a for loop over the same paginator meanwhile must not fetch pages twice).
+        index = self._step_index
+        while index >= len(self.objects):
+            if not await self._load_next_page():
+                raise StopAsyncIteration
+        self._step_index = index + 1
+        return self.objects[index]
 
     async def _iterate(self) -> AsyncIterator[ItemT]:
         index = 0

@@ -86,6 +86,7 @@ class RelayPaginator(Stepping[ItemT], Explorable):
         self._cursor = start
         self._more = True
         self._total: int | None = None
+        self._step_index = 0  # where next() is
 
     def _fetch(self, cursor: str | None) -> Page[ItemT]:
         raise NotImplementedError
@@ -148,6 +149,16 @@ class RelayPaginator(Stepping[ItemT], Explorable):
 
     def __iter__(self) -> Iterator[ItemT]:
         return self._iterate()
+
+    def __next__(self) -> ItemT:
+        # Stepping reads the loaded objects, loading the next page when it runs out (no
+        # prefetch: a for loop over the same paginator meanwhile must not fetch pages twice).
+        index = self._step_index
+        while index >= len(self.objects):
+            if not self._load_next_page():
+                raise StopIteration
+        self._step_index = index + 1
+        return self.objects[index]
 
     def _iterate(self) -> Iterator[ItemT]:
         index = 0

@@ -14,6 +14,9 @@ from wandbkit._html import Explorable, HtmlSummary
 from wandbkit._values.checks import sanitize_json
 from wandbkit._values.runs import as_dict
 
+#: How many keys ``repr(summary)`` names.
+SUMMARY_REPR_KEYS = 6
+
 
 @dataclass(frozen=True)
 class RunUser:
@@ -193,9 +196,17 @@ class Summary(Explorable, Mapping[str, Any]):
         """
         raise self._no_h5("write_h5")
 
-    def __repr__(self) -> str:
-        # As wandb's summary prints: the values as a dict (``print(run.summary)``).
+    def __str__(self) -> str:
+        # ``print(run.summary)`` and f-strings show the values as a dict, as wandb's summary
+        # prints; ``repr()`` stays one short line.
         return repr(dict(self._values()))
+
+    def __repr__(self) -> str:
+        values = self._values()
+        keys = [k for k in values if not k.startswith("_")]
+        more = ", ..." if len(keys) > SUMMARY_REPR_KEYS else ""
+        shown = ", ".join(keys[:SUMMARY_REPR_KEYS]) + more
+        return f"<Summary of run {self._run_id}: {len(values)} keys ({shown})>"
 
     def _html_summary(self) -> HtmlSummary:
         values = self._values()
