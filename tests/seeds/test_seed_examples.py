@@ -799,3 +799,61 @@ def test_the_apis_public_import_paths() -> None:
 
     assert Api is wandbkit.Api is ApiToo
     assert (Run, Runs) == (RunToo, RunsToo) == (wandbkit.Run, wandbkit.Runs)
+
+
+# The two halves of 004's "Run.logged_artifacts" and "Run.used_artifacts" examples: the
+# official SDK logs (wandb.init is no part of the public API), wandbkit reads back.
+SDK_HALF = """
+import json, tempfile
+import wandb
+
+with tempfile.NamedTemporaryFile(mode="w", delete=False, suffix=".txt") as tmp:
+    tmp.write("This is a test artifact")
+    tmp_path = tmp.name
+run = wandb.init(project="artifact-example")
+artifact = wandb.Artifact("test_artifact", type="dataset")
+artifact.add_file(tmp_path)
+run.log_artifact(artifact)
+run.finish()
+logged = [run.entity, run.project, run.id]
+
+run = wandb.init(project="artifact-example")
+run.use_artifact("test_artifact:latest")
+run.finish()
+print(json.dumps({"logged": logged, "used": [run.entity, run.project, run.id]}))
+"""
+
+
+@pytest.mark.official
+def test_logged_and_used_artifacts_examples_with_the_official_sdk(
+    demo_server: ServerHandle, tmp_path: Path
+) -> None:
+    pytest.importorskip("wandb", reason="the official wandb client is not installed")
+    import json
+    import subprocess
+    import sys
+
+    from tests.compat.conftest import OFFICIAL_CLIENT_TIMEOUT, official_client_env
+
+    done = subprocess.run(
+        [sys.executable, "-c", SDK_HALF],
+        env=official_client_env(demo_server, tmp_path / "home"),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=OFFICIAL_CLIENT_TIMEOUT,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    runs = json.loads(done.stdout.strip().splitlines()[-1])
+
+    api = wandbkit.Api()
+
+    entity, project, run_id = runs["logged"]
+    finished_run = api.run(f"{entity}/{project}/{run_id}")
+    names = [logged_artifact.name for logged_artifact in finished_run.logged_artifacts()]
+    assert names == ["test_artifact:v0"]
+
+    entity, project, run_id = runs["used"]
+    finished_run = api.run(f"{entity}/{project}/{run_id}")
+    names = [used_artifact.name for used_artifact in finished_run.used_artifacts()]
+    assert names == ["test_artifact:v0"]
