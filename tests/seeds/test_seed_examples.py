@@ -204,12 +204,29 @@ def test_artifact_object_methods(api: wandbkit.Api, tmp_path: Path) -> None:
     (tmp_path / "dl" / next(iter(artifact.manifest.entries))).write_bytes(b"tampered")
     with pytest.raises(ValueError):
         artifact.verify(root=root)
+    with pytest.raises(ValueError, match="download"):  # file() is for single-file versions
+        artifact.file(root=str(tmp_path / "one"))
     before = artifact.description
     artifact.description = "seed examples were here"
     artifact.save()
     assert api.artifact("demo/cifar10-augment/images:v0").description == "seed examples were here"
     artifact.description = before
     artifact.save()
+
+
+def test_artifact_file_and_delete(api: wandbkit.Api, tmp_path: Path) -> None:
+    # 003 "Artifact Objects": file(root=None) of a single-file version; delete() (0.31:
+    # delete(delete_aliases=False), refused while the version has aliases).
+    (tmp_path / "notes.txt").write_text("one file")
+    draft = api.create_artifact("demo/seed-artifacts/notes", type="dataset")
+    draft.add_file(str(tmp_path / "notes.txt"))
+    published = draft.publish()
+    path = published.file(root=str(tmp_path / "one"))
+    assert Path(path).read_text() == "one file"
+    with pytest.raises(wandbkit.APIError, match="aliases"):  # "latest" is an alias too
+        published.delete()
+    published.delete(delete_aliases=True)
+    assert not api.artifact_exists("demo/seed-artifacts/notes:v0")
 
 
 # -- automations and integrations (000/002 "Api.automation(s)", "create_/update_automation",
