@@ -122,6 +122,8 @@ def test_artifact_by_name_forms() -> None:
     scoped = wandbkit.Api(overrides={"entity": "demo"})
     assert scoped.artifact(name="cifar10-augment/images:latest").version == "v2"
     assert scoped.artifact(name="cifar10-augment/images:v1").aliases == ["best"]
+    # Without an entity in the name: the default entity (the viewer's).
+    assert wandbkit.Api().artifact(name="cifar10-augment/images:latest").version == "v2"
     assert wandbkit.Api().artifact(name="demo/cifar10-augment/images:best").version == "v1"
     assert wandbkit.Api().artifact(name="demo/cifar10-augment/images:v0").version == "v0"
 
@@ -153,6 +155,8 @@ def test_artifact_collection_exists() -> None:
     assert scoped.artifact_collection_exists(type="dataset", name="no-such-collection") is False
     api = wandbkit.Api()
     assert api.artifact_collection_exists(type="model", name="demo/cifar10-augment/classifier")
+    # Neither in the name nor in overrides: the default entity, project "uncategorized".
+    assert api.artifact_collection_exists(type="dataset", name="images") is False
 
 
 def test_artifact_exists() -> None:
