@@ -23,13 +23,17 @@ The seed pages, by file:
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from compat.conftest import OFFICIAL_CLIENT_TIMEOUT, official_client_env
 
 import wandbkit
 from wandbkit.server import Store
@@ -850,12 +854,6 @@ def test_logged_and_used_artifacts_examples_with_the_official_sdk(
     demo_server: ServerHandle, tmp_path: Path
 ) -> None:
     pytest.importorskip("wandb", reason="the official wandb client is not installed")
-    import json
-    import subprocess
-    import sys
-
-    from tests.compat.conftest import OFFICIAL_CLIENT_TIMEOUT, official_client_env
-
     done = subprocess.run(
         [sys.executable, "-c", SDK_HALF],
         env=official_client_env(demo_server, tmp_path / "home"),
