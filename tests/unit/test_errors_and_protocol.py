@@ -505,3 +505,10 @@ def test_status_error_factory_builds_rate_limit_error_with_retry_after() -> None
     assert error.retry_after == 3.0
     assert error.request is response.request
     assert str(error) == "Op: slow"
+
+
+def test_an_integrity_error_is_a_value_error_as_wandbs_verify_raises() -> None:
+    from wandbkit.errors import IntegrityError as PublicIntegrityError
+
+    assert issubclass(PublicIntegrityError, ValueError)
+    assert issubclass(PublicIntegrityError, APIError)

@@ -129,3 +129,21 @@ async def test_async_len_and_indexing_need_the_pages_loaded_first() -> None:
         pages[5]
     assert await pages.to_list() == ITEMS
     assert pages[5] == "item-5"
+
+
+def test_next_steps_through_the_objects_as_wandbs_paginators_do() -> None:
+    pages = FakePaginator()
+    assert [next(pages) for _ in range(4)] == ITEMS[:4]
+    assert pages.requests == [None, "3"]
+    assert list(pages) == ITEMS  # a for loop still starts from the first object
+    assert [next(pages) for _ in range(3)] == ITEMS[4:]
+    with pytest.raises(StopIteration):
+        next(pages)
+    assert pages.requests == [None, "3", "6"]
+
+
+async def test_anext_steps_through_the_objects() -> None:
+    pages = AsyncFakePaginator()
+    assert [await anext(pages), await anext(pages)] == ITEMS[:2]
+    assert [item async for item in pages] == ITEMS
+    assert pages.requests == [None, "3", "6"]

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 from wandbkit._async.context import ClientContext
+from wandbkit._async.pagination import AsyncStepping
 from wandbkit._core.errors import UsageError
 from wandbkit._core.flavor_async import discard, gather_limited, resolve, spawn
 from wandbkit._core.not_found import project_not_found, run_not_found
@@ -190,7 +191,7 @@ async def histories_of(
     return rows
 
 
-class AsyncHistoryScan(Explorable):
+class AsyncHistoryScan(AsyncStepping[dict[str, Any]], Explorable):
     """Every history row of a run in ``[min_step, max_step)`` (``max_step`` as
     ``scan_history`` takes it), in step order.
 

@@ -43,7 +43,24 @@ def check_per_page(per_page: object) -> int:
     return per_page
 
 
-class AsyncRelayPaginator(Explorable, Generic[ItemT]):
+class AsyncStepping(Generic[ItemT]):
+    """``next(paginator)``, as ``wandb``'s paginators (which are iterators) allow:
+    ``next(api.slack_integrations())`` gives the first object, each further call the next
+    one, and ``StopIteration`` after the last. A ``for`` loop still starts from the first
+    object each time; stepping keeps its own place."""
+
+    _stepper: AsyncIterator[ItemT] | None = None
+
+    def __aiter__(self) -> AsyncIterator[ItemT]:
+        raise NotImplementedError
+
+    async def __anext__(self) -> ItemT:
+        if self._stepper is None:
+            self._stepper = self.__aiter__()
+        return await self._stepper.__anext__()
+
+
+class AsyncRelayPaginator(AsyncStepping[ItemT], Explorable):
     """Iterate a relay connection lazily; subclasses say how to fetch one page.
 
     Pages are fetched only while the caller iterates (the next one in the background while
@@ -67,6 +84,7 @@ class AsyncRelayPaginator(Explorable, Generic[ItemT]):
         self._cursor = start
         self._more = True
         self._total: int | None = None
+        self._step_index = 0  # where next() is
 
     async def _fetch(self, cursor: str | None) -> Page[ItemT]:
         raise NotImplementedError
@@ -129,6 +147,16 @@ class AsyncRelayPaginator(Explorable, Generic[ItemT]):
 
     def __aiter__(self) -> AsyncIterator[ItemT]:
         return self._iterate()
+
+    async def __anext__(self) -> ItemT:
+        # Stepping reads the loaded objects, loading the next page when it runs out (no
+        # prefetch: a for loop over the same paginator meanwhile must not fetch pages twice).
+        index = self._step_index
+        while index >= len(self.objects):
+            if not await self._load_next_page():
+                raise StopAsyncIteration
+        self._step_index = index + 1
+        return self.objects[index]
 
     async def _iterate(self) -> AsyncIterator[ItemT]:
         index = 0

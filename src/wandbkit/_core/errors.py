@@ -413,8 +413,11 @@ def is_permission_denied(errors: list[dict[str, Any]]) -> bool:
     )
 
 
-class IntegrityError(APIError):
-    """A download's size or checksum did not match what the server promised (nothing kept)."""
+class IntegrityError(APIError, ValueError):
+    """A download's size or checksum did not match what the server promised (nothing kept).
+
+    Also a ``ValueError``, which ``wandb``'s ``Artifact.verify()`` raises when files differ.
+    """
 
 
 class ResponseValidationError(APIError):

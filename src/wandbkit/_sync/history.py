@@ -13,6 +13,7 @@ from wandbkit._core.flavor_sync import discard, gather_limited, resolve, spawn
 from wandbkit._core.not_found import project_not_found, run_not_found
 from wandbkit._html import Explorable
 from wandbkit._sync.context import ClientContext
+from wandbkit._sync.pagination import Stepping
 from wandbkit._values.checks import check_keys, check_positive_int
 from wandbkit._values.history import (
     check_format,
@@ -192,7 +193,7 @@ def histories_of(
     return rows
 
 
-class HistoryScan(Explorable):
+class HistoryScan(Stepping[dict[str, Any]], Explorable):
     """Every history row of a run in ``[min_step, max_step)`` (``max_step`` as
     ``scan_history`` takes it), in step order.
 

@@ -45,7 +45,24 @@ def check_per_page(per_page: object) -> int:
     return per_page
 
 
-class RelayPaginator(Explorable, Generic[ItemT]):
+class Stepping(Generic[ItemT]):
+    """``next(paginator)``, as ``wandb``'s paginators (which are iterators) allow:
+    ``next(api.slack_integrations())`` gives the first object, each further call the next
+    one, and ``StopIteration`` after the last. A ``for`` loop still starts from the first
+    object each time; stepping keeps its own place."""
+
+    _stepper: Iterator[ItemT] | None = None
+
+    def __iter__(self) -> Iterator[ItemT]:
+        raise NotImplementedError
+
+    def __next__(self) -> ItemT:
+        if self._stepper is None:
+            self._stepper = self.__iter__()
+        return self._stepper.__next__()
+
+
+class RelayPaginator(Stepping[ItemT], Explorable):
     """Iterate a relay connection lazily; subclasses say how to fetch one page.
 
     Pages are fetched only while the caller iterates (the next one in the background while
@@ -69,6 +86,7 @@ class RelayPaginator(Explorable, Generic[ItemT]):
         self._cursor = start
         self._more = True
         self._total: int | None = None
+        self._step_index = 0  # where next() is
 
     def _fetch(self, cursor: str | None) -> Page[ItemT]:
         raise NotImplementedError
@@ -131,6 +149,16 @@ class RelayPaginator(Explorable, Generic[ItemT]):
 
     def __iter__(self) -> Iterator[ItemT]:
         return self._iterate()
+
+    def __next__(self) -> ItemT:
+        # Stepping reads the loaded objects, loading the next page when it runs out (no
+        # prefetch: a for loop over the same paginator meanwhile must not fetch pages twice).
+        index = self._step_index
+        while index >= len(self.objects):
+            if not self._load_next_page():
+                raise StopIteration
+        self._step_index = index + 1
+        return self.objects[index]
 
     def _iterate(self) -> Iterator[ItemT]:
         index = 0

@@ -15,7 +15,7 @@ import wandbkit
 from wandbkit.automations import OnAddArtifactAlias, OnRunMetric, SendWebhook
 from wandbkit.server import Store, create_app, seed_demo
 from wandbkit.server.automations import WebhookPolicy
-from wandbkit.server.seed.automations import DEMO_WEBHOOK, DEMO_WEBHOOK_URL
+from wandbkit.server.seed.automations import DEMO_SLACK_CHANNEL, DEMO_WEBHOOK, DEMO_WEBHOOK_URL
 
 NOW = datetime(2025, 6, 1, tzinfo=timezone.utc)
 
@@ -50,6 +50,21 @@ async def test_the_demo_has_a_webhook_and_two_automations_that_read_back(
     assert (threshold.name, threshold.cmp, threshold.threshold) == ("val_acc", "$gt", 0.9)
     assert isinstance(metric.action, SendWebhook) and metric.action.integration_id == hook.id
     assert metric.enabled and alias.enabled and metric.description
+
+
+async def test_the_demo_team_has_a_slack_channel_for_the_docs_examples(
+    demo: tuple[Any, Any],
+) -> None:
+    # wandb's reference: `next(api.slack_integrations(entity="my-team"))`, then the channels
+    # whose name starts with "team-alerts-".
+    async with client(demo) as api:
+        [slack] = await api.slack_integrations(entity="demo-team").to_list()
+        assert slack.channel_name == DEMO_SLACK_CHANNEL
+        assert slack.channel_name.startswith("team-alerts-")
+        assert [type(i).__name__ for i in await api.integrations("demo-team").to_list()] == [
+            "SlackIntegration"
+        ]
+        assert await api.slack_integrations(entity="demo").to_list() == []
 
 
 async def test_the_demo_automations_fire_and_seeding_again_adds_none(

@@ -2,7 +2,7 @@
 ``Run.create`` (running or pending), ``Run.dir``, ``display()``, ``File.run``/``path_uri``,
 ``Project.owner``/``entity_name``/``to_html``, ``Runs.length``, ``api.settings[...]``,
 ``Summary.update(key_vals, overwrite)`` and the legacy h5 summary members,
-``Project.sweeps(order=...)``.
+``Project.sweeps(order=...)``, ``str(summary)``, ``Run.project_internal_id``.
 
 Every test runs on both flavours (``flavor``)."""
 
@@ -111,3 +111,17 @@ async def test_summary_update_takes_the_official_arguments(flavor: Flavor, seede
     for member, args in (("open_h5", ()), ("read_h5", ("k",)), ("write_h5", ("k", 1))):
         with pytest.raises(UsageError, match=r"wandb\.h5 files .* are not supported"):
             getattr(run.summary, member)(*args)
+
+
+async def test_a_summary_prints_as_its_dict_and_the_project_internal_id(
+    flavor: Flavor, seeded_app: Any
+) -> None:
+    # wandb's runs-module example: `print(f"Metrics: {run.summary}")` shows the values.
+    add_run(seeded_app[0].state.store, "demo/p", "r1", summary={"loss": 0.5, "eval": {"acc": 1}})
+    run = await flavor(flavor.api.run("demo/p/r1"))
+    assert f"{run.summary}" == str({"loss": 0.5, "eval": {"acc": 1}})
+    assert repr(run.summary).startswith("<Summary of run r1: 2 keys")
+    assert isinstance(run.project_internal_id, int)
+    assert str(run.project_internal_id) == run.project_id
+    with pytest.warns(DeprecationWarning, match="use Run.entity"):
+        assert run.username == "demo"

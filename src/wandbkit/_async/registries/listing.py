@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 from wandbkit._async.artifacts.artifact import AsyncArtifact
 from wandbkit._async.artifacts.collection import AsyncArtifactCollection
 from wandbkit._async.artifacts.resolve import organization_name
-from wandbkit._async.pagination import AsyncRelayPaginator, Page
+from wandbkit._async.pagination import AsyncRelayPaginator, AsyncStepping, Page
 from wandbkit._core.errors import NotFoundError, UsageError
 from wandbkit._html import Explorable
 from wandbkit._lang.filters import FilterSyntaxError
@@ -102,7 +102,7 @@ def registry_filter_for(internal_id: str | None, full_name: str) -> dict[str, An
     return {"name": full_name}
 
 
-class AsyncChain(Explorable, Generic[ParentT, ItemT]):
+class AsyncChain(AsyncStepping[ItemT], Explorable, Generic[ParentT, ItemT]):
     """The children of each parent, parent after parent, in the parents' order: what a listing
     chained from an ordered one gives. It iterates like a listing; it has no cursor, no
     ``len()`` and no indexing (the server cannot count or resume it)."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import warnings
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -19,6 +18,7 @@ from wandbkit._async.runs.fields import (
     check_optional_str,
     heavy_of,
 )
+from wandbkit._async.runs.legacy import AsyncRunLegacyNames
 from wandbkit._core.errors import UsageError
 from wandbkit._core.flavor_async import MaybeAwaitable, async_sleep, monotonic
 from wandbkit._core.not_found import project_not_found, run_not_found
@@ -67,7 +67,13 @@ class _RunCreator(Protocol):
     ) -> AsyncRun: ...
 
 
-class AsyncRun(LazyRecord[HeavyFields], AsyncRunContents, AsyncRunArtifactLinks, Displayable):
+class AsyncRun(
+    LazyRecord[HeavyFields],
+    AsyncRunContents,
+    AsyncRunArtifactLinks,
+    AsyncRunLegacyNames,
+    Displayable,
+):
     """One W&B run, typed.
 
     Light fields (id, name, state, tags, times, ...) arrive with the listing. Heavy fields
@@ -124,14 +130,6 @@ class AsyncRun(LazyRecord[HeavyFields], AsyncRunContents, AsyncRunArtifactLinks,
     def id(self) -> str:
         """The run id (the server's ``name``), e.g. ``"1mbku38n"``."""
         return self._light.name
-
-    @property
-    def username(self) -> str:
-        """Deprecated in ``wandb`` (which warns): the run's entity."""
-        warnings.warn(
-            "Run.username is deprecated; use Run.entity", DeprecationWarning, stacklevel=2
-        )
-        return self.entity
 
     @property
     def storage_id(self) -> str:

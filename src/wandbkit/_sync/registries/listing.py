@@ -34,7 +34,7 @@ from wandbkit._lang.registry_fields import (
 from wandbkit._sync.artifacts.artifact import Artifact
 from wandbkit._sync.artifacts.collection import ArtifactCollection
 from wandbkit._sync.artifacts.resolve import organization_name
-from wandbkit._sync.pagination import Page, RelayPaginator
+from wandbkit._sync.pagination import Page, RelayPaginator, Stepping
 
 if TYPE_CHECKING:
     from wandbkit._sync.context import ClientContext
@@ -104,7 +104,7 @@ def registry_filter_for(internal_id: str | None, full_name: str) -> dict[str, An
     return {"name": full_name}
 
 
-class Chain(Explorable, Generic[ParentT, ItemT]):
+class Chain(Stepping[ItemT], Explorable, Generic[ParentT, ItemT]):
     """The children of each parent, parent after parent, in the parents' order: what a listing
     chained from an ordered one gives. It iterates like a listing; it has no cursor, no
     ``len()`` and no indexing (the server cannot count or resume it)."""

@@ -196,6 +196,11 @@ class Summary(Explorable, Mapping[str, Any]):
         """
         raise self._no_h5("write_h5")
 
+    def __str__(self) -> str:
+        # ``print(run.summary)`` and f-strings show the values as a dict, as wandb's summary
+        # prints; ``repr()`` stays one short line.
+        return repr(dict(self._values()))
+
     def __repr__(self) -> str:
         values = self._values()
         keys = [k for k in values if not k.startswith("_")]

@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import json
-import warnings
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -26,6 +25,7 @@ from wandbkit._sync.runs.fields import (
     check_optional_str,
     heavy_of,
 )
+from wandbkit._sync.runs.legacy import RunLegacyNames
 from wandbkit._values.checks import check_keys, sanitize_json
 from wandbkit._values.runs import RunState, as_dict, join_config, split_config
 
@@ -69,7 +69,13 @@ class _RunCreator(Protocol):
     ) -> Run: ...
 
 
-class Run(LazyRecord[HeavyFields], RunContents, RunArtifactLinks, Displayable):
+class Run(
+    LazyRecord[HeavyFields],
+    RunContents,
+    RunArtifactLinks,
+    RunLegacyNames,
+    Displayable,
+):
     """One W&B run, typed.
 
     Light fields (id, name, state, tags, times, ...) arrive with the listing. Heavy fields
@@ -126,14 +132,6 @@ class Run(LazyRecord[HeavyFields], RunContents, RunArtifactLinks, Displayable):
     def id(self) -> str:
         """The run id (the server's ``name``), e.g. ``"1mbku38n"``."""
         return self._light.name
-
-    @property
-    def username(self) -> str:
-        """Deprecated in ``wandb`` (which warns): the run's entity."""
-        warnings.warn(
-            "Run.username is deprecated; use Run.entity", DeprecationWarning, stacklevel=2
-        )
-        return self.entity
 
     @property
     def storage_id(self) -> str:

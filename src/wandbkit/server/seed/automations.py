@@ -1,7 +1,9 @@
 """The demo's automations: in the user's ``cifar10-augment`` project (where the demo's
 artifacts live), a webhook integration and two automations that send to it — one when a run's
 ``val_acc`` rises above 0.9, one when a version of the project's artifacts is given the
-``production`` alias — so the demo, ``wandbkit automations ls`` and the web view have some.
+``production`` alias — so the demo, ``wandbkit automations ls`` and the web view have some;
+and in the team, a Slack channel (``#team-alerts-ml``; recorded only: nothing is ever posted to
+Slack), so ``next(api.slack_integrations(entity="demo-team"))`` finds one.
 
 The webhook points at ``http://127.0.0.1:9/wandbkit-demo`` (the discard port: nothing
 listens), so firings made while trying the demo are recorded as ``FAILED`` after their retries
@@ -18,6 +20,7 @@ from wandbkit.server.store.automations import TriggerSpec
 
 __all__ = [
     "DEMO_AUTOMATION_PROJECT",
+    "DEMO_SLACK_CHANNEL",
     "DEMO_WEBHOOK",
     "DEMO_WEBHOOK_URL",
     "seed_demo_automations",
@@ -26,6 +29,8 @@ __all__ = [
 DEMO_AUTOMATION_PROJECT = "cifar10-augment"
 DEMO_WEBHOOK = "demo-alerts"
 DEMO_WEBHOOK_URL = "http://127.0.0.1:9/wandbkit-demo"
+DEMO_SLACK_TEAM = "demo-workspace"
+DEMO_SLACK_CHANNEL = "team-alerts-ml"
 
 _RUN_PAYLOAD = {
     "text": "${run_name} of ${project_name}: ${metric_name} = ${metric_value}",
@@ -44,8 +49,16 @@ def _compact(value: object) -> str:
 
 def seed_demo_automations(ctx: DemoContext) -> None:
     """The demo step: the webhook and the two automations, unless the user's entity has an
-    integration of that name already."""
+    integration of that name already; the team's Slack channel, unless it has it already."""
     store = ctx.store
+    team_pk = ctx.team.pk
+    if not any(
+        row.name == DEMO_SLACK_CHANNEL
+        for row in store.automations.integrations(team_pk, after_pk=0, limit=1000)
+    ):
+        store.automations.create_slack(
+            team_pk, DEMO_SLACK_TEAM, DEMO_SLACK_CHANNEL, creator_pk=ctx.user.pk
+        )
     entity_pk = ctx.user.entity_pk
     project = store.projects.get(entity_pk, DEMO_AUTOMATION_PROJECT)
     if project is None or any(
