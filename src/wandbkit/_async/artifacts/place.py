@@ -12,7 +12,12 @@ from wandbkit._lang.artifact_names import alias_problem, is_version
 from wandbkit._values.checks import sanitize_json
 
 if TYPE_CHECKING:
-    from wandbkit._generated.fragments import ArtifactMembershipFields, ArtifactWithAliases
+    from wandbkit._generated.fragments import (
+        ArtifactLightFields,
+        ArtifactMembershipFields,
+        ArtifactMembershipLightFields,
+        ArtifactWithAliases,
+    )
 
 #: At most this many metadata keys (W&B's limit).
 MAX_METADATA_KEYS = 100
@@ -47,7 +52,9 @@ class ArtifactPlace:
 
 
 def place_of_membership(
-    membership: ArtifactMembershipFields, *, organization: str | None = None
+    membership: ArtifactMembershipFields | ArtifactMembershipLightFields,
+    *,
+    organization: str | None = None,
 ) -> ArtifactPlace:
     """The place a membership (``GetArtifactMembership``, ``LinkArtifact``) describes.
 
@@ -78,7 +85,7 @@ def place_of_membership(
 
 
 def place_in(
-    node: ArtifactWithAliases,
+    node: ArtifactWithAliases | ArtifactLightFields,
     entity: str | None = None,
     project: str | None = None,
     collection: str | None = None,
