@@ -2023,7 +2023,7 @@ class AsyncWandbClient(AsyncBaseClient):
                       edges {
                         version
                         node {
-                          ...ArtifactLightFields
+                          ...ArtifactLightWithAliases
                         }
                       }
                     }
@@ -2037,7 +2037,7 @@ class AsyncWandbClient(AsyncBaseClient):
               artifactSequence {
                 name
                 project {
-                  ...ArtifactProjectInfo
+                  ...ArtifactProjectName
                 }
               }
               versionIndex
@@ -2048,6 +2048,10 @@ class AsyncWandbClient(AsyncBaseClient):
               state
               digest
               createdAt
+            }
+
+            fragment ArtifactLightWithAliases on Artifact {
+              ...ArtifactLightFields
               aliases {
                 id
                 alias
@@ -2055,15 +2059,13 @@ class AsyncWandbClient(AsyncBaseClient):
                   __typename
                   name
                   project {
-                    ...ArtifactProjectInfo
+                    ...ArtifactProjectName
                   }
                 }
               }
             }
 
-            fragment ArtifactProjectInfo on Project {
-              id
-              internalId
+            fragment ArtifactProjectName on Project {
               name
               entity {
                 name
@@ -5112,7 +5114,7 @@ class AsyncWandbClient(AsyncBaseClient):
               artifactSequence {
                 name
                 project {
-                  ...ArtifactProjectInfo
+                  ...ArtifactProjectName
                 }
               }
               versionIndex
@@ -5123,17 +5125,6 @@ class AsyncWandbClient(AsyncBaseClient):
               state
               digest
               createdAt
-              aliases {
-                id
-                alias
-                artifactCollection {
-                  __typename
-                  name
-                  project {
-                    ...ArtifactProjectInfo
-                  }
-                }
-              }
             }
 
             fragment ArtifactMembershipLightFields on ArtifactCollectionMembership {
@@ -5149,7 +5140,7 @@ class AsyncWandbClient(AsyncBaseClient):
                 id
                 name
                 project {
-                  ...ArtifactProjectInfo
+                  ...ArtifactProjectName
                 }
               }
               artifact {
@@ -5157,9 +5148,7 @@ class AsyncWandbClient(AsyncBaseClient):
               }
             }
 
-            fragment ArtifactProjectInfo on Project {
-              id
-              internalId
+            fragment ArtifactProjectName on Project {
               name
               entity {
                 name

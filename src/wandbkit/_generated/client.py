@@ -2015,7 +2015,7 @@ class WandbClient(BaseClient):
                       edges {
                         version
                         node {
-                          ...ArtifactLightFields
+                          ...ArtifactLightWithAliases
                         }
                       }
                     }
@@ -2029,7 +2029,7 @@ class WandbClient(BaseClient):
               artifactSequence {
                 name
                 project {
-                  ...ArtifactProjectInfo
+                  ...ArtifactProjectName
                 }
               }
               versionIndex
@@ -2040,6 +2040,10 @@ class WandbClient(BaseClient):
               state
               digest
               createdAt
+            }
+
+            fragment ArtifactLightWithAliases on Artifact {
+              ...ArtifactLightFields
               aliases {
                 id
                 alias
@@ -2047,15 +2051,13 @@ class WandbClient(BaseClient):
                   __typename
                   name
                   project {
-                    ...ArtifactProjectInfo
+                    ...ArtifactProjectName
                   }
                 }
               }
             }
 
-            fragment ArtifactProjectInfo on Project {
-              id
-              internalId
+            fragment ArtifactProjectName on Project {
               name
               entity {
                 name
@@ -5100,7 +5102,7 @@ class WandbClient(BaseClient):
               artifactSequence {
                 name
                 project {
-                  ...ArtifactProjectInfo
+                  ...ArtifactProjectName
                 }
               }
               versionIndex
@@ -5111,17 +5113,6 @@ class WandbClient(BaseClient):
               state
               digest
               createdAt
-              aliases {
-                id
-                alias
-                artifactCollection {
-                  __typename
-                  name
-                  project {
-                    ...ArtifactProjectInfo
-                  }
-                }
-              }
             }
 
             fragment ArtifactMembershipLightFields on ArtifactCollectionMembership {
@@ -5137,7 +5128,7 @@ class WandbClient(BaseClient):
                 id
                 name
                 project {
-                  ...ArtifactProjectInfo
+                  ...ArtifactProjectName
                 }
               }
               artifact {
@@ -5145,9 +5136,7 @@ class WandbClient(BaseClient):
               }
             }
 
-            fragment ArtifactProjectInfo on Project {
-              id
-              internalId
+            fragment ArtifactProjectName on Project {
               name
               entity {
                 name

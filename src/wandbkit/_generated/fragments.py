@@ -168,6 +168,15 @@ class ArtifactHeavyFieldsTags(BaseModel):
     name: str
 
 
+class ArtifactProjectName(BaseModel):
+    name: str
+    entity: "ArtifactProjectNameEntity"
+
+
+class ArtifactProjectNameEntity(BaseModel):
+    name: str
+
+
 class ArtifactLightFields(BaseModel):
     id: str
     artifact_sequence: "ArtifactLightFieldsArtifactSequence" = Field(alias="artifactSequence")
@@ -177,7 +186,6 @@ class ArtifactLightFields(BaseModel):
     state: ArtifactState
     digest: str
     created_at: Annotated[datetime, BeforeValidator(parse_datetime)] = Field(alias="createdAt")
-    aliases: list["ArtifactLightFieldsAliases"]
 
 
 class ArtifactLightFieldsArtifactSequence(BaseModel):
@@ -185,7 +193,7 @@ class ArtifactLightFieldsArtifactSequence(BaseModel):
     project: "ArtifactLightFieldsArtifactSequenceProject"
 
 
-class ArtifactLightFieldsArtifactSequenceProject(ArtifactProjectInfo):
+class ArtifactLightFieldsArtifactSequenceProject(ArtifactProjectName):
     pass
 
 
@@ -193,23 +201,27 @@ class ArtifactLightFieldsArtifactType(BaseModel):
     name: str
 
 
-class ArtifactLightFieldsAliases(BaseModel):
+class ArtifactLightWithAliases(ArtifactLightFields):
+    aliases: list["ArtifactLightWithAliasesAliases"]
+
+
+class ArtifactLightWithAliasesAliases(BaseModel):
     id: str
     alias: str
-    artifact_collection: Optional["ArtifactLightFieldsAliasesArtifactCollection"] = Field(
+    artifact_collection: Optional["ArtifactLightWithAliasesAliasesArtifactCollection"] = Field(
         alias="artifactCollection"
     )
 
 
-class ArtifactLightFieldsAliasesArtifactCollection(BaseModel):
+class ArtifactLightWithAliasesAliasesArtifactCollection(BaseModel):
     typename__: Literal["ArtifactCollection", "ArtifactPortfolio", "ArtifactSequence"] = Field(
         alias="__typename"
     )
     name: str
-    project: "ArtifactLightFieldsAliasesArtifactCollectionProject"
+    project: "ArtifactLightWithAliasesAliasesArtifactCollectionProject"
 
 
-class ArtifactLightFieldsAliasesArtifactCollectionProject(ArtifactProjectInfo):
+class ArtifactLightWithAliasesAliasesArtifactCollectionProject(ArtifactProjectName):
     pass
 
 
@@ -271,7 +283,7 @@ class ArtifactMembershipLightFieldsArtifactCollection(BaseModel):
     project: "ArtifactMembershipLightFieldsArtifactCollectionProject"
 
 
-class ArtifactMembershipLightFieldsArtifactCollectionProject(ArtifactProjectInfo):
+class ArtifactMembershipLightFieldsArtifactCollectionProject(ArtifactProjectName):
     pass
 
 
@@ -768,7 +780,9 @@ ArtifactCollectionFields.model_rebuild()
 ArtifactFields.model_rebuild()
 ArtifactFileFields.model_rebuild()
 ArtifactHeavyFields.model_rebuild()
+ArtifactProjectName.model_rebuild()
 ArtifactLightFields.model_rebuild()
+ArtifactLightWithAliases.model_rebuild()
 ArtifactMembershipFields.model_rebuild()
 ArtifactMembershipLightFields.model_rebuild()
 ArtifactPortfolioScopeFields.model_rebuild()

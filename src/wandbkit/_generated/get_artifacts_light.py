@@ -7,7 +7,7 @@ from typing import Literal, Optional
 from pydantic import Field
 
 from .base_model import BaseModel
-from .fragments import ArtifactLightFields, RunPageInfo
+from .fragments import ArtifactLightWithAliases, RunPageInfo
 
 
 class GetArtifactsLight(BaseModel):
@@ -47,7 +47,7 @@ class GetArtifactsLightProjectArtifactTypeArtifactCollectionArtifactsEdges(BaseM
     node: "GetArtifactsLightProjectArtifactTypeArtifactCollectionArtifactsEdgesNode"
 
 
-GetArtifactsLightProjectArtifactTypeArtifactCollectionArtifactsEdgesNode = ArtifactLightFields
+GetArtifactsLightProjectArtifactTypeArtifactCollectionArtifactsEdgesNode = ArtifactLightWithAliases
 GetArtifactsLight.model_rebuild()
 GetArtifactsLightProject.model_rebuild()
 GetArtifactsLightProjectArtifactType.model_rebuild()

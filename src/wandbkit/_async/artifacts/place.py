@@ -13,7 +13,7 @@ from wandbkit._values.checks import sanitize_json
 
 if TYPE_CHECKING:
     from wandbkit._generated.fragments import (
-        ArtifactLightFields,
+        ArtifactLightWithAliases,
         ArtifactMembershipFields,
         ArtifactMembershipLightFields,
         ArtifactWithAliases,
@@ -85,7 +85,7 @@ def place_of_membership(
 
 
 def place_in(
-    node: ArtifactWithAliases | ArtifactLightFields,
+    node: ArtifactWithAliases | ArtifactLightWithAliases,
     entity: str | None = None,
     project: str | None = None,
     collection: str | None = None,

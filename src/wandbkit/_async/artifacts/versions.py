@@ -23,7 +23,11 @@ from wandbkit._values.checks import sanitize_json
 from wandbkit.paths import check_name
 
 if TYPE_CHECKING:
-    from wandbkit._generated.fragments import ArtifactHeavyFields, ArtifactWithAliases
+    from wandbkit._generated.fragments import (
+        ArtifactHeavyFields,
+        ArtifactLightWithAliases,
+        ArtifactWithAliases,
+    )
     from wandbkit._generated.get_artifacts import GetArtifactsProject
     from wandbkit._generated.get_artifacts_light import GetArtifactsLightProject
 
@@ -160,7 +164,7 @@ class AsyncArtifacts(AsyncRelayPaginator[AsyncArtifact]):
         return Page(items, info.end_cursor, info.has_next_page, connection.total_count)
 
 
-def _tag_names(node: ArtifactWithAliases | ArtifactLightFields) -> list[str]:
+def _tag_names(node: ArtifactWithAliases | ArtifactLightWithAliases) -> list[str]:
     """The tags of a version listed with every field (a tags filter lists them so)."""
     assert not isinstance(node, ArtifactLightFields), "a tags filter lists every field"
     return [tag.name for tag in node.tags]
