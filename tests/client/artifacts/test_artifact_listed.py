@@ -40,7 +40,10 @@ def values(artifact: Any) -> dict[str, Any]:
     return found
 
 
-@pytest.mark.parametrize(("kind", "collection"), [("dataset", "images"), ("model", "classifier"), ("model", "classifier-releases")])
+@pytest.mark.parametrize(
+    ("kind", "collection"),
+    [("dataset", "images"), ("model", "classifier"), ("model", "classifier-releases")],
+)
 async def test_every_property_of_a_listed_version_equals_the_fetched_ones(
     flavor: Flavor, arts: ArtifactSeed, kind: str, collection: str
 ) -> None:
@@ -50,7 +53,7 @@ async def test_every_property_of_a_listed_version_equals_the_fetched_ones(
         assert {n: getattr(artifact, n) for n in LIGHT}  # light reads load nothing
     assert not any(a.full_data_loaded for a in listed)
     if flavor.is_async:
-        with pytest.raises(NotLoadedError, match="await artifact.load_full_data"):
+        with pytest.raises(NotLoadedError, match=r"await artifact\.load_full_data"):
             _ = listed[0].size
         await listed[0].load_full_data()
     for artifact in listed:

@@ -24,7 +24,7 @@ async def test_every_property_of_a_listed_registry_version_equals_the_fetched_on
     assert not any(v.full_data_loaded for v in found)
     flavor.transport.clear()
     if flavor.is_async:
-        with pytest.raises(NotLoadedError, match="await artifact.load_full_data"):
+        with pytest.raises(NotLoadedError, match=r"await artifact\.load_full_data"):
             _ = found[0].tags
     await flavor(found[0].load_full_data())
     assert found[0].full_data_loaded and found[1].full_data_loaded

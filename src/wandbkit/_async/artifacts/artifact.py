@@ -34,14 +34,12 @@ from wandbkit._values.artifacts import check_tags, ttl_from_seconds, ttl_to_seco
 from wandbkit.paths import parse_artifact_path
 
 if TYPE_CHECKING:
+    from wandbkit._async.artifacts.listed import AnyArtifactFields, ArtifactBatch
     from wandbkit._generated.fragments import (
         ArtifactMembershipFields,
         ArtifactMembershipLightFields,
     )
     from wandbkit._values.artifacts import ArtifactManifest
-
-    from wandbkit._async.artifacts.listed import AnyArtifactFields, ArtifactBatch
-
 
 
 class CollectionHandle(Protocol):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from wandbkit._async.artifacts.artifact import AsyncArtifact
@@ -16,8 +15,8 @@ from wandbkit._async.artifacts.resolve import Where, fetch_collection, type_not_
 from wandbkit._async.context import ClientContext
 from wandbkit._async.pagination import AsyncRelayPaginator, Page
 from wandbkit._core.errors import NotFoundError, UsageError
-from wandbkit._generated.fragments import ArtifactLightFields
 from wandbkit._core.not_found import project_not_found, run_not_found
+from wandbkit._generated.fragments import ArtifactLightFields
 from wandbkit._values.artifacts import check_tags
 from wandbkit._values.checks import sanitize_json
 from wandbkit.paths import check_name
@@ -155,9 +154,14 @@ class AsyncArtifacts(AsyncRelayPaginator[AsyncArtifact]):
             node = edge.node
             if node is None or (wanted and not wanted.issubset(_tag_names(node))):
                 continue
-            place = place_in(node, self.entity, self.project, self.collection_name, edge.version)
-            place = replace(
-                place, collection_kind=collection.typename__, organization=self._organization
+            place = place_in(
+                node,
+                self.entity,
+                self.project,
+                self.collection_name,
+                edge.version,
+                collection_kind=collection.typename__,
+                organization=self._organization,
             )
             items.append(AsyncArtifact(self._ctx, node, place, page=page))
         info = connection.page_info

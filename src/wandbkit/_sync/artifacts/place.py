@@ -92,9 +92,13 @@ def place_in(
     project: str | None = None,
     collection: str | None = None,
     version: str | None = None,
+    *,
+    collection_kind: str | None = None,
+    organization: str | None = None,
 ) -> ArtifactPlace:
     """The place of a listed version: in the given collection (default: its source one), with
-    the aliases it has there (``edges.version`` gives the version when listed by collection)."""
+    the aliases it has there (``edges.version`` gives the version when listed by collection;
+    a listing also knows the collection's kind and organization)."""
     source = node.artifact_sequence
     entity = entity or source.project.entity.name
     project = project or source.project.name
@@ -116,6 +120,8 @@ def place_in(
         collection=collection,
         version=version,
         aliases=tuple(dict.fromkeys(name for name in names if not is_version(name))),
+        collection_kind=collection_kind,
+        organization=organization,
     )
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from wandbkit._core.errors import NotFoundError, UsageError
@@ -155,9 +154,14 @@ class Artifacts(RelayPaginator[Artifact]):
             node = edge.node
             if node is None or (wanted and not wanted.issubset(_tag_names(node))):
                 continue
-            place = place_in(node, self.entity, self.project, self.collection_name, edge.version)
-            place = replace(
-                place, collection_kind=collection.typename__, organization=self._organization
+            place = place_in(
+                node,
+                self.entity,
+                self.project,
+                self.collection_name,
+                edge.version,
+                collection_kind=collection.typename__,
+                organization=self._organization,
             )
             items.append(Artifact(self._ctx, node, place, page=page))
         info = connection.page_info
