@@ -140,3 +140,18 @@ async def test_edits_of_a_listed_version_are_saved(flavor: Flavor, arts: Artifac
     saved = await flavor(flavor.api.artifact(other.qualified_name))
     assert saved.metadata == {"only": "this"}
     assert saved.description == other.description and saved.tags == other.tags
+
+
+async def test_a_listed_version_displays_without_a_request_in_async(
+    flavor: Flavor, arts: ArtifactSeed
+) -> None:
+    listed = await flavor.list(flavor.api.artifacts("dataset", path(arts, "images")))
+    flavor.transport.clear()
+    html = listed[0]._repr_html_()
+    assert listed[0].qualified_name in html
+    if flavor.is_async:  # the left-out fields are shown once loaded
+        assert "file_count" not in html and "files" not in html
+        assert flavor.transport.operations == []
+        await listed[0].load_full_data()
+    loaded = listed[0]._repr_html_()
+    assert "files" in loaded and str(listed[0].file_count) in loaded

@@ -27,6 +27,7 @@ from wandbkit._async.artifacts.place import (
 from wandbkit._async.artifacts.resolve import resolve
 from wandbkit._async.context import ClientContext, LoaderKey
 from wandbkit._core.errors import NotFoundError, UsageError
+from wandbkit._core.flavor_async import IS_ASYNC
 from wandbkit._generated.fragments import ArtifactLightFields
 from wandbkit._html import HtmlSummary
 from wandbkit._lang.artifact_names import REGISTRY_PREFIX
@@ -553,19 +554,23 @@ class AsyncArtifact(AsyncArtifactContents, AsyncArtifactLineage, AsyncListedFiel
         return f"<{type(self).__name__} {self.qualified_name} ({self.type})>"
 
     def _html_summary(self) -> HtmlSummary:
+        # A display never raises: listed light in the async flavour, the left-out fields are
+        # shown once loaded (the sync flavour loads them).
+        full = self.full_data_loaded or not IS_ASYNC
         fields = {
             "type": self.type,
             "version": self.version,
             "aliases": self.aliases,
-            "tags": self.tags,
-            "size": self.size,
-            "files": self.file_count,
+            "tags": self.tags if full else None,
+            "size": self.size if full else None,
+            "files": self.file_count if full else None,
             "state": self.state,
             "created_at": self.created_at,
-            "description": self.description,
+            "description": self.description if full else None,
             "digest": self.digest,
         }
-        return HtmlSummary("Artifact", self.qualified_name, fields, self.url)
+        shown = {key: value for key, value in fields.items() if full or value is not None}
+        return HtmlSummary("Artifact", self.qualified_name, shown, self.url)
 
 
 async def fetch_artifact_by_name(
