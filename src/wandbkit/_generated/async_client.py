@@ -69,6 +69,8 @@ if TYPE_CHECKING:
     from .get_artifact_types import GetArtifactTypes
     from .get_artifact_used_by import GetArtifactUsedBy
     from .get_artifacts import GetArtifacts
+    from .get_artifacts_heavy import GetArtifactsHeavy
+    from .get_artifacts_light import GetArtifactsLight
     from .get_artifacts_of_type import GetArtifactsOfType
     from .get_automations_legacy import GetAutomationsLegacy
     from .get_default_entity import GetDefaultEntity
@@ -88,6 +90,8 @@ if TYPE_CHECKING:
     from .get_registry_team_members import GetRegistryTeamMembers
     from .get_registry_user_members import GetRegistryUserMembers
     from .get_registry_versions import GetRegistryVersions
+    from .get_registry_versions_heavy import GetRegistryVersionsHeavy
+    from .get_registry_versions_light import GetRegistryVersionsLight
     from .get_reports import GetReports
     from .get_run import GetRun
     from .get_run_events import GetRunEvents
@@ -1990,6 +1994,175 @@ class AsyncWandbClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return self.parse_result(GetArtifacts, data, operation_name="GetArtifacts")
+
+    async def get_artifacts_light(
+        self,
+        entity: str,
+        project: str,
+        type_: str,
+        collection: str,
+        cursor: Union[Optional[str], "UnsetType"] = UNSET,
+        per_page: Union[Optional[int], "UnsetType"] = UNSET,
+        order: Union[Optional[str], "UnsetType"] = UNSET,
+        filters: Union[Optional[Any], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "GetArtifactsLight":
+        from .get_artifacts_light import GetArtifactsLight
+
+        query = gql("""
+            query GetArtifactsLight($entity: String!, $project: String!, $type: String!, $collection: String!, $cursor: String, $perPage: Int = 50, $order: String, $filters: JSONString) {
+              project(entityName: $entity, name: $project) {
+                artifactType(name: $type) {
+                  artifactCollection(name: $collection) {
+                    __typename
+                    artifacts(after: $cursor, first: $perPage, order: $order, filters: $filters) {
+                      totalCount
+                      pageInfo {
+                        ...RunPageInfo
+                      }
+                      edges {
+                        version
+                        node {
+                          ...ArtifactLightWithAliases
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment ArtifactLightFields on Artifact {
+              id
+              artifactSequence {
+                name
+                project {
+                  ...ArtifactProjectName
+                }
+              }
+              versionIndex
+              artifactType {
+                name
+              }
+              metadata
+              state
+              digest
+              createdAt
+            }
+
+            fragment ArtifactLightWithAliases on Artifact {
+              ...ArtifactLightFields
+              aliases {
+                id
+                alias
+                artifactCollection {
+                  __typename
+                  name
+                  project {
+                    ...ArtifactProjectName
+                  }
+                }
+              }
+            }
+
+            fragment ArtifactProjectName on Project {
+              name
+              entity {
+                name
+              }
+            }
+
+            fragment RunPageInfo on PageInfo {
+              endCursor
+              hasNextPage
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "type": type_,
+            "collection": collection,
+            "cursor": cursor,
+            "perPage": per_page,
+            "order": order,
+            "filters": serialize_json_string(filters),
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="GetArtifactsLight",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetArtifactsLight, data, operation_name="GetArtifactsLight")
+
+    async def get_artifacts_heavy(
+        self,
+        entity: str,
+        project: str,
+        type_: str,
+        collection: str,
+        cursor: Union[Optional[str], "UnsetType"] = UNSET,
+        per_page: Union[Optional[int], "UnsetType"] = UNSET,
+        order: Union[Optional[str], "UnsetType"] = UNSET,
+        filters: Union[Optional[Any], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "GetArtifactsHeavy":
+        from .get_artifacts_heavy import GetArtifactsHeavy
+
+        query = gql("""
+            query GetArtifactsHeavy($entity: String!, $project: String!, $type: String!, $collection: String!, $cursor: String, $perPage: Int = 50, $order: String, $filters: JSONString) {
+              project(entityName: $entity, name: $project) {
+                artifactType(name: $type) {
+                  artifactCollection(name: $collection) {
+                    __typename
+                    artifacts(after: $cursor, first: $perPage, order: $order, filters: $filters) {
+                      edges {
+                        node {
+                          ...ArtifactHeavyFields
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment ArtifactHeavyFields on Artifact {
+              id
+              description
+              ttlDurationSeconds
+              ttlIsInherited
+              tags {
+                id
+                name
+              }
+              historyStep
+              size
+              digestAlgorithm
+              commitHash
+              fileCount
+              updatedAt
+            }
+            """)
+        variables: dict[str, object] = {
+            "entity": entity,
+            "project": project,
+            "type": type_,
+            "collection": collection,
+            "cursor": cursor,
+            "perPage": per_page,
+            "order": order,
+            "filters": serialize_json_string(filters),
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="GetArtifactsHeavy",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(GetArtifactsHeavy, data, operation_name="GetArtifactsHeavy")
 
     async def get_run_output_artifacts(
         self,
@@ -4895,6 +5068,186 @@ class AsyncWandbClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return self.parse_result(GetRegistryVersions, data, operation_name="GetRegistryVersions")
+
+    async def get_registry_versions_light(
+        self,
+        organization: str,
+        registry_filter: Union[Optional[Any], "UnsetType"] = UNSET,
+        collection_filter: Union[Optional[Any], "UnsetType"] = UNSET,
+        artifact_filter: Union[Optional[Any], "UnsetType"] = UNSET,
+        cursor: Union[Optional[str], "UnsetType"] = UNSET,
+        per_page: Union[Optional[int], "UnsetType"] = UNSET,
+        order: Union[Optional[str], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "GetRegistryVersionsLight":
+        from .get_registry_versions_light import GetRegistryVersionsLight
+
+        query = gql("""
+            query GetRegistryVersionsLight($organization: String!, $registryFilter: JSONString, $collectionFilter: JSONString, $artifactFilter: JSONString, $cursor: String, $perPage: Int, $order: String) {
+              organization(name: $organization) {
+                orgEntity {
+                  name
+                  artifactMemberships(
+                    projectFilters: $registryFilter
+                    collectionFilters: $collectionFilter
+                    filters: $artifactFilter
+                    after: $cursor
+                    first: $perPage
+                    order: $order
+                  ) {
+                    pageInfo {
+                      endCursor
+                      hasNextPage
+                    }
+                    edges {
+                      node {
+                        ...ArtifactMembershipLightFields
+                      }
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment ArtifactLightFields on Artifact {
+              id
+              artifactSequence {
+                name
+                project {
+                  ...ArtifactProjectName
+                }
+              }
+              versionIndex
+              artifactType {
+                name
+              }
+              metadata
+              state
+              digest
+              createdAt
+            }
+
+            fragment ArtifactMembershipLightFields on ArtifactCollectionMembership {
+              id
+              versionIndex
+              createdAt
+              aliases {
+                id
+                alias
+              }
+              artifactCollection {
+                __typename
+                id
+                name
+                project {
+                  ...ArtifactProjectName
+                }
+              }
+              artifact {
+                ...ArtifactLightFields
+              }
+            }
+
+            fragment ArtifactProjectName on Project {
+              name
+              entity {
+                name
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "organization": organization,
+            "registryFilter": serialize_json_string(registry_filter),
+            "collectionFilter": serialize_json_string(collection_filter),
+            "artifactFilter": serialize_json_string(artifact_filter),
+            "cursor": cursor,
+            "perPage": per_page,
+            "order": order,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="GetRegistryVersionsLight",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(
+            GetRegistryVersionsLight, data, operation_name="GetRegistryVersionsLight"
+        )
+
+    async def get_registry_versions_heavy(
+        self,
+        organization: str,
+        registry_filter: Union[Optional[Any], "UnsetType"] = UNSET,
+        collection_filter: Union[Optional[Any], "UnsetType"] = UNSET,
+        artifact_filter: Union[Optional[Any], "UnsetType"] = UNSET,
+        cursor: Union[Optional[str], "UnsetType"] = UNSET,
+        per_page: Union[Optional[int], "UnsetType"] = UNSET,
+        order: Union[Optional[str], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "GetRegistryVersionsHeavy":
+        from .get_registry_versions_heavy import GetRegistryVersionsHeavy
+
+        query = gql("""
+            query GetRegistryVersionsHeavy($organization: String!, $registryFilter: JSONString, $collectionFilter: JSONString, $artifactFilter: JSONString, $cursor: String, $perPage: Int, $order: String) {
+              organization(name: $organization) {
+                orgEntity {
+                  artifactMemberships(
+                    projectFilters: $registryFilter
+                    collectionFilters: $collectionFilter
+                    filters: $artifactFilter
+                    after: $cursor
+                    first: $perPage
+                    order: $order
+                  ) {
+                    edges {
+                      node {
+                        artifact {
+                          ...ArtifactHeavyFields
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+
+            fragment ArtifactHeavyFields on Artifact {
+              id
+              description
+              ttlDurationSeconds
+              ttlIsInherited
+              tags {
+                id
+                name
+              }
+              historyStep
+              size
+              digestAlgorithm
+              commitHash
+              fileCount
+              updatedAt
+            }
+            """)
+        variables: dict[str, object] = {
+            "organization": organization,
+            "registryFilter": serialize_json_string(registry_filter),
+            "collectionFilter": serialize_json_string(collection_filter),
+            "artifactFilter": serialize_json_string(artifact_filter),
+            "cursor": cursor,
+            "perPage": per_page,
+            "order": order,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="GetRegistryVersionsHeavy",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return self.parse_result(
+            GetRegistryVersionsHeavy, data, operation_name="GetRegistryVersionsHeavy"
+        )
 
     async def get_advanced_registry_features(
         self, organization: str, **kwargs: Any

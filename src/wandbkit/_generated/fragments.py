@@ -147,6 +147,84 @@ class ArtifactFileFields(BaseModel):
     md_5: Optional[str] = Field(alias="md5")
 
 
+class ArtifactHeavyFields(BaseModel):
+    id: str
+    description: Optional[str]
+    ttl_duration_seconds: int = Field(alias="ttlDurationSeconds")
+    ttl_is_inherited: bool = Field(alias="ttlIsInherited")
+    tags: list["ArtifactHeavyFieldsTags"]
+    history_step: Optional[int] = Field(alias="historyStep")
+    size: int
+    digest_algorithm: Optional[ArtifactDigestAlgorithm] = Field(alias="digestAlgorithm")
+    commit_hash: Optional[str] = Field(alias="commitHash")
+    file_count: int = Field(alias="fileCount")
+    updated_at: Optional[Annotated[datetime, BeforeValidator(parse_datetime)]] = Field(
+        alias="updatedAt"
+    )
+
+
+class ArtifactHeavyFieldsTags(BaseModel):
+    id: str
+    name: str
+
+
+class ArtifactProjectName(BaseModel):
+    name: str
+    entity: "ArtifactProjectNameEntity"
+
+
+class ArtifactProjectNameEntity(BaseModel):
+    name: str
+
+
+class ArtifactLightFields(BaseModel):
+    id: str
+    artifact_sequence: "ArtifactLightFieldsArtifactSequence" = Field(alias="artifactSequence")
+    version_index: Optional[int] = Field(alias="versionIndex")
+    artifact_type: "ArtifactLightFieldsArtifactType" = Field(alias="artifactType")
+    metadata: Optional[Annotated[Any, BeforeValidator(parse_json_string)]]
+    state: ArtifactState
+    digest: str
+    created_at: Annotated[datetime, BeforeValidator(parse_datetime)] = Field(alias="createdAt")
+
+
+class ArtifactLightFieldsArtifactSequence(BaseModel):
+    name: str
+    project: "ArtifactLightFieldsArtifactSequenceProject"
+
+
+class ArtifactLightFieldsArtifactSequenceProject(ArtifactProjectName):
+    pass
+
+
+class ArtifactLightFieldsArtifactType(BaseModel):
+    name: str
+
+
+class ArtifactLightWithAliases(ArtifactLightFields):
+    aliases: list["ArtifactLightWithAliasesAliases"]
+
+
+class ArtifactLightWithAliasesAliases(BaseModel):
+    id: str
+    alias: str
+    artifact_collection: Optional["ArtifactLightWithAliasesAliasesArtifactCollection"] = Field(
+        alias="artifactCollection"
+    )
+
+
+class ArtifactLightWithAliasesAliasesArtifactCollection(BaseModel):
+    typename__: Literal["ArtifactCollection", "ArtifactPortfolio", "ArtifactSequence"] = Field(
+        alias="__typename"
+    )
+    name: str
+    project: "ArtifactLightWithAliasesAliasesArtifactCollectionProject"
+
+
+class ArtifactLightWithAliasesAliasesArtifactCollectionProject(ArtifactProjectName):
+    pass
+
+
 class ArtifactMembershipFields(BaseModel):
     id: str
     version_index: Optional[int] = Field(alias="versionIndex")
@@ -177,6 +255,39 @@ class ArtifactMembershipFieldsArtifactCollectionProject(ArtifactProjectInfo):
 
 
 class ArtifactMembershipFieldsArtifact(ArtifactFields):
+    pass
+
+
+class ArtifactMembershipLightFields(BaseModel):
+    id: str
+    version_index: Optional[int] = Field(alias="versionIndex")
+    created_at: Annotated[datetime, BeforeValidator(parse_datetime)] = Field(alias="createdAt")
+    aliases: list["ArtifactMembershipLightFieldsAliases"]
+    artifact_collection: Optional["ArtifactMembershipLightFieldsArtifactCollection"] = Field(
+        alias="artifactCollection"
+    )
+    artifact: Optional["ArtifactMembershipLightFieldsArtifact"]
+
+
+class ArtifactMembershipLightFieldsAliases(BaseModel):
+    id: str
+    alias: str
+
+
+class ArtifactMembershipLightFieldsArtifactCollection(BaseModel):
+    typename__: Literal["ArtifactCollection", "ArtifactPortfolio", "ArtifactSequence"] = Field(
+        alias="__typename"
+    )
+    id: str
+    name: str
+    project: "ArtifactMembershipLightFieldsArtifactCollectionProject"
+
+
+class ArtifactMembershipLightFieldsArtifactCollectionProject(ArtifactProjectName):
+    pass
+
+
+class ArtifactMembershipLightFieldsArtifact(ArtifactLightFields):
     pass
 
 
@@ -668,7 +779,12 @@ ArtifactProjectInfo.model_rebuild()
 ArtifactCollectionFields.model_rebuild()
 ArtifactFields.model_rebuild()
 ArtifactFileFields.model_rebuild()
+ArtifactHeavyFields.model_rebuild()
+ArtifactProjectName.model_rebuild()
+ArtifactLightFields.model_rebuild()
+ArtifactLightWithAliases.model_rebuild()
 ArtifactMembershipFields.model_rebuild()
+ArtifactMembershipLightFields.model_rebuild()
 ArtifactPortfolioScopeFields.model_rebuild()
 ArtifactRunInfo.model_rebuild()
 ArtifactSequenceScopeFields.model_rebuild()

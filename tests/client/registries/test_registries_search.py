@@ -173,6 +173,8 @@ async def test_versions_ordered_in_advanced_search(flavor: Flavor, regs: Registr
     assert len(found) == 4
     sizes = flavor.api.registries(filter={"name": "model"}).versions(order="+artifact_size")
     ordered = await flavor.list(sizes)
+    for version in ordered:  # listed light: the size loads with the page (async: asked to)
+        await flavor(version.load_full_data())
     assert [v.size for v in ordered] == sorted(v.size for v in ordered)
 
 

@@ -18,12 +18,9 @@ from wandbkit._core.flavor_async import MaybeAwaitable, async_sleep, gather_limi
 if TYPE_CHECKING:
     from typing_extensions import Self
 
+    from wandbkit._async.artifacts.listed import AnyArtifactFields
     from wandbkit._async.runs.run import AsyncRun
-    from wandbkit._generated.fragments import (
-        ArtifactFields,
-        ArtifactMembershipFields,
-        ArtifactWithAliases,
-    )
+    from wandbkit._generated.fragments import ArtifactMembershipFields
 
 #: Runs loaded at once by ``used_by()``.
 USED_BY_CONCURRENCY = 8
@@ -33,10 +30,10 @@ class AsyncArtifactLineage:
     """Links, deletion and lineage of a version (``Artifact`` supplies its fields)."""
 
     _ctx: ClientContext
-    _fields: ArtifactFields
+    _fields: AnyArtifactFields
     _place: ArtifactPlace
 
-    def __init__(self, ctx: ClientContext, fields: ArtifactFields, place: ArtifactPlace) -> None:
+    def __init__(self, ctx: ClientContext, fields: AnyArtifactFields, place: ArtifactPlace) -> None:
         raise NotImplementedError  # ``Artifact`` supplies it
 
     @classmethod
@@ -63,7 +60,7 @@ class AsyncArtifactLineage:
         """One version by ``collection:version`` (``Artifact`` supplies it)."""
         raise NotImplementedError
 
-    def _set(self, fields: ArtifactWithAliases, place: ArtifactPlace) -> None:
+    def _set(self, fields: AnyArtifactFields, place: ArtifactPlace) -> None:
         raise NotImplementedError  # ``Artifact`` supplies it
 
     @property

@@ -6,22 +6,29 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from wandbkit._async.artifacts.artifact import AsyncArtifact
+from wandbkit._async.artifacts.listed import ListedPage
 from wandbkit._async.artifacts.place import place_in
 from wandbkit._async.artifacts.resolve import Where, fetch_collection, type_not_found
 from wandbkit._async.context import ClientContext
 from wandbkit._async.pagination import AsyncRelayPaginator, Page
 from wandbkit._core.errors import NotFoundError, UsageError
 from wandbkit._core.not_found import project_not_found, run_not_found
+from wandbkit._generated.fragments import ArtifactLightFields
 from wandbkit._values.artifacts import check_tags
 from wandbkit._values.checks import sanitize_json
 from wandbkit.paths import check_name
 
 if TYPE_CHECKING:
-    from wandbkit._generated.fragments import ArtifactWithAliases
+    from wandbkit._generated.fragments import (
+        ArtifactHeavyFields,
+        ArtifactLightWithAliases,
+        ArtifactWithAliases,
+    )
+    from wandbkit._generated.get_artifacts import GetArtifactsProject
+    from wandbkit._generated.get_artifacts_light import GetArtifactsLightProject
 
 #: The filter ``Artifacts`` sends unless told otherwise: committed versions only.
 COMMITTED = {"state": "COMMITTED"}
@@ -60,6 +67,10 @@ class AsyncArtifacts(AsyncRelayPaginator[AsyncArtifact]):
 
     Only committed versions are listed unless ``filters`` says otherwise; ``tags`` keeps the
     versions that carry every tag named (checked on the client, as ``wandb`` does).
+
+    Versions arrive with their light fields (``Artifact`` says which); the first read of
+    another field loads the rest for its page at once, and the pages listed after that bring
+    every field. With ``tags`` every page brings every field (the tags are needed).
     """
 
     def __init__(
@@ -87,22 +98,45 @@ class AsyncArtifacts(AsyncRelayPaginator[AsyncArtifact]):
         self._filters_json = check_filters(self.filters)
         self.order = check_order(order)
         self.tags = check_tags(tags) if tags is not None else None
+        #: Whether pages are listed with the light fields (until one's heavy fields are read).
+        self.lazy = self.tags is None
+
+    def _variables(self, cursor: str | None) -> dict[str, Any]:
+        return {
+            "entity": str(self.entity),  # resolved by the first page's locate()
+            "project": str(self.project),
+            "type_": self.type,
+            "collection": self.collection_name,
+            "cursor": cursor,
+            "per_page": self.per_page,
+            "order": self.order,
+            "filters": self._filters_json,
+        }
+
+    async def _heavy_page(self, cursor: str | None) -> list[ArtifactHeavyFields]:
+        """The heavy fields of the page listed after ``cursor`` (``GetArtifactsHeavy``)."""
+        result = await self._ctx.client.get_artifacts_heavy(**self._variables(cursor))
+        kind = result.project.artifact_type if result.project is not None else None
+        connection = None
+        if kind is not None and kind.artifact_collection is not None:
+            connection = kind.artifact_collection.artifacts
+        if connection is None:  # gone since listed: each version asks for itself
+            return []
+        return [edge.node for edge in connection.edges if edge.node is not None]
 
     async def _fetch(self, cursor: str | None) -> Page[AsyncArtifact]:
         self.entity, self.project, self._organization = await self._where.locate(self._ctx)
-        result = await self._ctx.client.get_artifacts(
-            entity=self.entity,
-            project=self.project,
-            type_=self.type,
-            collection=self.collection_name,
-            cursor=cursor,
-            per_page=self.per_page,
-            order=self.order,
-            filters=self._filters_json,
-        )
-        if result.project is None:
+        variables = self._variables(cursor)
+        page: ListedPage | None = None
+        found: GetArtifactsProject | GetArtifactsLightProject | None
+        if self.lazy:
+            page = ListedPage(self, cursor)
+            found = (await self._ctx.client.get_artifacts_light(**variables)).project
+        else:
+            found = (await self._ctx.client.get_artifacts(**variables)).project
+        if found is None:
             raise project_not_found(self.entity, self.project, "GetArtifacts")
-        kind = result.project.artifact_type
+        kind = found.artifact_type
         if kind is None:
             raise type_not_found(self.entity, self.project, self.type, "GetArtifacts")
         collection = kind.artifact_collection
@@ -118,15 +152,26 @@ class AsyncArtifacts(AsyncRelayPaginator[AsyncArtifact]):
         items = []
         for edge in connection.edges:
             node = edge.node
-            if node is None or not wanted.issubset(tag.name for tag in node.tags):
+            if node is None or (wanted and not wanted.issubset(_tag_names(node))):
                 continue
-            place = place_in(node, self.entity, self.project, self.collection_name, edge.version)
-            place = replace(
-                place, collection_kind=collection.typename__, organization=self._organization
+            place = place_in(
+                node,
+                self.entity,
+                self.project,
+                self.collection_name,
+                edge.version,
+                collection_kind=collection.typename__,
+                organization=self._organization,
             )
-            items.append(AsyncArtifact(self._ctx, node, place))
+            items.append(AsyncArtifact(self._ctx, node, place, page=page))
         info = connection.page_info
         return Page(items, info.end_cursor, info.has_next_page, connection.total_count)
+
+
+def _tag_names(node: ArtifactWithAliases | ArtifactLightWithAliases) -> list[str]:
+    """The tags of a version listed with every field (a tags filter lists them so)."""
+    assert not isinstance(node, ArtifactLightFields), "a tags filter lists every field"
+    return [tag.name for tag in node.tags]
 
 
 RunArtifactsMode = Literal["logged", "used"]

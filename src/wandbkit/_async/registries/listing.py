@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from wandbkit._async.artifacts.artifact import AsyncArtifact
 from wandbkit._async.artifacts.collection import AsyncArtifactCollection
+from wandbkit._async.artifacts.listed import ListedPage
 from wandbkit._async.artifacts.resolve import organization_name
 from wandbkit._async.pagination import AsyncRelayPaginator, AsyncStepping, Page
 from wandbkit._core.errors import NotFoundError, UsageError
@@ -36,6 +37,11 @@ from wandbkit._lang.registry_fields import (
 
 if TYPE_CHECKING:
     from wandbkit._async.context import ClientContext
+    from wandbkit._generated.fragments import ArtifactHeavyFields
+    from wandbkit._generated.get_registry_versions import GetRegistryVersionsOrganization
+    from wandbkit._generated.get_registry_versions_light import (
+        GetRegistryVersionsLightOrganization,
+    )
 
 ItemT = TypeVar("ItemT")
 
@@ -274,7 +280,11 @@ class AsyncRegistryCollections(AsyncRelayPaginator[AsyncArtifactCollection]):
 class AsyncRegistryVersions(AsyncRelayPaginator[AsyncArtifact]):
     """Versions linked into registry collections, matching the three levels' filters, page by
     page. The filters are rewritten in the organization's search mode (asked once, on the first
-    page); ``order`` needs advanced search."""
+    page); ``order`` needs advanced search.
+
+    Versions arrive with their light fields (``Artifact`` says which); the first read of
+    another field loads the rest for its page at once, and the pages listed after that bring
+    every field."""
 
     def __init__(
         self,
@@ -303,6 +313,8 @@ class AsyncRegistryVersions(AsyncRelayPaginator[AsyncArtifact]):
         self._raw = {level: dict(value) if value else None for level, value in given.items()}
         self.order = check_order(order, VERSION_ORDERS, "versions")
         self._sent: dict[str, Any] | None = None
+        #: Whether pages are listed with the light fields (until one's heavy fields are read).
+        self.lazy = True
 
     async def _prepare(self) -> dict[str, Any]:
         if self._sent is not None:
@@ -336,13 +348,41 @@ class AsyncRegistryVersions(AsyncRelayPaginator[AsyncArtifact]):
         self._sent = sent
         return sent
 
-    async def _fetch(self, cursor: str | None) -> Page[AsyncArtifact]:
+    async def _heavy_page(self, cursor: str | None) -> list[ArtifactHeavyFields]:
+        """The heavy fields of the page listed after ``cursor`` (``GetRegistryVersionsHeavy``)."""
         sent = await self._prepare()
-        org = sent["organization"]
-        result = await self._ctx.client.get_registry_versions(
+        result = await self._ctx.client.get_registry_versions_heavy(
             **sent, cursor=cursor, per_page=self.per_page
         )
         found = result.organization
+        entity = found.org_entity if found is not None else None
+        connection = entity.artifact_memberships if entity is not None else None
+        if connection is None:  # gone since listed: each version asks for itself
+            return []
+        return [
+            edge.node.artifact
+            for edge in connection.edges
+            if edge.node is not None and edge.node.artifact is not None
+        ]
+
+    async def _fetch(self, cursor: str | None) -> Page[AsyncArtifact]:
+        sent = await self._prepare()
+        org = sent["organization"]
+        page: ListedPage | None = None
+        found: GetRegistryVersionsOrganization | GetRegistryVersionsLightOrganization | None
+        if self.lazy:
+            page = ListedPage(self, cursor)
+            found = (
+                await self._ctx.client.get_registry_versions_light(
+                    **sent, cursor=cursor, per_page=self.per_page
+                )
+            ).organization
+        else:
+            found = (
+                await self._ctx.client.get_registry_versions(
+                    **sent, cursor=cursor, per_page=self.per_page
+                )
+            ).organization
         if found is None or found.org_entity is None:
             raise NotFoundError(
                 f"organization {org!r} not found", operation_name="GetRegistryVersions"
@@ -351,7 +391,7 @@ class AsyncRegistryVersions(AsyncRelayPaginator[AsyncArtifact]):
         if connection is None:
             return Page([], None, False)
         items = [
-            AsyncArtifact.from_membership(self._ctx, edge.node, organization=org)
+            AsyncArtifact.from_membership(self._ctx, edge.node, organization=org, page=page)
             for edge in connection.edges
             if edge.node is not None and edge.node.artifact is not None
         ]

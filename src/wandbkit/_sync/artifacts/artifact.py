@@ -17,10 +17,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
 
 from wandbkit._core.errors import NotFoundError, UsageError
+from wandbkit._core.flavor_sync import IS_ASYNC
+from wandbkit._generated.fragments import ArtifactLightFields
 from wandbkit._html import HtmlSummary
 from wandbkit._lang.artifact_names import REGISTRY_PREFIX
 from wandbkit._sync.artifacts.contents import ArtifactContents
 from wandbkit._sync.artifacts.lineage import ArtifactLineage
+from wandbkit._sync.artifacts.listed import ListedFields
 from wandbkit._sync.artifacts.place import (
     ArtifactPlace,
     check_aliases,
@@ -34,7 +37,11 @@ from wandbkit._values.artifacts import check_tags, ttl_from_seconds, ttl_to_seco
 from wandbkit.paths import parse_artifact_path
 
 if TYPE_CHECKING:
-    from wandbkit._generated.fragments import ArtifactFields, ArtifactMembershipFields
+    from wandbkit._generated.fragments import (
+        ArtifactMembershipFields,
+        ArtifactMembershipLightFields,
+    )
+    from wandbkit._sync.artifacts.listed import AnyArtifactFields, ArtifactBatch
     from wandbkit._values.artifacts import ArtifactManifest
 
 
@@ -71,7 +78,7 @@ class DraftMaker(Protocol):
 NEW_DRAFT: LoaderKey[DraftMaker] = LoaderKey("artifact drafts")
 
 
-class Artifact(ArtifactContents, ArtifactLineage):
+class Artifact(ArtifactContents, ArtifactLineage, ListedFields):
     """One version of an artifact, with every property of ``wandb``'s ``Artifact``.
 
     Edit ``description``, ``metadata``, ``ttl``, ``aliases`` and ``tags`` locally, then
@@ -79,40 +86,63 @@ class Artifact(ArtifactContents, ArtifactLineage):
     rest). Files: ``manifest``, ``files()``, ``download()``, ``verify()``, ``checkout()``.
     Lineage: ``logged_by()``, ``used_by()``. Links: ``link()``, ``unlink()``.
 
+    A listed version (``api.artifacts()``, ``collection.artifacts()``, registry versions)
+    arrives with its light fields (id, name, version, aliases, type, state, digest, metadata,
+    times of creation); the first read of another one (description, tags, TTL, size, file
+    count, ...) loads them for the whole page at once (sync), or ``await
+    artifact.load_full_data()`` does (async).
+
     Args:
         ctx: the client context.
-        fields: the artifact's fields, as the server answered them.
+        fields: the artifact's fields, as the server answered them (all of them, or a
+            listing's light ones with ``page``).
         place: the collection it was fetched through.
+        page: the listed page that loads the rest of the fields, for light ``fields``.
     """
 
-    def __init__(self, ctx: ClientContext, fields: ArtifactFields, place: ArtifactPlace) -> None:
+    def __init__(
+        self,
+        ctx: ClientContext,
+        fields: AnyArtifactFields,
+        place: ArtifactPlace,
+        *,
+        page: ArtifactBatch | None = None,
+    ) -> None:
         self._ctx = ctx
+        self._page = page
         self._set(fields, place)
+        if page is not None:
+            page.join(self)
 
-    def _set(self, fields: ArtifactFields, place: ArtifactPlace) -> None:
+    def _set(self, fields: AnyArtifactFields, place: ArtifactPlace) -> None:
         self._fields = fields
         self._place = place
         self._aliases = list(place.aliases)
-        self._tags = [tag.name for tag in fields.tags]
         self._metadata: dict[str, Any] = dict(fields.metadata or {})
-        self._description = fields.description
-        self._ttl_seconds: int | None = fields.ttl_duration_seconds
-        self._ttl_inherited = fields.ttl_is_inherited
+        self._heavy = None
+        self._tags = []
+        self._description = None
+        self._ttl_seconds = None
+        self._ttl_inherited = False
         self._ttl_changed = False
+        if not isinstance(fields, ArtifactLightFields):
+            self._receive_heavy(fields)
         self._forget_contents()
 
     @classmethod
     def from_membership(
         cls,
         ctx: ClientContext,
-        membership: ArtifactMembershipFields,
+        membership: ArtifactMembershipFields | ArtifactMembershipLightFields,
         *,
         organization: str | None = None,
+        page: ArtifactBatch | None = None,
     ) -> Artifact:
-        """The version a membership answer describes."""
+        """The version a membership answer describes (light fields with the ``page`` that
+        loads the rest)."""
         place = place_of_membership(membership, organization=organization)
         assert membership.artifact is not None  # checked by place_of_membership
-        return cls(ctx, membership.artifact, place)
+        return cls(ctx, membership.artifact, place, page=page)
 
     @classmethod
     def fetch(
@@ -258,23 +288,23 @@ class Artifact(ArtifactContents, ArtifactLineage):
     @property
     def digest_algorithm(self) -> str:
         """How ``digest`` was computed (``MANIFEST_MD5``)."""
-        algorithm = self._fields.digest_algorithm
+        algorithm = self._more().digest_algorithm
         return algorithm.value if algorithm is not None else "MANIFEST_MD5"
 
     @property
     def size(self) -> int:
         """Total bytes of its files (references included)."""
-        return self._fields.size
+        return self._more().size
 
     @property
     def file_count(self) -> int:
         """How many entries it has (references included)."""
-        return self._fields.file_count
+        return self._more().file_count
 
     @property
     def commit_hash(self) -> str | None:
         """The hash the server gave the version when it was committed."""
-        return self._fields.commit_hash
+        return self._more().commit_hash
 
     @property
     def created_at(self) -> datetime:
@@ -284,12 +314,12 @@ class Artifact(ArtifactContents, ArtifactLineage):
     @property
     def updated_at(self) -> datetime:
         """When it last changed (its creation time if never)."""
-        return self._fields.updated_at or self._fields.created_at
+        return self._more().updated_at or self._fields.created_at
 
     @property
     def history_step(self) -> int | None:
         """The nearest history step the logging run logged at the time, if any."""
-        step = self._fields.history_step
+        step = self._more().history_step
         return None if step is None else max(0, step - 1)
 
     @property
@@ -317,12 +347,14 @@ class Artifact(ArtifactContents, ArtifactLineage):
     @property
     def description(self) -> str | None:
         """The description (settable; ``save()`` persists it)."""
+        self._more()
         return self._description
 
     @description.setter
     def description(self, value: str | None) -> None:
         if value is not None and not isinstance(value, str):
             raise UsageError(f"description must be a string or None, got {type(value).__name__}")
+        self._more()
         self._description = value
 
     @property
@@ -341,6 +373,7 @@ class Artifact(ArtifactContents, ArtifactLineage):
         Raises:
             UsageError: the TTL is inherited from the team and was changed, unsaved.
         """
+        self._more()
         if self._ttl_inherited and self._ttl_changed:
             raise UsageError("the inherited TTL is known once the artifact is saved: save() first")
         return ttl_from_seconds(self._ttl_seconds)
@@ -351,6 +384,7 @@ class Artifact(ArtifactContents, ArtifactLineage):
             raise UsageError("cannot set the TTL of a link: set it on the source artifact")
         if value is not None:
             ttl_to_seconds(value, inherit=False)  # checks it
+        self._more()
         self._ttl_inherited = False
         self._ttl_seconds = None if value is None else int(value.total_seconds())
         self._ttl_changed = True
@@ -358,6 +392,7 @@ class Artifact(ArtifactContents, ArtifactLineage):
     def inherit_ttl(self) -> None:
         """Let the version inherit its team's default TTL (``wandb``'s ``ArtifactTTL.INHERIT``);
         ``save()`` persists it."""
+        self._more()
         self._ttl_inherited = True
         self._ttl_changed = True
 
@@ -373,13 +408,14 @@ class Artifact(ArtifactContents, ArtifactLineage):
     @property
     def tags(self) -> list[str]:
         """Its tags (edit, then ``save()``)."""
+        self._more()
         return self._tags
 
     @tags.setter
     def tags(self, value: Sequence[str]) -> None:
-        self._tags = check_tags(value)
-
-    # -- collections ---------------------------------------------------------------------
+        checked = check_tags(value)
+        self._more()
+        self._tags = checked
 
     # -- collections ---------------------------------------------------------------------
 
@@ -405,6 +441,7 @@ class Artifact(ArtifactContents, ArtifactLineage):
         """An ``ArtifactDraft`` of the next version of the collection that logged this one,
         holding its entries, description and metadata: add or remove files, then
         ``publish()`` (content the server stores already is not uploaded again)."""
+        self.load_full_data()
         manifest = self.get_manifest()
         return self._ctx.loader(NEW_DRAFT)(self, manifest)
 
@@ -434,6 +471,8 @@ class Artifact(ArtifactContents, ArtifactLineage):
                 "save(project=, settings=) is for drafts; wandbkit publishes new versions with "
                 "api.create_artifact()"
             )
+        self.load_full_data()
+        heavy = self._more()
         saved = set(self._place.aliases)
         wanted = set(self._aliases)
         target = {
@@ -457,7 +496,7 @@ class Artifact(ArtifactContents, ArtifactLineage):
             )
         self._place = replace(self._place, aliases=tuple(self._aliases))
         changes: dict[str, Any] = {}
-        if self._description != self._fields.description:
+        if self._description != heavy.description:
             changes["description"] = self._description
         if self._metadata != (self._fields.metadata or {}):
             changes["metadata"] = self._metadata
@@ -465,7 +504,7 @@ class Artifact(ArtifactContents, ArtifactLineage):
             changes["ttl_duration_seconds"] = ttl_to_seconds(
                 ttl_from_seconds(self._ttl_seconds), inherit=self._ttl_inherited
             )
-        old_tags = {tag.name for tag in self._fields.tags}
+        old_tags = {tag.name for tag in heavy.tags}
         if set(self._tags) - old_tags:
             changes["tags_to_add"] = [TagInput(tag_name=t) for t in self._tags if t not in old_tags]
         if old_tags - set(self._tags):
@@ -515,19 +554,23 @@ class Artifact(ArtifactContents, ArtifactLineage):
         return f"<{type(self).__name__} {self.qualified_name} ({self.type})>"
 
     def _html_summary(self) -> HtmlSummary:
+        # A display never raises: listed light in the async flavour, the left-out fields are
+        # shown once loaded (the sync flavour loads them).
+        full = self.full_data_loaded or not IS_ASYNC
         fields = {
             "type": self.type,
             "version": self.version,
             "aliases": self.aliases,
-            "tags": self.tags,
-            "size": self.size,
-            "files": self.file_count,
+            "tags": self.tags if full else None,
+            "size": self.size if full else None,
+            "files": self.file_count if full else None,
             "state": self.state,
             "created_at": self.created_at,
-            "description": self.description,
+            "description": self.description if full else None,
             "digest": self.digest,
         }
-        return HtmlSummary("Artifact", self.qualified_name, fields, self.url)
+        shown = {key: value for key, value in fields.items() if full or value is not None}
+        return HtmlSummary("Artifact", self.qualified_name, shown, self.url)
 
 
 def fetch_artifact_by_name(

@@ -20,11 +20,8 @@ from wandbkit._sync.context import ClientContext
 if TYPE_CHECKING:
     from typing_extensions import Self
 
-    from wandbkit._generated.fragments import (
-        ArtifactFields,
-        ArtifactMembershipFields,
-        ArtifactWithAliases,
-    )
+    from wandbkit._generated.fragments import ArtifactMembershipFields
+    from wandbkit._sync.artifacts.listed import AnyArtifactFields
     from wandbkit._sync.runs.run import Run
 
 #: Runs loaded at once by ``used_by()``.
@@ -35,10 +32,10 @@ class ArtifactLineage:
     """Links, deletion and lineage of a version (``Artifact`` supplies its fields)."""
 
     _ctx: ClientContext
-    _fields: ArtifactFields
+    _fields: AnyArtifactFields
     _place: ArtifactPlace
 
-    def __init__(self, ctx: ClientContext, fields: ArtifactFields, place: ArtifactPlace) -> None:
+    def __init__(self, ctx: ClientContext, fields: AnyArtifactFields, place: ArtifactPlace) -> None:
         raise NotImplementedError  # ``Artifact`` supplies it
 
     @classmethod
@@ -65,7 +62,7 @@ class ArtifactLineage:
         """One version by ``collection:version`` (``Artifact`` supplies it)."""
         raise NotImplementedError
 
-    def _set(self, fields: ArtifactWithAliases, place: ArtifactPlace) -> None:
+    def _set(self, fields: AnyArtifactFields, place: ArtifactPlace) -> None:
         raise NotImplementedError  # ``Artifact`` supplies it
 
     @property

@@ -14,7 +14,12 @@ from wandbkit._lang.artifact_names import alias_problem, is_version
 from wandbkit._values.checks import sanitize_json
 
 if TYPE_CHECKING:
-    from wandbkit._generated.fragments import ArtifactMembershipFields, ArtifactWithAliases
+    from wandbkit._generated.fragments import (
+        ArtifactLightWithAliases,
+        ArtifactMembershipFields,
+        ArtifactMembershipLightFields,
+        ArtifactWithAliases,
+    )
 
 #: At most this many metadata keys (W&B's limit).
 MAX_METADATA_KEYS = 100
@@ -49,7 +54,9 @@ class ArtifactPlace:
 
 
 def place_of_membership(
-    membership: ArtifactMembershipFields, *, organization: str | None = None
+    membership: ArtifactMembershipFields | ArtifactMembershipLightFields,
+    *,
+    organization: str | None = None,
 ) -> ArtifactPlace:
     """The place a membership (``GetArtifactMembership``, ``LinkArtifact``) describes.
 
@@ -80,14 +87,18 @@ def place_of_membership(
 
 
 def place_in(
-    node: ArtifactWithAliases,
+    node: ArtifactWithAliases | ArtifactLightWithAliases,
     entity: str | None = None,
     project: str | None = None,
     collection: str | None = None,
     version: str | None = None,
+    *,
+    collection_kind: str | None = None,
+    organization: str | None = None,
 ) -> ArtifactPlace:
     """The place of a listed version: in the given collection (default: its source one), with
-    the aliases it has there (``edges.version`` gives the version when listed by collection)."""
+    the aliases it has there (``edges.version`` gives the version when listed by collection;
+    a listing also knows the collection's kind and organization)."""
     source = node.artifact_sequence
     entity = entity or source.project.entity.name
     project = project or source.project.name
@@ -109,6 +120,8 @@ def place_in(
         collection=collection,
         version=version,
         aliases=tuple(dict.fromkeys(name for name in names if not is_version(name))),
+        collection_kind=collection_kind,
+        organization=organization,
     )
 
 

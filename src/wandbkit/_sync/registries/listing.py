@@ -33,10 +33,16 @@ from wandbkit._lang.registry_fields import (
 )
 from wandbkit._sync.artifacts.artifact import Artifact
 from wandbkit._sync.artifacts.collection import ArtifactCollection
+from wandbkit._sync.artifacts.listed import ListedPage
 from wandbkit._sync.artifacts.resolve import organization_name
 from wandbkit._sync.pagination import Page, RelayPaginator, Stepping
 
 if TYPE_CHECKING:
+    from wandbkit._generated.fragments import ArtifactHeavyFields
+    from wandbkit._generated.get_registry_versions import GetRegistryVersionsOrganization
+    from wandbkit._generated.get_registry_versions_light import (
+        GetRegistryVersionsLightOrganization,
+    )
     from wandbkit._sync.context import ClientContext
 
 ItemT = TypeVar("ItemT")
@@ -276,7 +282,11 @@ class RegistryCollections(RelayPaginator[ArtifactCollection]):
 class RegistryVersions(RelayPaginator[Artifact]):
     """Versions linked into registry collections, matching the three levels' filters, page by
     page. The filters are rewritten in the organization's search mode (asked once, on the first
-    page); ``order`` needs advanced search."""
+    page); ``order`` needs advanced search.
+
+    Versions arrive with their light fields (``Artifact`` says which); the first read of
+    another field loads the rest for its page at once, and the pages listed after that bring
+    every field."""
 
     def __init__(
         self,
@@ -305,6 +315,8 @@ class RegistryVersions(RelayPaginator[Artifact]):
         self._raw = {level: dict(value) if value else None for level, value in given.items()}
         self.order = check_order(order, VERSION_ORDERS, "versions")
         self._sent: dict[str, Any] | None = None
+        #: Whether pages are listed with the light fields (until one's heavy fields are read).
+        self.lazy = True
 
     def _prepare(self) -> dict[str, Any]:
         if self._sent is not None:
@@ -338,13 +350,41 @@ class RegistryVersions(RelayPaginator[Artifact]):
         self._sent = sent
         return sent
 
-    def _fetch(self, cursor: str | None) -> Page[Artifact]:
+    def _heavy_page(self, cursor: str | None) -> list[ArtifactHeavyFields]:
+        """The heavy fields of the page listed after ``cursor`` (``GetRegistryVersionsHeavy``)."""
         sent = self._prepare()
-        org = sent["organization"]
-        result = self._ctx.client.get_registry_versions(
+        result = self._ctx.client.get_registry_versions_heavy(
             **sent, cursor=cursor, per_page=self.per_page
         )
         found = result.organization
+        entity = found.org_entity if found is not None else None
+        connection = entity.artifact_memberships if entity is not None else None
+        if connection is None:  # gone since listed: each version asks for itself
+            return []
+        return [
+            edge.node.artifact
+            for edge in connection.edges
+            if edge.node is not None and edge.node.artifact is not None
+        ]
+
+    def _fetch(self, cursor: str | None) -> Page[Artifact]:
+        sent = self._prepare()
+        org = sent["organization"]
+        page: ListedPage | None = None
+        found: GetRegistryVersionsOrganization | GetRegistryVersionsLightOrganization | None
+        if self.lazy:
+            page = ListedPage(self, cursor)
+            found = (
+                self._ctx.client.get_registry_versions_light(
+                    **sent, cursor=cursor, per_page=self.per_page
+                )
+            ).organization
+        else:
+            found = (
+                self._ctx.client.get_registry_versions(
+                    **sent, cursor=cursor, per_page=self.per_page
+                )
+            ).organization
         if found is None or found.org_entity is None:
             raise NotFoundError(
                 f"organization {org!r} not found", operation_name="GetRegistryVersions"
@@ -353,7 +393,7 @@ class RegistryVersions(RelayPaginator[Artifact]):
         if connection is None:
             return Page([], None, False)
         items = [
-            Artifact.from_membership(self._ctx, edge.node, organization=org)
+            Artifact.from_membership(self._ctx, edge.node, organization=org, page=page)
             for edge in connection.edges
             if edge.node is not None and edge.node.artifact is not None
         ]
