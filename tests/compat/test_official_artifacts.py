@@ -224,11 +224,13 @@ print(json.dumps({{
 
 
 def test_a_table_wandbkit_adds_is_a_wandb_table_for_the_official_client(
-    server: ServerHandle, tmp_path: Path
+    server: ServerHandle, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """``ArtifactDraft.add(ArtifactTable(...), name)`` stores what ``wandb.Table`` reads:
     the official ``Artifact.get(name)`` gives a ``Table`` with the same columns and rows."""
     import wandbkit
+
+    monkeypatch.chdir(tmp_path)  # get() downloads into ./artifacts/, as wandb's does
 
     api = wandbkit.Api(api_key=server.api_key, base_url=server.base_url)
     draft = api.create_artifact(f"{project_path(server)}/evaluation", type="eval")

@@ -136,7 +136,7 @@ def test_the_official_client_and_wandbkit_share_run_queues_jobs_and_queued_runs(
         assert mine_queued.state == "pending"
         assert out["jobs"] == api.list_jobs("demo", "train")
         assert out["jobs"][0]["edges"][0]["node"]["artifactSequence"]["name"] == "job-train"
-        assert api.job(out["job"]).entrypoint == ["python", "train.py"]
+        assert api.job(out["job"], path=str(tmp_path / "job")).entrypoint == ["python", "train.py"]
         enqueued = api.run(f"demo-team/diffusion-sweeps/{out['sweep_run']}")
         assert (enqueued.state, enqueued.name, enqueued.config) == (
             "pending",

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import pydantic
@@ -48,19 +48,25 @@ class GraphQLExecutor:
         *,
         is_mutation: bool = False,
         headers: Mapping[str, str] | None = None,
+        on_data: Callable[[dict[str, Any]], None] | None = None,
         **_: Any,
     ) -> dict[str, Any]:
         """Send one operation and return its ``data`` (errors raise, see ``wandbkit.errors``).
 
-        ``headers`` (passed through a generated method's ``**kwargs``) are added to the
-        request."""
-        return self.transport.graphql(
+        Passed through a generated method's ``**kwargs``: ``headers`` are added to the
+        request; ``on_data`` sees the ``data`` as it arrived, before it is validated into the
+        result model (a paginator reads the next cursor there, to ask for the next page while
+        this one is parsed)."""
+        data = self.transport.graphql(
             query,
             encode_variables(variables),
             operation_name=operation_name,
             is_mutation=is_mutation,
             headers=headers,
         )
+        if on_data is not None:
+            on_data(data)
+        return data
 
     def get_data(self, response: dict[str, Any]) -> dict[str, Any]:
         """Return the ``data`` that ``execute`` already extracted (kept for the generator)."""

@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, overload
 
 from wandbkit._core.errors import APIError, UsageError
 from wandbkit._core.flavor_sync import discard, resolve, spawn
@@ -20,6 +20,27 @@ if TYPE_CHECKING:
 ItemT = TypeVar("ItemT")
 
 MAX_PER_PAGE = 10_000
+
+#: ``_waiting_on`` when the iteration is not waiting for a page.
+_NOT_WAITING = object()
+
+
+def page_info_of(data: Mapping[str, Any]) -> tuple[str | None, bool] | None:
+    """The ``(endCursor, hasNextPage)`` of the one connection in a response's raw ``data``,
+    found through objects only (never inside lists, so a page's nodes are not walked);
+    ``None`` when there is none or more than one."""
+    found: tuple[str | None, bool] | None = None
+    stack: list[Mapping[str, Any]] = [data]
+    while stack:
+        value = stack.pop()
+        info = value.get("pageInfo")
+        if isinstance(info, Mapping) and isinstance(info.get("hasNextPage"), bool):
+            if found is not None:
+                return None
+            cursor = info.get("endCursor")
+            found = (cursor if isinstance(cursor, str) else None, info["hasNextPage"])
+        stack.extend(v for v in value.values() if isinstance(v, Mapping) and v is not info)
+    return found
 
 
 @dataclass(frozen=True)
@@ -67,13 +88,19 @@ class RelayPaginator(Stepping[ItemT], Explorable):
 
     Pages are fetched only while the caller iterates (the next one in the background while
     the caller works through the current one; set ``prefetch = False`` to stop that); the
-    objects already loaded stay in ``objects``. ``cursor`` is where the next page starts: pass
+    objects already loaded stay in ``objects``. A ``pipelined`` paginator whose caller is
+    waiting for a page asks for the one after it as soon as the page's cursor arrives, while
+    the page is still being parsed (so one request is in flight at most, beyond the page the
+    caller waits for). ``cursor`` is where the next page starts: pass
     it as ``start=`` to the same ``Api`` method to resume later, in this process or another.
 
     Args:
         per_page: how many objects each request asks for.
         start: a cursor from an earlier paginator's ``cursor``, to resume from.
     """
+
+    #: Whether ``_fetch`` passes :meth:`_on_data` to its request (see the class docstring).
+    pipelined: ClassVar[bool] = False
 
     def __init__(self, *, per_page: int, start: str | None = None) -> None:
         self.per_page = check_per_page(per_page)
@@ -87,9 +114,33 @@ class RelayPaginator(Stepping[ItemT], Explorable):
         self._more = True
         self._total: int | None = None
         self._step_index = 0  # where next() is
+        #: The cursor of the page the iteration waits for (``_NOT_WAITING`` when it does not).
+        self._waiting_on: object = _NOT_WAITING
+        #: The next page, asked for by :meth:`_on_data` before its predecessor was parsed.
+        self._early: tuple[str, Pending[Page[ItemT]]] | None = None
 
     def _fetch(self, cursor: str | None) -> Page[ItemT]:
         raise NotImplementedError
+
+    def _on_data(self, cursor: str | None) -> Callable[[dict[str, Any]], None] | None:
+        """What a ``pipelined`` ``_fetch`` passes as ``on_data`` to the request of the page
+        after ``cursor``: when the iteration is waiting for that page, the next one is asked
+        for as soon as its cursor is known (``None`` when not pipelined)."""
+        if not self.pipelined:
+            return None
+
+        def on_data(data: dict[str, Any]) -> None:
+            waiting = self._waiting_on
+            if waiting is _NOT_WAITING or waiting != cursor or self._early is not None:
+                return
+            if not self.prefetch:
+                return
+            info = page_info_of(data)
+            if info is None or not info[1] or info[0] is None or info[0] == cursor:
+                return
+            self._early = (info[0], spawn(self._fetch, info[0]))
+
+        return on_data
 
     @property
     def cursor(self) -> str | None:
@@ -167,24 +218,39 @@ class RelayPaginator(Stepping[ItemT], Explorable):
         try:
             while True:
                 if pending is None and self._more and self.pages_loaded > 0 and self.prefetch:
-                    # Fetch the next page while the caller works through this one.
-                    pending_cursor = self._cursor
-                    pending = spawn(self._fetch, pending_cursor)
+                    early, self._early = self._early, None
+                    if early is not None and early[0] == self._cursor:
+                        pending_cursor, pending = early  # asked for while its page was parsed
+                    else:
+                        discard(early[1] if early is not None else None)
+                        # Fetch the next page while the caller works through this one.
+                        pending_cursor = self._cursor
+                        pending = spawn(self._fetch, pending_cursor)
                 while index < len(self.objects):
                     yield self.objects[index]
                     index += 1
                 if not self._more:
                     return
                 if pending is not None:
-                    page = resolve(pending)
+                    self._waiting_on = pending_cursor
+                    try:
+                        page = resolve(pending)
+                    finally:
+                        self._waiting_on = _NOT_WAITING
                     pending = None
                     if pending_cursor != self._cursor:
                         continue  # someone loaded pages meanwhile (load(), indexing)
                     self._apply(page)
                 else:
-                    self._load_next_page()
+                    self._waiting_on = self._cursor
+                    try:
+                        self._load_next_page()
+                    finally:
+                        self._waiting_on = _NOT_WAITING
         finally:
             discard(pending)
+            early, self._early = self._early, None
+            discard(early[1] if early is not None else None)
 
     def __len__(self) -> int:
         if self.pages_loaded == 0:

@@ -73,6 +73,8 @@ class AsyncArtifacts(AsyncRelayPaginator[AsyncArtifact]):
     every field. With ``tags`` every page brings every field (the tags are needed).
     """
 
+    pipelined = True
+
     def __init__(
         self,
         ctx: ClientContext,
@@ -131,9 +133,15 @@ class AsyncArtifacts(AsyncRelayPaginator[AsyncArtifact]):
         found: GetArtifactsProject | GetArtifactsLightProject | None
         if self.lazy:
             page = ListedPage(self, cursor)
-            found = (await self._ctx.client.get_artifacts_light(**variables)).project
+            found = (
+                await self._ctx.client.get_artifacts_light(
+                    **variables, on_data=self._on_data(cursor)
+                )
+            ).project
         else:
-            found = (await self._ctx.client.get_artifacts(**variables)).project
+            found = (
+                await self._ctx.client.get_artifacts(**variables, on_data=self._on_data(cursor))
+            ).project
         if found is None:
             raise project_not_found(self.entity, self.project, "GetArtifacts")
         kind = found.artifact_type

@@ -286,6 +286,8 @@ class AsyncRegistryVersions(AsyncRelayPaginator[AsyncArtifact]):
     another field loads the rest for its page at once, and the pages listed after that bring
     every field."""
 
+    pipelined = True
+
     def __init__(
         self,
         ctx: ClientContext,
@@ -374,13 +376,13 @@ class AsyncRegistryVersions(AsyncRelayPaginator[AsyncArtifact]):
             page = ListedPage(self, cursor)
             found = (
                 await self._ctx.client.get_registry_versions_light(
-                    **sent, cursor=cursor, per_page=self.per_page
+                    **sent, cursor=cursor, per_page=self.per_page, on_data=self._on_data(cursor)
                 )
             ).organization
         else:
             found = (
                 await self._ctx.client.get_registry_versions(
-                    **sent, cursor=cursor, per_page=self.per_page
+                    **sent, cursor=cursor, per_page=self.per_page, on_data=self._on_data(cursor)
                 )
             ).organization
         if found is None or found.org_entity is None:

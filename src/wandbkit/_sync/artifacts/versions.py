@@ -75,6 +75,8 @@ class Artifacts(RelayPaginator[Artifact]):
     every field. With ``tags`` every page brings every field (the tags are needed).
     """
 
+    pipelined = True
+
     def __init__(
         self,
         ctx: ClientContext,
@@ -133,9 +135,13 @@ class Artifacts(RelayPaginator[Artifact]):
         found: GetArtifactsProject | GetArtifactsLightProject | None
         if self.lazy:
             page = ListedPage(self, cursor)
-            found = (self._ctx.client.get_artifacts_light(**variables)).project
+            found = (
+                self._ctx.client.get_artifacts_light(**variables, on_data=self._on_data(cursor))
+            ).project
         else:
-            found = (self._ctx.client.get_artifacts(**variables)).project
+            found = (
+                self._ctx.client.get_artifacts(**variables, on_data=self._on_data(cursor))
+            ).project
         if found is None:
             raise project_not_found(self.entity, self.project, "GetArtifacts")
         kind = found.artifact_type

@@ -288,6 +288,8 @@ class RegistryVersions(RelayPaginator[Artifact]):
     another field loads the rest for its page at once, and the pages listed after that bring
     every field."""
 
+    pipelined = True
+
     def __init__(
         self,
         ctx: ClientContext,
@@ -376,13 +378,13 @@ class RegistryVersions(RelayPaginator[Artifact]):
             page = ListedPage(self, cursor)
             found = (
                 self._ctx.client.get_registry_versions_light(
-                    **sent, cursor=cursor, per_page=self.per_page
+                    **sent, cursor=cursor, per_page=self.per_page, on_data=self._on_data(cursor)
                 )
             ).organization
         else:
             found = (
                 self._ctx.client.get_registry_versions(
-                    **sent, cursor=cursor, per_page=self.per_page
+                    **sent, cursor=cursor, per_page=self.per_page, on_data=self._on_data(cursor)
                 )
             ).organization
         if found is None or found.org_entity is None:
