@@ -144,13 +144,20 @@ class PlannedExecutionContext(FastExecutionContext):
         super().__init__(*args, **kwargs)
         # Completed objects by (row id, plan id); the row is kept so its id stays unique.
         self._answers: dict[tuple[int, int], tuple[Any, dict[str, Any]]] = {}
+        #: Whether the plan answered (True), was abandoned for the general path (False), or
+        #: was not tried (None: a mutation, or middleware).
+        self.planned: bool | None = None
 
     def execute_operation(self, operation: OperationDefinitionNode, root_value: Any) -> Any:
         if operation.operation == OperationType.QUERY and self.middleware_manager is None:
             try:
-                return self._planned_operation(operation, root_value)
+                data = self._planned_operation(operation, root_value)
             except _Abandon:
                 self._answers.clear()
+                self.planned = False
+            else:
+                self.planned = True
+                return data
         return super().execute_operation(operation, root_value)
 
     def _planned_operation(self, operation: OperationDefinitionNode, root_value: Any) -> Any:
