@@ -48,8 +48,8 @@ from graphql import (
 
 from wandbkit.server import Store
 from wandbkit.server.http.planned import PlannedExecutionContext
-from wandbkit.server.ids import encode_id
-from wandbkit.server.resolvers import RequestContext
+from wandbkit.server.ids import encode_cursor, encode_id
+from wandbkit.server.resolvers import RequestContext, common
 from wandbkit.server.schema import build_executable_schema
 from wandbkit.server.seed import seed_demo
 from wandbkit.server.store import UserRow
@@ -668,3 +668,45 @@ def test_resolvers_read_nothing_but_the_context_from_their_info() -> None:
 def test_the_scan_sees_a_resolver_reading_its_path() -> None:
     source = "def f(row, info: GraphQLResolveInfo):\n    return info.path.as_list()\n"
     assert list(_info_uses(ast.parse(source))) == [(2, "path")]
+
+
+# -- lazy edge cursors ---------------------------------------------------------------------
+
+RUNS = """
+query Runs($cursors: Boolean!) {
+  project(entityName: "demo", name: "cifar10-augment") {
+    runs(first: 2) {
+      pageInfo { endCursor }
+      edges { node { name } cursor @include(if: $cursors) }
+    }
+  }
+}
+"""
+
+
+@pytest.mark.parametrize("cls", [Recording, ExecutionContext])
+def test_edge_cursors_are_encoded_only_when_asked_for(
+    demo: Demo, monkeypatch: pytest.MonkeyPatch, cls: type[ExecutionContext]
+) -> None:
+    encoded: list[tuple[Any, ...]] = []
+
+    def counting(*keys: Any) -> str:
+        encoded.append(keys)
+        return encode_cursor(*keys)
+
+    monkeypatch.setattr(common, "encode_cursor", counting)
+    document = parse(RUNS)
+    assert not validate(demo.schema, document)
+    results = {}
+    for cursors in (False, True):
+        encoded.clear()
+        context = RequestContext(store=demo.store, viewer=demo.users["demo"])
+        results[cursors] = json.loads(
+            answer(demo.schema, document, context, cls, {"cursors": cursors})
+        )
+        assert len(results[cursors]["data"]["project"]["runs"]["edges"]) == 2
+        # The page's two ends (page_info), and each edge's own only when selected.
+        assert len(encoded) == (4 if cursors else 2)
+    page = results[True]["data"]["project"]["runs"]
+    assert page["edges"][-1]["cursor"] == page["pageInfo"]["endCursor"]
+    assert page["edges"][0]["cursor"] != page["edges"][1]["cursor"]
