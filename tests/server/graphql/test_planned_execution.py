@@ -48,6 +48,7 @@ from graphql import (
 
 from wandbkit.server import Store
 from wandbkit.server.http.planned import PlannedExecutionContext
+from wandbkit.server.http.plans import root_plan
 from wandbkit.server.ids import encode_cursor, encode_id
 from wandbkit.server.resolvers import RequestContext, common
 from wandbkit.server.schema import build_executable_schema
@@ -710,3 +711,59 @@ def test_edge_cursors_are_encoded_only_when_asked_for(
     page = results[True]["data"]["project"]["runs"]
     assert page["edges"][-1]["cursor"] == page["pageInfo"]["endCursor"]
     assert page["edges"][0]["cursor"] != page["edges"][1]["cursor"]
+
+
+# -- plans shared across requests ----------------------------------------------------------
+
+PAGES = """
+query Pages($entity: String!, $project: String!, $cursor: String, $aliases: Boolean!) {
+  project(entityName: $entity, name: $project) {
+    artifactType(name: "model") {
+      artifactCollection(name: "classifier") {
+        artifacts(first: 1, after: $cursor) {
+          pageInfo { endCursor hasNextPage }
+          edges { version node { id state aliases @include(if: $aliases) { alias } } }
+        }
+      }
+    }
+  }
+}
+"""
+
+
+def test_one_document_shares_its_plan_across_pages_but_not_across_directive_values(
+    demo: Demo,
+) -> None:
+    document = parse(PAGES)
+    assert not validate(demo.schema, document)
+    operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
+    plans = []
+    cursor = None
+    for aliases in (True, True, False, False):
+        variables = {"entity": "demo", "project": "cifar10-augment", "aliases": aliases}
+        variables["cursor"] = cursor if len(plans) % 2 else None
+        context = RequestContext(store=demo.store, viewer=demo.users["demo"])
+        Recording.runs.clear()
+        planned = answer(demo.schema, document, context, Recording, variables)
+        context = RequestContext(store=demo.store, viewer=demo.users["demo"])
+        assert planned == answer(demo.schema, document, context, ExecutionContext, variables)
+        run = Recording.runs[0]
+        assert run.planned is True
+        coerced = run.variable_values
+        plans.append(
+            root_plan(
+                demo.schema,
+                document,
+                operation,
+                run.fragments,
+                coerced,
+                run.field_resolver,
+                run.type_resolver,
+            )
+        )
+        page = json.loads(planned)["data"]["project"]["artifactType"]["artifactCollection"]
+        cursor = page["artifacts"]["pageInfo"]["endCursor"]
+        edges = page["artifacts"]["edges"]
+        assert ("aliases" in edges[0]["node"]) is aliases
+    # The second page (another cursor) reused the first's plan; other @include values did not.
+    assert plans[0] is plans[1] and plans[2] is plans[3] and plans[0] is not plans[2]
