@@ -3,12 +3,12 @@
 graphql-core executes every field of every object the same general way: look the field
 definition up, build a ``GraphQLResolveInfo`` and a ``Path``, coerce the arguments, call the
 resolver, then walk the return type (non-null? list? leaf? abstract?) to complete the value.
-A page of 50 artifact versions is ~570 such field executions, ~9 µs each. Yet for one request
-all of that but the resolver's answer is the same for every object completed with the same
-selection. :class:`PlannedExecutionContext` works it out once per request, per (object type,
-merged field nodes), into a *plan*: for each response key the field, how its value is read (a
-resolver, or graphql-core's/Ariadne's default attribute or key read), its argument values, one
-shared resolve info, and a completion function made for its return type. Fragments,
+A page of 50 artifact versions is ~570 such field executions, ~9 µs each. Yet all of that
+but the resolver's answer is the same for every object completed with the same selection.
+:class:`PlannedExecutionContext` works it out once per (object type, merged field nodes) into
+a *plan*: for each response key the field, how its value is read (a resolver, or
+graphql-core's/Ariadne's default attribute or key read), its argument values, and a
+completion function made for its return type. Fragments,
 ``@skip``/``@include``, type conditions and ``__typename`` are graphql-core's own
 (``collect_fields``/``collect_subfields``), so the selection is exactly graphql-core's. Plans
 hold nothing of a request and are cached per document (:mod:`wandbkit.server.http.plans`):
@@ -39,13 +39,14 @@ Two liberties, both invisible in answers:
   ``artifactSequence``) is answered once and the answer used again, as
   :class:`FastExecutionContext` does.
 
-Measured in-process (``graphql_sync`` CPU time per page of 50, median of 300 runs of one
-captured page request against the artifact benchmark's collection of 1,000 versions, before ->
-after this module, the lazy edge cursors and the faster row building of
-``store/_db.py``'s ``row_dict``/``make_row``; 2026-12-04, shared 2-core machine): wandbkit's
-``GetArtifactsLight`` 4.8 -> 2.4 ms (2.0x), the official client's ``ProjectArtifacts`` 6.5 ->
-2.9 ms (2.2x); a page of 50 runs: the official ``Runs`` 5.8 -> 2.9 ms, wandbkit's
-``GetRunsFull`` 8.0 -> 3.3 ms.
+Measured in-process on 2026-12-04 (shared 2-core machine, load average ~2 from other
+sessions), ``graphql_sync`` CPU time of one captured page request, median of 300 (before ->
+after this module, its plan cache, the lazy edge cursors and ``store/_db.py``'s faster row
+building; scripts in the change's report): a page of 50 of the artifact benchmark's 1,000
+versions, wandbkit's ``GetArtifactsLight`` 4.8 -> 2.25 ms (2.1x), the official client's
+``ProjectArtifacts`` 6.5 -> 2.7 ms (2.4x); a page of 50 runs, wandbkit's ``GetRuns`` 6.1 ->
+2.6 ms, ``GetRunsFull`` 8.3 -> 3.7 ms, the official ``Runs`` 5.9 -> 2.8 ms. Through the app
+(all 20 pages of the listing, 10 rounds): 5.3 -> 2.3 ms and 6.9 -> 2.9 ms per page.
 """
 
 from __future__ import annotations

@@ -337,16 +337,14 @@ class _Planner:
         json = isinstance(named, GraphQLScalarType) and named.name == "JSON"
 
         def complete_list(runner: Runner, value: Any, field: Field) -> Any:
-            if value is None or value is Undefined:
-                if nullable:
-                    return None
-                raise Abandon
+            if _null(value, nullable):
+                return None
             if type(value) is list or type(value) is Strings:
                 if strings and (type(value) is Strings or all(type(item) is str for item in value)):
                     return value
                 if json and all(item is not None for item in value):
                     return value
-            elif isinstance(value, Exception) or not is_iterable(value):
+            elif not is_iterable(value):
                 raise Abandon
             return [complete_item(runner, item, field) for item in value]
 
@@ -360,12 +358,8 @@ class _Planner:
 
         def complete_object(runner: Runner, value: Any, field: Field) -> Any:
             nonlocal plan
-            if value is None or value is Undefined:
-                if nullable:
-                    return None
-                raise Abandon
-            if isinstance(value, Exception):
-                raise Abandon
+            if _null(value, nullable):
+                return None
             if plan is None:
                 subfields = collect_sub_fields(
                     self.schema, self.fragments, self.directive_values, object_type, nodes
@@ -402,12 +396,8 @@ class _Planner:
         by_type: dict[str, Complete] = {}
 
         def complete_abstract(runner: Runner, value: Any, field: Field) -> Any:
-            if value is None or value is Undefined:
-                if nullable:
-                    return None
-                raise Abandon
-            if isinstance(value, Exception):
-                raise Abandon
+            if _null(value, nullable):
+                return None
             try:
                 type_name = resolve_type(value, runner.bind(field)[0], abstract_type)
             except Exception as exc:
@@ -422,6 +412,22 @@ class _Planner:
             return complete(runner, value, field)
 
         return complete_abstract
+
+
+def _null(value: Any, nullable: bool) -> bool:
+    """Whether ``value`` completes to null, as in graphql-core's ``complete_value``.
+
+    Raises:
+        Abandon: an ``Exception`` (graphql-core raises it), or a null where the type is
+            non-null (graphql-core's field error).
+    """
+    if value is None or value is Undefined:
+        if nullable:
+            return True
+        raise Abandon
+    if isinstance(value, Exception):
+        raise Abandon
+    return False
 
 
 def _as_is(return_type: GraphQLOutputType) -> tuple[type, ...]:
@@ -441,12 +447,8 @@ def _leaf_completion(leaf_type: GraphQLScalarType | GraphQLEnumType, nullable: b
     serialize = leaf_type.serialize
 
     def complete_leaf(_: Runner, value: Any, __: Field) -> Any:
-        if value is None or value is Undefined:
-            if nullable:
-                return None
-            raise Abandon
-        if isinstance(value, Exception):
-            raise Abandon
+        if _null(value, nullable):
+            return None
         try:
             serialized = serialize(value)
         except Exception as exc:  # GraphQLError included: graphql-core's field error
