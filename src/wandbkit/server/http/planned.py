@@ -33,7 +33,7 @@ Two liberties, both invisible in answers:
 
 * Resolve infos are shared: one per (field, parent type, selection) per request, whose
   ``path`` is ``None``. No resolver of this server reads ``info.path`` (or anything but
-  ``info.context``; ``tests/server/graphql/test_planned_execution.py`` scans the sources),
+  ``info.context``; ``tests/server/graphql/test_planned_irregular.py`` scans the sources),
   and one that did (``info.path.as_list()``) would raise here, so fall back.
 * The same row completed with the same selection twice (every version of a page has the same
   ``artifactSequence``) is answered once and the answer used again, as

@@ -421,11 +421,11 @@ def _null(value: Any, nullable: bool) -> bool:
         Abandon: an ``Exception`` (graphql-core raises it), or a null where the type is
             non-null (graphql-core's field error).
     """
-    if value is None or value is Undefined:
+    if isinstance(value, Exception):  # Undefined is one too: graphql-core raises it
+        raise Abandon
+    if value is None:
         if nullable:
             return True
-        raise Abandon
-    if isinstance(value, Exception):
         raise Abandon
     return False
 
