@@ -32,6 +32,7 @@ from graphql import (
     OperationType,
     TypeNode,
     execute_sync,
+    get_introspection_query,
     parse,
     validate,
 )
@@ -395,6 +396,7 @@ REFUSED = 'query Users { users(usernames: ["demo"]) { edges { node { username } 
         (CORNERS, {"with": True, "without": True}, "reader"),
         (ERRORS, {}, "demo"),
         (REFUSED, {}, "reader"),
+        (get_introspection_query(descriptions=True), {}, "demo"),
         (REFUSED, {}, "demo"),
     ],
 )
