@@ -1,4 +1,7 @@
-"""graphql-core's executor with two fast paths for what this server's answers are made of.
+"""graphql-core's executor with fast paths for what this server's answers are made of.
+
+Queries are first executed by :mod:`wandbkit.server.http.planned`, which falls back to this
+executor for whatever it does not handle; mutations always run here.
 
 * Long lists of plain leaf values: history pages are lists of thousands of strings
   (``Run.history``) or JSON values (``sampledHistory``); completing them item by item costs

@@ -48,7 +48,7 @@ from wandbkit.server.http.auth import (
     error_response,
     unauthorized_response,
 )
-from wandbkit.server.http.execution import FastExecutionContext
+from wandbkit.server.http.planned import PlannedExecutionContext
 from wandbkit.server.limits import (
     MAX_BODY_BYTES,
     MAX_QUERY_TOKENS,
@@ -287,7 +287,7 @@ class GraphQLEndpoint:
             ),
             debug=self.debug,
             logger=self._error_log,
-            execution_context_class=FastExecutionContext,
+            execution_context_class=PlannedExecutionContext,
         )
         return _FastJSONResponse(result, status_code=_status_of(result))
 

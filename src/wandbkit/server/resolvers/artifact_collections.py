@@ -237,7 +237,8 @@ def resolve_collection_artifacts(
             row.pk, filters=filters, order=order, after_index=after_index, limit=limit + 1
         )
         total = memberships.count_versions(row.pk, filters=filters)
-    artifacts = ctx.store.artifacts.get_by_pks([m.artifact_pk for m in rows])
+    # The extra row only tells whether another page exists: its version is not shown.
+    artifacts = ctx.store.artifacts.get_by_pks([m.artifact_pk for m in rows[:limit]])
     prefetch_versions(ctx, artifacts)
     return page(
         rows,

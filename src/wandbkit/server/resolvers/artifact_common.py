@@ -16,12 +16,12 @@ from wandbkit.server.ids import (
     InvalidIdError,
     decode_cursor,
     decode_id,
-    encode_cursor,
     encode_id,
     parse_row_id,
 )
 from wandbkit.server.resolvers.common import (
     ClientError,
+    Cursor,
     NotFound,
     PermissionDenied,
     RequestContext,
@@ -252,7 +252,7 @@ def page(
     a next page); ``cursor_of(row)`` gives the keyset values, ``node_of(row)`` the edge (the
     row as ``node`` by default)."""
     shown = rows[:limit]
-    cursors = [encode_cursor(*cursor_of(row)) for row in shown]
+    cursors = [Cursor(*cursor_of(row)) for row in shown]
     edges = [
         {**(node_of(row) if node_of else {"node": row}), "cursor": cursor}
         for row, cursor in zip(shown, cursors, strict=True)

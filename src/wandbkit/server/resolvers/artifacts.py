@@ -13,7 +13,7 @@ from typing import Any
 from ariadne import ObjectType, QueryType, UnionType
 from graphql import GraphQLResolveInfo
 
-from wandbkit.server.ids import decode_row_cursor, encode_cursor, encode_id
+from wandbkit.server.ids import decode_row_cursor, encode_id
 from wandbkit.server.resolvers.artifact_common import (
     artifact_id,
     artifact_type,
@@ -32,6 +32,7 @@ from wandbkit.server.resolvers.artifact_common import (
 )
 from wandbkit.server.resolvers.artifact_files import manifest_node
 from wandbkit.server.resolvers.common import (
+    Cursor,
     RequestContext,
     context,
     invalid_cursor,
@@ -145,7 +146,7 @@ def resolve_artifact_memberships(
         for m in ctx.store.artifact_memberships.of_artifact(row.pk)
         if readable_collection(ctx, m.collection_pk) is not None
     ]
-    cursors = [encode_cursor(m.pk) for m in memberships]
+    cursors = [Cursor(m.pk) for m in memberships]
     return {
         "edges": [{"node": m, "cursor": c} for m, c in zip(memberships, cursors, strict=True)],
         "page_info": page_info(cursors, has_next_page=False, has_previous_page=False),

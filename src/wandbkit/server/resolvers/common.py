@@ -305,16 +305,41 @@ def invalid_cursor(detail: str = INVALID_CURSOR_HINT) -> ClientError:
     return ClientError(f"invalid cursor: {detail}", code="INVALID_CURSOR")
 
 
+class Cursor:
+    """An edge's cursor (:func:`~wandbkit.server.ids.encode_cursor` of ``keys``), encoded only
+    if the ``cursor`` field is asked for: most clients read the page's ``endCursor`` only.
+
+    It is the edge's ``"cursor"`` value: graphql-core's and Ariadne's default resolvers call a
+    callable value with the resolve info, which encodes it.
+    """
+
+    __slots__ = ("keys",)
+
+    def __init__(self, *keys: int | str) -> None:
+        self.keys = keys
+
+    def __call__(self, _: GraphQLResolveInfo | None = None, **__: Any) -> str:
+        return encode_cursor(*self.keys)
+
+    def __repr__(self) -> str:
+        return f"Cursor{self.keys!r}"
+
+
 def page_info(
-    cursors: Sequence[str], *, has_next_page: bool, has_previous_page: bool
+    cursors: Sequence[str | Cursor], *, has_next_page: bool, has_previous_page: bool
 ) -> dict[str, Any]:
-    """A ``PageInfo`` dict for a page whose edges carry ``cursors``."""
+    """A ``PageInfo`` dict for a page whose edges carry ``cursors`` (the first and the last
+    are encoded here)."""
     return {
         "has_next_page": has_next_page,
         "has_previous_page": has_previous_page,
-        "start_cursor": cursors[0] if cursors else None,
-        "end_cursor": cursors[-1] if cursors else None,
+        "start_cursor": _encoded(cursors[0]) if cursors else None,
+        "end_cursor": _encoded(cursors[-1]) if cursors else None,
     }
+
+
+def _encoded(cursor: str | Cursor) -> str:
+    return cursor if isinstance(cursor, str) else cursor()
 
 
 def paginate_by_pk(
@@ -355,7 +380,7 @@ def paginate_by_pk(
     # One extra row tells whether another page exists without a COUNT query.
     rows = fetch(after_pk, limit + 1)
     page = rows[:limit]
-    cursors = [encode_cursor(pk_of(row)) for row in page]
+    cursors = [Cursor(pk_of(row)) for row in page]
     return {
         "edges": [{"node": row, "cursor": c} for row, c in zip(page, cursors, strict=True)],
         "page_info": page_info(

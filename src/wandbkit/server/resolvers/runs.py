@@ -32,13 +32,13 @@ from wandbkit.server.ids import (
     InvalidIdError,
     decode_cursor,
     decode_int_id,
-    encode_cursor,
     encode_id,
 )
 from wandbkit.server.limits import MAX_RUN_JSON_BYTES
 from wandbkit.server.resolvers.common import (
     MAX_PAGE_SIZE,
     ClientError,
+    Cursor,
     NotFound,
     PermissionDenied,
     RequestContext,
@@ -116,7 +116,7 @@ def resolve_project_runs(
     # Every run of the page shares this project, and their users load in one query if asked.
     ctx.remember_project(project)
     ctx.expect_users(run.user_pk for _, run in page.runs)
-    cursors = [encode_cursor(page.snapshot_pk, pos) for pos, _ in page.runs]
+    cursors = [Cursor(page.snapshot_pk, pos) for pos, _ in page.runs]
     edges = [
         {"node": ctx.remember_run(run), "cursor": cursor}
         for (_, run), cursor in zip(page.runs, cursors, strict=True)
@@ -316,7 +316,7 @@ def resolve_run_log_lines(
         if last < 0:
             raise ClientError(f"logLines: last must be zero or more, got {last}")
         tail = store.console.tail(run.pk, min(last, MAX_PAGE_SIZE))
-        cursors = [encode_cursor(line.seq) for line in tail]
+        cursors = [Cursor(line.seq) for line in tail]
         return {
             "edges": [{"node": line, "cursor": c} for line, c in zip(tail, cursors, strict=True)],
             # Lines are numbered from 0: earlier lines exist when the tail starts later.

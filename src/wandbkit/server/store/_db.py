@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import sqlite3
 import threading
@@ -20,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from wandbkit.server.run_filters import register_sql_functions
 from wandbkit.server.signing import UrlSigner
@@ -57,6 +58,45 @@ def script(*fragments: str) -> str:
     migration keeps its exact text when its tables move to different modules.
     """
     return "\n" + "\n".join(fragment.strip("\n") for fragment in fragments) + "\n"
+
+
+def row_dict(row: sqlite3.Row) -> dict[str, Any]:
+    """``dict(row)`` for a row whose column names are distinct (``SELECT *`` of one table),
+    about twice as fast: ``dict(row)`` looks every column up by name."""
+    return dict(zip(row.keys(), row, strict=True))
+
+
+RowT = TypeVar("RowT")
+_plain_fields: dict[type, frozenset[str] | None] = {}
+
+
+def make_row(cls: type[RowT], values: dict[str, Any]) -> RowT:
+    """``cls(**values)`` for a frozen dataclass, several times faster when ``values`` holds
+    exactly its fields: a frozen dataclass's ``__init__`` sets each field through
+    ``object.__setattr__`` (6 µs for the 19 fields of an artifact, of which a page of versions
+    makes 51), so the instance's ``__dict__`` is filled directly. Anything else (other keys,
+    a class with ``__post_init__``, slots or defaults to apply) calls the constructor, with its
+    errors."""
+    names = _plain_fields.get(cls, ())
+    if names == ():
+        names = _plain_fields[cls] = _settable_fields(cls)
+    if names is None or values.keys() != names:
+        return cls(**values)
+    row = object.__new__(cls)
+    row.__dict__.update(values)
+    return row
+
+
+def _settable_fields(cls: type) -> frozenset[str] | None:
+    """The field names of a dataclass whose instances may be made by :func:`make_row`."""
+    if not dataclasses.is_dataclass(cls) or hasattr(cls, "__post_init__"):
+        return None
+    if "__slots__" in cls.__dict__:
+        return None
+    fields = dataclasses.fields(cls)
+    if any(not f.init for f in fields):
+        return None
+    return frozenset(f.name for f in fields)
 
 
 def lastrowid(cur: sqlite3.Cursor) -> int:

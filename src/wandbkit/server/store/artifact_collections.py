@@ -21,7 +21,7 @@ from typing import Any
 
 from wandbkit.server.registry_filters import compile_collection_filter
 from wandbkit.server.run_filters import FilterError
-from wandbkit.server.store._db import Database, lastrowid
+from wandbkit.server.store._db import Database, lastrowid, row_dict
 from wandbkit.server.store.errors import InvalidNameError, NameConflictError, UnknownRowError
 from wandbkit.server.store.events import CollectionTagsChanged
 
@@ -178,12 +178,12 @@ class ArtifactCollections:
         row = self._db.one(
             "SELECT * FROM artifact_types WHERE project_pk = ? AND name = ?", (project_pk, name)
         )
-        return ArtifactTypeRow(**dict(row)) if row else None
+        return ArtifactTypeRow(**row_dict(row)) if row else None
 
     def get_type_by_pk(self, pk: int) -> ArtifactTypeRow | None:
         """The type with row id ``pk``, or ``None``."""
         row = self._db.one("SELECT * FROM artifact_types WHERE pk = ?", (pk,))
-        return ArtifactTypeRow(**dict(row)) if row else None
+        return ArtifactTypeRow(**row_dict(row)) if row else None
 
     def list_types(self, project_pk: int, *, after_pk: int, limit: int) -> list[ArtifactTypeRow]:
         """A project's types in creation order, after ``after_pk``."""
@@ -191,7 +191,7 @@ class ArtifactCollections:
             "SELECT * FROM artifact_types WHERE project_pk = ? AND pk > ? ORDER BY pk LIMIT ?",
             (project_pk, after_pk, limit),
         )
-        return [ArtifactTypeRow(**dict(row)) for row in rows]
+        return [ArtifactTypeRow(**row_dict(row)) for row in rows]
 
     # -- collections ---------------------------------------------------------------------
 
@@ -259,19 +259,19 @@ class ArtifactCollections:
             " AND state = 'READY'",
             (project_pk, name),
         )
-        return ArtifactCollectionRow(**dict(row)) if row else None
+        return ArtifactCollectionRow(**row_dict(row)) if row else None
 
     def get_by_pk(self, pk: int, *, include_deleted: bool = False) -> ArtifactCollectionRow | None:
         """The collection with row id ``pk`` (live ones only unless ``include_deleted``)."""
         row = self._db.one("SELECT * FROM artifact_collections WHERE pk = ?", (pk,))
         if row is None or (row["state"] != "READY" and not include_deleted):
             return None
-        return ArtifactCollectionRow(**dict(row))
+        return ArtifactCollectionRow(**row_dict(row))
 
     def get_by_pks(self, pks: Sequence[int]) -> dict[int, ArtifactCollectionRow]:
         """The collections (deleted ones too) with these row ids, by row id."""
         rows = self._db.rows_by_pks("SELECT * FROM artifact_collections WHERE pk IN", pks)
-        return {row["pk"]: ArtifactCollectionRow(**dict(row)) for row in rows}
+        return {row["pk"]: ArtifactCollectionRow(**row_dict(row)) for row in rows}
 
     def update(
         self, pk: int, *, name: str | None = None, description: str | None = None
@@ -475,6 +475,6 @@ def collection_filters_sql(filters: Any) -> tuple[list[str], list[Any]]:
 
 
 def _collection_without_sort_key(row: sqlite3.Row) -> ArtifactCollectionRow:
-    values = dict(row)
+    values = row_dict(row)
     values.pop("sort_key", None)
     return ArtifactCollectionRow(**values)

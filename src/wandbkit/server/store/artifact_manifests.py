@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from wandbkit.server.blobs import BlobStore, BlobWriter, md5_hex
-from wandbkit.server.store._db import Database
+from wandbkit.server.store._db import Database, row_dict
 from wandbkit.server.store.errors import InvalidNameError, StoreError, UnknownRowError
 from wandbkit.server.store.run_files import check_file_name
 
@@ -365,7 +365,7 @@ class ArtifactManifests:
             params += list(names)
         sql += " ORDER BY path LIMIT ?"
         params.append(limit)
-        return [EntryRow(**dict(row)) for row in self._db.all(sql, params)]
+        return [EntryRow(**row_dict(row)) for row in self._db.all(sql, params)]
 
     def all_entries(self, artifact_pk: int) -> list[EntryRow]:
         """Every entry of an artifact, in path order."""
@@ -373,17 +373,17 @@ class ArtifactManifests:
             "SELECT * FROM artifact_manifest_entries WHERE artifact_pk = ? ORDER BY path",
             (artifact_pk,),
         )
-        return [EntryRow(**dict(row)) for row in rows]
+        return [EntryRow(**row_dict(row)) for row in rows]
 
     def entry_by_pk(self, pk: int) -> EntryRow | None:
         """The entry with row id ``pk``, or ``None``."""
         row = self._db.one("SELECT * FROM artifact_manifest_entries WHERE pk = ?", (pk,))
-        return EntryRow(**dict(row)) if row else None
+        return EntryRow(**row_dict(row)) if row else None
 
     def entries_by_pks(self, pks: Sequence[int]) -> dict[int, EntryRow]:
         """The entries with these row ids that exist, by row id."""
         rows = self._db.rows_by_pks("SELECT * FROM artifact_manifest_entries WHERE pk IN", pks)
-        return {row["pk"]: EntryRow(**dict(row)) for row in rows}
+        return {row["pk"]: EntryRow(**row_dict(row)) for row in rows}
 
     def entry(self, artifact_pk: int, path: str) -> EntryRow | None:
         """The entry ``path`` of an artifact, or ``None``."""
@@ -391,7 +391,7 @@ class ArtifactManifests:
             "SELECT * FROM artifact_manifest_entries WHERE artifact_pk = ? AND path = ?",
             (artifact_pk, path),
         )
-        return EntryRow(**dict(row)) if row else None
+        return EntryRow(**row_dict(row)) if row else None
 
     def entry_by_digest(self, artifact_pk: int, md5_b64: str) -> EntryRow | None:
         """An entry of an artifact whose content has this md5 (the V2 fallback route)."""
@@ -400,7 +400,7 @@ class ArtifactManifests:
             " AND ref IS NULL LIMIT 1",
             (artifact_pk, md5_b64),
         )
-        return EntryRow(**dict(row)) if row else None
+        return EntryRow(**row_dict(row)) if row else None
 
     def count(self, artifact_pk: int, *, names: Sequence[str] | None = None) -> int:
         """How many entries an artifact has (only ``names`` if given)."""

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from wandbkit.server.registry_filters import compile_version_filter
-from wandbkit.server.store._db import Database
+from wandbkit.server.store._db import Database, make_row, row_dict
 from wandbkit.server.store.artifact_collections import (
     check_artifact_name,
     parse_order,
@@ -100,15 +100,9 @@ def check_alias(alias: str) -> str:
 
 
 def _membership(row: Any) -> MembershipRow:
-    return MembershipRow(
-        pk=row["pk"],
-        collection_pk=row["collection_pk"],
-        artifact_pk=row["artifact_pk"],
-        version_index=row["version_index"],
-        commit_hash=row["commit_hash"],
-        live=bool(row["live"]),
-        created_at=row["created_at"],
-    )
+    values = row_dict(row)
+    values["live"] = bool(values["live"])
+    return make_row(MembershipRow, values)
 
 
 class ArtifactMemberships:
@@ -314,7 +308,7 @@ class ArtifactMemberships:
             " ORDER BY alias != 'latest', alias",
             (collection_pk, artifact_pk),
         )
-        return [AliasRow(**dict(row)) for row in rows]
+        return [make_row(AliasRow, row_dict(row)) for row in rows]
 
     def aliases_of_artifact(self, artifact_pk: int) -> list[AliasRow]:
         """A version's aliases in every collection."""
@@ -323,7 +317,7 @@ class ArtifactMemberships:
             " alias != 'latest', alias",
             (artifact_pk,),
         )
-        return [AliasRow(**dict(row)) for row in rows]
+        return [make_row(AliasRow, row_dict(row)) for row in rows]
 
     def aliases_of_artifacts(self, artifact_pks: Sequence[int]) -> dict[int, list[AliasRow]]:
         """The aliases of many versions in one query per 500, by artifact."""
@@ -334,7 +328,7 @@ class ArtifactMemberships:
         for row in sorted(
             rows, key=lambda r: (r["collection_pk"], r["alias"] != LATEST, r["alias"])
         ):
-            found.setdefault(row["artifact_pk"], []).append(AliasRow(**dict(row)))
+            found.setdefault(row["artifact_pk"], []).append(make_row(AliasRow, row_dict(row)))
         return found
 
     def collection_aliases(
@@ -345,12 +339,12 @@ class ArtifactMemberships:
             "SELECT * FROM artifact_aliases WHERE collection_pk = ? AND pk > ? ORDER BY pk LIMIT ?",
             (collection_pk, after_pk, limit),
         )
-        return [AliasRow(**dict(row)) for row in rows]
+        return [make_row(AliasRow, row_dict(row)) for row in rows]
 
     def alias_by_pk(self, pk: int) -> AliasRow | None:
         """The alias with row id ``pk``, or ``None``."""
         row = self._db.one("SELECT * FROM artifact_aliases WHERE pk = ?", (pk,))
-        return AliasRow(**dict(row)) if row else None
+        return make_row(AliasRow, row_dict(row)) if row else None
 
     # -- version listings ----------------------------------------------------------------
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wandbkit._lang.artifact_digest import artifact_digest
-from wandbkit.server.store._db import Database, lastrowid
+from wandbkit.server.store._db import Database, lastrowid, make_row, row_dict
 from wandbkit.server.store.artifact_collections import (
     SEQUENCE,
     ArtifactCollectionRow,
@@ -586,6 +586,6 @@ class Artifacts:
 
 
 def _artifact(row: sqlite3.Row) -> ArtifactRow:
-    values = dict(row)
+    values = row_dict(row)
     values["ttl_is_inherited"] = bool(values["ttl_is_inherited"])
-    return ArtifactRow(**values)
+    return make_row(ArtifactRow, values)

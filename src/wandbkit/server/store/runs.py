@@ -14,7 +14,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from wandbkit.server.history import empty_history_keys
-from wandbkit.server.store._db import Database, lastrowid
+from wandbkit.server.store._db import Database, lastrowid, make_row, row_dict
 from wandbkit.server.store.errors import NameConflictError, StoreError, UnknownRowError
 from wandbkit.server.store.events import RunChanged
 from wandbkit.server.store.projects import Projects
@@ -450,28 +450,6 @@ def _check_state(state: str) -> str:
 
 
 def _run(row: sqlite3.Row) -> RunRow:
-    return RunRow(
-        pk=row["pk"],
-        project_pk=row["project_pk"],
-        name=row["name"],
-        display_name=row["display_name"],
-        state=row["state"],
-        config=row["config"],
-        summary=row["summary"],
-        system_metrics=row["system_metrics"],
-        tags=tuple(json.loads(row["tags"] or "[]")),
-        notes=row["notes"],
-        description=row["description"],
-        group_name=row["group_name"],
-        job_type=row["job_type"],
-        host=row["host"],
-        commit_hash=row["commit_hash"],
-        sweep_name=row["sweep_name"],
-        user_pk=row["user_pk"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        heartbeat_at=row["heartbeat_at"],
-        history_line_count=row["history_line_count"],
-        last_step=row["last_step"],
-        history_keys=row["history_keys"],
-    )
+    values = row_dict(row)
+    values["tags"] = tuple(json.loads(values["tags"] or "[]"))
+    return make_row(RunRow, values)
