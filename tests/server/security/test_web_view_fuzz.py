@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from urllib.parse import quote
 
+import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -109,7 +110,12 @@ def test_no_hostile_path_gets_a_server_error_or_another_users_data(
     caplog: pytest.LogCaptureFixture, template: str, first: str, second: str
 ) -> None:
     answer = request_cleanly(APP, AUTH, caplog, "GET", template.format(first, second))
-    assert answer.status_code in (200, 303, 400, 404), answer.text[:500]
+    assert answer.status_code in (200, 303, 307, 400, 404), answer.text[:500]
+    if answer.status_code == 307:
+        # Starlette drops a trailing slash (an encoded one too: ``/%2F``) by redirecting to
+        # the same path without it, on this host: never elsewhere.
+        location = httpx.URL(answer.headers["location"])
+        assert location.host in ("", answer.request.url.host), location
     _no_secret(answer.text)
 
 
