@@ -10,6 +10,7 @@ from pydantic_core import to_jsonable_python
 
 from wandbkit._async.transport import AsyncTransport
 from wandbkit._core.errors import ResponseValidationError
+from wandbkit._core.flavor_async import async_sleep
 from wandbkit._core.scalars import is_unset
 
 ModelT = TypeVar("ModelT", bound=pydantic.BaseModel)
@@ -46,7 +47,7 @@ class AsyncGraphQLExecutor:
         *,
         is_mutation: bool = False,
         headers: Mapping[str, str] | None = None,
-        on_data: Callable[[dict[str, Any]], None] | None = None,
+        on_data: Callable[[dict[str, Any]], bool] | None = None,
         **_: Any,
     ) -> dict[str, Any]:
         """Send one operation and return its ``data`` (errors raise, see ``wandbkit.errors``).
@@ -54,7 +55,8 @@ class AsyncGraphQLExecutor:
         Passed through a generated method's ``**kwargs``: ``headers`` are added to the
         request; ``on_data`` sees the ``data`` as it arrived, before it is validated into the
         result model (a paginator reads the next cursor there, to ask for the next page while
-        this one is parsed)."""
+        this one is parsed); when it says it started background work, that work gets a
+        moment to send its request before the parsing starts."""
         data = await self.transport.graphql(
             query,
             encode_variables(variables),
@@ -62,8 +64,10 @@ class AsyncGraphQLExecutor:
             is_mutation=is_mutation,
             headers=headers,
         )
-        if on_data is not None:
-            on_data(data)
+        if on_data is not None and on_data(data):
+            # Let what was started send its request now: otherwise (sync flavor) the parsing
+            # would keep the interpreter until the switch interval (5 ms) or its end.
+            await async_sleep(0)
         return data
 
     def get_data(self, response: dict[str, Any]) -> dict[str, Any]:

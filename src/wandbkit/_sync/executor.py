@@ -11,6 +11,7 @@ import pydantic
 from pydantic_core import to_jsonable_python
 
 from wandbkit._core.errors import ResponseValidationError
+from wandbkit._core.flavor_sync import sync_sleep
 from wandbkit._core.scalars import is_unset
 from wandbkit._sync.transport import Transport
 
@@ -48,7 +49,7 @@ class GraphQLExecutor:
         *,
         is_mutation: bool = False,
         headers: Mapping[str, str] | None = None,
-        on_data: Callable[[dict[str, Any]], None] | None = None,
+        on_data: Callable[[dict[str, Any]], bool] | None = None,
         **_: Any,
     ) -> dict[str, Any]:
         """Send one operation and return its ``data`` (errors raise, see ``wandbkit.errors``).
@@ -56,7 +57,8 @@ class GraphQLExecutor:
         Passed through a generated method's ``**kwargs``: ``headers`` are added to the
         request; ``on_data`` sees the ``data`` as it arrived, before it is validated into the
         result model (a paginator reads the next cursor there, to ask for the next page while
-        this one is parsed)."""
+        this one is parsed); when it says it started background work, that work gets a
+        moment to send its request before the parsing starts."""
         data = self.transport.graphql(
             query,
             encode_variables(variables),
@@ -64,8 +66,10 @@ class GraphQLExecutor:
             is_mutation=is_mutation,
             headers=headers,
         )
-        if on_data is not None:
-            on_data(data)
+        if on_data is not None and on_data(data):
+            # Let what was started send its request now: otherwise (sync flavor) the parsing
+            # would keep the interpreter until the switch interval (5 ms) or its end.
+            sync_sleep(0)
         return data
 
     def get_data(self, response: dict[str, Any]) -> dict[str, Any]:

@@ -122,23 +122,25 @@ class RelayPaginator(Stepping[ItemT], Explorable):
     def _fetch(self, cursor: str | None) -> Page[ItemT]:
         raise NotImplementedError
 
-    def _on_data(self, cursor: str | None) -> Callable[[dict[str, Any]], None] | None:
+    def _on_data(self, cursor: str | None) -> Callable[[dict[str, Any]], bool] | None:
         """What a ``pipelined`` ``_fetch`` passes as ``on_data`` to the request of the page
         after ``cursor``: when the iteration is waiting for that page, the next one is asked
-        for as soon as its cursor is known (``None`` when not pipelined)."""
+        for as soon as its cursor is known; says whether it was (``None`` when not
+        pipelined)."""
         if not self.pipelined:
             return None
 
-        def on_data(data: dict[str, Any]) -> None:
+        def on_data(data: dict[str, Any]) -> bool:
             waiting = self._waiting_on
             if waiting is _NOT_WAITING or waiting != cursor or self._early is not None:
-                return
+                return False
             if not self.prefetch:
-                return
+                return False
             info = page_info_of(data)
             if info is None or not info[1] or info[0] is None or info[0] == cursor:
-                return
+                return False
             self._early = (info[0], spawn(self._fetch, info[0]))
+            return True
 
         return on_data
 

@@ -89,9 +89,13 @@ async def test_pages_after_a_heavy_read_bring_every_field(
         await flavor(artifact.load_full_data())
         seen.append((artifact.version, artifact.description))
     assert [v for v, _ in seen] == ["v2", "v1", "v0"]
-    assert flavor.transport.operations.count("GetArtifactsLight") == 1
-    assert flavor.transport.operations.count("GetArtifactsHeavy") == 1
-    assert flavor.transport.operations.count("GetArtifacts") == 2
+    # The first page, and (pipelining) the second if it was asked for before the first
+    # version's heavy read: listed light, each loading its heavy fields once. Every page
+    # listed after that brings every field.
+    light = flavor.transport.operations.count("GetArtifactsLight")
+    assert light in (1, 2)
+    assert flavor.transport.operations.count("GetArtifactsHeavy") == light
+    assert flavor.transport.operations.count("GetArtifacts") == 3 - light
     fetched = await flavor(flavor.api.artifact(path(arts, "images:v0")))
     assert seen[-1][1] == fetched.description
 

@@ -49,6 +49,10 @@ async def test_registry_pages_after_a_heavy_read_bring_every_field(
         sizes.append(version.size)
     assert len(sizes) > 2 and all(size > 0 for size in sizes)
     operations = flavor.transport.operations
-    assert operations.count("GetRegistryVersionsLight") == 1
-    assert operations.count("GetRegistryVersionsHeavy") == 1
-    assert operations.count("GetRegistryVersions") == len(sizes) - 1
+    # The first page, and (pipelining) the second if it was asked for before the first
+    # version's heavy read: listed light, each loading its heavy fields once. Every page
+    # listed after that brings every field.
+    light = operations.count("GetRegistryVersionsLight")
+    assert light in (1, 2)
+    assert operations.count("GetRegistryVersionsHeavy") == light
+    assert operations.count("GetRegistryVersions") == len(sizes) - light
