@@ -78,6 +78,7 @@ def _search(
     node_of: Any,
     count: bool = False,
     prime: Callable[[list[int]], None] | None = None,
+    fetch: Callable[[tuple[Any, int] | None, int], list[tuple[int, Any]]] | None = None,
 ) -> dict[str, Any]:
     limit = limit_of(first, last, before)
     if query is None:
@@ -90,9 +91,12 @@ def _search(
             raise ClientError("invalid cursor: pass an endCursor from an earlier page")
         position = (keys[0] if keyed else None, keys[-1])
     with client_errors(_FIELDS[level]):
-        rows = ctx.store.registry_search.page(
-            level, query, order=order, after=position, limit=limit + 1
-        )
+        if fetch is not None:
+            rows = fetch(position, limit + 1)
+        else:
+            rows = ctx.store.registry_search.page(
+                level, query, order=order, after=position, limit=limit + 1
+            )
         extra = {"total_count": ctx.store.registry_search.count(level, query)} if count else None
 
     if prime is not None:
@@ -202,38 +206,45 @@ def resolve_entity_artifact_memberships(
 ) -> dict[str, Any]:
     """The versions linked into an organization's registries (RegistryVersions)."""
     ctx = context(info)
+    query = search_query(
+        ctx,
+        entity,
+        registry_filter=project_filters,
+        collection_filter=collection_filters,
+        version_filter=filters,
+    )
     rows: dict[int, MembershipRow] = {}
+
+    def fetch(position: tuple[Any, int] | None, limit: int) -> list[tuple[int, Any]]:
+        # The page's memberships come with the search, in the same query.
+        assert query is not None
+        found = ctx.store.registry_search.membership_page(
+            query, order=order, after=position, limit=limit
+        )
+        rows.update((m.pk, m) for m, _ in found)
+        return [(m.pk, value) for m, value in found]
 
     def prime(pks: list[int]) -> None:
         # One query per table for the page, remembered where the artifact resolvers look.
-        rows.update(ctx.store.registry_search.memberships(pks))
-        artifacts = ctx.memo(ctx.store.artifacts.get_by_pk)
-        prefetch_versions(
-            ctx, ctx.store.artifacts.get_by_pks([m.artifact_pk for m in rows.values()])
-        )
-        wanted = {m.collection_pk for m in rows.values()}
-        wanted |= {
-            a.sequence_pk for a in map(artifacts, [m.artifact_pk for m in rows.values()]) if a
-        }
+        page_rows = [rows[pk] for pk in pks]
+        versions = ctx.store.artifacts.get_by_pks([m.artifact_pk for m in page_rows])
+        prefetch_versions(ctx, versions)
+        wanted = {m.collection_pk for m in page_rows}
+        wanted |= {a.sequence_pk for a in versions.values()}
         _remember_collections(ctx, wanted)
 
     return _search(
         ctx,
         "versions",
-        search_query(
-            ctx,
-            entity,
-            registry_filter=project_filters,
-            collection_filter=collection_filters,
-            version_filter=filters,
-        ),
+        query,
         order=order,
         first=first,
         after=after,
         last=last,
         before=before,
-        node_of=lambda pk: rows.get(pk) or ctx.store.artifact_memberships.get_by_pk(pk),
+        node_of=rows.__getitem__,
         prime=prime,
+        fetch=fetch,
     )
 
 
