@@ -27,6 +27,7 @@ from wandbkit.server.resolvers.artifact_common import (
     limit_of,
     page,
     prefetch_versions,
+    prefetched_aliases,
 )
 from wandbkit.server.resolvers.common import (
     ClientError,
@@ -229,9 +230,17 @@ def resolve_entity_artifact_memberships(
         page_rows = [rows[pk] for pk in pks]
         versions = ctx.store.artifacts.get_by_pks([m.artifact_pk for m in page_rows])
         prefetch_versions(ctx, versions)
+        aliases = ctx.memo(prefetched_aliases)
         wanted = {m.collection_pk for m in page_rows}
         wanted |= {a.sequence_pk for a in versions.values()}
+        wanted |= {alias.collection_pk for pk in versions for alias in aliases(pk) or ()}
         _remember_collections(ctx, wanted)
+        types = ctx.memo(ctx.store.artifact_collections.get_type_by_pk)
+        found = ctx.store.artifact_collections.get_types_by_pks(
+            {a.type_pk for a in versions.values()}
+        )
+        for pk, row in found.items():
+            types.remember(pk, row)
 
     return _search(
         ctx,
@@ -249,12 +258,23 @@ def resolve_entity_artifact_memberships(
 
 
 def _remember_collections(ctx: RequestContext, pks: set[int]) -> None:
-    """Load a page's collections (and their projects) in one query each, into the memos the
-    artifact resolvers read."""
+    """Load a page's collections, their projects and the projects' entities in one query
+    each, into the memos the artifact resolvers read."""
     collections = ctx.memo(ctx.store.artifact_collections.get_by_pk)
-    for pk, row in ctx.store.artifact_collections.get_by_pks(sorted(pks)).items():
-        if row.state == "READY":
-            collections.remember(pk, row)
+    live = [
+        row
+        for row in ctx.store.artifact_collections.get_by_pks(sorted(pks)).values()
+        if row.state == "READY"
+    ]
+    for row in live:
+        collections.remember(row.pk, row)
+    projects = ctx.store.projects.get_by_pks(sorted({row.project_pk for row in live}))
+    for project in projects.values():
+        ctx.remember_project(project)
+    entities = ctx.memo(ctx.store.entities.get_by_pk)
+    wanted = sorted({project.entity_pk for project in projects.values()})
+    for pk, entity in ctx.store.entities.get_by_pks(wanted).items():
+        entities.remember(pk, entity)
 
 
 def _collection(ctx: RequestContext, pk: int) -> ArtifactCollectionRow | None:
