@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from wandbkit.server.registry_filters import compile_version_filter
@@ -97,6 +97,20 @@ def check_alias(alias: str) -> str:
     if VERSION_NAME.fullmatch(alias):
         raise InvalidNameError(f"alias {alias!r} looks like a version; versions are not aliases")
     return alias
+
+
+#: The columns of :class:`MembershipRow` over ``artifact_memberships m``, in the order of its
+#: fields (for :func:`membership_at`).
+MEMBERSHIP_COLUMNS = ", ".join(f"m.{field.name}" for field in fields(MembershipRow))
+
+
+def membership_at(row: Any) -> MembershipRow:
+    """A membership from a row that starts with :data:`MEMBERSHIP_COLUMNS` (by position: a
+    page of rows is built per request)."""
+    pk, collection_pk, artifact_pk, version_index, commit_hash, live, created_at = row[:7]
+    return MembershipRow(
+        pk, collection_pk, artifact_pk, version_index, commit_hash, bool(live), created_at
+    )
 
 
 def membership_row(row: Any) -> MembershipRow:
@@ -197,11 +211,11 @@ class ArtifactMemberships:
         one query per 500: a linked version's memberships of the portfolios it is linked into
         are left out."""
         rows = self._db.rows_by_pks(
-            "SELECT m.* FROM artifacts a JOIN artifact_memberships m"
+            f"SELECT {MEMBERSHIP_COLUMNS} FROM artifacts a JOIN artifact_memberships m"
             " ON m.collection_pk = a.sequence_pk AND m.artifact_pk = a.pk WHERE a.pk IN",
             artifact_pks,
         )
-        return [membership_row(row) for row in rows]
+        return [membership_at(row) for row in rows]
 
     def resolve(self, collection_pk: int, name: str) -> MembershipRow | None:
         """The live membership ``name`` names in a collection: a version (``v3``), an alias

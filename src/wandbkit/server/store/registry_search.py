@@ -31,7 +31,11 @@ from wandbkit.server.registry_filters import (
     default_order_column,
 )
 from wandbkit.server.store._db import Database
-from wandbkit.server.store.artifact_memberships import MembershipRow, membership_row
+from wandbkit.server.store.artifact_memberships import (
+    MEMBERSHIP_COLUMNS,
+    MembershipRow,
+    membership_at,
+)
 
 __all__ = ["RegistryQuery", "RegistrySearch"]
 
@@ -175,8 +179,9 @@ class RegistrySearch:
         Raises:
             FilterError: a filter or order this search does not understand.
         """
-        rows = self._page("versions", query, "m.*, ", order=order, after=after, limit=limit)
-        return [(membership_row(row), row[-1]) for row in rows]
+        columns = f"{MEMBERSHIP_COLUMNS}, "
+        rows = self._page("versions", query, columns, order=order, after=after, limit=limit)
+        return [(membership_at(row), row[-1]) for row in rows]
 
     def _page(
         self,
