@@ -14,13 +14,14 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Mapping
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
 from wandbkit._async.artifacts.artifact import AsyncArtifact
 from wandbkit._async.artifacts.collection import AsyncArtifactCollection
 from wandbkit._async.artifacts.listed import ListedPage
 from wandbkit._async.artifacts.resolve import organization_name
 from wandbkit._async.pagination import AsyncRelayPaginator, AsyncStepping, Page
+from wandbkit._async.registries.ahead import PageAhead, next_cursor, unvalidated_client
 from wandbkit._core.errors import NotFoundError, UsageError
 from wandbkit._html import Explorable
 from wandbkit._lang.filters import FilterSyntaxError
@@ -37,6 +38,7 @@ from wandbkit._lang.registry_fields import (
 
 if TYPE_CHECKING:
     from wandbkit._async.context import ClientContext
+    from wandbkit._generated.async_client import AsyncWandbClient
     from wandbkit._generated.fragments import ArtifactHeavyFields
     from wandbkit._generated.get_registry_versions import GetRegistryVersionsOrganization
     from wandbkit._generated.get_registry_versions_light import (
@@ -315,6 +317,8 @@ class AsyncRegistryVersions(AsyncRelayPaginator[AsyncArtifact]):
         self._sent: dict[str, Any] | None = None
         #: Whether pages are listed with the light fields (until one's heavy fields are read).
         self.lazy = True
+        self._ahead = PageAhead()
+        self._unvalidated: AsyncWandbClient | None = None
 
     async def _prepare(self) -> dict[str, Any]:
         if self._sent is not None:
@@ -365,23 +369,48 @@ class AsyncRegistryVersions(AsyncRelayPaginator[AsyncArtifact]):
             if edge.node is not None and edge.node.artifact is not None
         ]
 
+    async def _page_data(self, cursor: str | None, light: bool) -> dict[str, Any]:
+        """A page's ``data`` as the server answered it, not validated yet."""
+        sent = await self._prepare()
+        client = self._unvalidated
+        if client is None:
+            client = self._unvalidated = unvalidated_client(self._ctx.client)
+        if light:
+            answer: Any = await client.get_registry_versions_light(
+                **sent, cursor=cursor, per_page=self.per_page
+            )
+        else:
+            answer = await client.get_registry_versions(
+                **sent, cursor=cursor, per_page=self.per_page
+            )
+        return cast("dict[str, Any]", answer)
+
     async def _fetch(self, cursor: str | None) -> Page[AsyncArtifact]:
+        from wandbkit._generated.get_registry_versions import GetRegistryVersions
+        from wandbkit._generated.get_registry_versions_light import GetRegistryVersionsLight
+
         sent = await self._prepare()
         org = sent["organization"]
+        light = self.lazy
+        data = await self._ahead.take((cursor, light))
+        if data is None:
+            data = await self._page_data(cursor, light)
+        following = next_cursor(
+            ((data.get("organization") or {}).get("orgEntity") or {}).get("artifactMemberships")
+        )
+        if following is not None and following != cursor and self.pages_loaded > 0:
+            # Iterating on: the next page is asked for while this one is parsed.
+            await self._ahead.start((following, light), self._page_data)
         page: ListedPage | None = None
         found: GetRegistryVersionsOrganization | GetRegistryVersionsLightOrganization | None
-        if self.lazy:
+        if light:
             page = ListedPage(self, cursor)
-            found = (
-                await self._ctx.client.get_registry_versions_light(
-                    **sent, cursor=cursor, per_page=self.per_page
-                )
+            found = self._ctx.client.parse_result(
+                GetRegistryVersionsLight, data, operation_name="GetRegistryVersionsLight"
             ).organization
         else:
-            found = (
-                await self._ctx.client.get_registry_versions(
-                    **sent, cursor=cursor, per_page=self.per_page
-                )
+            found = self._ctx.client.parse_result(
+                GetRegistryVersions, data, operation_name="GetRegistryVersions"
             ).organization
         if found is None or found.org_entity is None:
             raise NotFoundError(

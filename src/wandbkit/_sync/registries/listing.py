@@ -16,7 +16,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
 from wandbkit._core.errors import NotFoundError, UsageError
 from wandbkit._html import Explorable
@@ -36,8 +36,10 @@ from wandbkit._sync.artifacts.collection import ArtifactCollection
 from wandbkit._sync.artifacts.listed import ListedPage
 from wandbkit._sync.artifacts.resolve import organization_name
 from wandbkit._sync.pagination import Page, RelayPaginator, Stepping
+from wandbkit._sync.registries.ahead import PageAhead, next_cursor, unvalidated_client
 
 if TYPE_CHECKING:
+    from wandbkit._generated.client import WandbClient
     from wandbkit._generated.fragments import ArtifactHeavyFields
     from wandbkit._generated.get_registry_versions import GetRegistryVersionsOrganization
     from wandbkit._generated.get_registry_versions_light import (
@@ -317,6 +319,8 @@ class RegistryVersions(RelayPaginator[Artifact]):
         self._sent: dict[str, Any] | None = None
         #: Whether pages are listed with the light fields (until one's heavy fields are read).
         self.lazy = True
+        self._ahead = PageAhead()
+        self._unvalidated: WandbClient | None = None
 
     def _prepare(self) -> dict[str, Any]:
         if self._sent is not None:
@@ -367,23 +371,46 @@ class RegistryVersions(RelayPaginator[Artifact]):
             if edge.node is not None and edge.node.artifact is not None
         ]
 
+    def _page_data(self, cursor: str | None, light: bool) -> dict[str, Any]:
+        """A page's ``data`` as the server answered it, not validated yet."""
+        sent = self._prepare()
+        client = self._unvalidated
+        if client is None:
+            client = self._unvalidated = unvalidated_client(self._ctx.client)
+        if light:
+            answer: Any = client.get_registry_versions_light(
+                **sent, cursor=cursor, per_page=self.per_page
+            )
+        else:
+            answer = client.get_registry_versions(**sent, cursor=cursor, per_page=self.per_page)
+        return cast("dict[str, Any]", answer)
+
     def _fetch(self, cursor: str | None) -> Page[Artifact]:
+        from wandbkit._generated.get_registry_versions import GetRegistryVersions
+        from wandbkit._generated.get_registry_versions_light import GetRegistryVersionsLight
+
         sent = self._prepare()
         org = sent["organization"]
+        light = self.lazy
+        data = self._ahead.take((cursor, light))
+        if data is None:
+            data = self._page_data(cursor, light)
+        following = next_cursor(
+            ((data.get("organization") or {}).get("orgEntity") or {}).get("artifactMemberships")
+        )
+        if following is not None and following != cursor and self.pages_loaded > 0:
+            # Iterating on: the next page is asked for while this one is parsed.
+            self._ahead.start((following, light), self._page_data)
         page: ListedPage | None = None
         found: GetRegistryVersionsOrganization | GetRegistryVersionsLightOrganization | None
-        if self.lazy:
+        if light:
             page = ListedPage(self, cursor)
-            found = (
-                self._ctx.client.get_registry_versions_light(
-                    **sent, cursor=cursor, per_page=self.per_page
-                )
+            found = self._ctx.client.parse_result(
+                GetRegistryVersionsLight, data, operation_name="GetRegistryVersionsLight"
             ).organization
         else:
-            found = (
-                self._ctx.client.get_registry_versions(
-                    **sent, cursor=cursor, per_page=self.per_page
-                )
+            found = self._ctx.client.parse_result(
+                GetRegistryVersions, data, operation_name="GetRegistryVersions"
             ).organization
         if found is None or found.org_entity is None:
             raise NotFoundError(

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 from wandbkit._lang.artifact_digest import artifact_digest
@@ -152,8 +152,8 @@ class Artifacts:
 
     def get_by_pks(self, pks: Sequence[int]) -> dict[int, ArtifactRow]:
         """The artifacts with these row ids that exist, by row id."""
-        rows = self._db.rows_by_pks(f"SELECT {_ARTIFACT_COLUMNS} FROM artifacts WHERE pk IN", pks)
-        return {row[0]: _artifact_at(row) for row in rows}
+        rows = self._db.rows_by_pks("SELECT * FROM artifacts WHERE pk IN", pks)
+        return {row["pk"]: _artifact(row) for row in rows}
 
     def committed_with_digest(self, sequence_pk: int, digest: str) -> ArtifactRow | None:
         """The committed version of a sequence with this digest (for deduplication)."""
@@ -583,18 +583,6 @@ class Artifacts:
             (md5_b64, entity_pk),
         )
         return [row["project_pk"] for row in rows]
-
-
-#: The columns of :class:`ArtifactRow`, in the order of its fields (for :func:`_artifact_at`).
-_ARTIFACT_COLUMNS = ", ".join(f.name for f in fields(ArtifactRow))
-_TTL_IS_INHERITED = [f.name for f in fields(ArtifactRow)].index("ttl_is_inherited")
-
-
-def _artifact_at(row: sqlite3.Row) -> ArtifactRow:
-    # By position: a page of versions is built per request.
-    values = list(row)
-    values[_TTL_IS_INHERITED] = bool(values[_TTL_IS_INHERITED])
-    return ArtifactRow(*values)
 
 
 def _artifact(row: sqlite3.Row) -> ArtifactRow:
