@@ -298,3 +298,21 @@ async def test_a_page_costs_the_same_statements_however_long_it_is(
     searches = [s for s in large if "FROM artifact_memberships m CROSS JOIN artifacts" in s]
     assert len(searches) == 1
     assert len(large) <= 16, "\n".join(s[:150] for s in large)
+
+
+async def test_a_bad_filter_is_named_before_a_bad_order(
+    client: httpx.AsyncClient, seeded: Seeded
+) -> None:
+    variables = {
+        "organization": "demo-org",
+        "artifactFilter": json.dumps({"colour": 1}),
+        "order": "-colour",
+    }
+    response = await client.post("/graphql", json={"query": VERSIONS, "variables": variables})
+    assert response.status_code == 200, response.text
+    (error,) = response.json()["errors"]
+    assert "unknown field 'colour'" in error["message"]
+    variables["artifactFilter"] = json.dumps({"tag": TAG})
+    response = await client.post("/graphql", json={"query": VERSIONS, "variables": variables})
+    (error,) = response.json()["errors"]
+    assert "cannot order versions by 'colour'" in error["message"]

@@ -30,6 +30,7 @@ from wandbkit.server.registry_filters import (
     compile_order,
     default_order_column,
 )
+from wandbkit.server.run_filters import FilterError
 from wandbkit.server.store._db import Database
 from wandbkit.server.store.artifact_memberships import (
     MEMBERSHIP_COLUMNS,
@@ -193,7 +194,11 @@ class RegistrySearch:
         after: tuple[Any, int] | None,
         limit: int,
     ) -> list[Any]:
-        order_by = compile_order(level, order)
+        try:
+            order_by = compile_order(level, order)
+        except FilterError:
+            self._where(level, query)  # a bad filter is named first, then a bad order
+            raise
         row_order = level == "versions" and order_by.key is None
         where, params = self._where(level, query, row_order=row_order)
         source = _VERSIONS_IN_ROW_ORDER if row_order else _FROM[level]
