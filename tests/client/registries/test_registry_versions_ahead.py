@@ -119,7 +119,9 @@ async def test_a_page_ahead_is_used_only_at_its_cursor_and_selection() -> None:
         await ahead.take(("bad", True))
     assert asked == [("c1", True), ("c2", True), ("bad", True)]
     info = {"pageInfo": {"hasNextPage": True, "endCursor": "next"}}
-    assert next_cursor(info) == "next"
+    assert next_cursor({"a": {"b": info}}, "a", "b") == "next"
     assert next_cursor({"pageInfo": {"hasNextPage": False, "endCursor": "next"}}) is None
     assert next_cursor({"pageInfo": {"hasNextPage": True, "endCursor": None}}) is None
     assert next_cursor(None) is None and next_cursor({"pageInfo": []}) is None
+    assert next_cursor({"a": "not an object"}, "a", "b") is None
+    assert next_cursor(["a"], "a") is None

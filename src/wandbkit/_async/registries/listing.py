@@ -395,9 +395,7 @@ class AsyncRegistryVersions(AsyncRelayPaginator[AsyncArtifact]):
         data = await self._ahead.take((cursor, light))
         if data is None:
             data = await self._page_data(cursor, light)
-        following = next_cursor(
-            ((data.get("organization") or {}).get("orgEntity") or {}).get("artifactMemberships")
-        )
+        following = next_cursor(data, "organization", "orgEntity", "artifactMemberships")
         if following is not None and following != cursor and self.pages_loaded > 0:
             # Iterating on: the next page is asked for while this one is parsed.
             await self._ahead.start((following, light), self._page_data)

@@ -45,9 +45,13 @@ def unvalidated_client(client: WandbClient) -> WandbClient:
     return _unvalidated_class()(client.transport)
 
 
-def next_cursor(connection: Any) -> str | None:
-    """The cursor of the page after ``connection`` (its raw JSON), or ``None`` if there is
-    none or the answer is not a connection."""
+def next_cursor(data: Any, *path: str) -> str | None:
+    """The cursor of the page after the connection at ``path`` in ``data`` (raw JSON), or
+    ``None`` if there is none or the answer has no such connection (the validation that
+    follows names what is wrong)."""
+    connection = data
+    for key in path:
+        connection = connection.get(key) if isinstance(connection, Mapping) else None
     if not isinstance(connection, Mapping):
         return None
     info = connection.get("pageInfo")
