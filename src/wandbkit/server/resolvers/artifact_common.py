@@ -310,10 +310,8 @@ def prefetch_versions(ctx: RequestContext, artifacts: dict[int, ArtifactRow]) ->
         remember(pk, row)
     pks = list(artifacts)
     own = ctx.memo(prefetched_membership).remember
-    for membership in store.artifact_memberships.of_artifacts(pks):
-        version = artifacts.get(membership.artifact_pk)
-        if version is not None and version.sequence_pk == membership.collection_pk:
-            own((membership.collection_pk, membership.artifact_pk), membership)
+    for membership in store.artifact_memberships.own_of_artifacts(pks):
+        own((membership.collection_pk, membership.artifact_pk), membership)
     aliases = ctx.memo(prefetched_aliases).remember
     for pk, found in store.artifact_memberships.aliases_of_artifacts(pks).items():
         aliases(pk, found)

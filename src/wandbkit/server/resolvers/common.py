@@ -121,6 +121,7 @@ class RequestContext:
     _memos: dict[object, Memo[Any, Any]] = field(default_factory=dict, repr=False)
     _users: dict[int, UserRow | None] = field(default_factory=dict, repr=False)
     _expected_users: set[int] = field(default_factory=set, repr=False)
+    _readable: dict[tuple[int, int, str], bool] = field(default_factory=dict, repr=False)
 
     def memo(self, load: Callable[[K], V]) -> Memo[K, V]:
         """The request's :class:`Memo` of ``load`` (one per loader, made on first use):
@@ -214,7 +215,16 @@ class RequestContext:
 
     def can_read(self, project: ProjectRow) -> bool:
         """Whether the viewer may read ``project`` and everything in it
-        (:mod:`wandbkit.server.permissions`)."""
+        (:mod:`wandbkit.server.permissions`); decided once per request for each project,
+        however many rows of a page live in it (keyed by what the answer depends on, so a
+        project a mutation has just moved or locked away is decided again)."""
+        key = (project.pk, project.entity_pk, project.access)
+        known = self._readable.get(key)
+        if known is None:
+            known = self._readable[key] = self._can_read(project)
+        return known
+
+    def _can_read(self, project: ProjectRow) -> bool:
         member = self.can_write(self.required_entity(project.entity_pk))
         restricted = project.access == RESTRICTED_ACCESS and self.memo(
             self._viewer_reads_restricted
@@ -226,8 +236,15 @@ class RequestContext:
         them for an organization admin)."""
         org_pk = entity.organization_pk if entity.kind == "organization" else None
         if org_pk is not None and self.store.registries.is_org_admin(org_pk, self.viewer.pk):
-            return self.store.registries.restricted_of(entity.pk)
-        return self.store.registries.readable_restricted(entity.pk, self.viewer.pk)
+            found = self.store.registries.restricted_of(entity.pk)
+        else:
+            found = self.store.registries.readable_restricted(entity.pk, self.viewer.pk)
+        # Decided for the whole request: the rows of a search in these registries need no
+        # look-up of their own.
+        remember = self.memo(self._viewer_reads_restricted).remember
+        for pk in found:
+            remember(pk, True)
+        return found
 
     def _viewer_reads_restricted(self, project_pk: int) -> bool:
         project = self.project(project_pk)

@@ -27,6 +27,7 @@ from wandbkit.server.resolvers.artifact_common import (
     limit_of,
     page,
     prefetch_versions,
+    prefetched_aliases,
 )
 from wandbkit.server.resolvers.common import (
     ClientError,
@@ -78,6 +79,7 @@ def _search(
     node_of: Any,
     count: bool = False,
     prime: Callable[[list[int]], None] | None = None,
+    fetch: Callable[[tuple[Any, int] | None, int], list[tuple[int, Any]]] | None = None,
 ) -> dict[str, Any]:
     limit = limit_of(first, last, before)
     if query is None:
@@ -90,9 +92,12 @@ def _search(
             raise ClientError("invalid cursor: pass an endCursor from an earlier page")
         position = (keys[0] if keyed else None, keys[-1])
     with client_errors(_FIELDS[level]):
-        rows = ctx.store.registry_search.page(
-            level, query, order=order, after=position, limit=limit + 1
-        )
+        if fetch is not None:
+            rows = fetch(position, limit + 1)
+        else:
+            rows = ctx.store.registry_search.page(
+                level, query, order=order, after=position, limit=limit + 1
+            )
         extra = {"total_count": ctx.store.registry_search.count(level, query)} if count else None
 
     if prime is not None:
@@ -202,48 +207,74 @@ def resolve_entity_artifact_memberships(
 ) -> dict[str, Any]:
     """The versions linked into an organization's registries (RegistryVersions)."""
     ctx = context(info)
+    query = search_query(
+        ctx,
+        entity,
+        registry_filter=project_filters,
+        collection_filter=collection_filters,
+        version_filter=filters,
+    )
     rows: dict[int, MembershipRow] = {}
+
+    def fetch(position: tuple[Any, int] | None, limit: int) -> list[tuple[int, Any]]:
+        # The page's memberships come with the search, in the same query.
+        assert query is not None
+        found = ctx.store.registry_search.membership_page(
+            query, order=order, after=position, limit=limit
+        )
+        rows.update((m.pk, m) for m, _ in found)
+        return [(m.pk, value) for m, value in found]
 
     def prime(pks: list[int]) -> None:
         # One query per table for the page, remembered where the artifact resolvers look.
-        rows.update(ctx.store.registry_search.memberships(pks))
-        artifacts = ctx.memo(ctx.store.artifacts.get_by_pk)
-        prefetch_versions(
-            ctx, ctx.store.artifacts.get_by_pks([m.artifact_pk for m in rows.values()])
-        )
-        wanted = {m.collection_pk for m in rows.values()}
-        wanted |= {
-            a.sequence_pk for a in map(artifacts, [m.artifact_pk for m in rows.values()]) if a
-        }
+        page_rows = [rows[pk] for pk in pks]
+        versions = ctx.store.artifacts.get_by_pks([m.artifact_pk for m in page_rows])
+        prefetch_versions(ctx, versions)
+        aliases = ctx.memo(prefetched_aliases)
+        wanted = {m.collection_pk for m in page_rows}
+        wanted |= {a.sequence_pk for a in versions.values()}
+        wanted |= {alias.collection_pk for pk in versions for alias in aliases(pk) or ()}
         _remember_collections(ctx, wanted)
+        types = ctx.memo(ctx.store.artifact_collections.get_type_by_pk)
+        found = ctx.store.artifact_collections.get_types_by_pks(
+            {a.type_pk for a in versions.values()}
+        )
+        for pk, row in found.items():
+            types.remember(pk, row)
 
     return _search(
         ctx,
         "versions",
-        search_query(
-            ctx,
-            entity,
-            registry_filter=project_filters,
-            collection_filter=collection_filters,
-            version_filter=filters,
-        ),
+        query,
         order=order,
         first=first,
         after=after,
         last=last,
         before=before,
-        node_of=lambda pk: rows.get(pk) or ctx.store.artifact_memberships.get_by_pk(pk),
+        node_of=rows.__getitem__,
         prime=prime,
+        fetch=fetch,
     )
 
 
 def _remember_collections(ctx: RequestContext, pks: set[int]) -> None:
-    """Load a page's collections (and their projects) in one query each, into the memos the
-    artifact resolvers read."""
+    """Load a page's collections, their projects and the projects' entities in one query
+    each, into the memos the artifact resolvers read."""
     collections = ctx.memo(ctx.store.artifact_collections.get_by_pk)
-    for pk, row in ctx.store.artifact_collections.get_by_pks(sorted(pks)).items():
-        if row.state == "READY":
-            collections.remember(pk, row)
+    live = [
+        row
+        for row in ctx.store.artifact_collections.get_by_pks(sorted(pks)).values()
+        if row.state == "READY"
+    ]
+    for row in live:
+        collections.remember(row.pk, row)
+    projects = ctx.store.projects.get_by_pks(sorted({row.project_pk for row in live}))
+    for project in projects.values():
+        ctx.remember_project(project)
+    entities = ctx.memo(ctx.store.entities.get_by_pk)
+    wanted = sorted({project.entity_pk for project in projects.values()})
+    for pk, entity in ctx.store.entities.get_by_pks(wanted).items():
+        entities.remember(pk, entity)
 
 
 def _collection(ctx: RequestContext, pk: int) -> ArtifactCollectionRow | None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from wandbkit.server.registry_filters import compile_version_filter
@@ -99,7 +99,22 @@ def check_alias(alias: str) -> str:
     return alias
 
 
-def _membership(row: Any) -> MembershipRow:
+#: The columns of :class:`MembershipRow` over ``artifact_memberships m``, in the order of its
+#: fields (for :func:`membership_at`).
+MEMBERSHIP_COLUMNS = ", ".join(f"m.{field.name}" for field in fields(MembershipRow))
+
+
+def membership_at(row: Any) -> MembershipRow:
+    """A membership from a row that starts with :data:`MEMBERSHIP_COLUMNS` (by position: a
+    page of rows is built per request)."""
+    pk, collection_pk, artifact_pk, version_index, commit_hash, live, created_at = row[:7]
+    return MembershipRow(
+        pk, collection_pk, artifact_pk, version_index, commit_hash, bool(live), created_at
+    )
+
+
+def membership_row(row: Any) -> MembershipRow:
+    """A membership as :class:`MembershipRow` from its ``artifact_memberships`` row (``m.*``)."""
     values = row_dict(row)
     values["live"] = bool(values["live"])
     return make_row(MembershipRow, values)
@@ -170,12 +185,12 @@ class ArtifactMemberships:
             "SELECT * FROM artifact_memberships WHERE collection_pk = ? AND artifact_pk = ?",
             (collection_pk, artifact_pk),
         )
-        return _membership(row) if row else None
+        return membership_row(row) if row else None
 
     def get_by_pk(self, pk: int) -> MembershipRow | None:
         """The live membership with row id ``pk``, or ``None``."""
         row = self._db.one("SELECT * FROM artifact_memberships WHERE pk = ? AND live = 1", (pk,))
-        return _membership(row) if row else None
+        return membership_row(row) if row else None
 
     def of_artifact(self, artifact_pk: int) -> list[MembershipRow]:
         """A version's live memberships, birth sequence first."""
@@ -183,14 +198,18 @@ class ArtifactMemberships:
             "SELECT * FROM artifact_memberships WHERE artifact_pk = ? AND live = 1 ORDER BY pk",
             (artifact_pk,),
         )
-        return [_membership(row) for row in rows]
+        return [membership_row(row) for row in rows]
 
-    def of_artifacts(self, artifact_pks: Sequence[int]) -> list[MembershipRow]:
-        """Every membership (live or not) of these versions, in one query per 500."""
+    def own_of_artifacts(self, artifact_pks: Sequence[int]) -> list[MembershipRow]:
+        """The memberships (live or not) of these versions in their own (birth) sequences, in
+        one query per 500: a linked version's memberships of the portfolios it is linked into
+        are left out."""
         rows = self._db.rows_by_pks(
-            "SELECT * FROM artifact_memberships WHERE artifact_pk IN", artifact_pks
+            f"SELECT {MEMBERSHIP_COLUMNS} FROM artifacts a JOIN artifact_memberships m"
+            " ON m.collection_pk = a.sequence_pk AND m.artifact_pk = a.pk WHERE a.pk IN",
+            artifact_pks,
         )
-        return [_membership(row) for row in rows]
+        return [membership_at(row) for row in rows]
 
     def resolve(self, collection_pk: int, name: str) -> MembershipRow | None:
         """The live membership ``name`` names in a collection: a version (``v3``), an alias
@@ -199,7 +218,7 @@ class ArtifactMemberships:
         if match:
             sql = "SELECT * FROM artifact_memberships WHERE collection_pk = ? AND version_index = ?"
             row = self._db.one(sql + " AND live = 1", (collection_pk, int(match[1])))
-            return _membership(row) if row else None
+            return membership_row(row) if row else None
         row = self._db.one(
             "SELECT m.* FROM artifact_aliases a JOIN artifact_memberships m"
             " ON m.collection_pk = a.collection_pk AND m.artifact_pk = a.artifact_pk"
@@ -219,7 +238,7 @@ class ArtifactMemberships:
                 " ORDER BY m.version_index DESC LIMIT 1",
                 (collection_pk, name),
             )
-        return _membership(row) if row else None
+        return membership_row(row) if row else None
 
     def remove(self, collection_pk: int, artifact_pk: int) -> bool:
         """Unlink a version from a collection (with its aliases there); whether it was a
@@ -374,7 +393,7 @@ class ArtifactMemberships:
             params.append(after_index)
         sql += f" ORDER BY {column} {'DESC' if descending else 'ASC'} LIMIT ?"
         params.append(limit)
-        return [_membership(row) for row in self._db.all(sql, params)]
+        return [membership_row(row) for row in self._db.all(sql, params)]
 
     def count_versions(self, collection_pk: int, *, filters: Any = None) -> int:
         """How many live members a version listing with ``filters`` holds."""
