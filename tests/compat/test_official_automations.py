@@ -91,7 +91,11 @@ def test_the_official_client_manages_automations_that_then_fire(
         while not hook.bodies and time.monotonic() < deadline:
             time.sleep(0.05)
         assert hook.bodies == [{"run": "fast-run", "e": "RUN_METRIC"}]
+        # The delivery is recorded once the receiver has answered: a moment after it saw it.
         firing = store.automations.firings(demo.pk)[0]
+        while firing.status == "PENDING" and time.monotonic() < deadline:
+            time.sleep(0.05)
+            firing = store.automations.firings(demo.pk)[0]
         assert (firing.status, firing.attempts, json.loads(firing.event)["run_id"]) == (
             "DELIVERED",
             1,

@@ -51,12 +51,15 @@ def parse_datetime(value: Any) -> Any:
         ValueError: text that is not ISO-8601.
     """
     if isinstance(value, str):
-        text = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
-        head, dot, rest = text.partition(".")
-        if dot:
-            digits = len(rest) - len(rest.lstrip("0123456789"))
-            text = f"{head}.{rest[:digits][:6].ljust(6, '0')}{rest[digits:]}"
-        parsed = datetime.fromisoformat(text)
+        try:
+            parsed = datetime.fromisoformat(value)  # Python 3.11 reads W&B's text as it is
+        except ValueError:
+            text = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
+            head, dot, rest = text.partition(".")
+            if dot:
+                digits = len(rest) - len(rest.lstrip("0123456789"))
+                text = f"{head}.{rest[:digits][:6].ljust(6, '0')}{rest[digits:]}"
+            parsed = datetime.fromisoformat(text)
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
     if isinstance(value, datetime) and value.tzinfo is None:
         return value.replace(tzinfo=timezone.utc)
