@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, overload
@@ -129,10 +130,8 @@ class AsyncRelayPaginator(AsyncStepping[ItemT], Explorable):
             return None
 
         def on_data(data: dict[str, Any]) -> bool:
-            waiting = self._waiting_on
-            if waiting is _NOT_WAITING or waiting != cursor or self._early is not None:
-                return False
-            if not self.prefetch:
+            # (_NOT_WAITING equals no cursor.)
+            if self._waiting_on != cursor or self._early is not None or not self.prefetch:
                 return False
             info = page_info_of(data)
             if info is None or not info[1] or info[0] is None or info[0] == cursor:
@@ -218,39 +217,47 @@ class AsyncRelayPaginator(AsyncStepping[ItemT], Explorable):
         try:
             while True:
                 if pending is None and self._more and self.pages_loaded > 0 and self.prefetch:
-                    early, self._early = self._early, None
-                    if early is not None and early[0] == self._cursor:
-                        pending_cursor, pending = early  # asked for while its page was parsed
-                    else:
-                        discard(early[1] if early is not None else None)
-                        # Fetch the next page while the caller works through this one.
-                        pending_cursor = self._cursor
+                    # The next page: asked for already while this one was parsed, or now,
+                    # while the caller works through this one.
+                    pending_cursor = self._cursor
+                    pending = self._take_early(pending_cursor)
+                    if pending is None:
                         pending = spawn(self._fetch, pending_cursor)
                 while index < len(self.objects):
                     yield self.objects[index]
                     index += 1
                 if not self._more:
                     return
-                if pending is not None:
-                    self._waiting_on = pending_cursor
-                    try:
-                        page = await resolve(pending)
-                    finally:
-                        self._waiting_on = _NOT_WAITING
-                    pending = None
-                    if pending_cursor != self._cursor:
-                        continue  # someone loaded pages meanwhile (load(), indexing)
-                    self._apply(page)
-                else:
-                    self._waiting_on = self._cursor
-                    try:
+                with self._waiting(pending_cursor if pending is not None else self._cursor):
+                    if pending is None:
                         await self._load_next_page()
-                    finally:
-                        self._waiting_on = _NOT_WAITING
+                        continue
+                    page = await resolve(pending)
+                pending = None
+                if pending_cursor != self._cursor:
+                    continue  # someone loaded pages meanwhile (load(), indexing)
+                self._apply(page)
         finally:
             discard(pending)
-            early, self._early = self._early, None
-            discard(early[1] if early is not None else None)
+            self._take_early(None)  # cancels any (none is asked for at no cursor)
+
+    def _take_early(self, cursor: str | None) -> Pending[Page[ItemT]] | None:
+        """The page :meth:`_on_data` asked for early, if it was at ``cursor``; any other is
+        cancelled."""
+        early, self._early = self._early, None
+        if early is not None and early[0] == cursor:
+            return early[1]
+        discard(early[1] if early is not None else None)
+        return None
+
+    @contextmanager
+    def _waiting(self, cursor: str | None) -> Iterator[None]:
+        """While the iteration waits for the page at ``cursor`` (see :meth:`_on_data`)."""
+        self._waiting_on = cursor
+        try:
+            yield
+        finally:
+            self._waiting_on = _NOT_WAITING
 
     def __len__(self) -> int:
         if self.pages_loaded == 0:
