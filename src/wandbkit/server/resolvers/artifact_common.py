@@ -305,16 +305,10 @@ def prefetch_versions(ctx: RequestContext, artifacts: dict[int, ArtifactRow]) ->
     (``versionIndex``, ``commitHash``), their aliases in every collection (``aliases``, and a
     membership's ``aliases``) and their tags."""
     store = ctx.store
-    remember = ctx.memo(store.artifacts.get_by_pk).remember
-    for pk, row in artifacts.items():
-        remember(pk, row)
+    ctx.memo(store.artifacts.get_by_pk).remember_all(artifacts)
     pks = list(artifacts)
     own = ctx.memo(prefetched_membership).remember
     for membership in store.artifact_memberships.own_of_artifacts(pks):
         own((membership.collection_pk, membership.artifact_pk), membership)
-    aliases = ctx.memo(prefetched_aliases).remember
-    for pk, found in store.artifact_memberships.aliases_of_artifacts(pks).items():
-        aliases(pk, found)
-    tags = ctx.memo(prefetched_tags).remember
-    for pk, names in store.artifacts.tags_of_artifacts(pks).items():
-        tags(pk, names)
+    ctx.memo(prefetched_aliases).remember_all(store.artifact_memberships.aliases_of_artifacts(pks))
+    ctx.memo(prefetched_tags).remember_all(store.artifacts.tags_of_artifacts(pks))

@@ -8,7 +8,7 @@ default resolvers read snake_case attributes or keys (``has_next_page`` for
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, cast
 
@@ -90,6 +90,10 @@ class Memo(Generic[K, V]):
         """Record ``value`` as the answer for ``key`` (a row just read or written)."""
         self._values[key] = value
         return value
+
+    def remember_all(self, values: Mapping[K, V]) -> None:
+        """Record every answer of ``values`` (a page's rows, loaded in one query)."""
+        self._values.update(values)
 
     def forget(self, key: K) -> None:
         """Drop the answer for ``key`` (after it changed or was deleted)."""

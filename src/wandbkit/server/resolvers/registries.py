@@ -235,12 +235,9 @@ def resolve_entity_artifact_memberships(
         wanted |= {a.sequence_pk for a in versions.values()}
         wanted |= {alias.collection_pk for pk in versions for alias in aliases(pk) or ()}
         _remember_collections(ctx, wanted)
-        types = ctx.memo(ctx.store.artifact_collections.get_type_by_pk)
-        found = ctx.store.artifact_collections.get_types_by_pks(
-            {a.type_pk for a in versions.values()}
+        ctx.memo(ctx.store.artifact_collections.get_type_by_pk).remember_all(
+            ctx.store.artifact_collections.get_types_by_pks({a.type_pk for a in versions.values()})
         )
-        for pk, row in found.items():
-            types.remember(pk, row)
 
     return _search(
         ctx,
@@ -271,10 +268,8 @@ def _remember_collections(ctx: RequestContext, pks: set[int]) -> None:
     projects = ctx.store.projects.get_by_pks(sorted({row.project_pk for row in live}))
     for project in projects.values():
         ctx.remember_project(project)
-    entities = ctx.memo(ctx.store.entities.get_by_pk)
     wanted = sorted({project.entity_pk for project in projects.values()})
-    for pk, entity in ctx.store.entities.get_by_pks(wanted).items():
-        entities.remember(pk, entity)
+    ctx.memo(ctx.store.entities.get_by_pk).remember_all(ctx.store.entities.get_by_pks(wanted))
 
 
 def _collection(ctx: RequestContext, pk: int) -> ArtifactCollectionRow | None:

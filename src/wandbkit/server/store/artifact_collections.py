@@ -192,7 +192,7 @@ class ArtifactCollections:
     def get_types_by_pks(self, pks: Iterable[int]) -> dict[int, ArtifactTypeRow]:
         """The types with these row ids that exist, by row id (one query per 500)."""
         rows = self._db.rows_by_pks("SELECT * FROM artifact_types WHERE pk IN", pks)
-        return {int(row["pk"]): ArtifactTypeRow(**dict(row)) for row in rows}
+        return {int(row["pk"]): ArtifactTypeRow(**row_dict(row)) for row in rows}
 
     def list_types(self, project_pk: int, *, after_pk: int, limit: int) -> list[ArtifactTypeRow]:
         """A project's types in creation order, after ``after_pk``."""
