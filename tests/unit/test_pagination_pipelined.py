@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from contextlib import aclosing
 from typing import Any
 
 from wandbkit._async.pagination import AsyncRelayPaginator
@@ -169,28 +170,30 @@ def test_page_info_is_found_through_objects_only() -> None:
 class AsyncPipelined(AsyncRelayPaginator[str]):
     pipelined = True
 
-    def __init__(self, per_page: int = 3, parse_steps: int = 3) -> None:
+    def __init__(self, per_page: int = 3, *, held: frozenset[str] = frozenset()) -> None:
         super().__init__(per_page=per_page)
         self.events: list[tuple[str, str | None]] = []
-        self.parse_steps = parse_steps
+        #: Cursors whose response never comes (until the request is cancelled).
+        self.held = held
 
     async def _fetch(self, cursor: str | None) -> AsyncPage[str]:
         self.events.append(("sent", cursor))
         await asyncio.sleep(0)  # the response arrives while the iteration waits
+        if cursor in self.held:
+            await asyncio.Event().wait()
         raw = _raw(cursor, self.per_page)
         on_data = self._on_data(cursor)
         assert on_data is not None
         on_data(raw)
         items, end, more = _page(raw)
-        for _ in range(self.parse_steps):  # parsing: the successor's task starts meanwhile
-            await asyncio.sleep(0)
+        await asyncio.sleep(0)  # parsing: the successor's task starts meanwhile
         self.events.append(("parsed", cursor))
         return AsyncPage(items, end, more, len(ITEMS))
 
 
 def test_async_pipelining_sends_the_next_request_while_parsing() -> None:
     async def main() -> tuple[list[str], list[tuple[str, str | None]]]:
-        pages = AsyncPipelined(parse_steps=1)
+        pages = AsyncPipelined()
         return [item async for item in pages], pages.events
 
     items, events = asyncio.run(main())
@@ -206,15 +209,20 @@ def test_async_pipelining_sends_the_next_request_while_parsing() -> None:
 
 
 def test_async_stopping_early_cancels_what_was_asked_for_early() -> None:
-    async def main() -> AsyncPipelined:
-        pages = AsyncPipelined()
-        async for item in pages:
-            if item == "item-3":
-                break
-        await asyncio.sleep(0)
-        return pages
+    async def main() -> tuple[AsyncPipelined, list[asyncio.Task[object]]]:
+        # The third page's response never comes: only cancelling its request ends its task.
+        pages = AsyncPipelined(held=frozenset({"6"}))
+        async with aclosing(pages.__aiter__()) as items:
+            async for item in items:
+                if item == "item-3":
+                    break
+        for _ in range(5):
+            await asyncio.sleep(0)
+        left = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+        return pages, left
 
-    pages = asyncio.run(main())
+    pages, left = asyncio.run(main())
     sent = [cursor for what, cursor in pages.events if what == "sent"]
-    assert sent[:2] == [None, "3"] and len(sent) <= 3
-    assert ("parsed", "6") not in pages.events  # cancelled, never finished
+    assert sent == [None, "3", "6"]  # the third page was asked for early...
+    assert left == []  # ...and its request cancelled when the iteration stopped
+    assert ("parsed", "6") not in pages.events
