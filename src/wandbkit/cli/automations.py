@@ -3,6 +3,7 @@ entity's automations and the integrations their actions send through."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from collections.abc import Iterator, Mapping
@@ -10,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from wandbkit.cli._common import connection_options, handle_errors, out_console, session
-from wandbkit.cli.render import cell, jsonable, write_json, write_records
+from wandbkit.cli._common import connection_options, handle_errors, session
+from wandbkit.cli.render import jsonable, print_fields, write_json, write_records
 
 if TYPE_CHECKING:
     import wandbkit
@@ -128,27 +129,22 @@ def list_automations(entity: str | None, name: str | None, fmt: str) -> None:
 
 
 def _show_table(record: Mapping[str, Any]) -> None:
-    from rich.table import Table
-
-    table = Table(show_header=False, box=None, pad_edge=False)
-    table.add_column("field", style="bold")
-    table.add_column("value", overflow="fold")
     scope, event, action = record["scope"], record["event"], record["action"]
-    for key, value in (
-        ("name", record["name"]),
-        ("id", record["id"]),
-        ("description", record["description"]),
-        ("enabled", record["enabled"]),
-        ("scope", f"{scope['type']} {scope['name']} ({scope['id']})"),
-        ("event", event["type"]),
-        ("filter", json.dumps(jsonable(event["filter"]), indent=2)),
-        ("action", action["type"]),
-        ("config", json.dumps(jsonable(action["config"]), indent=2)),
-        ("created_at", record["created_at"]),
-        ("updated_at", record["updated_at"]),
-    ):
-        table.add_row(key, cell(value))
-    out_console().print(table)
+    print_fields(
+        {
+            "name": record["name"],
+            "id": record["id"],
+            "description": record["description"],
+            "enabled": record["enabled"],
+            "scope": f"{scope['type']} {scope['name']} ({scope['id']})",
+            "event": event["type"],
+            "filter": json.dumps(jsonable(event["filter"]), indent=2),
+            "action": action["type"],
+            "config": json.dumps(jsonable(action["config"]), indent=2),
+            "created_at": record["created_at"],
+            "updated_at": record["updated_at"],
+        }
+    )
 
 
 @automations.command(
@@ -210,25 +206,6 @@ def _firing_row(firing: AutomationFiring) -> dict[str, Any]:
     }
 
 
-def _firing_record(firing: AutomationFiring) -> dict[str, Any]:
-    return {
-        "id": firing.id,
-        "automation_id": firing.automation_id,
-        "automation_name": firing.automation_name,
-        "event_type": firing.event_type,
-        "action_type": firing.action_type,
-        "event": firing.event,
-        "payload": firing.payload,
-        "url": firing.url,
-        "status": firing.status,
-        "attempts": firing.attempts,
-        "response_code": firing.response_code,
-        "error": firing.error,
-        "created_at": firing.created_at,
-        "finished_at": firing.finished_at,
-    }
-
-
 @automations.command(
     "firings",
     epilog="""\b
@@ -254,7 +231,7 @@ def list_firings(
     owner = _entity(api, entity)
     found = api.automation_firings(owner, automation=automation, after=after, limit=limit)
     if fmt == "json":
-        write_json((_firing_record(f) for f in found), sys.stdout)
+        write_json((dataclasses.asdict(f) for f in found), sys.stdout)
         return
     shown = write_records(fmt, FIRING_COLUMNS, (_firing_row(f) for f in found), sys.stdout)
     click.echo(f"{shown} firings in {owner}", err=True)
