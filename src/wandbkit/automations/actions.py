@@ -141,7 +141,7 @@ class SendWebhook(Explorable):
             raise UsageError(
                 f"integration must be a WebhookIntegration, got {type(integration).__name__}"
             )
-        return cls(integration_id=integration.id, request_payload=payload)  # type: ignore[arg-type]
+        return cls(integration_id=integration.id, request_payload=_payload(payload))
 
     def __repr__(self) -> str:
         via = self.integration.name if self.integration else self.integration_id

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from wandbkit.cli._common import connection_options, handle_errors, session
-from wandbkit.cli.render import jsonable, print_fields, write_json, write_records
+from wandbkit.cli._common import connection_options, handle_errors, out_console, session
+from wandbkit.cli.render import cell, jsonable, write_json, write_records
 
 if TYPE_CHECKING:
     import wandbkit
@@ -129,22 +129,27 @@ def list_automations(entity: str | None, name: str | None, fmt: str) -> None:
 
 
 def _show_table(record: Mapping[str, Any]) -> None:
+    from rich.table import Table
+
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column("field", style="bold")
+    table.add_column("value", overflow="fold")
     scope, event, action = record["scope"], record["event"], record["action"]
-    print_fields(
-        {
-            "name": record["name"],
-            "id": record["id"],
-            "description": record["description"],
-            "enabled": record["enabled"],
-            "scope": f"{scope['type']} {scope['name']} ({scope['id']})",
-            "event": event["type"],
-            "filter": json.dumps(jsonable(event["filter"]), indent=2),
-            "action": action["type"],
-            "config": json.dumps(jsonable(action["config"]), indent=2),
-            "created_at": record["created_at"],
-            "updated_at": record["updated_at"],
-        }
-    )
+    for key, value in (
+        ("name", record["name"]),
+        ("id", record["id"]),
+        ("description", record["description"]),
+        ("enabled", record["enabled"]),
+        ("scope", f"{scope['type']} {scope['name']} ({scope['id']})"),
+        ("event", event["type"]),
+        ("filter", json.dumps(jsonable(event["filter"]), indent=2)),
+        ("action", action["type"]),
+        ("config", json.dumps(jsonable(action["config"]), indent=2)),
+        ("created_at", record["created_at"]),
+        ("updated_at", record["updated_at"]),
+    ):
+        table.add_row(key, cell(value))
+    out_console().print(table)
 
 
 @automations.command(
