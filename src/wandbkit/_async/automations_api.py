@@ -25,7 +25,7 @@ from wandbkit.automations._wire import (
 from wandbkit.automations.events import Automation, NewAutomation
 from wandbkit.automations.firings import AutomationFiring
 from wandbkit.automations.integrations import Integration, SlackIntegration, WebhookIntegration
-from wandbkit.automations.scopes import OrgScope, TeamScope
+from wandbkit.automations.scopes import EntityScope
 from wandbkit.paths import check_name
 
 if TYPE_CHECKING:
@@ -119,8 +119,7 @@ class AsyncAutomationsMethods:
         scope = kwargs.get("scope") or (obj.scope if obj is not None else None)
         # Where to look for the existing one: the scope's entity when known. (wandb.Api walks
         # the viewer's projects only, which misses a team's automations.)
-        owner = getattr(scope, "entity", None)
-        owner = scope.name if isinstance(scope, (TeamScope, OrgScope)) else owner
+        owner = scope.name if isinstance(scope, EntityScope) else getattr(scope, "entity", None)
         try:
             result = await self._ctx.client.create_automation(
                 input=CreateFilterTriggerInput.model_validate(variables["input"])

@@ -26,6 +26,10 @@ from wandbkit.automations.integrations import Integration, SlackIntegration, Web
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
+    from wandbkit._generated.get_automations_legacy import GetAutomationsLegacyScopeProjects
+    from wandbkit._generated.get_entity_automations_legacy import (
+        GetEntityAutomationsLegacyScopeProjects,
+    )
     from wandbkit._sync.context import ClientContext
 
 IntegrationT = TypeVar("IntegrationT", SlackIntegration, WebhookIntegration, Integration)
@@ -99,17 +103,7 @@ class Automations(RelayPaginator[Automation]):
     def _fetch_viewer_projects(self, cursor: str | None) -> Page[Automation]:
         result = self._ctx.client.get_automations_legacy(cursor=cursor, per_page=self.per_page)
         projects = result.scope.projects if result.scope is not None else None
-        if projects is None:
-            return Page([], None, False)
-        items = [
-            automation_of(trigger, "GetAutomationsLegacy")
-            for edge in projects.edges
-            if edge.node is not None
-            for trigger in edge.node.triggers
-            if self.name is None or trigger.name == self.name
-        ]
-        info = projects.page_info
-        return Page(items, info.end_cursor, info.has_next_page)
+        return self._projects_page(projects, "GetAutomationsLegacy")
 
     def _fetch_entity_projects(self, entity: str, cursor: str | None) -> Page[Automation]:
         result = self._ctx.client.get_entity_automations_legacy(
@@ -119,11 +113,21 @@ class Automations(RelayPaginator[Automation]):
             raise NotFoundError(
                 f"entity {entity!r} not found", operation_name="GetEntityAutomationsLegacy"
             )
-        projects = result.scope.projects
+        return self._projects_page(result.scope.projects, "GetEntityAutomationsLegacy")
+
+    def _projects_page(
+        self,
+        projects: GetAutomationsLegacyScopeProjects
+        | GetEntityAutomationsLegacyScopeProjects
+        | None,
+        operation_name: str,
+    ) -> Page[Automation]:
+        """The automations (of ``name``, when given) of a page of projects and their
+        ``triggers``, as both legacy documents answer it."""
         if projects is None:
             return Page([], None, False)
         items = [
-            automation_of(trigger, "GetEntityAutomationsLegacy")
+            automation_of(trigger, operation_name)
             for edge in projects.edges
             if edge.node is not None
             for trigger in edge.node.triggers

@@ -15,6 +15,7 @@ Every value is checked when it is built: a bad one is a
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
@@ -215,7 +216,6 @@ class _MetricOperand:
     _window: int = 1
 
     def _threshold(self, cmp: str, value: object) -> MetricThresholdFilter:
-        check_number(value, "threshold")
         return MetricThresholdFilter(
             name=self.name,
             agg=self._agg,
@@ -437,11 +437,10 @@ class StateOperand:
 
 def _with_run(text: str, run: FilterExpr) -> str:
     """A condition's text, with its run filter when it has one (``{"$and": []}`` is none)."""
-    import json
-
-    if run.to_json() in ({"$and": []}, {}):
+    raw = run.to_json()
+    if raw in ({"$and": []}, {}):
         return text
-    return f"{text} for runs {json.dumps(run.to_json(), default=str, separators=(',', ':'))}"
+    return f"{text} for runs {json.dumps(raw, default=str, separators=(',', ':'))}"
 
 
 def _run_filter(value: object) -> FilterExpr:

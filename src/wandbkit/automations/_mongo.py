@@ -14,6 +14,7 @@ inverse). Bare values mean ``$eq`` and several keys in one dict mean ``$and``, a
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -135,8 +136,6 @@ def as_filter_json(value: Any, where: str) -> Json:
     Raises:
         UsageError: anything else, naming ``where``.
     """
-    import json
-
     if value is None:
         return {"$and": []}
     if isinstance(value, FilterExpr):
@@ -191,8 +190,6 @@ class FilterExpr(Explorable):
         return NotImplemented
 
     def __hash__(self) -> int:
-        import json
-
         return hash(json.dumps(self._raw, sort_keys=True, default=str))
 
     def __repr__(self) -> str:
@@ -202,8 +199,6 @@ class FilterExpr(Explorable):
 def filter_text(value: object, limit: int = 80) -> str:
     """A filter as a short text: a metric or state condition as written (``val_acc > 0.9``),
     a Mongo expression as its JSON, cut at ``limit`` characters."""
-    import json
-
     if isinstance(value, FilterExpr):
         text = json.dumps(value.to_json(), default=str, separators=(",", ":"))
     elif hasattr(value, "_short_text"):

@@ -25,6 +25,7 @@ from typing import Any, Final
 from pydantic_core import to_json
 
 from wandbkit._core.errors import ResponseValidationError, UsageError
+from wandbkit._core.scalars import parse_datetime
 from wandbkit.automations._enums import EventType, lookup
 from wandbkit.automations._metrics import (
     MetricChangeFilter,
@@ -70,6 +71,7 @@ from wandbkit.automations.integrations import (
     check_webhook_url,
 )
 from wandbkit.automations.scopes import (
+    COLLECTION_TYPENAMES,
     REGISTRY_PREFIX,
     ArtifactCollectionScope,
     AutomationScope,
@@ -324,7 +326,7 @@ def _scope(node: Mapping[str, Any]) -> AutomationScope:
     if typename == "Project":
         cls: type[Any] = RegistryScope if name.startswith(REGISTRY_PREFIX) else ProjectScope
         return cls(id_, name)  # type: ignore[no-any-return]
-    if typename in ("ArtifactSequence", "ArtifactPortfolio"):
+    if typename in COLLECTION_TYPENAMES:
         return ArtifactCollectionScope(id_, name, typename)
     if typename == "Entity":
         cls = OrgScope if node.get("entityType") == "organization" else TeamScope
@@ -427,8 +429,6 @@ def _time(value: Any, where: str) -> datetime | None:
     if value is None or isinstance(value, datetime):
         return value
     if isinstance(value, str):
-        from wandbkit._core.scalars import parse_datetime
-
         try:
             return parse_datetime(value)  # type: ignore[no-any-return]
         except ValueError:

@@ -272,10 +272,7 @@ class UpdateArtifactAliasEvent(Explorable):
     filter: FilterExpr
     event_type: ClassVar[EventType] = EventType.UPDATE_ARTIFACT_ALIAS
 
-    def __repr__(self) -> str:
-        return (
-            f"<{type(self).__name__} in {describe_scope(self.scope)}: {filter_text(self.filter)}>"
-        )
+    __repr__ = _Event.__repr__
 
 
 Event = InputEvent | UpdateArtifactAliasEvent

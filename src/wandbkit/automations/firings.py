@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any, Final
 
 from wandbkit._core.errors import ResponseValidationError
+from wandbkit._core.scalars import parse_datetime
 from wandbkit._html import Explorable, HtmlSummary
 
 __all__ = ["FIRINGS_PATH", "FIRING_STATUSES", "AutomationFiring", "firing_from_json"]
@@ -103,7 +104,7 @@ def _time(value: Any) -> datetime | None:
     if not isinstance(value, str) or not value:
         return None
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return parse_datetime(value)  # type: ignore[no-any-return]
     except ValueError:
         return None
 

@@ -45,7 +45,7 @@ class _Scope(Explorable):
     scope_type: ClassVar[ScopeType]
     typename__: str
 
-    def _check(self) -> None:
+    def __post_init__(self) -> None:
         _check_text(self.id, f"{type(self).__name__}.id")
         _check_text(self.name, f"{type(self).__name__}.name")
 
@@ -62,9 +62,6 @@ class ProjectScope(_Scope):
     typename__: ClassVar[str] = "Project"  # type: ignore[misc]
     is_registry: ClassVar[bool] = False
 
-    def __post_init__(self) -> None:
-        self._check()
-
 
 @dataclass(frozen=True)
 class RegistryScope(_Scope):
@@ -77,9 +74,6 @@ class RegistryScope(_Scope):
     scope_type: ClassVar[ScopeType] = ScopeType.PROJECT
     typename__: ClassVar[str] = "Project"  # type: ignore[misc]
     is_registry: ClassVar[bool] = True
-
-    def __post_init__(self) -> None:
-        self._check()
 
 
 @dataclass(frozen=True)
@@ -95,7 +89,7 @@ class ArtifactCollectionScope(_Scope):
     scope_type: ClassVar[ScopeType] = ScopeType.ARTIFACT_COLLECTION
 
     def __post_init__(self) -> None:
-        self._check()
+        super().__post_init__()
         if self.typename__ not in COLLECTION_TYPENAMES:
             raise UsageError(
                 f"ArtifactCollectionScope.typename__ must be one of "
@@ -123,9 +117,6 @@ class TeamScope(EntityScope):
     name: str
     entity_type: ClassVar[str] = "team"
 
-    def __post_init__(self) -> None:
-        self._check()
-
 
 @dataclass(frozen=True)
 class OrgScope(EntityScope):
@@ -134,9 +125,6 @@ class OrgScope(EntityScope):
     id: str
     name: str
     entity_type: ClassVar[str] = "organization"
-
-    def __post_init__(self) -> None:
-        self._check()
 
 
 AutomationScope = ProjectScope | RegistryScope | ArtifactCollectionScope | TeamScope | OrgScope
@@ -167,7 +155,7 @@ def scope_from(value: Any, where: str = "scope") -> AutomationScope:
     if isinstance(value, SCOPE_TYPES):
         return value
     org_entity = getattr(value, "org_entity", None)
-    if org_entity is not None and hasattr(value, "org_entity"):
+    if org_entity is not None:
         return OrgScope(_check_text(org_entity.id, f"{where}.id"), org_entity.name)
     owner = getattr(value, "entity", None)
     owner = owner if isinstance(owner, str) else None

@@ -3,6 +3,7 @@ entity's automations and the integrations their actions send through."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from collections.abc import Iterator, Mapping
@@ -210,25 +211,6 @@ def _firing_row(firing: AutomationFiring) -> dict[str, Any]:
     }
 
 
-def _firing_record(firing: AutomationFiring) -> dict[str, Any]:
-    return {
-        "id": firing.id,
-        "automation_id": firing.automation_id,
-        "automation_name": firing.automation_name,
-        "event_type": firing.event_type,
-        "action_type": firing.action_type,
-        "event": firing.event,
-        "payload": firing.payload,
-        "url": firing.url,
-        "status": firing.status,
-        "attempts": firing.attempts,
-        "response_code": firing.response_code,
-        "error": firing.error,
-        "created_at": firing.created_at,
-        "finished_at": firing.finished_at,
-    }
-
-
 @automations.command(
     "firings",
     epilog="""\b
@@ -254,7 +236,7 @@ def list_firings(
     owner = _entity(api, entity)
     found = api.automation_firings(owner, automation=automation, after=after, limit=limit)
     if fmt == "json":
-        write_json((_firing_record(f) for f in found), sys.stdout)
+        write_json((dataclasses.asdict(f) for f in found), sys.stdout)
         return
     shown = write_records(fmt, FIRING_COLUMNS, (_firing_row(f) for f in found), sys.stdout)
     click.echo(f"{shown} firings in {owner}", err=True)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from wandbkit._lang.launch import LAUNCH_DEFAULT_PROJECT
 from wandbkit.cli._common import (
     connection_options,
     handle_errors,
@@ -25,8 +26,8 @@ if TYPE_CHECKING:
 
 __all__ = ["COMMANDS", "jobs", "queues"]
 
-#: Where W&B keeps an entity's queues (``wandbkit._lang.launch.LAUNCH_DEFAULT_PROJECT``).
-QUEUE_PROJECT = "model-registry"
+#: Where W&B keeps an entity's queues.
+QUEUE_PROJECT = LAUNCH_DEFAULT_PROJECT
 QUEUE_COLUMNS = ("name", "type", "prioritization", "access", "created_at", "id")
 ITEM_COLUMNS = ("id", "state", "priority", "project")
 JOB_COLUMNS = ("name", "versions", "latest", "aliases", "state")
