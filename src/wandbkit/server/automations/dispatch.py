@@ -53,7 +53,7 @@ from wandbkit.server.store.events import (
     StoreEvent,
 )
 
-__all__ = ["Dispatcher"]
+__all__ = ["Dispatcher", "WebhookPolicy"]
 
 _log = logging.getLogger("wandbkit.server.automations")
 #: The key the dispatcher subscribes to the store's events under.
@@ -139,19 +139,19 @@ class Dispatcher:
             event_filter = json.loads(trigger.event_filter)
             if not self._run_matches(project, run, event_filter):
                 continue
-            variables = self._run_variables(trigger.event_type, project, run)
+            # The payload variables cost queries: they are made only for a firing.
             if trigger.event_type == "RUN_STATE":
                 states = {s.upper() for s in event_filter["run_state_filter"]["states"]}
                 coarse = COARSE_STATES.get(run.state)
                 if coarse in states and COARSE_STATES.get(change.old_state) != coarse:
-                    self._fire(trigger, variables)
+                    self._fire(trigger, self._run_variables(trigger.event_type, project, run))
                 continue
             condition = parse_metric_condition(trigger.event_type, event_filter)
             values = self._series(trigger, run, condition.name, condition.needed)
             holds = condition.holds(values)
             held = self.store.automations.swap_mark(trigger.pk, run.pk, holds)
             if holds and not held:
-                variables |= {
+                variables = self._run_variables(trigger.event_type, project, run) | {
                     "metric_name": condition.name,
                     "metric_value": condition.measure(values),
                 }
@@ -222,13 +222,15 @@ class Dispatcher:
                     event.sequence_pk, event.artifact_pk
                 )
             ]
-            yield from self._artifact_occasion(
+            created = self._artifact_occasion(
                 "CREATE_ARTIFACT",
                 event.sequence_pk,
                 event.artifact_pk,
                 alias=aliases,
                 scopes_up=False,
             )
+            if created is not None:
+                yield created
         elif isinstance(event, MembershipChanged):
             collection = self.store.artifact_collections.get_by_pk(
                 event.collection_pk, include_deleted=True
@@ -241,43 +243,47 @@ class Dispatcher:
                         event.collection_pk, event.artifact_pk
                     )
                 ]
-                yield from self._artifact_occasion(
+                linked = self._artifact_occasion(
                     kind, event.collection_pk, event.artifact_pk, alias=aliases
                 )
+                if linked is not None:
+                    yield linked
         elif isinstance(event, AliasesAdded):
             for alias in event.aliases:
-                yield from self._artifact_occasion(
+                aliased = self._artifact_occasion(
                     "ADD_ARTIFACT_ALIAS", event.collection_pk, event.artifact_pk, alias=[alias]
                 )
+                if aliased is not None:
+                    yield aliased
         elif isinstance(event, ArtifactTagsChanged):
             kind = "ADD_ARTIFACT_TAG" if event.added else "REMOVE_ARTIFACT_TAG"
             artifact = self.store.artifacts.get_by_pk(event.artifact_pk)
             if artifact is None or artifact.state != "COMMITTED":
                 return
+            # One event per tag, looked for in every collection the version is in (its
+            # variables are those of its sequence): the collections are looked up once.
             memberships = self.store.artifact_memberships.of_artifact(event.artifact_pk)
+            occasions = [
+                occasion
+                for m in memberships
+                if (occasion := self._artifact_occasion(kind, m.collection_pk, m.artifact_pk))
+                is not None
+            ]
+            if not occasions:
+                return
+            first = next(
+                (
+                    o
+                    for o in occasions
+                    if o.scopes[0] == ("ARTIFACT_COLLECTION", artifact.sequence_pk)
+                ),
+                occasions[0],
+            )
+            scopes = list(dict.fromkeys(scope for o in occasions for scope in o.scopes))
             for tag in event.tags:
-                # One event per tag, looked for in every collection the version is in (its
-                # variables are those of its sequence).
-                occasions = [
-                    occasion
-                    for m in memberships
-                    for occasion in self._artifact_occasion(
-                        kind, m.collection_pk, m.artifact_pk, tag=[tag]
-                    )
-                ]
-                if occasions:
-                    first = next(
-                        (
-                            o
-                            for o in occasions
-                            if o.scopes[0] == ("ARTIFACT_COLLECTION", artifact.sequence_pk)
-                        ),
-                        occasions[0],
-                    )
-                    first.scopes = list(
-                        dict.fromkeys(scope for o in occasions for scope in o.scopes)
-                    )
-                    yield first
+                yield _Occasion(
+                    kind, scopes, first.variables | {"tag": tag}, first.values | {"tag": [tag]}
+                )
         elif isinstance(event, CollectionTagsChanged):
             kind = "ADD_COLLECTION_TAG" if event.added else "REMOVE_COLLECTION_TAG"
             collection = self.store.artifact_collections.get_by_pk(event.collection_pk)
@@ -308,14 +314,13 @@ class Dispatcher:
         artifact_pk: int,
         *,
         alias: list[str] | None = None,
-        tag: list[str] | None = None,
         scopes_up: bool = True,
-    ) -> Iterator[_Occasion]:
+    ) -> _Occasion | None:
         collection = self.store.artifact_collections.get_by_pk(collection_pk, include_deleted=True)
         artifact = self.store.artifacts.get_by_pk(artifact_pk)
         project = self.store.projects.get_by_pk(collection.project_pk) if collection else None
         if collection is None or artifact is None or project is None:
-            return
+            return None
         membership = self.store.artifact_memberships.get(collection_pk, artifact_pk)
         variables = self._project_variables(event_type, project)
         version = f"v{membership.version_index}" if membership else None
@@ -347,15 +352,12 @@ class Dispatcher:
             values["alias"] = alias
             if len(alias) == 1 or event_type == "ADD_ARTIFACT_ALIAS":
                 variables["alias"] = alias[0] if alias else None
-        if tag is not None:
-            values["tag"] = tag
-            variables["tag"] = tag[0] if tag else None
         scopes = (
             self._scopes(collection, project)
             if scopes_up
             else [("ARTIFACT_COLLECTION", collection.pk)]
         )
-        yield _Occasion(event_type, scopes, variables, values)
+        return _Occasion(event_type, scopes, variables, values)
 
     def _fire_matching(self, occasion: _Occasion) -> None:
         for trigger in self.store.automations.enabled_for(occasion.scopes, (occasion.event_type,)):
@@ -408,6 +410,3 @@ class Dispatcher:
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-__all__ += ["WebhookPolicy"]

@@ -21,6 +21,7 @@ from graphql import GraphQLResolveInfo
 
 from wandbkit.server.automations.conditions import SpecError
 from wandbkit.server.automations.spec import (
+    ACTION_INPUT_KEYS,
     check_action,
     check_event,
     check_webhook_url,
@@ -47,7 +48,7 @@ from wandbkit.server.store import (
     TriggerRow,
     TriggerSpec,
 )
-from wandbkit.server.store.automations import SLACK, WEBHOOK
+from wandbkit.server.store.automations import SLACK
 
 #: The error code of a name that is taken (answered with HTTP 409).
 CONFLICT = "CONFLICT"
@@ -337,7 +338,7 @@ def resolve_update_filter_trigger(
     if input.get("scope_id") is not None:
         scope_id = input["scope_id"]
     else:
-        scope_id = _current_scope_id(ctx, current)
+        scope_id = _current_scope_id(current)
     action_type = input.get("triggered_action_type") or current.action_type
     config = input.get("triggered_action_config")
     if config is None:
@@ -366,7 +367,7 @@ def resolve_update_filter_trigger(
     return {"trigger": _save("updateFilterTrigger", lambda: store.update(current.pk, spec))}
 
 
-def _current_scope_id(ctx: RequestContext, trigger: TriggerRow) -> str:
+def _current_scope_id(trigger: TriggerRow) -> str:
     if trigger.scope_type == "PROJECT":
         return encode_id("Project", trigger.scope_pk)
     if trigger.scope_type == "ENTITY":
@@ -376,11 +377,7 @@ def _current_scope_id(ctx: RequestContext, trigger: TriggerRow) -> str:
 
 def _current_config(trigger: TriggerRow) -> dict[str, Any]:
     config = json.loads(trigger.action_config)
-    key = {
-        "GENERIC_WEBHOOK": "generic_webhook_action_input",
-        "NOTIFICATION": "notification_action_input",
-        "ARIA": "aria_action_input",
-    }.get(trigger.action_type, "no_op_action_input")
+    key = ACTION_INPUT_KEYS.get(trigger.action_type, ACTION_INPUT_KEYS["NO_OP"])
     if trigger.integration_pk is not None:
         config["integration_id"] = encode_id("Integration", trigger.integration_pk)
     return {key: config}
@@ -462,4 +459,4 @@ def bindables() -> list[ObjectType | UnionType | InterfaceType]:
     ]
 
 
-__all__ = ["CONFLICT", "WEBHOOK", "bindables"]
+__all__ = ["CONFLICT", "bindables"]

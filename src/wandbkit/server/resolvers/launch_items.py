@@ -83,10 +83,6 @@ def resolve_queue_item(
     return item if item is not None and item.queue_pk == queue.pk else None
 
 
-def resolve_item_error(item: RunQueueItemRow, _: GraphQLResolveInfo) -> dict[str, Any] | None:
-    return item.error
-
-
 # -- pushing --------------------------------------------------------------------------------
 
 
@@ -287,7 +283,6 @@ def bindables() -> list[MutationType | ObjectType]:
     queue.set_field("runQueueItem", resolve_queue_item)
     item = ObjectType("RunQueueItem")
     item.set_field("id", lambda i, _: item_id(i))
-    item.set_field("error", resolve_item_error)
     mutation = MutationType()
     mutation.set_field("pushToRunQueueByName", resolve_push_by_name)
     mutation.set_field("pushToRunQueue", resolve_push)

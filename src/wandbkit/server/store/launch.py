@@ -221,9 +221,7 @@ class Launch:
                 ),
             )
             pk = lastrowid(cur)
-        found = self.get_queue_by_pk(pk)
-        assert found is not None
-        return found
+        return self._required_queue(pk)
 
     def update_queue(
         self,
@@ -244,9 +242,7 @@ class Launch:
             ).rowcount
         if not changed:
             raise UnknownRowError("run queue not found")
-        found = self.get_queue_by_pk(pk)
-        assert found is not None
-        return found
+        return self._required_queue(pk)
 
     def get_queue(self, project_pk: int, name: str) -> RunQueueRow | None:
         """The project's queue called ``name``, or ``None``."""
@@ -259,6 +255,11 @@ class Launch:
         """The queue with row id ``pk``, or ``None``."""
         row = self._db.one("SELECT * FROM run_queues WHERE pk = ?", (pk,))
         return _queue(row) if row else None
+
+    def _required_queue(self, pk: int) -> RunQueueRow:
+        found = self.get_queue_by_pk(pk)
+        assert found is not None
+        return found
 
     def queues_of(self, project_pk: int, *, limit: int) -> list[RunQueueRow]:
         """The project's first ``limit`` queues, oldest first."""
