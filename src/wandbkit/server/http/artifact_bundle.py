@@ -20,7 +20,6 @@ from starlette.routing import Route
 from wandbkit._lang.artifact_bundle import (
     BUNDLE_MEDIA_TYPE,
     MAX_REQUEST_BYTES,
-    SIGNED_ARTIFACT_BUNDLE_PATH,
     BundleError,
     BundleTooLargeError,
     decode_request,
@@ -29,6 +28,7 @@ from wandbkit._lang.artifact_bundle import (
 from wandbkit.server.http.auth import error_response
 from wandbkit.server.signing import ARTIFACT_FILE, InvalidSignatureError, UrlSigner
 from wandbkit.server.store import Store
+from wandbkit.server.urls import SIGNED_ARTIFACT_BUNDLE_PATH
 
 #: Bytes read from a blob and sent at a time.
 CHUNK = 1 << 20

@@ -20,14 +20,14 @@ from typing import Any
 from urllib.parse import urlencode
 
 import yaml
-from starlette.responses import FileResponse, Response
+from starlette.responses import Response
 
 from wandbkit.server.limits import MAX_JSON_DEPTH, json_depth_error
 from wandbkit.server.run_filters import FilterError
 from wandbkit.server.store import ProjectRow, RunRow
 from wandbkit.server.web.access import entity_projects, readable_project
 from wandbkit.server.web.charts import MAX_POINTS, charts_from_rows
-from wandbkit.server.web.render import Page, paging, path_of, project_crumbs
+from wandbkit.server.web.render import Page, file_download, paging, path_of, project_crumbs
 from wandbkit.server.web.report_pages import report_path
 
 __all__ = [
@@ -285,12 +285,7 @@ def run_file(page: Page, entity: str, project: str, run: str, name: str) -> Resp
     path = page.store.run_files.path(file)
     if not path.is_file():
         return page.not_found(f"file {name!r}")
-    return FileResponse(
-        path,
-        media_type=file.mimetype or "application/octet-stream",
-        filename=name.rsplit("/", 1)[-1],
-        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"},
-    )
+    return file_download(path, name, file.mimetype or "application/octet-stream")
 
 
 def _metric(config_text: str) -> tuple[str | None, bool]:
