@@ -317,11 +317,12 @@ def sweep_page(page: Page, entity: str, project: str, sweep: str) -> Response:
     wanted = pks[pages.offset : pages.offset + size]
     by_pk = page.store.runs.get_by_pks(wanted)
     runs = [by_pk[pk] for pk in wanted if pk in by_pk]
-    best = None
+    best, best_value = None, None
     if metric and pks:
         first = page.store.runs.get_by_pk(pks[0])
-        if first is not None and metric in _summary(first):
-            best = first
+        summary = _summary(first) if first is not None else {}
+        if metric in summary:
+            best, best_value = first, summary[metric]
     return page.render(
         "sweep.html.j2",
         title=found.display_name or found.name,
@@ -335,7 +336,7 @@ def sweep_page(page: Page, entity: str, project: str, sweep: str) -> Response:
         metric=metric,
         maximize=maximize,
         best=best,
-        best_value=_summary(best).get(metric) if best is not None and metric else None,
+        best_value=best_value,
         rows=_runs_rows(page, runs),
         paging=pages,
     )
