@@ -8,7 +8,7 @@ publish, and ``Artifact.verify`` / ``Artifact.download`` for local copies.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +23,14 @@ from wandbkit.cli._common import (
     session,
     split_path,
 )
-from wandbkit.cli.render import FORMATS, jsonable, print_fields, write_json, write_records
+from wandbkit.cli.render import (
+    FORMATS,
+    jsonable,
+    print_fields,
+    write_json,
+    write_listing,
+    write_records,
+)
 
 if TYPE_CHECKING:
     import wandbkit
@@ -89,17 +96,6 @@ def _find_collection(
     raise NotFoundError(f"artifact collection {path!r} not found")
 
 
-def _wide(columns: Sequence[str], extra: Sequence[str], fmt: str) -> list[str]:
-    """``columns``, and for json/csv ``extra`` too (a table stays narrow)."""
-    return [*columns] if fmt == "table" else [*columns, *extra]
-
-
-def _emit(fmt: str, columns: Sequence[str], rows: Iterator[dict[str, Any]], what: str) -> None:
-    shown = write_records(fmt, columns, rows, sys.stdout)
-    if fmt == "table":
-        click.echo(f"{shown} {what}", err=True)
-
-
 @click.group(
     "artifact",
     epilog="""\b
@@ -147,13 +143,13 @@ def ls(path: str, type_name: str | None, limit: int | None, fmt: str) -> None:
             else api.artifact_collections(path, type_name)
         )
         rows = (_collection_row(c) for c in limited(collections, limit))
-        _emit(fmt, _wide(COLLECTION_COLUMNS, ("id",), fmt), rows, f"collections in {path}")
+        write_listing(fmt, COLLECTION_COLUMNS, rows, f"collections in {path}", extra=("id",))
         return
     entity, project, name = parts
     collection = _find_collection(api, entity, project, name, type_name)
     versions = (version_row(a) for a in limited(collection.artifacts(), limit))
-    columns = _wide(VERSION_COLUMNS, _VERSION_EXTRA, fmt)
-    _emit(fmt, columns, versions, f"versions of {path} ({collection.type})")
+    what = f"versions of {path} ({collection.type})"
+    write_listing(fmt, VERSION_COLUMNS, versions, what, extra=_VERSION_EXTRA)
 
 
 GET_EPILOG = """\b

@@ -4,15 +4,14 @@ collections in them and the versions linked into them, each with the library's M
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from wandbkit.cli._common import connection_options, handle_errors, json_object, limited, session
 from wandbkit.cli.artifacts import VERSION_COLUMNS, version_row
-from wandbkit.cli.render import FORMATS, write_records
+from wandbkit.cli.render import FORMATS, write_listing
 
 if TYPE_CHECKING:
     import wandbkit
@@ -41,12 +40,6 @@ def _listing_options(command: F) -> F:
     for option in reversed(options):
         command = option(command)
     return connection_options(command)
-
-
-def _emit(fmt: str, columns: tuple[str, ...], rows: Iterable[dict[str, Any]], what: str) -> None:
-    shown = write_records(fmt, columns, rows, sys.stdout)
-    if fmt == "table":
-        click.echo(f"{shown} {what}", err=True)
 
 
 def _scope(
@@ -97,8 +90,7 @@ def ls(organization: str | None, filter_json: str | None, limit: int | None, fmt
         }
         for r in limited(listing, limit)
     )
-    columns = REGISTRY_COLUMNS if fmt == "table" else (*REGISTRY_COLUMNS, "organization")
-    _emit(fmt, columns, rows, "registries")
+    write_listing(fmt, REGISTRY_COLUMNS, rows, "registries", extra=("organization",))
 
 
 COLLECTIONS_EPILOG = """\b
@@ -138,7 +130,7 @@ def collections(
         }
         for c in limited(listing, limit)
     )
-    _emit(fmt, COLLECTION_COLUMNS, rows, "collections")
+    write_listing(fmt, COLLECTION_COLUMNS, rows, "collections")
 
 
 VERSIONS_EPILOG = """\b
@@ -168,8 +160,7 @@ def versions(
     api = session(click.get_current_context()).api()
     listing = _scope(api, name, organization).versions(filter=filters)
     rows = (version_row(a) for a in limited(listing, limit))
-    columns = (*VERSION_COLUMNS, "type") if fmt == "table" else (*VERSION_COLUMNS, "type", "url")
-    _emit(fmt, columns, rows, "versions")
+    write_listing(fmt, (*VERSION_COLUMNS, "type"), rows, "versions", extra=("url",))
 
 
 #: The commands of this module, in the order ``wandbkit --help`` lists them.

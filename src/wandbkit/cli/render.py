@@ -9,8 +9,11 @@ import csv
 import datetime as dt
 import json
 import math
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from typing import IO, Any
+
+import click
 
 from wandbkit.cli._common import out_console
 
@@ -22,6 +25,7 @@ __all__ = [
     "sparkline",
     "write_csv",
     "write_json",
+    "write_listing",
     "write_records",
     "write_table",
 ]
@@ -139,6 +143,22 @@ def write_records(
     if fmt == "json":
         return write_json(({c: row.get(c) for c in columns} for row in rows), out)
     return write_table(columns, rows, title=title)
+
+
+def write_listing(
+    fmt: str,
+    columns: Sequence[str],
+    rows: Iterable[Mapping[str, Any]],
+    what: str,
+    *,
+    extra: Sequence[str] = (),
+) -> None:
+    """A listing command's output on stdout: ``columns`` as a table (then ``N what`` on
+    stderr), or ``columns`` and ``extra`` as json or csv."""
+    wide = [*columns] if fmt == "table" else [*columns, *extra]
+    shown = write_records(fmt, wide, rows, sys.stdout)
+    if fmt == "table":
+        click.echo(f"{shown} {what}", err=True)
 
 
 def sparkline(values: Sequence[float], width: int = 40) -> str:

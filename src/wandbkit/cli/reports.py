@@ -16,7 +16,14 @@ from wandbkit.cli._common import (
     session,
     split_path,
 )
-from wandbkit.cli.render import FORMATS, jsonable, print_fields, write_json, write_records
+from wandbkit.cli.render import (
+    FORMATS,
+    jsonable,
+    print_fields,
+    write_json,
+    write_listing,
+    write_records,
+)
 
 if TYPE_CHECKING:
     import wandbkit
@@ -69,10 +76,8 @@ def ls(path: str, name: str | None, limit: int | None, fmt: str) -> None:
     split_path(path, (2,), "ENTITY/PROJECT")
     api = session(click.get_current_context()).api()
     rows = (_report_row(r) for r in limited(api.reports(path, name=name), limit))
-    columns = REPORT_COLUMNS if fmt == "table" else (*REPORT_COLUMNS, "created_at", "description")
-    shown = write_records(fmt, columns, rows, sys.stdout)
-    if fmt == "table":
-        click.echo(f"{shown} reports in {path}", err=True)
+    extra = ("created_at", "description")
+    write_listing(fmt, REPORT_COLUMNS, rows, f"reports in {path}", extra=extra)
 
 
 SHOW_EPILOG = """\b

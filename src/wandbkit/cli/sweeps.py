@@ -16,7 +16,14 @@ from wandbkit.cli._common import (
     session,
     split_path,
 )
-from wandbkit.cli.render import FORMATS, jsonable, print_fields, write_json, write_records
+from wandbkit.cli.render import (
+    FORMATS,
+    jsonable,
+    print_fields,
+    write_json,
+    write_listing,
+    write_records,
+)
 
 if TYPE_CHECKING:
     import wandbkit
@@ -70,12 +77,8 @@ def ls(path: str, limit: int | None, fmt: str) -> None:
     entity, project = split_path(path, (2,), "ENTITY/PROJECT")
     api = session(click.get_current_context()).api()
     listing = api.project(project, entity=entity).sweeps()
-    columns = SWEEP_COLUMNS if fmt == "table" else (*SWEEP_COLUMNS, "url")
-    shown = write_records(
-        fmt, columns, (_sweep_row(s) for s in limited(listing, limit)), sys.stdout
-    )
-    if fmt == "table":
-        click.echo(f"{shown} sweeps in {path}", err=True)
+    rows = (_sweep_row(s) for s in limited(listing, limit))
+    write_listing(fmt, SWEEP_COLUMNS, rows, f"sweeps in {path}", extra=("url",))
 
 
 SHOW_EPILOG = """\b

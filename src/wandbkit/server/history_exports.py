@@ -125,10 +125,7 @@ class HistoryExports:
             return []
         with self._lock:
             parts = self.parts(run.pk)
-            if parts and not _still_valid(parts, steps):
-                self._wipe(run.pk)
-                parts = []
-            if len(parts) >= MAX_PARTS:
+            if parts and (len(parts) >= MAX_PARTS or not _still_valid(parts, steps)):
                 self._wipe(run.pk)
                 parts = []
             covered = parts[-1].last_step if parts else None

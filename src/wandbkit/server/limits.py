@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graphql import (
     DocumentNode,
@@ -44,6 +44,9 @@ from graphql import (
     SelectionSetNode,
 )
 
+if TYPE_CHECKING:
+    from starlette.requests import Request
+
 MAX_BODY_BYTES = 16 * 1024 * 1024
 MAX_JSON_DEPTH = 64
 MAX_QUERY_TOKENS = 20_000
@@ -54,7 +57,28 @@ MAX_RUN_JSON_BYTES = 4 * 1024 * 1024
 
 
 class BodyTooLargeError(ValueError):
-    """A request body past :data:`MAX_BODY_BYTES`."""
+    """A request body past its limit (:data:`MAX_BODY_BYTES` for GraphQL)."""
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, refused as soon as it is known to pass ``limit`` bytes.
+
+    Raises:
+        BodyTooLargeError: by the ``Content-Length`` header before reading, or while reading a
+            body sent without one.
+    """
+    too_large = f"the request body is larger than the limit of {limit} bytes"
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
+        raise BodyTooLargeError(too_large)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLargeError(too_large)
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def json_depth_error(value: Any, limit: int = MAX_JSON_DEPTH) -> str | None:

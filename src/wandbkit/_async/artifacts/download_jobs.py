@@ -36,10 +36,11 @@ __all__ = [
     "PART_WORKERS",
     "Batch",
     "Download",
-    "already_present",
     "download_one",
+    "fetch_one",
     "in_parts",
     "plan_downloads",
+    "settled",
 ]
 
 
@@ -52,8 +53,6 @@ class Download:
     digest: bytes | None
 
 
-#: Files up to this size are asked for in bundles when the server offers them
-#: (:mod:`wandbkit._lang.artifact_bundle`); bigger ones stream on their own.
 def plan_downloads(
     files: Sequence[RemoteFile], root: Path, *, allow_missing_references: bool
 ) -> list[Download]:
@@ -217,16 +216,28 @@ class Batch:
             self.cache_failure(exc)
 
 
-async def download_one(batch: Batch, job: Download) -> None:
-    """Put one file in place (a missing reference that may be skipped is left out)."""
-    file = job.file
+def settled(batch: Batch, job: Download) -> bool:
+    """Whether the file needs no fetch: already in place, or now copied from the cache (its
+    directory is made either way when it is not already there)."""
     if already_present(job):
         batch.totals.count(already_present=True)
-        return
+        return True
     batch.directories.make(job.dest.parent)
     if batch.from_cache(job):
-        batch.totals.count(from_cache=file.size)
-        return
+        batch.totals.count(from_cache=job.file.size)
+        return True
+    return False
+
+
+async def download_one(batch: Batch, job: Download) -> None:
+    """Put one file in place (a missing reference that may be skipped is left out)."""
+    if not settled(batch, job):
+        await fetch_one(batch, job)
+
+
+async def fetch_one(batch: Batch, job: Download) -> None:
+    """Fetch one file that :func:`settled` found missing, verify it and put it in place."""
+    file = job.file
     handle, temp_name = tempfile.mkstemp(prefix=".wk-", suffix=".part", dir=job.dest.parent)
     description = f"download of {file.path!r}"
     try:

@@ -4,7 +4,7 @@
 (:mod:`wandbkit._lang.artifact_bundle`), a part of :mod:`wandbkit._async.artifacts.transfer`.
 
 Whatever a bundle does not deliver intact (a failed request, a refused or damaged item) is
-fetched on its own through :func:`~wandbkit._async.artifacts.download_jobs.download_one`, so
+fetched on its own through :func:`~wandbkit._async.artifacts.download_jobs.fetch_one`, so
 bundles change only the speed.
 """
 
@@ -30,14 +30,16 @@ from wandbkit._lang.artifact_bundle import (
 from wandbkit._sync.artifacts.download_jobs import (
     Batch,
     Download,
-    already_present,
-    download_one,
+    fetch_one,
     in_parts,
+    settled,
 )
 
 __all__ = ["BUNDLE_MAX_FILES", "BUNDLE_MAX_FILE_BYTES", "Bundle", "download_bundle", "group"]
 
 
+#: Files up to this size are asked for in bundles when the server offers them
+#: (:mod:`wandbkit._lang.artifact_bundle`); bigger ones stream on their own.
 BUNDLE_MAX_FILE_BYTES = 256 * 1024
 #: At most this many files per bundle: enough that the per-request cost vanishes, few enough
 #: that the workers share the files evenly.
@@ -79,8 +81,8 @@ def group(
         if len(members) == 1:
             singles.append(members[0][0])
             continue
+        # At least 1: a bundle has two members or more.
         count = max(math.ceil(len(members) / BUNDLE_MAX_FILES), min(workers, len(members) // 8))
-        count = max(count, 1)
         for i in range(count):
             part = members[i::count]
             bundles.append(
@@ -165,17 +167,8 @@ def fetch_bundle(batch: Batch, bundle: Bundle, jobs: list[int]) -> set[int]:
 def download_bundle(batch: Batch, bundle: Bundle) -> None:
     """The files of a bundle: those present or cached as usual, the rest in one request, and
     whatever that did not deliver one by one."""
-    wanted: list[int] = []
-    for index, job in enumerate(bundle.jobs):
-        if already_present(job):
-            batch.totals.count(already_present=True)
-            continue
-        batch.directories.make(job.dest.parent)
-        if batch.from_cache(job):
-            batch.totals.count(from_cache=job.file.size)
-            continue
-        wanted.append(index)
+    wanted = [index for index, job in enumerate(bundle.jobs) if not settled(batch, job)]
     done = fetch_bundle(batch, bundle, wanted) if len(wanted) > 1 else set()
     for index in wanted:
         if index not in done:
-            download_one(batch, bundle.jobs[index])
+            fetch_one(batch, bundle.jobs[index])

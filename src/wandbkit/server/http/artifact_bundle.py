@@ -20,15 +20,16 @@ from starlette.routing import Route
 from wandbkit._lang.artifact_bundle import (
     BUNDLE_MEDIA_TYPE,
     MAX_REQUEST_BYTES,
-    SIGNED_ARTIFACT_BUNDLE_PATH,
     BundleError,
     BundleTooLargeError,
     decode_request,
     item_header,
 )
 from wandbkit.server.http.auth import error_response
+from wandbkit.server.limits import BodyTooLargeError, read_body
 from wandbkit.server.signing import ARTIFACT_FILE, InvalidSignatureError, UrlSigner
 from wandbkit.server.store import Store
+from wandbkit.server.urls import SIGNED_ARTIFACT_BUNDLE_PATH
 
 #: Bytes read from a blob and sent at a time.
 CHUNK = 1 << 20
@@ -55,15 +56,12 @@ class ArtifactBundleRoute:
 
     async def bundle(self, request: Request) -> Response:
         """The files the body's tokens name, each framed by its status and length."""
-        body = bytearray()
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > MAX_REQUEST_BYTES:
-                return error_response(
-                    f"a bundle request may be at most {MAX_REQUEST_BYTES} bytes", 413
-                )
         try:
-            tokens = decode_request(bytes(body))
+            body = await read_body(request, MAX_REQUEST_BYTES)
+        except BodyTooLargeError:
+            return error_response(f"a bundle request may be at most {MAX_REQUEST_BYTES} bytes", 413)
+        try:
+            tokens = decode_request(body)
         except BundleTooLargeError as exc:
             return error_response(str(exc), 413)
         except BundleError as exc:

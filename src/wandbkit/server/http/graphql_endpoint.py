@@ -55,6 +55,7 @@ from wandbkit.server.limits import (
     BodyTooLargeError,
     document_cost_errors,
     json_depth_error,
+    read_body,
 )
 from wandbkit.server.resolvers import ClientError, RequestContext
 from wandbkit.server.store import Store, UserRow
@@ -198,27 +199,6 @@ def _already_validated(*_: Any, **__: Any) -> list[GraphQLError]:
     return []
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
-    """The request body, refused as soon as it is known to pass ``limit`` bytes.
-
-    Raises:
-        BodyTooLargeError: by the ``Content-Length`` header before reading, or while reading a
-            body sent without one.
-    """
-    too_large = f"the request body is larger than the limit of {limit} bytes"
-    declared = request.headers.get("content-length", "")
-    if declared.isascii() and declared.isdigit() and int(declared) > limit:
-        raise BodyTooLargeError(too_large)
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise BodyTooLargeError(too_large)
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
 class GraphQLEndpoint:
     """``POST /graphql``: authenticate, check, execute with Ariadne."""
 
@@ -243,7 +223,7 @@ class GraphQLEndpoint:
         if viewer is None:
             return unauthorized_response()
         try:
-            payload = json.loads(await _read_body(request, MAX_BODY_BYTES))
+            payload = json.loads(await read_body(request, MAX_BODY_BYTES))
         except BodyTooLargeError as exc:
             return error_response(str(exc), 413)
         except (ValueError, UnicodeDecodeError):

@@ -19,6 +19,7 @@ Modules: :mod:`~wandbkit.server.web.run_pages` (entities, projects, runs, sweeps
 
 from __future__ import annotations
 
+import functools
 import importlib.resources
 from collections.abc import Callable
 from typing import Any
@@ -31,6 +32,7 @@ from starlette.routing import BaseRoute, Match, Route
 from starlette.types import Scope
 
 from wandbkit.server import urls
+from wandbkit.server.limits import BodyTooLargeError, read_body
 from wandbkit.server.store import Store, StoreError
 from wandbkit.server.web import artifact_pages, report_pages, run_pages
 from wandbkit.server.web.render import SECURITY_HEADERS, Page, path_of, render
@@ -145,9 +147,8 @@ class WebView:
 
     async def style(self, _: Request) -> Response:
         """The stylesheet every page links."""
-        css = importlib.resources.files(__name__).joinpath("templates/style.css").read_text()
         return Response(
-            css,
+            _stylesheet(),
             media_type="text/css",
             headers={"Cache-Control": "max-age=3600", "X-Content-Type-Options": "nosniff"},
         )
@@ -189,6 +190,12 @@ class WebView:
         return response
 
 
+@functools.cache
+def _stylesheet() -> str:
+    """The stylesheet's text, read once (it is part of the package)."""
+    return importlib.resources.files(__name__).joinpath("templates/style.css").read_text()
+
+
 def _answer(handler: Callable[..., Response], page: Page, params: dict[str, Any]) -> Response:
     try:
         return handler(page, **params)
@@ -199,11 +206,10 @@ def _answer(handler: Callable[..., Response], page: Page, params: dict[str, Any]
 async def _read_form(request: Request) -> dict[str, str] | None:
     """A small ``application/x-www-form-urlencoded`` body's fields (the first value of
     each), or ``None`` past :data:`MAX_FORM_BYTES`."""
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_FORM_BYTES:
-            return None
+    try:
+        body = await read_body(request, MAX_FORM_BYTES)
+    except BodyTooLargeError:
+        return None
     try:
         fields = parse_qs(body.decode("utf-8"), max_num_fields=8)
     except (UnicodeDecodeError, ValueError):

@@ -21,12 +21,12 @@ import json
 from typing import Any
 from urllib.parse import urlencode
 
-from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 
 from wandbkit.server.store import ArtifactCollectionRow, ProjectRow
 from wandbkit.server.store.registries import REGISTRY_PREFIX
 from wandbkit.server.web.access import entity_projects, readable_project
-from wandbkit.server.web.render import Page, paging, path_of, project_crumbs
+from wandbkit.server.web.render import Page, file_download, paging, path_of, project_crumbs
 
 __all__ = [
     "artifact_file",
@@ -203,12 +203,7 @@ def artifact_file(
     file = manifests.blob_path(entry.digest) if entry is not None and blob and blob.stored else None
     if file is None or not file.is_file():
         return page.not_found(f"artifact file {path!r}")
-    return FileResponse(
-        file,
-        media_type="application/octet-stream",
-        filename=path.rsplit("/", 1)[-1],
-        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"},
-    )
+    return file_download(file, path)
 
 
 def _organization_entity(page: Page, org: str) -> Any:

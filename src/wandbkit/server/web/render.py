@@ -13,12 +13,13 @@ import json
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
 import jinja2
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, Response
 
 from wandbkit.server.resolvers.common import RequestContext
 from wandbkit.server.store import Store, UserRow
@@ -28,6 +29,7 @@ __all__ = [
     "SECURITY_HEADERS",
     "Page",
     "Paging",
+    "file_download",
     "format_time",
     "format_value",
     "paging",
@@ -54,6 +56,19 @@ MAX_CELL_CHARS = 200
 def path_of(*parts: str) -> str:
     """A URL path of escaped segments: ``path_of("a b", "c")`` is ``/a%20b/c``."""
     return "/" + "/".join(quote(part, safe="") for part in parts)
+
+
+def file_download(
+    path: Path, name: str, media_type: str = "application/octet-stream"
+) -> FileResponse:
+    """A stored file's bytes as a download named after the last part of ``name``: never
+    sniffed as something else, never cached."""
+    return FileResponse(
+        path,
+        media_type=media_type,
+        filename=name.rsplit("/", 1)[-1],
+        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"},
+    )
 
 
 def project_crumbs(entity: str, project: str) -> list[tuple[str, str]]:

@@ -20,14 +20,14 @@ from typing import Any
 from urllib.parse import urlencode
 
 import yaml
-from starlette.responses import FileResponse, Response
+from starlette.responses import Response
 
 from wandbkit.server.limits import MAX_JSON_DEPTH, json_depth_error
 from wandbkit.server.run_filters import FilterError
 from wandbkit.server.store import ProjectRow, RunRow
 from wandbkit.server.web.access import entity_projects, readable_project
 from wandbkit.server.web.charts import MAX_POINTS, charts_from_rows
-from wandbkit.server.web.render import Page, paging, path_of, project_crumbs
+from wandbkit.server.web.render import Page, file_download, paging, path_of, project_crumbs
 from wandbkit.server.web.report_pages import report_path
 
 __all__ = [
@@ -285,12 +285,7 @@ def run_file(page: Page, entity: str, project: str, run: str, name: str) -> Resp
     path = page.store.run_files.path(file)
     if not path.is_file():
         return page.not_found(f"file {name!r}")
-    return FileResponse(
-        path,
-        media_type=file.mimetype or "application/octet-stream",
-        filename=name.rsplit("/", 1)[-1],
-        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"},
-    )
+    return file_download(path, name, file.mimetype or "application/octet-stream")
 
 
 def _metric(config_text: str) -> tuple[str | None, bool]:
@@ -322,11 +317,12 @@ def sweep_page(page: Page, entity: str, project: str, sweep: str) -> Response:
     wanted = pks[pages.offset : pages.offset + size]
     by_pk = page.store.runs.get_by_pks(wanted)
     runs = [by_pk[pk] for pk in wanted if pk in by_pk]
-    best = None
+    best, best_value = None, None
     if metric and pks:
         first = page.store.runs.get_by_pk(pks[0])
-        if first is not None and metric in _summary(first):
-            best = first
+        summary = _summary(first) if first is not None else {}
+        if metric in summary:
+            best, best_value = first, summary[metric]
     return page.render(
         "sweep.html.j2",
         title=found.display_name or found.name,
@@ -340,7 +336,7 @@ def sweep_page(page: Page, entity: str, project: str, sweep: str) -> Response:
         metric=metric,
         maximize=maximize,
         best=best,
-        best_value=_summary(best).get(metric) if best is not None and metric else None,
+        best_value=best_value,
         rows=_runs_rows(page, runs),
         paging=pages,
     )
